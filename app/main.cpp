@@ -1,0 +1,120 @@
+#include "config.h"
+#include "mainwindow.h"
+#include "services.h"
+#include "signalwatcher.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QProcessEnvironment>
+
+#include <cstdio>
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// Command-line options that override an environment variable of the same meaning.
+struct Override
+{
+    const char *option;
+    const char *variable;
+    const char *valueName;
+    const char *help;
+};
+
+constexpr Override overrides[] = {
+    {"data-dir", "GHM_DATA_DIR", "dir", "Data root (bronze, silver, gold)."},
+    {"api-url", "GITHUB_API_URL", "url", "GitHub API base URL."},
+    {"interval-seconds", "COLLECTION_INTERVAL_SECONDS", "seconds", "Poll interval."},
+    {"max-pages", "MAX_PAGES_PER_COLLECTION", "n", "Pages per poll."},
+    {"api-host", "GHM_API_HOST", "address", "REST API bind address."},
+    {"api-port", "GHM_API_PORT", "port", "REST API port."},
+};
+
+bool isHeadlessRun(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "--headless" || arg == "--help" || arg == "-h" || arg == "--version"
+            || arg == "-v")
+            return true;
+    }
+    return false;
+}
+
+int runHeadless(QCoreApplication &app, const AppConfig &config)
+{
+    Services services(config);
+    SignalWatcher watcher;
+    QObject::connect(&watcher, &SignalWatcher::terminationRequested, &app, [&](int number) {
+        qInfo("Received signal %d, shutting down", number);
+        services.stop();
+        app.quit();
+    });
+    services.start();
+    return app.exec();
+}
+
+int runGui(QApplication &app, const AppConfig &config)
+{
+    Services services(config);
+    MainWindow window;
+    QObject::connect(&services, &Services::pollerSnapshotChanged, &window,
+                     &MainWindow::showPollerSnapshot);
+    SignalWatcher watcher;
+    QObject::connect(&watcher, &SignalWatcher::terminationRequested, &app, &QApplication::quit);
+    window.show();
+    services.start();
+    const int code = app.exec();
+    services.stop();
+    return code;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    // A window needs a display; the command line, --headless and --help must not.
+    std::unique_ptr<QCoreApplication> app(isHeadlessRun(argc, argv)
+                                                  ? new QCoreApplication(argc, argv)
+                                                  : new QApplication(argc, argv));
+    QCoreApplication::setApplicationName(u"ghmonitor"_s);
+    QCoreApplication::setOrganizationName(u"ghmonitor"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(GHM_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+            u"GitHub Event Monitor: watches GitHub's public events, stores them in a "
+            "bronze/silver/gold layout and serves metrics over a REST API.\n"
+            "Configuration comes from the environment; these options override it."_s);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption headless(u"headless"_s,
+                                      u"No window: run ingestion and the API until SIGINT/SIGTERM."_s);
+    parser.addOption(headless);
+    for (const Override &entry : overrides) {
+        parser.addOption({QString::fromLatin1(entry.option),
+                          u"%1 (%2)."_s.arg(QString::fromLatin1(entry.help).chopped(1),
+                                            QString::fromLatin1(entry.variable)),
+                          QString::fromLatin1(entry.valueName)});
+    }
+    parser.process(*app);
+
+    QHash<QString, QString> values;
+    for (const Override &entry : overrides) {
+        if (parser.isSet(QString::fromLatin1(entry.option)))
+            values.insert(QString::fromLatin1(entry.variable),
+                          parser.value(QString::fromLatin1(entry.option)));
+    }
+    const ConfigResult config = Config::load(QProcessEnvironment::systemEnvironment(), values);
+    if (!config.ok()) {
+        for (const QString &error : config.errors)
+            std::fprintf(stderr, "ghmonitor: %s\n", qPrintable(error));
+        return 2;
+    }
+
+    if (parser.isSet(headless))
+        return runHeadless(*app, config.config);
+    return runGui(*static_cast<QApplication *>(app.get()), config.config);
+}

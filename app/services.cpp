@@ -1,0 +1,47 @@
+#include "services.h"
+
+#include "bronzestore.h"
+#include "clock.h"
+
+#include <QThread>
+
+Services::Services(const AppConfig &config, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_collectorThread(new QThread(this))
+    , m_bronze(new BronzeStore(config.dataDir))
+{
+    PollerOptions options;
+    options.apiUrl = config.apiUrl;
+    options.token = config.githubToken;
+    options.intervalSeconds = config.intervalSeconds;
+    options.maxPages = config.maxPagesPerCollection;
+    options.timeoutMs = config.requestTimeoutSeconds * 1000;
+    m_poller = new GitHubPoller(options, m_bronze, Clock::system());
+    m_poller->moveToThread(m_collectorThread);
+    m_collectorThread->setObjectName(QStringLiteral("collector"));
+    connect(m_collectorThread, &QThread::finished, m_poller, &QObject::deleteLater);
+    connect(m_poller, &GitHubPoller::snapshotChanged, this, &Services::pollerSnapshotChanged);
+}
+
+Services::~Services()
+{
+    stop();
+    delete m_bronze;
+}
+
+void Services::start()
+{
+    m_bronze->applyRetention(m_config.bronzeRetentionDays, QDateTime::currentDateTimeUtc());
+    m_collectorThread->start();
+    QMetaObject::invokeMethod(m_poller, &GitHubPoller::start);
+}
+
+void Services::stop()
+{
+    if (!m_collectorThread->isRunning())
+        return;
+    QMetaObject::invokeMethod(m_poller, &GitHubPoller::stop, Qt::BlockingQueuedConnection);
+    m_collectorThread->quit();
+    m_collectorThread->wait();
+}

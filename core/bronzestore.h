@@ -1,0 +1,53 @@
+#pragma once
+
+#include "githubprotocol.h"
+
+#include <QDateTime>
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+
+// Where and how one page was fetched, kept beside it in a `.meta.json` sidecar.
+struct PageLineage
+{
+    QUrl url; // never carries the token: it travels in a header
+    int status = 0;
+    int page = 1;
+    QByteArray etag;
+    RateLimitInfo rateLimit;
+    QDateTime fetchedAt;
+};
+
+// Bronze: raw bytes on disk, written atomically, never modified afterwards.
+//   <root>/bronze/events/YYYY/MM/DD/events_<yyyyMMddTHHmmsszzz>Z_p<page>.json
+//   <root>/bronze/imports/<file>
+//   <root>/bronze/rejected/<...>.body with a .meta.json giving the reason
+class BronzeStore
+{
+public:
+    explicit BronzeStore(const QString &dataRoot);
+
+    QString root() const { return m_root; }
+
+    // Returns the page's path, or an empty string with `error` set.
+    QString storePage(const QByteArray &body, const PageLineage &lineage, QString *error);
+    bool storeRejected(const QByteArray &body, const PageLineage &lineage, const QString &reason);
+
+    // Registers a file for import (a hard link where possible, else a copy) and returns
+    // its bronze path; the same file registered twice gives the same path.
+    QString registerImport(const QString &sourcePath, QString *error);
+
+    // Every bronze page and import, oldest page first, then imports by name.
+    QStringList listSources() const;
+
+    // Relative to the data root; how silver names its sources.
+    QString sourceKey(const QString &path) const;
+
+    // Deletes event pages fetched more than `days` days before `now`; returns how many.
+    int applyRetention(int days, const QDateTime &now);
+
+    static bool isPage(const QString &path);
+
+private:
+    QString m_root;
+};

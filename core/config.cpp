@@ -1,0 +1,106 @@
+#include "config.h"
+
+#include <QProcessEnvironment>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+class Reader
+{
+public:
+    Reader(const QProcessEnvironment &environment, const QHash<QString, QString> &overrides)
+        : m_environment(environment)
+        , m_overrides(overrides)
+    {
+    }
+
+    std::optional<QString> value(const QString &name) const
+    {
+        if (m_overrides.contains(name))
+            return m_overrides.value(name);
+        if (m_environment.contains(name))
+            return m_environment.value(name);
+        return std::nullopt;
+    }
+
+    void readInt(const QString &name, int minimum, int maximum, int *target)
+    {
+        const std::optional<QString> text = value(name);
+        if (!text)
+            return;
+        bool ok = false;
+        const qlonglong number = text->trimmed().toLongLong(&ok);
+        if (!ok || number < minimum || number > maximum) {
+            m_errors << u"%1=%2 is invalid: expected a whole number from %3 to %4"_s.arg(
+                    name, *text, QString::number(minimum), QString::number(maximum));
+            return;
+        }
+        *target = int(number);
+    }
+
+    void readString(const QString &name, QString *target)
+    {
+        const std::optional<QString> text = value(name);
+        if (!text)
+            return;
+        if (text->trimmed().isEmpty()) {
+            m_errors << u"%1 is empty: give a value or unset it"_s.arg(name);
+            return;
+        }
+        *target = text->trimmed();
+    }
+
+    void readUrl(const QString &name, QUrl *target)
+    {
+        const std::optional<QString> text = value(name);
+        if (!text)
+            return;
+        const QUrl url(text->trimmed(), QUrl::StrictMode);
+        if (!url.isValid() || (url.scheme() != "http"_L1 && url.scheme() != "https"_L1)
+            || url.host().isEmpty()) {
+            m_errors << u"%1=%2 is invalid: expected an http:// or https:// URL"_s.arg(name,
+                                                                                        *text);
+            return;
+        }
+        QUrl normalized = url;
+        normalized.setPath(url.path().chopped(url.path().endsWith(u'/') ? 1 : 0));
+        *target = normalized;
+    }
+
+    QStringList errors() const { return m_errors; }
+
+private:
+    const QProcessEnvironment &m_environment;
+    const QHash<QString, QString> &m_overrides;
+    QStringList m_errors;
+};
+
+} // namespace
+
+ConfigResult Config::load(const QProcessEnvironment &environment,
+                          const QHash<QString, QString> &overrides)
+{
+    Reader reader(environment, overrides);
+    ConfigResult result;
+    AppConfig &config = result.config;
+
+    if (const auto token = reader.value(u"GITHUB_TOKEN"_s))
+        config.githubToken = token->trimmed();
+    reader.readUrl(u"GITHUB_API_URL"_s, &config.apiUrl);
+
+    int minutes = 1;
+    reader.readInt(u"COLLECTION_INTERVAL_MINUTES"_s, 1, 1440, &minutes);
+    config.intervalSeconds = minutes * 60;
+    reader.readInt(u"COLLECTION_INTERVAL_SECONDS"_s, 1, 86400, &config.intervalSeconds);
+
+    reader.readInt(u"MAX_PAGES_PER_COLLECTION"_s, 1, 10, &config.maxPagesPerCollection);
+    reader.readInt(u"GHM_REQUEST_TIMEOUT_SECONDS"_s, 1, 600, &config.requestTimeoutSeconds);
+    reader.readInt(u"BRONZE_RETENTION_DAYS"_s, 0, 36500, &config.bronzeRetentionDays);
+    reader.readString(u"GHM_DATA_DIR"_s, &config.dataDir);
+    reader.readString(u"GHM_API_HOST"_s, &config.apiHost);
+    reader.readInt(u"GHM_API_PORT"_s, 1, 65535, &config.apiPort);
+
+    result.errors = reader.errors();
+    return result;
+}

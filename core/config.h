@@ -1,0 +1,37 @@
+#pragma once
+
+#include <QHash>
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+
+class QProcessEnvironment;
+
+// Runtime configuration. Read from the environment; the command line overrides it.
+struct AppConfig
+{
+    QString githubToken;
+    QUrl apiUrl = QUrl(QStringLiteral("https://api.github.com"));
+    int intervalSeconds = 60;
+    int maxPagesPerCollection = 3;
+    int requestTimeoutSeconds = 30;
+    int bronzeRetentionDays = 0; // 0 keeps bronze forever
+    QString dataDir = QStringLiteral("./data");
+    QString apiHost = QStringLiteral("127.0.0.1");
+    int apiPort = 8000;
+};
+
+struct ConfigResult
+{
+    AppConfig config;
+    QStringList errors; // one message per refused value, naming the variable and the range
+    bool ok() const { return errors.isEmpty(); }
+};
+
+namespace Config {
+
+// `overrides` maps variable names (as in the environment) to command-line values.
+ConfigResult load(const QProcessEnvironment &environment,
+                  const QHash<QString, QString> &overrides = {});
+
+} // namespace Config

@@ -1,0 +1,212 @@
+#include "eventparser.h"
+
+#include <QByteArray>
+
+#include <simdjson.h>
+
+static_assert(EventParser::padding >= simdjson::SIMDJSON_PADDING);
+
+using simdjson::dom::element;
+using simdjson::dom::object;
+
+struct EventParser::Private
+{
+    simdjson::dom::parser parser;
+    std::string rawText;
+};
+
+namespace {
+
+qint64 daysFromCivil(qint64 year, unsigned month, unsigned day)
+{
+    year -= month <= 2;
+    const qint64 era = (year >= 0 ? year : year - 399) / 400;
+    const unsigned yearOfEra = unsigned(year - era * 400);
+    const unsigned dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+    const unsigned dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+    return era * 146097 + qint64(dayOfEra) - 719468;
+}
+
+bool readDigits(std::string_view text, size_t at, size_t count, int *value)
+{
+    int result = 0;
+    for (size_t i = at; i < at + count; ++i) {
+        if (text[i] < '0' || text[i] > '9')
+            return false;
+        result = result * 10 + (text[i] - '0');
+    }
+    *value = result;
+    return true;
+}
+
+// Ids come as strings of digits; older data and some tools write numbers.
+bool readId(element value, qint64 *id)
+{
+    if (value.is_int64()) {
+        *id = value.get_int64().value_unsafe();
+        return *id > 0;
+    }
+    if (value.is_uint64())
+        return false;
+    std::string_view text;
+    if (value.get_string().get(text) || text.empty() || text.size() > 18)
+        return false;
+    qint64 result = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9')
+            return false;
+        result = result * 10 + (c - '0');
+    }
+    *id = result;
+    return result > 0;
+}
+
+// An optional string field: absent or null gives empty; any other type is an error.
+bool optionalString(object parent, std::string_view key, std::string_view *out)
+{
+    element value;
+    if (parent[key].get(value) || value.is_null())
+        return true;
+    return !value.get_string().get(*out);
+}
+
+bool optionalInt(object parent, std::string_view key, qint64 *out)
+{
+    element value;
+    if (parent[key].get(value) || value.is_null())
+        return true;
+    int64_t number = 0;
+    if (value.get_int64().get(number))
+        return false;
+    *out = number;
+    return true;
+}
+
+// Returns the reason the element is not a valid event, or nullptr when `view` is filled.
+const char *readEvent(element element, EventView *view)
+{
+    object event;
+    if (element.get_object().get(event))
+        return "not an object";
+    simdjson::dom::element value;
+    if (event["id"].get(value) || !readId(value, &view->id))
+        return "missing or invalid id";
+    if (event["type"].get(value) || value.get_string().get(view->type) || view->type.empty())
+        return "missing or invalid type";
+    std::string_view created;
+    if (event["created_at"].get(value) || value.get_string().get(created))
+        return "missing created_at";
+    view->createdAt = EventParser::parseTimestamp(created);
+    if (view->createdAt < 0)
+        return "invalid created_at";
+
+    object repo;
+    if (event["repo"].get(value) || value.get_object().get(repo))
+        return "missing or invalid repo";
+    if (repo["name"].get(value) || value.get_string().get(view->repoName)
+        || view->repoName.empty())
+        return "missing or invalid repo.name";
+    if (!optionalInt(repo, "id", &view->repoId))
+        return "invalid repo.id";
+
+    if (!event["actor"].get(value) && !value.is_null()) {
+        object actor;
+        if (value.get_object().get(actor))
+            return "invalid actor";
+        if (!optionalInt(actor, "id", &view->actorId)
+            || !optionalString(actor, "login", &view->actorLogin))
+            return "invalid actor fields";
+    }
+    if (!event["org"].get(value) && !value.is_null()) {
+        object org;
+        if (value.get_object().get(org) || !optionalString(org, "login", &view->orgLogin))
+            return "invalid org";
+    }
+    if (!event["public"].get(value) && !value.is_null()) {
+        bool isPublic = false;
+        if (value.get_bool().get(isPublic))
+            return "invalid public";
+        view->isPublic = isPublic ? 1 : 0;
+    }
+    if (!event["payload"].get(value) && !value.is_null()) {
+        object payload;
+        if (value.get_object().get(payload))
+            return "invalid payload";
+        if (!optionalString(payload, "action", &view->action))
+            return "invalid payload.action";
+        if (!optionalInt(payload, "number", &view->prNumber))
+            return "invalid payload.number";
+    }
+    return nullptr;
+}
+
+void deliver(element element, EventSink &sink, std::string &rawText)
+{
+    EventView view;
+    if (const char *reason = readEvent(element, &view)) {
+        rawText = simdjson::minify(element);
+        sink.invalid(reason, rawText);
+        return;
+    }
+    sink.event(view);
+}
+
+} // namespace
+
+EventParser::EventParser()
+    : d(std::make_unique<Private>())
+{
+}
+
+EventParser::~EventParser() = default;
+
+qint64 EventParser::parseTimestamp(std::string_view text)
+{
+    // 2016-09-29T10:00:29Z, optionally with fractional seconds before the Z.
+    if (text.size() < 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T'
+        || text[13] != ':' || text[16] != ':' || text.back() != 'Z')
+        return -1;
+    int year, month, day, hour, minute, second;
+    if (!readDigits(text, 0, 4, &year) || !readDigits(text, 5, 2, &month)
+        || !readDigits(text, 8, 2, &day) || !readDigits(text, 11, 2, &hour)
+        || !readDigits(text, 14, 2, &minute) || !readDigits(text, 17, 2, &second))
+        return -1;
+    if (text.size() > 20 && text[19] != '.')
+        return -1;
+    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59
+        || second > 60)
+        return -1;
+    return daysFromCivil(year, unsigned(month), unsigned(day)) * 86400 + hour * 3600
+            + minute * 60 + second;
+}
+
+bool EventParser::parsePage(const char *data, qsizetype size, EventSink &sink,
+                            QByteArray *error)
+{
+    simdjson::dom::array page;
+    const auto code = d->parser.parse(data, size_t(size)).get_array().get(page);
+    if (code) {
+        *error = code == simdjson::INCORRECT_TYPE ? QByteArray("body is not a JSON array")
+                                                  : QByteArray(simdjson::error_message(code));
+        return false;
+    }
+    for (element item : page) {
+        if (!item.is_object()) {
+            *error = "array element is not an object";
+            return false;
+        }
+    }
+    for (element item : page)
+        deliver(item, sink, d->rawText);
+    return true;
+}
+
+void EventParser::parseLine(const char *data, qsizetype size, EventSink &sink)
+{
+    element root;
+    if (const auto code = d->parser.parse(data, size_t(size), false).get(root)) {
+        sink.invalid(simdjson::error_message(code), std::string_view(data, size_t(size)));
+        return;
+    }
+    deliver(root, sink, d->rawText);
+}

@@ -1,0 +1,307 @@
+#include "githubpoller.h"
+
+#include "bronzestore.h"
+#include "clock.h"
+#include "eventparser.h"
+
+#include <QLoggingCategory>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QRandomGenerator>
+#include <QUrlQuery>
+
+using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcPoller, "ghm.poller")
+
+namespace {
+
+constexpr qsizetype maxRememberedIds = 20000;
+constexpr qint64 secondaryLimitMinimumMs = 60 * 1000;
+
+class IdCollector : public EventSink
+{
+public:
+    QList<qint64> ids;
+    void event(const EventView &event) override { ids.append(event.id); }
+    void invalid(std::string_view, std::string_view) override { }
+};
+
+QString faultKind(QNetworkReply::NetworkError error)
+{
+    switch (error) {
+    case QNetworkReply::OperationCanceledError:
+    case QNetworkReply::TimeoutError:
+        return u"timeout"_s;
+    case QNetworkReply::RemoteHostClosedError:
+        return u"connection_reset"_s;
+    default:
+        return u"connection"_s;
+    }
+}
+
+} // namespace
+
+QString PollerSnapshot::stateName(State state)
+{
+    switch (state) {
+    case State::Idle: return u"idle"_s;
+    case State::Polling: return u"polling"_s;
+    case State::UpToDate: return u"up_to_date"_s;
+    case State::RateLimited: return u"rate_limited"_s;
+    case State::BackingOff: return u"backing_off"_s;
+    case State::BadToken: return u"bad_token"_s;
+    case State::Offline: return u"offline"_s;
+    case State::StorageError: return u"storage_error"_s;
+    }
+    return {};
+}
+
+GitHubPoller::GitHubPoller(const PollerOptions &options, BronzeStore *bronze, Clock *clock,
+                           QObject *parent)
+    : QObject(parent)
+    , m_options(options)
+    , m_bronze(bronze)
+    , m_clock(clock)
+    , m_network(new QNetworkAccessManager(this))
+    , m_parser(std::make_unique<EventParser>())
+{
+}
+
+GitHubPoller::~GitHubPoller() = default;
+
+void GitHubPoller::start()
+{
+    stop();
+    startCycle();
+}
+
+void GitHubPoller::stop()
+{
+    ++m_generation;
+    m_resumeUrl.clear();
+    if (m_reply) {
+        QNetworkReply *reply = std::exchange(m_reply, nullptr);
+        reply->abort();
+        reply->deleteLater();
+    }
+}
+
+void GitHubPoller::startCycle()
+{
+    const RateLimitInfo &rate = m_snapshot.rateLimit;
+    if (rate.isKnown() && rate.remaining == 0 && rate.reset > m_clock->now()) {
+        scheduleCycle(m_clock->now().msecsTo(rate.reset) + 1000, PollerSnapshot::State::RateLimited);
+        return;
+    }
+    m_snapshot.state = PollerSnapshot::State::Polling;
+    if (m_resumeUrl.isValid()) {
+        publish();
+        request(std::exchange(m_resumeUrl, {}));
+        return;
+    }
+    m_page = 1;
+    m_cycleIds.clear();
+    m_cycleEtag.clear();
+    QUrl url = m_options.apiUrl;
+    url.setPath(url.path() + "/events"_L1);
+    url.setQuery(u"per_page=100"_s);
+    publish();
+    request(url);
+}
+
+void GitHubPoller::request(const QUrl &url)
+{
+    QNetworkRequest request(url);
+    request.setRawHeader("Accept", "application/vnd.github+json");
+    request.setRawHeader("X-GitHub-Api-Version", "2022-11-28");
+    request.setRawHeader("User-Agent", "ghmonitor/" GHM_VERSION);
+    if (!m_options.token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + m_options.token.toUtf8());
+    if (m_page == 1 && !m_etag.isEmpty())
+        request.setRawHeader("If-None-Match", m_etag);
+    request.setTransferTimeout(m_options.timeoutMs);
+    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
+                         QNetworkRequest::AlwaysNetwork);
+
+    ++m_snapshot.requests;
+    m_reply = m_network->get(request);
+    connect(m_reply, &QNetworkReply::finished, this, [this, reply = m_reply] {
+        if (reply != m_reply)
+            return;
+        m_reply = nullptr;
+        reply->deleteLater();
+        handleReply(reply);
+    });
+}
+
+void GitHubPoller::handleReply(QNetworkReply *reply)
+{
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status == 0) {
+        fail(faultKind(reply->error()), reply->errorString(), PollerSnapshot::State::Offline);
+        return;
+    }
+    const RateLimitInfo rate = GitHubProtocol::rateLimit(*reply);
+    if (rate.remaining >= 0)
+        m_snapshot.rateLimit = rate;
+    bool ok = false;
+    const int pollInterval = reply->rawHeader("X-Poll-Interval").toInt(&ok);
+    if (ok && pollInterval > 0)
+        m_serverPollIntervalMs = qint64(pollInterval) * 1000;
+
+    if (status == 304 && m_page == 1) {
+        ++m_snapshot.notModified;
+        finishCycle();
+    } else if (status == 200) {
+        handlePage(reply, reply->readAll());
+    } else if (status == 401) {
+        ++m_snapshot.faults[u"unauthorized"_s];
+        m_snapshot.lastError = u"GitHub refused the token (401 Bad credentials)"_s;
+        m_snapshot.lastErrorAt = m_clock->now();
+        m_snapshot.state = PollerSnapshot::State::BadToken;
+        m_snapshot.nextPoll = {};
+        qCWarning(lcPoller) << "GitHub refused the token; polling stops until it is changed";
+        publish();
+    } else if (status == 403 || status == 429) {
+        waitForRateLimit(reply);
+    } else {
+        fail(u"http_%1"_s.arg(status >= 500 ? u"5xx"_s : QString::number(status)),
+             u"HTTP %1 from %2"_s.arg(QString::number(status), reply->url().path()),
+             PollerSnapshot::State::BackingOff);
+    }
+}
+
+void GitHubPoller::handlePage(QNetworkReply *reply, const QByteArray &body)
+{
+    PageLineage lineage{reply->url(), 200, m_page, reply->rawHeader("ETag"),
+                        m_snapshot.rateLimit, m_clock->now()};
+    IdCollector collector;
+    QByteArray parseError;
+    QByteArray padded = body;
+    padded.reserve(body.size() + EventParser::padding);
+    if (!m_parser->parsePage(padded.constData(), padded.size(), collector, &parseError)) {
+        m_bronze->storeRejected(body, lineage, QString::fromUtf8(parseError));
+        fail(u"bad_body"_s, u"page %1 is not a JSON array of events: %2"_s.arg(
+                     QString::number(m_page), QString::fromUtf8(parseError)),
+             PollerSnapshot::State::BackingOff);
+        return;
+    }
+    QString storeError;
+    const QString path = m_bronze->storePage(body, lineage, &storeError);
+    if (path.isEmpty()) {
+        fail(u"storage"_s, storeError, PollerSnapshot::State::StorageError);
+        return;
+    }
+    ++m_snapshot.pages;
+    emit pageStored(path);
+
+    bool caughtUp = false;
+    for (qint64 id : std::as_const(collector.ids)) {
+        caughtUp = caughtUp || m_seenIds.contains(id);
+        if (!m_seenIds.contains(id) && !m_cycleIds.contains(id)) {
+            m_cycleIds.insert(id);
+            ++m_snapshot.eventsSeen;
+        }
+    }
+    if (m_page == 1)
+        m_cycleEtag = lineage.etag;
+
+    const QUrl next = GitHubProtocol::parseLink(reply->rawHeader("Link")).value(u"next"_s);
+    if (caughtUp || !next.isValid() || m_page >= m_options.maxPages) {
+        finishCycle();
+        return;
+    }
+    if (m_snapshot.rateLimit.isKnown() && m_snapshot.rateLimit.remaining == 0) {
+        // Out of budget mid-cycle: continue with the next page after the reset.
+        m_resumeUrl = next;
+        ++m_page;
+        scheduleCycle(m_clock->now().msecsTo(m_snapshot.rateLimit.reset) + 1000,
+                      PollerSnapshot::State::RateLimited);
+        return;
+    }
+    ++m_page;
+    publish();
+    request(next);
+}
+
+void GitHubPoller::finishCycle()
+{
+    if (!m_cycleEtag.isEmpty())
+        m_etag = m_cycleEtag;
+    m_seenIds.unite(m_cycleIds);
+    if (m_seenIds.size() > maxRememberedIds) {
+        QList<qint64> ids(m_seenIds.cbegin(), m_seenIds.cend());
+        std::sort(ids.begin(), ids.end());
+        m_seenIds = QSet<qint64>(ids.cend() - maxRememberedIds / 2, ids.cend());
+    }
+    m_consecutiveFailures = 0;
+    m_snapshot.lastSuccess = m_clock->now();
+    scheduleCycle(pacedDelayMs(), PollerSnapshot::State::UpToDate);
+}
+
+void GitHubPoller::fail(const QString &kind, const QString &message, PollerSnapshot::State state)
+{
+    ++m_snapshot.faults[kind];
+    m_snapshot.lastError = message;
+    m_snapshot.lastErrorAt = m_clock->now();
+    qCWarning(lcPoller).noquote() << "poll failed:" << kind << "-" << message;
+    scheduleCycle(backoffMs(), state);
+}
+
+void GitHubPoller::waitForRateLimit(QNetworkReply *reply)
+{
+    const QDateTime now = m_clock->now();
+    const qint64 retryAfter = GitHubProtocol::retryAfterSeconds(reply->rawHeader("Retry-After"), now);
+    const RateLimitInfo &rate = m_snapshot.rateLimit;
+    qint64 delayMs;
+    if (retryAfter >= 0)
+        delayMs = retryAfter * 1000;
+    else if (rate.isKnown() && rate.remaining == 0)
+        delayMs = now.msecsTo(rate.reset) + 1000;
+    else
+        delayMs = std::max(secondaryLimitMinimumMs, backoffMs());
+    ++m_snapshot.faults[u"rate_limited"_s];
+    m_snapshot.lastError = u"rate-limited (HTTP %1)"_s.arg(
+            reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt());
+    m_snapshot.lastErrorAt = now;
+    scheduleCycle(std::max<qint64>(delayMs, 1000), PollerSnapshot::State::RateLimited);
+}
+
+void GitHubPoller::scheduleCycle(qint64 delayMs, PollerSnapshot::State state)
+{
+    m_snapshot.state = state;
+    m_snapshot.nextPoll = m_clock->now().addMSecs(delayMs);
+    publish();
+    m_clock->callAfter(delayMs, this, [this, generation = m_generation] {
+        if (generation == m_generation)
+            startCycle();
+    });
+}
+
+// The larger of our interval, the server's X-Poll-Interval and the pace that makes the
+// remaining budget last until the reset, assuming every poll costs a full set of pages.
+qint64 GitHubPoller::pacedDelayMs() const
+{
+    qint64 delay = std::max(qint64(m_options.intervalSeconds) * 1000, m_serverPollIntervalMs);
+    const RateLimitInfo &rate = m_snapshot.rateLimit;
+    if (rate.isKnown()) {
+        const qint64 untilReset = std::max<qint64>(m_clock->now().msecsTo(rate.reset), 0) + 1000;
+        const qint64 pollsLeft = rate.remaining / m_options.maxPages;
+        delay = std::max(delay, pollsLeft > 0 ? untilReset / pollsLeft : untilReset);
+    }
+    return delay;
+}
+
+qint64 GitHubPoller::backoffMs()
+{
+    const int exponent = std::min(m_consecutiveFailures++, 20);
+    const qint64 ceiling = std::min(m_options.backoffBaseMs << exponent, m_options.backoffCapMs);
+    // Full jitter over the upper half keeps many clients from retrying in step.
+    return ceiling / 2 + QRandomGenerator::global()->bounded(ceiling / 2 + 1);
+}
+
+void GitHubPoller::publish()
+{
+    emit snapshotChanged(m_snapshot);
+}

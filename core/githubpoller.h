@@ -1,0 +1,97 @@
+#pragma once
+
+#include "githubprotocol.h"
+
+#include <QMap>
+#include <QObject>
+#include <QSet>
+#include <QUrl>
+
+class BronzeStore;
+class Clock;
+class EventParser;
+class QNetworkAccessManager;
+class QNetworkReply;
+
+struct PollerOptions
+{
+    QUrl apiUrl;
+    QString token;
+    int intervalSeconds = 60;
+    int maxPages = 3;
+    int timeoutMs = 30000;
+    qint64 backoffBaseMs = 1000;
+    qint64 backoffCapMs = 10 * 60 * 1000;
+};
+
+struct PollerSnapshot
+{
+    enum class State { Idle, Polling, UpToDate, RateLimited, BackingOff, BadToken, Offline, StorageError };
+
+    State state = State::Idle;
+    QString lastError;
+    QDateTime lastErrorAt;
+    QDateTime lastSuccess;
+    QDateTime nextPoll;
+    RateLimitInfo rateLimit;
+    qint64 requests = 0;
+    qint64 notModified = 0;
+    qint64 pages = 0;
+    qint64 eventsSeen = 0;
+    QMap<QString, qint64> faults; // by kind: timeout, connection, http_5xx, bad_body, ...
+
+    static QString stateName(State state); // stable, for the API: "up_to_date", ...
+};
+
+// Polls GET {api}/events politely (ETag/304, Link, X-Poll-Interval, rate limits, back-off)
+// and stores every valid page in bronze before announcing it.
+class GitHubPoller : public QObject
+{
+    Q_OBJECT
+
+public:
+    GitHubPoller(const PollerOptions &options, BronzeStore *bronze, Clock *clock,
+                 QObject *parent = nullptr);
+    ~GitHubPoller() override;
+
+    void start();
+    void stop();
+    PollerSnapshot snapshot() const { return m_snapshot; }
+    bool isRequestInFlight() const { return m_reply != nullptr; }
+
+signals:
+    void snapshotChanged(const PollerSnapshot &snapshot);
+    void pageStored(const QString &path);
+
+private:
+    void startCycle();
+    void request(const QUrl &url);
+    void handleReply(QNetworkReply *reply);
+    void handlePage(QNetworkReply *reply, const QByteArray &body);
+    void finishCycle();
+    void fail(const QString &kind, const QString &message, PollerSnapshot::State state);
+    void waitForRateLimit(QNetworkReply *reply);
+    void scheduleCycle(qint64 delayMs, PollerSnapshot::State state);
+    qint64 pacedDelayMs() const;
+    qint64 backoffMs();
+    void publish();
+
+    PollerOptions m_options;
+    BronzeStore *m_bronze;
+    Clock *m_clock;
+    QNetworkAccessManager *m_network;
+    std::unique_ptr<EventParser> m_parser;
+    QNetworkReply *m_reply = nullptr;
+    PollerSnapshot m_snapshot;
+    int m_generation = 0; // invalidates scheduled cycles after stop()
+
+    // Committed only when a whole cycle succeeds, so a failed page 2 is fetched again.
+    QByteArray m_etag;
+    QSet<qint64> m_seenIds;
+    QByteArray m_cycleEtag;
+    QSet<qint64> m_cycleIds;
+    QUrl m_resumeUrl; // the next page, when the budget ran out mid-cycle
+    int m_page = 0;
+    int m_consecutiveFailures = 0;
+    qint64 m_serverPollIntervalMs = 0;
+};

@@ -1,0 +1,54 @@
+#include "githubprotocol.h"
+
+#include <QNetworkReply>
+#include <QRegularExpression>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+int headerInt(const QNetworkReply &reply, const char *name)
+{
+    bool ok = false;
+    const int value = reply.rawHeader(name).trimmed().toInt(&ok);
+    return ok ? value : -1;
+}
+
+} // namespace
+
+RateLimitInfo GitHubProtocol::rateLimit(const QNetworkReply &reply)
+{
+    RateLimitInfo info;
+    info.limit = headerInt(reply, "X-RateLimit-Limit");
+    info.remaining = headerInt(reply, "X-RateLimit-Remaining");
+    info.used = headerInt(reply, "X-RateLimit-Used");
+    bool ok = false;
+    const qint64 reset = reply.rawHeader("X-RateLimit-Reset").trimmed().toLongLong(&ok);
+    if (ok)
+        info.reset = QDateTime::fromSecsSinceEpoch(reset, Qt::UTC);
+    return info;
+}
+
+QHash<QString, QUrl> GitHubProtocol::parseLink(const QByteArray &header)
+{
+    static const QRegularExpression part(uR"re(<([^>]*)>\s*;\s*rel="?([a-z]+)"?)re"_s);
+    QHash<QString, QUrl> links;
+    auto it = part.globalMatch(QString::fromLatin1(header));
+    while (it.hasNext()) {
+        const auto match = it.next();
+        links.insert(match.captured(2), QUrl(match.captured(1)));
+    }
+    return links;
+}
+
+qint64 GitHubProtocol::retryAfterSeconds(const QByteArray &header, const QDateTime &now)
+{
+    if (header.isEmpty())
+        return -1;
+    bool ok = false;
+    const qint64 seconds = header.trimmed().toLongLong(&ok);
+    if (ok)
+        return std::max<qint64>(seconds, 0);
+    const QDateTime date = QDateTime::fromString(QString::fromLatin1(header), Qt::RFC2822Date);
+    return date.isValid() ? std::max<qint64>(now.secsTo(date), 0) : -1;
+}

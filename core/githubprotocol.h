@@ -1,0 +1,28 @@
+#pragma once
+
+#include <QDateTime>
+#include <QHash>
+#include <QUrl>
+
+class QNetworkReply;
+
+// The rate-limit headers of one GitHub response. Fields are -1 / invalid when absent.
+struct RateLimitInfo
+{
+    int limit = -1;
+    int remaining = -1;
+    int used = -1;
+    QDateTime reset; // UTC
+
+    bool isKnown() const { return remaining >= 0 && reset.isValid(); }
+};
+
+namespace GitHubProtocol {
+
+RateLimitInfo rateLimit(const QNetworkReply &reply);
+// `Link: <url>; rel="next", <url>; rel="last"` as rel -> URL.
+QHash<QString, QUrl> parseLink(const QByteArray &header);
+// Seconds from `Retry-After` (a delay or an HTTP date), or -1.
+qint64 retryAfterSeconds(const QByteArray &header, const QDateTime &now);
+
+} // namespace GitHubProtocol

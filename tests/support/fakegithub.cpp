@@ -1,0 +1,334 @@
+#include "fakegithub.h"
+
+#include "clock.h"
+#include "syntheticevents.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTimer>
+#include <QUrlQuery>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int feedSize = 300;
+
+QByteArray reasonPhrase(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 304: return "Not Modified";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 502: return "Bad Gateway";
+    default: return "Status";
+    }
+}
+
+QByteArray weakEtag(const QByteArray &body)
+{
+    return "W/\"" + QCryptographicHash::hash(body, QCryptographicHash::Md5).toHex() + '"';
+}
+
+} // namespace
+
+FakeGitHub::FakeGitHub(Clock *clock, QObject *parent)
+    : QObject(parent)
+    , m_clock(clock)
+    , m_server(new QTcpServer(this))
+{
+    m_reset = m_clock->now().addSecs(m_windowSeconds);
+    connect(m_server, &QTcpServer::newConnection, this, [this] {
+        while (QTcpSocket *socket = m_server->nextPendingConnection()) {
+            connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onReadyRead(socket); });
+            connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        }
+    });
+}
+
+FakeGitHub::~FakeGitHub() = default;
+
+bool FakeGitHub::listen(const QHostAddress &address, quint16 port)
+{
+    return m_server->listen(address, port);
+}
+
+QUrl FakeGitHub::url() const
+{
+    return QUrl(u"http://127.0.0.1:%1"_s.arg(m_server->serverPort()));
+}
+
+bool FakeGitHub::loadRecordedPages(const QString &fixturesDir, QString *error)
+{
+    QFile headersFile(fixturesDir + "/recorded_events_response_headers.json"_L1);
+    if (!headersFile.open(QIODevice::ReadOnly)) {
+        *error = u"cannot read %1"_s.arg(headersFile.fileName());
+        return false;
+    }
+    const QJsonObject recorded = QJsonDocument::fromJson(headersFile.readAll()).object();
+    for (int page = 1; page <= 3; ++page) {
+        QFile file(u"%1/octokit.rb_2016-09-29_events_page%2.json"_s.arg(fixturesDir).arg(page));
+        if (!file.open(QIODevice::ReadOnly)) {
+            *error = u"cannot read %1"_s.arg(file.fileName());
+            return false;
+        }
+        const QJsonObject headers = recorded.value(u"octokit.rb 2016 page%1"_s.arg(page))
+                                            .toObject()
+                                            .value("headers"_L1)
+                                            .toObject();
+        m_recordedBodies << file.readAll();
+        m_recordedEtags << headers.value("Etag"_L1).toString().toLatin1();
+    }
+    return true;
+}
+
+void FakeGitHub::setSyntheticFeed(double eventsPerSecond, quint32 seed)
+{
+    m_rate = eventsPerSecond;
+    m_seed = seed;
+    m_feedStart = m_clock->now();
+    m_released = 0;
+}
+
+void FakeGitHub::setRateLimit(int limit, int windowSeconds)
+{
+    m_limit = m_remaining = limit;
+    m_windowSeconds = windowSeconds;
+    m_reset = m_clock->now().addSecs(windowSeconds);
+}
+
+void FakeGitHub::setFaultProbability(Fault fault, double probability, quint32 seed)
+{
+    m_faultProbability.insert(fault, probability);
+    m_random.seed(seed);
+}
+
+QSet<qint64> FakeGitHub::allIds() const
+{
+    return QSet<qint64>(m_syntheticIds.cbegin(), m_syntheticIds.cend());
+}
+
+void FakeGitHub::onReadyRead(QTcpSocket *socket)
+{
+    QByteArray buffer = socket->property("buffer").toByteArray() + socket->readAll();
+    const qsizetype end = buffer.indexOf("\r\n\r\n");
+    if (end < 0) {
+        socket->setProperty("buffer", buffer);
+        return;
+    }
+    const QList<QByteArray> lines = buffer.left(end).split('\n');
+    const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
+    Request request{requestLine.value(0), requestLine.value(1), {}};
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const qsizetype colon = lines[i].indexOf(':');
+        if (colon > 0)
+            request.headers.insert(lines[i].left(colon).trimmed().toLower(),
+                                   lines[i].mid(colon + 1).trimmed());
+    }
+    socket->setProperty("buffer", QByteArray());
+    m_requests.append(request);
+    respond(socket, request);
+}
+
+void FakeGitHub::respond(QTcpSocket *socket, const Request &request)
+{
+    const QUrl url = QUrl(QString::fromLatin1(request.target));
+    if (url.path() != "/events"_L1) {
+        send(socket, 404, R"({"message":"Not Found"})", {});
+        return;
+    }
+    const Fault fault = nextFault(true);
+    if (fault == Fault::Reset) {
+        socket->abort();
+        return;
+    }
+    if (fault == Fault::Slow) {
+        QTimer::singleShot(m_slowDelayMs, socket, [this, socket, url, request] {
+            respondEvents(socket, url, request, Fault::None);
+        });
+        return;
+    }
+    respondEvents(socket, url, request, fault);
+}
+
+void FakeGitHub::respondEvents(QTcpSocket *socket, const QUrl &url, const Request &request,
+                               Fault fault)
+{
+    const QByteArray authorization = request.headers.value("authorization");
+    if (fault == Fault::Unauthorized
+        || (!m_requiredToken.isEmpty() && authorization != "Bearer " + m_requiredToken)) {
+        send(socket, 401, R"({"message":"Bad credentials"})", {});
+        return;
+    }
+    if (fault == Fault::ServerError) {
+        send(socket, 502, R"({"message":"Server Error"})", rateHeaders());
+        return;
+    }
+    if (fault == Fault::RetryAfter) {
+        send(socket, 429, R"({"message":"secondary rate limit"})",
+             rateHeaders() << qMakePair(QByteArray("Retry-After"), QByteArray("2")));
+        return;
+    }
+    if (fault == Fault::RateLimited) {
+        m_remaining = 0;
+        m_reset = m_clock->now().addSecs(3);
+    }
+
+    const QUrlQuery query(url);
+    const int perPage = std::clamp(query.queryItemValue(u"per_page"_s).toInt(), 1, 100);
+    const int number = std::max(query.queryItemValue(u"page"_s).toInt(), 1);
+    releaseSyntheticEvents();
+    const std::optional<Page> served = page(number, query.hasQueryItem(u"per_page"_s) ? perPage : 30);
+    if (!served) {
+        send(socket, 422, R"({"message":"In order to keep the API fast for everyone, pagination is limited for this resource."})",
+             rateHeaders());
+        return;
+    }
+    const QList<QPair<QByteArray, QByteArray>> pollHeader{
+        {"X-Poll-Interval", QByteArray::number(m_pollInterval)}, {"ETag", served->etag}};
+    if (number == 1 && request.headers.value("if-none-match") == served->etag) {
+        send(socket, 304, {}, rateHeaders() << pollHeader);
+        return;
+    }
+    if (m_clock->now() >= m_reset) {
+        m_remaining = m_limit;
+        m_reset = m_clock->now().addSecs(m_windowSeconds);
+    }
+    if (m_remaining <= 0) {
+        ++m_refused;
+        send(socket, 403, R"({"message":"API rate limit exceeded"})", rateHeaders());
+        return;
+    }
+    --m_remaining;
+    auto headers = rateHeaders() << pollHeader
+                                 << qMakePair(QByteArray("Link"),
+                                              linkHeader(number, served->lastPage, perPage));
+    if (fault == Fault::Truncated) {
+        send(socket, 200, served->body.left(served->body.size() / 2), headers);
+        return;
+    }
+    recordServed(served->body);
+    send(socket, 200, served->body, headers);
+}
+
+void FakeGitHub::send(QTcpSocket *socket, int status, const QByteArray &body,
+                      const QList<QPair<QByteArray, QByteArray>> &headers)
+{
+    QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
+            + "\r\nServer: FakeGitHub\r\nConnection: close\r\n";
+    if (status != 304)
+        response += "Content-Type: application/json; charset=utf-8\r\nContent-Length: "
+                + QByteArray::number(body.size()) + "\r\n";
+    for (const auto &[name, value] : headers)
+        response += name + ": " + value + "\r\n";
+    response += "\r\n" + body;
+    socket->write(response);
+    socket->disconnectFromHost();
+}
+
+FakeGitHub::Fault FakeGitHub::nextFault(bool isPage)
+{
+    if (!m_queuedFaults.isEmpty())
+        return m_queuedFaults.takeFirst();
+    if (!isPage)
+        return Fault::None;
+    ++m_pageRequests;
+    for (auto it = m_faultEvery.cbegin(); it != m_faultEvery.cend(); ++it) {
+        if (it.value() > 0 && m_pageRequests % it.value() == 0)
+            return it.key();
+    }
+    for (auto it = m_faultProbability.cbegin(); it != m_faultProbability.cend(); ++it) {
+        if (m_random.generateDouble() < it.value())
+            return it.key();
+    }
+    return Fault::None;
+}
+
+std::optional<FakeGitHub::Page> FakeGitHub::page(int number, int perPage)
+{
+    if (!m_recordedBodies.isEmpty()) {
+        if (number > m_recordedBodies.size())
+            return std::nullopt;
+        return Page{m_recordedBodies[number - 1], m_recordedEtags[number - 1],
+                    int(m_recordedBodies.size())};
+    }
+    const qsizetype available = std::min<qsizetype>(m_synthetic.size(), feedSize);
+    const int lastPage = std::max(1, int((available + perPage - 1) / perPage));
+    if (number > lastPage)
+        return std::nullopt;
+    QByteArray body = "[";
+    const qsizetype newest = m_synthetic.size() - 1 - qsizetype(number - 1) * perPage;
+    for (qsizetype i = newest; i > newest - perPage && i >= m_synthetic.size() - available; --i) {
+        if (body.size() > 1)
+            body += ',';
+        body += m_synthetic[i];
+    }
+    body += ']';
+    return Page{body, weakEtag(body), lastPage};
+}
+
+QByteArray FakeGitHub::linkHeader(int page, int lastPage, int perPage) const
+{
+    const QByteArray base = url().toEncoded() + "/events?per_page=" + QByteArray::number(perPage);
+    const auto link = [&base](int target, const char *rel) {
+        QByteArray text = "<" + base;
+        text += "&page=" + QByteArray::number(target);
+        text += ">; rel=\"" + QByteArray(rel) + '"';
+        return text;
+    };
+    QByteArrayList parts;
+    if (page < lastPage)
+        parts << link(page + 1, "next") << link(lastPage, "last");
+    if (page > 1)
+        parts << link(1, "first") << link(page - 1, "prev");
+    return parts.join(", ");
+}
+
+QList<QPair<QByteArray, QByteArray>> FakeGitHub::rateHeaders()
+{
+    if (m_clock->now() >= m_reset) {
+        m_remaining = m_limit;
+        m_reset = m_clock->now().addSecs(m_windowSeconds);
+    }
+    return {{"X-RateLimit-Limit", QByteArray::number(m_limit)},
+            {"X-RateLimit-Remaining", QByteArray::number(m_remaining)},
+            {"X-RateLimit-Used", QByteArray::number(m_limit - m_remaining)},
+            {"X-RateLimit-Reset", QByteArray::number(m_reset.toSecsSinceEpoch())}};
+}
+
+void FakeGitHub::releaseSyntheticEvents()
+{
+    if (m_rate <= 0)
+        return;
+    const qint64 due = qint64(double(m_feedStart.msecsTo(m_clock->now())) / 1000.0 * m_rate);
+    for (; m_released < due; ++m_released) {
+        const qint64 createdAt = m_feedStart.toSecsSinceEpoch() + qint64(double(m_released) / m_rate);
+        m_synthetic.append(SyntheticEvents::event(m_released, createdAt, m_seed));
+        m_syntheticIds.append(SyntheticEvents::idFor(m_released));
+    }
+    // Only the newest events can ever be served again.
+    if (m_synthetic.size() > 4 * feedSize)
+        m_synthetic.remove(0, m_synthetic.size() - feedSize);
+}
+
+void FakeGitHub::recordServed(const QByteArray &body)
+{
+    const QJsonDocument document = QJsonDocument::fromJson(body);
+    QFile log(m_servedLogPath);
+    const bool logging = !m_servedLogPath.isEmpty() && log.open(QIODevice::Append);
+    for (const QJsonValue &event : document.array()) {
+        const qint64 id = event.toObject().value("id"_L1).toString().toLongLong();
+        if (!m_servedIds.contains(id) && logging)
+            log.write(QByteArray::number(id) + '\n');
+        m_servedIds.insert(id);
+    }
+}

@@ -1,0 +1,107 @@
+#pragma once
+
+#include <QDateTime>
+#include <QHash>
+#include <QHostAddress>
+#include <QObject>
+#include <QRandomGenerator>
+#include <QSet>
+#include <QUrl>
+
+class Clock;
+class QTcpServer;
+class QTcpSocket;
+
+// A stand-in for api.github.com's public events feed, on 127.0.0.1. It speaks the real
+// protocol (newest first, at most 300 events, per_page <= 100, Link, ETag/304,
+// X-Poll-Interval, a counted rate-limit budget, 422 past the end) and injects faults.
+class FakeGitHub : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class Fault { None, ServerError, RateLimited, RetryAfter, Truncated, Slow, Reset, Unauthorized };
+
+    struct Request
+    {
+        QByteArray method;
+        QByteArray target;
+        QHash<QByteArray, QByteArray> headers; // lower-case names
+    };
+
+    explicit FakeGitHub(Clock *clock, QObject *parent = nullptr);
+    ~FakeGitHub() override;
+
+    bool listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
+    QUrl url() const;
+
+    // Serves the recorded octokit.rb 2016 pages 1-3 with their recorded headers.
+    bool loadRecordedPages(const QString &fixturesDir, QString *error);
+    // A moving feed: `eventsPerSecond` synthetic events released from now on.
+    void setSyntheticFeed(double eventsPerSecond, quint32 seed = 1);
+
+    void setPollInterval(int seconds) { m_pollInterval = seconds; }
+    void setRateLimit(int limit, int windowSeconds);
+    void setRequiredToken(const QByteArray &token) { m_requiredToken = token; }
+    void setSlowDelayMs(int ms) { m_slowDelayMs = ms; }
+    void queueFault(Fault fault) { m_queuedFaults.append(fault); }
+    void setFaultEvery(Fault fault, int n) { m_faultEvery.insert(fault, n); }
+    void setFaultProbability(Fault fault, double probability, quint32 seed = 7);
+    // Appends the id of every event served in a complete 200 body, one per line.
+    void setServedLog(const QString &path) { m_servedLogPath = path; }
+
+    int requestCount() const { return m_requests.size(); }
+    const QList<Request> &requests() const { return m_requests; }
+    int refusedCount() const { return m_refused; }
+    QSet<qint64> servedIds() const { return m_servedIds; }
+    QSet<qint64> allIds() const; // every id the feed has ever held
+
+private:
+    struct Page
+    {
+        QByteArray body;
+        QByteArray etag;
+        int lastPage = 1;
+    };
+
+    void onReadyRead(QTcpSocket *socket);
+    void respond(QTcpSocket *socket, const Request &request);
+    void respondEvents(QTcpSocket *socket, const QUrl &url, const Request &request, Fault fault);
+    void send(QTcpSocket *socket, int status, const QByteArray &body,
+              const QList<QPair<QByteArray, QByteArray>> &headers);
+    Fault nextFault(bool isPage);
+    std::optional<Page> page(int number, int perPage);
+    QByteArray linkHeader(int page, int lastPage, int perPage) const;
+    QList<QPair<QByteArray, QByteArray>> rateHeaders();
+    void releaseSyntheticEvents();
+    void recordServed(const QByteArray &body);
+
+    Clock *m_clock;
+    QTcpServer *m_server;
+    QList<Request> m_requests;
+    int m_pageRequests = 0;
+
+    QList<QByteArray> m_recordedBodies; // page 1..n
+    QList<QByteArray> m_recordedEtags;
+    QList<QByteArray> m_synthetic; // newest last
+    QList<qint64> m_syntheticIds;
+    double m_rate = 0;
+    qint64 m_released = 0;
+    QDateTime m_feedStart;
+    quint32 m_seed = 1;
+
+    int m_pollInterval = 60;
+    int m_limit = 5000;
+    int m_remaining = 5000;
+    int m_windowSeconds = 3600;
+    QDateTime m_reset;
+    int m_refused = 0;
+    QByteArray m_requiredToken;
+    int m_slowDelayMs = 3000;
+    QList<Fault> m_queuedFaults;
+    QHash<Fault, int> m_faultEvery;
+    QHash<Fault, double> m_faultProbability;
+    QRandomGenerator m_random;
+    QSet<qint64> m_servedIds;
+    QString m_servedLogPath;
+};

@@ -1,0 +1,88 @@
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+using namespace Qt::StringLiterals;
+
+// Runs the real ghmonitor binary.
+class TestCommandLine : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void version();
+    void help();
+    void badEnvironmentValueIsRefused();
+    void headlessStopsCleanlyOnSigterm();
+
+private:
+    static QProcessEnvironment cleanEnvironment();
+};
+
+QProcessEnvironment TestCommandLine::cleanEnvironment()
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const QString &key : env.keys()) {
+        if (key.startsWith("GHM_"_L1) || key.startsWith("GITHUB_"_L1)
+            || key.startsWith("COLLECTION_"_L1) || key == "MAX_PAGES_PER_COLLECTION"_L1)
+            env.remove(key);
+    }
+    return env;
+}
+
+void TestCommandLine::version()
+{
+    QProcess process;
+    process.start(QStringLiteral(GHM_BINARY), {u"--version"_s});
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(process.exitCode(), 0);
+    QCOMPARE(process.readAllStandardOutput().trimmed(), QByteArray("ghmonitor " GHM_VERSION));
+}
+
+void TestCommandLine::help()
+{
+    QProcess process;
+    process.start(QStringLiteral(GHM_BINARY), {u"--help"_s});
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(process.exitCode(), 0);
+    const QByteArray help = process.readAllStandardOutput();
+    for (const char *option : {"--headless", "--data-dir", "--api-port", "GHM_API_PORT"})
+        QVERIFY2(help.contains(option), option);
+}
+
+void TestCommandLine::badEnvironmentValueIsRefused()
+{
+    QProcess process;
+    QProcessEnvironment env = cleanEnvironment();
+    env.insert(u"MAX_PAGES_PER_COLLECTION"_s, u"0"_s);
+    process.setProcessEnvironment(env);
+    process.start(QStringLiteral(GHM_BINARY), {u"--headless"_s});
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(process.exitCode(), 2);
+    const QByteArray error = process.readAllStandardError();
+    QVERIFY2(error.contains("MAX_PAGES_PER_COLLECTION=0"), error.constData());
+    QVERIFY2(error.contains("from 1 to 10"), error.constData());
+}
+
+void TestCommandLine::headlessStopsCleanlyOnSigterm()
+{
+    QTemporaryDir dataDir;
+    QProcess process;
+    QProcessEnvironment env = cleanEnvironment();
+    // Nothing listens here: the poller goes offline, which must not block shutdown.
+    env.insert(u"GITHUB_API_URL"_s, u"http://127.0.0.1:9"_s);
+    process.setProcessEnvironment(env);
+    process.start(QStringLiteral(GHM_BINARY), {u"--headless"_s, u"--data-dir"_s, dataDir.path()});
+    QVERIFY(process.waitForStarted());
+    QTest::qWait(1000);
+    QCOMPARE(process.state(), QProcess::Running);
+    ::kill(pid_t(process.processId()), SIGTERM);
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process.exitCode(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestCommandLine)
+#include "tst_commandline.moc"

@@ -1,0 +1,116 @@
+#include "config.h"
+
+#include <QProcessEnvironment>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class TestConfig : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void defaults();
+    void environmentIsRead();
+    void secondsWinOverMinutes();
+    void commandLineOverridesEnvironment();
+    void badValuesAreRefused_data();
+    void badValuesAreRefused();
+    void everyBadValueIsReported();
+};
+
+static QProcessEnvironment environment(const QHash<QString, QString> &values)
+{
+    QProcessEnvironment env;
+    for (auto it = values.cbegin(); it != values.cend(); ++it)
+        env.insert(it.key(), it.value());
+    return env;
+}
+
+void TestConfig::defaults()
+{
+    const ConfigResult result = Config::load(QProcessEnvironment());
+    QVERIFY(result.ok());
+    QCOMPARE(result.config.apiUrl, QUrl(u"https://api.github.com"_s));
+    QCOMPARE(result.config.intervalSeconds, 60);
+    QCOMPARE(result.config.maxPagesPerCollection, 3);
+    QCOMPARE(result.config.dataDir, u"./data"_s);
+    QCOMPARE(result.config.apiHost, u"127.0.0.1"_s);
+    QCOMPARE(result.config.apiPort, 8000);
+    QCOMPARE(result.config.requestTimeoutSeconds, 30);
+    QVERIFY(result.config.githubToken.isEmpty());
+}
+
+void TestConfig::environmentIsRead()
+{
+    const ConfigResult result = Config::load(environment({
+            {u"GITHUB_TOKEN"_s, u"secret"_s},
+            {u"GITHUB_API_URL"_s, u"http://127.0.0.1:9000/"_s},
+            {u"COLLECTION_INTERVAL_MINUTES"_s, u"5"_s},
+            {u"MAX_PAGES_PER_COLLECTION"_s, u"2"_s},
+            {u"GHM_DATA_DIR"_s, u"/tmp/ghm"_s},
+            {u"GHM_API_PORT"_s, u"8123"_s},
+    }));
+    QVERIFY2(result.ok(), qPrintable(result.errors.join(u'\n')));
+    QCOMPARE(result.config.githubToken, u"secret"_s);
+    QCOMPARE(result.config.apiUrl, QUrl(u"http://127.0.0.1:9000"_s));
+    QCOMPARE(result.config.intervalSeconds, 300);
+    QCOMPARE(result.config.maxPagesPerCollection, 2);
+    QCOMPARE(result.config.dataDir, u"/tmp/ghm"_s);
+    QCOMPARE(result.config.apiPort, 8123);
+}
+
+void TestConfig::secondsWinOverMinutes()
+{
+    const ConfigResult result = Config::load(environment(
+            {{u"COLLECTION_INTERVAL_MINUTES"_s, u"5"_s}, {u"COLLECTION_INTERVAL_SECONDS"_s, u"7"_s}}));
+    QVERIFY(result.ok());
+    QCOMPARE(result.config.intervalSeconds, 7);
+}
+
+void TestConfig::commandLineOverridesEnvironment()
+{
+    const ConfigResult result = Config::load(
+            environment({{u"GHM_API_PORT"_s, u"8123"_s}, {u"GHM_DATA_DIR"_s, u"/env"_s}}),
+            {{u"GHM_API_PORT"_s, u"9001"_s}});
+    QVERIFY(result.ok());
+    QCOMPARE(result.config.apiPort, 9001);
+    QCOMPARE(result.config.dataDir, u"/env"_s);
+}
+
+void TestConfig::badValuesAreRefused_data()
+{
+    QTest::addColumn<QString>("variable");
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("range");
+    QTest::newRow("pages zero") << u"MAX_PAGES_PER_COLLECTION"_s << u"0"_s << u"from 1 to 10"_s;
+    QTest::newRow("port too large") << u"GHM_API_PORT"_s << u"70000"_s << u"from 1 to 65535"_s;
+    QTest::newRow("interval text") << u"COLLECTION_INTERVAL_MINUTES"_s << u"abc"_s << u"from 1 to 1440"_s;
+    QTest::newRow("seconds negative") << u"COLLECTION_INTERVAL_SECONDS"_s << u"-5"_s << u"from 1 to 86400"_s;
+    QTest::newRow("seconds fraction") << u"COLLECTION_INTERVAL_SECONDS"_s << u"1.5"_s << u"from 1 to 86400"_s;
+    QTest::newRow("overflow") << u"GHM_API_PORT"_s << u"99999999999999999999"_s << u"from 1 to 65535"_s;
+    QTest::newRow("api url") << u"GITHUB_API_URL"_s << u"ftp://x"_s << u"http:// or https://"_s;
+    QTest::newRow("empty data dir") << u"GHM_DATA_DIR"_s << u" "_s << u"is empty"_s;
+}
+
+void TestConfig::badValuesAreRefused()
+{
+    QFETCH(QString, variable);
+    QFETCH(QString, value);
+    QFETCH(QString, range);
+    const ConfigResult result = Config::load(environment({{variable, value}}));
+    QVERIFY(!result.ok());
+    QCOMPARE(result.errors.size(), 1);
+    QVERIFY2(result.errors.first().contains(variable), qPrintable(result.errors.first()));
+    QVERIFY2(result.errors.first().contains(range), qPrintable(result.errors.first()));
+}
+
+void TestConfig::everyBadValueIsReported()
+{
+    const ConfigResult result = Config::load(environment(
+            {{u"MAX_PAGES_PER_COLLECTION"_s, u"0"_s}, {u"GHM_API_PORT"_s, u"0"_s}}));
+    QCOMPARE(result.errors.size(), 2);
+}
+
+QTEST_GUILESS_MAIN(TestConfig)
+#include "tst_config.moc"
