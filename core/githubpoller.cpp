@@ -199,10 +199,8 @@ void GitHubPoller::handlePage(QNetworkReply *reply, const QByteArray &body)
     bool caughtUp = false;
     for (qint64 id : std::as_const(collector.ids)) {
         caughtUp = caughtUp || m_seenIds.contains(id);
-        if (!m_seenIds.contains(id) && !m_cycleIds.contains(id)) {
+        if (!m_seenIds.contains(id))
             m_cycleIds.insert(id);
-            ++m_snapshot.eventsSeen;
-        }
     }
     if (m_page == 1)
         m_cycleEtag = lineage.etag;
@@ -229,6 +227,7 @@ void GitHubPoller::finishCycle()
 {
     if (!m_cycleEtag.isEmpty())
         m_etag = m_cycleEtag;
+    m_snapshot.eventsSeen += m_cycleIds.size();
     m_seenIds.unite(m_cycleIds);
     if (m_seenIds.size() > maxRememberedIds) {
         QList<qint64> ids(m_seenIds.cbegin(), m_seenIds.cend());

@@ -54,6 +54,10 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "fakegithub: cannot listen on port %s\n", qPrintable(parser.value(port)));
         return 1;
     }
+    QObject::connect(&server, &FakeGitHub::responded, [](const QByteArray &target, int status) {
+        std::printf("GET %s -> %d\n", target.constData(), status);
+        std::fflush(stdout);
+    });
     std::printf("%s\n", server.url().toEncoded().constData());
     std::fflush(stdout);
     return app.exec();

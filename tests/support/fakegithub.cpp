@@ -143,7 +143,7 @@ void FakeGitHub::respond(QTcpSocket *socket, const Request &request)
 {
     const QUrl url = QUrl(QString::fromLatin1(request.target));
     if (url.path() != "/events"_L1) {
-        send(socket, 404, R"({"message":"Not Found"})", {});
+        send(socket, request, 404, R"({"message":"Not Found"})", {});
         return;
     }
     const Fault fault = nextFault(true);
@@ -166,15 +166,15 @@ void FakeGitHub::respondEvents(QTcpSocket *socket, const QUrl &url, const Reques
     const QByteArray authorization = request.headers.value("authorization");
     if (fault == Fault::Unauthorized
         || (!m_requiredToken.isEmpty() && authorization != "Bearer " + m_requiredToken)) {
-        send(socket, 401, R"({"message":"Bad credentials"})", {});
+        send(socket, request, 401, R"({"message":"Bad credentials"})", {});
         return;
     }
     if (fault == Fault::ServerError) {
-        send(socket, 502, R"({"message":"Server Error"})", rateHeaders());
+        send(socket, request, 502, R"({"message":"Server Error"})", rateHeaders());
         return;
     }
     if (fault == Fault::RetryAfter) {
-        send(socket, 429, R"({"message":"secondary rate limit"})",
+        send(socket, request, 429, R"({"message":"secondary rate limit"})",
              rateHeaders() << qMakePair(QByteArray("Retry-After"), QByteArray("2")));
         return;
     }
@@ -189,14 +189,14 @@ void FakeGitHub::respondEvents(QTcpSocket *socket, const QUrl &url, const Reques
     releaseSyntheticEvents();
     const std::optional<Page> served = page(number, query.hasQueryItem(u"per_page"_s) ? perPage : 30);
     if (!served) {
-        send(socket, 422, R"({"message":"In order to keep the API fast for everyone, pagination is limited for this resource."})",
+        send(socket, request, 422, R"({"message":"In order to keep the API fast for everyone, pagination is limited for this resource."})",
              rateHeaders());
         return;
     }
     const QList<QPair<QByteArray, QByteArray>> pollHeader{
         {"X-Poll-Interval", QByteArray::number(m_pollInterval)}, {"ETag", served->etag}};
     if (number == 1 && request.headers.value("if-none-match") == served->etag) {
-        send(socket, 304, {}, rateHeaders() << pollHeader);
+        send(socket, request, 304, {}, rateHeaders() << pollHeader);
         return;
     }
     if (m_clock->now() >= m_reset) {
@@ -205,7 +205,7 @@ void FakeGitHub::respondEvents(QTcpSocket *socket, const QUrl &url, const Reques
     }
     if (m_remaining <= 0) {
         ++m_refused;
-        send(socket, 403, R"({"message":"API rate limit exceeded"})", rateHeaders());
+        send(socket, request, 403, R"({"message":"API rate limit exceeded"})", rateHeaders());
         return;
     }
     --m_remaining;
@@ -213,14 +213,14 @@ void FakeGitHub::respondEvents(QTcpSocket *socket, const QUrl &url, const Reques
                                  << qMakePair(QByteArray("Link"),
                                               linkHeader(number, served->lastPage, perPage));
     if (fault == Fault::Truncated) {
-        send(socket, 200, served->body.left(served->body.size() / 2), headers);
+        send(socket, request, 200, served->body.left(served->body.size() / 2), headers);
         return;
     }
     recordServed(served->body);
-    send(socket, 200, served->body, headers);
+    send(socket, request, 200, served->body, headers);
 }
 
-void FakeGitHub::send(QTcpSocket *socket, int status, const QByteArray &body,
+void FakeGitHub::send(QTcpSocket *socket, const Request &request, int status, const QByteArray &body,
                       const QList<QPair<QByteArray, QByteArray>> &headers)
 {
     QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
@@ -233,6 +233,7 @@ void FakeGitHub::send(QTcpSocket *socket, int status, const QByteArray &body,
     response += "\r\n" + body;
     socket->write(response);
     socket->disconnectFromHost();
+    emit responded(request.target, status);
 }
 
 FakeGitHub::Fault FakeGitHub::nextFault(bool isPage)

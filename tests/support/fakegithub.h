@@ -56,6 +56,9 @@ public:
     QSet<qint64> servedIds() const { return m_servedIds; }
     QSet<qint64> allIds() const; // every id the feed has ever held
 
+signals:
+    void responded(const QByteArray &target, int status);
+
 private:
     struct Page
     {
@@ -67,7 +70,7 @@ private:
     void onReadyRead(QTcpSocket *socket);
     void respond(QTcpSocket *socket, const Request &request);
     void respondEvents(QTcpSocket *socket, const QUrl &url, const Request &request, Fault fault);
-    void send(QTcpSocket *socket, int status, const QByteArray &body,
+    void send(QTcpSocket *socket, const Request &request, int status, const QByteArray &body,
               const QList<QPair<QByteArray, QByteArray>> &headers);
     Fault nextFault(bool isPage);
     std::optional<Page> page(int number, int perPage);
