@@ -1,3 +1,4 @@
+#include "batchcommands.h"
 #include "config.h"
 #include "mainwindow.h"
 #include "services.h"
@@ -36,8 +37,8 @@ bool isHeadlessRun(int argc, char **argv)
 {
     for (int i = 1; i < argc; ++i) {
         const QByteArray arg(argv[i]);
-        if (arg == "--headless" || arg == "--help" || arg == "-h" || arg == "--version"
-            || arg == "-v")
+        if (arg == "--headless" || arg == "--import" || arg == "--rebuild" || arg == "--help"
+            || arg == "-h" || arg == "--version" || arg == "-v")
             return true;
     }
     return false;
@@ -93,6 +94,13 @@ int main(int argc, char **argv)
     const QCommandLineOption headless(u"headless"_s,
                                       u"No window: run ingestion and the API until SIGINT/SIGTERM."_s);
     parser.addOption(headless);
+    const QCommandLineOption import(u"import"_s,
+                                    u"Import GH Archive files (.json.gz or NDJSON) or /events pages, then exit."_s);
+    parser.addOption(import);
+    const QCommandLineOption rebuild(u"rebuild"_s,
+                                     u"Drop silver and gold and rebuild both from bronze, then exit."_s);
+    parser.addOption(rebuild);
+    parser.addPositionalArgument(u"files"_s, u"Files for --import."_s, u"[files...]"_s);
     for (const Override &entry : overrides) {
         parser.addOption({QString::fromLatin1(entry.option),
                           u"%1 (%2)."_s.arg(QString::fromLatin1(entry.help).chopped(1),
@@ -114,6 +122,10 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    if (parser.isSet(import))
+        return BatchCommands::runImport(*app, config.config, parser.positionalArguments());
+    if (parser.isSet(rebuild))
+        return BatchCommands::runRebuild(*app, config.config);
     if (parser.isSet(headless))
         return runHeadless(*app, config.config);
     return runGui(*static_cast<QApplication *>(app.get()), config.config);

@@ -2,6 +2,7 @@
 
 #include "bronzestore.h"
 #include "clock.h"
+#include "pipeline.h"
 
 #include <QThread>
 
@@ -9,8 +10,15 @@ Services::Services(const AppConfig &config, QObject *parent)
     : QObject(parent)
     , m_config(config)
     , m_collectorThread(new QThread(this))
+    , m_ingestThread(new QThread(this))
     , m_bronze(new BronzeStore(config.dataDir))
+    , m_pipeline(new Pipeline(config.dataDir))
 {
+    m_pipeline->moveToThread(m_ingestThread);
+    m_ingestThread->setObjectName(QStringLiteral("ingest"));
+    connect(m_ingestThread, &QThread::finished, m_pipeline, &QObject::deleteLater);
+    connect(m_pipeline, &Pipeline::goldChanged, this, &Services::goldChanged);
+
     PollerOptions options;
     options.apiUrl = config.apiUrl;
     options.token = config.githubToken;
@@ -22,6 +30,7 @@ Services::Services(const AppConfig &config, QObject *parent)
     m_collectorThread->setObjectName(QStringLiteral("collector"));
     connect(m_collectorThread, &QThread::finished, m_poller, &QObject::deleteLater);
     connect(m_poller, &GitHubPoller::snapshotChanged, this, &Services::pollerSnapshotChanged);
+    connect(m_poller, &GitHubPoller::pageStored, m_pipeline, &Pipeline::ingestPage);
 }
 
 Services::~Services()
@@ -33,6 +42,8 @@ Services::~Services()
 void Services::start()
 {
     m_bronze->applyRetention(m_config.bronzeRetentionDays, QDateTime::currentDateTimeUtc());
+    m_ingestThread->start();
+    QMetaObject::invokeMethod(m_pipeline, &Pipeline::open);
     m_collectorThread->start();
     QMetaObject::invokeMethod(m_poller, &GitHubPoller::start);
 }
@@ -44,4 +55,7 @@ void Services::stop()
     QMetaObject::invokeMethod(m_poller, &GitHubPoller::stop, Qt::BlockingQueuedConnection);
     m_collectorThread->quit();
     m_collectorThread->wait();
+    m_pipeline->cancel();
+    m_ingestThread->quit();
+    m_ingestThread->wait();
 }

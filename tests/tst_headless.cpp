@@ -1,5 +1,6 @@
 #include "bronzestore.h"
 #include "childprocess.h"
+#include "database.h"
 #include "testdata.h"
 
 #include <QDirIterator>
@@ -7,6 +8,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 
 using namespace Qt::StringLiterals;
@@ -60,6 +62,18 @@ void TestHeadless::collectsRecordedPagesThenGets304s()
             ids.insert(event.toObject().value("id"_L1).toString().toLongLong());
     }
     QCOMPARE(ids.size(), 261);
+
+    // The pipeline ingested the pages into silver, each event once.
+    {
+        QString error;
+        QSqlDatabase database = Database::open(dataDir.path(), u"test"_s, true, &error);
+        QSqlQuery query(database);
+        QVERIFY(query.exec(u"SELECT COUNT(*), COUNT(DISTINCT id) FROM events"_s) && query.next());
+        QCOMPARE(query.value(0).toInt(), 261);
+        QCOMPARE(query.value(1).toInt(), 261);
+        query.finish();
+        Database::close(database);
+    }
 
     QVERIFY(!monitor.readAllStandardError().contains(token));
     QDirIterator it(dataDir.path(), QDir::Files, QDirIterator::Subdirectories);

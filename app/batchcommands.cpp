@@ -1,0 +1,97 @@
+#include "batchcommands.h"
+
+#include "config.h"
+#include "pipeline.h"
+#include "signalwatcher.h"
+
+#include <QCoreApplication>
+#include <QLocale>
+#include <QThread>
+
+#include <cstdio>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+void printProgress(int fileIndex, int fileCount, const IngestProgress &progress)
+{
+    const double percent = progress.bytesTotal > 0
+            ? 100.0 * double(progress.bytesDone) / double(progress.bytesTotal)
+            : 100.0;
+    const QString eta = progress.etaSeconds >= 0
+            ? u"%1 s"_s.arg(qRound64(progress.etaSeconds))
+            : u"-"_s;
+    const QString line = u"[file %1/%2] %3%  %4 events  %5 events/s  ETA %6"_s.arg(
+            QString::number(fileIndex + 1), QString::number(fileCount),
+            QString::number(percent, 'f', 1), QLocale::c().toString(progress.events),
+            QLocale::c().toString(qRound64(progress.eventsPerSecond)), eta);
+    // On a terminal the line redraws in place; in a log each update is its own line.
+    std::fprintf(stderr, isatty(STDERR_FILENO) ? "\r%-78s" : "%s\n", qPrintable(line));
+    std::fflush(stderr);
+}
+
+int run(QCoreApplication &app, const AppConfig &config,
+        const std::function<void(Pipeline *)> &start)
+{
+    QThread thread;
+    thread.setObjectName(u"ingest"_s);
+    auto *pipeline = new Pipeline(config.dataDir);
+    pipeline->moveToThread(&thread);
+    QObject::connect(&thread, &QThread::finished, pipeline, &QObject::deleteLater);
+
+    int exitCode = 0;
+    QObject::connect(pipeline, &Pipeline::progress, &app, printProgress);
+    QObject::connect(pipeline, &Pipeline::failed, &app, [](const QString &message) {
+        std::fprintf(stderr, "\nghmonitor: %s\n", qPrintable(message));
+    });
+    QObject::connect(pipeline, &Pipeline::finished, &app, [&](const IngestSummary &summary) {
+        std::fprintf(stderr, "\n");
+        std::printf("%s: %lld events new, %lld duplicates, %lld quarantined, %.1f s\n",
+                    summary.cancelled ? "cancelled" : summary.ok ? "done" : "failed",
+                    summary.inserted, summary.duplicates, summary.quarantined, summary.seconds);
+        if (!summary.ok)
+            std::fprintf(stderr, "ghmonitor: %s\n", qPrintable(summary.error));
+        exitCode = summary.cancelled ? 130 : summary.ok ? 0 : 1;
+        app.quit();
+    });
+    SignalWatcher watcher;
+    QObject::connect(&watcher, &SignalWatcher::terminationRequested, &app, [pipeline] {
+        std::fprintf(stderr, "\nstopping after the current batch…\n");
+        pipeline->cancel();
+    });
+
+    thread.start();
+    start(pipeline);
+    app.exec();
+    thread.quit();
+    thread.wait();
+    return exitCode;
+}
+
+} // namespace
+
+int BatchCommands::runImport(QCoreApplication &app, const AppConfig &config,
+                             const QStringList &files)
+{
+    if (files.isEmpty()) {
+        std::fprintf(stderr, "ghmonitor: --import needs at least one file\n");
+        return 2;
+    }
+    return run(app, config, [files](Pipeline *pipeline) {
+        QMetaObject::invokeMethod(pipeline, [pipeline, files] {
+            if (pipeline->open())
+                pipeline->importFiles(files);
+            else
+                emit pipeline->finished({false, false, u"cannot open the store"_s});
+        });
+    });
+}
+
+int BatchCommands::runRebuild(QCoreApplication &app, const AppConfig &config)
+{
+    return run(app, config, [](Pipeline *pipeline) {
+        QMetaObject::invokeMethod(pipeline, &Pipeline::rebuild);
+    });
+}

@@ -1,0 +1,243 @@
+#include "ingestor.h"
+
+#include "bronzestore.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+
+#include <zlib.h>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr qsizetype chunkSize = 4 * 1024 * 1024;
+constexpr qsizetype maxArrayFileSize = 512 * 1024 * 1024;
+
+// gzip or plain, streamed: zlib reads plain files through unchanged.
+class CompressedReader
+{
+public:
+    explicit CompressedReader(const QString &path)
+        : m_file(gzopen(QFile::encodeName(path).constData(), "rb"))
+    {
+        if (m_file)
+            gzbuffer(m_file, 1 << 20);
+    }
+    ~CompressedReader()
+    {
+        if (m_file)
+            gzclose(m_file);
+    }
+    bool isOpen() const { return m_file != nullptr; }
+    bool seek(qint64 offset) { return gzseek(m_file, z_off_t(offset), SEEK_SET) == offset; }
+    qint64 read(char *buffer, qsizetype size) { return gzread(m_file, buffer, unsigned(size)); }
+    qint64 rawPosition() const { return gzoffset(m_file); }
+    QString error() const
+    {
+        int code = 0;
+        return QString::fromUtf8(gzerror(m_file, &code));
+    }
+
+private:
+    gzFile m_file;
+};
+
+class RateMeter
+{
+public:
+    RateMeter() { m_timer.start(); }
+    double seconds() const { return double(m_timer.nsecsElapsed()) / 1e9; }
+    IngestProgress progress(qint64 bytesDone, qint64 bytesTotal, qint64 events, qint64 bytesAtStart) const
+    {
+        const double elapsed = std::max(seconds(), 1e-6);
+        IngestProgress progress{bytesDone, bytesTotal, events, double(events) / elapsed, -1};
+        const double byteRate = double(bytesDone - bytesAtStart) / elapsed;
+        if (byteRate > 0)
+            progress.etaSeconds = double(bytesTotal - bytesDone) / byteRate;
+        return progress;
+    }
+
+private:
+    QElapsedTimer m_timer;
+};
+
+} // namespace
+
+void IngestSummary::add(const IngestSummary &other)
+{
+    ok = ok && other.ok;
+    cancelled = cancelled || other.cancelled;
+    if (error.isEmpty())
+        error = other.error;
+    inserted += other.inserted;
+    duplicates += other.duplicates;
+    quarantined += other.quarantined;
+    seconds += other.seconds;
+}
+
+Ingestor::Ingestor(EventStore *store, const BronzeStore *bronze)
+    : m_store(store)
+    , m_bronze(bronze)
+{
+}
+
+bool Ingestor::commit(const SourceProgress &progress, IngestSummary *summary)
+{
+    BatchResult result;
+    if (!m_store->commitBatch(progress, &result)) {
+        summary->ok = false;
+        summary->error = m_store->lastError();
+        return false;
+    }
+    summary->inserted += result.inserted;
+    summary->duplicates += result.duplicates;
+    summary->quarantined += result.quarantined;
+    if (m_onBatch)
+        m_onBatch(result);
+    return true;
+}
+
+bool Ingestor::ingestWhole(const QByteArray &content, SourceProgress progress,
+                           IngestSummary *summary)
+{
+    QByteArray padded = content;
+    padded.reserve(content.size() + EventParser::padding);
+    if (!m_store->beginBatch(progress.sourceId)) {
+        summary->ok = false;
+        summary->error = m_store->lastError();
+        return false;
+    }
+    QByteArray error;
+    if (!m_parser.parsePage(padded.constData(), padded.size(), *m_store, &error)) {
+        m_store->rollbackBatch();
+        summary->ok = false;
+        summary->error = u"not a JSON array of events: %1"_s.arg(QString::fromUtf8(error));
+        return false;
+    }
+    progress.offset = content.size();
+    progress.complete = true;
+    return commit(progress, summary);
+}
+
+IngestSummary Ingestor::ingest(const QString &path)
+{
+    IngestSummary summary;
+    const RateMeter meter;
+    SourceProgress progress = m_store->sourceProgress(m_bronze->sourceKey(path));
+    if (progress.sourceId == 0) {
+        summary.ok = false;
+        summary.error = m_store->lastError();
+        return summary;
+    }
+    if (progress.complete)
+        return summary;
+
+    CompressedReader reader(path);
+    const qint64 total = QFileInfo(path).size();
+    if (!reader.isOpen() || (progress.offset > 0 && !reader.seek(progress.offset))) {
+        summary.ok = false;
+        summary.error = u"cannot read %1"_s.arg(path);
+        return summary;
+    }
+    const qint64 startPosition = reader.rawPosition();
+
+    QByteArray buffer(chunkSize + EventParser::padding, Qt::Uninitialized);
+    qsizetype filled = 0;
+    qint64 linesThisRun = 0;
+    qint64 linesInBatch = 0;
+    bool inBatch = false;
+    bool arrayChecked = progress.offset > 0;
+
+    for (;;) {
+        const qint64 read = reader.read(buffer.data() + filled, chunkSize - filled);
+        if (read < 0) {
+            summary.ok = false;
+            summary.error = u"cannot read %1: %2"_s.arg(path, reader.error());
+            break;
+        }
+        filled += qsizetype(read);
+        const bool atEnd = read == 0;
+
+        if (!arrayChecked) {
+            arrayChecked = true;
+            const qsizetype first = buffer.left(filled).indexOf(QByteArrayView("["));
+            if (first >= 0 && buffer.left(first).trimmed().isEmpty()) {
+                // A JSON array (an /events page): small enough to parse whole.
+                QByteArray content = buffer.left(filled);
+                while (content.size() < maxArrayFileSize) {
+                    const qint64 more = reader.read(buffer.data(), chunkSize);
+                    if (more <= 0)
+                        break;
+                    content.append(buffer.constData(), qsizetype(more));
+                }
+                ingestWhole(content, progress, &summary);
+                summary.seconds = meter.seconds();
+                return summary;
+            }
+        }
+
+        qsizetype lineStart = 0;
+        for (;;) {
+            const char *begin = buffer.constData() + lineStart;
+            const char *newline = static_cast<const char *>(
+                    memchr(begin, '\n', size_t(filled - lineStart)));
+            if (!newline && !(atEnd && lineStart < filled))
+                break;
+            const qsizetype length = newline ? newline - begin : filled - lineStart;
+            if (!inBatch) {
+                if (!m_store->beginBatch(progress.sourceId)) {
+                    summary.ok = false;
+                    summary.error = m_store->lastError();
+                    return summary;
+                }
+                inBatch = true;
+            }
+            if (QByteArrayView(begin, length).trimmed().size() > 0) {
+                m_store->setLine(progress.lines + 1);
+                m_parser.parseLine(begin, length, *m_store);
+            }
+            ++progress.lines;
+            ++linesThisRun;
+            ++linesInBatch;
+            lineStart += length + (newline ? 1 : 0);
+            progress.offset += length + (newline ? 1 : 0);
+            if (linesInBatch >= m_batchLines) {
+                inBatch = false;
+                linesInBatch = 0;
+                if (!commit(progress, &summary))
+                    return summary;
+                if (m_progress)
+                    m_progress(meter.progress(reader.rawPosition(), total, linesThisRun, startPosition));
+                if (m_cancel && m_cancel->load()) {
+                    summary.cancelled = true;
+                    summary.seconds = meter.seconds();
+                    return summary;
+                }
+            }
+        }
+        if (atEnd || !summary.ok)
+            break;
+        // Keep the partial last line for the next read.
+        memmove(buffer.data(), buffer.constData() + lineStart, size_t(filled - lineStart));
+        filled -= lineStart;
+        if (filled >= chunkSize) {
+            summary.ok = false;
+            summary.error = u"a line of %1 is longer than %2 bytes"_s.arg(path).arg(chunkSize);
+            break;
+        }
+    }
+    if (summary.ok) {
+        if (!inBatch)
+            m_store->beginBatch(progress.sourceId);
+        progress.complete = true;
+        commit(progress, &summary);
+    } else if (inBatch) {
+        m_store->rollbackBatch();
+    }
+    if (m_progress)
+        m_progress(meter.progress(total, total, linesThisRun, startPosition));
+    summary.seconds = meter.seconds();
+    return summary;
+}

@@ -1,0 +1,88 @@
+#pragma once
+
+#include <QDateTime>
+#include <QList>
+#include <QSqlDatabase>
+#include <QString>
+
+#include <optional>
+
+// [from, to], inclusive, in UTC epoch seconds.
+struct TimeWindow
+{
+    qint64 from = 0;
+    qint64 to = 0;
+
+    static TimeWindow endingAt(const QDateTime &at, qint64 minutes);
+};
+
+struct KeyCount
+{
+    QString key;
+    qint64 count = 0;
+    bool operator==(const KeyCount &) const = default;
+};
+
+struct PullRequestStats
+{
+    bool repositoryKnown = false; // any stored event at all for this repository
+    QString repository;           // as GitHub spells it
+    qint64 count = 0;             // opened pull requests
+    std::optional<double> averageSeconds; // (last - first) / (count - 1), count >= 2
+    std::optional<double> medianSeconds;  // median gap between consecutive openings
+    std::optional<qint64> firstOpenedAt;
+    std::optional<qint64> lastOpenedAt;
+    QList<qint64> openedAt; // ascending
+};
+
+struct MinuteCount
+{
+    qint64 minute = 0; // epoch seconds / 60
+    QString type;
+    qint64 count = 0;
+};
+
+struct EventRow
+{
+    qint64 id = 0;
+    qint64 createdAt = 0;
+    QString type;
+    QString action;
+    QString repository;
+    QString actor;
+};
+
+// The one metrics query layer: the REST API and the dashboard use these and only these.
+// Whole minutes come from gold; only the partial minutes at a window's edges read silver.
+// One instance per thread: it owns that thread's connection.
+class MetricsQueries
+{
+public:
+    explicit MetricsQueries(const QString &dataDir);
+    ~MetricsQueries();
+    MetricsQueries(const MetricsQueries &) = delete;
+    MetricsQueries &operator=(const MetricsQueries &) = delete;
+
+    bool open(QString *error);
+
+    // Events by type with at - minutes*60 <= created_at <= at, count descending.
+    QList<KeyCount> eventCounts(qint64 minutes, const QDateTime &at = currentTime());
+    PullRequestStats averagePullRequestInterval(const QString &repository);
+    // Repositories by event count in the same window: count descending, then name.
+    QList<KeyCount> activeRepositories(int limit, qint64 minutes, const QDateTime &at = currentTime());
+    // Per-minute counts by type over the whole minutes of the window.
+    QList<MinuteCount> eventsPerMinute(qint64 minutes, const QDateTime &at = currentTime());
+    QList<EventRow> latestEvents(int limit);
+    QStringList repositoryNames(const QString &prefix, int limit);
+    qint64 eventsStored();
+    std::optional<qint64> latestEventAt();
+
+    static QDateTime currentTime() { return QDateTime::currentDateTimeUtc(); }
+
+private:
+    QList<KeyCount> windowCounts(const char *goldTable, const char *column,
+                                 const TimeWindow &window, int limit);
+
+    QString m_dataDir;
+    QSqlDatabase m_database;
+};

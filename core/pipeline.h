@@ -1,0 +1,51 @@
+#pragma once
+
+#include "bronzestore.h"
+#include "eventstore.h"
+#include "ingestor.h"
+
+#include <QObject>
+#include <QStringList>
+
+#include <atomic>
+
+// Bronze -> silver -> gold, on the thread it lives in, with its own connection. Live
+// pages are ingested as they arrive; imports and rebuilds report progress and can be
+// cancelled from any thread.
+class Pipeline : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit Pipeline(const QString &dataDir, QObject *parent = nullptr);
+    ~Pipeline() override;
+
+    // Thread-safe: stops an import or rebuild after its current batch.
+    void cancel() { m_cancel = true; }
+
+    // Opens the stores and ingests any bronze page not yet in silver.
+    Q_INVOKABLE bool open();
+    Q_INVOKABLE void ingestPage(const QString &path);
+    Q_INVOKABLE void importFiles(const QStringList &paths);
+    // Drops silver and gold and ingests every bronze source again.
+    Q_INVOKABLE void rebuild();
+
+signals:
+    void goldChanged(qint64 fromSeconds, qint64 toSeconds);
+    void progress(int fileIndex, int fileCount, const IngestProgress &progress);
+    void finished(const IngestSummary &summary);
+    void failed(const QString &message);
+
+private:
+    IngestSummary ingestAll(const QStringList &paths);
+    void onBatch(const BatchResult &batch);
+
+    BronzeStore m_bronze;
+    QString m_dataDir;
+    EventStore m_store;
+    Ingestor m_ingestor;
+    bool m_open = false;
+    std::atomic_bool m_cancel = false;
+    int m_fileIndex = 0;
+    int m_fileCount = 0;
+};

@@ -1,0 +1,275 @@
+#include "fixtureevents.h"
+#include "metricsqueries.h"
+#include "pipeline.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+#include <map>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QDateTime utc(const char *iso)
+{
+    return QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODate);
+}
+
+// The reference: counts straight from the fixture events, ranked as the API ranks them.
+QList<KeyCount> referenceCounts(const QHash<qint64, FixtureEvent> &events, qint64 from, qint64 to,
+                                QString FixtureEvent::*field, int limit = -1)
+{
+    std::map<QString, qint64> counts;
+    for (const FixtureEvent &event : events) {
+        if (event.createdAt >= from && event.createdAt <= to)
+            ++counts[event.*field];
+    }
+    QList<KeyCount> ranked;
+    for (const auto &[key, count] : counts)
+        ranked.append({key, count});
+    std::sort(ranked.begin(), ranked.end(), [](const KeyCount &a, const KeyCount &b) {
+        return a.count != b.count ? a.count > b.count : a.key < b.key;
+    });
+    if (limit >= 0 && ranked.size() > limit)
+        ranked.resize(limit);
+    return ranked;
+}
+
+QList<qint64> referenceOpenedTimes(const QHash<qint64, FixtureEvent> &events, const QString &repo)
+{
+    QList<qint64> times;
+    for (const FixtureEvent &event : events) {
+        if (event.type == "PullRequestEvent"_L1 && event.action == "opened"_L1
+            && event.repo.compare(repo, Qt::CaseInsensitive) == 0)
+            times.append(event.createdAt);
+    }
+    std::sort(times.begin(), times.end());
+    return times;
+}
+
+} // namespace
+
+class TestMetrics : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void eventCounts_data();
+    void eventCounts();
+    void activeRepositories_data();
+    void activeRepositories();
+    void pullRequestIntervalsOfEveryRepository();
+    void pullRequestIntervalIsCaseInsensitive();
+    void fewerThanTwoPullRequests();
+    void unknownRepository();
+    void eventsPerMinute();
+    void latestEvents();
+    void totals();
+    void repositoryCompletion();
+
+private:
+    QTemporaryDir m_dir;
+    QHash<qint64, FixtureEvent> m_events;
+    std::unique_ptr<MetricsQueries> m_queries;
+};
+
+void TestMetrics::initTestCase()
+{
+    SKIP_WITHOUT_FIXTURES();
+    m_events = FixtureEvents::load();
+    Pipeline pipeline(m_dir.path());
+    QVERIFY(pipeline.open());
+    QSignalSpy finished(&pipeline, &Pipeline::finished);
+    pipeline.importFiles(FixtureEvents::paths());
+    QCOMPARE(finished.size(), 1);
+    const auto summary = finished.first().first().value<IngestSummary>();
+    QVERIFY2(summary.ok, qPrintable(summary.error));
+    QCOMPARE(summary.inserted, qint64(m_events.size()));
+
+    m_queries = std::make_unique<MetricsQueries>(m_dir.path());
+    QString error;
+    QVERIFY2(m_queries->open(&error), qPrintable(error));
+}
+
+void TestMetrics::eventCounts_data()
+{
+    QTest::addColumn<QDateTime>("at");
+    QTest::addColumn<int>("minutes");
+    QTest::newRow("2025, 60 min") << utc("2025-01-01T15:30:00Z") << 60;
+    QTest::newRow("2025, sub-minute edges") << utc("2025-01-01T15:00:17Z") << 1;
+    QTest::newRow("2025, inside one second") << utc("2025-01-01T15:00:05Z") << 1;
+    QTest::newRow("2015, both edges partial") << utc("2015-01-01T15:03:31Z") << 2;
+    QTest::newRow("2015, 10 min") << utc("2015-01-01T15:10:00Z") << 10;
+    QTest::newRow("2016 pages") << utc("2016-09-29T10:00:20Z") << 1;
+    QTest::newRow("everything") << utc("2026-01-01T00:00:00Z") << 5256000;
+    QTest::newRow("empty window") << utc("2019-01-01T00:00:00Z") << 60;
+}
+
+void TestMetrics::eventCounts()
+{
+    QFETCH(QDateTime, at);
+    QFETCH(int, minutes);
+    const qint64 to = at.toSecsSinceEpoch();
+    const auto expected = referenceCounts(m_events, to - minutes * 60, to, &FixtureEvent::type);
+    const auto actual = m_queries->eventCounts(minutes, at);
+    QCOMPARE(actual, expected);
+    if (minutes < 100000 && at.date().year() != 2019)
+        QVERIFY(!actual.isEmpty());
+}
+
+void TestMetrics::activeRepositories_data()
+{
+    eventCounts_data();
+}
+
+void TestMetrics::activeRepositories()
+{
+    QFETCH(QDateTime, at);
+    QFETCH(int, minutes);
+    const qint64 to = at.toSecsSinceEpoch();
+    for (int limit : {1, 10, 1000}) {
+        const auto expected = referenceCounts(m_events, to - minutes * 60, to, &FixtureEvent::repo, limit);
+        QCOMPARE(m_queries->activeRepositories(limit, minutes, at), expected);
+    }
+}
+
+void TestMetrics::pullRequestIntervalsOfEveryRepository()
+{
+    QSet<QString> repos;
+    for (const FixtureEvent &event : std::as_const(m_events)) {
+        if (event.type == "PullRequestEvent"_L1 && event.action == "opened"_L1)
+            repos.insert(event.repo);
+    }
+    QVERIFY(repos.size() > 10);
+    int withAverage = 0;
+    for (const QString &repo : std::as_const(repos)) {
+        const QList<qint64> times = referenceOpenedTimes(m_events, repo);
+        const PullRequestStats stats = m_queries->averagePullRequestInterval(repo);
+        QVERIFY(stats.repositoryKnown);
+        QCOMPARE(stats.count, times.size());
+        QCOMPARE(stats.openedAt, times);
+        QCOMPARE(stats.firstOpenedAt.value(), times.first());
+        QCOMPARE(stats.lastOpenedAt.value(), times.last());
+        if (times.size() < 2) {
+            QVERIFY(!stats.averageSeconds);
+            continue;
+        }
+        ++withAverage;
+        double gapsSum = 0;
+        QList<qint64> gaps;
+        for (qsizetype i = 1; i < times.size(); ++i) {
+            gaps << times[i] - times[i - 1];
+            gapsSum += double(gaps.last());
+        }
+        std::sort(gaps.begin(), gaps.end());
+        const double median = gaps.size() % 2 ? double(gaps[gaps.size() / 2])
+                                              : (gaps[gaps.size() / 2 - 1] + gaps[gaps.size() / 2]) / 2.0;
+        QCOMPARE(stats.averageSeconds.value(), gapsSum / double(gaps.size()));
+        QCOMPARE(stats.medianSeconds.value(), median);
+    }
+    QVERIFY2(withAverage >= 2, "the samples hold repositories with several opened PRs");
+}
+
+void TestMetrics::pullRequestIntervalIsCaseInsensitive()
+{
+    QString busiest;
+    for (const FixtureEvent &event : std::as_const(m_events)) {
+        if (event.type == "PullRequestEvent"_L1 && event.action == "opened"_L1
+            && referenceOpenedTimes(m_events, event.repo).size() >= 2) {
+            busiest = event.repo;
+            break;
+        }
+    }
+    QVERIFY(!busiest.isEmpty());
+    const PullRequestStats upper = m_queries->averagePullRequestInterval(busiest.toUpper());
+    const PullRequestStats exact = m_queries->averagePullRequestInterval(busiest);
+    QCOMPARE(upper.repository, busiest);
+    QCOMPARE(upper.count, exact.count);
+    QCOMPARE(upper.averageSeconds, exact.averageSeconds);
+}
+
+void TestMetrics::fewerThanTwoPullRequests()
+{
+    // A repository with events but no opened PR at all.
+    QString quiet;
+    for (const FixtureEvent &event : std::as_const(m_events)) {
+        if (referenceOpenedTimes(m_events, event.repo).isEmpty()) {
+            quiet = event.repo;
+            break;
+        }
+    }
+    const PullRequestStats stats = m_queries->averagePullRequestInterval(quiet);
+    QVERIFY(stats.repositoryKnown);
+    QCOMPARE(stats.count, 0);
+    QVERIFY(!stats.averageSeconds);
+    QVERIFY(!stats.medianSeconds);
+}
+
+void TestMetrics::unknownRepository()
+{
+    const PullRequestStats stats = m_queries->averagePullRequestInterval(u"nobody/nothing-here"_s);
+    QVERIFY(!stats.repositoryKnown);
+    QCOMPARE(stats.count, 0);
+}
+
+void TestMetrics::eventsPerMinute()
+{
+    const QDateTime at = utc("2015-01-01T15:05:30Z");
+    const int minutes = 5;
+    const qint64 to = at.toSecsSinceEpoch();
+    // Whole minutes inside the window.
+    const qint64 firstMinute = (to - minutes * 60 + 59) / 60;
+    const qint64 lastMinute = (to + 1) / 60 - 1;
+    std::map<std::pair<qint64, QString>, qint64> expected;
+    for (const FixtureEvent &event : std::as_const(m_events)) {
+        const qint64 minute = event.createdAt / 60;
+        if (minute >= firstMinute && minute <= lastMinute)
+            ++expected[{minute, event.type}];
+    }
+    const QList<MinuteCount> actual = m_queries->eventsPerMinute(minutes, at);
+    QCOMPARE(actual.size(), qsizetype(expected.size()));
+    for (const MinuteCount &count : actual)
+        QCOMPARE(count.count, (expected[{count.minute, count.type}]));
+}
+
+void TestMetrics::latestEvents()
+{
+    QList<FixtureEvent> sorted = m_events.values();
+    std::sort(sorted.begin(), sorted.end(), [](const FixtureEvent &a, const FixtureEvent &b) {
+        return a.createdAt != b.createdAt ? a.createdAt > b.createdAt : a.id > b.id;
+    });
+    const QList<EventRow> rows = m_queries->latestEvents(20);
+    QCOMPARE(rows.size(), 20);
+    for (int i = 0; i < 20; ++i) {
+        QCOMPARE(rows[i].id, sorted[i].id);
+        QCOMPARE(rows[i].repository, sorted[i].repo);
+        QCOMPARE(rows[i].actor, sorted[i].actor);
+        QCOMPARE(rows[i].type, sorted[i].type);
+    }
+}
+
+void TestMetrics::totals()
+{
+    QCOMPARE(m_queries->eventsStored(), qint64(m_events.size()));
+    qint64 latest = 0;
+    for (const FixtureEvent &event : std::as_const(m_events))
+        latest = std::max(latest, event.createdAt);
+    QCOMPARE(m_queries->latestEventAt().value(), latest);
+}
+
+void TestMetrics::repositoryCompletion()
+{
+    const QString some = m_events.cbegin()->repo;
+    const QString prefix = some.left(3).toUpper();
+    const QStringList names = m_queries->repositoryNames(prefix, 1000);
+    QVERIFY(names.contains(some));
+    for (const QString &name : names)
+        QVERIFY(name.startsWith(prefix, Qt::CaseInsensitive));
+}
+
+QTEST_GUILESS_MAIN(TestMetrics)
+#include "tst_metrics.moc"

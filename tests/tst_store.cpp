@@ -1,0 +1,327 @@
+#include "database.h"
+#include "fixtureevents.h"
+#include "pipeline.h"
+
+#include <QSignalSpy>
+#include <QSqlQuery>
+#include <QSqlRecord>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// Reads whole tables through a connection of the test's own.
+class Inspector
+{
+public:
+    explicit Inspector(const QString &dataDir)
+    {
+        QString error;
+        m_database = Database::open(dataDir, u"test"_s, true, &error);
+    }
+    ~Inspector() { Database::close(m_database); }
+
+    qint64 scalar(const QString &sql)
+    {
+        QSqlQuery query(m_database);
+        query.exec(sql);
+        return query.next() ? query.value(0).toLongLong() : -1;
+    }
+
+    QStringList rows(const QString &sql)
+    {
+        QSqlQuery query(m_database);
+        query.exec(sql);
+        QStringList rows;
+        while (query.next()) {
+            QStringList fields;
+            for (int i = 0; i < query.record().count(); ++i)
+                fields << query.value(i).toString();
+            rows << fields.join(u'|');
+        }
+        return rows;
+    }
+
+    QStringList everything()
+    {
+        // Lineage by path: source ids depend on the order sources were first seen.
+        QStringList all = rows(u"SELECT e.id, type, action, actor_id, actor_login, repo_id, repo_name, "
+                               "org_login, created_at, public, pr_number, s.path FROM events e "
+                               "JOIN sources s ON s.id = e.source_id ORDER BY e.id"_s);
+        all << rows(u"SELECT s.path, line, reason, raw FROM quarantine q "
+                    "JOIN sources s ON s.id = q.source_id ORDER BY 1, 2"_s);
+        for (const char *table : {"gold.type_minute", "gold.repo_minute",
+                                  "gold.repos", "gold.pr_opened"})
+            all << rows(u"SELECT * FROM %1 ORDER BY 1, 2, 3"_s.arg(QLatin1StringView(table)));
+        return all;
+    }
+
+private:
+    QSqlDatabase m_database;
+};
+
+IngestSummary import(Pipeline &pipeline, const QStringList &paths)
+{
+    QSignalSpy finished(&pipeline, &Pipeline::finished);
+    pipeline.importFiles(paths);
+    return finished.size() == 1 ? finished.first().first().value<IngestSummary>() : IngestSummary{false, false, u"no result"_s};
+}
+
+QString writeFile(const QString &path, const QByteArray &content)
+{
+    QFile file(path);
+    file.open(QIODevice::WriteOnly);
+    file.write(content);
+    return path;
+}
+
+} // namespace
+
+class TestStore : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void silverRowsMatchTheSourceExactly();
+    void samePagesTwiceAndOverlappingPages();
+    void sameArchiveTwice();
+    void quarantinesInvalidEvents();
+    void goldTotalsEqualSilver();
+    void rebuildReproducesSilverAndGold();
+    void goldBehindSilverIsRepairedOnOpen();
+    void cancelledImportResumes();
+    void livePagesAreIngestedAndSignalled();
+};
+
+void TestStore::silverRowsMatchTheSourceExactly()
+{
+    SKIP_WITHOUT_FIXTURES();
+    QTemporaryDir dir;
+    Pipeline pipeline(dir.path());
+    QVERIFY(pipeline.open());
+    QVERIFY(import(pipeline, FixtureEvents::paths()).ok);
+    const QHash<qint64, FixtureEvent> expected = FixtureEvents::load();
+
+    Inspector inspector(dir.path());
+    const QStringList rows = inspector.rows(
+            u"SELECT id, type, coalesce(action, ''), repo_name, coalesce(actor_login, ''), "
+            "coalesce(org_login, ''), created_at, repo_id, actor_id, public FROM events"_s);
+    QCOMPARE(rows.size(), expected.size());
+    for (const QString &row : rows) {
+        const QStringList f = row.split(u'|');
+        const FixtureEvent &event = expected[f[0].toLongLong()];
+        QCOMPARE(f[1], event.type);
+        QCOMPARE(f[2], event.action);
+        QCOMPARE(f[3], event.repo);
+        QCOMPARE(f[4], event.actor);
+        QCOMPARE(f[5], event.org);
+        QCOMPARE(f[6].toLongLong(), event.createdAt);
+        QCOMPARE(f[7].toLongLong(), event.json["repo"_L1].toObject()["id"_L1].toInteger());
+        QCOMPARE(f[8].toLongLong(), event.json["actor"_L1].toObject()["id"_L1].toInteger());
+        QCOMPARE(f[9] == "1"_L1, event.json["public"_L1].toBool());
+    }
+    // Lineage: every event names the bronze file it came from.
+    QCOMPARE(inspector.scalar(u"SELECT COUNT(*) FROM events e JOIN sources s ON s.id = e.source_id "
+                              "WHERE s.path LIKE 'bronze/imports/%'"_s),
+             qint64(expected.size()));
+}
+
+void TestStore::samePagesTwiceAndOverlappingPages()
+{
+    SKIP_WITHOUT_FIXTURES();
+    QTemporaryDir dir;
+    QTemporaryDir copies;
+    Pipeline pipeline(dir.path());
+    QVERIFY(pipeline.open());
+    const QStringList pages = FixtureEvents::paths({u"octokit.rb_2016-09-29_events_page1.json"_s,
+                                                    u"octokit.rb_2016-09-29_events_page2.json"_s,
+                                                    u"octokit.rb_2016-09-29_events_page3.json"_s});
+    IngestSummary first = import(pipeline, pages);
+    QCOMPARE(first.inserted, 261);
+    QCOMPARE(first.duplicates, 39);
+    // The same bytes again under other names: new bronze sources, no new events.
+    QStringList again;
+    for (const QString &page : pages)
+        again << writeFile(copies.filePath(u"again-"_s + QFileInfo(page).fileName()),
+                           TestData::readFixture(QFileInfo(page).fileName()));
+    const IngestSummary second = import(pipeline, again);
+    QVERIFY(second.ok);
+    QCOMPARE(second.inserted, 0);
+    QCOMPARE(second.duplicates, 300);
+    Inspector inspector(dir.path());
+    QCOMPARE(inspector.scalar(u"SELECT COUNT(*) FROM events"_s), 261);
+    QCOMPARE(inspector.scalar(u"SELECT SUM(events) FROM gold.type_minute"_s), 261);
+}
+
+void TestStore::sameArchiveTwice()
+{
+    SKIP_WITHOUT_FIXTURES();
+    QTemporaryDir dir;
+    Pipeline pipeline(dir.path());
+    QVERIFY(pipeline.open());
+    const QStringList archive = FixtureEvents::paths({u"gharchive_2025-01-01-15_first2048.ndjson.gz"_s});
+    QCOMPARE(import(pipeline, archive).inserted, 2048);
+    const IngestSummary again = import(pipeline, archive);
+    QVERIFY(again.ok);
+    QCOMPARE(again.inserted, 0);
+    Inspector inspector(dir.path());
+    QCOMPARE(inspector.scalar(u"SELECT COUNT(*) FROM events"_s), 2048);
+    QCOMPARE(inspector.scalar(u"SELECT value FROM gold.meta WHERE key = 'events_total'"_s), 2048);
+}
+
+void TestStore::quarantinesInvalidEvents()
+{
+    QTemporaryDir dir;
+    const QByteArray valid = R"({"id":"11","type":"PushEvent","repo":{"id":1,"name":"a/b"},"created_at":"2024-05-01T10:00:00Z"})";
+    const QByteArray lines[] = {
+        valid,
+        R"({"type":"PushEvent","repo":{"name":"a/b"},"created_at":"2024-05-01T10:00:00Z"})",
+        R"({"id":"12","repo":{"name":"a/b"},"created_at":"2024-05-01T10:00:00Z"})",
+        R"({"id":"13","type":"PushEvent","repo":{"name":"a/b"},"created_at":"yesterday"})",
+        R"({"id":{"x":1},"type":"PushEvent","repo":{"name":"a/b"},"created_at":"2024-05-01T10:00:00Z"})",
+        R"({"id":"14","type":"PushEvent","repo":"a/b","created_at":"2024-05-01T10:00:00Z"})",
+        R"({"id":"15","type":"PushEvent","repo":{"name":"a/b"},"created_at":"2024-05-01T10:00:00Z","payload":{"number":"seven"}})",
+        R"({"id":"16","type":"PushEvent","repo":{"name":"a/b"},"created_at":"2024-05-01T10:00:00Z","org":null,"payload":{}})",
+        "this is not json",
+        R"({"id":"17","type":"PushEvent","repo":{"name":"a/b"},"created_at":"2024-05-01T10:00:0)",
+    };
+    const QString file = writeFile(dir.filePath(u"mixed.ndjson"_s), QByteArrayList(std::begin(lines), std::end(lines)).join('\n'));
+    Pipeline pipeline(dir.path());
+    QVERIFY(pipeline.open());
+    const IngestSummary summary = import(pipeline, {file});
+    QVERIFY2(summary.ok, qPrintable(summary.error));
+    QCOMPARE(summary.inserted, 2);
+    QCOMPARE(summary.quarantined, 8);
+    Inspector inspector(dir.path());
+    const QStringList reasons = inspector.rows(u"SELECT line, reason FROM quarantine ORDER BY line"_s);
+    QCOMPARE(reasons.size(), 8);
+    QVERIFY(reasons[0].startsWith("2|missing or invalid id"_L1));
+    QVERIFY(reasons[1].startsWith("3|missing or invalid type"_L1));
+    QVERIFY(reasons[2].startsWith("4|invalid created_at"_L1));
+    QVERIFY(reasons[5].startsWith("7|invalid payload.number"_L1));
+    QCOMPARE(inspector.scalar(u"SELECT COUNT(*) FROM quarantine WHERE raw IS NULL OR raw = ''"_s), 0);
+}
+
+void TestStore::goldTotalsEqualSilver()
+{
+    SKIP_WITHOUT_FIXTURES();
+    QTemporaryDir dir;
+    Pipeline pipeline(dir.path());
+    QVERIFY(pipeline.open());
+    QVERIFY(import(pipeline, FixtureEvents::paths()).ok);
+    Inspector inspector(dir.path());
+    QCOMPARE(inspector.rows(u"SELECT created_at / 60, type, COUNT(*) FROM events GROUP BY 1, 2 ORDER BY 1, 2"_s),
+             inspector.rows(u"SELECT * FROM gold.type_minute ORDER BY 1, 2"_s));
+    QCOMPARE(inspector.rows(u"SELECT created_at / 60, repo_name, COUNT(*) FROM events GROUP BY 1, 2 ORDER BY 1, 2"_s),
+             inspector.rows(u"SELECT * FROM gold.repo_minute ORDER BY 1, 2"_s));
+    QCOMPARE(inspector.rows(u"SELECT lower(repo_name), created_at, id FROM events WHERE type = 'PullRequestEvent' "
+                            "AND action = 'opened' ORDER BY 1, 2, 3"_s),
+             inspector.rows(u"SELECT * FROM gold.pr_opened ORDER BY 1, 2, 3"_s));
+}
+
+void TestStore::rebuildReproducesSilverAndGold()
+{
+    SKIP_WITHOUT_FIXTURES();
+    QTemporaryDir dir;
+    Pipeline pipeline(dir.path());
+    QVERIFY(pipeline.open());
+    QVERIFY(import(pipeline, FixtureEvents::paths()).ok);
+    const QStringList before = Inspector(dir.path()).everything();
+    QVERIFY(before.size() > 3000);
+
+    QSignalSpy finished(&pipeline, &Pipeline::finished);
+    pipeline.rebuild();
+    QCOMPARE(finished.size(), 1);
+    QVERIFY(finished.first().first().value<IngestSummary>().ok);
+    QCOMPARE(Inspector(dir.path()).everything(), before);
+}
+
+void TestStore::goldBehindSilverIsRepairedOnOpen()
+{
+    SKIP_WITHOUT_FIXTURES();
+    QTemporaryDir dir;
+    QStringList before;
+    {
+        Pipeline pipeline(dir.path());
+        QVERIFY(pipeline.open());
+        QVERIFY(import(pipeline, FixtureEvents::paths()).ok);
+        before = Inspector(dir.path()).everything();
+    }
+    {
+        // As if the process died after silver's commit but before gold's.
+        QString error;
+        QSqlDatabase database = Database::open(dir.path(), u"damage"_s, false, &error);
+        QSqlQuery query(database);
+        QVERIFY(query.exec(u"DELETE FROM gold.type_minute WHERE minute % 2 = 0"_s));
+        QVERIFY(query.exec(u"UPDATE gold.meta SET value = value - 1 WHERE key = 'batch'"_s));
+        query.finish();
+        Database::close(database);
+    }
+    Pipeline reopened(dir.path());
+    QVERIFY(reopened.open());
+    QCOMPARE(Inspector(dir.path()).everything(), before);
+}
+
+void TestStore::cancelledImportResumes()
+{
+    SKIP_WITHOUT_FIXTURES();
+    QTemporaryDir dir;
+    const QStringList archive = FixtureEvents::paths({u"gharchive_2015-01-01-15_first1024.ndjson"_s});
+    EventStore store;
+    QString error;
+    QVERIFY(store.open(dir.path(), &error));
+    BronzeStore bronze(dir.path());
+    const QString registered = bronze.registerImport(archive.first(), &error);
+    std::atomic_bool cancel = false;
+    Ingestor ingestor(&store, &bronze);
+    ingestor.setBatchLines(100);
+    ingestor.setCancelFlag(&cancel);
+    ingestor.setBatchCallback([&](const BatchResult &) { cancel = true; });
+    const IngestSummary partial = ingestor.ingest(registered);
+    QVERIFY(partial.cancelled);
+    QCOMPARE(partial.inserted, 100);
+
+    cancel = false;
+    ingestor.setBatchCallback({});
+    const IngestSummary rest = ingestor.ingest(registered);
+    QVERIFY(rest.ok && !rest.cancelled);
+    QCOMPARE(rest.inserted, 924);
+    QCOMPARE(rest.duplicates, 0);
+    store.close();
+    QCOMPARE(Inspector(dir.path()).scalar(u"SELECT COUNT(*) FROM events"_s), 1024);
+}
+
+void TestStore::livePagesAreIngestedAndSignalled()
+{
+    SKIP_WITHOUT_FIXTURES();
+    QTemporaryDir dir;
+    BronzeStore bronze(dir.path());
+    PageLineage lineage;
+    lineage.fetchedAt = QDateTime(QDate(2016, 9, 29), QTime(10, 0, 30), Qt::UTC);
+    QString error;
+    const QString stored = bronze.storePage(TestData::readFixture(u"octokit.rb_2016-09-29_events_page1.json"_s),
+                                            lineage, &error);
+    QVERIFY(!stored.isEmpty());
+
+    Pipeline pipeline(dir.path());
+    QSignalSpy changed(&pipeline, &Pipeline::goldChanged);
+    QVERIFY(pipeline.open()); // catches up on the page already in bronze
+    QCOMPARE(changed.size(), 1);
+    const auto expected = FixtureEvents::load({u"octokit.rb_2016-09-29_events_page1.json"_s});
+    qint64 first = LLONG_MAX, last = 0;
+    for (const FixtureEvent &event : expected) {
+        first = std::min(first, event.createdAt);
+        last = std::max(last, event.createdAt);
+    }
+    QCOMPARE(changed.first().at(0).toLongLong(), first);
+    QCOMPARE(changed.first().at(1).toLongLong(), last);
+
+    pipeline.ingestPage(stored); // again: nothing new, no signal
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(Inspector(dir.path()).scalar(u"SELECT COUNT(*) FROM events"_s), 100);
+}
+
+QTEST_GUILESS_MAIN(TestStore)
+#include "tst_store.moc"
