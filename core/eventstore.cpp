@@ -35,15 +35,15 @@ const char *const schema[] = {
     R"(CREATE TABLE IF NOT EXISTS gold.type_minute(
         minute INTEGER NOT NULL, type TEXT NOT NULL, events INTEGER NOT NULL,
         PRIMARY KEY(minute, type)) WITHOUT ROWID)",
-    R"(CREATE TABLE IF NOT EXISTS gold.repo_minute(
-        minute INTEGER NOT NULL, repo_name TEXT NOT NULL, events INTEGER NOT NULL,
-        PRIMARY KEY(minute, repo_name)) WITHOUT ROWID)",
     R"(CREATE TABLE IF NOT EXISTS gold.repos(
-        repo_key TEXT PRIMARY KEY, repo_name TEXT NOT NULL, events INTEGER NOT NULL,
-        last_event_at INTEGER NOT NULL) WITHOUT ROWID)",
+        repo_id INTEGER PRIMARY KEY, repo_key TEXT NOT NULL UNIQUE, repo_name TEXT NOT NULL,
+        events INTEGER NOT NULL, last_event_at INTEGER NOT NULL))",
+    R"(CREATE TABLE IF NOT EXISTS gold.repo_minute(
+        minute INTEGER NOT NULL, repo_id INTEGER NOT NULL, events INTEGER NOT NULL,
+        PRIMARY KEY(minute, repo_id)) WITHOUT ROWID)",
     R"(CREATE TABLE IF NOT EXISTS gold.pr_opened(
-        repo_key TEXT NOT NULL, created_at INTEGER NOT NULL, event_id INTEGER NOT NULL,
-        PRIMARY KEY(repo_key, created_at, event_id)) WITHOUT ROWID)",
+        repo_id INTEGER NOT NULL, created_at INTEGER NOT NULL, event_id INTEGER NOT NULL,
+        PRIMARY KEY(repo_id, created_at, event_id)) WITHOUT ROWID)",
     "CREATE TABLE IF NOT EXISTS gold.meta(key TEXT PRIMARY KEY, value INTEGER) WITHOUT ROWID",
 };
 
@@ -55,12 +55,14 @@ const char *const goldFromSilver[] = {
     "DELETE FROM gold.pr_opened",
     R"(INSERT INTO gold.type_minute SELECT created_at / 60, type, COUNT(*) FROM events
        GROUP BY 1, 2)",
-    R"(INSERT INTO gold.repo_minute SELECT created_at / 60, repo_name, COUNT(*) FROM events
-       GROUP BY 1, 2)",
-    R"(INSERT INTO gold.repos SELECT lower(repo_name), repo_name, COUNT(*), MAX(created_at)
-       FROM events GROUP BY 1)",
-    R"(INSERT INTO gold.pr_opened SELECT lower(repo_name), created_at, id FROM events
-       WHERE type = 'PullRequestEvent' AND action = 'opened')",
+    // Bare repo_name with MAX(): the spelling of the repository's latest event.
+    R"(INSERT INTO gold.repos(repo_key, repo_name, events, last_event_at)
+       SELECT lower(repo_name), repo_name, COUNT(*), MAX(created_at) FROM events GROUP BY 1)",
+    R"(INSERT INTO gold.repo_minute SELECT e.created_at / 60, r.repo_id, COUNT(*)
+       FROM events e JOIN gold.repos r ON r.repo_key = lower(e.repo_name) GROUP BY 1, 2)",
+    R"(INSERT INTO gold.pr_opened SELECT r.repo_id, e.created_at, e.id
+       FROM events e JOIN gold.repos r ON r.repo_key = lower(e.repo_name)
+       WHERE e.type = 'PullRequestEvent' AND e.action = 'opened')",
     R"(INSERT OR REPLACE INTO gold.meta VALUES('events_total', (SELECT COUNT(*) FROM events)))",
     R"(INSERT OR REPLACE INTO gold.meta
        VALUES('batch', (SELECT value FROM main.meta WHERE key = 'batch')))",
@@ -85,10 +87,14 @@ const char *const statementText[StatementCount] = {
        ON CONFLICT DO UPDATE SET events = events + excluded.events)",
     R"(INSERT INTO gold.repo_minute VALUES(?1, ?2, ?3)
        ON CONFLICT DO UPDATE SET events = events + excluded.events)",
-    R"(INSERT INTO gold.repos VALUES(lower(?1), ?1, ?2, ?3)
-       ON CONFLICT DO UPDATE SET events = events + excluded.events, repo_name = excluded.repo_name,
-       last_event_at = MAX(last_event_at, excluded.last_event_at))",
-    "INSERT OR IGNORE INTO gold.pr_opened VALUES(lower(?1), ?2, ?3)",
+    R"(INSERT INTO gold.repos(repo_key, repo_name, events, last_event_at)
+       VALUES(lower(?1), ?1, ?2, ?3)
+       ON CONFLICT(repo_key) DO UPDATE SET events = events + excluded.events,
+       repo_name = CASE WHEN excluded.last_event_at >= last_event_at
+                        THEN excluded.repo_name ELSE repo_name END,
+       last_event_at = MAX(last_event_at, excluded.last_event_at)
+       RETURNING repo_id)",
+    "INSERT OR IGNORE INTO gold.pr_opened VALUES(?1, ?2, ?3)",
     R"(UPDATE sources SET offset = ?2, lines = ?3, complete = ?4, events_new = events_new + ?5,
        duplicates = duplicates + ?6, quarantined = quarantined + ?7, updated_at = ?8
        WHERE id = ?1)",
@@ -121,6 +127,7 @@ struct RepoTotals
     QByteArray name;
     qint64 events = 0;
     qint64 lastEventAt = 0;
+    qint64 goldId = 0; // gold.repos.repo_id, known once flushed
 };
 
 } // namespace
@@ -370,25 +377,31 @@ bool EventStore::flushGold()
         if (!run(typeMinute))
             return false;
     }
+    // Repositories first: their gold ids key the per-minute and pull-request rows.
+    sqlite3_stmt *repo = d->statements[UpsertRepo];
+    for (RepoTotals &totals : d->repos) {
+        bindText(repo, 1, totals.name);
+        sqlite3_bind_int64(repo, 2, totals.events);
+        sqlite3_bind_int64(repo, 3, totals.lastEventAt);
+        const bool returned = sqlite3_step(repo) == SQLITE_ROW;
+        totals.goldId = returned ? sqlite3_column_int64(repo, 0) : 0;
+        if (!returned || sqlite3_step(repo) != SQLITE_DONE) {
+            sqlite3_reset(repo);
+            return false;
+        }
+        sqlite3_reset(repo);
+    }
     sqlite3_stmt *repoMinute = d->statements[UpsertRepoMinute];
     for (auto it = d->repoMinutes.cbegin(); it != d->repoMinutes.cend(); ++it) {
         sqlite3_bind_int64(repoMinute, 1, it.key().first);
-        bindText(repoMinute, 2, d->repos[it.key().second].name);
+        sqlite3_bind_int64(repoMinute, 2, d->repos[it.key().second].goldId);
         sqlite3_bind_int64(repoMinute, 3, it.value());
         if (!run(repoMinute))
             return false;
     }
-    sqlite3_stmt *repo = d->statements[UpsertRepo];
-    for (const RepoTotals &totals : std::as_const(d->repos)) {
-        bindText(repo, 1, totals.name);
-        sqlite3_bind_int64(repo, 2, totals.events);
-        sqlite3_bind_int64(repo, 3, totals.lastEventAt);
-        if (!run(repo))
-            return false;
-    }
     sqlite3_stmt *pr = d->statements[InsertPrOpened];
     for (const Private::PrOpened &opened : std::as_const(d->prOpened)) {
-        bindText(pr, 1, d->repos[opened.repo].name);
+        sqlite3_bind_int64(pr, 1, d->repos[opened.repo].goldId);
         sqlite3_bind_int64(pr, 2, opened.createdAt);
         sqlite3_bind_int64(pr, 3, opened.id);
         if (!run(pr))

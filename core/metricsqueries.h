@@ -80,8 +80,7 @@ public:
     static QDateTime currentTime() { return QDateTime::currentDateTimeUtc(); }
 
 private:
-    QList<KeyCount> windowCounts(const char *goldTable, const char *column,
-                                 const TimeWindow &window, int limit);
+    QList<KeyCount> typeCounts(const TimeWindow &window);
 
     QString m_dataDir;
     QSqlDatabase m_database;

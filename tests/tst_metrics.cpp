@@ -269,6 +269,10 @@ void TestMetrics::repositoryCompletion()
     QVERIFY(names.contains(some));
     for (const QString &name : names)
         QVERIFY(name.startsWith(prefix, Qt::CaseInsensitive));
+    QSet<QString> allRepos;
+    for (const FixtureEvent &event : std::as_const(m_events))
+        allRepos.insert(event.repo.toLower());
+    QCOMPARE(m_queries->repositoryNames(QString(), 100000).size(), allRepos.size());
 }
 
 QTEST_GUILESS_MAIN(TestMetrics)

@@ -1,0 +1,258 @@
+// `make bench`: import speed, memory, store size and metric latency, printed as a table.
+#include "metricsqueries.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRandomGenerator>
+
+#include <sys/resource.h>
+#include <zlib.h>
+
+#include <cstdio>
+#include <functional>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr qint64 eventsPerSecond = 5; // the density of the synthetic history
+
+// A fixture event with its id and created_at cut out, ready to be filled in.
+struct Template
+{
+    QByteArrayList parts; // text, id or time, text, id or time, text
+    bool idFirst = true;
+};
+
+QByteArray readMaybeGzip(const QString &path)
+{
+    QByteArray content;
+    gzFile file = gzopen(QFile::encodeName(path).constData(), "rb");
+    char buffer[1 << 16];
+    int read = 0;
+    while (file && (read = gzread(file, buffer, sizeof buffer)) > 0)
+        content.append(buffer, read);
+    if (file)
+        gzclose(file);
+    return content;
+}
+
+QList<Template> loadTemplates(const QString &fixtures)
+{
+    QList<QJsonObject> objects;
+    for (const QString &name : QDir(fixtures).entryList({u"*.json"_s, u"*.ndjson"_s, u"*.ndjson.gz"_s})) {
+        if (name.startsWith("recorded_"_L1))
+            continue;
+        const QByteArray content = readMaybeGzip(fixtures + u'/' + name);
+        if (content.startsWith('[')) {
+            for (const QJsonValue &value : QJsonDocument::fromJson(content).array())
+                objects << value.toObject();
+        } else {
+            for (const QByteArray &line : content.split('\n')) {
+                if (!line.trimmed().isEmpty())
+                    objects << QJsonDocument::fromJson(line).object();
+            }
+        }
+    }
+    QList<Template> templates;
+    for (QJsonObject object : objects) {
+        object.insert("id"_L1, u"@ID@"_s);
+        object.insert("created_at"_L1, u"@TS@"_s);
+        const QByteArray text = QJsonDocument(object).toJson(QJsonDocument::Compact);
+        const qsizetype id = text.indexOf("@ID@");
+        const qsizetype ts = text.indexOf("@TS@");
+        Template t;
+        t.idFirst = id < ts;
+        const qsizetype a = std::min(id, ts), b = std::max(id, ts);
+        t.parts = {text.left(a), text.mid(a + 4, b - a - 4), text.mid(b + 4)};
+        templates << t;
+    }
+    return templates;
+}
+
+QByteArray eventLine(const Template &t, qint64 index, qint64 start)
+{
+    const QByteArray id = QByteArray::number(50000000000LL + index);
+    const QByteArray time = QDateTime::fromSecsSinceEpoch(start + index / eventsPerSecond, Qt::UTC)
+                                    .toString(Qt::ISODate)
+                                    .toLatin1();
+    return t.parts[0] + (t.idFirst ? id : time) + t.parts[1] + (t.idFirst ? time : id) + t.parts[2]
+            + '\n';
+}
+
+qint64 historyStart()
+{
+    return QDateTime(QDate(2025, 1, 1), QTime(0, 0), Qt::UTC).toSecsSinceEpoch();
+}
+
+void generate(const QList<Template> &templates, qint64 count, const QString &plain,
+              const QString &gzip)
+{
+    QFile out(plain);
+    out.open(QIODevice::WriteOnly);
+    gzFile gz = gzip.isEmpty() ? nullptr : gzopen(QFile::encodeName(gzip).constData(), "wb1");
+    QByteArray buffer;
+    for (qint64 i = 0; i < count; ++i) {
+        buffer += eventLine(templates[i % templates.size()], i, historyStart());
+        if (buffer.size() > (1 << 22) || i == count - 1) {
+            out.write(buffer);
+            if (gz)
+                gzwrite(gz, buffer.constData(), unsigned(buffer.size()));
+            buffer.clear();
+        }
+    }
+    if (gz)
+        gzclose(gz);
+}
+
+struct ImportRun
+{
+    double seconds = 0;
+    qint64 peakRssKb = 0;
+    bool ok = false;
+};
+
+// Runs `ghmonitor --import` as a child, so its time and memory are the product's own.
+ImportRun runImport(const QString &binary, const QString &dataDir, const QString &file)
+{
+    QDir(dataDir).removeRecursively();
+    QElapsedTimer timer;
+    timer.start();
+    QProcess process;
+    process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    process.start(binary, {u"--data-dir"_s, dataDir, u"--import"_s, file});
+    process.waitForFinished(-1);
+    ImportRun run;
+    run.seconds = double(timer.nsecsElapsed()) / 1e9;
+    run.ok = process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0;
+    rusage usage = {};
+    getrusage(RUSAGE_CHILDREN, &usage);
+    run.peakRssKb = usage.ru_maxrss;
+    return run;
+}
+
+struct Latency
+{
+    double p50 = 0;
+    double p99 = 0;
+};
+
+Latency measure(int iterations, const std::function<void(int)> &query)
+{
+    QList<double> samples;
+    QElapsedTimer timer;
+    for (int i = 0; i < iterations; ++i) {
+        timer.start();
+        query(i);
+        samples << double(timer.nsecsElapsed()) / 1e6;
+    }
+    std::sort(samples.begin(), samples.end());
+    return {samples[samples.size() / 2], samples[qsizetype(double(samples.size()) * 0.99)]};
+}
+
+struct MetricLatencies
+{
+    Latency counts60;
+    Latency active60;
+    Latency averagePr;
+};
+
+MetricLatencies measureMetrics(const QString &dataDir, qint64 events)
+{
+    MetricsQueries queries(dataDir);
+    QString error;
+    queries.open(&error);
+    QRandomGenerator random(42);
+    const qint64 span = events / eventsPerSecond;
+    const auto randomAt = [&] {
+        return QDateTime::fromSecsSinceEpoch(historyStart() + 3600 + qint64(random.bounded(int(span - 3600))), Qt::UTC);
+    };
+    QStringList repos = queries.repositoryNames(QString(), 100000);
+    MetricLatencies result;
+    result.counts60 = measure(2000, [&](int) { queries.eventCounts(60, randomAt()); });
+    result.active60 = measure(2000, [&](int) { queries.activeRepositories(10, 60, randomAt()); });
+    result.averagePr = measure(2000, [&](int i) {
+        queries.averagePullRequestInterval(repos[(i * 7919) % repos.size()]);
+    });
+    return result;
+}
+
+qint64 storeSize(const QString &path)
+{
+    return QFileInfo(path).size() + QFileInfo(path + "-wal"_L1).size();
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    const QStringList args = app.arguments();
+    if (args.size() < 4) {
+        std::fprintf(stderr, "usage: ghm_bench GHMONITOR FIXTURES_DIR WORK_DIR [EVENTS]\n");
+        return 2;
+    }
+    const QString binary = args[1];
+    const QString fixtures = args[2];
+    const QString work = args[3];
+    const qint64 large = args.size() > 4 ? args[4].toLongLong() : 1000000;
+    const qint64 small = large / 10;
+    QDir().mkpath(work);
+
+    const QList<Template> templates = loadTemplates(fixtures);
+    if (templates.isEmpty()) {
+        std::fprintf(stderr, "ghm_bench: no fixture events in %s\n", qPrintable(fixtures));
+        return 1;
+    }
+    std::fprintf(stderr, "generating %lld and %lld events from %lld real fixture events…\n",
+                 large, small, qint64(templates.size()));
+    const QString largePlain = work + "/events-large.ndjson"_L1;
+    const QString largeGzip = work + "/events-large.ndjson.gz"_L1;
+    const QString smallPlain = work + "/events-small.ndjson"_L1;
+    generate(templates, large, largePlain, largeGzip);
+    generate(templates, small, smallPlain, {});
+
+    std::fprintf(stderr, "importing…\n");
+    const ImportRun plainRun = runImport(binary, work + "/data-large"_L1, largePlain);
+    const ImportRun gzipRun = runImport(binary, work + "/data-gzip"_L1, largeGzip);
+    const ImportRun smallRun = runImport(binary, work + "/data-small"_L1, smallPlain);
+    if (!plainRun.ok || !gzipRun.ok || !smallRun.ok) {
+        std::fprintf(stderr, "ghm_bench: an import failed\n");
+        return 1;
+    }
+    QDir(work + "/data-gzip"_L1).removeRecursively();
+
+    std::fprintf(stderr, "querying…\n");
+    const MetricLatencies atSmall = measureMetrics(work + "/data-small"_L1, small);
+    const MetricLatencies atLarge = measureMetrics(work + "/data-large"_L1, large);
+
+    const double mb = 1024.0 * 1024.0;
+    std::printf("\n| benchmark | value | target |\n|---|---|---|\n");
+    std::printf("| import, plain NDJSON, %lld events | %.0f events/s (%.1f s) | >= 100,000 |\n",
+                large, double(large) / plainRun.seconds, plainRun.seconds);
+    std::printf("| import, .json.gz, %lld events | %.0f events/s (%.1f s) | >= 60,000 |\n",
+                large, double(large) / gzipRun.seconds, gzipRun.seconds);
+    std::printf("| import peak RSS | %.0f MB | < 200 MB |\n", double(plainRun.peakRssKb) / 1024.0);
+    std::printf("| silver size at %lld events | %.0f MB | |\n", large,
+                double(storeSize(work + "/data-large/silver/github_events.db"_L1)) / mb);
+    std::printf("| gold size at %lld events | %.0f MB | |\n", large,
+                double(storeSize(work + "/data-large/gold/github_metrics.db"_L1)) / mb);
+    const auto row = [](const char *name, qint64 events, const Latency &latency) {
+        std::printf("| %s at %lld events, p50 / p99 | %.2f / %.2f ms | p99 < 5 ms |\n", name,
+                    events, latency.p50, latency.p99);
+    };
+    row("eventCounts(60 min)", small, atSmall.counts60);
+    row("eventCounts(60 min)", large, atLarge.counts60);
+    row("activeRepositories(10, 60 min)", small, atSmall.active60);
+    row("activeRepositories(10, 60 min)", large, atLarge.active60);
+    row("averagePullRequestInterval", small, atSmall.averagePr);
+    row("averagePullRequestInterval", large, atLarge.averagePr);
+    return 0;
+}
