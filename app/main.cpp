@@ -53,6 +53,11 @@ int runHeadless(QCoreApplication &app, const AppConfig &config)
         services.stop();
         app.quit();
     });
+    QObject::connect(&services, &Services::apiFailed, &app, [&](const QString &message) {
+        std::fprintf(stderr, "ghmonitor: %s\n", qPrintable(message));
+        services.stop();
+        app.exit(1);
+    });
     services.start();
     return app.exec();
 }

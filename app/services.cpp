@@ -1,5 +1,6 @@
 #include "services.h"
 
+#include "apiserver.h"
 #include "bronzestore.h"
 #include "clock.h"
 #include "pipeline.h"
@@ -11,9 +12,18 @@ Services::Services(const AppConfig &config, QObject *parent)
     , m_config(config)
     , m_collectorThread(new QThread(this))
     , m_ingestThread(new QThread(this))
+    , m_apiThread(new QThread(this))
     , m_bronze(new BronzeStore(config.dataDir))
     , m_pipeline(new Pipeline(config.dataDir))
+    , m_api(new ApiServer({config.dataDir, config.apiHost, config.apiPort, config.apiToken,
+                           config.corsOrigins}))
 {
+    m_api->moveToThread(m_apiThread);
+    m_apiThread->setObjectName(QStringLiteral("api"));
+    connect(m_apiThread, &QThread::finished, m_api, &QObject::deleteLater);
+    connect(m_api, &ApiServer::listening, this, &Services::apiListening);
+    connect(m_api, &ApiServer::failed, this, &Services::apiFailed);
+
     m_pipeline->moveToThread(m_ingestThread);
     m_ingestThread->setObjectName(QStringLiteral("ingest"));
     connect(m_ingestThread, &QThread::finished, m_pipeline, &QObject::deleteLater);
@@ -31,6 +41,7 @@ Services::Services(const AppConfig &config, QObject *parent)
     connect(m_collectorThread, &QThread::finished, m_poller, &QObject::deleteLater);
     connect(m_poller, &GitHubPoller::snapshotChanged, this, &Services::pollerSnapshotChanged);
     connect(m_poller, &GitHubPoller::pageStored, m_pipeline, &Pipeline::ingestPage);
+    connect(m_poller, &GitHubPoller::snapshotChanged, m_api, &ApiServer::setPollerSnapshot);
 }
 
 Services::~Services()
@@ -43,7 +54,11 @@ void Services::start()
 {
     m_bronze->applyRetention(m_config.bronzeRetentionDays, QDateTime::currentDateTimeUtc());
     m_ingestThread->start();
-    QMetaObject::invokeMethod(m_pipeline, &Pipeline::open);
+    // The schema exists before any reader opens a connection.
+    QMetaObject::invokeMethod(m_pipeline, &Pipeline::open, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(m_pipeline, &Pipeline::catchUp);
+    m_apiThread->start();
+    QMetaObject::invokeMethod(m_api, &ApiServer::start);
     m_collectorThread->start();
     QMetaObject::invokeMethod(m_poller, &GitHubPoller::start);
 }
@@ -58,4 +73,6 @@ void Services::stop()
     m_pipeline->cancel();
     m_ingestThread->quit();
     m_ingestThread->wait();
+    m_apiThread->quit();
+    m_apiThread->wait();
 }

@@ -5,13 +5,14 @@
 
 #include <QObject>
 
+class ApiServer;
 class BronzeStore;
 class Pipeline;
 class QThread;
 
-// Wires the long-running parts, each on its own thread: the poller (collector thread)
-// and the bronze -> silver -> gold pipeline (ingest thread). Used by both the GUI and
-// --headless.
+// Wires the long-running parts, each on its own thread: the poller (collector thread),
+// the bronze -> silver -> gold pipeline (ingest thread) and the REST API (api thread).
+// Used by both the GUI and --headless.
 class Services : public QObject
 {
     Q_OBJECT
@@ -24,16 +25,22 @@ public:
     void stop();
 
     Pipeline *pipeline() const { return m_pipeline; }
+    // Before start(): lets ui/ add routes (the dashboard) without core knowing it.
+    ApiServer *apiServer() const { return m_api; }
 
 signals:
     void pollerSnapshotChanged(const PollerSnapshot &snapshot);
     void goldChanged(qint64 fromSeconds, qint64 toSeconds);
+    void apiListening(const QString &url);
+    void apiFailed(const QString &message);
 
 private:
     AppConfig m_config;
     QThread *m_collectorThread;
     QThread *m_ingestThread;
+    QThread *m_apiThread;
     BronzeStore *m_bronze;
     GitHubPoller *m_poller;
     Pipeline *m_pipeline;
+    ApiServer *m_api;
 };

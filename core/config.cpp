@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <QHostAddress>
 #include <QProcessEnvironment>
 
 using namespace Qt::StringLiterals;
@@ -99,8 +100,22 @@ ConfigResult Config::load(const QProcessEnvironment &environment,
     reader.readInt(u"BRONZE_RETENTION_DAYS"_s, 0, 36500, &config.bronzeRetentionDays);
     reader.readString(u"GHM_DATA_DIR"_s, &config.dataDir);
     reader.readString(u"GHM_API_HOST"_s, &config.apiHost);
-    reader.readInt(u"GHM_API_PORT"_s, 1, 65535, &config.apiPort);
+    reader.readInt(u"GHM_API_PORT"_s, 0, 65535, &config.apiPort);
+    reader.readString(u"GHM_API_TOKEN"_s, &config.apiToken);
+    if (const auto origins = reader.value(u"GHM_API_CORS_ORIGINS"_s)) {
+        for (const QString &origin : origins->split(u',', Qt::SkipEmptyParts))
+            config.corsOrigins << origin.trimmed();
+    }
 
     result.errors = reader.errors();
+    if (!config.apiIsLoopback() && config.apiToken.isEmpty()) {
+        result.errors << u"GHM_API_HOST=%1 is not a loopback address: set GHM_API_TOKEN so "
+                          "that the API requires a bearer token"_s.arg(config.apiHost);
+    }
     return result;
+}
+
+bool AppConfig::apiIsLoopback() const
+{
+    return apiHost == "localhost"_L1 || QHostAddress(apiHost).isLoopback();
 }

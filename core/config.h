@@ -18,7 +18,11 @@ struct AppConfig
     int bronzeRetentionDays = 0; // 0 keeps bronze forever
     QString dataDir = QStringLiteral("./data");
     QString apiHost = QStringLiteral("127.0.0.1");
-    int apiPort = 8000;
+    int apiPort = 8000; // 0 picks a free port
+    QString apiToken;   // required when apiHost is not a loopback address
+    QStringList corsOrigins;
+
+    bool apiIsLoopback() const;
 };
 
 struct ConfigResult

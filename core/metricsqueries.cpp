@@ -295,3 +295,21 @@ std::optional<qint64> MetricsQueries::latestEventAt()
         return query.value(0).toLongLong();
     return std::nullopt;
 }
+
+QList<std::pair<QString, qint64>> MetricsQueries::eventTotalsByType()
+{
+    QSqlQuery query(m_database);
+    query.setForwardOnly(true);
+    query.exec(u"SELECT type, SUM(events) FROM gold.type_minute GROUP BY type ORDER BY type"_s);
+    QList<std::pair<QString, qint64>> totals;
+    while (query.next())
+        totals.append({query.value(0).toString(), query.value(1).toLongLong()});
+    return totals;
+}
+
+qint64 MetricsQueries::quarantinedEvents()
+{
+    QSqlQuery query(m_database);
+    query.exec(u"SELECT COUNT(*) FROM quarantine"_s);
+    return query.next() ? query.value(0).toLongLong() : 0;
+}

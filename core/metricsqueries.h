@@ -75,6 +75,8 @@ public:
     QList<EventRow> latestEvents(int limit);
     QStringList repositoryNames(const QString &prefix, int limit);
     qint64 eventsStored();
+    QList<std::pair<QString, qint64>> eventTotalsByType();
+    qint64 quarantinedEvents();
     std::optional<qint64> latestEventAt();
 
     static QDateTime currentTime() { return QDateTime::currentDateTimeUtc(); }

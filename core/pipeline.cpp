@@ -30,8 +30,14 @@ bool Pipeline::open()
     m_open = m_store.open(m_dataDir, &error);
     if (!m_open) {
         emit failed(error);
-        return false;
     }
+    return m_open;
+}
+
+void Pipeline::catchUp()
+{
+    if (!m_open)
+        return;
     QStringList pending;
     for (const QString &path : m_bronze.listSources()) {
         if (BronzeStore::isPage(path))
@@ -40,7 +46,6 @@ bool Pipeline::open()
     const IngestSummary summary = ingestAll(pending);
     if (summary.inserted > 0)
         qCInfo(lcPipeline) << "caught up on bronze:" << summary.inserted << "new events";
-    return true;
 }
 
 void Pipeline::ingestPage(const QString &path)

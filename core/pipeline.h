@@ -23,8 +23,9 @@ public:
     // Thread-safe: stops an import or rebuild after its current batch.
     void cancel() { m_cancel = true; }
 
-    // Opens the stores and ingests any bronze page not yet in silver.
     Q_INVOKABLE bool open();
+    // Ingests any bronze page not yet in silver (left by a crash or a full disk).
+    Q_INVOKABLE void catchUp();
     Q_INVOKABLE void ingestPage(const QString &path);
     Q_INVOKABLE void importFiles(const QStringList &paths);
     // Drops silver and gold and ingests every bronze source again.

@@ -1,8 +1,6 @@
-#include <QProcess>
-#include <QTemporaryDir>
-#include <QTest>
+#include "childprocess.h"
 
-#include <csignal>
+#include <QTemporaryDir>
 
 using namespace Qt::StringLiterals;
 
@@ -16,21 +14,7 @@ private slots:
     void help();
     void badEnvironmentValueIsRefused();
     void headlessStopsCleanlyOnSigterm();
-
-private:
-    static QProcessEnvironment cleanEnvironment();
 };
-
-QProcessEnvironment TestCommandLine::cleanEnvironment()
-{
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const QString &key : env.keys()) {
-        if (key.startsWith("GHM_"_L1) || key.startsWith("GITHUB_"_L1)
-            || key.startsWith("COLLECTION_"_L1) || key == "MAX_PAGES_PER_COLLECTION"_L1)
-            env.remove(key);
-    }
-    return env;
-}
 
 void TestCommandLine::version()
 {
@@ -55,7 +39,7 @@ void TestCommandLine::help()
 void TestCommandLine::badEnvironmentValueIsRefused()
 {
     QProcess process;
-    QProcessEnvironment env = cleanEnvironment();
+    QProcessEnvironment env = ChildProcess::cleanEnvironment();
     env.insert(u"MAX_PAGES_PER_COLLECTION"_s, u"0"_s);
     process.setProcessEnvironment(env);
     process.start(QStringLiteral(GHM_BINARY), {u"--headless"_s});
@@ -70,7 +54,7 @@ void TestCommandLine::headlessStopsCleanlyOnSigterm()
 {
     QTemporaryDir dataDir;
     QProcess process;
-    QProcessEnvironment env = cleanEnvironment();
+    QProcessEnvironment env = ChildProcess::cleanEnvironment();
     // Nothing listens here: the poller goes offline, which must not block shutdown.
     env.insert(u"GITHUB_API_URL"_s, u"http://127.0.0.1:9"_s);
     process.setProcessEnvironment(env);
@@ -78,8 +62,7 @@ void TestCommandLine::headlessStopsCleanlyOnSigterm()
     QVERIFY(process.waitForStarted());
     QTest::qWait(1000);
     QCOMPARE(process.state(), QProcess::Running);
-    ::kill(pid_t(process.processId()), SIGTERM);
-    QVERIFY(process.waitForFinished(10000));
+    QVERIFY(ChildProcess::terminate(process));
     QCOMPARE(process.exitStatus(), QProcess::NormalExit);
     QCOMPARE(process.exitCode(), 0);
 }

@@ -17,6 +17,7 @@ private slots:
     void badValuesAreRefused_data();
     void badValuesAreRefused();
     void everyBadValueIsReported();
+    void nonLoopbackApiNeedsToken();
 };
 
 static QProcessEnvironment environment(const QHash<QString, QString> &values)
@@ -84,11 +85,11 @@ void TestConfig::badValuesAreRefused_data()
     QTest::addColumn<QString>("value");
     QTest::addColumn<QString>("range");
     QTest::newRow("pages zero") << u"MAX_PAGES_PER_COLLECTION"_s << u"0"_s << u"from 1 to 10"_s;
-    QTest::newRow("port too large") << u"GHM_API_PORT"_s << u"70000"_s << u"from 1 to 65535"_s;
+    QTest::newRow("port too large") << u"GHM_API_PORT"_s << u"70000"_s << u"from 0 to 65535"_s;
     QTest::newRow("interval text") << u"COLLECTION_INTERVAL_MINUTES"_s << u"abc"_s << u"from 1 to 1440"_s;
     QTest::newRow("seconds negative") << u"COLLECTION_INTERVAL_SECONDS"_s << u"-5"_s << u"from 1 to 86400"_s;
     QTest::newRow("seconds fraction") << u"COLLECTION_INTERVAL_SECONDS"_s << u"1.5"_s << u"from 1 to 86400"_s;
-    QTest::newRow("overflow") << u"GHM_API_PORT"_s << u"99999999999999999999"_s << u"from 1 to 65535"_s;
+    QTest::newRow("overflow") << u"GHM_API_PORT"_s << u"99999999999999999999"_s << u"from 0 to 65535"_s;
     QTest::newRow("api url") << u"GITHUB_API_URL"_s << u"ftp://x"_s << u"http:// or https://"_s;
     QTest::newRow("empty data dir") << u"GHM_DATA_DIR"_s << u" "_s << u"is empty"_s;
 }
@@ -108,8 +109,23 @@ void TestConfig::badValuesAreRefused()
 void TestConfig::everyBadValueIsReported()
 {
     const ConfigResult result = Config::load(environment(
-            {{u"MAX_PAGES_PER_COLLECTION"_s, u"0"_s}, {u"GHM_API_PORT"_s, u"0"_s}}));
+            {{u"MAX_PAGES_PER_COLLECTION"_s, u"0"_s}, {u"GHM_API_PORT"_s, u"-1"_s}}));
     QCOMPARE(result.errors.size(), 2);
+}
+
+void TestConfig::nonLoopbackApiNeedsToken()
+{
+    QVERIFY(Config::load(environment({{u"GHM_API_HOST"_s, u"::1"_s}})).ok());
+    QVERIFY(Config::load(environment({{u"GHM_API_HOST"_s, u"localhost"_s}})).ok());
+    const ConfigResult open = Config::load(environment({{u"GHM_API_HOST"_s, u"0.0.0.0"_s}}));
+    QCOMPARE(open.errors.size(), 1);
+    QVERIFY(open.errors.first().contains("GHM_API_TOKEN"_L1));
+    const ConfigResult withToken = Config::load(environment(
+            {{u"GHM_API_HOST"_s, u"0.0.0.0"_s}, {u"GHM_API_TOKEN"_s, u"s3cret"_s},
+             {u"GHM_API_CORS_ORIGINS"_s, u"http://a.example, http://b.example"_s}}));
+    QVERIFY(withToken.ok());
+    QCOMPARE(withToken.config.apiToken, u"s3cret"_s);
+    QCOMPARE(withToken.config.corsOrigins, QStringList({u"http://a.example"_s, u"http://b.example"_s}));
 }
 
 QTEST_GUILESS_MAIN(TestConfig)

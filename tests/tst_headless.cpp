@@ -9,6 +9,7 @@
 #include <QJsonObject>
 #include <QSet>
 #include <QSqlQuery>
+#include <QTcpServer>
 #include <QTemporaryDir>
 
 using namespace Qt::StringLiterals;
@@ -20,7 +21,25 @@ class TestHeadless : public QObject
 
 private slots:
     void collectsRecordedPagesThenGets304s();
+    void apiPortInUseExitsNonZero();
 };
+
+void TestHeadless::apiPortInUseExitsNonZero()
+{
+    QTcpServer occupant;
+    QVERIFY(occupant.listen(QHostAddress::LocalHost));
+    QTemporaryDir dataDir;
+    QProcess monitor;
+    QProcessEnvironment env = ChildProcess::cleanEnvironment();
+    env.insert(u"GITHUB_API_URL"_s, u"http://127.0.0.1:9"_s);
+    env.insert(u"GHM_API_PORT"_s, QString::number(occupant.serverPort()));
+    monitor.setProcessEnvironment(env);
+    monitor.start(QStringLiteral(GHM_BINARY), {u"--headless"_s, u"--data-dir"_s, dataDir.path()});
+    QVERIFY(monitor.waitForFinished(15000));
+    QCOMPARE(monitor.exitCode(), 1);
+    const QByteArray error = monitor.readAllStandardError();
+    QVERIFY2(error.contains("API off") && error.contains("in use"), error.constData());
+}
 
 void TestHeadless::collectsRecordedPagesThenGets304s()
 {

@@ -18,6 +18,7 @@ inline QProcessEnvironment cleanEnvironment()
             || key == QLatin1String("MAX_PAGES_PER_COLLECTION"))
             env.remove(key);
     }
+    env.insert(QStringLiteral("GHM_API_PORT"), QStringLiteral("0")); // never the user's 8000
     return env;
 }
 

@@ -1,0 +1,11 @@
+#pragma once
+
+#include <QString>
+
+// Thrown by API controllers; ApiServer turns it into one JSON error response.
+struct ApiError
+{
+    int status = 400;
+    QString message;
+    QString parameter; // the offending query or path parameter, if any
+};

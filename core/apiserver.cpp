@@ -1,0 +1,226 @@
+#include "apiserver.h"
+
+#include "apierror.h"
+#include "metricscontroller.h"
+#include "metricsqueries.h"
+#include "openapi.h"
+
+#include <QElapsedTimer>
+#include <QHostAddress>
+#include <QHttpServer>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+
+using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcApi, "ghm.api")
+
+namespace {
+
+const QByteArray jsonType = "application/json; charset=utf-8";
+
+QHttpServerResponse json(const QJsonObject &object,
+                         QHttpServerResponse::StatusCode status = QHttpServerResponse::StatusCode::Ok)
+{
+    return QHttpServerResponse(jsonType, QJsonDocument(object).toJson(QJsonDocument::Compact), status);
+}
+
+QHttpServerResponse error(int status, const QString &message, const QString &parameter = {})
+{
+    QJsonObject body{{u"error"_s, message}};
+    if (!parameter.isEmpty())
+        body.insert(u"parameter"_s, parameter);
+    return json(body, QHttpServerResponse::StatusCode(status));
+}
+
+// Comparison in constant time, so the token cannot be guessed byte by byte.
+bool sameSecret(const QByteArray &a, const QByteArray &b)
+{
+    if (a.size() != b.size())
+        return false;
+    unsigned char difference = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        difference |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return difference == 0;
+}
+
+} // namespace
+
+ApiServer::ApiServer(const Options &options, QObject *parent)
+    : QObject(parent)
+    , m_options(options)
+{
+}
+
+ApiServer::~ApiServer() = default;
+
+void ApiServer::addPage(const QString &pattern, const QString &routeName, PageHandler handler)
+{
+    m_pages.append({pattern, routeName, std::move(handler)});
+}
+
+QStringList ApiServer::documentedRoutes()
+{
+    return {u"/api/events/count"_s, u"/api/repository/{owner}/{name}/avg_pr_time"_s,
+            u"/api/repositories/active"_s, u"/api/health"_s, u"/api/openapi.json"_s, u"/metrics"_s};
+}
+
+void ApiServer::start()
+{
+    m_queries = std::make_unique<MetricsQueries>(m_options.dataDir);
+    QString openError;
+    if (!m_queries->open(&openError)) {
+        emit failed(u"API off: %1"_s.arg(openError));
+        return;
+    }
+    m_controller = std::make_unique<MetricsController>(m_queries.get());
+    m_server = new QHttpServer(this);
+    registerRoutes();
+    const QHostAddress address = m_options.host == "localhost"_L1 ? QHostAddress(QHostAddress::LocalHost)
+                                                                  : QHostAddress(m_options.host);
+    const quint16 port = m_server->listen(address, quint16(m_options.port));
+    if (port == 0) {
+        const QString message = u"API off: cannot listen on %1:%2 (is the port already in use?)"_s
+                                        .arg(m_options.host).arg(m_options.port);
+        qCWarning(lcApi).noquote() << message;
+        emit failed(message);
+        return;
+    }
+    if (!address.isLoopback())
+        qCWarning(lcApi).noquote() << "the API listens beyond loopback on" << m_options.host
+                                   << "and requires the bearer token from GHM_API_TOKEN";
+    m_url = u"http://%1:%2"_s.arg(address.protocol() == QAbstractSocket::IPv6Protocol
+                                          ? u'[' + address.toString() + u']'
+                                          : address.toString())
+                    .arg(port);
+    qCInfo(lcApi).noquote() << "API listening on" << m_url;
+    emit listening(m_url);
+}
+
+void ApiServer::setPollerSnapshot(const PollerSnapshot &snapshot)
+{
+    m_poller = snapshot;
+}
+
+void ApiServer::registerRoutes()
+{
+    m_server->route(u"/api/events/count"_s, [this](const QHttpServerRequest &request) {
+        return respond(request, u"/api/events/count"_s, [&] {
+            return json(m_controller->eventCount(QUrlQuery(request.url()), MetricsQueries::currentTime()));
+        });
+    });
+    m_server->route(u"/api/repository/<arg>/<arg>/avg_pr_time"_s,
+                    [this](const QString &owner, const QString &name, const QHttpServerRequest &request) {
+        return respond(request, u"/api/repository/{owner}/{name}/avg_pr_time"_s, [&] {
+            return json(m_controller->averagePullRequestTime(owner, name));
+        });
+    });
+    // One segment where owner/name belongs: a malformed repository, not an unknown path.
+    m_server->route(u"/api/repository/<arg>/avg_pr_time"_s,
+                    [this](const QString &owner, const QHttpServerRequest &request) {
+        return respond(request, u"/api/repository/{owner}/{name}/avg_pr_time"_s, [&] {
+            return json(m_controller->averagePullRequestTime(owner, QString()));
+        });
+    });
+    m_server->route(u"/api/repositories/active"_s, [this](const QHttpServerRequest &request) {
+        return respond(request, u"/api/repositories/active"_s, [&] {
+            return json(m_controller->activeRepositories(QUrlQuery(request.url()), MetricsQueries::currentTime()));
+        });
+    });
+    m_server->route(u"/api/health"_s, [this](const QHttpServerRequest &request) {
+        return respond(request, u"/api/health"_s, [&] { return json(m_controller->health(m_poller)); });
+    });
+    m_server->route(u"/api/openapi.json"_s, [this](const QHttpServerRequest &request) {
+        return respond(request, u"/api/openapi.json"_s, [&] { return json(OpenApi::document(m_url)); });
+    });
+    m_server->route(u"/metrics"_s, [this](const QHttpServerRequest &request) {
+        return respond(request, u"/metrics"_s, [&] {
+            const QByteArray text = Prometheus::render(m_queries->eventTotalsByType(),
+                                                       m_queries->quarantinedEvents(), m_poller)
+                    + m_httpMetrics.render();
+            return QHttpServerResponse("text/plain; version=0.0.4; charset=utf-8", text);
+        });
+    });
+    for (const auto &[pattern, routeName, handler] : std::as_const(m_pages)) {
+        m_server->route(pattern, [this, routeName, handler](const QHttpServerRequest &request) {
+            return respond(request, routeName, [&] { return handler(request); });
+        });
+    }
+    m_server->afterRequest([this](QHttpServerResponse &&response, const QHttpServerRequest &request) {
+        addCommonHeaders(response, request);
+        return std::move(response);
+    });
+    m_server->setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        QElapsedTimer timer;
+        timer.start();
+        QHttpServerResponse response = refuse(request).value_or(
+                error(404, u"no such endpoint: %1"_s.arg(request.url().path())));
+        addCommonHeaders(response, request);
+        m_httpMetrics.record(u"unknown"_s, int(response.statusCode()), double(timer.nsecsElapsed()) / 1e9);
+        response.write(std::move(responder));
+    });
+}
+
+QHttpServerResponse ApiServer::respond(const QHttpServerRequest &request, const QString &route,
+                                       const std::function<QHttpServerResponse()> &handler)
+{
+    QElapsedTimer timer;
+    timer.start();
+    QHttpServerResponse response = [&] {
+        if (auto refusal = refuse(request))
+            return std::move(*refusal);
+        if (request.method() != QHttpServerRequest::Method::Get) {
+            QHttpServerResponse notAllowed = error(405, u"only GET is allowed here"_s);
+            notAllowed.setHeader("Allow", "GET");
+            return notAllowed;
+        }
+        try {
+            return handler();
+        } catch (const ApiError &apiError) {
+            return error(apiError.status, apiError.message, apiError.parameter);
+        }
+    }();
+    m_httpMetrics.record(route, int(response.statusCode()), double(timer.nsecsElapsed()) / 1e9);
+    return response;
+}
+
+// The Host check defends against DNS rebinding; the token guards non-loopback binds.
+std::optional<QHttpServerResponse> ApiServer::refuse(const QHttpServerRequest &request) const
+{
+    if (!hostAllowed(request.value("Host")))
+        return error(403, u"this Host is not allowed"_s);
+    if (!m_options.token.isEmpty()
+        && !sameSecret(request.value("Authorization"), "Bearer " + m_options.token.toUtf8())) {
+        QHttpServerResponse unauthorized = error(401, u"a bearer token is required"_s);
+        unauthorized.setHeader("WWW-Authenticate", "Bearer");
+        return unauthorized;
+    }
+    return std::nullopt;
+}
+
+bool ApiServer::hostAllowed(const QByteArray &hostHeader) const
+{
+    QString host = QString::fromLatin1(hostHeader).trimmed().toLower();
+    if (host.startsWith(u'[')) {
+        host = host.mid(1, host.indexOf(u']') - 1);
+    } else if (host.count(u':') == 1) {
+        host = host.left(host.indexOf(u':'));
+    }
+    if (host.isEmpty())
+        return false;
+    if (host == "localhost"_L1 || host == m_options.host.toLower())
+        return true;
+    const QHostAddress address(host);
+    return !address.isNull() && address.isLoopback();
+}
+
+void ApiServer::addCommonHeaders(QHttpServerResponse &response, const QHttpServerRequest &request) const
+{
+    response.setHeader("X-Content-Type-Options", "nosniff");
+    response.setHeader("Cache-Control", "no-store");
+    const QByteArray origin = request.value("Origin");
+    if (!origin.isEmpty() && m_options.corsOrigins.contains(QString::fromUtf8(origin))) {
+        response.setHeader("Access-Control-Allow-Origin", origin);
+        response.setHeader("Vary", "Origin");
+    }
+}

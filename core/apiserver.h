@@ -1,0 +1,68 @@
+#pragma once
+
+#include "githubpoller.h"
+#include "prometheus.h"
+
+#include <QObject>
+#include <QStringList>
+
+#include <functional>
+#include <memory>
+
+class MetricsController;
+class MetricsQueries;
+class QHttpServer;
+class QHttpServerRequest;
+class QHttpServerResponse;
+
+// The REST API (QHttpServer). Lives on its own thread with its own read-only connection:
+// create it, move it to that thread, then invoke start() there.
+class ApiServer : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        QString dataDir;
+        QString host = QStringLiteral("127.0.0.1");
+        int port = 8000;
+        QString token;           // required as a bearer token when set
+        QStringList corsOrigins; // no CORS header unless the Origin is listed
+    };
+    // Extra GET routes that answer with non-JSON content (the dashboard, from ui/).
+    using PageHandler = std::function<QHttpServerResponse(const QHttpServerRequest &)>;
+
+    explicit ApiServer(const Options &options, QObject *parent = nullptr);
+    ~ApiServer() override;
+
+    // Before start(): `pattern` as in QHttpServer::route, answered by `handler`.
+    void addPage(const QString &pattern, const QString &routeName, PageHandler handler);
+
+    Q_INVOKABLE void start();
+    Q_INVOKABLE void setPollerSnapshot(const PollerSnapshot &snapshot);
+
+    // The routes the OpenAPI document must describe.
+    static QStringList documentedRoutes();
+
+signals:
+    void listening(const QString &url);
+    void failed(const QString &message);
+
+private:
+    QHttpServerResponse respond(const QHttpServerRequest &request, const QString &route,
+                                const std::function<QHttpServerResponse()> &handler);
+    std::optional<QHttpServerResponse> refuse(const QHttpServerRequest &request) const;
+    bool hostAllowed(const QByteArray &host) const;
+    void registerRoutes();
+    void addCommonHeaders(QHttpServerResponse &response, const QHttpServerRequest &request) const;
+
+    Options m_options;
+    QHttpServer *m_server = nullptr;
+    std::unique_ptr<MetricsQueries> m_queries;
+    std::unique_ptr<MetricsController> m_controller;
+    PollerSnapshot m_poller;
+    HttpMetrics m_httpMetrics;
+    QList<std::tuple<QString, QString, PageHandler>> m_pages;
+    QString m_url;
+};

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QMap>
+#include <QString>
+
+struct PollerSnapshot;
+
+// Request counts and a latency histogram per route, for /metrics.
+class HttpMetrics
+{
+public:
+    void record(const QString &route, int status, double seconds);
+    QByteArray render() const;
+
+private:
+    struct Histogram
+    {
+        QList<qint64> buckets; // cumulative counts are computed when rendering
+        qint64 count = 0;
+        double sum = 0;
+    };
+    QMap<std::pair<QString, int>, qint64> m_requests;
+    QMap<QString, Histogram> m_latency;
+};
+
+// The text exposition format 0.0.4, for the values that are not HTTP counters.
+namespace Prometheus {
+
+QByteArray render(const QList<std::pair<QString, qint64>> &eventsByType, qint64 quarantined,
+                  const PollerSnapshot &poller);
+
+} // namespace Prometheus

@@ -1,0 +1,516 @@
+#include "apiserver.h"
+#include "fixtureevents.h"
+#include "pipeline.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QRandomGenerator>
+#include <QSignalSpy>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QTest>
+
+#include <map>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+struct Reply
+{
+    int status = 0;
+    QByteArray body;
+    QHash<QByteArray, QByteArray> headers; // lower-case names
+    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
+};
+
+// One raw HTTP/1.1 request: full control over Host, method and path bytes. The server
+// runs in this thread, so the wait spins the event loop.
+Reply rawRequest(quint16 port, const QByteArray &method, const QByteArray &target,
+                 const QByteArray &host = "127.0.0.1", const QByteArray &extraHeaders = {})
+{
+    QTcpSocket socket;
+    QByteArray response;
+    QEventLoop loop;
+    QObject::connect(&socket, &QTcpSocket::connected, &socket, [&] {
+        socket.write(method + ' ' + target + " HTTP/1.1\r\nHost: " + host + "\r\n" + extraHeaders
+                     + "Connection: close\r\n\r\n");
+    });
+    QObject::connect(&socket, &QTcpSocket::readyRead, &socket, [&] {
+        response += socket.readAll();
+        const qsizetype end = response.indexOf("\r\n\r\n");
+        const qsizetype lengthAt = response.toLower().indexOf("content-length:");
+        if (end > 0 && lengthAt > 0 && lengthAt < end) {
+            const qsizetype lineEnd = response.indexOf('\r', lengthAt);
+            const qsizetype length = response.mid(lengthAt + 15, lineEnd - lengthAt - 15).trimmed().toLongLong();
+            if (response.size() >= end + 4 + length)
+                loop.quit();
+        }
+    });
+    QObject::connect(&socket, &QTcpSocket::disconnected, &loop, &QEventLoop::quit);
+    QTimer::singleShot(5000, &loop, &QEventLoop::quit);
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    loop.exec();
+
+    Reply reply;
+    const qsizetype end = response.indexOf("\r\n\r\n");
+    const QList<QByteArray> lines = response.left(end).split('\n');
+    reply.status = lines.value(0).split(' ').value(1).toInt();
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const qsizetype colon = lines[i].indexOf(':');
+        if (colon > 0)
+            reply.headers.insert(lines[i].left(colon).trimmed().toLower(), lines[i].mid(colon + 1).trimmed());
+    }
+    reply.body = response.mid(end + 4);
+    return reply;
+}
+
+QString iso(qint64 seconds)
+{
+    return QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC).toString(Qt::ISODate);
+}
+
+} // namespace
+
+// The REST API against the real GH Archive samples and recorded pages. Every expected
+// value is computed here from the fixture events, not through MetricsQueries.
+class TestApi : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void eventCount_data();
+    void eventCount();
+    void activeRepositories_data();
+    void activeRepositories();
+    void averagePullRequestTime();
+    void averagePullRequestTimeForms();
+    void unknownRepositoryIs404();
+    void fewerThanTwoPullRequests();
+    void badRequests_data();
+    void badRequests();
+    void wrongMethodIs405();
+    void evilHostIs403();
+    void securityHeaders();
+    void corsOnlyForListedOrigins();
+    void tokenRequiredWhenConfigured();
+    void portInUseIsReported();
+    void openApiDescribesEveryRoute();
+    void healthAndMetrics();
+    void fuzz();
+
+private:
+    Reply get(const QString &pathAndQuery);
+    QList<qint64> openedTimes(const QString &repo) const;
+
+    QTemporaryDir m_dir;
+    QHash<qint64, FixtureEvent> m_events;
+    std::unique_ptr<ApiServer> m_server;
+    quint16 m_port = 0;
+    QNetworkAccessManager m_network;
+};
+
+void TestApi::initTestCase()
+{
+    SKIP_WITHOUT_FIXTURES();
+    m_events = FixtureEvents::load();
+    {
+        Pipeline pipeline(m_dir.path());
+        QVERIFY(pipeline.open());
+        QSignalSpy finished(&pipeline, &Pipeline::finished);
+        pipeline.importFiles(FixtureEvents::paths());
+        QVERIFY(finished.first().first().value<IngestSummary>().ok);
+    }
+    m_server = std::make_unique<ApiServer>(ApiServer::Options{m_dir.path(), u"127.0.0.1"_s, 0, {}, {u"http://allowed.example"_s}});
+    QSignalSpy listening(m_server.get(), &ApiServer::listening);
+    m_server->start();
+    QCOMPARE(listening.size(), 1);
+    m_port = quint16(QUrl(listening.first().first().toString()).port());
+    QVERIFY(m_port > 0);
+}
+
+Reply TestApi::get(const QString &pathAndQuery)
+{
+    QNetworkReply *reply = m_network.get(QNetworkRequest(QUrl(u"http://127.0.0.1:%1%2"_s.arg(m_port).arg(pathAndQuery))));
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    finished.wait(10000);
+    Reply result;
+    result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    result.body = reply->readAll();
+    for (const auto &[name, value] : reply->rawHeaderPairs())
+        result.headers.insert(name.toLower(), value);
+    reply->deleteLater();
+    return result;
+}
+
+QList<qint64> TestApi::openedTimes(const QString &repo) const
+{
+    QList<qint64> times;
+    for (const FixtureEvent &event : m_events) {
+        if (event.type == "PullRequestEvent"_L1 && event.action == "opened"_L1
+            && event.repo.compare(repo, Qt::CaseInsensitive) == 0)
+            times << event.createdAt;
+    }
+    std::sort(times.begin(), times.end());
+    return times;
+}
+
+void TestApi::eventCount_data()
+{
+    QTest::addColumn<QString>("at");
+    QTest::addColumn<int>("offset");
+    QTest::newRow("2025 hour") << u"2025-01-01T15:30:00Z"_s << 60;
+    QTest::newRow("2025 seconds edge") << u"2025-01-01T15:00:17Z"_s << 1;
+    QTest::newRow("2015 partial minutes") << u"2015-01-01T15:03:31Z"_s << 2;
+    QTest::newRow("2016 pages") << u"2016-09-29T10:00:20Z"_s << 10;
+    QTest::newRow("ten years") << u"2025-12-31T00:00:00Z"_s << 5256000;
+}
+
+void TestApi::eventCount()
+{
+    QFETCH(QString, at);
+    QFETCH(int, offset);
+    const Reply reply = get(u"/api/events/count?offset=%1&at=%2"_s.arg(offset).arg(at));
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.headers.value("content-type"), QByteArray("application/json; charset=utf-8"));
+    const qint64 to = QDateTime::fromString(at, Qt::ISODate).toSecsSinceEpoch();
+    const qint64 from = to - qint64(offset) * 60;
+    std::map<QString, qint64> expected;
+    qint64 total = 0;
+    for (const FixtureEvent &event : std::as_const(m_events)) {
+        if (event.createdAt >= from && event.createdAt <= to) {
+            ++expected[event.type];
+            ++total;
+        }
+    }
+    const QJsonObject json = reply.json();
+    QCOMPARE(json["offset"_L1].toInt(), offset);
+    QCOMPARE(json["from"_L1].toString(), iso(from));
+    QCOMPARE(json["to"_L1].toString(), iso(to));
+    QCOMPARE(json["total"_L1].toInteger(), total);
+    QVERIFY(total > 0);
+    const QJsonObject counts = json["counts"_L1].toObject();
+    QCOMPARE(counts.size(), qsizetype(expected.size()));
+    for (const auto &[type, count] : expected)
+        QCOMPARE(counts[type].toInteger(), count);
+}
+
+void TestApi::activeRepositories_data()
+{
+    eventCount_data();
+}
+
+void TestApi::activeRepositories()
+{
+    QFETCH(QString, at);
+    QFETCH(int, offset);
+    const Reply reply = get(u"/api/repositories/active?limit=25&offset=%1&at=%2"_s.arg(offset).arg(at));
+    QCOMPARE(reply.status, 200);
+    const qint64 to = QDateTime::fromString(at, Qt::ISODate).toSecsSinceEpoch();
+    std::map<QString, qint64> counts;
+    for (const FixtureEvent &event : std::as_const(m_events)) {
+        if (event.createdAt >= to - qint64(offset) * 60 && event.createdAt <= to)
+            ++counts[event.repo];
+    }
+    QList<std::pair<QString, qint64>> expected(counts.begin(), counts.end());
+    std::sort(expected.begin(), expected.end(), [](const auto &a, const auto &b) {
+        return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
+    expected.resize(std::min<qsizetype>(expected.size(), 25));
+    const QJsonArray repositories = reply.json()["repositories"_L1].toArray();
+    QCOMPARE(reply.json()["limit"_L1].toInt(), 25);
+    QCOMPARE(repositories.size(), expected.size());
+    for (qsizetype i = 0; i < expected.size(); ++i) {
+        QCOMPARE(repositories[i]["repository"_L1].toString(), expected[i].first);
+        QCOMPARE(repositories[i]["events"_L1].toInteger(), expected[i].second);
+    }
+}
+
+void TestApi::averagePullRequestTime()
+{
+    int checked = 0;
+    QSet<QString> seen;
+    for (const FixtureEvent &event : std::as_const(m_events)) {
+        const QList<qint64> times = openedTimes(event.repo);
+        if (times.size() < 2 || seen.contains(event.repo))
+            continue;
+        seen.insert(event.repo);
+        const Reply reply = get(u"/api/repository/%1/avg_pr_time"_s.arg(event.repo));
+        QCOMPARE(reply.status, 200);
+        const QJsonObject json = reply.json();
+        QCOMPARE(json["repository"_L1].toString(), event.repo);
+        QCOMPARE(json["pull_requests"_L1].toInteger(), times.size());
+        QCOMPARE(json["average_seconds"_L1].toDouble(), double(times.last() - times.first()) / double(times.size() - 1));
+        QCOMPARE(json["first_opened_at"_L1].toString(), iso(times.first()));
+        QCOMPARE(json["last_opened_at"_L1].toString(), iso(times.last()));
+        QVERIFY(json["median_seconds"_L1].isDouble());
+        ++checked;
+    }
+    QVERIFY(checked >= 2);
+}
+
+void TestApi::averagePullRequestTimeForms()
+{
+    QString repo;
+    for (const FixtureEvent &event : std::as_const(m_events)) {
+        if (openedTimes(event.repo).size() >= 2) {
+            repo = event.repo;
+            break;
+        }
+    }
+    const QByteArray expected = get(u"/api/repository/%1/avg_pr_time"_s.arg(repo)).body;
+    const QStringList parts = repo.split(u'/');
+    const Reply encoded = rawRequest(m_port, "GET", "/api/repository/" + parts[0].toUtf8() + "%2F" + parts[1].toUtf8() + "/avg_pr_time");
+    QCOMPARE(encoded.status, 200);
+    QCOMPARE(encoded.body, expected);
+    const Reply upper = get(u"/api/repository/%1/avg_pr_time"_s.arg(repo.toUpper()));
+    QCOMPARE(upper.status, 200);
+    QCOMPARE(upper.body, expected);
+}
+
+void TestApi::unknownRepositoryIs404()
+{
+    const Reply reply = get(u"/api/repository/nobody-here/nothing/avg_pr_time"_s);
+    QCOMPARE(reply.status, 404);
+    QVERIFY(reply.json()["error"_L1].toString().contains("nobody-here/nothing"_L1));
+}
+
+void TestApi::fewerThanTwoPullRequests()
+{
+    QString single;
+    for (const FixtureEvent &event : std::as_const(m_events)) {
+        if (openedTimes(event.repo).size() == 1) {
+            single = event.repo;
+            break;
+        }
+    }
+    QVERIFY(!single.isEmpty());
+    const QJsonObject json = get(u"/api/repository/%1/avg_pr_time"_s.arg(single)).json();
+    QCOMPARE(json["pull_requests"_L1].toInt(), 1);
+    QVERIFY(json["average_seconds"_L1].isNull());
+    QVERIFY(json["median_seconds"_L1].isNull());
+    QVERIFY(json["first_opened_at"_L1].isString());
+}
+
+void TestApi::badRequests_data()
+{
+    QTest::addColumn<QByteArray>("target");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("parameter");
+    const auto row = [](const char *name, const char *target, int status, const char *parameter) {
+        QTest::newRow(name) << QByteArray(target) << status << QString::fromLatin1(parameter);
+    };
+    row("offset text", "/api/events/count?offset=abc", 400, "offset");
+    row("offset zero", "/api/events/count?offset=0", 400, "offset");
+    row("offset negative", "/api/events/count?offset=-5", 400, "offset");
+    row("offset too large", "/api/events/count?offset=5256001", 400, "offset");
+    row("offset overflow", "/api/events/count?offset=99999999999999999999999", 400, "offset");
+    row("offset empty", "/api/events/count?offset=", 400, "offset");
+    row("offset float", "/api/events/count?offset=1.5", 400, "offset");
+    row("offset plus", "/api/events/count?offset=+5", 400, "offset");
+    row("offset spaces", "/api/events/count?offset=%205", 400, "offset");
+    row("offset repeated", "/api/events/count?offset=5&offset=6", 400, "offset");
+    row("offset hex", "/api/events/count?offset=0x10", 400, "offset");
+    row("at garbage", "/api/events/count?at=yesterday", 400, "at");
+    row("at not utc", "/api/events/count?at=2025-01-01T15:30:00%2B02:00", 400, "at");
+    row("at no zone", "/api/events/count?at=2025-01-01T15:30:00", 400, "at");
+    row("at bad month", "/api/events/count?at=2025-13-01T15:30:00Z", 400, "at");
+    row("at empty", "/api/events/count?at=", 400, "at");
+    row("at repeated", "/api/events/count?at=2025-01-01T15:30:00Z&at=2025-01-01T15:30:00Z", 400, "at");
+    row("limit zero", "/api/repositories/active?limit=0", 400, "limit");
+    row("limit too large", "/api/repositories/active?limit=1001", 400, "limit");
+    row("limit text", "/api/repositories/active?limit=ten", 400, "limit");
+    row("active offset", "/api/repositories/active?offset=-1", 400, "offset");
+    row("active at", "/api/repositories/active?at=2025-02-30T00:00:00Z", 400, "at");
+    row("repo dotdot", "/api/repository/../etc/avg_pr_time", 400, "repository");
+    row("repo name dotdot", "/api/repository/owner/../avg_pr_time", 400, "repository");
+    row("repo nul", "/api/repository/own%00er/name/avg_pr_time", 400, "repository");
+    row("repo long owner", "/api/repository/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/x/avg_pr_time", 400, "repository");
+    row("repo long name", "/api/repository/x/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb/avg_pr_time", 400, "repository");
+    row("repo space", "/api/repository/own%20er/name/avg_pr_time", 400, "repository");
+    row("repo owner dash", "/api/repository/-owner/name/avg_pr_time", 400, "repository");
+    row("repo quote", "/api/repository/owner/na'me/avg_pr_time", 400, "repository");
+    row("repo unicode", "/api/repository/owner/n%C3%A4me/avg_pr_time", 400, "repository");
+    row("repo only owner", "/api/repository/owner/avg_pr_time", 400, "repository");
+    row("unknown path", "/api/nothing", 404, "");
+    row("root", "/", 404, "");
+    row("too deep", "/api/repository/a/b/c/avg_pr_time", 404, "");
+}
+
+void TestApi::badRequests()
+{
+    QFETCH(QByteArray, target);
+    QFETCH(int, status);
+    QFETCH(QString, parameter);
+    const Reply reply = rawRequest(m_port, "GET", target);
+    QCOMPARE(reply.status, status);
+    QCOMPARE(reply.headers.value("content-type"), QByteArray("application/json; charset=utf-8"));
+    const QJsonObject json = reply.json();
+    QVERIFY(!json["error"_L1].toString().isEmpty());
+    if (!parameter.isEmpty())
+        QCOMPARE(json["parameter"_L1].toString(), parameter);
+}
+
+void TestApi::wrongMethodIs405()
+{
+    for (const QByteArray method : {"POST", "DELETE", "PUT"}) {
+        const Reply reply = rawRequest(m_port, method, "/api/events/count");
+        QCOMPARE(reply.status, 405);
+        QCOMPARE(reply.headers.value("allow"), QByteArray("GET"));
+        QVERIFY(reply.json().contains("error"_L1));
+    }
+}
+
+void TestApi::evilHostIs403()
+{
+    QCOMPARE(rawRequest(m_port, "GET", "/api/health", "evil.example").status, 403);
+    QCOMPARE(rawRequest(m_port, "GET", "/api/health", "evil.example:8000").status, 403);
+    QCOMPARE(rawRequest(m_port, "GET", "/nothing", "127.0.0.1.evil.example").status, 403);
+    QCOMPARE(rawRequest(m_port, "GET", "/api/health", "").status, 403);
+    QCOMPARE(rawRequest(m_port, "GET", "/api/health", "localhost:8000").status, 200);
+    QCOMPARE(rawRequest(m_port, "GET", "/api/health", "[::1]:8000").status, 200);
+    QCOMPARE(rawRequest(m_port, "GET", "/api/health", "127.0.0.1").status, 200);
+}
+
+void TestApi::securityHeaders()
+{
+    for (const char *target : {"/api/health", "/nothing", "/api/events/count?offset=x", "/metrics"}) {
+        const Reply reply = rawRequest(m_port, "GET", target);
+        QCOMPARE(reply.headers.value("x-content-type-options"), QByteArray("nosniff"));
+        QCOMPARE(reply.headers.value("cache-control"), QByteArray("no-store"));
+        QVERIFY(!reply.headers.contains("access-control-allow-origin"));
+    }
+}
+
+void TestApi::corsOnlyForListedOrigins()
+{
+    const Reply allowed = rawRequest(m_port, "GET", "/api/health", "127.0.0.1", "Origin: http://allowed.example\r\n");
+    QCOMPARE(allowed.headers.value("access-control-allow-origin"), QByteArray("http://allowed.example"));
+    const Reply other = rawRequest(m_port, "GET", "/api/health", "127.0.0.1", "Origin: http://other.example\r\n");
+    QVERIFY(!other.headers.contains("access-control-allow-origin"));
+}
+
+void TestApi::tokenRequiredWhenConfigured()
+{
+    ApiServer guarded({m_dir.path(), u"127.0.0.1"_s, 0, u"api-secret"_s, {}});
+    QSignalSpy listening(&guarded, &ApiServer::listening);
+    guarded.start();
+    QCOMPARE(listening.size(), 1);
+    const quint16 port = quint16(QUrl(listening.first().first().toString()).port());
+    QCOMPARE(rawRequest(port, "GET", "/api/health").status, 401);
+    QCOMPARE(rawRequest(port, "GET", "/api/health", "127.0.0.1", "Authorization: Bearer wrong\r\n").status, 401);
+    QCOMPARE(rawRequest(port, "GET", "/api/health", "127.0.0.1", "Authorization: Bearer api-secret\r\n").status, 200);
+}
+
+void TestApi::portInUseIsReported()
+{
+    ApiServer second({m_dir.path(), u"127.0.0.1"_s, m_port, {}, {}});
+    QSignalSpy failed(&second, &ApiServer::failed);
+    QTest::ignoreMessage(QtCriticalMsg, QRegularExpression(u"listen failed"_s));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"API off"_s));
+    second.start();
+    QCOMPARE(failed.size(), 1);
+    QVERIFY(failed.first().first().toString().contains("in use"_L1));
+    QCOMPARE(rawRequest(m_port, "GET", "/api/health").status, 200);
+}
+
+void TestApi::openApiDescribesEveryRoute()
+{
+    const Reply reply = get(u"/api/openapi.json"_s);
+    QCOMPARE(reply.status, 200);
+    const QJsonObject document = reply.json();
+    QVERIFY(document["openapi"_L1].toString().startsWith("3."_L1));
+    const QJsonObject paths = document["paths"_L1].toObject();
+    const QStringList routes = ApiServer::documentedRoutes();
+    QCOMPARE(paths.size(), routes.size());
+    for (const QString &route : routes) {
+        QVERIFY2(paths.contains(route), qPrintable(route));
+        const QJsonObject operation = paths[route].toObject()["get"_L1].toObject();
+        QVERIFY(operation["responses"_L1].toObject().contains("200"_L1));
+        // Every documented route is really served.
+        QString concrete = route;
+        concrete.replace("{owner}"_L1, "nobody"_L1).replace("{name}"_L1, "nothing"_L1);
+        const int status = get(concrete).status;
+        QVERIFY2(status == 200 || (route.contains(u'{') && status == 404), qPrintable(route));
+        if (route.contains(u'{')) {
+            QVERIFY(operation["responses"_L1].toObject().contains("404"_L1));
+            QCOMPARE(operation["parameters"_L1].toArray().size(), 2);
+        }
+    }
+    QCOMPARE(paths["/api/events/count"_L1].toObject()["get"_L1].toObject()["parameters"_L1].toArray().size(), 2);
+    QCOMPARE(paths["/api/repositories/active"_L1].toObject()["get"_L1].toObject()["parameters"_L1].toArray().size(), 3);
+}
+
+void TestApi::healthAndMetrics()
+{
+    const QJsonObject health = get(u"/api/health"_s).json();
+    QCOMPARE(health["events_stored"_L1].toInteger(), m_events.size());
+    QCOMPARE(health["version"_L1].toString(), QStringLiteral(GHM_VERSION));
+    QVERIFY(health["poller"_L1].toObject().contains("state"_L1));
+
+    const Reply metrics = get(u"/metrics"_s);
+    QCOMPARE(metrics.status, 200);
+    QVERIFY(metrics.headers.value("content-type").startsWith("text/plain; version=0.0.4"));
+    qint64 pushes = 0;
+    for (const FixtureEvent &event : std::as_const(m_events))
+        pushes += event.type == "PushEvent"_L1;
+    QVERIFY2(metrics.body.contains(QByteArray("ghm_events_ingested_total{type=\"PushEvent\"} " + QByteArray::number(pushes) + "\n")),
+             metrics.body.constData());
+    QVERIFY(metrics.body.contains("ghm_http_request_duration_seconds_bucket{route=\"/api/health\",le=\"+Inf\"}"));
+    QVERIFY(metrics.body.contains("ghm_http_requests_total{route=\"/api/health\",status=\"200\"}"));
+    QVERIFY(metrics.body.contains("ghm_quarantined_events_total 0\n"));
+    QVERIFY(metrics.body.contains("ghm_rate_limit_remaining"));
+    QVERIFY(metrics.body.contains("ghm_bronze_pages_total"));
+    QVERIFY(metrics.body.contains("ghm_poll_requests_total"));
+}
+
+void TestApi::fuzz()
+{
+    QRandomGenerator random(2024);
+    const QList<QByteArray> paths{"/api/events/count", "/api/repositories/active", "/api/health",
+                                  "/api/repository/a/b/avg_pr_time", "/api/repository/", "/metrics",
+                                  "/api/openapi.json", "/x", "/api/events/count/", "//api"};
+    const QByteArray alphabet = "abcxyz0123456789=&%?/.-_+:ZT~!$'()*,;@[] \x7f";
+    const QList<QByteArray> names{"offset", "limit", "at", "x", ""};
+    int answered = 0;
+    int inFlight = 0;
+    for (int i = 0; i < 10000; ++i) {
+        QByteArray target = paths[random.bounded(paths.size())];
+        if (random.bounded(4) == 0) {
+            for (int j = random.bounded(1, 12); j > 0; --j)
+                target += alphabet[random.bounded(alphabet.size())];
+        }
+        target += '?';
+        for (int j = random.bounded(4); j > 0; --j) {
+            target += names[random.bounded(names.size())] + '=';
+            for (int k = random.bounded(12); k > 0; --k)
+                target += alphabet[random.bounded(alphabet.size())];
+            target += '&';
+        }
+        QNetworkRequest request(QUrl::fromEncoded(u"http://127.0.0.1:%1"_s.arg(m_port).toLatin1()
+                                                  + target.toPercentEncoding("/?&=%:+")));
+        QNetworkReply *reply = m_network.get(request);
+        ++inFlight;
+        connect(reply, &QNetworkReply::finished, this, [&, reply] {
+            --inFlight;
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            const bool isJson = reply->header(QNetworkRequest::ContentTypeHeader).toString().startsWith("application/json"_L1)
+                    || reply->url().path() == "/metrics"_L1;
+            if (status >= 200 && status < 500 && isJson)
+                ++answered;
+            else
+                qWarning() << "unexpected" << status << reply->url();
+            reply->deleteLater();
+        });
+        while (inFlight >= 16)
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(inFlight, 0, 30000);
+    QCOMPARE(answered, 10000);
+    QCOMPARE(get(u"/api/health"_s).status, 200);
+}
+
+QTEST_GUILESS_MAIN(TestApi)
+#include "tst_api.moc"
