@@ -92,16 +92,16 @@ qint64 historyStart()
     return QDateTime(QDate(2025, 1, 1), QTime(0, 0), Qt::UTC).toSecsSinceEpoch();
 }
 
-void generate(const QList<Template> &templates, qint64 count, const QString &plain,
-              const QString &gzip)
+void generate(const QList<Template> &templates, qint64 firstIndex, qint64 count,
+              const QString &plain, const QString &gzip)
 {
     QFile out(plain);
     out.open(QIODevice::WriteOnly);
     gzFile gz = gzip.isEmpty() ? nullptr : gzopen(QFile::encodeName(gzip).constData(), "wb1");
     QByteArray buffer;
-    for (qint64 i = 0; i < count; ++i) {
+    for (qint64 i = firstIndex; i < firstIndex + count; ++i) {
         buffer += eventLine(templates[i % templates.size()], i, historyStart());
-        if (buffer.size() > (1 << 22) || i == count - 1) {
+        if (buffer.size() > (1 << 22) || i == firstIndex + count - 1) {
             out.write(buffer);
             if (gz)
                 gzwrite(gz, buffer.constData(), unsigned(buffer.size()));
@@ -184,6 +184,58 @@ MetricLatencies measureMetrics(const QString &dataDir, qint64 events)
     return result;
 }
 
+struct WrkResult
+{
+    double requestsPerSecond = 0;
+    QString p50;
+    QString p99;
+    qint64 errors = 0;
+};
+
+// wrk -t2 -c32 against one URL; its --latency table gives the percentiles.
+WrkResult runWrk(const QString &url, int seconds)
+{
+    QProcess wrk;
+    wrk.start(u"wrk"_s, {u"-t2"_s, u"-c32"_s, u"-d%1s"_s.arg(seconds), u"--latency"_s, url});
+    wrk.waitForFinished(-1);
+    WrkResult result;
+    for (const QByteArray &raw : wrk.readAllStandardOutput().split('\n')) {
+        const QByteArray line = raw.trimmed();
+        const QList<QByteArray> fields = line.simplified().split(' ');
+        if (line.startsWith("Requests/sec:"))
+            result.requestsPerSecond = fields.value(1).toDouble();
+        else if (line.startsWith("50%"))
+            result.p50 = QString::fromLatin1(fields.value(1));
+        else if (line.startsWith("99%"))
+            result.p99 = QString::fromLatin1(fields.value(1));
+        else if (line.startsWith("Non-2xx"))
+            result.errors += fields.last().toLongLong();
+        else if (line.startsWith("Socket errors"))
+            result.errors += 1;
+    }
+    return result;
+}
+
+// `ghmonitor --headless` over a data root; returns its API URL once it listens.
+QString startServer(QProcess &server, const QString &binary, const QString &dataDir)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"GITHUB_API_URL"_s, u"http://127.0.0.1:9"_s); // offline: no polling traffic
+    env.insert(u"GHM_API_PORT"_s, u"0"_s);
+    env.insert(u"QT_LOGGING_RULES"_s, u"ghm.poller=false"_s);
+    server.setProcessEnvironment(env);
+    server.setProcessChannelMode(QProcess::MergedChannels);
+    server.start(binary, {u"--headless"_s, u"--data-dir"_s, dataDir});
+    QByteArray output;
+    while (server.waitForReadyRead(10000)) {
+        output += server.readAll();
+        const qsizetype at = output.indexOf("API listening on ");
+        if (at >= 0 && output.indexOf('\n', at) > 0)
+            return QString::fromLatin1(output.mid(at + 17, output.indexOf('\n', at) - at - 17).trimmed());
+    }
+    return {};
+}
+
 qint64 storeSize(const QString &path)
 {
     return QFileInfo(path).size() + QFileInfo(path + "-wal"_L1).size();
@@ -216,8 +268,10 @@ int main(int argc, char **argv)
     const QString largePlain = work + "/events-large.ndjson"_L1;
     const QString largeGzip = work + "/events-large.ndjson.gz"_L1;
     const QString smallPlain = work + "/events-small.ndjson"_L1;
-    generate(templates, large, largePlain, largeGzip);
-    generate(templates, small, smallPlain, {});
+    const QString laterPlain = work + "/events-later.ndjson"_L1;
+    generate(templates, 0, large, largePlain, largeGzip);
+    generate(templates, 0, small, smallPlain, {});
+    generate(templates, large, large, laterPlain, {}); // fresh ids, for the import under load
 
     std::fprintf(stderr, "importing…\n");
     const ImportRun plainRun = runImport(binary, work + "/data-large"_L1, largePlain);
@@ -254,5 +308,42 @@ int main(int argc, char **argv)
     row("activeRepositories(10, 60 min)", large, atLarge.active60);
     row("averagePullRequestInterval", small, atSmall.averagePr);
     row("averagePullRequestInterval", large, atLarge.averagePr);
+
+    QProcess server;
+    const QString api = startServer(server, binary, work + "/data-large"_L1);
+    if (api.isEmpty()) {
+        std::fprintf(stderr, "ghm_bench: the API did not start\n");
+        return 1;
+    }
+    MetricsQueries queries(work + "/data-large"_L1);
+    QString error;
+    queries.open(&error);
+    const QString busyRepo = queries.activeRepositories(1, 5256000, QDateTime::currentDateTimeUtc()).value(0).key;
+    const QString at = QDateTime::fromSecsSinceEpoch(historyStart() + large / eventsPerSecond / 2, Qt::UTC)
+                               .toString(Qt::ISODate);
+    const QList<std::pair<QString, QString>> endpoints{
+            {u"/api/events/count (60 min)"_s, u"/api/events/count?offset=60&at="_s + at},
+            {u"/api/repository/.../avg_pr_time"_s, u"/api/repository/"_s + busyRepo + u"/avg_pr_time"_s},
+            {u"/api/repositories/active (60 min)"_s, u"/api/repositories/active?offset=60&at="_s + at},
+    };
+    const auto wrkRow = [](const QString &name, const char *when, const WrkResult &result) {
+        std::printf("| %s, %s, wrk -t2 -c32 | %.0f req/s, p50 %s, p99 %s, %lld errors | |\n",
+                    qPrintable(name), when, result.requestsPerSecond, qPrintable(result.p50),
+                    qPrintable(result.p99), result.errors);
+    };
+    for (const auto &[name, path] : endpoints)
+        wrkRow(name, "idle", runWrk(api + path, 5));
+
+    // The same again while another process imports new events into the same store.
+    QProcess import;
+    import.start(binary, {u"--data-dir"_s, work + "/data-large"_L1, u"--import"_s, laterPlain});
+    import.waitForStarted();
+    for (const auto &[name, path] : endpoints)
+        wrkRow(name, "during an import", runWrk(api + path, 2));
+    std::printf("| import still running at the end of the load | %s | yes |\n",
+                import.state() == QProcess::Running ? "yes" : "no");
+    import.waitForFinished(-1);
+    server.terminate();
+    server.waitForFinished();
     return 0;
 }

@@ -18,6 +18,7 @@ Q_LOGGING_CATEGORY(lcApi, "ghm.api")
 namespace {
 
 const QByteArray jsonType = "application/json; charset=utf-8";
+constexpr qsizetype maxCachedResponses = 4096;
 
 QHttpServerResponse json(const QJsonObject &object,
                          QHttpServerResponse::StatusCode status = QHttpServerResponse::StatusCode::Ok)
@@ -42,6 +43,13 @@ bool sameSecret(const QByteArray &a, const QByteArray &b)
     for (qsizetype i = 0; i < a.size(); ++i)
         difference |= static_cast<unsigned char>(a[i] ^ b[i]);
     return difference == 0;
+}
+
+// A window that ends "now" moves every second; one with an explicit `at` does not.
+ApiServer::Caching windowCaching(const QHttpServerRequest &request)
+{
+    return QUrlQuery(request.url()).hasQueryItem(u"at"_s) ? ApiServer::Caching::ByRequest
+                                                          : ApiServer::Caching::ByRequestAndSecond;
 }
 
 } // namespace
@@ -107,13 +115,13 @@ void ApiServer::registerRoutes()
     m_server->route(u"/api/events/count"_s, [this](const QHttpServerRequest &request) {
         return respond(request, u"/api/events/count"_s, [&] {
             return json(m_controller->eventCount(QUrlQuery(request.url()), MetricsQueries::currentTime()));
-        });
+        }, windowCaching(request));
     });
     m_server->route(u"/api/repository/<arg>/<arg>/avg_pr_time"_s,
                     [this](const QString &owner, const QString &name, const QHttpServerRequest &request) {
         return respond(request, u"/api/repository/{owner}/{name}/avg_pr_time"_s, [&] {
             return json(m_controller->averagePullRequestTime(owner, name));
-        });
+        }, Caching::ByRequest);
     });
     // One segment where owner/name belongs: a malformed repository, not an unknown path.
     m_server->route(u"/api/repository/<arg>/avg_pr_time"_s,
@@ -125,7 +133,7 @@ void ApiServer::registerRoutes()
     m_server->route(u"/api/repositories/active"_s, [this](const QHttpServerRequest &request) {
         return respond(request, u"/api/repositories/active"_s, [&] {
             return json(m_controller->activeRepositories(QUrlQuery(request.url()), MetricsQueries::currentTime()));
-        });
+        }, windowCaching(request));
     });
     m_server->route(u"/api/health"_s, [this](const QHttpServerRequest &request) {
         return respond(request, u"/api/health"_s, [&] { return json(m_controller->health(m_poller)); });
@@ -162,26 +170,61 @@ void ApiServer::registerRoutes()
 }
 
 QHttpServerResponse ApiServer::respond(const QHttpServerRequest &request, const QString &route,
-                                       const std::function<QHttpServerResponse()> &handler)
+                                       const std::function<QHttpServerResponse()> &handler,
+                                       Caching caching)
 {
     QElapsedTimer timer;
     timer.start();
-    QHttpServerResponse response = [&] {
-        if (auto refusal = refuse(request))
-            return std::move(*refusal);
-        if (request.method() != QHttpServerRequest::Method::Get) {
-            QHttpServerResponse notAllowed = error(405, u"only GET is allowed here"_s);
-            notAllowed.setHeader("Allow", "GET");
-            return notAllowed;
-        }
-        try {
-            return handler();
-        } catch (const ApiError &apiError) {
-            return error(apiError.status, apiError.message, apiError.parameter);
-        }
-    }();
+    QHttpServerResponse response = compute(request, handler, caching);
     m_httpMetrics.record(route, int(response.statusCode()), double(timer.nsecsElapsed()) / 1e9);
     return response;
+}
+
+QHttpServerResponse ApiServer::compute(const QHttpServerRequest &request,
+                                       const std::function<QHttpServerResponse()> &handler,
+                                       Caching caching)
+{
+    if (auto refusal = refuse(request))
+        return std::move(*refusal);
+    if (request.method() != QHttpServerRequest::Method::Get) {
+        QHttpServerResponse notAllowed = error(405, u"only GET is allowed here"_s);
+        notAllowed.setHeader("Allow", "GET");
+        return notAllowed;
+    }
+    QByteArray key;
+    if (caching != Caching::Off)
+        key = request.url().toEncoded();
+    if (caching == Caching::ByRequestAndSecond)
+        key += ' ' + QByteArray::number(QDateTime::currentSecsSinceEpoch());
+    if (!key.isEmpty()) {
+        if (auto cached = cachedResponse(key))
+            return std::move(*cached);
+    }
+    try {
+        QHttpServerResponse response = handler();
+        if (!key.isEmpty() && response.statusCode() == QHttpServerResponse::StatusCode::Ok) {
+            if (m_cache.size() >= maxCachedResponses)
+                m_cache.clear();
+            m_cache.insert(key, response.data());
+        }
+        return response;
+    } catch (const ApiError &apiError) {
+        return error(apiError.status, apiError.message, apiError.parameter);
+    }
+}
+
+std::optional<QHttpServerResponse> ApiServer::cachedResponse(const QByteArray &key)
+{
+    const qint64 version = m_queries->dataVersion();
+    if (version != m_cacheVersion) {
+        m_cache.clear();
+        m_cacheVersion = version;
+        return std::nullopt;
+    }
+    const auto it = m_cache.constFind(key);
+    if (it == m_cache.cend())
+        return std::nullopt;
+    return QHttpServerResponse(jsonType, it.value());
 }
 
 // The Host check defends against DNS rebinding; the token guards non-loopback binds.

@@ -3,6 +3,7 @@
 #include "githubpoller.h"
 #include "prometheus.h"
 
+#include <QHash>
 #include <QObject>
 #include <QStringList>
 
@@ -33,6 +34,10 @@ public:
     // Extra GET routes that answer with non-JSON content (the dashboard, from ui/).
     using PageHandler = std::function<QHttpServerResponse(const QHttpServerRequest &)>;
 
+    // Whether an answer may be reused until the data changes, and whether it also moves
+    // with the clock (a window ending "now").
+    enum class Caching { Off, ByRequest, ByRequestAndSecond };
+
     explicit ApiServer(const Options &options, QObject *parent = nullptr);
     ~ApiServer() override;
 
@@ -51,7 +56,12 @@ signals:
 
 private:
     QHttpServerResponse respond(const QHttpServerRequest &request, const QString &route,
-                                const std::function<QHttpServerResponse()> &handler);
+                                const std::function<QHttpServerResponse()> &handler,
+                                Caching caching = Caching::Off);
+    std::optional<QHttpServerResponse> cachedResponse(const QByteArray &key);
+    QHttpServerResponse compute(const QHttpServerRequest &request,
+                                const std::function<QHttpServerResponse()> &handler,
+                                Caching caching);
     std::optional<QHttpServerResponse> refuse(const QHttpServerRequest &request) const;
     bool hostAllowed(const QByteArray &host) const;
     void registerRoutes();
@@ -65,4 +75,8 @@ private:
     HttpMetrics m_httpMetrics;
     QList<std::tuple<QString, QString, PageHandler>> m_pages;
     QString m_url;
+
+    // Metric answers by request and second, valid while the stores' data version holds.
+    QHash<QByteArray, QByteArray> m_cache;
+    qint64 m_cacheVersion = -1;
 };

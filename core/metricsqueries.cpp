@@ -313,3 +313,14 @@ qint64 MetricsQueries::quarantinedEvents()
     query.exec(u"SELECT COUNT(*) FROM quarantine"_s);
     return query.next() ? query.value(0).toLongLong() : 0;
 }
+
+qint64 MetricsQueries::dataVersion()
+{
+    sqlite3 *db = Database::handle(m_database);
+    qint64 version = 0;
+    for (const char *sql : {"PRAGMA main.data_version", "PRAGMA gold.data_version"}) {
+        Statement statement(db, sql);
+        version = version * 1000003 + (sqlite3_step(statement) == SQLITE_ROW ? sqlite3_column_int64(statement, 0) : -1);
+    }
+    return version;
+}

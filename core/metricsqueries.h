@@ -79,6 +79,10 @@ public:
     qint64 quarantinedEvents();
     std::optional<qint64> latestEventAt();
 
+    // Changes whenever another connection commits to silver or gold: answers computed
+    // under one version stay exact until it changes.
+    qint64 dataVersion();
+
     static QDateTime currentTime() { return QDateTime::currentDateTimeUtc(); }
 
 private:

@@ -100,6 +100,7 @@ private slots:
     void openApiDescribesEveryRoute();
     void healthAndMetrics();
     void fuzz();
+    void newDataInvalidatesCachedAnswers();
 
 private:
     Reply get(const QString &pathAndQuery);
@@ -510,6 +511,28 @@ void TestApi::fuzz()
     QTRY_COMPARE_WITH_TIMEOUT(inFlight, 0, 30000);
     QCOMPARE(answered, 10000);
     QCOMPARE(get(u"/api/health"_s).status, 200);
+}
+
+void TestApi::newDataInvalidatesCachedAnswers()
+{
+    const QString url = u"/api/events/count?offset=60&at=2025-01-01T15:30:00Z"_s;
+    const qint64 before = get(url).json()["total"_L1].toInteger();
+    QCOMPARE(get(url).json()["total"_L1].toInteger(), before); // served from the cache
+
+    QTemporaryDir dir;
+    QFile file(dir.filePath(u"later.ndjson"_s));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    for (int i = 0; i < 7; ++i)
+        file.write(R"({"id":")" + QByteArray::number(99000000000LL + i)
+                   + R"(","type":"WatchEvent","repo":{"id":1,"name":"late/arrival"},"created_at":"2025-01-01T15:29:0)"
+                   + QByteArray::number(i) + "Z\"}\n");
+    file.close();
+    Pipeline pipeline(m_dir.path());
+    QVERIFY(pipeline.open());
+    QSignalSpy finished(&pipeline, &Pipeline::finished);
+    pipeline.importFiles({file.fileName()});
+    QCOMPARE(finished.first().first().value<IngestSummary>().inserted, 7);
+    QCOMPARE(get(url).json()["total"_L1].toInteger(), before + 7);
 }
 
 QTEST_GUILESS_MAIN(TestApi)
