@@ -1,10 +1,15 @@
 #include "batchcommands.h"
 
+#include "apierror.h"
+#include "apiparameters.h"
 #include "config.h"
+#include "dashboardimage.h"
 #include "pipeline.h"
 #include "signalwatcher.h"
 
 #include <QCoreApplication>
+#include <QJsonDocument>
+#include <QSaveFile>
 #include <QLocale>
 #include <QThread>
 
@@ -94,4 +99,49 @@ int BatchCommands::runRebuild(QCoreApplication &app, const AppConfig &config)
     return run(app, config, [](Pipeline *pipeline) {
         QMetaObject::invokeMethod(pipeline, &Pipeline::rebuild);
     });
+}
+
+int BatchCommands::runExport(const AppConfig &config, const QString &file, const QString &window,
+                             const QString &at)
+{
+    DashboardRequest request;
+    request.followNow = false;
+    try {
+        QUrlQuery query;
+        query.addQueryItem(u"window"_s, window);
+        if (!at.isEmpty())
+            query.addQueryItem(u"at"_s, at);
+        request.minutes = ApiParameters::integer(query, u"window"_s, 1, 5256000, 60);
+        request.at = ApiParameters::time(query, u"at"_s, QDateTime());
+    } catch (const ApiError &error) {
+        std::fprintf(stderr, "ghmonitor: --%s: %s\n", qPrintable(error.parameter), qPrintable(error.message));
+        return 2;
+    }
+    MetricsQueries queries(config.dataDir);
+    QString error;
+    if (!queries.open(&error)) {
+        std::fprintf(stderr, "ghmonitor: %s\n", qPrintable(error));
+        return 1;
+    }
+    const DashboardData data = DashboardData::load(queries, request);
+    bool written = false;
+    if (file.endsWith(".png"_L1, Qt::CaseInsensitive)) {
+        written = DashboardImage::render(data).save(file, "PNG");
+    } else if (file.endsWith(".json"_L1, Qt::CaseInsensitive) || file.endsWith(".csv"_L1, Qt::CaseInsensitive)) {
+        const QByteArray bytes = file.endsWith(".csv"_L1, Qt::CaseInsensitive)
+                ? MetricsExport::csv(data)
+                : QJsonDocument(MetricsExport::json(data)).toJson();
+        QSaveFile out(file);
+        written = out.open(QIODevice::WriteOnly) && out.write(bytes) == bytes.size() && out.commit();
+    } else {
+        std::fprintf(stderr, "ghmonitor: --export needs a .csv, .json or .png file name\n");
+        return 2;
+    }
+    if (!written) {
+        std::fprintf(stderr, "ghmonitor: cannot write %s\n", qPrintable(file));
+        return 1;
+    }
+    std::printf("wrote %s (%s to %s)\n", qPrintable(file), qPrintable(ApiParameters::isoTime(data.window.from)),
+                qPrintable(ApiParameters::isoTime(data.window.to)));
+    return 0;
 }

@@ -1,7 +1,11 @@
+#include "apiserver.h"
 #include "batchcommands.h"
 #include "config.h"
+#include "dashboardcontroller.h"
+#include "dashboardpages.h"
 #include "mainwindow.h"
 #include "services.h"
+#include "settingsdialog.h"
 #include "signalwatcher.h"
 
 #include <QApplication>
@@ -33,20 +37,33 @@ constexpr Override overrides[] = {
     {"api-port", "GHM_API_PORT", "port", "REST API port."},
 };
 
-bool isHeadlessRun(int argc, char **argv)
+bool hasArgument(int argc, char **argv, std::initializer_list<const char *> names)
 {
     for (int i = 1; i < argc; ++i) {
-        const QByteArray arg(argv[i]);
-        if (arg == "--headless" || arg == "--import" || arg == "--rebuild" || arg == "--help"
-            || arg == "-h" || arg == "--version" || arg == "-v")
-            return true;
+        for (const char *name : names) {
+            if (qstrcmp(argv[i], name) == 0)
+                return true;
+        }
     }
     return false;
+}
+
+// --help, --import and --rebuild need no GUI at all; --headless and --export draw charts
+// off screen (the /dashboard images, PNG exports); only the window needs a display.
+QCoreApplication *createApplication(int &argc, char **argv)
+{
+    if (hasArgument(argc, argv, {"--help", "-h", "--version", "-v", "--import", "--rebuild"}))
+        return new QCoreApplication(argc, argv);
+    if (hasArgument(argc, argv, {"--headless", "--export"}) && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    return new QApplication(argc, argv);
 }
 
 int runHeadless(QCoreApplication &app, const AppConfig &config)
 {
     Services services(config);
+    DashboardPages pages(config.dataDir);
+    pages.install(services.apiServer());
     SignalWatcher watcher;
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, &app, [&](int number) {
         qInfo("Received signal %d, shutting down", number);
@@ -65,9 +82,15 @@ int runHeadless(QCoreApplication &app, const AppConfig &config)
 int runGui(QApplication &app, const AppConfig &config)
 {
     Services services(config);
-    MainWindow window;
+    DashboardPages pages(config.dataDir);
+    pages.install(services.apiServer());
+    DashboardController dashboard(config.dataDir);
+    MainWindow window(&dashboard, services.pipeline());
     QObject::connect(&services, &Services::pollerSnapshotChanged, &window,
                      &MainWindow::showPollerSnapshot);
+    QObject::connect(&services, &Services::goldChanged, &dashboard, &DashboardController::onGoldChanged);
+    QObject::connect(&services, &Services::apiListening, &window, &MainWindow::setApiAddress);
+    QObject::connect(&services, &Services::apiFailed, &window, &MainWindow::setApiFailed);
     SignalWatcher watcher;
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, &app, &QApplication::quit);
     window.show();
@@ -81,10 +104,7 @@ int runGui(QApplication &app, const AppConfig &config)
 
 int main(int argc, char **argv)
 {
-    // A window needs a display; the command line, --headless and --help must not.
-    std::unique_ptr<QCoreApplication> app(isHeadlessRun(argc, argv)
-                                                  ? new QCoreApplication(argc, argv)
-                                                  : new QApplication(argc, argv));
+    std::unique_ptr<QCoreApplication> app(createApplication(argc, argv));
     QCoreApplication::setApplicationName(u"ghmonitor"_s);
     QCoreApplication::setOrganizationName(u"ghmonitor"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(GHM_VERSION));
@@ -105,6 +125,14 @@ int main(int argc, char **argv)
     const QCommandLineOption rebuild(u"rebuild"_s,
                                      u"Drop silver and gold and rebuild both from bronze, then exit."_s);
     parser.addOption(rebuild);
+    const QCommandLineOption exportFile(u"export"_s,
+                                        u"Write the metrics to FILE (.csv, .json or .png) and exit."_s,
+                                        u"file"_s);
+    const QCommandLineOption window(u"window"_s, u"Window of --export in minutes (default 60)."_s,
+                                    u"minutes"_s, u"60"_s);
+    const QCommandLineOption at(u"at"_s, u"End of the --export window, ISO-8601 UTC (default: the latest event)."_s,
+                                u"time"_s);
+    parser.addOptions({exportFile, window, at});
     parser.addPositionalArgument(u"files"_s, u"Files for --import."_s, u"[files...]"_s);
     for (const Override &entry : overrides) {
         parser.addOption({QString::fromLatin1(entry.option),
@@ -120,7 +148,17 @@ int main(int argc, char **argv)
             values.insert(QString::fromLatin1(entry.variable),
                           parser.value(QString::fromLatin1(entry.option)));
     }
-    const ConfigResult config = Config::load(QProcessEnvironment::systemEnvironment(), values);
+    // The window's Settings sit underneath the environment and the command line.
+    QProcessEnvironment environment;
+    const bool gui = !parser.isSet(headless) && !parser.isSet(import) && !parser.isSet(rebuild)
+            && !parser.isSet(exportFile);
+    if (gui) {
+        const QHash<QString, QString> stored = SettingsDialog::stored();
+        for (auto it = stored.cbegin(); it != stored.cend(); ++it)
+            environment.insert(it.key(), it.value());
+    }
+    environment.insert(QProcessEnvironment::systemEnvironment());
+    const ConfigResult config = Config::load(environment, values);
     if (!config.ok()) {
         for (const QString &error : config.errors)
             std::fprintf(stderr, "ghmonitor: %s\n", qPrintable(error));
@@ -131,6 +169,9 @@ int main(int argc, char **argv)
         return BatchCommands::runImport(*app, config.config, parser.positionalArguments());
     if (parser.isSet(rebuild))
         return BatchCommands::runRebuild(*app, config.config);
+    if (parser.isSet(exportFile))
+        return BatchCommands::runExport(config.config, parser.value(exportFile), parser.value(window),
+                                        parser.value(at));
     if (parser.isSet(headless))
         return runHeadless(*app, config.config);
     return runGui(*static_cast<QApplication *>(app.get()), config.config);

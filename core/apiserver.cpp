@@ -150,9 +150,16 @@ void ApiServer::registerRoutes()
         });
     });
     for (const auto &[pattern, routeName, handler] : std::as_const(m_pages)) {
-        m_server->route(pattern, [this, routeName, handler](const QHttpServerRequest &request) {
-            return respond(request, routeName, [&] { return handler(request); });
-        });
+        if (pattern.contains("<arg>"_L1)) {
+            m_server->route(pattern, [this, routeName, handler](const QString &argument,
+                                                                const QHttpServerRequest &request) {
+                return respond(request, routeName, [&] { return handler(argument, request); });
+            });
+        } else {
+            m_server->route(pattern, [this, routeName, handler](const QHttpServerRequest &request) {
+                return respond(request, routeName, [&] { return handler(QString(), request); });
+            });
+        }
     }
     m_server->afterRequest([this](QHttpServerResponse &&response, const QHttpServerRequest &request) {
         addCommonHeaders(response, request);

@@ -32,7 +32,9 @@ public:
         QStringList corsOrigins; // no CORS header unless the Origin is listed
     };
     // Extra GET routes that answer with non-JSON content (the dashboard, from ui/).
-    using PageHandler = std::function<QHttpServerResponse(const QHttpServerRequest &)>;
+    // `argument` is the pattern's one <arg>, if it has one. May throw ApiError.
+    using PageHandler = std::function<QHttpServerResponse(const QString &argument,
+                                                          const QHttpServerRequest &request)>;
 
     // Whether an answer may be reused until the data changes, and whether it also moves
     // with the clock (a window ending "now").

@@ -1,45 +1,266 @@
 #include "mainwindow.h"
 
+#include "dashboardcontroller.h"
+#include "dashboardimage.h"
+#include "dashboardwidget.h"
+#include "pipeline.h"
+#include "settingsdialog.h"
+
+#include <QActionGroup>
 #include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDesktopServices>
+#include <QFileDialog>
+#include <QJsonDocument>
 #include <QLabel>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QProgressDialog>
+#include <QSaveFile>
+#include <QSettings>
 #include <QStatusBar>
+#include <QTimer>
+#include <QToolBar>
 
 using namespace Qt::StringLiterals;
 
-MainWindow::MainWindow(QWidget *parent)
+namespace {
+
+constexpr qint64 liveDataAge = 6 * 3600; // the public feed lags by up to six hours
+
+bool writeFile(const QString &path, const QByteArray &bytes, QString *error)
+{
+    QSaveFile file(path);
+    if (file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size() && file.commit())
+        return true;
+    *error = QObject::tr("Cannot write %1: %2").arg(path, file.errorString());
+    return false;
+}
+
+} // namespace
+
+const QList<MainWindow::Preset> &MainWindow::presets()
+{
+    static const QList<Preset> list{{QT_TR_NOOP("5 min"), 5},    {QT_TR_NOOP("15 min"), 15},
+                                    {QT_TR_NOOP("1 h"), 60},     {QT_TR_NOOP("6 h"), 360},
+                                    {QT_TR_NOOP("24 h"), 1440},  {QT_TR_NOOP("7 d"), 10080},
+                                    {QT_TR_NOOP("All"), 5256000}};
+    return list;
+}
+
+MainWindow::MainWindow(DashboardController *dashboard, Pipeline *pipeline, QWidget *parent)
     : QMainWindow(parent)
-    , m_pollerStatus(new QLabel(tr("Starting…"), this))
+    , m_controller(dashboard)
+    , m_pipeline(pipeline)
+    , m_dashboard(new DashboardWidget(this))
+    , m_countdown(new QTimer(this))
 {
     setWindowTitle(tr("GitHub Event Monitor"));
-    resize(1200, 800);
+    setCentralWidget(m_dashboard);
     createMenus();
-    statusBar()->addWidget(m_pollerStatus, 1);
+    createToolBar();
+    createStatusBar();
+    restoreSettings();
+
+    connect(m_controller, &DashboardController::dataReady, this, &MainWindow::onData);
+    connect(m_controller, &DashboardController::repositoryNamesReady, m_dashboard,
+            &DashboardWidget::setRepositoryNames);
+    connect(m_dashboard, &DashboardWidget::repositorySelected, this, [this](const QString &repository) {
+        m_repository = repository;
+        updateRequest();
+    });
+    // A one-second tick for the countdown text only: it never touches the database.
+    connect(m_countdown, &QTimer::timeout, this, &MainWindow::updateCountdown);
+    m_countdown->start(1000);
+    updateRequest();
 }
+
+MainWindow::~MainWindow() = default;
 
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Import GH Archive / Events Files…"), QKeySequence::Open, this,
+                    &MainWindow::chooseImportFiles);
+    file->addAction(tr("&Export Metrics…"), this, &MainWindow::chooseMetricsExport);
+    file->addAction(tr("Export Dashboard &Image…"), this, &MainWindow::chooseImageExport);
+    file->addSeparator();
+    file->addAction(tr("&Settings…"), QKeySequence::Preferences, this, &MainWindow::showSettings);
+    file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
 
-    menuBar()->addMenu(tr("&View"));
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    m_windowActions = new QActionGroup(this);
+    for (const Preset &preset : presets()) {
+        QAction *action = view->addAction(tr(preset.label));
+        action->setCheckable(true);
+        action->setData(preset.minutes);
+        m_windowActions->addAction(action);
+        connect(action, &QAction::triggered, this, [this, minutes = preset.minutes] { selectWindow(minutes); });
+    }
+    view->addSeparator();
+    m_followAction = view->addAction(tr("&Follow Now"));
+    m_followAction->setCheckable(true);
+    connect(m_followAction, &QAction::triggered, this, [this](bool on) {
+        m_followChosen = true;
+        setFollowNow(on);
+    });
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&API Reference"), this, &MainWindow::showApiReference);
     help->addAction(tr("&About"), this, &MainWindow::showAbout);
 }
 
-void MainWindow::showAbout()
+void MainWindow::createToolBar()
 {
-    QMessageBox::about(this, tr("About GitHub Event Monitor"),
-                       tr("<b>GitHub Event Monitor</b> %1<p>Watches GitHub's public event "
-                          "stream and keeps it in a bronze/silver/gold store.</p>")
-                               .arg(QApplication::applicationVersion()));
+    QToolBar *toolBar = addToolBar(tr("Time"));
+    toolBar->setObjectName(u"timeToolBar"_s);
+    toolBar->setMovable(false);
+    toolBar->addWidget(new QLabel(tr("Window: ")));
+    m_windowBox = new QComboBox;
+    for (const Preset &preset : presets())
+        m_windowBox->addItem(tr(preset.label), preset.minutes);
+    toolBar->addWidget(m_windowBox);
+    m_followBox = new QCheckBox(tr("Follow now"));
+    m_followBox->setToolTip(tr("On: the window ends now. Off: it ends at the latest stored event."));
+    toolBar->addSeparator();
+    toolBar->addWidget(m_followBox);
+    connect(m_windowBox, &QComboBox::activated, this, [this](int index) {
+        selectWindow(m_windowBox->itemData(index).toLongLong());
+    });
+    connect(m_followBox, &QCheckBox::clicked, this, [this](bool on) {
+        m_followChosen = true;
+        setFollowNow(on);
+    });
+}
+
+void MainWindow::createStatusBar()
+{
+    m_pollerLabel = new QLabel(tr("Starting…"));
+    m_countdownLabel = new QLabel;
+    m_rateLabel = new QLabel;
+    m_eventsLabel = new QLabel;
+    m_apiLabel = new QLabel(tr("API starting…"));
+    m_apiLabel->setToolTip(tr("Click to copy the API address"));
+    connect(m_apiLabel, &QLabel::linkActivated, this, [this](const QString &url) {
+        QGuiApplication::clipboard()->setText(url);
+        statusBar()->showMessage(tr("Copied %1").arg(url), 3000);
+    });
+    statusBar()->addWidget(m_pollerLabel, 1);
+    for (QLabel *label : {m_countdownLabel, m_rateLabel, m_eventsLabel, m_apiLabel})
+        statusBar()->addPermanentWidget(label);
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings settings;
+    if (!restoreGeometry(settings.value(u"window/geometry"_s).toByteArray()))
+        resize(1400, 900);
+    m_repository = settings.value(u"dashboard/repository"_s).toString();
+    const qint64 minutes = settings.value(u"dashboard/minutes"_s, 60).toLongLong();
+    const int index = m_windowBox->findData(minutes);
+    m_windowBox->setCurrentIndex(index < 0 ? 2 : index);
+    m_windowActions->actions().at(m_windowBox->currentIndex())->setChecked(true);
+    const QVariant follow = settings.value(u"dashboard/followNow"_s);
+    m_followChosen = follow.isValid();
+    m_followBox->setChecked(follow.isValid() ? follow.toBool() : true);
+    m_followAction->setChecked(m_followBox->isChecked());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(u"window/geometry"_s, saveGeometry());
+    settings.setValue(u"dashboard/minutes"_s, m_windowBox->currentData());
+    settings.setValue(u"dashboard/repository"_s, m_repository);
+    if (m_followChosen)
+        settings.setValue(u"dashboard/followNow"_s, m_followBox->isChecked());
+    event->accept();
+}
+
+void MainWindow::selectWindow(qint64 minutes)
+{
+    const int index = m_windowBox->findData(minutes);
+    if (index < 0)
+        return;
+    m_windowBox->setCurrentIndex(index);
+    m_windowActions->actions().at(index)->setChecked(true);
+    updateRequest();
+}
+
+void MainWindow::setFollowNow(bool follow)
+{
+    m_followBox->setChecked(follow);
+    m_followAction->setChecked(follow);
+    updateRequest();
+}
+
+void MainWindow::updateRequest()
+{
+    DashboardRequest request;
+    request.minutes = m_windowBox->currentData().toLongLong();
+    request.followNow = m_followBox->isChecked();
+    request.repository = m_repository;
+    m_controller->setRequest(request);
+}
+
+void MainWindow::onData(const DashboardData &data)
+{
+    // Until the user chooses, follow now only when live data is arriving.
+    if (!m_followChosen && !data.latestEvents.isEmpty()) {
+        m_followChosen = true;
+        const qint64 age = QDateTime::currentSecsSinceEpoch() - data.latestEvents.first().createdAt;
+        if ((age < liveDataAge) != m_followBox->isChecked()) {
+            setFollowNow(age < liveDataAge);
+            return;
+        }
+    }
+    m_dashboard->setData(data);
+    showEventsStored(data.eventsStored);
+}
+
+void MainWindow::showEventsStored(qint64 events)
+{
+    m_eventsLabel->setText(tr("%1 events").arg(QLocale().toString(events)));
 }
 
 void MainWindow::showPollerSnapshot(const PollerSnapshot &snapshot)
 {
-    m_pollerStatus->setText(describe(snapshot, QDateTime::currentDateTimeUtc()));
+    m_snapshot = snapshot;
+    m_pollerLabel->setText(describe(snapshot, QDateTime::currentDateTimeUtc()));
+    const RateLimitInfo &rate = snapshot.rateLimit;
+    m_rateLabel->setText(rate.remaining >= 0 ? tr("Rate limit %1/%2").arg(rate.remaining).arg(rate.limit)
+                                             : QString());
+    updateCountdown();
+}
+
+void MainWindow::updateCountdown()
+{
+    const qint64 seconds = QDateTime::currentDateTimeUtc().secsTo(m_snapshot.nextPoll);
+    m_countdownLabel->setText(m_snapshot.nextPoll.isValid() && seconds >= 0
+                                      ? tr("Next poll in %1 s").arg(seconds)
+                                      : QString());
+    if (m_snapshot.state == PollerSnapshot::State::BackingOff
+        || m_snapshot.state == PollerSnapshot::State::Offline
+        || m_snapshot.state == PollerSnapshot::State::StorageError)
+        m_pollerLabel->setText(describe(m_snapshot, QDateTime::currentDateTimeUtc()));
+}
+
+void MainWindow::setApiAddress(const QString &url)
+{
+    m_apiUrl = url;
+    m_apiLabel->setText(u"<a href=\"%1\">API %1</a>"_s.arg(url.toHtmlEscaped()));
+}
+
+void MainWindow::setApiFailed(const QString &message)
+{
+    m_apiUrl.clear();
+    m_apiLabel->setText(tr("API off"));
+    m_apiLabel->setToolTip(message);
 }
 
 QString MainWindow::describe(const PollerSnapshot &snapshot, const QDateTime &now)
@@ -52,13 +273,121 @@ QString MainWindow::describe(const PollerSnapshot &snapshot, const QDateTime &no
     case State::Polling: return tr("Polling…");
     case State::UpToDate: return tr("Up to date");
     case State::RateLimited: return tr("Rate-limited until %1").arg(until);
-    case State::BackingOff:
-        return tr("Error: %1, retrying in %2 s").arg(snapshot.lastError).arg(seconds);
-    case State::BadToken: return tr("Bad token");
-    case State::Offline:
-        return tr("Offline: %1, retrying in %2 s").arg(snapshot.lastError).arg(seconds);
+    case State::BackingOff: return tr("Error: %1, retrying in %2 s").arg(snapshot.lastError).arg(seconds);
+    case State::BadToken: return tr("Bad token: check the GitHub token in Settings");
+    case State::Offline: return tr("Offline: %1, retrying in %2 s").arg(snapshot.lastError).arg(seconds);
     case State::StorageError:
         return tr("Cannot store data: %1, retrying in %2 s").arg(snapshot.lastError).arg(seconds);
     }
     return {};
+}
+
+bool MainWindow::exportMetrics(const QString &path, QString *error) const
+{
+    const DashboardData &data = m_dashboard->data();
+    const QByteArray bytes = path.endsWith(".json"_L1, Qt::CaseInsensitive)
+            ? QJsonDocument(MetricsExport::json(data)).toJson()
+            : MetricsExport::csv(data);
+    return writeFile(path, bytes, error);
+}
+
+bool MainWindow::exportImage(const QString &path, QString *error) const
+{
+    const QImage image = DashboardImage::render(m_dashboard->data());
+    if (image.save(path, "PNG"))
+        return true;
+    *error = tr("Cannot write %1").arg(path);
+    return false;
+}
+
+void MainWindow::chooseMetricsExport()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Metrics"), u"metrics.csv"_s,
+                                                      tr("CSV (*.csv);;JSON (*.json)"));
+    QString error;
+    if (!path.isEmpty() && !exportMetrics(path, &error))
+        QMessageBox::warning(this, tr("Export Metrics"), error);
+}
+
+void MainWindow::chooseImageExport()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Dashboard Image"),
+                                                      u"dashboard.png"_s, tr("PNG image (*.png)"));
+    QString error;
+    if (!path.isEmpty() && !exportImage(path, &error))
+        QMessageBox::warning(this, tr("Export Dashboard Image"), error);
+}
+
+void MainWindow::chooseImportFiles()
+{
+    const QStringList files = QFileDialog::getOpenFileNames(
+            this, tr("Import GH Archive / Events Files"), QString(),
+            tr("GH Archive and event files (*.json.gz *.gz *.ndjson *.json);;All files (*)"));
+    if (!files.isEmpty())
+        startImport(files);
+}
+
+void MainWindow::startImport(const QStringList &files)
+{
+    m_importDialog = new QProgressDialog(tr("Importing…"), tr("Cancel"), 0, 1000, this);
+    m_importDialog->setWindowTitle(tr("Import"));
+    m_importDialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_importDialog->setMinimumDuration(0);
+    m_importDialog->setAutoClose(false);
+    m_importDialog->setAutoReset(false);
+    QProgressDialog *dialog = m_importDialog;
+    // The pipeline works on its own thread; cancel() is safe to call from here.
+    connect(dialog, &QProgressDialog::canceled, this, [this, dialog] {
+        m_pipeline->cancel();
+        dialog->setLabelText(tr("Stopping after the current batch…"));
+    });
+    connect(m_pipeline, &Pipeline::progress, dialog, [dialog](int index, int count, const IngestProgress &progress) {
+        const double fraction = progress.bytesTotal > 0 ? double(progress.bytesDone) / double(progress.bytesTotal) : 1.0;
+        dialog->setValue(int(1000 * (index + fraction) / std::max(count, 1)));
+        dialog->setLabelText(tr("File %1 of %2 · %3 events/s · ETA %4 s")
+                                     .arg(index + 1)
+                                     .arg(count)
+                                     .arg(QLocale().toString(qRound64(progress.eventsPerSecond)))
+                                     .arg(progress.etaSeconds >= 0 ? QString::number(qRound64(progress.etaSeconds)) : u"–"_s));
+    });
+    connect(m_pipeline, &Pipeline::finished, dialog, [this, dialog](const IngestSummary &summary) {
+        const QString text = summary.ok
+                ? tr("%1: %2 new events, %3 duplicates, %4 quarantined, %5 s")
+                          .arg(summary.cancelled ? tr("Import cancelled") : tr("Import done"))
+                          .arg(QLocale().toString(summary.inserted), QLocale().toString(summary.duplicates),
+                               QLocale().toString(summary.quarantined))
+                          .arg(summary.seconds, 0, 'f', 1)
+                : tr("Import failed: %1").arg(summary.error);
+        statusBar()->showMessage(text, 15000);
+        if (!summary.ok)
+            QMessageBox::warning(this, tr("Import"), text);
+        dialog->close();
+    });
+    dialog->show();
+    QMetaObject::invokeMethod(m_pipeline, [pipeline = m_pipeline, files] { pipeline->importFiles(files); });
+}
+
+void MainWindow::showSettings()
+{
+    SettingsDialog dialog(this);
+    dialog.exec();
+}
+
+void MainWindow::showApiReference()
+{
+    if (m_apiUrl.isEmpty()) {
+        QMessageBox::information(this, tr("API Reference"),
+                                 tr("The API is off (%1). The endpoints are described in the "
+                                    "README, section \"REST API\".").arg(m_apiLabel->toolTip()));
+        return;
+    }
+    QDesktopServices::openUrl(QUrl(m_apiUrl + "/api/openapi.json"_L1));
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About GitHub Event Monitor"),
+                       tr("<b>GitHub Event Monitor</b> %1<p>Watches GitHub's public event "
+                          "stream and keeps it in a bronze/silver/gold store.</p>")
+                               .arg(QApplication::applicationVersion()));
 }

@@ -1,24 +1,89 @@
 #pragma once
 
+#include "dashboarddata.h"
 #include "githubpoller.h"
 
 #include <QMainWindow>
 
+class DashboardController;
+class DashboardWidget;
+class Pipeline;
+class QActionGroup;
+class QCheckBox;
+class QComboBox;
 class QLabel;
+class QProgressDialog;
+class QTimer;
 
+// "GitHub Event Monitor": the dashboard, its time controls, menus and status bar.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 
 public:
-    explicit MainWindow(QWidget *parent = nullptr);
+    struct Preset
+    {
+        const char *label;
+        qint64 minutes;
+    };
+    static const QList<Preset> &presets();
+
+    MainWindow(DashboardController *dashboard, Pipeline *pipeline, QWidget *parent = nullptr);
+    ~MainWindow() override;
 
     void showPollerSnapshot(const PollerSnapshot &snapshot);
+    void setApiAddress(const QString &url);
+    void setApiFailed(const QString &message);
+    void showEventsStored(qint64 events);
+
+    // The same code as the menu entries, without the file dialogs.
+    bool exportMetrics(const QString &path, QString *error) const;
+    bool exportImage(const QString &path, QString *error) const;
+    void startImport(const QStringList &files);
+
     static QString describe(const PollerSnapshot &snapshot, const QDateTime &now);
+
+    DashboardWidget *dashboard() const { return m_dashboard; }
+    QLabel *pollerLabel() const { return m_pollerLabel; }
+    QLabel *apiLabel() const { return m_apiLabel; }
+    QProgressDialog *importDialog() const { return m_importDialog; }
+    void selectWindow(qint64 minutes);
+    void setFollowNow(bool follow);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
     void createMenus();
+    void createToolBar();
+    void createStatusBar();
+    void restoreSettings();
+    void onData(const DashboardData &data);
+    void updateRequest();
+    void updateCountdown();
+    void chooseImportFiles();
+    void chooseMetricsExport();
+    void chooseImageExport();
+    void showSettings();
+    void showApiReference();
     void showAbout();
 
-    QLabel *m_pollerStatus;
+    DashboardController *m_controller;
+    Pipeline *m_pipeline;
+    DashboardWidget *m_dashboard;
+    QComboBox *m_windowBox;
+    QCheckBox *m_followBox;
+    QActionGroup *m_windowActions;
+    QAction *m_followAction;
+    QLabel *m_pollerLabel;
+    QLabel *m_countdownLabel;
+    QLabel *m_rateLabel;
+    QLabel *m_eventsLabel;
+    QLabel *m_apiLabel;
+    QTimer *m_countdown;
+    QProgressDialog *m_importDialog = nullptr;
+    PollerSnapshot m_snapshot;
+    QString m_apiUrl;
+    QString m_repository;
+    bool m_followChosen = false; // by the user or from settings, so no default applies
 };

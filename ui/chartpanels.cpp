@@ -1,0 +1,315 @@
+#include "chartpanels.h"
+
+#include <QBarCategoryAxis>
+#include <QBarSet>
+#include <QChart>
+#include <QChartView>
+#include <QCompleter>
+#include <QDateTimeAxis>
+#include <QHorizontalBarSeries>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLineSeries>
+#include <QScatterSeries>
+#include <QStringListModel>
+#include <QToolTip>
+#include <QValueAxis>
+#include <QVBoxLayout>
+
+#include <cmath>
+#include <map>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// 1, 2 or 5 times a power of ten: axis ranges that only change when they must.
+double niceCeiling(double value)
+{
+    if (value <= 5)
+        return 5;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(value)));
+    for (double step : {1.0, 2.0, 5.0, 10.0}) {
+        if (value <= step * magnitude)
+            return step * magnitude;
+    }
+    return 10 * magnitude;
+}
+
+void setNiceRange(QValueAxis *axis, double maximum)
+{
+    const double ceiling = niceCeiling(maximum);
+    if (axis->max() != ceiling)
+        axis->setRange(0, ceiling);
+    axis->setTickCount(6); // fifths of a 1-2-5 ceiling are round numbers
+}
+
+} // namespace
+
+QString formatDuration(double seconds)
+{
+    if (seconds < 90)
+        return QObject::tr("%1 s").arg(qRound(seconds));
+    if (seconds < 90 * 60)
+        return QObject::tr("%1 min").arg(seconds / 60, 0, 'f', 1);
+    if (seconds < 36 * 3600)
+        return QObject::tr("%1 h").arg(seconds / 3600, 0, 'f', 1);
+    return QObject::tr("%1 days").arg(seconds / 86400, 0, 'f', 1);
+}
+
+ChartPanel::ChartPanel(const QString &title, QWidget *parent)
+    : QWidget(parent)
+    , m_view(new QChartView(this))
+    , m_chart(new QChart)
+{
+    m_chart->setTitle(title);
+    m_chart->legend()->hide();
+    m_chart->setAnimationOptions(QChart::NoAnimation);
+    m_chart->setMargins(QMargins(4, 4, 4, 4));
+    m_view->setChart(m_chart);
+    m_view->setRenderHint(QPainter::Antialiasing);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_view);
+    setMinimumSize(360, 240);
+}
+
+EventTypesPanel::EventTypesPanel(QWidget *parent)
+    : ChartPanel(tr("Events by type"), parent)
+    , m_bars(new QBarSet(tr("Events")))
+    , m_categories(new QBarCategoryAxis)
+    , m_values(new QValueAxis)
+{
+    auto *series = new QHorizontalBarSeries;
+    series->append(m_bars);
+    m_chart->addSeries(series);
+    m_chart->addAxis(m_categories, Qt::AlignLeft);
+    m_chart->addAxis(m_values, Qt::AlignBottom);
+    series->attachAxis(m_categories);
+    series->attachAxis(m_values);
+    m_values->setLabelFormat(u"%d"_s);
+    connect(m_bars, &QBarSet::hovered, this, [this](bool status, int index) {
+        if (status)
+            QToolTip::showText(QCursor::pos(), u"%1: %2"_s.arg(m_categories->at(index)).arg(m_bars->at(index)));
+        else
+            QToolTip::hideText();
+    });
+}
+
+void EventTypesPanel::setCounts(const QList<KeyCount> &counts)
+{
+    // Horizontal bars list bottom-up: the most frequent type goes last, on top.
+    QStringList names;
+    QList<qreal> values;
+    qint64 maximum = 0;
+    for (auto it = counts.crbegin(); it != counts.crend(); ++it) {
+        names << QString(it->key).remove("Event"_L1);
+        values << qreal(it->count);
+        maximum = std::max(maximum, it->count);
+    }
+    if (names != m_categories->categories()) {
+        m_categories->clear();
+        m_categories->append(names);
+    }
+    m_bars->remove(0, m_bars->count());
+    m_bars->append(values);
+    setNiceRange(m_values, double(maximum));
+}
+
+QStringList EventTypesPanel::categories() const
+{
+    return m_categories->categories();
+}
+
+EventRatePanel::EventRatePanel(QWidget *parent)
+    : ChartPanel(tr("Events per minute"), parent)
+    , m_time(new QDateTimeAxis)
+    , m_values(new QValueAxis)
+{
+    m_chart->legend()->show();
+    m_chart->legend()->setAlignment(Qt::AlignBottom);
+    m_chart->addAxis(m_time, Qt::AlignBottom);
+    m_chart->addAxis(m_values, Qt::AlignLeft);
+    m_time->setFormat(u"HH:mm"_s);
+    m_values->setLabelFormat(u"%d"_s);
+}
+
+void EventRatePanel::setCounts(const QList<MinuteCount> &counts, const TimeWindow &window)
+{
+    // The biggest types by total get their own line; everything else is "Other".
+    std::map<QString, qint64> totals;
+    for (const MinuteCount &count : counts)
+        totals[count.type] += count.count;
+    QList<std::pair<QString, qint64>> ranked(totals.begin(), totals.end());
+    std::sort(ranked.begin(), ranked.end(), [](const auto &a, const auto &b) {
+        return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
+    QStringList names;
+    for (qsizetype i = 0; i < std::min<qsizetype>(ranked.size(), majorTypes); ++i)
+        names << ranked[i].first;
+    const bool hasOther = ranked.size() > majorTypes;
+    if (hasOther)
+        names << tr("Other");
+
+    // Long windows are summed into at most ~300 buckets.
+    const qint64 minutes = std::max<qint64>(1, (window.to - window.from) / 60);
+    const qint64 bucket = std::max<qint64>(1, minutes / 300);
+    std::map<std::pair<qsizetype, qint64>, qint64> points;
+    for (const MinuteCount &count : counts) {
+        qsizetype line = names.indexOf(count.type);
+        if (line < 0)
+            line = names.size() - 1;
+        points[{line, count.minute / bucket * bucket}] += count.count;
+    }
+
+    m_chart->removeAllSeries();
+    double maximum = 0;
+    for (qsizetype line = 0; line < names.size(); ++line) {
+        auto *series = new QLineSeries;
+        series->setPointsVisible(true); // a window of one minute is a single point
+        series->setName(QString(names[line]).remove("Event"_L1));
+        for (auto it = points.lower_bound({line, 0}); it != points.end() && it->first.first == line; ++it) {
+            const double perMinute = double(it->second) / double(bucket);
+            series->append(double(it->first.second * 60 * 1000), perMinute);
+            maximum = std::max(maximum, perMinute);
+        }
+        m_chart->addSeries(series);
+        series->attachAxis(m_time);
+        series->attachAxis(m_values);
+    }
+    m_time->setRange(QDateTime::fromSecsSinceEpoch(window.from, Qt::UTC),
+                     QDateTime::fromSecsSinceEpoch(window.to, Qt::UTC));
+    m_time->setFormat(window.to - window.from > 86400 ? u"MM-dd HH:mm"_s : u"HH:mm"_s);
+    setNiceRange(m_values, maximum);
+}
+
+QList<QLineSeries *> EventRatePanel::series() const
+{
+    QList<QLineSeries *> lines;
+    for (QAbstractSeries *series : m_chart->series())
+        lines << static_cast<QLineSeries *>(series);
+    return lines;
+}
+
+ActiveRepositoriesPanel::ActiveRepositoriesPanel(QWidget *parent)
+    : ChartPanel(tr("Most active repositories (click to select)"), parent)
+    , m_bars(new QBarSet(tr("Events")))
+    , m_categories(new QBarCategoryAxis)
+    , m_values(new QValueAxis)
+{
+    auto *series = new QHorizontalBarSeries;
+    series->append(m_bars);
+    m_chart->addSeries(series);
+    m_chart->addAxis(m_categories, Qt::AlignLeft);
+    m_chart->addAxis(m_values, Qt::AlignBottom);
+    series->attachAxis(m_categories);
+    series->attachAxis(m_values);
+    m_values->setLabelFormat(u"%d"_s);
+    connect(m_bars, &QBarSet::clicked, this, [this](int index) {
+        const qsizetype top = m_repositories.size() - 1 - index;
+        if (top >= 0 && top < m_repositories.size())
+            emit repositorySelected(m_repositories[top]);
+    });
+    connect(m_bars, &QBarSet::hovered, this, [this](bool status, int index) {
+        if (status)
+            QToolTip::showText(QCursor::pos(), u"%1: %2"_s.arg(m_categories->at(index)).arg(m_bars->at(index)));
+    });
+}
+
+void ActiveRepositoriesPanel::setCounts(const QList<KeyCount> &counts)
+{
+    m_repositories.clear();
+    QStringList bottomUp;
+    QList<qreal> values;
+    qint64 maximum = 0;
+    for (auto it = counts.crbegin(); it != counts.crend(); ++it) {
+        bottomUp << it->key;
+        values << qreal(it->count);
+        maximum = std::max(maximum, it->count);
+    }
+    for (const KeyCount &count : counts)
+        m_repositories << count.key;
+    if (bottomUp != m_categories->categories()) {
+        m_categories->clear();
+        m_categories->append(bottomUp);
+    }
+    m_bars->remove(0, m_bars->count());
+    m_bars->append(values);
+    setNiceRange(m_values, double(maximum));
+}
+
+PullRequestPanel::PullRequestPanel(QWidget *parent)
+    : ChartPanel(tr("Pull-request cadence"), parent)
+    , m_picker(new QLineEdit(this))
+    , m_names(new QStringListModel(this))
+    , m_summary(new QLabel(this))
+    , m_timeline(new QScatterSeries)
+    , m_time(new QDateTimeAxis)
+    , m_values(new QValueAxis)
+{
+    m_picker->setPlaceholderText(tr("owner/name"));
+    m_picker->setClearButtonEnabled(true);
+    auto *completer = new QCompleter(m_names, this);
+    completer->setCaseSensitivity(Qt::CaseInsensitive);
+    m_picker->setCompleter(completer);
+    connect(m_picker, &QLineEdit::returnPressed, this, [this] {
+        emit repositoryRequested(m_picker->text().trimmed());
+    });
+    connect(completer, qOverload<const QString &>(&QCompleter::activated), this,
+            &PullRequestPanel::repositoryRequested);
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_timeline->setName(tr("opened"));
+    m_timeline->setMarkerSize(8);
+    m_chart->addSeries(m_timeline);
+    m_chart->addAxis(m_time, Qt::AlignBottom);
+    m_chart->addAxis(m_values, Qt::AlignLeft);
+    m_timeline->attachAxis(m_time);
+    m_timeline->attachAxis(m_values);
+    m_values->setLabelFormat(u"%d"_s);
+    m_values->setTitleText(tr("PR #"));
+    m_time->setFormat(u"MM-dd HH:mm"_s);
+
+    auto *layout = static_cast<QVBoxLayout *>(this->layout());
+    layout->insertWidget(0, m_picker);
+    layout->insertWidget(1, m_summary);
+}
+
+void PullRequestPanel::setRepositoryNames(const QStringList &names)
+{
+    if (m_names->stringList() != names)
+        m_names->setStringList(names);
+}
+
+void PullRequestPanel::setStats(const PullRequestStats &stats)
+{
+    if (!m_picker->hasFocus())
+        m_picker->setText(stats.repository);
+    if (!stats.repositoryKnown) {
+        m_summary->setText(stats.repository.isEmpty() ? tr("No repository selected")
+                                                      : tr("%1: no stored events").arg(stats.repository));
+    } else if (stats.count < 2) {
+        m_summary->setText(tr("%1 opened pull request(s): not enough for an average").arg(stats.count));
+    } else {
+        m_summary->setText(tr("%1 opened pull requests · average gap %2 · median gap %3")
+                                   .arg(stats.count)
+                                   .arg(formatDuration(*stats.averageSeconds), formatDuration(*stats.medianSeconds)));
+    }
+    QList<QPointF> points;
+    for (qsizetype i = 0; i < stats.openedAt.size(); ++i)
+        points << QPointF(double(stats.openedAt[i]) * 1000, double(i + 1));
+    m_timeline->replace(points);
+    if (!points.isEmpty()) {
+        const qint64 first = stats.openedAt.first();
+        const qint64 last = std::max(stats.openedAt.last(), first + 60);
+        m_time->setRange(QDateTime::fromSecsSinceEpoch(first - 30, Qt::UTC),
+                         QDateTime::fromSecsSinceEpoch(last + 30, Qt::UTC));
+    }
+    setNiceRange(m_values, double(points.size()));
+}
+
+QString PullRequestPanel::summary() const
+{
+    return m_summary->text();
+}

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "dashboarddata.h"
+
+#include <QWidget>
+
+class ActiveRepositoriesPanel;
+class EventFeedFilter;
+class EventFeedModel;
+class EventRatePanel;
+class EventTypesPanel;
+class PullRequestPanel;
+class QComboBox;
+class QLineEdit;
+class QTableView;
+
+// The four chart panels and the live event feed, showing one DashboardData.
+class DashboardWidget : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit DashboardWidget(QWidget *parent = nullptr);
+
+    void setData(const DashboardData &data);
+    void setRepositoryNames(const QStringList &names);
+    const DashboardData &data() const { return m_data; }
+
+    EventTypesPanel *eventTypes() const { return m_eventTypes; }
+    EventRatePanel *eventRate() const { return m_eventRate; }
+    ActiveRepositoriesPanel *activeRepositories() const { return m_activeRepositories; }
+    PullRequestPanel *pullRequests() const { return m_pullRequests; }
+    EventFeedModel *feed() const { return m_feed; }
+    EventFeedFilter *feedFilter() const { return m_filter; }
+    QComboBox *typeFilter() const { return m_typeFilter; }
+
+    // The named panel ("types", "rate", "repositories", "pull_requests") or null.
+    QWidget *panel(const QString &name) const;
+    static QStringList panelNames();
+
+signals:
+    void repositorySelected(const QString &repository);
+
+private:
+    EventTypesPanel *m_eventTypes;
+    EventRatePanel *m_eventRate;
+    ActiveRepositoriesPanel *m_activeRepositories;
+    PullRequestPanel *m_pullRequests;
+    EventFeedModel *m_feed;
+    EventFeedFilter *m_filter;
+    QTableView *m_table;
+    QComboBox *m_typeFilter;
+    QLineEdit *m_textFilter;
+    DashboardData m_data;
+};

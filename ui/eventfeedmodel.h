@@ -1,0 +1,44 @@
+#pragma once
+
+#include "metricsqueries.h"
+
+#include <QAbstractTableModel>
+#include <QSortFilterProxyModel>
+
+// The latest events, newest first: time, type, repository, actor.
+class EventFeedModel : public QAbstractTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column { Time, Type, Repository, Actor, ColumnCount };
+
+    using QAbstractTableModel::QAbstractTableModel;
+    void setEvents(const QList<EventRow> &events);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+private:
+    QList<EventRow> m_events;
+};
+
+// Filters the feed by event type and by text in the repository or actor.
+class EventFeedFilter : public QSortFilterProxyModel
+{
+    Q_OBJECT
+
+public:
+    using QSortFilterProxyModel::QSortFilterProxyModel;
+    void setType(const QString &type);
+    void setText(const QString &text);
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
+
+private:
+    QString m_type;
+    QString m_text;
+};
