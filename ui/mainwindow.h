@@ -4,6 +4,8 @@
 #include "githubpoller.h"
 
 #include <QMainWindow>
+#include <QPointer>
+#include <QProgressDialog>
 
 class DashboardController;
 class DashboardWidget;
@@ -12,7 +14,7 @@ class QActionGroup;
 class QCheckBox;
 class QComboBox;
 class QLabel;
-class QProgressDialog;
+
 class QTimer;
 
 // "GitHub Event Monitor": the dashboard, its time controls, menus and status bar.
@@ -81,7 +83,7 @@ private:
     QLabel *m_eventsLabel;
     QLabel *m_apiLabel;
     QTimer *m_countdown;
-    QProgressDialog *m_importDialog = nullptr;
+    QPointer<QProgressDialog> m_importDialog;
     PollerSnapshot m_snapshot;
     QString m_apiUrl;
     QString m_repository;

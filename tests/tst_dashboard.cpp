@@ -1,0 +1,374 @@
+#include "apiserver.h"
+#include "chartpanels.h"
+#include "dashboardcontroller.h"
+#include "dashboardpages.h"
+#include "dashboardwidget.h"
+#include "eventfeedmodel.h"
+#include "fixtureevents.h"
+#include "mainwindow.h"
+#include "pipeline.h"
+#include "syntheticevents.h"
+
+#include <QBarSet>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLineSeries>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProgressDialog>
+#include <QPushButton>
+#include <QScopeGuard>
+#include <QScatterSeries>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+#include <map>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QDateTime at2025 = QDateTime(QDate(2025, 1, 1), QTime(15, 30), Qt::UTC);
+
+std::map<QString, qint64> countBy(const QHash<qint64, FixtureEvent> &events, qint64 from, qint64 to,
+                                  QString FixtureEvent::*field)
+{
+    std::map<QString, qint64> counts;
+    for (const FixtureEvent &event : events) {
+        if (event.createdAt >= from && event.createdAt <= to)
+            ++counts[event.*field];
+    }
+    return counts;
+}
+
+} // namespace
+
+// The dashboard against the real fixtures; expected values are computed here directly
+// from the fixture events.
+class TestDashboard : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void panelsHoldTheFixtureNumbers();
+    void clickingARepositoryBarSelectsIt();
+    void goldChangedRefreshesThrottled();
+    void exportsParseBackToTheSameNumbers();
+    void pngExportIsLargeAndNotBlank();
+    void statusBarShowsEachPollerState_data();
+    void statusBarShowsEachPollerState();
+    void importDialogCancels();
+    void dashboardPageAndImagesAreServed();
+
+private:
+    DashboardData load(qint64 minutes, const QDateTime &at, const QString &repository = {});
+
+    QTemporaryDir m_dir;
+    QHash<qint64, FixtureEvent> m_events;
+    std::unique_ptr<MetricsQueries> m_queries;
+};
+
+void TestDashboard::initTestCase()
+{
+    SKIP_WITHOUT_FIXTURES();
+    QCoreApplication::setOrganizationName(u"ghmonitor-tests"_s);
+    QSettings().clear();
+    m_events = FixtureEvents::load();
+    Pipeline pipeline(m_dir.path());
+    QVERIFY(pipeline.open());
+    QSignalSpy finished(&pipeline, &Pipeline::finished);
+    pipeline.importFiles(FixtureEvents::paths());
+    QVERIFY(finished.first().first().value<IngestSummary>().ok);
+    m_queries = std::make_unique<MetricsQueries>(m_dir.path());
+    QString error;
+    QVERIFY(m_queries->open(&error));
+}
+
+DashboardData TestDashboard::load(qint64 minutes, const QDateTime &at, const QString &repository)
+{
+    DashboardRequest request;
+    request.minutes = minutes;
+    request.at = at;
+    request.repository = repository;
+    return DashboardData::load(*m_queries, request);
+}
+
+void TestDashboard::panelsHoldTheFixtureNumbers()
+{
+    DashboardWidget widget;
+    widget.setData(load(60, at2025));
+    const qint64 to = at2025.toSecsSinceEpoch();
+
+    // Types: bottom-up, so the most frequent is the last bar.
+    const auto types = countBy(m_events, to - 3600, to, &FixtureEvent::type);
+    const QStringList categories = widget.eventTypes()->categories();
+    QCOMPARE(categories.size(), qsizetype(types.size()));
+    for (qsizetype i = 0; i < categories.size(); ++i) {
+        const QString type = categories[i] + "Event"_L1;
+        QCOMPARE(qint64(widget.eventTypes()->bars()->at(int(i))), types.at(type));
+        if (i > 0)
+            QVERIFY(widget.eventTypes()->bars()->at(int(i)) >= widget.eventTypes()->bars()->at(int(i - 1)));
+    }
+
+    // Repositories: the top ten, top first.
+    const auto repos = countBy(m_events, to - 3600, to, &FixtureEvent::repo);
+    QList<std::pair<QString, qint64>> ranked(repos.begin(), repos.end());
+    std::sort(ranked.begin(), ranked.end(), [](const auto &a, const auto &b) {
+        return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
+    const QStringList shown = widget.activeRepositories()->repositories();
+    QCOMPARE(shown.size(), 10);
+    for (int i = 0; i < 10; ++i) {
+        QCOMPARE(shown[i], ranked[i].first);
+        QCOMPARE(qint64(widget.activeRepositories()->bars()->at(9 - i)), ranked[i].second);
+    }
+
+    // Rate: the lines together hold every event of the window's whole minutes.
+    qint64 plotted = 0;
+    for (QLineSeries *series : widget.eventRate()->series()) {
+        for (const QPointF &point : series->points())
+            plotted += qint64(point.y());
+    }
+    qint64 wholeMinutes = 0;
+    for (const FixtureEvent &event : std::as_const(m_events))
+        wholeMinutes += event.createdAt >= to - 3600 && event.createdAt < to;
+    QCOMPARE(plotted, wholeMinutes);
+    QCOMPARE(widget.eventRate()->series().size(), EventRatePanel::majorTypes + 1);
+
+    // Feed: newest first.
+    QCOMPARE(widget.feed()->rowCount(), qMin(500, int(m_events.size())));
+}
+
+void TestDashboard::clickingARepositoryBarSelectsIt()
+{
+    DashboardWidget widget;
+    widget.setData(load(60, at2025));
+    QSignalSpy selected(&widget, &DashboardWidget::repositorySelected);
+    const QStringList shown = widget.activeRepositories()->repositories();
+    emit widget.activeRepositories()->bars()->clicked(9); // the top bar
+    QCOMPARE(selected.size(), 1);
+    QCOMPARE(selected.first().first().toString(), shown.first());
+    emit widget.activeRepositories()->bars()->clicked(0); // the bottom bar
+    QCOMPARE(selected.last().first().toString(), shown.last());
+
+    // The selection drives the pull-request panel.
+    QString busy;
+    for (const FixtureEvent &event : std::as_const(m_events)) {
+        if (event.type == "PullRequestEvent"_L1 && event.action == "opened"_L1) {
+            busy = event.repo;
+            break;
+        }
+    }
+    widget.setData(load(60, at2025, busy));
+    qint64 opened = 0;
+    for (const FixtureEvent &event : std::as_const(m_events))
+        opened += event.repo == busy && event.type == "PullRequestEvent"_L1 && event.action == "opened"_L1;
+    QCOMPARE(qint64(widget.pullRequests()->timeline()->count()), opened);
+    QCOMPARE(widget.pullRequests()->picker()->text(), busy);
+}
+
+void TestDashboard::goldChangedRefreshesThrottled()
+{
+    DashboardController controller(m_dir.path());
+    QSignalSpy ready(&controller, &DashboardController::dataReady);
+    DashboardRequest request;
+    request.at = at2025;
+    controller.setRequest(request);
+    QVERIFY(ready.wait());
+    QTest::qWait(DashboardController::throttleMs + 100);
+    const int before = controller.loadsRequested();
+    for (int i = 0; i < 20; ++i)
+        controller.onGoldChanged();
+    QCOMPARE(controller.loadsRequested(), before + 1); // the first at once
+    QTRY_COMPARE(controller.loadsRequested(), before + 2); // the rest folded into one
+    QTest::qWait(DashboardController::throttleMs * 2);
+    QCOMPARE(controller.loadsRequested(), before + 2);
+    QTRY_VERIFY(ready.size() >= 3);
+    const DashboardData data = ready.last().first().value<DashboardData>();
+    QCOMPARE(data.window.to, at2025.toSecsSinceEpoch());
+}
+
+void TestDashboard::exportsParseBackToTheSameNumbers()
+{
+    DashboardController controller(m_dir.path());
+    MainWindow window(&controller, nullptr);
+    window.dashboard()->setData(load(60, at2025));
+    const qint64 to = at2025.toSecsSinceEpoch();
+    const auto types = countBy(m_events, to - 3600, to, &FixtureEvent::type);
+    const auto repos = countBy(m_events, to - 3600, to, &FixtureEvent::repo);
+
+    QString error;
+    const QString csvPath = m_dir.filePath(u"metrics.csv"_s);
+    QVERIFY2(window.exportMetrics(csvPath, &error), qPrintable(error));
+    QFile csv(csvPath);
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    QCOMPARE(csv.readLine().trimmed(), QByteArray("metric,key,value"));
+    qsizetype typeRows = 0, repoRows = 0;
+    while (!csv.atEnd()) {
+        const QList<QByteArray> fields = csv.readLine().trimmed().split(',');
+        if (fields[0] == "events_by_type") {
+            QCOMPARE(fields[2].toLongLong(), types.at(QString::fromUtf8(fields[1])));
+            ++typeRows;
+        } else if (fields[0] == "active_repository") {
+            QCOMPARE(fields[2].toLongLong(), repos.at(QString::fromUtf8(fields[1])));
+            ++repoRows;
+        }
+    }
+    QCOMPARE(typeRows, qsizetype(types.size()));
+    QCOMPARE(repoRows, 10);
+
+    const QString jsonPath = m_dir.filePath(u"metrics.json"_s);
+    QVERIFY(window.exportMetrics(jsonPath, &error));
+    QFile jsonFile(jsonPath);
+    QVERIFY(jsonFile.open(QIODevice::ReadOnly));
+    const QJsonObject json = QJsonDocument::fromJson(jsonFile.readAll()).object();
+    QCOMPARE(json["window"_L1]["minutes"_L1].toInt(), 60);
+    QCOMPARE(json["window"_L1]["to"_L1].toString(), u"2025-01-01T15:30:00Z"_s);
+    const QJsonObject byType = json["events_by_type"_L1].toObject();
+    QCOMPARE(byType.size(), qsizetype(types.size()));
+    for (const auto &[type, count] : types)
+        QCOMPARE(byType[type].toInteger(), count);
+    const QJsonArray active = json["active_repositories"_L1].toArray();
+    QCOMPARE(active.size(), 10);
+    for (const QJsonValue &entry : active)
+        QCOMPARE(entry["events"_L1].toInteger(), repos.at(entry["repository"_L1].toString()));
+}
+
+void TestDashboard::pngExportIsLargeAndNotBlank()
+{
+    DashboardController controller(m_dir.path());
+    MainWindow window(&controller, nullptr);
+    window.dashboard()->setData(load(60, at2025));
+    QString error;
+    const QString path = m_dir.filePath(u"dashboard.png"_s);
+    QVERIFY2(window.exportImage(path, &error), qPrintable(error));
+    const QImage image(path);
+    QVERIFY(image.width() >= 1200 && image.height() >= 800);
+    QSet<QRgb> colors;
+    for (int y = 0; y < image.height(); y += 7) {
+        for (int x = 0; x < image.width(); x += 7)
+            colors.insert(image.pixel(x, y));
+    }
+    QVERIFY2(colors.size() > 20, QByteArray::number(colors.size()));
+}
+
+void TestDashboard::statusBarShowsEachPollerState_data()
+{
+    QTest::addColumn<int>("state");
+    QTest::addColumn<QString>("expected");
+    using State = PollerSnapshot::State;
+    QTest::newRow("up to date") << int(State::UpToDate) << u"Up to date"_s;
+    QTest::newRow("rate limited") << int(State::RateLimited) << u"Rate-limited until "_s;
+    QTest::newRow("backing off") << int(State::BackingOff) << u"retrying in"_s;
+    QTest::newRow("offline") << int(State::Offline) << u"Offline: connection refused, retrying in"_s;
+    QTest::newRow("bad token") << int(State::BadToken) << u"Bad token"_s;
+    QTest::newRow("storage") << int(State::StorageError) << u"Cannot store data"_s;
+    QTest::newRow("polling") << int(State::Polling) << u"Polling"_s;
+}
+
+void TestDashboard::statusBarShowsEachPollerState()
+{
+    QFETCH(int, state);
+    QFETCH(QString, expected);
+    DashboardController controller(m_dir.path());
+    MainWindow window(&controller, nullptr);
+    PollerSnapshot snapshot;
+    snapshot.state = PollerSnapshot::State(state);
+    snapshot.lastError = u"connection refused"_s;
+    snapshot.nextPoll = QDateTime::currentDateTimeUtc().addSecs(40);
+    snapshot.rateLimit.remaining = 57;
+    snapshot.rateLimit.limit = 60;
+    window.showPollerSnapshot(snapshot);
+    QVERIFY2(window.pollerLabel()->text().contains(expected), qPrintable(window.pollerLabel()->text()));
+    window.setApiFailed(u"API off: port in use"_s);
+    QCOMPARE(window.apiLabel()->text(), u"API off"_s);
+    window.setApiAddress(u"http://127.0.0.1:8000"_s);
+    QVERIFY(window.apiLabel()->text().contains("http://127.0.0.1:8000"_L1));
+}
+
+void TestDashboard::importDialogCancels()
+{
+    QTemporaryDir dir;
+    const QString file = dir.filePath(u"big.ndjson"_s);
+    {
+        QFile out(file);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        for (qint64 i = 0; i < 400000; ++i)
+            out.write(SyntheticEvents::event(i, 1700000000 + i / 10, 5) + '\n');
+    }
+    QThread thread;
+    auto *pipeline = new Pipeline(dir.filePath(u"data"_s));
+    pipeline->moveToThread(&thread);
+    thread.start();
+    QMetaObject::invokeMethod(pipeline, &Pipeline::open, Qt::BlockingQueuedConnection);
+    DashboardController controller(dir.filePath(u"data"_s));
+    MainWindow window(&controller, pipeline);
+    QSignalSpy finished(pipeline, &Pipeline::finished);
+    QSignalSpy progress(pipeline, &Pipeline::progress);
+    window.startImport({file});
+    QVERIFY(window.importDialog());
+    QTRY_VERIFY_WITH_TIMEOUT(progress.size() >= 1, 20000);
+    const auto stop = qScopeGuard([&] {
+        thread.quit();
+        thread.wait();
+        delete pipeline;
+    });
+    QPushButton *cancel = window.importDialog()->findChild<QPushButton *>();
+    QVERIFY(cancel);
+    QTest::mouseClick(cancel, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(finished.size() == 1, 20000);
+    const auto summary = finished.first().first().value<IngestSummary>();
+    QVERIFY(summary.cancelled);
+    QVERIFY(summary.inserted > 0 && summary.inserted < 400000);
+    QTRY_VERIFY(!window.importDialog());
+}
+
+void TestDashboard::dashboardPageAndImagesAreServed()
+{
+    // The API runs on its own thread, as in the app; images are drawn in this (GUI) thread.
+    DashboardPages pages(m_dir.path());
+    QThread apiThread;
+    auto *server = new ApiServer({m_dir.path(), u"127.0.0.1"_s, 0, {}, {}});
+    pages.install(server);
+    server->moveToThread(&apiThread);
+    QSignalSpy listening(server, &ApiServer::listening);
+    apiThread.start();
+    QMetaObject::invokeMethod(server, &ApiServer::start);
+    QVERIFY(listening.wait());
+    const QString base = listening.first().first().toString();
+
+    QNetworkAccessManager network;
+    const auto get = [&](const QString &path) {
+        QNetworkReply *reply = network.get(QNetworkRequest(QUrl(base + path)));
+        QSignalSpy done(reply, &QNetworkReply::finished);
+        done.wait(20000);
+        reply->deleteLater();
+        return std::make_tuple(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(),
+                               reply->header(QNetworkRequest::ContentTypeHeader).toString(), reply->readAll());
+    };
+    const auto [pageStatus, pageType, html] = get(u"/dashboard?window=120"_s);
+    QCOMPARE(pageStatus, 200);
+    QVERIFY(pageType.startsWith("text/html"_L1));
+    QVERIFY(html.contains("http-equiv=\"refresh\" content=\"30\""));
+    for (const QString &panel : DashboardWidget::panelNames()) {
+        QVERIFY(html.contains(QByteArray("/dashboard/" + panel.toUtf8() + ".png?window=120")));
+        const auto [status, type, png] = get(u"/dashboard/%1.png?window=60&at=2025-01-01T15:30:00Z"_s.arg(panel));
+        QCOMPARE(status, 200);
+        QCOMPARE(type, u"image/png"_s);
+        const QImage image = QImage::fromData(png, "PNG");
+        QVERIFY(image.width() >= 400 && image.height() >= 300);
+    }
+    QCOMPARE(std::get<0>(get(u"/dashboard/nothing.png"_s)), 404);
+    QCOMPARE(std::get<0>(get(u"/dashboard/types.png?window=0"_s)), 400);
+
+    QMetaObject::invokeMethod(server, &QObject::deleteLater);
+    apiThread.quit();
+    apiThread.wait();
+}
+
+QTEST_MAIN(TestDashboard)
+#include "tst_dashboard.moc"
