@@ -226,13 +226,13 @@ PullRequestStats MetricsQueries::averagePullRequestInterval(const QString &repos
 
 QList<MinuteCount> MetricsQueries::eventsPerMinute(qint64 minutes, const QDateTime &at)
 {
-    const WindowSplit split(TimeWindow::endingAt(at, minutes));
+    const TimeWindow window = TimeWindow::endingAt(at, minutes);
     QSqlQuery query(m_database);
     query.setForwardOnly(true);
     query.prepare(uR"(SELECT minute, type, events FROM gold.type_minute
                       WHERE minute BETWEEN ? AND ? ORDER BY minute, type)"_s);
-    query.addBindValue(split.firstMinute);
-    query.addBindValue(split.lastMinute);
+    query.addBindValue(window.from / 60);
+    query.addBindValue(window.to / 60);
     QList<MinuteCount> counts;
     if (query.exec()) {
         while (query.next())

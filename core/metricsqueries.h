@@ -70,7 +70,7 @@ public:
     PullRequestStats averagePullRequestInterval(const QString &repository);
     // Repositories by event count in the same window: count descending, then name.
     QList<KeyCount> activeRepositories(int limit, qint64 minutes, const QDateTime &at = currentTime());
-    // Per-minute counts by type over the whole minutes of the window.
+    // Per-minute counts by type of every minute the window touches, edges included.
     QList<MinuteCount> eventsPerMinute(qint64 minutes, const QDateTime &at = currentTime());
     QList<EventRow> latestEvents(int limit);
     QStringList repositoryNames(const QString &prefix, int limit);

@@ -221,9 +221,9 @@ void TestMetrics::eventsPerMinute()
     const QDateTime at = utc("2015-01-01T15:05:30Z");
     const int minutes = 5;
     const qint64 to = at.toSecsSinceEpoch();
-    // Whole minutes inside the window.
-    const qint64 firstMinute = (to - minutes * 60 + 59) / 60;
-    const qint64 lastMinute = (to + 1) / 60 - 1;
+    // Every minute the window touches.
+    const qint64 firstMinute = (to - minutes * 60) / 60;
+    const qint64 lastMinute = to / 60;
     std::map<std::pair<qint64, QString>, qint64> expected;
     for (const FixtureEvent &event : std::as_const(m_events)) {
         const qint64 minute = event.createdAt / 60;

@@ -36,6 +36,23 @@ double niceCeiling(double value)
     return 10 * magnitude;
 }
 
+// A category axis for new categories.
+QBarCategoryAxis *replaceCategories(QChart *chart, QBarCategoryAxis *old, const QStringList &categories)
+{
+    if (old->categories() == categories)
+        return old;
+    const Qt::Alignment alignment = old->alignment();
+    const QList<QAbstractSeries *> series = chart->series();
+    chart->removeAxis(old);
+    delete old;
+    auto *axis = new QBarCategoryAxis;
+    axis->append(categories);
+    chart->addAxis(axis, alignment);
+    for (QAbstractSeries *each : series)
+        each->attachAxis(axis);
+    return axis;
+}
+
 void setNiceRange(QValueAxis *axis, double maximum)
 {
     const double ceiling = niceCeiling(maximum);
@@ -90,7 +107,7 @@ EventTypesPanel::EventTypesPanel(QWidget *parent)
     m_values->setLabelFormat(u"%d"_s);
     connect(m_bars, &QBarSet::hovered, this, [this](bool status, int index) {
         if (status)
-            QToolTip::showText(QCursor::pos(), u"%1: %2"_s.arg(m_categories->at(index)).arg(m_bars->at(index)));
+            QToolTip::showText(QCursor::pos(), u"%1: %2"_s.arg(categories().value(index)).arg(m_bars->at(index)));
         else
             QToolTip::hideText();
     });
@@ -98,19 +115,27 @@ EventTypesPanel::EventTypesPanel(QWidget *parent)
 
 void EventTypesPanel::setCounts(const QList<KeyCount> &counts)
 {
+    // QtCharts elides labels to "..." once rows get thinner than the font, so the
+    // rarest types share one "Other" bar.
+    QList<KeyCount> shown = counts.mid(0, maxBars - 1);
+    if (counts.size() == maxBars) {
+        shown = counts;
+    } else if (counts.size() > maxBars) {
+        KeyCount other{tr("Other"), 0};
+        for (qsizetype i = maxBars - 1; i < counts.size(); ++i)
+            other.count += counts[i].count;
+        shown.append(other);
+    }
     // Horizontal bars list bottom-up: the most frequent type goes last, on top.
     QStringList names;
     QList<qreal> values;
     qint64 maximum = 0;
-    for (auto it = counts.crbegin(); it != counts.crend(); ++it) {
+    for (auto it = shown.crbegin(); it != shown.crend(); ++it) {
         names << QString(it->key).remove("Event"_L1);
         values << qreal(it->count);
         maximum = std::max(maximum, it->count);
     }
-    if (names != m_categories->categories()) {
-        m_categories->clear();
-        m_categories->append(names);
-    }
+    m_categories = replaceCategories(m_chart, m_categories, names);
     m_bars->remove(0, m_bars->count());
     m_bars->append(values);
     setNiceRange(m_values, double(maximum));
@@ -213,6 +238,8 @@ ActiveRepositoriesPanel::ActiveRepositoriesPanel(QWidget *parent)
     connect(m_bars, &QBarSet::hovered, this, [this](bool status, int index) {
         if (status)
             QToolTip::showText(QCursor::pos(), u"%1: %2"_s.arg(m_categories->at(index)).arg(m_bars->at(index)));
+        else
+            QToolTip::hideText();
     });
 }
 
@@ -229,10 +256,7 @@ void ActiveRepositoriesPanel::setCounts(const QList<KeyCount> &counts)
     }
     for (const KeyCount &count : counts)
         m_repositories << count.key;
-    if (bottomUp != m_categories->categories()) {
-        m_categories->clear();
-        m_categories->append(bottomUp);
-    }
+    m_categories = replaceCategories(m_chart, m_categories, bottomUp);
     m_bars->remove(0, m_bars->count());
     m_bars->append(values);
     setNiceRange(m_values, double(maximum));

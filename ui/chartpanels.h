@@ -38,6 +38,7 @@ class EventTypesPanel : public ChartPanel
     Q_OBJECT
 
 public:
+    static constexpr int maxBars = 10; // the rarest types beyond share an "Other" bar
     explicit EventTypesPanel(QWidget *parent = nullptr);
     void setCounts(const QList<KeyCount> &counts);
     QBarSet *bars() const { return m_bars; }
