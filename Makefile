@@ -22,6 +22,9 @@ test: build
 bench: build
 	bash scripts/bench.sh
 
+demo: build
+	bash scripts/demo.sh
+
 format:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
 

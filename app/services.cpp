@@ -70,7 +70,10 @@ void Services::stop()
     QMetaObject::invokeMethod(m_poller, &GitHubPoller::stop, Qt::BlockingQueuedConnection);
     m_collectorThread->quit();
     m_collectorThread->wait();
+    // Pages already in bronze are ingested before the thread ends; an import stops after
+    // its current batch and resumes next time.
     m_pipeline->cancel();
+    QMetaObject::invokeMethod(m_pipeline, [] {}, Qt::BlockingQueuedConnection);
     m_ingestThread->quit();
     m_ingestThread->wait();
     m_apiThread->quit();

@@ -4,10 +4,45 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <zlib.h>
 
 #include <cstdio>
 
 using namespace Qt::StringLiterals;
+
+namespace {
+
+// GH Archive (.json.gz or NDJSON) or an /events page, as event objects oldest first.
+QList<QByteArray> readEvents(const QString &path)
+{
+    QByteArray content;
+    gzFile file = gzopen(QFile::encodeName(path).constData(), "rb");
+    char buffer[1 << 16];
+    int read = 0;
+    while (file && (read = gzread(file, buffer, sizeof buffer)) > 0)
+        content.append(buffer, read);
+    if (file)
+        gzclose(file);
+    QList<QByteArray> events;
+    if (content.trimmed().startsWith('[')) {
+        const QJsonArray page = QJsonDocument::fromJson(content).array();
+        for (qsizetype i = page.size() - 1; i >= 0; --i) // pages are newest first
+            events << QJsonDocument(page[i].toObject()).toJson(QJsonDocument::Compact);
+        return events;
+    }
+    for (const QByteArray &line : content.split('\n')) {
+        if (!line.trimmed().isEmpty())
+            events << line.trimmed();
+    }
+    return events;
+}
+
+} // namespace
 
 int main(int argc, char **argv)
 {
@@ -23,8 +58,14 @@ int main(int argc, char **argv)
     const QCommandLineOption failEvery(u"fail-every"_s, u"Every n-th page request answers 502."_s, u"n"_s);
     const QCommandLineOption truncateEvery(u"truncate-every"_s, u"Every n-th page is truncated."_s, u"n"_s);
     const QCommandLineOption token(u"token"_s, u"Require this bearer token."_s, u"token"_s);
+    const QCommandLineOption retryAfterEvery(u"retry-after-every"_s, u"Every n-th page request answers 429 with Retry-After."_s, u"n"_s);
+    const QCommandLineOption slowEvery(u"slow-every"_s, u"Every n-th page request answers after --slow-ms."_s, u"n"_s);
+    const QCommandLineOption slowMs(u"slow-ms"_s, u"Delay of a slow response."_s, u"ms"_s, u"3000"_s);
+    const QCommandLineOption resetEvery(u"reset-every"_s, u"Every n-th page request has its connection reset."_s, u"n"_s);
+    const QCommandLineOption replay(u"replay"_s, u"Replay the events of this file (GH Archive or a page) at --rate."_s, u"file"_s);
     const QCommandLineOption servedLog(u"served-log"_s, u"Append every served event id to this file."_s, u"file"_s);
-    parser.addOptions({port, recorded, rate, pollInterval, rateLimit, failEvery, truncateEvery, token, servedLog});
+    parser.addOptions({port, recorded, rate, pollInterval, rateLimit, failEvery, truncateEvery,
+                       retryAfterEvery, slowEvery, slowMs, resetEvery, replay, token, servedLog});
     parser.process(app);
 
     FakeGitHub server(Clock::system());
@@ -34,6 +75,13 @@ int main(int argc, char **argv)
             std::fprintf(stderr, "fakegithub: %s\n", qPrintable(error));
             return 1;
         }
+    } else if (parser.isSet(replay)) {
+        const QList<QByteArray> events = readEvents(parser.value(replay));
+        if (events.isEmpty()) {
+            std::fprintf(stderr, "fakegithub: no events in %s\n", qPrintable(parser.value(replay)));
+            return 1;
+        }
+        server.setReplayFeed(events, parser.value(rate).toDouble());
     } else {
         server.setSyntheticFeed(parser.value(rate).toDouble());
     }
@@ -46,6 +94,16 @@ int main(int argc, char **argv)
         server.setFaultEvery(FakeGitHub::Fault::ServerError, parser.value(failEvery).toInt());
     if (parser.isSet(truncateEvery))
         server.setFaultEvery(FakeGitHub::Fault::Truncated, parser.value(truncateEvery).toInt());
+    const std::pair<const QCommandLineOption &, FakeGitHub::Fault> everyN[] = {
+        {retryAfterEvery, FakeGitHub::Fault::RetryAfter},
+        {slowEvery, FakeGitHub::Fault::Slow},
+        {resetEvery, FakeGitHub::Fault::Reset},
+    };
+    for (const auto &[option, fault] : everyN) {
+        if (parser.isSet(option))
+            server.setFaultEvery(fault, parser.value(option).toInt());
+    }
+    server.setSlowDelayMs(parser.value(slowMs).toInt());
     if (parser.isSet(token))
         server.setRequiredToken(parser.value(token).toUtf8());
     if (parser.isSet(servedLog))

@@ -99,6 +99,12 @@ void FakeGitHub::setSyntheticFeed(double eventsPerSecond, quint32 seed)
     m_released = 0;
 }
 
+void FakeGitHub::setReplayFeed(const QList<QByteArray> &events, double eventsPerSecond)
+{
+    m_replay = events;
+    setSyntheticFeed(eventsPerSecond);
+}
+
 void FakeGitHub::setRateLimit(int limit, int windowSeconds)
 {
     m_limit = m_remaining = limit;
@@ -142,6 +148,11 @@ void FakeGitHub::onReadyRead(QTcpSocket *socket)
 void FakeGitHub::respond(QTcpSocket *socket, const Request &request)
 {
     const QUrl url = QUrl(QString::fromLatin1(request.target));
+    if (url.path() == "/_control/pause"_L1 && request.method == "POST") {
+        pause();
+        send(socket, request, 200, R"({"paused":true})", {});
+        return;
+    }
     if (url.path() != "/events"_L1) {
         send(socket, request, 404, R"({"message":"Not Found"})", {});
         return;
@@ -308,10 +319,18 @@ QList<QPair<QByteArray, QByteArray>> FakeGitHub::rateHeaders()
 
 void FakeGitHub::releaseSyntheticEvents()
 {
-    if (m_rate <= 0)
+    if (m_rate <= 0 || m_paused)
         return;
-    const qint64 due = qint64(double(m_feedStart.msecsTo(m_clock->now())) / 1000.0 * m_rate);
+    qint64 due = qint64(double(m_feedStart.msecsTo(m_clock->now())) / 1000.0 * m_rate);
+    if (!m_replay.isEmpty())
+        due = std::min<qint64>(due, m_replay.size());
     for (; m_released < due; ++m_released) {
+        if (!m_replay.isEmpty()) {
+            const QByteArray &event = m_replay[m_released];
+            m_synthetic.append(event);
+            m_syntheticIds.append(QJsonDocument::fromJson(event).object().value("id"_L1).toString().toLongLong());
+            continue;
+        }
         const qint64 createdAt = m_feedStart.toSecsSinceEpoch() + qint64(double(m_released) / m_rate);
         m_synthetic.append(SyntheticEvents::event(m_released, createdAt, m_seed));
         m_syntheticIds.append(SyntheticEvents::idFor(m_released));
@@ -326,6 +345,8 @@ void FakeGitHub::recordServed(const QByteArray &body)
     const QJsonDocument document = QJsonDocument::fromJson(body);
     QFile log(m_servedLogPath);
     const bool logging = !m_servedLogPath.isEmpty() && log.open(QIODevice::Append);
+    if (logging)
+        log.write("body " + QCryptographicHash::hash(body, QCryptographicHash::Sha1).toHex() + '\n');
     for (const QJsonValue &event : document.array()) {
         const qint64 id = event.toObject().value("id"_L1).toString().toLongLong();
         if (!m_servedIds.contains(id) && logging)

@@ -39,6 +39,10 @@ public:
     bool loadRecordedPages(const QString &fixturesDir, QString *error);
     // A moving feed: `eventsPerSecond` synthetic events released from now on.
     void setSyntheticFeed(double eventsPerSecond, quint32 seed = 1);
+    // A moving feed that replays these events (JSON objects, oldest first), then stops.
+    void setReplayFeed(const QList<QByteArray> &events, double eventsPerSecond);
+    // Stops releasing new events: the feed stays as it is (also POST /_control/pause).
+    void pause() { releaseSyntheticEvents(); m_paused = true; }
 
     void setPollInterval(int seconds) { m_pollInterval = seconds; }
     void setRateLimit(int limit, int windowSeconds);
@@ -47,7 +51,8 @@ public:
     void queueFault(Fault fault) { m_queuedFaults.append(fault); }
     void setFaultEvery(Fault fault, int n) { m_faultEvery.insert(fault, n); }
     void setFaultProbability(Fault fault, double probability, quint32 seed = 7);
-    // Appends the id of every event served in a complete 200 body, one per line.
+    // Appends the id of every event served in a complete 200 body, one per line, and a
+    // line "body <sha1>" for each such body.
     void setServedLog(const QString &path) { m_servedLogPath = path; }
 
     int requestCount() const { return m_requests.size(); }
@@ -92,6 +97,8 @@ private:
     qint64 m_released = 0;
     QDateTime m_feedStart;
     quint32 m_seed = 1;
+    QList<QByteArray> m_replay;
+    bool m_paused = false;
 
     int m_pollInterval = 60;
     int m_limit = 5000;
