@@ -9,8 +9,8 @@
 
 #include <QCoreApplication>
 #include <QJsonDocument>
-#include <QSaveFile>
 #include <QLocale>
+#include <QSaveFile>
 #include <QThread>
 
 #include <cstdio>
@@ -23,15 +23,14 @@ namespace {
 void printProgress(int fileIndex, int fileCount, const IngestProgress &progress)
 {
     const double percent = progress.bytesTotal > 0
-            ? 100.0 * double(progress.bytesDone) / double(progress.bytesTotal)
-            : 100.0;
-    const QString eta = progress.etaSeconds >= 0
-            ? u"%1 s"_s.arg(qRound64(progress.etaSeconds))
-            : u"-"_s;
+        ? 100.0 * double(progress.bytesDone) / double(progress.bytesTotal)
+        : 100.0;
+    const QString eta
+        = progress.etaSeconds >= 0 ? u"%1 s"_s.arg(qRound64(progress.etaSeconds)) : u"-"_s;
     const QString line = u"[file %1/%2] %3%  %4 events  %5 events/s  ETA %6"_s.arg(
-            QString::number(fileIndex + 1), QString::number(fileCount),
-            QString::number(percent, 'f', 1), QLocale::c().toString(progress.events),
-            QLocale::c().toString(qRound64(progress.eventsPerSecond)), eta);
+        QString::number(fileIndex + 1), QString::number(fileCount),
+        QString::number(percent, 'f', 1), QLocale::c().toString(progress.events),
+        QLocale::c().toString(qRound64(progress.eventsPerSecond)), eta);
     // On a terminal the line redraws in place; in a log each update is its own line.
     std::fprintf(stderr, isatty(STDERR_FILENO) ? "\r%-78s" : "%s\n", qPrintable(line));
     std::fflush(stderr);
@@ -54,7 +53,9 @@ int run(QCoreApplication &app, const AppConfig &config,
     QObject::connect(pipeline, &Pipeline::finished, &app, [&](const IngestSummary &summary) {
         std::fprintf(stderr, "\n");
         std::printf("%s: %lld events new, %lld duplicates, %lld quarantined, %.1f s\n",
-                    summary.cancelled ? "cancelled" : summary.ok ? "done" : "failed",
+                    summary.cancelled ? "cancelled"
+                        : summary.ok  ? "done"
+                                      : "failed",
                     summary.inserted, summary.duplicates, summary.quarantined, summary.seconds);
         if (!summary.ok)
             std::fprintf(stderr, "ghmonitor: %s\n", qPrintable(summary.error));
@@ -96,9 +97,8 @@ int BatchCommands::runImport(QCoreApplication &app, const AppConfig &config,
 
 int BatchCommands::runRebuild(QCoreApplication &app, const AppConfig &config)
 {
-    return run(app, config, [](Pipeline *pipeline) {
-        QMetaObject::invokeMethod(pipeline, &Pipeline::rebuild);
-    });
+    return run(app, config,
+               [](Pipeline *pipeline) { QMetaObject::invokeMethod(pipeline, &Pipeline::rebuild); });
 }
 
 int BatchCommands::runExport(const AppConfig &config, const QString &file, const QString &window,
@@ -114,7 +114,8 @@ int BatchCommands::runExport(const AppConfig &config, const QString &file, const
         request.minutes = ApiParameters::integer(query, u"window"_s, 1, 5256000, 60);
         request.at = ApiParameters::time(query, u"at"_s, QDateTime());
     } catch (const ApiError &error) {
-        std::fprintf(stderr, "ghmonitor: --%s: %s\n", qPrintable(error.parameter), qPrintable(error.message));
+        std::fprintf(stderr, "ghmonitor: --%s: %s\n", qPrintable(error.parameter),
+                     qPrintable(error.message));
         return 2;
     }
     MetricsQueries queries(config.dataDir);
@@ -127,12 +128,14 @@ int BatchCommands::runExport(const AppConfig &config, const QString &file, const
     bool written = false;
     if (file.endsWith(".png"_L1, Qt::CaseInsensitive)) {
         written = DashboardImage::render(data).save(file, "PNG");
-    } else if (file.endsWith(".json"_L1, Qt::CaseInsensitive) || file.endsWith(".csv"_L1, Qt::CaseInsensitive)) {
+    } else if (file.endsWith(".json"_L1, Qt::CaseInsensitive)
+               || file.endsWith(".csv"_L1, Qt::CaseInsensitive)) {
         const QByteArray bytes = file.endsWith(".csv"_L1, Qt::CaseInsensitive)
-                ? MetricsExport::csv(data)
-                : QJsonDocument(MetricsExport::json(data)).toJson();
+            ? MetricsExport::csv(data)
+            : QJsonDocument(MetricsExport::json(data)).toJson();
         QSaveFile out(file);
-        written = out.open(QIODevice::WriteOnly) && out.write(bytes) == bytes.size() && out.commit();
+        written
+            = out.open(QIODevice::WriteOnly) && out.write(bytes) == bytes.size() && out.commit();
     } else {
         std::fprintf(stderr, "ghmonitor: --export needs a .csv, .json or .png file name\n");
         return 2;
@@ -141,7 +144,8 @@ int BatchCommands::runExport(const AppConfig &config, const QString &file, const
         std::fprintf(stderr, "ghmonitor: cannot write %s\n", qPrintable(file));
         return 1;
     }
-    std::printf("wrote %s (%s to %s)\n", qPrintable(file), qPrintable(ApiParameters::isoTime(data.window.from)),
+    std::printf("wrote %s (%s to %s)\n", qPrintable(file),
+                qPrintable(ApiParameters::isoTime(data.window.from)),
                 qPrintable(ApiParameters::isoTime(data.window.to)));
     return 0;
 }

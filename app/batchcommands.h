@@ -12,6 +12,7 @@ namespace BatchCommands {
 int runImport(QCoreApplication &app, const AppConfig &config, const QStringList &files);
 int runRebuild(QCoreApplication &app, const AppConfig &config);
 // `--export FILE --window M --at T`: CSV, JSON or PNG chosen by the extension.
-int runExport(const AppConfig &config, const QString &file, const QString &window, const QString &at);
+int runExport(const AppConfig &config, const QString &file, const QString &window,
+              const QString &at);
 
 } // namespace BatchCommands

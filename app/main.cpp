@@ -54,7 +54,8 @@ QCoreApplication *createApplication(int &argc, char **argv)
 {
     if (hasArgument(argc, argv, {"--help", "-h", "--version", "-v", "--import", "--rebuild"}))
         return new QCoreApplication(argc, argv);
-    if (hasArgument(argc, argv, {"--headless", "--export"}) && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+    if (hasArgument(argc, argv, {"--headless", "--export"})
+        && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     return new QApplication(argc, argv);
 }
@@ -88,7 +89,8 @@ int runGui(QApplication &app, const AppConfig &config)
     MainWindow window(&dashboard, services.pipeline());
     QObject::connect(&services, &Services::pollerSnapshotChanged, &window,
                      &MainWindow::showPollerSnapshot);
-    QObject::connect(&services, &Services::goldChanged, &dashboard, &DashboardController::onGoldChanged);
+    QObject::connect(&services, &Services::goldChanged, &dashboard,
+                     &DashboardController::onGoldChanged);
     QObject::connect(&services, &Services::apiListening, &window, &MainWindow::setApiAddress);
     QObject::connect(&services, &Services::apiFailed, &window, &MainWindow::setApiFailed);
     SignalWatcher watcher;
@@ -111,27 +113,28 @@ int main(int argc, char **argv)
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
-            u"GitHub Event Monitor: watches GitHub's public events, stores them in a "
-            "bronze/silver/gold layout and serves metrics over a REST API.\n"
-            "Configuration comes from the environment; these options override it."_s);
+        u"GitHub Event Monitor: watches GitHub's public events, stores them in a "
+        "bronze/silver/gold layout and serves metrics over a REST API.\n"
+        "Configuration comes from the environment; these options override it."_s);
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption headless(u"headless"_s,
-                                      u"No window: run ingestion and the API until SIGINT/SIGTERM."_s);
+    const QCommandLineOption headless(
+        u"headless"_s, u"No window: run ingestion and the API until SIGINT/SIGTERM."_s);
     parser.addOption(headless);
-    const QCommandLineOption import(u"import"_s,
-                                    u"Import GH Archive files (.json.gz or NDJSON) or /events pages, then exit."_s);
+    const QCommandLineOption import(
+        u"import"_s,
+        u"Import GH Archive files (.json.gz or NDJSON) or /events pages, then exit."_s);
     parser.addOption(import);
-    const QCommandLineOption rebuild(u"rebuild"_s,
-                                     u"Drop silver and gold and rebuild both from bronze, then exit."_s);
+    const QCommandLineOption rebuild(
+        u"rebuild"_s, u"Drop silver and gold and rebuild both from bronze, then exit."_s);
     parser.addOption(rebuild);
-    const QCommandLineOption exportFile(u"export"_s,
-                                        u"Write the metrics to FILE (.csv, .json or .png) and exit."_s,
-                                        u"file"_s);
+    const QCommandLineOption exportFile(
+        u"export"_s, u"Write the metrics to FILE (.csv, .json or .png) and exit."_s, u"file"_s);
     const QCommandLineOption window(u"window"_s, u"Window of --export in minutes (default 60)."_s,
                                     u"minutes"_s, u"60"_s);
-    const QCommandLineOption at(u"at"_s, u"End of the --export window, ISO-8601 UTC (default: the latest event)."_s,
-                                u"time"_s);
+    const QCommandLineOption at(
+        u"at"_s, u"End of the --export window, ISO-8601 UTC (default: the latest event)."_s,
+        u"time"_s);
     parser.addOptions({exportFile, window, at});
     parser.addPositionalArgument(u"files"_s, u"Files for --import."_s, u"[files...]"_s);
     for (const Override &entry : overrides) {
@@ -151,7 +154,7 @@ int main(int argc, char **argv)
     // The window's Settings sit underneath the environment and the command line.
     QProcessEnvironment environment;
     const bool gui = !parser.isSet(headless) && !parser.isSet(import) && !parser.isSet(rebuild)
-            && !parser.isSet(exportFile);
+        && !parser.isSet(exportFile);
     if (gui) {
         const QHash<QString, QString> stored = SettingsDialog::stored();
         for (auto it = stored.cbegin(); it != stored.cend(); ++it)
@@ -170,8 +173,8 @@ int main(int argc, char **argv)
     if (parser.isSet(rebuild))
         return BatchCommands::runRebuild(*app, config.config);
     if (parser.isSet(exportFile))
-        return BatchCommands::runExport(config.config, parser.value(exportFile), parser.value(window),
-                                        parser.value(at));
+        return BatchCommands::runExport(config.config, parser.value(exportFile),
+                                        parser.value(window), parser.value(at));
     if (parser.isSet(headless))
         return runHeadless(*app, config.config);
     return runGui(*static_cast<QApplication *>(app.get()), config.config);

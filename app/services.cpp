@@ -15,8 +15,8 @@ Services::Services(const AppConfig &config, QObject *parent)
     , m_apiThread(new QThread(this))
     , m_bronze(new BronzeStore(config.dataDir))
     , m_pipeline(new Pipeline(config.dataDir))
-    , m_api(new ApiServer({config.dataDir, config.apiHost, config.apiPort, config.apiToken,
-                           config.corsOrigins}))
+    , m_api(new ApiServer(
+          {config.dataDir, config.apiHost, config.apiPort, config.apiToken, config.corsOrigins}))
 {
     m_api->moveToThread(m_apiThread);
     m_apiThread->setObjectName(QStringLiteral("api"));
@@ -73,7 +73,8 @@ void Services::stop()
     // Pages already in bronze are ingested before the thread ends; an import stops after
     // its current batch and resumes next time.
     m_pipeline->cancel();
-    QMetaObject::invokeMethod(m_pipeline, [] {}, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_pipeline, [] {}, Qt::BlockingQueuedConnection);
     m_ingestThread->quit();
     m_ingestThread->wait();
     m_apiThread->quit();

@@ -47,7 +47,8 @@ QByteArray readMaybeGzip(const QString &path)
 QList<Template> loadTemplates(const QString &fixtures)
 {
     QList<QJsonObject> objects;
-    for (const QString &name : QDir(fixtures).entryList({u"*.json"_s, u"*.ndjson"_s, u"*.ndjson.gz"_s})) {
+    for (const QString &name :
+         QDir(fixtures).entryList({u"*.json"_s, u"*.ndjson"_s, u"*.ndjson.gz"_s})) {
         if (name.startsWith("recorded_"_L1))
             continue;
         const QByteArray content = readMaybeGzip(fixtures + u'/' + name);
@@ -81,10 +82,10 @@ QByteArray eventLine(const Template &t, qint64 index, qint64 start)
 {
     const QByteArray id = QByteArray::number(50000000000LL + index);
     const QByteArray time = QDateTime::fromSecsSinceEpoch(start + index / eventsPerSecond, Qt::UTC)
-                                    .toString(Qt::ISODate)
-                                    .toLatin1();
+                                .toString(Qt::ISODate)
+                                .toLatin1();
     return t.parts[0] + (t.idFirst ? id : time) + t.parts[1] + (t.idFirst ? time : id) + t.parts[2]
-            + '\n';
+        + '\n';
 }
 
 qint64 historyStart()
@@ -172,15 +173,15 @@ MetricLatencies measureMetrics(const QString &dataDir, qint64 events)
     QRandomGenerator random(42);
     const qint64 span = events / eventsPerSecond;
     const auto randomAt = [&] {
-        return QDateTime::fromSecsSinceEpoch(historyStart() + 3600 + qint64(random.bounded(int(span - 3600))), Qt::UTC);
+        return QDateTime::fromSecsSinceEpoch(
+            historyStart() + 3600 + qint64(random.bounded(int(span - 3600))), Qt::UTC);
     };
     QStringList repos = queries.repositoryNames(QString(), 100000);
     MetricLatencies result;
     result.counts60 = measure(2000, [&](int) { queries.eventCounts(60, randomAt()); });
     result.active60 = measure(2000, [&](int) { queries.activeRepositories(10, 60, randomAt()); });
-    result.averagePr = measure(2000, [&](int i) {
-        queries.averagePullRequestInterval(repos[(i * 7919) % repos.size()]);
-    });
+    result.averagePr = measure(
+        2000, [&](int i) { queries.averagePullRequestInterval(repos[(i * 7919) % repos.size()]); });
     return result;
 }
 
@@ -231,7 +232,8 @@ QString startServer(QProcess &server, const QString &binary, const QString &data
         output += server.readAll();
         const qsizetype at = output.indexOf("API listening on ");
         if (at >= 0 && output.indexOf('\n', at) > 0)
-            return QString::fromLatin1(output.mid(at + 17, output.indexOf('\n', at) - at - 17).trimmed());
+            return QString::fromLatin1(
+                output.mid(at + 17, output.indexOf('\n', at) - at - 17).trimmed());
     }
     return {};
 }
@@ -263,8 +265,8 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "ghm_bench: no fixture events in %s\n", qPrintable(fixtures));
         return 1;
     }
-    std::fprintf(stderr, "generating %lld and %lld events from %lld real fixture events…\n",
-                 large, small, qint64(templates.size()));
+    std::fprintf(stderr, "generating %lld and %lld events from %lld real fixture events…\n", large,
+                 small, qint64(templates.size()));
     const QString largePlain = work + "/events-large.ndjson"_L1;
     const QString largeGzip = work + "/events-large.ndjson.gz"_L1;
     const QString smallPlain = work + "/events-small.ndjson"_L1;
@@ -291,8 +293,8 @@ int main(int argc, char **argv)
     std::printf("\n| benchmark | value | target |\n|---|---|---|\n");
     std::printf("| import, plain NDJSON, %lld events | %.0f events/s (%.1f s) | >= 100,000 |\n",
                 large, double(large) / plainRun.seconds, plainRun.seconds);
-    std::printf("| import, .json.gz, %lld events | %.0f events/s (%.1f s) | >= 60,000 |\n",
-                large, double(large) / gzipRun.seconds, gzipRun.seconds);
+    std::printf("| import, .json.gz, %lld events | %.0f events/s (%.1f s) | >= 60,000 |\n", large,
+                double(large) / gzipRun.seconds, gzipRun.seconds);
     std::printf("| import peak RSS | %.0f MB | < 200 MB |\n", double(plainRun.peakRssKb) / 1024.0);
     std::printf("| silver size at %lld events | %.0f MB | |\n", large,
                 double(storeSize(work + "/data-large/silver/github_events.db"_L1)) / mb);
@@ -318,13 +320,16 @@ int main(int argc, char **argv)
     MetricsQueries queries(work + "/data-large"_L1);
     QString error;
     queries.open(&error);
-    const QString busyRepo = queries.activeRepositories(1, 5256000, QDateTime::currentDateTimeUtc()).value(0).key;
-    const QString at = QDateTime::fromSecsSinceEpoch(historyStart() + large / eventsPerSecond / 2, Qt::UTC)
-                               .toString(Qt::ISODate);
-    const QList<std::pair<QString, QString>> endpoints{
-            {u"/api/events/count (60 min)"_s, u"/api/events/count?offset=60&at="_s + at},
-            {u"/api/repository/.../avg_pr_time"_s, u"/api/repository/"_s + busyRepo + u"/avg_pr_time"_s},
-            {u"/api/repositories/active (60 min)"_s, u"/api/repositories/active?offset=60&at="_s + at},
+    const QString busyRepo
+        = queries.activeRepositories(1, 5256000, QDateTime::currentDateTimeUtc()).value(0).key;
+    const QString at
+        = QDateTime::fromSecsSinceEpoch(historyStart() + large / eventsPerSecond / 2, Qt::UTC)
+              .toString(Qt::ISODate);
+    const QList<std::pair<QString, QString>> endpoints {
+        {u"/api/events/count (60 min)"_s, u"/api/events/count?offset=60&at="_s + at},
+        {u"/api/repository/.../avg_pr_time"_s,
+         u"/api/repository/"_s + busyRepo + u"/avg_pr_time"_s},
+        {u"/api/repositories/active (60 min)"_s, u"/api/repositories/active?offset=60&at="_s + at},
     };
     const auto wrkRow = [](const QString &name, const char *when, const WrkResult &result) {
         std::printf("| %s, %s, wrk -t2 -c32 | %.0f req/s, p50 %s, p99 %s, %lld errors | |\n",

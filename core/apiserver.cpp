@@ -21,14 +21,16 @@ const QByteArray jsonType = "application/json; charset=utf-8";
 constexpr qsizetype maxCachedResponses = 4096;
 
 QHttpServerResponse json(const QJsonObject &object,
-                         QHttpServerResponse::StatusCode status = QHttpServerResponse::StatusCode::Ok)
+                         QHttpServerResponse::StatusCode status
+                         = QHttpServerResponse::StatusCode::Ok)
 {
-    return QHttpServerResponse(jsonType, QJsonDocument(object).toJson(QJsonDocument::Compact), status);
+    return QHttpServerResponse(jsonType, QJsonDocument(object).toJson(QJsonDocument::Compact),
+                               status);
 }
 
 QHttpServerResponse error(int status, const QString &message, const QString &parameter = {})
 {
-    QJsonObject body{{u"error"_s, message}};
+    QJsonObject body {{u"error"_s, message}};
     if (!parameter.isEmpty())
         body.insert(u"parameter"_s, parameter);
     return json(body, QHttpServerResponse::StatusCode(status));
@@ -69,8 +71,9 @@ void ApiServer::addPage(const QString &pattern, const QString &routeName, PageHa
 
 QStringList ApiServer::documentedRoutes()
 {
-    return {u"/api/events/count"_s, u"/api/repository/{owner}/{name}/avg_pr_time"_s,
-            u"/api/repositories/active"_s, u"/api/health"_s, u"/api/openapi.json"_s, u"/metrics"_s};
+    return {u"/api/events/count"_s,        u"/api/repository/{owner}/{name}/avg_pr_time"_s,
+            u"/api/repositories/active"_s, u"/api/health"_s,
+            u"/api/openapi.json"_s,        u"/metrics"_s};
 }
 
 void ApiServer::start()
@@ -84,12 +87,14 @@ void ApiServer::start()
     m_controller = std::make_unique<MetricsController>(m_queries.get());
     m_server = new QHttpServer(this);
     registerRoutes();
-    const QHostAddress address = m_options.host == "localhost"_L1 ? QHostAddress(QHostAddress::LocalHost)
-                                                                  : QHostAddress(m_options.host);
+    const QHostAddress address = m_options.host == "localhost"_L1
+        ? QHostAddress(QHostAddress::LocalHost)
+        : QHostAddress(m_options.host);
     const quint16 port = m_server->listen(address, quint16(m_options.port));
     if (port == 0) {
-        const QString message = u"API off: cannot listen on %1:%2 (is the port already in use?)"_s
-                                        .arg(m_options.host).arg(m_options.port);
+        const QString message
+            = u"API off: cannot listen on %1:%2 (is the port already in use?)"_s.arg(m_options.host)
+                  .arg(m_options.port);
         qCWarning(lcApi).noquote() << message;
         emit failed(message);
         return;
@@ -97,10 +102,11 @@ void ApiServer::start()
     if (!address.isLoopback())
         qCWarning(lcApi).noquote() << "the API listens beyond loopback on" << m_options.host
                                    << "and requires the bearer token from GHM_API_TOKEN";
-    m_url = u"http://%1:%2"_s.arg(address.protocol() == QAbstractSocket::IPv6Protocol
-                                          ? u'[' + address.toString() + u']'
-                                          : address.toString())
-                    .arg(port);
+    m_url = u"http://%1:%2"_s
+                .arg(address.protocol() == QAbstractSocket::IPv6Protocol
+                         ? u'[' + address.toString() + u']'
+                         : address.toString())
+                .arg(port);
     qCInfo(lcApi).noquote() << "API listening on" << m_url;
     emit listening(m_url);
 }
@@ -113,67 +119,85 @@ void ApiServer::setPollerSnapshot(const PollerSnapshot &snapshot)
 void ApiServer::registerRoutes()
 {
     m_server->route(u"/api/events/count"_s, [this](const QHttpServerRequest &request) {
-        return respond(request, u"/api/events/count"_s, [&] {
-            return json(m_controller->eventCount(QUrlQuery(request.url()), MetricsQueries::currentTime()));
-        }, windowCaching(request));
+        return respond(
+            request, u"/api/events/count"_s,
+            [&] {
+                return json(m_controller->eventCount(QUrlQuery(request.url()),
+                                                     MetricsQueries::currentTime()));
+            },
+            windowCaching(request));
     });
-    m_server->route(u"/api/repository/<arg>/<arg>/avg_pr_time"_s,
-                    [this](const QString &owner, const QString &name, const QHttpServerRequest &request) {
-        return respond(request, u"/api/repository/{owner}/{name}/avg_pr_time"_s, [&] {
-            return json(m_controller->averagePullRequestTime(owner, name));
-        }, Caching::ByRequest);
-    });
+    m_server->route(
+        u"/api/repository/<arg>/<arg>/avg_pr_time"_s,
+        [this](const QString &owner, const QString &name, const QHttpServerRequest &request) {
+            return respond(
+                request, u"/api/repository/{owner}/{name}/avg_pr_time"_s,
+                [&] { return json(m_controller->averagePullRequestTime(owner, name)); },
+                Caching::ByRequest);
+        });
     // One segment where owner/name belongs: a malformed repository, not an unknown path.
     m_server->route(u"/api/repository/<arg>/avg_pr_time"_s,
                     [this](const QString &owner, const QHttpServerRequest &request) {
-        return respond(request, u"/api/repository/{owner}/{name}/avg_pr_time"_s, [&] {
-            return json(m_controller->averagePullRequestTime(owner, QString()));
-        });
-    });
+                        return respond(
+                            request, u"/api/repository/{owner}/{name}/avg_pr_time"_s, [&] {
+                                return json(m_controller->averagePullRequestTime(owner, QString()));
+                            });
+                    });
     m_server->route(u"/api/repositories/active"_s, [this](const QHttpServerRequest &request) {
-        return respond(request, u"/api/repositories/active"_s, [&] {
-            return json(m_controller->activeRepositories(QUrlQuery(request.url()), MetricsQueries::currentTime()));
-        }, windowCaching(request));
+        return respond(
+            request, u"/api/repositories/active"_s,
+            [&] {
+                return json(m_controller->activeRepositories(QUrlQuery(request.url()),
+                                                             MetricsQueries::currentTime()));
+            },
+            windowCaching(request));
     });
     m_server->route(u"/api/health"_s, [this](const QHttpServerRequest &request) {
-        return respond(request, u"/api/health"_s, [&] { return json(m_controller->health(m_poller)); });
+        return respond(request, u"/api/health"_s,
+                       [&] { return json(m_controller->health(m_poller)); });
     });
     m_server->route(u"/api/openapi.json"_s, [this](const QHttpServerRequest &request) {
-        return respond(request, u"/api/openapi.json"_s, [&] { return json(OpenApi::document(m_url)); });
+        return respond(request, u"/api/openapi.json"_s,
+                       [&] { return json(OpenApi::document(m_url)); });
     });
     m_server->route(u"/metrics"_s, [this](const QHttpServerRequest &request) {
         return respond(request, u"/metrics"_s, [&] {
             const QByteArray text = Prometheus::render(m_queries->eventTotalsByType(),
                                                        m_queries->quarantinedEvents(), m_poller)
-                    + m_httpMetrics.render();
+                + m_httpMetrics.render();
             return QHttpServerResponse("text/plain; version=0.0.4; charset=utf-8", text);
         });
     });
     for (const auto &[pattern, routeName, handler] : std::as_const(m_pages)) {
         if (pattern.contains("<arg>"_L1)) {
-            m_server->route(pattern, [this, routeName, handler](const QString &argument,
-                                                                const QHttpServerRequest &request) {
-                return respond(request, routeName, [&] { return handler(argument, request); });
-            });
+            m_server->route(pattern,
+                            [this, routeName, handler](const QString &argument,
+                                                       const QHttpServerRequest &request) {
+                                return respond(request, routeName,
+                                               [&] { return handler(argument, request); });
+                            });
         } else {
             m_server->route(pattern, [this, routeName, handler](const QHttpServerRequest &request) {
                 return respond(request, routeName, [&] { return handler(QString(), request); });
             });
         }
     }
-    m_server->afterRequest([this](QHttpServerResponse &&response, const QHttpServerRequest &request) {
-        addCommonHeaders(response, request);
-        return std::move(response);
-    });
-    m_server->setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-        QElapsedTimer timer;
-        timer.start();
-        QHttpServerResponse response = refuse(request).value_or(
+    m_server->afterRequest(
+        [this](QHttpServerResponse &&response, const QHttpServerRequest &request) {
+            addCommonHeaders(response, request);
+            return std::move(response);
+        });
+    m_server->setMissingHandler(
+        [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            QElapsedTimer timer;
+            timer.start();
+            QHttpServerResponse response = refuse(request).value_or(
                 error(404, u"no such endpoint: %1"_s.arg(request.url().path())));
-        addCommonHeaders(response, request);
-        m_httpMetrics.record(u"unknown"_s, int(response.statusCode()), double(timer.nsecsElapsed()) / 1e9);
-        response.write(std::move(responder));
-    });
+            addCommonHeaders(response, request);
+            m_httpMetrics.record(u"unknown"_s, int(response.statusCode()),
+                                 double(timer.nsecsElapsed()) / 1e9);
+            response.write(std::move(responder));
+        });
 }
 
 QHttpServerResponse ApiServer::respond(const QHttpServerRequest &request, const QString &route,
@@ -264,7 +288,8 @@ bool ApiServer::hostAllowed(const QByteArray &hostHeader) const
     return !address.isNull() && address.isLoopback();
 }
 
-void ApiServer::addCommonHeaders(QHttpServerResponse &response, const QHttpServerRequest &request) const
+void ApiServer::addCommonHeaders(QHttpServerResponse &response,
+                                 const QHttpServerRequest &request) const
 {
     response.setHeader("X-Content-Type-Options", "nosniff");
     response.setHeader("Cache-Control", "no-store");

@@ -28,7 +28,7 @@ public:
         QString dataDir;
         QString host = QStringLiteral("127.0.0.1");
         int port = 8000;
-        QString token;           // required as a bearer token when set
+        QString token; // required as a bearer token when set
         QStringList corsOrigins; // no CORS header unless the Origin is listed
     };
     // Extra GET routes that answer with non-JSON content (the dashboard, from ui/).

@@ -35,9 +35,10 @@ QJsonObject lineageJson(const PageLineage &lineage)
     rate.insert("limit"_L1, lineage.rateLimit.limit);
     rate.insert("remaining"_L1, lineage.rateLimit.remaining);
     rate.insert("used"_L1, lineage.rateLimit.used);
-    rate.insert("reset"_L1, lineage.rateLimit.reset.isValid()
-                                    ? QJsonValue(lineage.rateLimit.reset.toSecsSinceEpoch())
-                                    : QJsonValue());
+    rate.insert("reset"_L1,
+                lineage.rateLimit.reset.isValid()
+                    ? QJsonValue(lineage.rateLimit.reset.toSecsSinceEpoch())
+                    : QJsonValue());
     QJsonObject meta;
     meta.insert("url"_L1, lineage.url.toString(QUrl::RemoveUserInfo));
     meta.insert("status"_L1, lineage.status);
@@ -60,12 +61,11 @@ BronzeStore::BronzeStore(const QString &dataRoot)
 {
 }
 
-QString BronzeStore::storePage(const QByteArray &body, const PageLineage &lineage,
-                               QString *error)
+QString BronzeStore::storePage(const QByteArray &body, const PageLineage &lineage, QString *error)
 {
     const QDateTime at = lineage.fetchedAt.toUTC();
     const QString path = u"%1/bronze/events/%2/events_%3_p%4.json"_s.arg(
-            m_root, at.toString(u"yyyy/MM/dd"_s), stamp(at), QString::number(lineage.page));
+        m_root, at.toString(u"yyyy/MM/dd"_s), stamp(at), QString::number(lineage.page));
     if (!writeAtomically(path, body, error))
         return {};
     const QByteArray meta = QJsonDocument(lineageJson(lineage)).toJson(QJsonDocument::Indented);
@@ -77,14 +77,14 @@ QString BronzeStore::storePage(const QByteArray &body, const PageLineage &lineag
 bool BronzeStore::storeRejected(const QByteArray &body, const PageLineage &lineage,
                                 const QString &reason)
 {
-    const QString base = u"%1/bronze/rejected/events_%2_p%3"_s.arg(
-            m_root, stamp(lineage.fetchedAt), QString::number(lineage.page));
+    const QString base = u"%1/bronze/rejected/events_%2_p%3"_s.arg(m_root, stamp(lineage.fetchedAt),
+                                                                   QString::number(lineage.page));
     QJsonObject meta = lineageJson(lineage);
     meta.insert("reason"_L1, reason);
     meta.insert("bytes"_L1, body.size());
     QString error;
     return writeAtomically(base + ".body"_L1, body, &error)
-            && writeAtomically(base + metaSuffix, QJsonDocument(meta).toJson(), &error);
+        && writeAtomically(base + metaSuffix, QJsonDocument(meta).toJson(), &error);
 }
 
 QString BronzeStore::registerImport(const QString &sourcePath, QString *error)
@@ -111,7 +111,7 @@ QString BronzeStore::registerImport(const QString &sourcePath, QString *error)
     }
     if (::link(QFile::encodeName(source.absoluteFilePath()).constData(),
                QFile::encodeName(target).constData())
-                == 0
+            == 0
         || QFile::copy(source.absoluteFilePath(), target))
         return target;
     *error = u"cannot copy %1 into %2"_s.arg(sourcePath, folder);

@@ -37,19 +37,17 @@ void ManualClock::callAfter(qint64 delayMs, QObject *context, std::function<void
 
 qint64 ManualClock::nextDelayMs() const
 {
-    const auto next = std::min_element(m_pending.cbegin(), m_pending.cend(),
-                                       [](const Pending &a, const Pending &b) {
-                                           return a.due < b.due;
-                                       });
+    const auto next
+        = std::min_element(m_pending.cbegin(), m_pending.cend(),
+                           [](const Pending &a, const Pending &b) { return a.due < b.due; });
     return next == m_pending.cend() ? -1 : m_now.msecsTo(next->due);
 }
 
 void ManualClock::advanceToNext()
 {
-    const auto next = std::min_element(m_pending.begin(), m_pending.end(),
-                                       [](const Pending &a, const Pending &b) {
-                                           return a.due < b.due;
-                                       });
+    const auto next
+        = std::min_element(m_pending.begin(), m_pending.end(),
+                           [](const Pending &a, const Pending &b) { return a.due < b.due; });
     if (next == m_pending.end())
         return;
     Pending pending = std::move(*next);

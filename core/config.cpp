@@ -34,7 +34,7 @@ public:
         const qlonglong number = text->trimmed().toLongLong(&ok);
         if (!ok || number < minimum || number > maximum) {
             m_errors << u"%1=%2 is invalid: expected a whole number from %3 to %4"_s.arg(
-                    name, *text, QString::number(minimum), QString::number(maximum));
+                name, *text, QString::number(minimum), QString::number(maximum));
             return;
         }
         *target = int(number);
@@ -60,8 +60,7 @@ public:
         const QUrl url(text->trimmed(), QUrl::StrictMode);
         if (!url.isValid() || (url.scheme() != "http"_L1 && url.scheme() != "https"_L1)
             || url.host().isEmpty()) {
-            m_errors << u"%1=%2 is invalid: expected an http:// or https:// URL"_s.arg(name,
-                                                                                        *text);
+            m_errors << u"%1=%2 is invalid: expected an http:// or https:// URL"_s.arg(name, *text);
             return;
         }
         QUrl normalized = url;
@@ -110,7 +109,7 @@ ConfigResult Config::load(const QProcessEnvironment &environment,
     result.errors = reader.errors();
     if (!config.apiIsLoopback() && config.apiToken.isEmpty()) {
         result.errors << u"GHM_API_HOST=%1 is not a loopback address: set GHM_API_TOKEN so "
-                          "that the API requires a bearer token"_s.arg(config.apiHost);
+                         "that the API requires a bearer token"_s.arg(config.apiHost);
     }
     return result;
 }

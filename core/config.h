@@ -19,7 +19,7 @@ struct AppConfig
     QString dataDir = QStringLiteral("./data");
     QString apiHost = QStringLiteral("127.0.0.1");
     int apiPort = 8000; // 0 picks a free port
-    QString apiToken;   // required when apiHost is not a loopback address
+    QString apiToken; // required when apiHost is not a loopback address
     QStringList corsOrigins;
 
     bool apiIsLoopback() const;

@@ -18,11 +18,12 @@ DashboardData DashboardData::load(MetricsQueries &queries, const DashboardReques
     data.minutes = request.minutes;
     data.window = TimeWindow::endingAt(at, request.minutes);
     data.eventsByType = queries.eventCounts(request.minutes, at);
-    data.activeRepositories = queries.activeRepositories(request.topRepositories, request.minutes, at);
+    data.activeRepositories
+        = queries.activeRepositories(request.topRepositories, request.minutes, at);
     data.eventsPerMinute = queries.eventsPerMinute(request.minutes, at);
-    const QString repository = !request.repository.isEmpty()
-            ? request.repository
-            : data.activeRepositories.isEmpty() ? QString() : data.activeRepositories.first().key;
+    const QString repository = !request.repository.isEmpty() ? request.repository
+        : data.activeRepositories.isEmpty()                  ? QString()
+                                                             : data.activeRepositories.first().key;
     if (!repository.isEmpty())
         data.pullRequests = queries.averagePullRequestInterval(repository);
     data.latestEvents = queries.latestEvents(request.latestEvents);
@@ -58,15 +59,18 @@ QByteArray MetricsExport::csv(const DashboardData &data)
     for (const KeyCount &count : data.activeRepositories)
         out += csvRow("active_repository", count.key, QByteArray::number(count.count));
     for (const MinuteCount &count : data.eventsPerMinute)
-        out += csvRow("events_per_minute", ApiParameters::isoTime(count.minute * 60) + u' ' + count.type,
+        out += csvRow("events_per_minute",
+                      ApiParameters::isoTime(count.minute * 60) + u' ' + count.type,
                       QByteArray::number(count.count));
     const PullRequestStats &prs = data.pullRequests;
     if (prs.repositoryKnown) {
         out += csvRow("pr_count", prs.repository, QByteArray::number(prs.count));
         if (prs.averageSeconds)
-            out += csvRow("pr_interval_seconds", prs.repository, QByteArray::number(*prs.averageSeconds, 'g', 12));
+            out += csvRow("pr_interval_seconds", prs.repository,
+                          QByteArray::number(*prs.averageSeconds, 'g', 12));
         if (prs.medianSeconds)
-            out += csvRow("pr_median_interval_seconds", prs.repository, QByteArray::number(*prs.medianSeconds, 'g', 12));
+            out += csvRow("pr_median_interval_seconds", prs.repository,
+                          QByteArray::number(*prs.medianSeconds, 'g', 12));
     }
     return out;
 }
@@ -78,23 +82,26 @@ QJsonObject MetricsExport::json(const DashboardData &data)
         byType.insert(count.key, count.count);
     QJsonArray repositories;
     for (const KeyCount &count : data.activeRepositories)
-        repositories.append(QJsonObject{{u"repository"_s, count.key}, {u"events"_s, count.count}});
+        repositories.append(QJsonObject {{u"repository"_s, count.key}, {u"events"_s, count.count}});
     QJsonArray perMinute;
     for (const MinuteCount &count : data.eventsPerMinute)
-        perMinute.append(QJsonObject{{u"minute"_s, ApiParameters::isoTime(count.minute * 60)},
-                                     {u"type"_s, count.type},
-                                     {u"events"_s, count.count}});
+        perMinute.append(QJsonObject {{u"minute"_s, ApiParameters::isoTime(count.minute * 60)},
+                                      {u"type"_s, count.type},
+                                      {u"events"_s, count.count}});
     const PullRequestStats &prs = data.pullRequests;
     QJsonObject pullRequests;
     if (prs.repositoryKnown) {
         pullRequests = {{u"repository"_s, prs.repository},
                         {u"pull_requests"_s, prs.count},
-                        {u"average_seconds"_s, prs.averageSeconds ? QJsonValue(*prs.averageSeconds) : QJsonValue()},
-                        {u"median_seconds"_s, prs.medianSeconds ? QJsonValue(*prs.medianSeconds) : QJsonValue()}};
+                        {u"average_seconds"_s,
+                         prs.averageSeconds ? QJsonValue(*prs.averageSeconds) : QJsonValue()},
+                        {u"median_seconds"_s,
+                         prs.medianSeconds ? QJsonValue(*prs.medianSeconds) : QJsonValue()}};
     }
-    return {{u"window"_s, QJsonObject{{u"from"_s, ApiParameters::isoTime(data.window.from)},
-                                      {u"to"_s, ApiParameters::isoTime(data.window.to)},
-                                      {u"minutes"_s, data.minutes}}},
+    return {{u"window"_s,
+             QJsonObject {{u"from"_s, ApiParameters::isoTime(data.window.from)},
+                          {u"to"_s, ApiParameters::isoTime(data.window.to)},
+                          {u"minutes"_s, data.minutes}}},
             {u"events_by_type"_s, byType},
             {u"active_repositories"_s, repositories},
             {u"events_per_minute"_s, perMinute},

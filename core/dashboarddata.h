@@ -10,8 +10,8 @@ struct DashboardRequest
 {
     qint64 minutes = 60;
     bool followNow = true; // else the window ends at the latest stored event
-    QDateTime at;          // overrides both when valid
-    QString repository;    // for the pull-request panel; empty: the most active one
+    QDateTime at; // overrides both when valid
+    QString repository; // for the pull-request panel; empty: the most active one
     int topRepositories = 10;
     int latestEvents = 500;
 };

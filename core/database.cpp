@@ -52,15 +52,15 @@ QSqlDatabase Database::open(const QString &dataDir, const QString &purpose, bool
         return {};
     }
     QSqlQuery query(database);
-    const QStringList setup{
-            u"PRAGMA journal_mode=WAL"_s,
-            u"PRAGMA synchronous=NORMAL"_s,
-            u"PRAGMA temp_store=MEMORY"_s,
-            u"PRAGMA cache_size=-32000"_s,
-            u"ATTACH DATABASE %1 AS gold"_s.arg(quoted(gold)),
-            u"PRAGMA gold.journal_mode=WAL"_s,
-            u"PRAGMA gold.synchronous=NORMAL"_s,
-            u"PRAGMA gold.cache_size=-16000"_s,
+    const QStringList setup {
+        u"PRAGMA journal_mode=WAL"_s,
+        u"PRAGMA synchronous=NORMAL"_s,
+        u"PRAGMA temp_store=MEMORY"_s,
+        u"PRAGMA cache_size=-32000"_s,
+        u"ATTACH DATABASE %1 AS gold"_s.arg(quoted(gold)),
+        u"PRAGMA gold.journal_mode=WAL"_s,
+        u"PRAGMA gold.synchronous=NORMAL"_s,
+        u"PRAGMA gold.cache_size=-16000"_s,
     };
     for (const QString &statement : setup) {
         if (!query.exec(statement)) {
@@ -86,6 +86,6 @@ sqlite3 *Database::handle(const QSqlDatabase &database)
 {
     const QVariant value = database.driver()->handle();
     return value.isValid() && qstrcmp(value.typeName(), "sqlite3*") == 0
-            ? *static_cast<sqlite3 *const *>(value.constData())
-            : nullptr;
+        ? *static_cast<sqlite3 *const *>(value.constData())
+        : nullptr;
 }

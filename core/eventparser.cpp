@@ -103,8 +103,7 @@ const char *readEvent(element element, EventView *view)
     object repo;
     if (event["repo"].get(value) || value.get_object().get(repo))
         return "missing or invalid repo";
-    if (repo["name"].get(value) || value.get_string().get(view->repoName)
-        || view->repoName.empty())
+    if (repo["name"].get(value) || value.get_string().get(view->repoName) || view->repoName.empty())
         return "missing or invalid repo.name";
     if (!optionalInt(repo, "id", &view->repoId))
         return "invalid repo.id";
@@ -163,8 +162,8 @@ EventParser::~EventParser() = default;
 qint64 EventParser::parseTimestamp(std::string_view text)
 {
     // 2016-09-29T10:00:29Z, optionally with fractional seconds before the Z.
-    if (text.size() < 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T'
-        || text[13] != ':' || text[16] != ':' || text.back() != 'Z')
+    if (text.size() < 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':'
+        || text[16] != ':' || text.back() != 'Z')
         return -1;
     int year, month, day, hour, minute, second;
     if (!readDigits(text, 0, 4, &year) || !readDigits(text, 5, 2, &month)
@@ -173,15 +172,13 @@ qint64 EventParser::parseTimestamp(std::string_view text)
         return -1;
     if (text.size() > 20 && text[19] != '.')
         return -1;
-    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59
-        || second > 60)
+    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
         return -1;
-    return daysFromCivil(year, unsigned(month), unsigned(day)) * 86400 + hour * 3600
-            + minute * 60 + second;
+    return daysFromCivil(year, unsigned(month), unsigned(day)) * 86400 + hour * 3600 + minute * 60
+        + second;
 }
 
-bool EventParser::parsePage(const char *data, qsizetype size, EventSink &sink,
-                            QByteArray *error)
+bool EventParser::parsePage(const char *data, qsizetype size, EventSink &sink, QByteArray *error)
 {
     simdjson::dom::array page;
     const auto code = d->parser.parse(data, size_t(size)).get_array().get(page);

@@ -17,9 +17,9 @@ struct EventView
     qint64 repoId = 0;
     std::string_view repoName;
     std::string_view orgLogin; // empty when the event has no org
-    qint64 createdAt = 0;      // UTC epoch seconds
-    int isPublic = -1;         // -1 unknown, 0, 1
-    qint64 prNumber = -1;      // payload.number, -1 when absent
+    qint64 createdAt = 0; // UTC epoch seconds
+    int isPublic = -1; // -1 unknown, 0, 1
+    qint64 prNumber = -1; // payload.number, -1 when absent
 };
 
 class EventSink

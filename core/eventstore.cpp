@@ -211,7 +211,7 @@ bool EventStore::open(const QString &dataDir, QString *error)
     d->db = Database::handle(d->database);
     if (!d->db || !createSchema()) {
         *error = u"cannot create the schema in %1: %2"_s.arg(
-                Database::silverPath(dataDir), QString::fromUtf8(sqlite3_errmsg(d->db)));
+            Database::silverPath(dataDir), QString::fromUtf8(sqlite3_errmsg(d->db)));
         close();
         return false;
     }
@@ -225,7 +225,8 @@ bool EventStore::open(const QString &dataDir, QString *error)
         }
     }
     if (!repairGold()) {
-        *error = u"cannot bring gold up to date: %1"_s.arg(QString::fromUtf8(sqlite3_errmsg(d->db)));
+        *error
+            = u"cannot bring gold up to date: %1"_s.arg(QString::fromUtf8(sqlite3_errmsg(d->db)));
         close();
         return false;
     }
@@ -318,8 +319,10 @@ void EventStore::event(const EventView &event)
     bindText(insert, 7, event.repoName);
     bindText(insert, 8, event.orgLogin);
     sqlite3_bind_int64(insert, 9, event.createdAt);
-    event.isPublic >= 0 ? sqlite3_bind_int(insert, 10, event.isPublic) : sqlite3_bind_null(insert, 10);
-    event.prNumber >= 0 ? sqlite3_bind_int64(insert, 11, event.prNumber) : sqlite3_bind_null(insert, 11);
+    event.isPublic >= 0 ? sqlite3_bind_int(insert, 10, event.isPublic)
+                        : sqlite3_bind_null(insert, 10);
+    event.prNumber >= 0 ? sqlite3_bind_int64(insert, 11, event.prNumber)
+                        : sqlite3_bind_null(insert, 11);
     sqlite3_bind_int64(insert, 12, d->sourceId);
     if (!run(insert)) {
         d->failed = true;
@@ -332,8 +335,9 @@ void EventStore::event(const EventView &event)
 
     BatchResult &batch = d->batch;
     ++batch.inserted;
-    batch.firstCreatedAt = batch.firstCreatedAt < 0 ? event.createdAt
-                                                    : std::min(batch.firstCreatedAt, event.createdAt);
+    batch.firstCreatedAt = batch.firstCreatedAt < 0
+        ? event.createdAt
+        : std::min(batch.firstCreatedAt, event.createdAt);
     batch.lastCreatedAt = std::max(batch.lastCreatedAt, event.createdAt);
 
     const qint64 minute = event.createdAt / 60;
@@ -423,11 +427,13 @@ bool EventStore::commitBatch(const SourceProgress &progress, BatchResult *result
     sqlite3_bind_int64(source, 6, d->batch.duplicates);
     sqlite3_bind_int64(source, 7, d->batch.quarantined);
     sqlite3_bind_int64(source, 8, QDateTime::currentSecsSinceEpoch());
-    const bool ok = !d->failed && flushGold() && run(source) && d->exec(
+    const bool ok = !d->failed && flushGold() && run(source)
+        && d->exec(
             "INSERT INTO main.meta VALUES('batch', 1) ON CONFLICT DO UPDATE SET value = value + 1;"
-            "INSERT INTO gold.meta VALUES('batch', (SELECT value FROM main.meta WHERE key = 'batch'))"
+            "INSERT INTO gold.meta VALUES('batch', (SELECT value FROM main.meta WHERE key = "
+            "'batch'))"
             " ON CONFLICT DO UPDATE SET value = excluded.value;")
-            && d->exec("COMMIT");
+        && d->exec("COMMIT");
     if (!ok) {
         m_error = QString::fromUtf8(sqlite3_errmsg(d->db));
         rollbackBatch();

@@ -31,12 +31,9 @@ QString faultKind(QNetworkReply::NetworkError error)
 {
     switch (error) {
     case QNetworkReply::OperationCanceledError:
-    case QNetworkReply::TimeoutError:
-        return u"timeout"_s;
-    case QNetworkReply::RemoteHostClosedError:
-        return u"connection_reset"_s;
-    default:
-        return u"connection"_s;
+    case QNetworkReply::TimeoutError: return u"timeout"_s;
+    case QNetworkReply::RemoteHostClosedError: return u"connection_reset"_s;
+    default: return u"connection"_s;
     }
 }
 
@@ -91,7 +88,8 @@ void GitHubPoller::startCycle()
 {
     const RateLimitInfo &rate = m_snapshot.rateLimit;
     if (rate.isKnown() && rate.remaining == 0 && rate.reset > m_clock->now()) {
-        scheduleCycle(m_clock->now().msecsTo(rate.reset) + 1000, PollerSnapshot::State::RateLimited);
+        scheduleCycle(m_clock->now().msecsTo(rate.reset) + 1000,
+                      PollerSnapshot::State::RateLimited);
         return;
     }
     m_snapshot.state = PollerSnapshot::State::Polling;
@@ -174,16 +172,17 @@ void GitHubPoller::handleReply(QNetworkReply *reply)
 
 void GitHubPoller::handlePage(QNetworkReply *reply, const QByteArray &body)
 {
-    PageLineage lineage{reply->url(), 200, m_page, reply->rawHeader("ETag"),
-                        m_snapshot.rateLimit, m_clock->now()};
+    PageLineage lineage {reply->url(),         200,           m_page, reply->rawHeader("ETag"),
+                         m_snapshot.rateLimit, m_clock->now()};
     IdCollector collector;
     QByteArray parseError;
     QByteArray padded = body;
     padded.reserve(body.size() + EventParser::padding);
     if (!m_parser->parsePage(padded.constData(), padded.size(), collector, &parseError)) {
         m_bronze->storeRejected(body, lineage, QString::fromUtf8(parseError));
-        fail(u"bad_body"_s, u"page %1 is not a JSON array of events: %2"_s.arg(
-                     QString::number(m_page), QString::fromUtf8(parseError)),
+        fail(u"bad_body"_s,
+             u"page %1 is not a JSON array of events: %2"_s.arg(QString::number(m_page),
+                                                                QString::fromUtf8(parseError)),
              PollerSnapshot::State::BackingOff);
         return;
     }
@@ -251,7 +250,8 @@ void GitHubPoller::fail(const QString &kind, const QString &message, PollerSnaps
 void GitHubPoller::waitForRateLimit(QNetworkReply *reply)
 {
     const QDateTime now = m_clock->now();
-    const qint64 retryAfter = GitHubProtocol::retryAfterSeconds(reply->rawHeader("Retry-After"), now);
+    const qint64 retryAfter
+        = GitHubProtocol::retryAfterSeconds(reply->rawHeader("Retry-After"), now);
     const RateLimitInfo &rate = m_snapshot.rateLimit;
     qint64 delayMs;
     if (retryAfter >= 0)
@@ -262,7 +262,7 @@ void GitHubPoller::waitForRateLimit(QNetworkReply *reply)
         delayMs = std::max(secondaryLimitMinimumMs, backoffMs());
     ++m_snapshot.faults[u"rate_limited"_s];
     m_snapshot.lastError = u"rate-limited (HTTP %1)"_s.arg(
-            reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt());
+        reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt());
     m_snapshot.lastErrorAt = now;
     scheduleCycle(std::max<qint64>(delayMs, 1000), PollerSnapshot::State::RateLimited);
 }

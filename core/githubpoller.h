@@ -26,7 +26,16 @@ struct PollerOptions
 
 struct PollerSnapshot
 {
-    enum class State { Idle, Polling, UpToDate, RateLimited, BackingOff, BadToken, Offline, StorageError };
+    enum class State {
+        Idle,
+        Polling,
+        UpToDate,
+        RateLimited,
+        BackingOff,
+        BadToken,
+        Offline,
+        StorageError
+    };
 
     State state = State::Idle;
     QString lastError;

@@ -49,10 +49,11 @@ class RateMeter
 public:
     RateMeter() { m_timer.start(); }
     double seconds() const { return double(m_timer.nsecsElapsed()) / 1e9; }
-    IngestProgress progress(qint64 bytesDone, qint64 bytesTotal, qint64 events, qint64 bytesAtStart) const
+    IngestProgress progress(qint64 bytesDone, qint64 bytesTotal, qint64 events,
+                            qint64 bytesAtStart) const
     {
         const double elapsed = std::max(seconds(), 1e-6);
-        IngestProgress progress{bytesDone, bytesTotal, events, double(events) / elapsed, -1};
+        IngestProgress progress {bytesDone, bytesTotal, events, double(events) / elapsed, -1};
         const double byteRate = double(bytesDone - bytesAtStart) / elapsed;
         if (byteRate > 0)
             progress.etaSeconds = double(bytesTotal - bytesDone) / byteRate;
@@ -181,8 +182,8 @@ IngestSummary Ingestor::ingest(const QString &path)
         qsizetype lineStart = 0;
         for (;;) {
             const char *begin = buffer.constData() + lineStart;
-            const char *newline = static_cast<const char *>(
-                    memchr(begin, '\n', size_t(filled - lineStart)));
+            const char *newline
+                = static_cast<const char *>(memchr(begin, '\n', size_t(filled - lineStart)));
             if (!newline && !(atEnd && lineStart < filled))
                 break;
             const qsizetype length = newline ? newline - begin : filled - lineStart;
@@ -209,7 +210,8 @@ IngestSummary Ingestor::ingest(const QString &path)
                 if (!commit(progress, &summary))
                     return summary;
                 if (m_progress)
-                    m_progress(meter.progress(reader.rawPosition(), total, linesThisRun, startPosition));
+                    m_progress(
+                        meter.progress(reader.rawPosition(), total, linesThisRun, startPosition));
                 if (m_cancel && m_cancel->load()) {
                     summary.cancelled = true;
                     summary.seconds = meter.seconds();

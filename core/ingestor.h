@@ -13,7 +13,7 @@ struct IngestProgress
 {
     qint64 bytesDone = 0; // of the file as stored (compressed for .gz)
     qint64 bytesTotal = 0;
-    qint64 events = 0;    // lines or events read so far in this run
+    qint64 events = 0; // lines or events read so far in this run
     double eventsPerSecond = 0;
     double etaSeconds = -1;
 };

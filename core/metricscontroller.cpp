@@ -58,7 +58,8 @@ QJsonObject MetricsController::averagePullRequestTime(const QString &owner, cons
     const QString repository = ApiParameters::repository(owner, name);
     const PullRequestStats stats = m_queries->averagePullRequestInterval(repository);
     if (!stats.repositoryKnown)
-        throw ApiError{404, u"no stored events for repository %1"_s.arg(repository), u"repository"_s};
+        throw ApiError {404, u"no stored events for repository %1"_s.arg(repository),
+                        u"repository"_s};
     return {{u"repository"_s, stats.repository},
             {u"pull_requests"_s, stats.count},
             {u"average_seconds"_s, optionalNumber(stats.averageSeconds)},
@@ -75,7 +76,7 @@ QJsonObject MetricsController::activeRepositories(const QUrlQuery &query, const 
     const TimeWindow window = TimeWindow::endingAt(at, offset);
     QJsonArray repositories;
     for (const KeyCount &count : m_queries->activeRepositories(int(limit), offset, at))
-        repositories.append(QJsonObject{{u"repository"_s, count.key}, {u"events"_s, count.count}});
+        repositories.append(QJsonObject {{u"repository"_s, count.key}, {u"events"_s, count.count}});
     return {{u"offset"_s, offset},
             {u"limit"_s, limit},
             {u"from"_s, ApiParameters::isoTime(window.from)},
@@ -87,19 +88,20 @@ QJsonObject MetricsController::health(const PollerSnapshot &poller)
 {
     using State = PollerSnapshot::State;
     const bool degraded = poller.state == State::BadToken || poller.state == State::Offline
-            || poller.state == State::StorageError || poller.state == State::BackingOff;
-    const QJsonObject pollerJson{
-            {u"state"_s, PollerSnapshot::stateName(poller.state)},
-            {u"last_success"_s, timeOrNull(poller.lastSuccess)},
-            {u"last_error"_s, poller.lastError.isEmpty() ? QJsonValue() : QJsonValue(poller.lastError)},
-            {u"last_error_at"_s, timeOrNull(poller.lastErrorAt)},
-            {u"next_poll"_s, timeOrNull(poller.nextPoll)},
-            {u"rate_limit_remaining"_s, poller.rateLimit.remaining >= 0 ? QJsonValue(poller.rateLimit.remaining) : QJsonValue()},
-            {u"rate_limit_reset"_s, timeOrNull(poller.rateLimit.reset)},
-            {u"requests"_s, poller.requests},
-            {u"not_modified"_s, poller.notModified},
-            {u"pages"_s, poller.pages},
-            {u"events_seen"_s, poller.eventsSeen}};
+        || poller.state == State::StorageError || poller.state == State::BackingOff;
+    const QJsonObject pollerJson {
+        {u"state"_s, PollerSnapshot::stateName(poller.state)},
+        {u"last_success"_s, timeOrNull(poller.lastSuccess)},
+        {u"last_error"_s, poller.lastError.isEmpty() ? QJsonValue() : QJsonValue(poller.lastError)},
+        {u"last_error_at"_s, timeOrNull(poller.lastErrorAt)},
+        {u"next_poll"_s, timeOrNull(poller.nextPoll)},
+        {u"rate_limit_remaining"_s,
+         poller.rateLimit.remaining >= 0 ? QJsonValue(poller.rateLimit.remaining) : QJsonValue()},
+        {u"rate_limit_reset"_s, timeOrNull(poller.rateLimit.reset)},
+        {u"requests"_s, poller.requests},
+        {u"not_modified"_s, poller.notModified},
+        {u"pages"_s, poller.pages},
+        {u"events_seen"_s, poller.eventsSeen}};
     return {{u"status"_s, degraded ? u"degraded"_s : u"ok"_s},
             {u"version"_s, QStringLiteral(GHM_VERSION)},
             {u"events_stored"_s, m_queries->eventsStored()},

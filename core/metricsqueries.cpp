@@ -43,7 +43,10 @@ struct WindowSplit
 class Statement
 {
 public:
-    Statement(sqlite3 *db, const char *sql) { sqlite3_prepare_v2(db, sql, -1, &m_statement, nullptr); }
+    Statement(sqlite3 *db, const char *sql)
+    {
+        sqlite3_prepare_v2(db, sql, -1, &m_statement, nullptr);
+    }
     ~Statement() { sqlite3_finalize(m_statement); }
     operator sqlite3_stmt *() const { return m_statement; }
 
@@ -66,7 +69,8 @@ public:
 
     QList<KeyCount> top(int limit, const std::function<QString(qint64)> &nameOf)
     {
-        const auto byCount = [this](qint64 a, qint64 b) { return m_counts[size_t(a)] > m_counts[size_t(b)]; };
+        const auto byCount
+            = [this](qint64 a, qint64 b) { return m_counts[size_t(a)] > m_counts[size_t(b)]; };
         std::sort(m_touched.begin(), m_touched.end(), byCount);
         const size_t wanted = std::min(size_t(limit), m_touched.size());
         if (wanted == 0)
@@ -157,7 +161,8 @@ QList<KeyCount> MetricsQueries::activeRepositories(int limit, qint64 minutes, co
     const WindowSplit split(window);
     RepoCounter counter;
     sqlite3 *db = Database::handle(m_database);
-    Statement gold(db, "SELECT repo_id, events FROM gold.repo_minute WHERE minute BETWEEN ?1 AND ?2");
+    Statement gold(db,
+                   "SELECT repo_id, events FROM gold.repo_minute WHERE minute BETWEEN ?1 AND ?2");
     sqlite3_bind_int64(gold, 1, split.firstMinute);
     sqlite3_bind_int64(gold, 2, split.lastMinute);
     while (sqlite3_step(gold) == SQLITE_ROW)
@@ -213,14 +218,15 @@ PullRequestStats MetricsQueries::averagePullRequestInterval(const QString &repos
     stats.lastOpenedAt = stats.openedAt.constLast();
     if (stats.count < 2)
         return stats;
-    stats.averageSeconds = double(*stats.lastOpenedAt - *stats.firstOpenedAt) / double(stats.count - 1);
+    stats.averageSeconds
+        = double(*stats.lastOpenedAt - *stats.firstOpenedAt) / double(stats.count - 1);
     QList<qint64> gaps;
     for (qsizetype i = 1; i < stats.openedAt.size(); ++i)
         gaps.append(stats.openedAt[i] - stats.openedAt[i - 1]);
     std::sort(gaps.begin(), gaps.end());
     const qsizetype middle = gaps.size() / 2;
-    stats.medianSeconds = gaps.size() % 2 ? double(gaps[middle])
-                                          : double(gaps[middle - 1] + gaps[middle]) / 2.0;
+    stats.medianSeconds
+        = gaps.size() % 2 ? double(gaps[middle]) : double(gaps[middle - 1] + gaps[middle]) / 2.0;
     return stats;
 }
 
@@ -320,7 +326,8 @@ qint64 MetricsQueries::dataVersion()
     qint64 version = 0;
     for (const char *sql : {"PRAGMA main.data_version", "PRAGMA gold.data_version"}) {
         Statement statement(db, sql);
-        version = version * 1000003 + (sqlite3_step(statement) == SQLITE_ROW ? sqlite3_column_int64(statement, 0) : -1);
+        version = version * 1000003
+            + (sqlite3_step(statement) == SQLITE_ROW ? sqlite3_column_int64(statement, 0) : -1);
     }
     return version;
 }

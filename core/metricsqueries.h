@@ -26,10 +26,10 @@ struct KeyCount
 struct PullRequestStats
 {
     bool repositoryKnown = false; // any stored event at all for this repository
-    QString repository;           // as GitHub spells it
-    qint64 count = 0;             // opened pull requests
+    QString repository; // as GitHub spells it
+    qint64 count = 0; // opened pull requests
     std::optional<double> averageSeconds; // (last - first) / (count - 1), count >= 2
-    std::optional<double> medianSeconds;  // median gap between consecutive openings
+    std::optional<double> medianSeconds; // median gap between consecutive openings
     std::optional<qint64> firstOpenedAt;
     std::optional<qint64> lastOpenedAt;
     QList<qint64> openedAt; // ascending
@@ -69,7 +69,8 @@ public:
     QList<KeyCount> eventCounts(qint64 minutes, const QDateTime &at = currentTime());
     PullRequestStats averagePullRequestInterval(const QString &repository);
     // Repositories by event count in the same window: count descending, then name.
-    QList<KeyCount> activeRepositories(int limit, qint64 minutes, const QDateTime &at = currentTime());
+    QList<KeyCount> activeRepositories(int limit, qint64 minutes,
+                                       const QDateTime &at = currentTime());
     // Per-minute counts by type of every minute the window touches, edges included.
     QList<MinuteCount> eventsPerMinute(qint64 minutes, const QDateTime &at = currentTime());
     QList<EventRow> latestEvents(int limit);

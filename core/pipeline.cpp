@@ -108,7 +108,8 @@ IngestSummary Pipeline::ingestAll(const QStringList &paths)
     for (m_fileIndex = 0; m_fileIndex < m_fileCount && !total.cancelled; ++m_fileIndex) {
         const IngestSummary summary = m_ingestor.ingest(paths[m_fileIndex]);
         if (!summary.ok) {
-            qCWarning(lcPipeline).noquote() << "cannot ingest" << paths[m_fileIndex] << ":" << summary.error;
+            qCWarning(lcPipeline).noquote()
+                << "cannot ingest" << paths[m_fileIndex] << ":" << summary.error;
             emit failed(u"%1: %2"_s.arg(paths[m_fileIndex], summary.error));
         }
         total.add(summary);

@@ -6,7 +6,8 @@
 
 namespace {
 
-constexpr std::array latencyBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0};
+constexpr std::array latencyBuckets {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                     0.05,   0.1,   0.25,   0.5,   1.0};
 
 QByteArray escaped(const QString &label)
 {
@@ -42,7 +43,7 @@ QByteArray HttpMetrics::render() const
     header(out, "ghm_http_requests_total", "counter", "HTTP requests by route and status.");
     for (auto it = m_requests.cbegin(); it != m_requests.cend(); ++it)
         out += "ghm_http_requests_total{route=\"" + escaped(it.key().first) + "\",status=\""
-                + QByteArray::number(it.key().second) + "\"} " + QByteArray::number(it.value()) + '\n';
+            + QByteArray::number(it.key().second) + "\"} " + QByteArray::number(it.value()) + '\n';
     header(out, "ghm_http_request_duration_seconds", "histogram", "HTTP request latency by route.");
     for (auto it = m_latency.cbegin(); it != m_latency.cend(); ++it) {
         const QByteArray route = escaped(it.key());
@@ -50,14 +51,15 @@ QByteArray HttpMetrics::render() const
         for (size_t i = 0; i < latencyBuckets.size(); ++i) {
             cumulative += it->buckets[qsizetype(i)];
             out += "ghm_http_request_duration_seconds_bucket{route=\"" + route + "\",le=\""
-                    + QByteArray::number(latencyBuckets[i]) + "\"} " + QByteArray::number(cumulative) + '\n';
+                + QByteArray::number(latencyBuckets[i]) + "\"} " + QByteArray::number(cumulative)
+                + '\n';
         }
         out += "ghm_http_request_duration_seconds_bucket{route=\"" + route + "\",le=\"+Inf\"} "
-                + QByteArray::number(it->count) + '\n';
+            + QByteArray::number(it->count) + '\n';
         out += "ghm_http_request_duration_seconds_sum{route=\"" + route + "\"} "
-                + QByteArray::number(it->sum, 'g', 9) + '\n';
+            + QByteArray::number(it->sum, 'g', 9) + '\n';
         out += "ghm_http_request_duration_seconds_count{route=\"" + route + "\"} "
-                + QByteArray::number(it->count) + '\n';
+            + QByteArray::number(it->count) + '\n';
     }
     return out;
 }
@@ -68,18 +70,22 @@ QByteArray Prometheus::render(const QList<std::pair<QString, qint64>> &eventsByT
     QByteArray out;
     header(out, "ghm_events_ingested_total", "counter", "Events stored in silver, by type.");
     for (const auto &[type, count] : eventsByType)
-        out += "ghm_events_ingested_total{type=\"" + escaped(type) + "\"} " + QByteArray::number(count) + '\n';
+        out += "ghm_events_ingested_total{type=\"" + escaped(type) + "\"} "
+            + QByteArray::number(count) + '\n';
     header(out, "ghm_poll_requests_total", "counter", "Requests to GitHub by outcome.");
     qint64 faults = 0;
     for (auto it = poller.faults.cbegin(); it != poller.faults.cend(); ++it) {
         out += "ghm_poll_requests_total{outcome=\"" + escaped(it.key()) + "\"} "
-                + QByteArray::number(it.value()) + '\n';
+            + QByteArray::number(it.value()) + '\n';
         faults += it.value();
     }
-    out += "ghm_poll_requests_total{outcome=\"not_modified\"} " + QByteArray::number(poller.notModified) + '\n';
+    out += "ghm_poll_requests_total{outcome=\"not_modified\"} "
+        + QByteArray::number(poller.notModified) + '\n';
     out += "ghm_poll_requests_total{outcome=\"ok\"} "
-            + QByteArray::number(std::max<qint64>(poller.requests - poller.notModified - faults, 0)) + '\n';
-    header(out, "ghm_rate_limit_remaining", "gauge", "GitHub rate-limit requests remaining (-1 unknown).");
+        + QByteArray::number(std::max<qint64>(poller.requests - poller.notModified - faults, 0))
+        + '\n';
+    header(out, "ghm_rate_limit_remaining", "gauge",
+           "GitHub rate-limit requests remaining (-1 unknown).");
     out += "ghm_rate_limit_remaining " + QByteArray::number(poller.rateLimit.remaining) + '\n';
     header(out, "ghm_bronze_pages_total", "counter", "Pages written to bronze by this process.");
     out += "ghm_bronze_pages_total " + QByteArray::number(poller.pages) + '\n';

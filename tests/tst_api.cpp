@@ -8,8 +8,8 @@
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTemporaryDir>
-#include <QTimer>
 #include <QTest>
+#include <QTimer>
 
 #include <map>
 
@@ -43,7 +43,8 @@ Reply rawRequest(quint16 port, const QByteArray &method, const QByteArray &targe
         const qsizetype lengthAt = response.toLower().indexOf("content-length:");
         if (end > 0 && lengthAt > 0 && lengthAt < end) {
             const qsizetype lineEnd = response.indexOf('\r', lengthAt);
-            const qsizetype length = response.mid(lengthAt + 15, lineEnd - lengthAt - 15).trimmed().toLongLong();
+            const qsizetype length
+                = response.mid(lengthAt + 15, lineEnd - lengthAt - 15).trimmed().toLongLong();
             if (response.size() >= end + 4 + length)
                 loop.quit();
         }
@@ -60,7 +61,8 @@ Reply rawRequest(quint16 port, const QByteArray &method, const QByteArray &targe
     for (qsizetype i = 1; i < lines.size(); ++i) {
         const qsizetype colon = lines[i].indexOf(':');
         if (colon > 0)
-            reply.headers.insert(lines[i].left(colon).trimmed().toLower(), lines[i].mid(colon + 1).trimmed());
+            reply.headers.insert(lines[i].left(colon).trimmed().toLower(),
+                                 lines[i].mid(colon + 1).trimmed());
     }
     reply.body = response.mid(end + 4);
     return reply;
@@ -124,7 +126,8 @@ void TestApi::initTestCase()
         pipeline.importFiles(FixtureEvents::paths());
         QVERIFY(finished.first().first().value<IngestSummary>().ok);
     }
-    m_server = std::make_unique<ApiServer>(ApiServer::Options{m_dir.path(), u"127.0.0.1"_s, 0, {}, {u"http://allowed.example"_s}});
+    m_server = std::make_unique<ApiServer>(
+        ApiServer::Options {m_dir.path(), u"127.0.0.1"_s, 0, {}, {u"http://allowed.example"_s}});
     QSignalSpy listening(m_server.get(), &ApiServer::listening);
     m_server->start();
     QCOMPARE(listening.size(), 1);
@@ -134,7 +137,8 @@ void TestApi::initTestCase()
 
 Reply TestApi::get(const QString &pathAndQuery)
 {
-    QNetworkReply *reply = m_network.get(QNetworkRequest(QUrl(u"http://127.0.0.1:%1%2"_s.arg(m_port).arg(pathAndQuery))));
+    QNetworkReply *reply = m_network.get(
+        QNetworkRequest(QUrl(u"http://127.0.0.1:%1%2"_s.arg(m_port).arg(pathAndQuery))));
     QSignalSpy finished(reply, &QNetworkReply::finished);
     finished.wait(10000);
     Reply result;
@@ -207,7 +211,8 @@ void TestApi::activeRepositories()
 {
     QFETCH(QString, at);
     QFETCH(int, offset);
-    const Reply reply = get(u"/api/repositories/active?limit=25&offset=%1&at=%2"_s.arg(offset).arg(at));
+    const Reply reply
+        = get(u"/api/repositories/active?limit=25&offset=%1&at=%2"_s.arg(offset).arg(at));
     QCOMPARE(reply.status, 200);
     const qint64 to = QDateTime::fromString(at, Qt::ISODate).toSecsSinceEpoch();
     std::map<QString, qint64> counts;
@@ -243,7 +248,8 @@ void TestApi::averagePullRequestTime()
         const QJsonObject json = reply.json();
         QCOMPARE(json["repository"_L1].toString(), event.repo);
         QCOMPARE(json["pull_requests"_L1].toInteger(), times.size());
-        QCOMPARE(json["average_seconds"_L1].toDouble(), double(times.last() - times.first()) / double(times.size() - 1));
+        QCOMPARE(json["average_seconds"_L1].toDouble(),
+                 double(times.last() - times.first()) / double(times.size() - 1));
         QCOMPARE(json["first_opened_at"_L1].toString(), iso(times.first()));
         QCOMPARE(json["last_opened_at"_L1].toString(), iso(times.last()));
         QVERIFY(json["median_seconds"_L1].isDouble());
@@ -263,7 +269,9 @@ void TestApi::averagePullRequestTimeForms()
     }
     const QByteArray expected = get(u"/api/repository/%1/avg_pr_time"_s.arg(repo)).body;
     const QStringList parts = repo.split(u'/');
-    const Reply encoded = rawRequest(m_port, "GET", "/api/repository/" + parts[0].toUtf8() + "%2F" + parts[1].toUtf8() + "/avg_pr_time");
+    const Reply encoded = rawRequest(m_port, "GET",
+                                     "/api/repository/" + parts[0].toUtf8() + "%2F"
+                                         + parts[1].toUtf8() + "/avg_pr_time");
     QCOMPARE(encoded.status, 200);
     QCOMPARE(encoded.body, expected);
     const Reply upper = get(u"/api/repository/%1/avg_pr_time"_s.arg(repo.toUpper()));
@@ -319,7 +327,8 @@ void TestApi::badRequests_data()
     row("at no zone", "/api/events/count?at=2025-01-01T15:30:00", 400, "at");
     row("at bad month", "/api/events/count?at=2025-13-01T15:30:00Z", 400, "at");
     row("at empty", "/api/events/count?at=", 400, "at");
-    row("at repeated", "/api/events/count?at=2025-01-01T15:30:00Z&at=2025-01-01T15:30:00Z", 400, "at");
+    row("at repeated", "/api/events/count?at=2025-01-01T15:30:00Z&at=2025-01-01T15:30:00Z", 400,
+        "at");
     row("limit zero", "/api/repositories/active?limit=0", 400, "limit");
     row("limit too large", "/api/repositories/active?limit=1001", 400, "limit");
     row("limit text", "/api/repositories/active?limit=ten", 400, "limit");
@@ -328,8 +337,16 @@ void TestApi::badRequests_data()
     row("repo dotdot", "/api/repository/../etc/avg_pr_time", 400, "repository");
     row("repo name dotdot", "/api/repository/owner/../avg_pr_time", 400, "repository");
     row("repo nul", "/api/repository/own%00er/name/avg_pr_time", 400, "repository");
-    row("repo long owner", "/api/repository/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/x/avg_pr_time", 400, "repository");
-    row("repo long name", "/api/repository/x/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb/avg_pr_time", 400, "repository");
+    row("repo long owner",
+        "/api/repository/"
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        "aaaaaaaaaaaaaa/x/avg_pr_time",
+        400, "repository");
+    row("repo long name",
+        "/api/repository/x/"
+        "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+        "bbbbbbbbbbbbbb/avg_pr_time",
+        400, "repository");
     row("repo space", "/api/repository/own%20er/name/avg_pr_time", 400, "repository");
     row("repo owner dash", "/api/repository/-owner/name/avg_pr_time", 400, "repository");
     row("repo quote", "/api/repository/owner/na'me/avg_pr_time", 400, "repository");
@@ -377,7 +394,8 @@ void TestApi::evilHostIs403()
 
 void TestApi::securityHeaders()
 {
-    for (const char *target : {"/api/health", "/nothing", "/api/events/count?offset=x", "/metrics"}) {
+    for (const char *target :
+         {"/api/health", "/nothing", "/api/events/count?offset=x", "/metrics"}) {
         const Reply reply = rawRequest(m_port, "GET", target);
         QCOMPARE(reply.headers.value("x-content-type-options"), QByteArray("nosniff"));
         QCOMPARE(reply.headers.value("cache-control"), QByteArray("no-store"));
@@ -387,9 +405,12 @@ void TestApi::securityHeaders()
 
 void TestApi::corsOnlyForListedOrigins()
 {
-    const Reply allowed = rawRequest(m_port, "GET", "/api/health", "127.0.0.1", "Origin: http://allowed.example\r\n");
-    QCOMPARE(allowed.headers.value("access-control-allow-origin"), QByteArray("http://allowed.example"));
-    const Reply other = rawRequest(m_port, "GET", "/api/health", "127.0.0.1", "Origin: http://other.example\r\n");
+    const Reply allowed = rawRequest(m_port, "GET", "/api/health", "127.0.0.1",
+                                     "Origin: http://allowed.example\r\n");
+    QCOMPARE(allowed.headers.value("access-control-allow-origin"),
+             QByteArray("http://allowed.example"));
+    const Reply other
+        = rawRequest(m_port, "GET", "/api/health", "127.0.0.1", "Origin: http://other.example\r\n");
     QVERIFY(!other.headers.contains("access-control-allow-origin"));
 }
 
@@ -401,8 +422,13 @@ void TestApi::tokenRequiredWhenConfigured()
     QCOMPARE(listening.size(), 1);
     const quint16 port = quint16(QUrl(listening.first().first().toString()).port());
     QCOMPARE(rawRequest(port, "GET", "/api/health").status, 401);
-    QCOMPARE(rawRequest(port, "GET", "/api/health", "127.0.0.1", "Authorization: Bearer wrong\r\n").status, 401);
-    QCOMPARE(rawRequest(port, "GET", "/api/health", "127.0.0.1", "Authorization: Bearer api-secret\r\n").status, 200);
+    QCOMPARE(rawRequest(port, "GET", "/api/health", "127.0.0.1", "Authorization: Bearer wrong\r\n")
+                 .status,
+             401);
+    QCOMPARE(
+        rawRequest(port, "GET", "/api/health", "127.0.0.1", "Authorization: Bearer api-secret\r\n")
+            .status,
+        200);
 }
 
 void TestApi::portInUseIsReported()
@@ -440,8 +466,18 @@ void TestApi::openApiDescribesEveryRoute()
             QCOMPARE(operation["parameters"_L1].toArray().size(), 2);
         }
     }
-    QCOMPARE(paths["/api/events/count"_L1].toObject()["get"_L1].toObject()["parameters"_L1].toArray().size(), 2);
-    QCOMPARE(paths["/api/repositories/active"_L1].toObject()["get"_L1].toObject()["parameters"_L1].toArray().size(), 3);
+    QCOMPARE(paths["/api/events/count"_L1]
+                 .toObject()["get"_L1]
+                 .toObject()["parameters"_L1]
+                 .toArray()
+                 .size(),
+             2);
+    QCOMPARE(paths["/api/repositories/active"_L1]
+                 .toObject()["get"_L1]
+                 .toObject()["parameters"_L1]
+                 .toArray()
+                 .size(),
+             3);
 }
 
 void TestApi::healthAndMetrics()
@@ -457,9 +493,11 @@ void TestApi::healthAndMetrics()
     qint64 pushes = 0;
     for (const FixtureEvent &event : std::as_const(m_events))
         pushes += event.type == "PushEvent"_L1;
-    QVERIFY2(metrics.body.contains(QByteArray("ghm_events_ingested_total{type=\"PushEvent\"} " + QByteArray::number(pushes) + "\n")),
+    QVERIFY2(metrics.body.contains(QByteArray("ghm_events_ingested_total{type=\"PushEvent\"} "
+                                              + QByteArray::number(pushes) + "\n")),
              metrics.body.constData());
-    QVERIFY(metrics.body.contains("ghm_http_request_duration_seconds_bucket{route=\"/api/health\",le=\"+Inf\"}"));
+    QVERIFY(metrics.body.contains(
+        "ghm_http_request_duration_seconds_bucket{route=\"/api/health\",le=\"+Inf\"}"));
     QVERIFY(metrics.body.contains("ghm_http_requests_total{route=\"/api/health\",status=\"200\"}"));
     QVERIFY(metrics.body.contains("ghm_quarantined_events_total 0\n"));
     QVERIFY(metrics.body.contains("ghm_rate_limit_remaining"));
@@ -470,11 +508,13 @@ void TestApi::healthAndMetrics()
 void TestApi::fuzz()
 {
     QRandomGenerator random(2024);
-    const QList<QByteArray> paths{"/api/events/count", "/api/repositories/active", "/api/health",
-                                  "/api/repository/a/b/avg_pr_time", "/api/repository/", "/metrics",
-                                  "/api/openapi.json", "/x", "/api/events/count/", "//api"};
+    const QList<QByteArray> paths {"/api/events/count",  "/api/repositories/active",
+                                   "/api/health",        "/api/repository/a/b/avg_pr_time",
+                                   "/api/repository/",   "/metrics",
+                                   "/api/openapi.json",  "/x",
+                                   "/api/events/count/", "//api"};
     const QByteArray alphabet = "abcxyz0123456789=&%?/.-_+:ZT~!$'()*,;@[] \x7f";
-    const QList<QByteArray> names{"offset", "limit", "at", "x", ""};
+    const QList<QByteArray> names {"offset", "limit", "at", "x", ""};
     int answered = 0;
     int inFlight = 0;
     for (int i = 0; i < 10000; ++i) {
@@ -497,8 +537,10 @@ void TestApi::fuzz()
         connect(reply, &QNetworkReply::finished, this, [&, reply] {
             --inFlight;
             const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            const bool isJson = reply->header(QNetworkRequest::ContentTypeHeader).toString().startsWith("application/json"_L1)
-                    || reply->url().path() == "/metrics"_L1;
+            const bool isJson = reply->header(QNetworkRequest::ContentTypeHeader)
+                                    .toString()
+                                    .startsWith("application/json"_L1)
+                || reply->url().path() == "/metrics"_L1;
             if (status >= 200 && status < 500 && isJson)
                 ++answered;
             else
@@ -523,9 +565,10 @@ void TestApi::newDataInvalidatesCachedAnswers()
     QFile file(dir.filePath(u"later.ndjson"_s));
     QVERIFY(file.open(QIODevice::WriteOnly));
     for (int i = 0; i < 7; ++i)
-        file.write(R"({"id":")" + QByteArray::number(99000000000LL + i)
-                   + R"(","type":"WatchEvent","repo":{"id":1,"name":"late/arrival"},"created_at":"2025-01-01T15:29:0)"
-                   + QByteArray::number(i) + "Z\"}\n");
+        file.write(
+            R"({"id":")" + QByteArray::number(99000000000LL + i)
+            + R"(","type":"WatchEvent","repo":{"id":1,"name":"late/arrival"},"created_at":"2025-01-01T15:29:0)"
+            + QByteArray::number(i) + "Z\"}\n");
     file.close();
     Pipeline pipeline(m_dir.path());
     QVERIFY(pipeline.open());

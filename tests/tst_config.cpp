@@ -45,12 +45,12 @@ void TestConfig::defaults()
 void TestConfig::environmentIsRead()
 {
     const ConfigResult result = Config::load(environment({
-            {u"GITHUB_TOKEN"_s, u"secret"_s},
-            {u"GITHUB_API_URL"_s, u"http://127.0.0.1:9000/"_s},
-            {u"COLLECTION_INTERVAL_MINUTES"_s, u"5"_s},
-            {u"MAX_PAGES_PER_COLLECTION"_s, u"2"_s},
-            {u"GHM_DATA_DIR"_s, u"/tmp/ghm"_s},
-            {u"GHM_API_PORT"_s, u"8123"_s},
+        {u"GITHUB_TOKEN"_s, u"secret"_s},
+        {u"GITHUB_API_URL"_s, u"http://127.0.0.1:9000/"_s},
+        {u"COLLECTION_INTERVAL_MINUTES"_s, u"5"_s},
+        {u"MAX_PAGES_PER_COLLECTION"_s, u"2"_s},
+        {u"GHM_DATA_DIR"_s, u"/tmp/ghm"_s},
+        {u"GHM_API_PORT"_s, u"8123"_s},
     }));
     QVERIFY2(result.ok(), qPrintable(result.errors.join(u'\n')));
     QCOMPARE(result.config.githubToken, u"secret"_s);
@@ -64,7 +64,7 @@ void TestConfig::environmentIsRead()
 void TestConfig::secondsWinOverMinutes()
 {
     const ConfigResult result = Config::load(environment(
-            {{u"COLLECTION_INTERVAL_MINUTES"_s, u"5"_s}, {u"COLLECTION_INTERVAL_SECONDS"_s, u"7"_s}}));
+        {{u"COLLECTION_INTERVAL_MINUTES"_s, u"5"_s}, {u"COLLECTION_INTERVAL_SECONDS"_s, u"7"_s}}));
     QVERIFY(result.ok());
     QCOMPARE(result.config.intervalSeconds, 7);
 }
@@ -72,8 +72,8 @@ void TestConfig::secondsWinOverMinutes()
 void TestConfig::commandLineOverridesEnvironment()
 {
     const ConfigResult result = Config::load(
-            environment({{u"GHM_API_PORT"_s, u"8123"_s}, {u"GHM_DATA_DIR"_s, u"/env"_s}}),
-            {{u"GHM_API_PORT"_s, u"9001"_s}});
+        environment({{u"GHM_API_PORT"_s, u"8123"_s}, {u"GHM_DATA_DIR"_s, u"/env"_s}}),
+        {{u"GHM_API_PORT"_s, u"9001"_s}});
     QVERIFY(result.ok());
     QCOMPARE(result.config.apiPort, 9001);
     QCOMPARE(result.config.dataDir, u"/env"_s);
@@ -86,10 +86,14 @@ void TestConfig::badValuesAreRefused_data()
     QTest::addColumn<QString>("range");
     QTest::newRow("pages zero") << u"MAX_PAGES_PER_COLLECTION"_s << u"0"_s << u"from 1 to 10"_s;
     QTest::newRow("port too large") << u"GHM_API_PORT"_s << u"70000"_s << u"from 0 to 65535"_s;
-    QTest::newRow("interval text") << u"COLLECTION_INTERVAL_MINUTES"_s << u"abc"_s << u"from 1 to 1440"_s;
-    QTest::newRow("seconds negative") << u"COLLECTION_INTERVAL_SECONDS"_s << u"-5"_s << u"from 1 to 86400"_s;
-    QTest::newRow("seconds fraction") << u"COLLECTION_INTERVAL_SECONDS"_s << u"1.5"_s << u"from 1 to 86400"_s;
-    QTest::newRow("overflow") << u"GHM_API_PORT"_s << u"99999999999999999999"_s << u"from 0 to 65535"_s;
+    QTest::newRow("interval text")
+        << u"COLLECTION_INTERVAL_MINUTES"_s << u"abc"_s << u"from 1 to 1440"_s;
+    QTest::newRow("seconds negative")
+        << u"COLLECTION_INTERVAL_SECONDS"_s << u"-5"_s << u"from 1 to 86400"_s;
+    QTest::newRow("seconds fraction")
+        << u"COLLECTION_INTERVAL_SECONDS"_s << u"1.5"_s << u"from 1 to 86400"_s;
+    QTest::newRow("overflow") << u"GHM_API_PORT"_s << u"99999999999999999999"_s
+                              << u"from 0 to 65535"_s;
     QTest::newRow("api url") << u"GITHUB_API_URL"_s << u"ftp://x"_s << u"http:// or https://"_s;
     QTest::newRow("empty data dir") << u"GHM_DATA_DIR"_s << u" "_s << u"is empty"_s;
 }
@@ -108,8 +112,8 @@ void TestConfig::badValuesAreRefused()
 
 void TestConfig::everyBadValueIsReported()
 {
-    const ConfigResult result = Config::load(environment(
-            {{u"MAX_PAGES_PER_COLLECTION"_s, u"0"_s}, {u"GHM_API_PORT"_s, u"-1"_s}}));
+    const ConfigResult result = Config::load(
+        environment({{u"MAX_PAGES_PER_COLLECTION"_s, u"0"_s}, {u"GHM_API_PORT"_s, u"-1"_s}}));
     QCOMPARE(result.errors.size(), 2);
 }
 
@@ -120,12 +124,14 @@ void TestConfig::nonLoopbackApiNeedsToken()
     const ConfigResult open = Config::load(environment({{u"GHM_API_HOST"_s, u"0.0.0.0"_s}}));
     QCOMPARE(open.errors.size(), 1);
     QVERIFY(open.errors.first().contains("GHM_API_TOKEN"_L1));
-    const ConfigResult withToken = Config::load(environment(
-            {{u"GHM_API_HOST"_s, u"0.0.0.0"_s}, {u"GHM_API_TOKEN"_s, u"s3cret"_s},
-             {u"GHM_API_CORS_ORIGINS"_s, u"http://a.example, http://b.example"_s}}));
+    const ConfigResult withToken = Config::load(
+        environment({{u"GHM_API_HOST"_s, u"0.0.0.0"_s},
+                     {u"GHM_API_TOKEN"_s, u"s3cret"_s},
+                     {u"GHM_API_CORS_ORIGINS"_s, u"http://a.example, http://b.example"_s}}));
     QVERIFY(withToken.ok());
     QCOMPARE(withToken.config.apiToken, u"s3cret"_s);
-    QCOMPARE(withToken.config.corsOrigins, QStringList({u"http://a.example"_s, u"http://b.example"_s}));
+    QCOMPARE(withToken.config.corsOrigins,
+             QStringList({u"http://a.example"_s, u"http://b.example"_s}));
 }
 
 QTEST_GUILESS_MAIN(TestConfig)

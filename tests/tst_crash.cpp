@@ -29,7 +29,7 @@ void TestCrash::killedImportResumesExactly()
             file.write(SyntheticEvents::event(i, start + i / 50, 3) + '\n');
     }
     const QString dataDir = dir.filePath(u"data"_s);
-    const QStringList arguments{u"--data-dir"_s, dataDir, u"--import"_s, archive};
+    const QStringList arguments {u"--data-dir"_s, dataDir, u"--import"_s, archive};
 
     for (int kill = 0; kill < 2; ++kill) {
         QProcess import;
@@ -38,7 +38,8 @@ void TestCrash::killedImportResumesExactly()
         // Killed right after a batch reported progress: mid-way through the next one.
         QVERIFY(import.waitForStarted());
         QByteArray output;
-        QTRY_VERIFY_WITH_TIMEOUT((output += import.readAllStandardError()).contains("[file 1/1]"), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT((output += import.readAllStandardError()).contains("[file 1/1]"),
+                                 60000);
         QVERIFY(ChildProcess::terminate(import, SIGKILL));
         QCOMPARE(import.exitStatus(), QProcess::CrashExit);
     }
@@ -60,7 +61,8 @@ void TestCrash::killedImportResumesExactly()
     QCOMPARE(query.value(0).toLongLong(), eventCount);
     QVERIFY(query.exec(u"SELECT SUM(events) FROM gold.repo_minute"_s) && query.next());
     QCOMPARE(query.value(0).toLongLong(), eventCount);
-    QVERIFY(query.exec(u"SELECT value FROM gold.meta WHERE key = 'events_total'"_s) && query.next());
+    QVERIFY(query.exec(u"SELECT value FROM gold.meta WHERE key = 'events_total'"_s)
+            && query.next());
     QCOMPARE(query.value(0).toLongLong(), eventCount);
     query.finish();
     Database::close(database);

@@ -17,8 +17,8 @@
 #include <QNetworkReply>
 #include <QProgressDialog>
 #include <QPushButton>
-#include <QScopeGuard>
 #include <QScatterSeries>
+#include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -115,7 +115,8 @@ void TestDashboard::panelsHoldTheFixtureNumbers()
         QCOMPARE(qint64(widget.eventTypes()->bars()->at(int(i))), count);
         named += count;
         if (i > 1)
-            QVERIFY(widget.eventTypes()->bars()->at(int(i)) >= widget.eventTypes()->bars()->at(int(i - 1)));
+            QVERIFY(widget.eventTypes()->bars()->at(int(i))
+                    >= widget.eventTypes()->bars()->at(int(i - 1)));
     }
     qint64 all = 0;
     for (const auto &[type, count] : types)
@@ -174,7 +175,8 @@ void TestDashboard::clickingARepositoryBarSelectsIt()
     widget.setData(load(60, at2025, busy));
     qint64 opened = 0;
     for (const FixtureEvent &event : std::as_const(m_events))
-        opened += event.repo == busy && event.type == "PullRequestEvent"_L1 && event.action == "opened"_L1;
+        opened += event.repo == busy && event.type == "PullRequestEvent"_L1
+            && event.action == "opened"_L1;
     QCOMPARE(qint64(widget.pullRequests()->timeline()->count()), opened);
     QCOMPARE(widget.pullRequests()->picker()->text(), busy);
 }
@@ -272,7 +274,8 @@ void TestDashboard::statusBarShowsEachPollerState_data()
     QTest::newRow("up to date") << int(State::UpToDate) << u"Up to date"_s;
     QTest::newRow("rate limited") << int(State::RateLimited) << u"Rate-limited until "_s;
     QTest::newRow("backing off") << int(State::BackingOff) << u"retrying in"_s;
-    QTest::newRow("offline") << int(State::Offline) << u"Offline: connection refused, retrying in"_s;
+    QTest::newRow("offline") << int(State::Offline)
+                             << u"Offline: connection refused, retrying in"_s;
     QTest::newRow("bad token") << int(State::BadToken) << u"Bad token"_s;
     QTest::newRow("storage") << int(State::StorageError) << u"Cannot store data"_s;
     QTest::newRow("polling") << int(State::Polling) << u"Polling"_s;
@@ -291,7 +294,8 @@ void TestDashboard::statusBarShowsEachPollerState()
     snapshot.rateLimit.remaining = 57;
     snapshot.rateLimit.limit = 60;
     window.showPollerSnapshot(snapshot);
-    QVERIFY2(window.pollerLabel()->text().contains(expected), qPrintable(window.pollerLabel()->text()));
+    QVERIFY2(window.pollerLabel()->text().contains(expected),
+             qPrintable(window.pollerLabel()->text()));
     window.setApiFailed(u"API off: port in use"_s);
     QCOMPARE(window.apiLabel()->text(), u"API off"_s);
     window.setApiAddress(u"http://127.0.0.1:8000"_s);
@@ -356,7 +360,8 @@ void TestDashboard::dashboardPageAndImagesAreServed()
         done.wait(20000);
         reply->deleteLater();
         return std::make_tuple(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(),
-                               reply->header(QNetworkRequest::ContentTypeHeader).toString(), reply->readAll());
+                               reply->header(QNetworkRequest::ContentTypeHeader).toString(),
+                               reply->readAll());
     };
     const auto [pageStatus, pageType, html] = get(u"/dashboard?window=120"_s);
     QCOMPARE(pageStatus, 200);
@@ -364,7 +369,8 @@ void TestDashboard::dashboardPageAndImagesAreServed()
     QVERIFY(html.contains("http-equiv=\"refresh\" content=\"30\""));
     for (const QString &panel : DashboardWidget::panelNames()) {
         QVERIFY(html.contains(QByteArray("/dashboard/" + panel.toUtf8() + ".png?window=120")));
-        const auto [status, type, png] = get(u"/dashboard/%1.png?window=60&at=2025-01-01T15:30:00Z"_s.arg(panel));
+        const auto [status, type, png]
+            = get(u"/dashboard/%1.png?window=60&at=2025-01-01T15:30:00Z"_s.arg(panel));
         QCOMPARE(status, 200);
         QCOMPARE(type, u"image/png"_s);
         const QImage image = QImage::fromData(png, "PNG");

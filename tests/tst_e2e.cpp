@@ -109,11 +109,29 @@ void TestEndToEnd::nothingLostNothingDoubledUnderFaultsAndKills()
     m_dataDir = dir.filePath(u"data"_s);
     const QString servedLog = dir.filePath(u"served.log"_s);
     QProcess github;
-    m_github = ChildProcess::startFakeGitHub(
-            github, {u"--rate"_s, u"25"_s, u"--poll-interval"_s, u"1"_s, u"--token"_s, QString::fromLatin1(token),
-                     u"--fail-every"_s, u"7"_s, u"--truncate-every"_s, u"5"_s, u"--retry-after-every"_s, u"23"_s,
-                     u"--slow-every"_s, u"29"_s, u"--slow-ms"_s, u"1500"_s, u"--reset-every"_s, u"31"_s,
-                     u"--rate-limit"_s, u"40:15"_s, u"--served-log"_s, servedLog});
+    m_github = ChildProcess::startFakeGitHub(github,
+                                             {u"--rate"_s,
+                                              u"25"_s,
+                                              u"--poll-interval"_s,
+                                              u"1"_s,
+                                              u"--token"_s,
+                                              QString::fromLatin1(token),
+                                              u"--fail-every"_s,
+                                              u"7"_s,
+                                              u"--truncate-every"_s,
+                                              u"5"_s,
+                                              u"--retry-after-every"_s,
+                                              u"23"_s,
+                                              u"--slow-every"_s,
+                                              u"29"_s,
+                                              u"--slow-ms"_s,
+                                              u"1500"_s,
+                                              u"--reset-every"_s,
+                                              u"31"_s,
+                                              u"--rate-limit"_s,
+                                              u"40:15"_s,
+                                              u"--served-log"_s,
+                                              servedLog});
     QVERIFY(m_github.isValid());
 
     QProcess monitor;
@@ -132,13 +150,16 @@ void TestEndToEnd::nothingLostNothingDoubledUnderFaultsAndKills()
     if (!wrk.isEmpty()) {
         const qint64 rssBefore = residentKb(monitor.processId());
         QProcess load;
-        load.start(wrk, {u"-t2"_s, u"-c32"_s, u"-d10s"_s, m_apiUrl + "/api/events/count?offset=60"_L1});
+        load.start(wrk,
+                   {u"-t2"_s, u"-c32"_s, u"-d10s"_s, m_apiUrl + "/api/events/count?offset=60"_L1});
         QVERIFY(load.waitForFinished(30000));
         const QByteArray report = load.readAllStandardOutput();
-        QVERIFY2(report.contains("Requests/sec:") && !report.contains("Non-2xx") && !report.contains("Socket errors"),
+        QVERIFY2(report.contains("Requests/sec:") && !report.contains("Non-2xx")
+                     && !report.contains("Socket errors"),
                  report.constData());
         const qint64 rssAfter = residentKb(monitor.processId());
-        QVERIFY2(rssAfter < rssBefore + 50 * 1024, qPrintable(u"RSS %1 -> %2 kB"_s.arg(rssBefore).arg(rssAfter)));
+        QVERIFY2(rssAfter < rssBefore + 50 * 1024,
+                 qPrintable(u"RSS %1 -> %2 kB"_s.arg(rssBefore).arg(rssAfter)));
     } else {
         qWarning("wrk is not installed: the API load part is skipped");
     }
@@ -151,7 +172,8 @@ void TestEndToEnd::nothingLostNothingDoubledUnderFaultsAndKills()
     QTRY_VERIFY_WITH_TIMEOUT(readServedLog(servedLog).ids.size() == silverCount(m_dataDir), 30000);
 
     // The API agrees with what was served.
-    QNetworkReply *count = network.get(QNetworkRequest(QUrl(m_apiUrl + "/api/events/count?offset=5256000"_L1)));
+    QNetworkReply *count
+        = network.get(QNetworkRequest(QUrl(m_apiUrl + "/api/events/count?offset=5256000"_L1)));
     QVERIFY(QSignalSpy(count, &QNetworkReply::finished).wait());
     const QJsonObject answer = QJsonDocument::fromJson(count->readAll()).object();
 
@@ -174,8 +196,10 @@ void TestEndToEnd::nothingLostNothingDoubledUnderFaultsAndKills()
             silver.insert(query.value(0).toLongLong());
         QCOMPARE(silver.size(), served.ids.size());
         QVERIFY(silver == served.ids);
-        QVERIFY(query.exec(u"SELECT (SELECT SUM(events) FROM gold.type_minute), (SELECT SUM(events) FROM gold.repo_minute), "
-                            "(SELECT value FROM gold.meta WHERE key = 'events_total')"_s) && query.next());
+        QVERIFY(query.exec(u"SELECT (SELECT SUM(events) FROM gold.type_minute), (SELECT "
+                           u"SUM(events) FROM gold.repo_minute), "
+                           "(SELECT value FROM gold.meta WHERE key = 'events_total')"_s)
+                && query.next());
         for (int column = 0; column < 3; ++column)
             QCOMPARE(query.value(column).toLongLong(), served.ids.size());
     }
@@ -183,14 +207,16 @@ void TestEndToEnd::nothingLostNothingDoubledUnderFaultsAndKills()
 
     // Bronze: every page is one the stand-in served in full, byte for byte.
     int pages = 0;
-    QDirIterator it(m_dataDir + "/bronze/events"_L1, {u"events_*.json"_s}, QDir::Files, QDirIterator::Subdirectories);
+    QDirIterator it(m_dataDir + "/bronze/events"_L1, {u"events_*.json"_s}, QDir::Files,
+                    QDirIterator::Subdirectories);
     while (it.hasNext()) {
         const QString path = it.next();
         if (path.endsWith(".meta.json"_L1))
             continue;
         QFile page(path);
         QVERIFY(page.open(QIODevice::ReadOnly));
-        QVERIFY2(served.bodies.contains(QCryptographicHash::hash(page.readAll(), QCryptographicHash::Sha1).toHex()),
+        QVERIFY2(served.bodies.contains(
+                     QCryptographicHash::hash(page.readAll(), QCryptographicHash::Sha1).toHex()),
                  qPrintable(path));
         ++pages;
     }

@@ -46,9 +46,10 @@ void TestHeadless::collectsRecordedPagesThenGets304s()
     SKIP_WITHOUT_FIXTURES();
     const QByteArray token = "ghp_HeadlessSecret987654321";
     QProcess github;
-    const QUrl url = ChildProcess::startFakeGitHub(
-            github, {u"--recorded"_s, TestData::fixturesDir(), u"--poll-interval"_s, u"1"_s,
-                     u"--token"_s, QString::fromLatin1(token)});
+    const QUrl url = ChildProcess::startFakeGitHub(github,
+                                                   {u"--recorded"_s, TestData::fixturesDir(),
+                                                    u"--poll-interval"_s, u"1"_s, u"--token"_s,
+                                                    QString::fromLatin1(token)});
     QVERIFY(url.isValid());
 
     QTemporaryDir dataDir;
@@ -63,7 +64,8 @@ void TestHeadless::collectsRecordedPagesThenGets304s()
     QVERIFY(monitor.waitForStarted());
 
     QByteArray served;
-    QTRY_VERIFY_WITH_TIMEOUT((served += github.readAllStandardOutput()).count("-> 304") >= 2, 15000);
+    QTRY_VERIFY_WITH_TIMEOUT((served += github.readAllStandardOutput()).count("-> 304") >= 2,
+                             15000);
     QVERIFY(ChildProcess::terminate(monitor));
     QCOMPARE(monitor.exitStatus(), QProcess::NormalExit);
     QCOMPARE(monitor.exitCode(), 0);
@@ -76,7 +78,8 @@ void TestHeadless::collectsRecordedPagesThenGets304s()
         QFile file(pages[page - 1]);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QByteArray body = file.readAll();
-        QCOMPARE(body, TestData::readFixture(u"octokit.rb_2016-09-29_events_page%1.json"_s.arg(page)));
+        QCOMPARE(body,
+                 TestData::readFixture(u"octokit.rb_2016-09-29_events_page%1.json"_s.arg(page)));
         for (const QJsonValue &event : QJsonDocument::fromJson(body).array())
             ids.insert(event.toObject().value("id"_L1).toString().toLongLong());
     }

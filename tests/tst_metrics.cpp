@@ -132,7 +132,8 @@ void TestMetrics::activeRepositories()
     QFETCH(int, minutes);
     const qint64 to = at.toSecsSinceEpoch();
     for (int limit : {1, 10, 1000}) {
-        const auto expected = referenceCounts(m_events, to - minutes * 60, to, &FixtureEvent::repo, limit);
+        const auto expected
+            = referenceCounts(m_events, to - minutes * 60, to, &FixtureEvent::repo, limit);
         QCOMPARE(m_queries->activeRepositories(limit, minutes, at), expected);
     }
 }
@@ -166,8 +167,9 @@ void TestMetrics::pullRequestIntervalsOfEveryRepository()
             gapsSum += double(gaps.last());
         }
         std::sort(gaps.begin(), gaps.end());
-        const double median = gaps.size() % 2 ? double(gaps[gaps.size() / 2])
-                                              : (gaps[gaps.size() / 2 - 1] + gaps[gaps.size() / 2]) / 2.0;
+        const double median = gaps.size() % 2
+            ? double(gaps[gaps.size() / 2])
+            : (gaps[gaps.size() / 2 - 1] + gaps[gaps.size() / 2]) / 2.0;
         QCOMPARE(stats.averageSeconds.value(), gapsSum / double(gaps.size()));
         QCOMPARE(stats.medianSeconds.value(), median);
     }

@@ -154,7 +154,8 @@ void TestPoller::deduplicatesOverlappingRecordedPages()
 
     QSet<qint64> expected;
     for (int page = 1; page <= 3; ++page)
-        expected.unite(idsOf(TestData::readFixture(u"octokit.rb_2016-09-29_events_page%1.json"_s.arg(page))));
+        expected.unite(
+            idsOf(TestData::readFixture(u"octokit.rb_2016-09-29_events_page%1.json"_s.arg(page))));
     QCOMPARE(expected.size(), 261);
     QCOMPARE(m_poller->snapshot().eventsSeen, qint64(expected.size()));
     QCOMPARE(m_poller->snapshot().pages, 3);
@@ -166,7 +167,8 @@ void TestPoller::deduplicatesOverlappingRecordedPages()
         QFile stored(files[page - 1]);
         QVERIFY(stored.open(QIODevice::ReadOnly));
         QVERIFY(files[page - 1].endsWith(u"_p%1.json"_s.arg(page)));
-        QCOMPARE(stored.readAll(), TestData::readFixture(u"octokit.rb_2016-09-29_events_page%1.json"_s.arg(page)));
+        QCOMPARE(stored.readAll(),
+                 TestData::readFixture(u"octokit.rb_2016-09-29_events_page%1.json"_s.arg(page)));
     }
     QCOMPARE(bronzeIds(m_dir->path()), expected);
 
@@ -175,7 +177,8 @@ void TestPoller::deduplicatesOverlappingRecordedPages()
     const QJsonObject lineage = QJsonDocument::fromJson(meta.readAll()).object();
     QCOMPARE(lineage.value("status"_L1).toInt(), 200);
     QCOMPARE(lineage.value("etag"_L1).toString(), u"W/\"49b103a069a1b961fc21b08415eea41a\""_s);
-    QCOMPARE(lineage.value("url"_L1).toString(), m_github->url().toString() + "/events?per_page=100"_L1);
+    QCOMPARE(lineage.value("url"_L1).toString(),
+             m_github->url().toString() + "/events?per_page=100"_L1);
     QVERIFY(lineage.value("rate_limit"_L1).toObject().value("remaining"_L1).toInt() > 0);
 }
 
@@ -189,7 +192,8 @@ void TestPoller::conditionalRequestGets304()
     runCycles(2);
     QCOMPARE(m_github->requestCount(), 5);
     const FakeGitHub::Request last = m_github->requests().constLast();
-    QCOMPARE(last.headers.value("if-none-match"), QByteArray("W/\"49b103a069a1b961fc21b08415eea41a\""));
+    QCOMPARE(last.headers.value("if-none-match"),
+             QByteArray("W/\"49b103a069a1b961fc21b08415eea41a\""));
     QCOMPARE(m_poller->snapshot().notModified, 2);
     QCOMPARE(pageFiles(m_dir->path()).size(), 3);
     QCOMPARE(m_poller->snapshot().state, State::UpToDate);
@@ -271,11 +275,15 @@ void TestPoller::recoversFromEachFault_data()
     QTest::addColumn<State>("state");
     QTest::addColumn<qint64>("minimumDelayMs");
     QTest::newRow("502") << Fault::ServerError << u"http_5xx"_s << State::BackingOff << qint64(500);
-    QTest::newRow("truncated") << Fault::Truncated << u"bad_body"_s << State::BackingOff << qint64(500);
+    QTest::newRow("truncated") << Fault::Truncated << u"bad_body"_s << State::BackingOff
+                               << qint64(500);
     QTest::newRow("slow") << Fault::Slow << u"timeout"_s << State::Offline << qint64(500);
-    QTest::newRow("reset") << Fault::Reset << u"connection_reset"_s << State::Offline << qint64(500);
-    QTest::newRow("429 Retry-After") << Fault::RetryAfter << u"rate_limited"_s << State::RateLimited << qint64(2000);
-    QTest::newRow("403 until reset") << Fault::RateLimited << u"rate_limited"_s << State::RateLimited << qint64(3000);
+    QTest::newRow("reset") << Fault::Reset << u"connection_reset"_s << State::Offline
+                           << qint64(500);
+    QTest::newRow("429 Retry-After")
+        << Fault::RetryAfter << u"rate_limited"_s << State::RateLimited << qint64(2000);
+    QTest::newRow("403 until reset")
+        << Fault::RateLimited << u"rate_limited"_s << State::RateLimited << qint64(3000);
 }
 
 void TestPoller::recoversFromEachFault()
@@ -314,7 +322,8 @@ void TestPoller::truncatedBodyIsRejectedAndItsEtagForgotten()
     m_poller->start();
     waitUntilIdle();
     QCOMPARE(pageFiles(m_dir->path()).size(), 0);
-    const QStringList rejected = QDir(m_dir->path() + "/bronze/rejected"_L1).entryList({u"*.body"_s});
+    const QStringList rejected
+        = QDir(m_dir->path() + "/bronze/rejected"_L1).entryList({u"*.body"_s});
     QCOMPARE(rejected.size(), 1);
 
     runCycles(1);
@@ -359,7 +368,9 @@ void TestPoller::randomFaultsStillReachEveryId()
         QVERIFY(file.open(QIODevice::ReadOnly));
         QVERIFY(QJsonDocument::fromJson(file.readAll()).isArray());
     }
-    QVERIFY(m_poller->snapshot().faults.value(u"http_5xx"_s) + m_poller->snapshot().faults.value(u"bad_body"_s) > 0);
+    QVERIFY(m_poller->snapshot().faults.value(u"http_5xx"_s)
+                + m_poller->snapshot().faults.value(u"bad_body"_s)
+            > 0);
 }
 
 void TestPoller::backoffGrowsAndIsCapped()

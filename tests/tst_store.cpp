@@ -47,14 +47,16 @@ public:
     QStringList everything()
     {
         // Lineage by path: source ids depend on the order sources were first seen.
-        QStringList all = rows(u"SELECT e.id, type, action, actor_id, actor_login, repo_id, repo_name, "
-                               "org_login, created_at, public, pr_number, s.path FROM events e "
-                               "JOIN sources s ON s.id = e.source_id ORDER BY e.id"_s);
+        QStringList all
+            = rows(u"SELECT e.id, type, action, actor_id, actor_login, repo_id, repo_name, "
+                   "org_login, created_at, public, pr_number, s.path FROM events e "
+                   "JOIN sources s ON s.id = e.source_id ORDER BY e.id"_s);
         all << rows(u"SELECT s.path, line, reason, raw FROM quarantine q "
                     "JOIN sources s ON s.id = q.source_id ORDER BY 1, 2"_s);
         all << rows(u"SELECT * FROM gold.type_minute ORDER BY 1, 2"_s);
         // Repositories by name: gold ids depend on ingestion order too.
-        all << rows(u"SELECT repo_key, repo_name, events, last_event_at FROM gold.repos ORDER BY 1"_s);
+        all << rows(
+            u"SELECT repo_key, repo_name, events, last_event_at FROM gold.repos ORDER BY 1"_s);
         all << rows(u"SELECT minute, repo_key, m.events FROM gold.repo_minute m "
                     "JOIN gold.repos USING (repo_id) ORDER BY 1, 2"_s);
         all << rows(u"SELECT repo_key, created_at, event_id FROM gold.pr_opened "
@@ -70,7 +72,8 @@ IngestSummary import(Pipeline &pipeline, const QStringList &paths)
 {
     QSignalSpy finished(&pipeline, &Pipeline::finished);
     pipeline.importFiles(paths);
-    return finished.size() == 1 ? finished.first().first().value<IngestSummary>() : IngestSummary{false, false, u"no result"_s};
+    return finished.size() == 1 ? finished.first().first().value<IngestSummary>()
+                                : IngestSummary {false, false, u"no result"_s};
 }
 
 QString writeFile(const QString &path, const QByteArray &content)
@@ -110,8 +113,8 @@ void TestStore::silverRowsMatchTheSourceExactly()
 
     Inspector inspector(dir.path());
     const QStringList rows = inspector.rows(
-            u"SELECT id, type, coalesce(action, ''), repo_name, coalesce(actor_login, ''), "
-            "coalesce(org_login, ''), created_at, repo_id, actor_id, public FROM events"_s);
+        u"SELECT id, type, coalesce(action, ''), repo_name, coalesce(actor_login, ''), "
+        "coalesce(org_login, ''), created_at, repo_id, actor_id, public FROM events"_s);
     QCOMPARE(rows.size(), expected.size());
     for (const QString &row : rows) {
         const QStringList f = row.split(u'|');
@@ -165,7 +168,8 @@ void TestStore::sameArchiveTwice()
     QTemporaryDir dir;
     Pipeline pipeline(dir.path());
     QVERIFY(pipeline.open());
-    const QStringList archive = FixtureEvents::paths({u"gharchive_2025-01-01-15_first2048.ndjson.gz"_s});
+    const QStringList archive
+        = FixtureEvents::paths({u"gharchive_2025-01-01-15_first2048.ndjson.gz"_s});
     QCOMPARE(import(pipeline, archive).inserted, 2048);
     const IngestSummary again = import(pipeline, archive);
     QVERIFY(again.ok);
@@ -178,7 +182,8 @@ void TestStore::sameArchiveTwice()
 void TestStore::quarantinesInvalidEvents()
 {
     QTemporaryDir dir;
-    const QByteArray valid = R"({"id":"11","type":"PushEvent","repo":{"id":1,"name":"a/b"},"created_at":"2024-05-01T10:00:00Z"})";
+    const QByteArray valid
+        = R"({"id":"11","type":"PushEvent","repo":{"id":1,"name":"a/b"},"created_at":"2024-05-01T10:00:00Z"})";
     const QByteArray lines[] = {
         valid,
         R"({"type":"PushEvent","repo":{"name":"a/b"},"created_at":"2024-05-01T10:00:00Z"})",
@@ -191,7 +196,8 @@ void TestStore::quarantinesInvalidEvents()
         "this is not json",
         R"({"id":"17","type":"PushEvent","repo":{"name":"a/b"},"created_at":"2024-05-01T10:00:0)",
     };
-    const QString file = writeFile(dir.filePath(u"mixed.ndjson"_s), QByteArrayList(std::begin(lines), std::end(lines)).join('\n'));
+    const QString file = writeFile(dir.filePath(u"mixed.ndjson"_s),
+                                   QByteArrayList(std::begin(lines), std::end(lines)).join('\n'));
     Pipeline pipeline(dir.path());
     QVERIFY(pipeline.open());
     const IngestSummary summary = import(pipeline, {file});
@@ -199,13 +205,15 @@ void TestStore::quarantinesInvalidEvents()
     QCOMPARE(summary.inserted, 2);
     QCOMPARE(summary.quarantined, 8);
     Inspector inspector(dir.path());
-    const QStringList reasons = inspector.rows(u"SELECT line, reason FROM quarantine ORDER BY line"_s);
+    const QStringList reasons
+        = inspector.rows(u"SELECT line, reason FROM quarantine ORDER BY line"_s);
     QCOMPARE(reasons.size(), 8);
     QVERIFY(reasons[0].startsWith("2|missing or invalid id"_L1));
     QVERIFY(reasons[1].startsWith("3|missing or invalid type"_L1));
     QVERIFY(reasons[2].startsWith("4|invalid created_at"_L1));
     QVERIFY(reasons[5].startsWith("7|invalid payload.number"_L1));
-    QCOMPARE(inspector.scalar(u"SELECT COUNT(*) FROM quarantine WHERE raw IS NULL OR raw = ''"_s), 0);
+    QCOMPARE(inspector.scalar(u"SELECT COUNT(*) FROM quarantine WHERE raw IS NULL OR raw = ''"_s),
+             0);
 }
 
 void TestStore::goldTotalsEqualSilver()
@@ -216,17 +224,25 @@ void TestStore::goldTotalsEqualSilver()
     QVERIFY(pipeline.open());
     QVERIFY(import(pipeline, FixtureEvents::paths()).ok);
     Inspector inspector(dir.path());
-    QCOMPARE(inspector.rows(u"SELECT created_at / 60, type, COUNT(*) FROM events GROUP BY 1, 2 ORDER BY 1, 2"_s),
-             inspector.rows(u"SELECT * FROM gold.type_minute ORDER BY 1, 2"_s));
-    QCOMPARE(inspector.rows(u"SELECT created_at / 60, lower(repo_name), COUNT(*) FROM events GROUP BY 1, 2 ORDER BY 1, 2"_s),
-             inspector.rows(u"SELECT minute, repo_key, m.events FROM gold.repo_minute m "
-                            "JOIN gold.repos USING (repo_id) ORDER BY 1, 2"_s));
-    QCOMPARE(inspector.rows(u"SELECT lower(repo_name), created_at, id FROM events WHERE type = 'PullRequestEvent' "
-                            "AND action = 'opened' ORDER BY 1, 2, 3"_s),
-             inspector.rows(u"SELECT repo_key, created_at, event_id FROM gold.pr_opened "
-                            "JOIN gold.repos USING (repo_id) ORDER BY 1, 2, 3"_s));
-    QCOMPARE(inspector.rows(u"SELECT lower(repo_name), COUNT(*), MAX(created_at) FROM events GROUP BY 1 ORDER BY 1"_s),
-             inspector.rows(u"SELECT repo_key, events, last_event_at FROM gold.repos ORDER BY 1"_s));
+    QCOMPARE(
+        inspector.rows(
+            u"SELECT created_at / 60, type, COUNT(*) FROM events GROUP BY 1, 2 ORDER BY 1, 2"_s),
+        inspector.rows(u"SELECT * FROM gold.type_minute ORDER BY 1, 2"_s));
+    QCOMPARE(
+        inspector.rows(
+            u"SELECT created_at / 60, lower(repo_name), COUNT(*) FROM events GROUP BY 1, 2 ORDER BY 1, 2"_s),
+        inspector.rows(u"SELECT minute, repo_key, m.events FROM gold.repo_minute m "
+                       "JOIN gold.repos USING (repo_id) ORDER BY 1, 2"_s));
+    QCOMPARE(
+        inspector.rows(
+            u"SELECT lower(repo_name), created_at, id FROM events WHERE type = 'PullRequestEvent' "
+            "AND action = 'opened' ORDER BY 1, 2, 3"_s),
+        inspector.rows(u"SELECT repo_key, created_at, event_id FROM gold.pr_opened "
+                       "JOIN gold.repos USING (repo_id) ORDER BY 1, 2, 3"_s));
+    QCOMPARE(
+        inspector.rows(
+            u"SELECT lower(repo_name), COUNT(*), MAX(created_at) FROM events GROUP BY 1 ORDER BY 1"_s),
+        inspector.rows(u"SELECT repo_key, events, last_event_at FROM gold.repos ORDER BY 1"_s));
 }
 
 void TestStore::rebuildReproducesSilverAndGold()
@@ -276,7 +292,8 @@ void TestStore::cancelledImportResumes()
 {
     SKIP_WITHOUT_FIXTURES();
     QTemporaryDir dir;
-    const QStringList archive = FixtureEvents::paths({u"gharchive_2015-01-01-15_first1024.ndjson"_s});
+    const QStringList archive
+        = FixtureEvents::paths({u"gharchive_2015-01-01-15_first1024.ndjson"_s});
     EventStore store;
     QString error;
     QVERIFY(store.open(dir.path(), &error));
@@ -309,8 +326,8 @@ void TestStore::livePagesAreIngestedAndSignalled()
     PageLineage lineage;
     lineage.fetchedAt = QDateTime(QDate(2016, 9, 29), QTime(10, 0, 30), Qt::UTC);
     QString error;
-    const QString stored = bronze.storePage(TestData::readFixture(u"octokit.rb_2016-09-29_events_page1.json"_s),
-                                            lineage, &error);
+    const QString stored = bronze.storePage(
+        TestData::readFixture(u"octokit.rb_2016-09-29_events_page1.json"_s), lineage, &error);
     QVERIFY(!stored.isEmpty());
 
     Pipeline pipeline(dir.path());

@@ -51,19 +51,31 @@ int main(int argc, char **argv)
     parser.setApplicationDescription(u"A local stand-in for GitHub's /events feed."_s);
     parser.addHelpOption();
     const QCommandLineOption port(u"port"_s, u"Port (0 picks a free one)."_s, u"port"_s, u"0"_s);
-    const QCommandLineOption recorded(u"recorded"_s, u"Serve the recorded 2016 pages from this fixtures folder."_s, u"dir"_s);
+    const QCommandLineOption recorded(
+        u"recorded"_s, u"Serve the recorded 2016 pages from this fixtures folder."_s, u"dir"_s);
     const QCommandLineOption rate(u"rate"_s, u"Synthetic events per second."_s, u"n"_s, u"5"_s);
-    const QCommandLineOption pollInterval(u"poll-interval"_s, u"X-Poll-Interval seconds."_s, u"s"_s, u"1"_s);
-    const QCommandLineOption rateLimit(u"rate-limit"_s, u"Budget as LIMIT:WINDOW_SECONDS."_s, u"spec"_s);
-    const QCommandLineOption failEvery(u"fail-every"_s, u"Every n-th page request answers 502."_s, u"n"_s);
-    const QCommandLineOption truncateEvery(u"truncate-every"_s, u"Every n-th page is truncated."_s, u"n"_s);
+    const QCommandLineOption pollInterval(u"poll-interval"_s, u"X-Poll-Interval seconds."_s, u"s"_s,
+                                          u"1"_s);
+    const QCommandLineOption rateLimit(u"rate-limit"_s, u"Budget as LIMIT:WINDOW_SECONDS."_s,
+                                       u"spec"_s);
+    const QCommandLineOption failEvery(u"fail-every"_s, u"Every n-th page request answers 502."_s,
+                                       u"n"_s);
+    const QCommandLineOption truncateEvery(u"truncate-every"_s, u"Every n-th page is truncated."_s,
+                                           u"n"_s);
     const QCommandLineOption token(u"token"_s, u"Require this bearer token."_s, u"token"_s);
-    const QCommandLineOption retryAfterEvery(u"retry-after-every"_s, u"Every n-th page request answers 429 with Retry-After."_s, u"n"_s);
-    const QCommandLineOption slowEvery(u"slow-every"_s, u"Every n-th page request answers after --slow-ms."_s, u"n"_s);
-    const QCommandLineOption slowMs(u"slow-ms"_s, u"Delay of a slow response."_s, u"ms"_s, u"3000"_s);
-    const QCommandLineOption resetEvery(u"reset-every"_s, u"Every n-th page request has its connection reset."_s, u"n"_s);
-    const QCommandLineOption replay(u"replay"_s, u"Replay the events of this file (GH Archive or a page) at --rate."_s, u"file"_s);
-    const QCommandLineOption servedLog(u"served-log"_s, u"Append every served event id to this file."_s, u"file"_s);
+    const QCommandLineOption retryAfterEvery(
+        u"retry-after-every"_s, u"Every n-th page request answers 429 with Retry-After."_s, u"n"_s);
+    const QCommandLineOption slowEvery(
+        u"slow-every"_s, u"Every n-th page request answers after --slow-ms."_s, u"n"_s);
+    const QCommandLineOption slowMs(u"slow-ms"_s, u"Delay of a slow response."_s, u"ms"_s,
+                                    u"3000"_s);
+    const QCommandLineOption resetEvery(
+        u"reset-every"_s, u"Every n-th page request has its connection reset."_s, u"n"_s);
+    const QCommandLineOption replay(
+        u"replay"_s, u"Replay the events of this file (GH Archive or a page) at --rate."_s,
+        u"file"_s);
+    const QCommandLineOption servedLog(u"served-log"_s,
+                                       u"Append every served event id to this file."_s, u"file"_s);
     parser.addOptions({port, recorded, rate, pollInterval, rateLimit, failEvery, truncateEvery,
                        retryAfterEvery, slowEvery, slowMs, resetEvery, replay, token, servedLog});
     parser.process(app);
@@ -109,7 +121,8 @@ int main(int argc, char **argv)
     if (parser.isSet(servedLog))
         server.setServedLog(parser.value(servedLog));
     if (!server.listen(QHostAddress::LocalHost, quint16(parser.value(port).toUInt()))) {
-        std::fprintf(stderr, "fakegithub: cannot listen on port %s\n", qPrintable(parser.value(port)));
+        std::fprintf(stderr, "fakegithub: cannot listen on port %s\n",
+                     qPrintable(parser.value(port)));
         return 1;
     }
     QObject::connect(&server, &FakeGitHub::responded, [](const QByteArray &target, int status) {

@@ -13,8 +13,8 @@
 #include <QScatterSeries>
 #include <QStringListModel>
 #include <QToolTip>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 
 #include <cmath>
 #include <map>
@@ -37,7 +37,8 @@ double niceCeiling(double value)
 }
 
 // A category axis for new categories.
-QBarCategoryAxis *replaceCategories(QChart *chart, QBarCategoryAxis *old, const QStringList &categories)
+QBarCategoryAxis *replaceCategories(QChart *chart, QBarCategoryAxis *old,
+                                    const QStringList &categories)
 {
     if (old->categories() == categories)
         return old;
@@ -107,7 +108,8 @@ EventTypesPanel::EventTypesPanel(QWidget *parent)
     m_values->setLabelFormat(u"%d"_s);
     connect(m_bars, &QBarSet::hovered, this, [this](bool status, int index) {
         if (status)
-            QToolTip::showText(QCursor::pos(), u"%1: %2"_s.arg(categories().value(index)).arg(m_bars->at(index)));
+            QToolTip::showText(QCursor::pos(),
+                               u"%1: %2"_s.arg(categories().value(index)).arg(m_bars->at(index)));
         else
             QToolTip::hideText();
     });
@@ -121,7 +123,7 @@ void EventTypesPanel::setCounts(const QList<KeyCount> &counts)
     if (counts.size() == maxBars) {
         shown = counts;
     } else if (counts.size() > maxBars) {
-        KeyCount other{tr("Other"), 0};
+        KeyCount other {tr("Other"), 0};
         for (qsizetype i = maxBars - 1; i < counts.size(); ++i)
             other.count += counts[i].count;
         shown.append(other);
@@ -193,7 +195,8 @@ void EventRatePanel::setCounts(const QList<MinuteCount> &counts, const TimeWindo
         auto *series = new QLineSeries;
         series->setPointsVisible(true); // a window of one minute is a single point
         series->setName(QString(names[line]).remove("Event"_L1));
-        for (auto it = points.lower_bound({line, 0}); it != points.end() && it->first.first == line; ++it) {
+        for (auto it = points.lower_bound({line, 0}); it != points.end() && it->first.first == line;
+             ++it) {
             const double perMinute = double(it->second) / double(bucket);
             series->append(double(it->first.second * 60 * 1000), perMinute);
             maximum = std::max(maximum, perMinute);
@@ -237,7 +240,8 @@ ActiveRepositoriesPanel::ActiveRepositoriesPanel(QWidget *parent)
     });
     connect(m_bars, &QBarSet::hovered, this, [this](bool status, int index) {
         if (status)
-            QToolTip::showText(QCursor::pos(), u"%1: %2"_s.arg(m_categories->at(index)).arg(m_bars->at(index)));
+            QToolTip::showText(QCursor::pos(),
+                               u"%1: %2"_s.arg(m_categories->at(index)).arg(m_bars->at(index)));
         else
             QToolTip::hideText();
     });
@@ -276,9 +280,8 @@ PullRequestPanel::PullRequestPanel(QWidget *parent)
     auto *completer = new QCompleter(m_names, this);
     completer->setCaseSensitivity(Qt::CaseInsensitive);
     m_picker->setCompleter(completer);
-    connect(m_picker, &QLineEdit::returnPressed, this, [this] {
-        emit repositoryRequested(m_picker->text().trimmed());
-    });
+    connect(m_picker, &QLineEdit::returnPressed, this,
+            [this] { emit repositoryRequested(m_picker->text().trimmed()); });
     connect(completer, qOverload<const QString &>(&QCompleter::activated), this,
             &PullRequestPanel::repositoryRequested);
     m_summary->setWordWrap(true);
@@ -311,14 +314,17 @@ void PullRequestPanel::setStats(const PullRequestStats &stats)
     if (!m_picker->hasFocus())
         m_picker->setText(stats.repository);
     if (!stats.repositoryKnown) {
-        m_summary->setText(stats.repository.isEmpty() ? tr("No repository selected")
-                                                      : tr("%1: no stored events").arg(stats.repository));
+        m_summary->setText(stats.repository.isEmpty()
+                               ? tr("No repository selected")
+                               : tr("%1: no stored events").arg(stats.repository));
     } else if (stats.count < 2) {
-        m_summary->setText(tr("%1 opened pull request(s): not enough for an average").arg(stats.count));
+        m_summary->setText(
+            tr("%1 opened pull request(s): not enough for an average").arg(stats.count));
     } else {
-        m_summary->setText(tr("%1 opened pull requests · average gap %2 · median gap %3")
-                                   .arg(stats.count)
-                                   .arg(formatDuration(*stats.averageSeconds), formatDuration(*stats.medianSeconds)));
+        m_summary->setText(
+            tr("%1 opened pull requests · average gap %2 · median gap %3")
+                .arg(stats.count)
+                .arg(formatDuration(*stats.averageSeconds), formatDuration(*stats.medianSeconds)));
     }
     QList<QPointF> points;
     for (qsizetype i = 0; i < stats.openedAt.size(); ++i)

@@ -81,9 +81,8 @@ void DashboardController::load()
 {
     ++m_loads;
     m_throttle.start();
-    QMetaObject::invokeMethod(m_worker, [worker = m_worker, request = m_request] {
-        worker->load(request);
-    });
+    QMetaObject::invokeMethod(m_worker,
+                              [worker = m_worker, request = m_request] { worker->load(request); });
 }
 
 #include "dashboardcontroller.moc"

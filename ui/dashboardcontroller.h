@@ -22,7 +22,7 @@ public:
 
     DashboardRequest request() const { return m_request; }
     void setRequest(const DashboardRequest &request); // refreshes at once
-    void onGoldChanged();                             // throttled refresh
+    void onGoldChanged(); // throttled refresh
     int loadsRequested() const { return m_loads; }
 
 signals:

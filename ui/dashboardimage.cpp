@@ -27,7 +27,8 @@ QImage DashboardImage::render(const DashboardData &data, const QSize &size)
     return grab(&dashboard, size);
 }
 
-QImage DashboardImage::renderPanel(const DashboardData &data, const QString &panel, const QSize &size)
+QImage DashboardImage::renderPanel(const DashboardData &data, const QString &panel,
+                                   const QSize &size)
 {
     DashboardWidget dashboard;
     dashboard.setData(data);

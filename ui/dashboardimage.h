@@ -12,6 +12,7 @@ constexpr QSize defaultSize(1600, 1000);
 
 QImage render(const DashboardData &data, const QSize &size = defaultSize);
 // One panel by name (see DashboardWidget::panelNames()); a null image for an unknown one.
-QImage renderPanel(const DashboardData &data, const QString &panel, const QSize &size = QSize(800, 500));
+QImage renderPanel(const DashboardData &data, const QString &panel,
+                   const QSize &size = QSize(800, 500));
 
 } // namespace DashboardImage

@@ -38,11 +38,12 @@ QByteArray page(qint64 minutes)
 <style>body{font-family:sans-serif;margin:1em;background:#fafafa}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:1em}
 img{width:100%;border:1px solid #ddd;background:#fff}</style></head>
-<body><h1>GitHub Event Monitor</h1><p>Window: )" + QByteArray::number(minutes)
-            + R"( minutes, ending at the latest stored event. Refreshes every 30 s.</p><div class="grid">)";
+<body><h1>GitHub Event Monitor</h1><p>Window: )"
+        + QByteArray::number(minutes)
+        + R"( minutes, ending at the latest stored event. Refreshes every 30 s.</p><div class="grid">)";
     for (const QString &panel : DashboardWidget::panelNames())
         html += "<img alt=\"" + panel.toUtf8() + "\" src=\"/dashboard/" + panel.toUtf8()
-                + ".png?window=" + QByteArray::number(minutes) + "\">";
+            + ".png?window=" + QByteArray::number(minutes) + "\">";
     return html + "</div></body></html>\n";
 }
 
@@ -66,7 +67,8 @@ QByteArray DashboardPages::renderPanel(const QString &panel, const DashboardRequ
     }
     if (!m_queries)
         return {};
-    const QImage image = DashboardImage::renderPanel(DashboardData::load(*m_queries, request), panel);
+    const QImage image
+        = DashboardImage::renderPanel(DashboardData::load(*m_queries, request), panel);
     QByteArray png;
     QBuffer buffer(&png);
     buffer.open(QIODevice::WriteOnly);
@@ -76,29 +78,33 @@ QByteArray DashboardPages::renderPanel(const QString &panel, const DashboardRequ
 
 void DashboardPages::install(ApiServer *server)
 {
-    server->addPage(u"/dashboard"_s, u"/dashboard"_s, [](const QString &, const QHttpServerRequest &request) {
-        return QHttpServerResponse("text/html; charset=utf-8", page(requestFrom(request).minutes));
-    });
-    server->addPage(u"/dashboard/<arg>"_s, u"/dashboard/{panel}.png"_s,
-                    [pages = QPointer<DashboardPages>(this)](const QString &file, const QHttpServerRequest &request) {
-        const QString panel = file.endsWith(".png"_L1) ? file.chopped(4) : QString();
-        if (!DashboardWidget::panelNames().contains(panel))
-            throw ApiError{404, u"no such panel: %1"_s.arg(file), u"panel"_s};
-        const DashboardRequest dashboard = requestFrom(request);
-        // Rendered in the GUI thread; shared state outlives a timed-out wait.
-        struct Job
-        {
-            QSemaphore done;
-            QByteArray png;
-        };
-        auto job = std::make_shared<Job>();
-        QMetaObject::invokeMethod(pages, [pages, job, panel, dashboard] {
-            if (pages)
-                job->png = pages->renderPanel(panel, dashboard);
-            job->done.release();
+    server->addPage(u"/dashboard"_s, u"/dashboard"_s,
+                    [](const QString &, const QHttpServerRequest &request) {
+                        return QHttpServerResponse("text/html; charset=utf-8",
+                                                   page(requestFrom(request).minutes));
+                    });
+    server->addPage(
+        u"/dashboard/<arg>"_s, u"/dashboard/{panel}.png"_s,
+        [pages = QPointer<DashboardPages>(this)](const QString &file,
+                                                 const QHttpServerRequest &request) {
+            const QString panel = file.endsWith(".png"_L1) ? file.chopped(4) : QString();
+            if (!DashboardWidget::panelNames().contains(panel))
+                throw ApiError {404, u"no such panel: %1"_s.arg(file), u"panel"_s};
+            const DashboardRequest dashboard = requestFrom(request);
+            // Rendered in the GUI thread; shared state outlives a timed-out wait.
+            struct Job
+            {
+                QSemaphore done;
+                QByteArray png;
+            };
+            auto job = std::make_shared<Job>();
+            QMetaObject::invokeMethod(pages, [pages, job, panel, dashboard] {
+                if (pages)
+                    job->png = pages->renderPanel(panel, dashboard);
+                job->done.release();
+            });
+            if (!job->done.tryAcquire(1, renderTimeoutMs) || job->png.isEmpty())
+                throw ApiError {503, u"the dashboard image could not be rendered"_s, {}};
+            return QHttpServerResponse("image/png", job->png);
         });
-        if (!job->done.tryAcquire(1, renderTimeoutMs) || job->png.isEmpty())
-            throw ApiError{503, u"the dashboard image could not be rendered"_s, {}};
-        return QHttpServerResponse("image/png", job->png);
-    });
 }

@@ -40,15 +40,17 @@ DashboardWidget::DashboardWidget(QWidget *parent)
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->horizontalHeader()->setSectionResizeMode(EventFeedModel::Time, QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setSectionResizeMode(EventFeedModel::Type, QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setSectionResizeMode(EventFeedModel::Repository, QHeaderView::Stretch);
+    m_table->horizontalHeader()->setSectionResizeMode(EventFeedModel::Time,
+                                                      QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(EventFeedModel::Type,
+                                                      QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(EventFeedModel::Repository,
+                                                      QHeaderView::Stretch);
     m_typeFilter->addItem(tr("All types"), QString());
     m_textFilter->setPlaceholderText(tr("Filter by repository or actor"));
     m_textFilter->setClearButtonEnabled(true);
-    connect(m_typeFilter, &QComboBox::currentIndexChanged, this, [this] {
-        m_filter->setType(m_typeFilter->currentData().toString());
-    });
+    connect(m_typeFilter, &QComboBox::currentIndexChanged, this,
+            [this] { m_filter->setType(m_typeFilter->currentData().toString()); });
     connect(m_textFilter, &QLineEdit::textChanged, m_filter, &EventFeedFilter::setText);
 
     auto *feed = new QWidget;
@@ -101,7 +103,7 @@ QStringList DashboardWidget::panelNames()
 
 QWidget *DashboardWidget::panel(const QString &name) const
 {
-    const QList<QWidget *> panels{m_eventTypes, m_eventRate, m_activeRepositories, m_pullRequests};
+    const QList<QWidget *> panels {m_eventTypes, m_eventRate, m_activeRepositories, m_pullRequests};
     const qsizetype index = panelNames().indexOf(name);
     return index < 0 ? nullptr : panels[index];
 }

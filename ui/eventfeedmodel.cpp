@@ -6,8 +6,8 @@ void EventFeedModel::setEvents(const QList<EventRow> &events)
 {
     // Only the ids matter for identity: an unchanged feed keeps the view untouched.
     const bool same = events.size() == m_events.size()
-            && std::equal(events.cbegin(), events.cend(), m_events.cbegin(),
-                          [](const EventRow &a, const EventRow &b) { return a.id == b.id; });
+        && std::equal(events.cbegin(), events.cend(), m_events.cbegin(),
+                      [](const EventRow &a, const EventRow &b) { return a.id == b.id; });
     if (same)
         return;
     beginResetModel();
@@ -32,15 +32,14 @@ QVariant EventFeedModel::data(const QModelIndex &index, int role) const
     const EventRow &event = m_events[index.row()];
     switch (index.column()) {
     case Time:
-        return QDateTime::fromSecsSinceEpoch(event.createdAt, Qt::UTC).toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss");
+        return QDateTime::fromSecsSinceEpoch(event.createdAt, Qt::UTC)
+            .toLocalTime()
+            .toString(u"yyyy-MM-dd HH:mm:ss");
     case Type:
         return event.action.isEmpty() ? event.type : event.type + u" (" + event.action + u')';
-    case Repository:
-        return event.repository;
-    case Actor:
-        return event.actor;
-    default:
-        return {};
+    case Repository: return event.repository;
+    case Actor: return event.actor;
+    default: return {};
     }
 }
 
@@ -77,6 +76,7 @@ bool EventFeedFilter::filterAcceptsRow(int sourceRow, const QModelIndex &sourceP
     };
     if (!m_type.isEmpty() && !text(EventFeedModel::Type).startsWith(m_type))
         return false;
-    return m_text.isEmpty() || text(EventFeedModel::Repository).contains(m_text, Qt::CaseInsensitive)
-            || text(EventFeedModel::Actor).contains(m_text, Qt::CaseInsensitive);
+    return m_text.isEmpty()
+        || text(EventFeedModel::Repository).contains(m_text, Qt::CaseInsensitive)
+        || text(EventFeedModel::Actor).contains(m_text, Qt::CaseInsensitive);
 }

@@ -45,10 +45,10 @@ bool writeFile(const QString &path, const QByteArray &bytes, QString *error)
 
 const QList<MainWindow::Preset> &MainWindow::presets()
 {
-    static const QList<Preset> list{{QT_TR_NOOP("5 min"), 5},    {QT_TR_NOOP("15 min"), 15},
-                                    {QT_TR_NOOP("1 h"), 60},     {QT_TR_NOOP("6 h"), 360},
-                                    {QT_TR_NOOP("24 h"), 1440},  {QT_TR_NOOP("7 d"), 10080},
-                                    {QT_TR_NOOP("All"), 5256000}};
+    static const QList<Preset> list {{QT_TR_NOOP("5 min"), 5},    {QT_TR_NOOP("15 min"), 15},
+                                     {QT_TR_NOOP("1 h"), 60},     {QT_TR_NOOP("6 h"), 360},
+                                     {QT_TR_NOOP("24 h"), 1440},  {QT_TR_NOOP("7 d"), 10080},
+                                     {QT_TR_NOOP("All"), 5256000}};
     return list;
 }
 
@@ -69,10 +69,11 @@ MainWindow::MainWindow(DashboardController *dashboard, Pipeline *pipeline, QWidg
     connect(m_controller, &DashboardController::dataReady, this, &MainWindow::onData);
     connect(m_controller, &DashboardController::repositoryNamesReady, m_dashboard,
             &DashboardWidget::setRepositoryNames);
-    connect(m_dashboard, &DashboardWidget::repositorySelected, this, [this](const QString &repository) {
-        m_repository = repository;
-        updateRequest();
-    });
+    connect(m_dashboard, &DashboardWidget::repositorySelected, this,
+            [this](const QString &repository) {
+                m_repository = repository;
+                updateRequest();
+            });
     // A one-second tick for the countdown text only: it never touches the database.
     connect(m_countdown, &QTimer::timeout, this, &MainWindow::updateCountdown);
     m_countdown->start(1000);
@@ -100,7 +101,8 @@ void MainWindow::createMenus()
         action->setCheckable(true);
         action->setData(preset.minutes);
         m_windowActions->addAction(action);
-        connect(action, &QAction::triggered, this, [this, minutes = preset.minutes] { selectWindow(minutes); });
+        connect(action, &QAction::triggered, this,
+                [this, minutes = preset.minutes] { selectWindow(minutes); });
     }
     view->addSeparator();
     m_followAction = view->addAction(tr("&Follow Now"));
@@ -126,12 +128,12 @@ void MainWindow::createToolBar()
         m_windowBox->addItem(tr(preset.label), preset.minutes);
     toolBar->addWidget(m_windowBox);
     m_followBox = new QCheckBox(tr("Follow now"));
-    m_followBox->setToolTip(tr("On: the window ends now. Off: it ends at the latest stored event."));
+    m_followBox->setToolTip(
+        tr("On: the window ends now. Off: it ends at the latest stored event."));
     toolBar->addSeparator();
     toolBar->addWidget(m_followBox);
-    connect(m_windowBox, &QComboBox::activated, this, [this](int index) {
-        selectWindow(m_windowBox->itemData(index).toLongLong());
-    });
+    connect(m_windowBox, &QComboBox::activated, this,
+            [this](int index) { selectWindow(m_windowBox->itemData(index).toLongLong()); });
     connect(m_followBox, &QCheckBox::clicked, this, [this](bool on) {
         m_followChosen = true;
         setFollowNow(on);
@@ -233,8 +235,9 @@ void MainWindow::showPollerSnapshot(const PollerSnapshot &snapshot)
     m_snapshot = snapshot;
     m_pollerLabel->setText(describe(snapshot, QDateTime::currentDateTimeUtc()));
     const RateLimitInfo &rate = snapshot.rateLimit;
-    m_rateLabel->setText(rate.remaining >= 0 ? tr("Rate limit %1/%2").arg(rate.remaining).arg(rate.limit)
-                                             : QString());
+    m_rateLabel->setText(rate.remaining >= 0
+                             ? tr("Rate limit %1/%2").arg(rate.remaining).arg(rate.limit)
+                             : QString());
     updateCountdown();
 }
 
@@ -242,8 +245,8 @@ void MainWindow::updateCountdown()
 {
     const qint64 seconds = QDateTime::currentDateTimeUtc().secsTo(m_snapshot.nextPoll);
     m_countdownLabel->setText(m_snapshot.nextPoll.isValid() && seconds >= 0
-                                      ? tr("Next poll in %1 s").arg(seconds)
-                                      : QString());
+                                  ? tr("Next poll in %1 s").arg(seconds)
+                                  : QString());
     if (m_snapshot.state == PollerSnapshot::State::BackingOff
         || m_snapshot.state == PollerSnapshot::State::Offline
         || m_snapshot.state == PollerSnapshot::State::StorageError)
@@ -273,9 +276,11 @@ QString MainWindow::describe(const PollerSnapshot &snapshot, const QDateTime &no
     case State::Polling: return tr("Polling…");
     case State::UpToDate: return tr("Up to date");
     case State::RateLimited: return tr("Rate-limited until %1").arg(until);
-    case State::BackingOff: return tr("Error: %1, retrying in %2 s").arg(snapshot.lastError).arg(seconds);
+    case State::BackingOff:
+        return tr("Error: %1, retrying in %2 s").arg(snapshot.lastError).arg(seconds);
     case State::BadToken: return tr("Bad token: check the GitHub token in Settings");
-    case State::Offline: return tr("Offline: %1, retrying in %2 s").arg(snapshot.lastError).arg(seconds);
+    case State::Offline:
+        return tr("Offline: %1, retrying in %2 s").arg(snapshot.lastError).arg(seconds);
     case State::StorageError:
         return tr("Cannot store data: %1, retrying in %2 s").arg(snapshot.lastError).arg(seconds);
     }
@@ -286,8 +291,8 @@ bool MainWindow::exportMetrics(const QString &path, QString *error) const
 {
     const DashboardData &data = m_dashboard->data();
     const QByteArray bytes = path.endsWith(".json"_L1, Qt::CaseInsensitive)
-            ? QJsonDocument(MetricsExport::json(data)).toJson()
-            : MetricsExport::csv(data);
+        ? QJsonDocument(MetricsExport::json(data)).toJson()
+        : MetricsExport::csv(data);
     return writeFile(path, bytes, error);
 }
 
@@ -321,8 +326,8 @@ void MainWindow::chooseImageExport()
 void MainWindow::chooseImportFiles()
 {
     const QStringList files = QFileDialog::getOpenFileNames(
-            this, tr("Import GH Archive / Events Files"), QString(),
-            tr("GH Archive and event files (*.json.gz *.gz *.ndjson *.json);;All files (*)"));
+        this, tr("Import GH Archive / Events Files"), QString(),
+        tr("GH Archive and event files (*.json.gz *.gz *.ndjson *.json);;All files (*)"));
     if (!files.isEmpty())
         startImport(files);
 }
@@ -341,30 +346,37 @@ void MainWindow::startImport(const QStringList &files)
         m_pipeline->cancel();
         dialog->setLabelText(tr("Stopping after the current batch…"));
     });
-    connect(m_pipeline, &Pipeline::progress, dialog, [dialog](int index, int count, const IngestProgress &progress) {
-        const double fraction = progress.bytesTotal > 0 ? double(progress.bytesDone) / double(progress.bytesTotal) : 1.0;
-        dialog->setValue(int(1000 * (index + fraction) / std::max(count, 1)));
-        dialog->setLabelText(tr("File %1 of %2 · %3 events/s · ETA %4 s")
-                                     .arg(index + 1)
-                                     .arg(count)
-                                     .arg(QLocale().toString(qRound64(progress.eventsPerSecond)))
-                                     .arg(progress.etaSeconds >= 0 ? QString::number(qRound64(progress.etaSeconds)) : u"–"_s));
-    });
+    connect(m_pipeline, &Pipeline::progress, dialog,
+            [dialog](int index, int count, const IngestProgress &progress) {
+                const double fraction = progress.bytesTotal > 0
+                    ? double(progress.bytesDone) / double(progress.bytesTotal)
+                    : 1.0;
+                dialog->setValue(int(1000 * (index + fraction) / std::max(count, 1)));
+                dialog->setLabelText(
+                    tr("File %1 of %2 · %3 events/s · ETA %4 s")
+                        .arg(index + 1)
+                        .arg(count)
+                        .arg(QLocale().toString(qRound64(progress.eventsPerSecond)))
+                        .arg(progress.etaSeconds >= 0
+                                 ? QString::number(qRound64(progress.etaSeconds))
+                                 : u"–"_s));
+            });
     connect(m_pipeline, &Pipeline::finished, dialog, [this, dialog](const IngestSummary &summary) {
         const QString text = summary.ok
-                ? tr("%1: %2 new events, %3 duplicates, %4 quarantined, %5 s")
-                          .arg(summary.cancelled ? tr("Import cancelled") : tr("Import done"))
-                          .arg(QLocale().toString(summary.inserted), QLocale().toString(summary.duplicates),
-                               QLocale().toString(summary.quarantined))
-                          .arg(summary.seconds, 0, 'f', 1)
-                : tr("Import failed: %1").arg(summary.error);
+            ? tr("%1: %2 new events, %3 duplicates, %4 quarantined, %5 s")
+                  .arg(summary.cancelled ? tr("Import cancelled") : tr("Import done"))
+                  .arg(QLocale().toString(summary.inserted), QLocale().toString(summary.duplicates),
+                       QLocale().toString(summary.quarantined))
+                  .arg(summary.seconds, 0, 'f', 1)
+            : tr("Import failed: %1").arg(summary.error);
         statusBar()->showMessage(text, 15000);
         if (!summary.ok)
             QMessageBox::warning(this, tr("Import"), text);
         dialog->close();
     });
     dialog->show();
-    QMetaObject::invokeMethod(m_pipeline, [pipeline = m_pipeline, files] { pipeline->importFiles(files); });
+    QMetaObject::invokeMethod(m_pipeline,
+                              [pipeline = m_pipeline, files] { pipeline->importFiles(files); });
 }
 
 void MainWindow::showSettings()
@@ -378,7 +390,8 @@ void MainWindow::showApiReference()
     if (m_apiUrl.isEmpty()) {
         QMessageBox::information(this, tr("API Reference"),
                                  tr("The API is off (%1). The endpoints are described in the "
-                                    "README, section \"REST API\".").arg(m_apiLabel->toolTip()));
+                                    "README, section \"REST API\".")
+                                     .arg(m_apiLabel->toolTip()));
         return;
     }
     QDesktopServices::openUrl(QUrl(m_apiUrl + "/api/openapi.json"_L1));
@@ -389,5 +402,5 @@ void MainWindow::showAbout()
     QMessageBox::about(this, tr("About GitHub Event Monitor"),
                        tr("<b>GitHub Event Monitor</b> %1<p>Watches GitHub's public event "
                           "stream and keeps it in a bronze/silver/gold store.</p>")
-                               .arg(QApplication::applicationVersion()));
+                           .arg(QApplication::applicationVersion()));
 }

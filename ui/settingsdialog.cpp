@@ -30,7 +30,7 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     const QHash<QString, QString> values = stored();
     m_token->setEchoMode(QLineEdit::Password);
     m_token->setPlaceholderText(values.contains(u"GITHUB_TOKEN"_s) ? tr("(stored; type to replace)")
-                                                                  : tr("optional"));
+                                                                   : tr("optional"));
     m_interval->setRange(1, 86400);
     m_interval->setSuffix(tr(" s"));
     m_interval->setValue(values.value(u"COLLECTION_INTERVAL_SECONDS"_s, u"60"_s).toInt());
@@ -42,7 +42,8 @@ SettingsDialog::SettingsDialog(QWidget *parent)
 
     auto *browse = new QPushButton(tr("Browse…"));
     connect(browse, &QPushButton::clicked, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Data directory"), m_dataDir->text());
+        const QString dir
+            = QFileDialog::getExistingDirectory(this, tr("Data directory"), m_dataDir->text());
         if (!dir.isEmpty())
             m_dataDir->setText(dir);
     });

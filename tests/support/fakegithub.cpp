@@ -82,9 +82,9 @@ bool FakeGitHub::loadRecordedPages(const QString &fixturesDir, QString *error)
             return false;
         }
         const QJsonObject headers = recorded.value(u"octokit.rb 2016 page%1"_s.arg(page))
-                                            .toObject()
-                                            .value("headers"_L1)
-                                            .toObject();
+                                        .toObject()
+                                        .value("headers"_L1)
+                                        .toObject();
         m_recordedBodies << file.readAll();
         m_recordedEtags << headers.value("Etag"_L1).toString().toLatin1();
     }
@@ -133,7 +133,7 @@ void FakeGitHub::onReadyRead(QTcpSocket *socket)
     }
     const QList<QByteArray> lines = buffer.left(end).split('\n');
     const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
-    Request request{requestLine.value(0), requestLine.value(1), {}};
+    Request request {requestLine.value(0), requestLine.value(1), {}};
     for (qsizetype i = 1; i < lines.size(); ++i) {
         const qsizetype colon = lines[i].indexOf(':');
         if (colon > 0)
@@ -198,13 +198,16 @@ void FakeGitHub::respondEvents(QTcpSocket *socket, const QUrl &url, const Reques
     const int perPage = std::clamp(query.queryItemValue(u"per_page"_s).toInt(), 1, 100);
     const int number = std::max(query.queryItemValue(u"page"_s).toInt(), 1);
     releaseSyntheticEvents();
-    const std::optional<Page> served = page(number, query.hasQueryItem(u"per_page"_s) ? perPage : 30);
+    const std::optional<Page> served
+        = page(number, query.hasQueryItem(u"per_page"_s) ? perPage : 30);
     if (!served) {
-        send(socket, request, 422, R"({"message":"In order to keep the API fast for everyone, pagination is limited for this resource."})",
-             rateHeaders());
+        send(
+            socket, request, 422,
+            R"({"message":"In order to keep the API fast for everyone, pagination is limited for this resource."})",
+            rateHeaders());
         return;
     }
-    const QList<QPair<QByteArray, QByteArray>> pollHeader{
+    const QList<QPair<QByteArray, QByteArray>> pollHeader {
         {"X-Poll-Interval", QByteArray::number(m_pollInterval)}, {"ETag", served->etag}};
     if (number == 1 && request.headers.value("if-none-match") == served->etag) {
         send(socket, request, 304, {}, rateHeaders() << pollHeader);
@@ -231,14 +234,14 @@ void FakeGitHub::respondEvents(QTcpSocket *socket, const QUrl &url, const Reques
     send(socket, request, 200, served->body, headers);
 }
 
-void FakeGitHub::send(QTcpSocket *socket, const Request &request, int status, const QByteArray &body,
-                      const QList<QPair<QByteArray, QByteArray>> &headers)
+void FakeGitHub::send(QTcpSocket *socket, const Request &request, int status,
+                      const QByteArray &body, const QList<QPair<QByteArray, QByteArray>> &headers)
 {
     QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
-            + "\r\nServer: FakeGitHub\r\nConnection: close\r\n";
+        + "\r\nServer: FakeGitHub\r\nConnection: close\r\n";
     if (status != 304)
         response += "Content-Type: application/json; charset=utf-8\r\nContent-Length: "
-                + QByteArray::number(body.size()) + "\r\n";
+            + QByteArray::number(body.size()) + "\r\n";
     for (const auto &[name, value] : headers)
         response += name + ": " + value + "\r\n";
     response += "\r\n" + body;
@@ -270,8 +273,8 @@ std::optional<FakeGitHub::Page> FakeGitHub::page(int number, int perPage)
     if (!m_recordedBodies.isEmpty()) {
         if (number > m_recordedBodies.size())
             return std::nullopt;
-        return Page{m_recordedBodies[number - 1], m_recordedEtags[number - 1],
-                    int(m_recordedBodies.size())};
+        return Page {m_recordedBodies[number - 1], m_recordedEtags[number - 1],
+                     int(m_recordedBodies.size())};
     }
     const qsizetype available = std::min<qsizetype>(m_synthetic.size(), feedSize);
     const int lastPage = std::max(1, int((available + perPage - 1) / perPage));
@@ -285,7 +288,7 @@ std::optional<FakeGitHub::Page> FakeGitHub::page(int number, int perPage)
         body += m_synthetic[i];
     }
     body += ']';
-    return Page{body, weakEtag(body), lastPage};
+    return Page {body, weakEtag(body), lastPage};
 }
 
 QByteArray FakeGitHub::linkHeader(int page, int lastPage, int perPage) const
@@ -328,10 +331,12 @@ void FakeGitHub::releaseSyntheticEvents()
         if (!m_replay.isEmpty()) {
             const QByteArray &event = m_replay[m_released];
             m_synthetic.append(event);
-            m_syntheticIds.append(QJsonDocument::fromJson(event).object().value("id"_L1).toString().toLongLong());
+            m_syntheticIds.append(
+                QJsonDocument::fromJson(event).object().value("id"_L1).toString().toLongLong());
             continue;
         }
-        const qint64 createdAt = m_feedStart.toSecsSinceEpoch() + qint64(double(m_released) / m_rate);
+        const qint64 createdAt
+            = m_feedStart.toSecsSinceEpoch() + qint64(double(m_released) / m_rate);
         m_synthetic.append(SyntheticEvents::event(m_released, createdAt, m_seed));
         m_syntheticIds.append(SyntheticEvents::idFor(m_released));
     }
@@ -346,7 +351,8 @@ void FakeGitHub::recordServed(const QByteArray &body)
     QFile log(m_servedLogPath);
     const bool logging = !m_servedLogPath.isEmpty() && log.open(QIODevice::Append);
     if (logging)
-        log.write("body " + QCryptographicHash::hash(body, QCryptographicHash::Sha1).toHex() + '\n');
+        log.write("body " + QCryptographicHash::hash(body, QCryptographicHash::Sha1).toHex()
+                  + '\n');
     for (const QJsonValue &event : document.array()) {
         const qint64 id = event.toObject().value("id"_L1).toString().toLongLong();
         if (!m_servedIds.contains(id) && logging)

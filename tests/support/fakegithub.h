@@ -20,7 +20,16 @@ class FakeGitHub : public QObject
     Q_OBJECT
 
 public:
-    enum class Fault { None, ServerError, RateLimited, RetryAfter, Truncated, Slow, Reset, Unauthorized };
+    enum class Fault {
+        None,
+        ServerError,
+        RateLimited,
+        RetryAfter,
+        Truncated,
+        Slow,
+        Reset,
+        Unauthorized
+    };
 
     struct Request
     {
@@ -42,7 +51,11 @@ public:
     // A moving feed that replays these events (JSON objects, oldest first), then stops.
     void setReplayFeed(const QList<QByteArray> &events, double eventsPerSecond);
     // Stops releasing new events: the feed stays as it is (also POST /_control/pause).
-    void pause() { releaseSyntheticEvents(); m_paused = true; }
+    void pause()
+    {
+        releaseSyntheticEvents();
+        m_paused = true;
+    }
 
     void setPollInterval(int seconds) { m_pollInterval = seconds; }
     void setRateLimit(int limit, int windowSeconds);

@@ -28,14 +28,14 @@ namespace FixtureEvents {
 
 inline const QStringList &files()
 {
-    static const QStringList names{
-            QStringLiteral("gharchive_2015-01-01-15_first1024.ndjson"),
-            QStringLiteral("gharchive_2025-01-01-15_first2048.ndjson.gz"),
-            QStringLiteral("octokit.rb_2016-09-29_events_page1.json"),
-            QStringLiteral("octokit.rb_2016-09-29_events_page2.json"),
-            QStringLiteral("octokit.rb_2016-09-29_events_page3.json"),
-            QStringLiteral("octokit.rb_2020-04-13_events_page1.json"),
-            QStringLiteral("PyGithub_2020-04-25_events_page1.json"),
+    static const QStringList names {
+        QStringLiteral("gharchive_2015-01-01-15_first1024.ndjson"),
+        QStringLiteral("gharchive_2025-01-01-15_first2048.ndjson.gz"),
+        QStringLiteral("octokit.rb_2016-09-29_events_page1.json"),
+        QStringLiteral("octokit.rb_2016-09-29_events_page2.json"),
+        QStringLiteral("octokit.rb_2016-09-29_events_page3.json"),
+        QStringLiteral("octokit.rb_2020-04-13_events_page1.json"),
+        QStringLiteral("PyGithub_2020-04-25_events_page1.json"),
     };
     return names;
 }
@@ -58,12 +58,19 @@ inline FixtureEvent fromJson(const QJsonObject &object)
     FixtureEvent event;
     event.id = object.value(QLatin1String("id")).toString().toLongLong();
     event.type = object.value(QLatin1String("type")).toString();
-    event.action = object.value(QLatin1String("payload")).toObject().value(QLatin1String("action")).toString();
-    event.repo = object.value(QLatin1String("repo")).toObject().value(QLatin1String("name")).toString();
-    event.actor = object.value(QLatin1String("actor")).toObject().value(QLatin1String("login")).toString();
-    event.org = object.value(QLatin1String("org")).toObject().value(QLatin1String("login")).toString();
-    event.createdAt = QDateTime::fromString(object.value(QLatin1String("created_at")).toString(),
-                                            Qt::ISODate).toSecsSinceEpoch();
+    event.action = object.value(QLatin1String("payload"))
+                       .toObject()
+                       .value(QLatin1String("action"))
+                       .toString();
+    event.repo
+        = object.value(QLatin1String("repo")).toObject().value(QLatin1String("name")).toString();
+    event.actor
+        = object.value(QLatin1String("actor")).toObject().value(QLatin1String("login")).toString();
+    event.org
+        = object.value(QLatin1String("org")).toObject().value(QLatin1String("login")).toString();
+    event.createdAt
+        = QDateTime::fromString(object.value(QLatin1String("created_at")).toString(), Qt::ISODate)
+              .toSecsSinceEpoch();
     event.json = object;
     return event;
 }

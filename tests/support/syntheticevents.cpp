@@ -14,12 +14,17 @@ struct TypeWeight
     int weight; // per thousand
 };
 
-constexpr std::array types{
-    TypeWeight{"PushEvent", 700},        TypeWeight{"CreateEvent", 80},
-    TypeWeight{"PullRequestEvent", 60},  TypeWeight{"WatchEvent", 50},
-    TypeWeight{"IssueCommentEvent", 40}, TypeWeight{"IssuesEvent", 20},
-    TypeWeight{"DeleteEvent", 20},       TypeWeight{"ForkEvent", 15},
-    TypeWeight{"PullRequestReviewEvent", 10}, TypeWeight{"ReleaseEvent", 5},
+constexpr std::array types {
+    TypeWeight {"PushEvent", 700},
+    TypeWeight {"CreateEvent", 80},
+    TypeWeight {"PullRequestEvent", 60},
+    TypeWeight {"WatchEvent", 50},
+    TypeWeight {"IssueCommentEvent", 40},
+    TypeWeight {"IssuesEvent", 20},
+    TypeWeight {"DeleteEvent", 20},
+    TypeWeight {"ForkEvent", 15},
+    TypeWeight {"PullRequestReviewEvent", 10},
+    TypeWeight {"ReleaseEvent", 5},
 };
 
 constexpr int repositoryCount = 400;
@@ -48,7 +53,7 @@ QByteArray payloadFor(const char *type, QRandomGenerator &random)
         const int roll = int(random.bounded(100));
         const char *action = roll < 50 ? "opened" : roll < 95 ? "closed" : "reopened";
         return QByteArray(R"({"action":")") + action + R"(","number":)"
-                + QByteArray::number(random.bounded(1, 5000)) + "}";
+            + QByteArray::number(random.bounded(1, 5000)) + "}";
     }
     if (qstrcmp(type, "IssuesEvent") == 0 || qstrcmp(type, "WatchEvent") == 0)
         return R"({"action":"started"})";
@@ -69,14 +74,12 @@ QByteArray SyntheticEvents::event(qint64 index, qint64 createdAt, quint32 seed)
     const int repository = pickRepository(random);
     const int actor = int(random.bounded(actorCount));
     const QByteArray org = "org" + QByteArray::number(repository % 37);
-    const QByteArray created = QDateTime::fromSecsSinceEpoch(createdAt, Qt::UTC)
-                                       .toString(Qt::ISODate)
-                                       .toLatin1();
+    const QByteArray created
+        = QDateTime::fromSecsSinceEpoch(createdAt, Qt::UTC).toString(Qt::ISODate).toLatin1();
     return R"({"id":")" + QByteArray::number(idFor(index)) + R"(","type":")" + type
-            + R"(","actor":{"id":)" + QByteArray::number(1000 + actor) + R"(,"login":"dev-)"
-            + QByteArray::number(actor) + R"("},"repo":{"id":)"
-            + QByteArray::number(500000 + repository) + R"(,"name":")" + org + "/project-"
-            + QByteArray::number(repository) + R"("},"payload":)" + payloadFor(type, random)
-            + R"(,"public":true,"created_at":")" + created + R"(","org":{"login":")" + org
-            + R"("}})";
+        + R"(","actor":{"id":)" + QByteArray::number(1000 + actor) + R"(,"login":"dev-)"
+        + QByteArray::number(actor) + R"("},"repo":{"id":)"
+        + QByteArray::number(500000 + repository) + R"(,"name":")" + org + "/project-"
+        + QByteArray::number(repository) + R"("},"payload":)" + payloadFor(type, random)
+        + R"(,"public":true,"created_at":")" + created + R"(","org":{"login":")" + org + R"("}})";
 }

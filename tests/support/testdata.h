@@ -31,8 +31,8 @@ inline QByteArray readFixture(const QString &name)
 
 } // namespace TestData
 
-#define SKIP_WITHOUT_FIXTURES()                                                                  \
-    do {                                                                                         \
-        if (!TestData::fixturesAvailable())                                                      \
+#define SKIP_WITHOUT_FIXTURES()                                                                    \
+    do {                                                                                           \
+        if (!TestData::fixturesAvailable())                                                        \
             QSKIP("../shared/fixtures/github is absent: the real recorded GitHub data is needed"); \
     } while (false)
