@@ -61,11 +61,12 @@ BronzeStore::BronzeStore(const QString &dataRoot)
 {
 }
 
-QString BronzeStore::storePage(const QByteArray &body, const PageLineage &lineage, QString *error)
+QString BronzeStore::storePage(const QByteArray &body, const PageLineage &lineage,
+                               const QString &folder, QString *error, const QString &kind)
 {
     const QDateTime at = lineage.fetchedAt.toUTC();
-    const QString path = u"%1/bronze/events/%2/events_%3_p%4.json"_s.arg(
-        m_root, at.toString(u"yyyy/MM/dd"_s), stamp(at), QString::number(lineage.page));
+    const QString path = u"%1/bronze/%2/%3/%4_%5_p%6.json"_s.arg(
+        m_root, folder, at.toString(u"yyyy/MM/dd"_s), kind, stamp(at), QString::number(lineage.page));
     if (!writeAtomically(path, body, error))
         return {};
     const QByteArray meta = QJsonDocument(lineageJson(lineage)).toJson(QJsonDocument::Indented);
@@ -121,16 +122,22 @@ QString BronzeStore::registerImport(const QString &sourcePath, QString *error)
 QStringList BronzeStore::listSources() const
 {
     QStringList pages;
-    QDirIterator it(m_root + "/bronze/events"_L1, {u"events_*.json"_s}, QDir::Files,
-                    QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString path = it.next();
-        if (!path.endsWith(metaSuffix))
-            pages << path;
+    for (const char *folder : {"/bronze/events", "/bronze/repos"}) {
+        QDirIterator it(m_root + QLatin1StringView(folder), {u"events_*.json"_s, u"pulls_*.json"_s},
+                        QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString path = it.next();
+            if (!path.endsWith(metaSuffix))
+                pages << path;
+        }
     }
-    std::sort(pages.begin(), pages.end(), [](const QString &a, const QString &b) {
-        return QStringView(a).mid(a.lastIndexOf(u'/')) < QStringView(b).mid(b.lastIndexOf(u'/'));
-    });
+    // In fetch order: the time stamp follows the kind in every file name.
+    const auto stampOf = [](const QString &path) {
+        const QStringView name = QStringView(path).mid(path.lastIndexOf(u'/') + 1);
+        return name.mid(name.indexOf(u'_'));
+    };
+    std::sort(pages.begin(), pages.end(),
+              [&](const QString &a, const QString &b) { return stampOf(a) < stampOf(b); });
     QDir imports(m_root + "/bronze/imports"_L1);
     for (const QString &name : imports.entryList(QDir::Files, QDir::Name))
         pages << imports.filePath(name);
@@ -160,5 +167,19 @@ int BronzeStore::applyRetention(int days, const QDateTime &now)
 
 bool BronzeStore::isPage(const QString &path)
 {
-    return path.contains("/bronze/events/"_L1);
+    return path.contains("/bronze/events/"_L1) || path.contains("/bronze/repos/"_L1);
+}
+
+bool BronzeStore::isPullRequestPage(const QString &path)
+{
+    return path.contains("/bronze/repos/"_L1) && QStringView(path).mid(path.lastIndexOf(u'/') + 1).startsWith(u"pulls_");
+}
+
+QString BronzeStore::repositoryOf(const QString &path)
+{
+    const qsizetype at = path.indexOf("/bronze/repos/"_L1);
+    if (at < 0)
+        return {};
+    const QStringList parts = path.mid(at + 14).split(u'/');
+    return parts.size() > 2 ? parts[0] + u'/' + parts[1] : QString();
 }

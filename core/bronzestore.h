@@ -20,6 +20,7 @@ struct PageLineage
 
 // Bronze: raw bytes on disk, written atomically, never modified afterwards.
 //   <root>/bronze/events/YYYY/MM/DD/events_<yyyyMMddTHHmmsszzz>Z_p<page>.json
+//   <root>/bronze/repos/<owner>/<name>/YYYY/MM/DD/{events,pulls}_<...>Z_p<page>.json
 //   <root>/bronze/imports/<file>
 //   <root>/bronze/rejected/<...>.body with a .meta.json giving the reason
 class BronzeStore
@@ -29,8 +30,10 @@ public:
 
     QString root() const { return m_root; }
 
-    // Returns the page's path, or an empty string with `error` set.
-    QString storePage(const QByteArray &body, const PageLineage &lineage, QString *error);
+    // Returns the page's path, or an empty string with `error` set. `folder` is "events"
+    // or "repos/<owner>/<name>"; `kind` names the file: "events" or "pulls".
+    QString storePage(const QByteArray &body, const PageLineage &lineage, const QString &folder,
+                      QString *error, const QString &kind = QStringLiteral("events"));
     bool storeRejected(const QByteArray &body, const PageLineage &lineage, const QString &reason);
 
     // Registers a file for import (a hard link where possible, else a copy) and returns
@@ -47,6 +50,9 @@ public:
     int applyRetention(int days, const QDateTime &now);
 
     static bool isPage(const QString &path);
+    static bool isPullRequestPage(const QString &path);
+    // "owner/name" of a page under bronze/repos/, else empty.
+    static QString repositoryOf(const QString &path);
 
 private:
     QString m_root;

@@ -55,11 +55,12 @@ QString PollerSnapshot::stateName(State state)
 }
 
 GitHubPoller::GitHubPoller(const PollerOptions &options, BronzeStore *bronze, Clock *clock,
-                           QObject *parent)
+                           RateBudget *budget, QObject *parent)
     : QObject(parent)
     , m_options(options)
     , m_bronze(bronze)
     , m_clock(clock)
+    , m_budget(budget ? budget : &m_ownBudget)
     , m_network(new QNetworkAccessManager(this))
     , m_parser(std::make_unique<EventParser>())
 {
@@ -86,7 +87,7 @@ void GitHubPoller::stop()
 
 void GitHubPoller::startCycle()
 {
-    const RateLimitInfo &rate = m_snapshot.rateLimit;
+    const RateLimitInfo &rate = m_budget->info();
     if (rate.isKnown() && rate.remaining == 0 && rate.reset > m_clock->now()) {
         scheduleCycle(m_clock->now().msecsTo(rate.reset) + 1000,
                       PollerSnapshot::State::RateLimited);
@@ -102,7 +103,7 @@ void GitHubPoller::startCycle()
     m_cycleIds.clear();
     m_cycleEtag.clear();
     QUrl url = m_options.apiUrl;
-    url.setPath(url.path() + "/events"_L1);
+    url.setPath(url.path() + m_options.path);
     url.setQuery(u"per_page=100"_s);
     publish();
     request(url);
@@ -140,9 +141,8 @@ void GitHubPoller::handleReply(QNetworkReply *reply)
         fail(faultKind(reply->error()), reply->errorString(), PollerSnapshot::State::Offline);
         return;
     }
-    const RateLimitInfo rate = GitHubProtocol::rateLimit(*reply);
-    if (rate.remaining >= 0)
-        m_snapshot.rateLimit = rate;
+    m_budget->update(GitHubProtocol::rateLimit(*reply));
+    m_snapshot.rateLimit = m_budget->info();
     bool ok = false;
     const int pollInterval = reply->rawHeader("X-Poll-Interval").toInt(&ok);
     if (ok && pollInterval > 0)
@@ -187,7 +187,7 @@ void GitHubPoller::handlePage(QNetworkReply *reply, const QByteArray &body)
         return;
     }
     QString storeError;
-    const QString path = m_bronze->storePage(body, lineage, &storeError);
+    const QString path = m_bronze->storePage(body, lineage, m_options.bronzeFolder, &storeError);
     if (path.isEmpty()) {
         fail(u"storage"_s, storeError, PollerSnapshot::State::StorageError);
         return;
@@ -209,11 +209,11 @@ void GitHubPoller::handlePage(QNetworkReply *reply, const QByteArray &body)
         finishCycle();
         return;
     }
-    if (m_snapshot.rateLimit.isKnown() && m_snapshot.rateLimit.remaining == 0) {
+    if (m_budget->info().isKnown() && m_budget->info().remaining == 0) {
         // Out of budget mid-cycle: continue with the next page after the reset.
         m_resumeUrl = next;
         ++m_page;
-        scheduleCycle(m_clock->now().msecsTo(m_snapshot.rateLimit.reset) + 1000,
+        scheduleCycle(m_clock->now().msecsTo(m_budget->info().reset) + 1000,
                       PollerSnapshot::State::RateLimited);
         return;
     }
@@ -252,7 +252,7 @@ void GitHubPoller::waitForRateLimit(QNetworkReply *reply)
     const QDateTime now = m_clock->now();
     const qint64 retryAfter
         = GitHubProtocol::retryAfterSeconds(reply->rawHeader("Retry-After"), now);
-    const RateLimitInfo &rate = m_snapshot.rateLimit;
+    const RateLimitInfo &rate = m_budget->info();
     qint64 delayMs;
     if (retryAfter >= 0)
         delayMs = retryAfter * 1000;
@@ -283,10 +283,10 @@ void GitHubPoller::scheduleCycle(qint64 delayMs, PollerSnapshot::State state)
 qint64 GitHubPoller::pacedDelayMs() const
 {
     qint64 delay = std::max(qint64(m_options.intervalSeconds) * 1000, m_serverPollIntervalMs);
-    const RateLimitInfo &rate = m_snapshot.rateLimit;
+    const RateLimitInfo &rate = m_budget->info();
     if (rate.isKnown()) {
         const qint64 untilReset = std::max<qint64>(m_clock->now().msecsTo(rate.reset), 0) + 1000;
-        const qint64 pollsLeft = rate.remaining / m_options.maxPages;
+        const qint64 pollsLeft = rate.remaining / (m_options.maxPages * m_budget->consumers());
         delay = std::max(delay, pollsLeft > 0 ? untilReset / pollsLeft : untilReset);
     }
     return delay;

@@ -16,6 +16,8 @@ class QNetworkReply;
 struct PollerOptions
 {
     QUrl apiUrl;
+    QString path = QStringLiteral("/events");        // or /repos/{owner}/{name}/events
+    QString bronzeFolder = QStringLiteral("events"); // or repos/{owner}/{name}
     QString token;
     int intervalSeconds = 60;
     int maxPages = 3;
@@ -59,8 +61,9 @@ class GitHubPoller : public QObject
     Q_OBJECT
 
 public:
+    // `budget` is shared with other pollers of the same token; null: a budget of its own.
     GitHubPoller(const PollerOptions &options, BronzeStore *bronze, Clock *clock,
-                 QObject *parent = nullptr);
+                 RateBudget *budget = nullptr, QObject *parent = nullptr);
     ~GitHubPoller() override;
 
     void start();
@@ -88,6 +91,8 @@ private:
     PollerOptions m_options;
     BronzeStore *m_bronze;
     Clock *m_clock;
+    RateBudget m_ownBudget;
+    RateBudget *m_budget;
     QNetworkAccessManager *m_network;
     std::unique_ptr<EventParser> m_parser;
     QNetworkReply *m_reply = nullptr;

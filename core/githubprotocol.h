@@ -17,6 +17,25 @@ struct RateLimitInfo
     bool isKnown() const { return remaining >= 0 && reset.isValid(); }
 };
 
+// The rate limit shared by every poller of one token, all on one thread: the newest
+// headers win, and pacing divides what remains among the consumers.
+class RateBudget
+{
+public:
+    void update(const RateLimitInfo &info)
+    {
+        if (info.remaining >= 0)
+            m_info = info;
+    }
+    const RateLimitInfo &info() const { return m_info; }
+    void setConsumers(int consumers) { m_consumers = std::max(consumers, 1); }
+    int consumers() const { return m_consumers; }
+
+private:
+    RateLimitInfo m_info;
+    int m_consumers = 1;
+};
+
 namespace GitHubProtocol {
 
 RateLimitInfo rateLimit(const QNetworkReply &reply);

@@ -327,7 +327,7 @@ void TestStore::livePagesAreIngestedAndSignalled()
     lineage.fetchedAt = QDateTime(QDate(2016, 9, 29), QTime(10, 0, 30), Qt::UTC);
     QString error;
     const QString stored = bronze.storePage(
-        TestData::readFixture(u"octokit.rb_2016-09-29_events_page1.json"_s), lineage, &error);
+        TestData::readFixture(u"octokit.rb_2016-09-29_events_page1.json"_s), lineage, u"events"_s, &error);
     QVERIFY(!stored.isEmpty());
 
     Pipeline pipeline(dir.path());

@@ -105,6 +105,29 @@ void FakeGitHub::setReplayFeed(const QList<QByteArray> &events, double eventsPer
     setSyntheticFeed(eventsPerSecond);
 }
 
+void FakeGitHub::addRepository(const QString &name, int pullRequests, int spanDays, quint32 seed)
+{
+    QRandomGenerator random(seed);
+    const qint64 now = m_clock->now().toSecsSinceEpoch();
+    const qint64 step = qint64(spanDays) * 86400 / std::max(pullRequests, 1);
+    QList<PullRequest> list;
+    for (int number = pullRequests; number >= 1; --number) {
+        PullRequest pr;
+        pr.number = number;
+        pr.createdAt = now - qint64(pullRequests - number) * step - random.bounded(int(std::max<qint64>(step / 2, 1)));
+        pr.author = u"dev-%1"_s.arg(random.bounded(50));
+        const int fate = random.bounded(3);
+        if (fate < 2 && number < pullRequests) {
+            pr.closedAt = pr.createdAt + 600 + random.bounded(72 * 3600);
+            if (fate == 0 || random.bounded(4) > 0)
+                pr.mergedAt = pr.closedAt;
+        }
+        list.append(pr);
+    }
+    m_pulls.insert(name.toLower(), list);
+    m_repositoryNames.insert(name.toLower(), name);
+}
+
 void FakeGitHub::setRateLimit(int limit, int windowSeconds)
 {
     m_limit = m_remaining = limit;
@@ -153,7 +176,11 @@ void FakeGitHub::respond(QTcpSocket *socket, const Request &request)
         send(socket, request, 200, R"({"paused":true})", {});
         return;
     }
-    if (url.path() != "/events"_L1) {
+    const QStringList parts = url.path().split(u'/');
+    const bool repositoryList = parts.size() == 5 && parts[1] == "repos"_L1
+            && (parts[4] == "events"_L1 || parts[4] == "pulls"_L1);
+    if (url.path() != "/events"_L1
+        && !(repositoryList && m_pulls.contains((parts[2] + u'/' + parts[3]).toLower()))) {
         send(socket, request, 404, R"({"message":"Not Found"})", {});
         return;
     }
@@ -198,8 +225,17 @@ void FakeGitHub::respondEvents(QTcpSocket *socket, const QUrl &url, const Reques
     const int perPage = std::clamp(query.queryItemValue(u"per_page"_s).toInt(), 1, 100);
     const int number = std::max(query.queryItemValue(u"page"_s).toInt(), 1);
     releaseSyntheticEvents();
-    const std::optional<Page> served
-        = page(number, query.hasQueryItem(u"per_page"_s) ? perPage : 30);
+    const QStringList parts = url.path().split(u'/');
+    const int size = query.hasQueryItem(u"per_page"_s) ? perPage : 30;
+    std::optional<Page> served;
+    if (parts.size() == 5) {
+        const QString repository = parts[2] + u'/' + parts[3];
+        served = listPage(parts[4] == "pulls"_L1 ? pullRequestObjects(repository)
+                                                 : repositoryEvents(repository),
+                          number, size);
+    } else {
+        served = page(number, size);
+    }
     if (!served) {
         send(
             socket, request, 422,
@@ -225,7 +261,7 @@ void FakeGitHub::respondEvents(QTcpSocket *socket, const QUrl &url, const Reques
     --m_remaining;
     auto headers = rateHeaders() << pollHeader
                                  << qMakePair(QByteArray("Link"),
-                                              linkHeader(number, served->lastPage, perPage));
+                                              linkHeader(url.path(), number, served->lastPage, perPage));
     if (fault == Fault::Truncated) {
         send(socket, request, 200, served->body.left(served->body.size() / 2), headers);
         return;
@@ -273,27 +309,58 @@ std::optional<FakeGitHub::Page> FakeGitHub::page(int number, int perPage)
     if (!m_recordedBodies.isEmpty()) {
         if (number > m_recordedBodies.size())
             return std::nullopt;
-        return Page {m_recordedBodies[number - 1], m_recordedEtags[number - 1],
-                     int(m_recordedBodies.size())};
+        return Page{m_recordedBodies[number - 1], m_recordedEtags[number - 1],
+                    int(m_recordedBodies.size())};
     }
-    const qsizetype available = std::min<qsizetype>(m_synthetic.size(), feedSize);
-    const int lastPage = std::max(1, int((available + perPage - 1) / perPage));
-    if (number > lastPage)
-        return std::nullopt;
-    QByteArray body = "[";
-    const qsizetype newest = m_synthetic.size() - 1 - qsizetype(number - 1) * perPage;
-    for (qsizetype i = newest; i > newest - perPage && i >= m_synthetic.size() - available; --i) {
-        if (body.size() > 1)
-            body += ',';
-        body += m_synthetic[i];
-    }
-    body += ']';
-    return Page {body, weakEtag(body), lastPage};
+    QList<QByteArray> newestFirst;
+    for (qsizetype i = m_synthetic.size() - 1; i >= 0 && newestFirst.size() < feedSize; --i)
+        newestFirst << m_synthetic[i];
+    return listPage(newestFirst, number, perPage);
 }
 
-QByteArray FakeGitHub::linkHeader(int page, int lastPage, int perPage) const
+std::optional<FakeGitHub::Page> FakeGitHub::listPage(const QList<QByteArray> &items, int number,
+                                                     int perPage)
 {
-    const QByteArray base = url().toEncoded() + "/events?per_page=" + QByteArray::number(perPage);
+    const int lastPage = std::max(1, int((items.size() + perPage - 1) / perPage));
+    if (number > lastPage)
+        return std::nullopt;
+    const QByteArray body = '[' + items.mid(qsizetype(number - 1) * perPage, perPage).join(',') + ']';
+    return Page{body, weakEtag(body), lastPage};
+}
+
+QList<QByteArray> FakeGitHub::repositoryEvents(const QString &repository)
+{
+    const QByteArray needle = "\"name\":\"" + m_repositoryNames.value(repository.toLower()).toUtf8() + '"';
+    QList<QByteArray> newestFirst;
+    for (qsizetype i = m_synthetic.size() - 1; i >= 0 && newestFirst.size() < feedSize; --i) {
+        if (m_synthetic[i].contains(needle))
+            newestFirst << m_synthetic[i];
+    }
+    return newestFirst;
+}
+
+QList<QByteArray> FakeGitHub::pullRequestObjects(const QString &repository) const
+{
+    const auto time = [](qint64 seconds) -> QJsonValue {
+        return seconds < 0 ? QJsonValue() : QJsonValue(QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC).toString(Qt::ISODate));
+    };
+    QList<QByteArray> objects;
+    for (const PullRequest &pr : m_pulls.value(repository.toLower())) {
+        const QJsonObject object{{u"number"_s, pr.number},
+                                 {u"state"_s, pr.closedAt < 0 ? u"open"_s : u"closed"_s},
+                                 {u"title"_s, u"Change %1"_s.arg(pr.number)},
+                                 {u"user"_s, QJsonObject{{u"login"_s, pr.author}}},
+                                 {u"created_at"_s, time(pr.createdAt)},
+                                 {u"closed_at"_s, time(pr.closedAt)},
+                                 {u"merged_at"_s, time(pr.mergedAt)}};
+        objects << QJsonDocument(object).toJson(QJsonDocument::Compact);
+    }
+    return objects;
+}
+
+QByteArray FakeGitHub::linkHeader(const QString &path, int page, int lastPage, int perPage) const
+{
+    const QByteArray base = url().toEncoded() + path.toUtf8() + "?per_page=" + QByteArray::number(perPage);
     const auto link = [&base](int target, const char *rel) {
         QByteArray text = "<" + base;
         text += "&page=" + QByteArray::number(target);

@@ -57,6 +57,20 @@ public:
         m_paused = true;
     }
 
+    // A repository the stand-in knows: /repos/{name}/events and /repos/{name}/pulls answer
+    // for it (others get 404). Its `pullRequests` are created evenly over `spanDays`
+    // before now, about two thirds merged a few hours later.
+    struct PullRequest
+    {
+        int number = 0;
+        qint64 createdAt = 0;
+        qint64 closedAt = -1;
+        qint64 mergedAt = -1;
+        QString author;
+    };
+    void addRepository(const QString &name, int pullRequests, int spanDays, quint32 seed = 3);
+    QList<PullRequest> pullRequests(const QString &name) const { return m_pulls.value(name.toLower()); }
+
     void setPollInterval(int seconds) { m_pollInterval = seconds; }
     void setRateLimit(int limit, int windowSeconds);
     void setRequiredToken(const QByteArray &token) { m_requiredToken = token; }
@@ -88,11 +102,14 @@ private:
     void onReadyRead(QTcpSocket *socket);
     void respond(QTcpSocket *socket, const Request &request);
     void respondEvents(QTcpSocket *socket, const QUrl &url, const Request &request, Fault fault);
+    QList<QByteArray> repositoryEvents(const QString &repository);
+    QList<QByteArray> pullRequestObjects(const QString &repository) const;
     void send(QTcpSocket *socket, const Request &request, int status, const QByteArray &body,
               const QList<QPair<QByteArray, QByteArray>> &headers);
     Fault nextFault(bool isPage);
     std::optional<Page> page(int number, int perPage);
-    QByteArray linkHeader(int page, int lastPage, int perPage) const;
+    static std::optional<Page> listPage(const QList<QByteArray> &items, int number, int perPage);
+    QByteArray linkHeader(const QString &path, int page, int lastPage, int perPage) const;
     QList<QPair<QByteArray, QByteArray>> rateHeaders();
     void releaseSyntheticEvents();
     void recordServed(const QByteArray &body);
@@ -111,6 +128,8 @@ private:
     QDateTime m_feedStart;
     quint32 m_seed = 1;
     QList<QByteArray> m_replay;
+    QHash<QString, QList<PullRequest>> m_pulls; // by lower-case name, newest first
+    QHash<QString, QString> m_repositoryNames;  // lower-case -> as created
     bool m_paused = false;
 
     int m_pollInterval = 60;
