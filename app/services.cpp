@@ -4,6 +4,10 @@
 #include "bronzestore.h"
 #include "clock.h"
 #include "pipeline.h"
+#include "repositorywatcher.h"
+#include "watchlist.h"
+
+#include <QLoggingCategory>
 
 #include <QThread>
 
@@ -35,8 +39,22 @@ Services::Services(const AppConfig &config, QObject *parent)
     options.intervalSeconds = config.intervalSeconds;
     options.maxPages = config.maxPagesPerCollection;
     options.timeoutMs = config.requestTimeoutSeconds * 1000;
-    m_poller = new GitHubPoller(options, m_bronze, Clock::system());
+    m_budget = new RateBudget;
+    m_watchlist = new Watchlist(config.dataDir, this);
+    for (const QString &name : config.watch) {
+        QString error;
+        if (!m_watchlist->add(name, &error))
+            qWarning().noquote() << "GHM_WATCH:" << error;
+    }
+    m_api->setWatchlist(m_watchlist);
+    m_poller = new GitHubPoller(options, m_bronze, Clock::system(), m_budget);
     m_poller->moveToThread(m_collectorThread);
+    const PullRequestBackfill::Options backfill{config.apiUrl, config.githubToken, config.prHorizonDays,
+                                                config.prHorizonCount, options.timeoutMs};
+    m_watcher = new RepositoryWatcher(options, backfill, m_watchlist, m_bronze, Clock::system(), m_budget);
+    m_watcher->moveToThread(m_collectorThread);
+    connect(m_collectorThread, &QThread::finished, m_watcher, &QObject::deleteLater);
+    connect(m_watcher, &RepositoryWatcher::pageStored, m_pipeline, &Pipeline::ingestPage);
     m_collectorThread->setObjectName(QStringLiteral("collector"));
     connect(m_collectorThread, &QThread::finished, m_poller, &QObject::deleteLater);
     connect(m_poller, &GitHubPoller::snapshotChanged, this, &Services::pollerSnapshotChanged);
@@ -48,6 +66,7 @@ Services::~Services()
 {
     stop();
     delete m_bronze;
+    delete m_budget;
 }
 
 void Services::start()
@@ -61,6 +80,7 @@ void Services::start()
     QMetaObject::invokeMethod(m_api, &ApiServer::start);
     m_collectorThread->start();
     QMetaObject::invokeMethod(m_poller, &GitHubPoller::start);
+    QMetaObject::invokeMethod(m_watcher, &RepositoryWatcher::reconcile);
 }
 
 void Services::stop()
@@ -68,6 +88,7 @@ void Services::stop()
     if (!m_collectorThread->isRunning())
         return;
     QMetaObject::invokeMethod(m_poller, &GitHubPoller::stop, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(m_watcher, &RepositoryWatcher::stop, Qt::BlockingQueuedConnection);
     m_collectorThread->quit();
     m_collectorThread->wait();
     // Pages already in bronze are ingested before the thread ends; an import stops after

@@ -7,6 +7,8 @@
 
 class ApiServer;
 class BronzeStore;
+class RepositoryWatcher;
+class Watchlist;
 class Pipeline;
 class QThread;
 
@@ -27,6 +29,7 @@ public:
     Pipeline *pipeline() const { return m_pipeline; }
     // Before start(): lets ui/ add routes (the dashboard) without core knowing it.
     ApiServer *apiServer() const { return m_api; }
+    Watchlist *watchlist() const { return m_watchlist; }
 
 signals:
     void pollerSnapshotChanged(const PollerSnapshot &snapshot);
@@ -40,7 +43,10 @@ private:
     QThread *m_ingestThread;
     QThread *m_apiThread;
     BronzeStore *m_bronze;
+    RateBudget *m_budget;
+    Watchlist *m_watchlist;
     GitHubPoller *m_poller;
+    RepositoryWatcher *m_watcher;
     Pipeline *m_pipeline;
     ApiServer *m_api;
 };

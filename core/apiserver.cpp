@@ -2,6 +2,7 @@
 
 #include "apierror.h"
 #include "metricscontroller.h"
+#include "watchlist.h"
 #include "metricsqueries.h"
 #include "openapi.h"
 
@@ -10,6 +11,7 @@
 #include <QHttpServer>
 #include <QJsonDocument>
 #include <QLoggingCategory>
+#include <QMetaEnum>
 
 using namespace Qt::StringLiterals;
 
@@ -71,9 +73,15 @@ void ApiServer::addPage(const QString &pattern, const QString &routeName, PageHa
 
 QStringList ApiServer::documentedRoutes()
 {
-    return {u"/api/events/count"_s,        u"/api/repository/{owner}/{name}/avg_pr_time"_s,
-            u"/api/repositories/active"_s, u"/api/health"_s,
-            u"/api/openapi.json"_s,        u"/metrics"_s};
+    return {u"/api/events/count"_s,
+            u"/api/repository/{owner}/{name}/avg_pr_time"_s,
+            u"/api/repository/{owner}/{name}/pull_requests"_s,
+            u"/api/repositories/active"_s,
+            u"/api/watchlist"_s,
+            u"/api/watchlist/{owner}/{name}"_s,
+            u"/api/health"_s,
+            u"/api/openapi.json"_s,
+            u"/metrics"_s};
 }
 
 void ApiServer::start()
@@ -143,6 +151,13 @@ void ApiServer::registerRoutes()
                                 return json(m_controller->averagePullRequestTime(owner, QString()));
                             });
                     });
+    m_server->route(u"/api/repository/<arg>/<arg>/pull_requests"_s,
+                    [this](const QString &owner, const QString &name, const QHttpServerRequest &request) {
+                        return respond(request, u"/api/repository/{owner}/{name}/pull_requests"_s, [&] {
+                            return json(m_controller->pullRequests(owner, name));
+                        }, Caching::ByRequest);
+                    });
+    registerWatchlistRoutes();
     m_server->route(u"/api/repositories/active"_s, [this](const QHttpServerRequest &request) {
         return respond(
             request, u"/api/repositories/active"_s,
@@ -200,26 +215,51 @@ void ApiServer::registerRoutes()
         });
 }
 
+void ApiServer::registerWatchlistRoutes()
+{
+    const auto unavailable = [] { return error(503, u"the watch list is not available here"_s); };
+    m_server->route(u"/api/watchlist"_s, [this, unavailable](const QHttpServerRequest &request) {
+        return respond(request, u"/api/watchlist"_s, [&] {
+            return m_watchlist ? json(WatchlistController(m_watchlist).list()) : unavailable();
+        });
+    });
+    m_server->route(u"/api/watchlist/<arg>/<arg>"_s,
+                    [this, unavailable](const QString &owner, const QString &name,
+                                        const QHttpServerRequest &request) {
+                        return respond(request, u"/api/watchlist/{owner}/{name}"_s, [&] {
+                            if (!m_watchlist)
+                                return unavailable();
+                            WatchlistController controller(m_watchlist);
+                            return json(request.method() == QHttpServerRequest::Method::Put
+                                                ? controller.add(owner, name)
+                                                : controller.remove(owner, name));
+                        }, Caching::Off, "PUT, DELETE");
+                    });
+}
+
 QHttpServerResponse ApiServer::respond(const QHttpServerRequest &request, const QString &route,
                                        const std::function<QHttpServerResponse()> &handler,
-                                       Caching caching)
+                                       Caching caching, const QByteArray &allowed)
 {
     QElapsedTimer timer;
     timer.start();
-    QHttpServerResponse response = compute(request, handler, caching);
+    QHttpServerResponse response = compute(request, handler, caching, allowed);
     m_httpMetrics.record(route, int(response.statusCode()), double(timer.nsecsElapsed()) / 1e9);
     return response;
 }
 
 QHttpServerResponse ApiServer::compute(const QHttpServerRequest &request,
                                        const std::function<QHttpServerResponse()> &handler,
-                                       Caching caching)
+                                       Caching caching, const QByteArray &allowed)
 {
     if (auto refusal = refuse(request))
         return std::move(*refusal);
-    if (request.method() != QHttpServerRequest::Method::Get) {
-        QHttpServerResponse notAllowed = error(405, u"only GET is allowed here"_s);
-        notAllowed.setHeader("Allow", "GET");
+    const QByteArray method = QByteArray(QMetaEnum::fromType<QHttpServerRequest::Method>().valueToKey(
+                                                 int(request.method())))
+                                      .toUpper();
+    if (!allowed.split(',').contains(" " + method) && !allowed.split(',').contains(method)) {
+        QHttpServerResponse notAllowed = error(405, u"allowed here: %1"_s.arg(QString::fromLatin1(allowed)));
+        notAllowed.setHeader("Allow", allowed);
         return notAllowed;
     }
     QByteArray key;

@@ -15,6 +15,7 @@ class MetricsQueries;
 class QHttpServer;
 class QHttpServerRequest;
 class QHttpServerResponse;
+class Watchlist;
 
 // The REST API (QHttpServer). Lives on its own thread with its own read-only connection:
 // create it, move it to that thread, then invoke start() there.
@@ -48,6 +49,8 @@ public:
 
     Q_INVOKABLE void start();
     Q_INVOKABLE void setPollerSnapshot(const PollerSnapshot &snapshot);
+    // Before start(): enables /api/watchlist.
+    void setWatchlist(Watchlist *watchlist) { m_watchlist = watchlist; }
 
     // The routes the OpenAPI document must describe.
     static QStringList documentedRoutes();
@@ -57,13 +60,15 @@ signals:
     void failed(const QString &message);
 
 private:
+    // `allowed`: GET, or a comma-separated list of write methods ("PUT, DELETE").
     QHttpServerResponse respond(const QHttpServerRequest &request, const QString &route,
                                 const std::function<QHttpServerResponse()> &handler,
-                                Caching caching = Caching::Off);
+                                Caching caching = Caching::Off, const QByteArray &allowed = "GET");
     std::optional<QHttpServerResponse> cachedResponse(const QByteArray &key);
     QHttpServerResponse compute(const QHttpServerRequest &request,
                                 const std::function<QHttpServerResponse()> &handler,
-                                Caching caching);
+                                Caching caching, const QByteArray &allowed);
+    void registerWatchlistRoutes();
     std::optional<QHttpServerResponse> refuse(const QHttpServerRequest &request) const;
     bool hostAllowed(const QByteArray &host) const;
     void registerRoutes();
@@ -74,6 +79,7 @@ private:
     std::unique_ptr<MetricsQueries> m_queries;
     std::unique_ptr<MetricsController> m_controller;
     PollerSnapshot m_poller;
+    Watchlist *m_watchlist = nullptr;
     HttpMetrics m_httpMetrics;
     QList<std::tuple<QString, QString, PageHandler>> m_pages;
     QString m_url;

@@ -106,6 +106,13 @@ ConfigResult Config::load(const QProcessEnvironment &environment,
             config.corsOrigins << origin.trimmed();
     }
 
+    if (const auto watch = reader.value(u"GHM_WATCH"_s)) {
+        for (const QString &name : watch->split(u',', Qt::SkipEmptyParts))
+            config.watch << name.trimmed();
+    }
+    reader.readInt(u"GHM_PR_HORIZON_DAYS"_s, 1, 3650, &config.prHorizonDays);
+    reader.readInt(u"GHM_PR_HORIZON_COUNT"_s, 1, 100000, &config.prHorizonCount);
+
     result.errors = reader.errors();
     if (!config.apiIsLoopback() && config.apiToken.isEmpty()) {
         result.errors << u"GHM_API_HOST=%1 is not a loopback address: set GHM_API_TOKEN so "

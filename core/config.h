@@ -21,6 +21,9 @@ struct AppConfig
     int apiPort = 8000; // 0 picks a free port
     QString apiToken; // required when apiHost is not a loopback address
     QStringList corsOrigins;
+    QStringList watch; // repositories to watch, added to the persisted watch list
+    int prHorizonDays = 90;
+    int prHorizonCount = 1000;
 
     bool apiIsLoopback() const;
 };

@@ -32,6 +32,11 @@ const char *const schema[] = {
         id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL REFERENCES sources(id),
         line INTEGER NOT NULL, reason TEXT NOT NULL, raw TEXT, UNIQUE(source_id, line)))",
     "CREATE TABLE IF NOT EXISTS main.meta(key TEXT PRIMARY KEY, value INTEGER) WITHOUT ROWID",
+    R"(CREATE TABLE IF NOT EXISTS main.pull_requests(
+        repo_key TEXT NOT NULL, number INTEGER NOT NULL, repo_name TEXT NOT NULL, author TEXT,
+        created_at INTEGER NOT NULL, closed_at INTEGER, merged_at INTEGER,
+        source_id INTEGER NOT NULL REFERENCES sources(id),
+        PRIMARY KEY(repo_key, number)) WITHOUT ROWID)",
     R"(CREATE TABLE IF NOT EXISTS gold.type_minute(
         minute INTEGER NOT NULL, type TEXT NOT NULL, events INTEGER NOT NULL,
         PRIMARY KEY(minute, type)) WITHOUT ROWID)",
@@ -77,6 +82,7 @@ enum Statement {
     InsertPrOpened,
     UpdateSource,
     AddEventsTotal,
+    UpsertPullRequest,
     StatementCount
 };
 
@@ -100,6 +106,7 @@ const char *const statementText[StatementCount] = {
        WHERE id = ?1)",
     R"(INSERT INTO gold.meta VALUES('events_total', ?1)
        ON CONFLICT DO UPDATE SET value = value + excluded.value)",
+    "INSERT OR REPLACE INTO pull_requests VALUES(lower(?1), ?2, ?1, ?3, ?4, ?5, ?6, ?7)",
 };
 
 void bindText(sqlite3_stmt *statement, int index, std::string_view text)
@@ -369,6 +376,23 @@ void EventStore::invalid(std::string_view reason, std::string_view raw)
         d->failed = true;
     else if (sqlite3_changes(d->db) > 0)
         ++d->batch.quarantined;
+}
+
+void EventStore::pullRequest(const QString &repository, qint64 number, const QString &author,
+                             qint64 createdAt, qint64 closedAt, qint64 mergedAt)
+{
+    sqlite3_stmt *upsert = d->statements[UpsertPullRequest];
+    const QByteArray name = repository.toUtf8();
+    const QByteArray login = author.toUtf8();
+    bindText(upsert, 1, name);
+    sqlite3_bind_int64(upsert, 2, number);
+    bindText(upsert, 3, login);
+    sqlite3_bind_int64(upsert, 4, createdAt);
+    closedAt >= 0 ? sqlite3_bind_int64(upsert, 5, closedAt) : sqlite3_bind_null(upsert, 5);
+    mergedAt >= 0 ? sqlite3_bind_int64(upsert, 6, mergedAt) : sqlite3_bind_null(upsert, 6);
+    sqlite3_bind_int64(upsert, 7, d->sourceId);
+    if (!run(upsert))
+        d->failed = true;
 }
 
 bool EventStore::flushGold()

@@ -44,6 +44,9 @@ public:
     void setLine(qint64 line) { m_line = line; } // for quarantine records
     void event(const EventView &event) override;
     void invalid(std::string_view reason, std::string_view raw) override;
+    // One pull request of a watched repository's history; a later fetch replaces it.
+    void pullRequest(const QString &repository, qint64 number, const QString &author,
+                     qint64 createdAt, qint64 closedAt, qint64 mergedAt);
     // Commits the batch and the source's new progress.
     bool commitBatch(const SourceProgress &progress, BatchResult *result);
     void rollbackBatch();

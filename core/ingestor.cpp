@@ -5,6 +5,9 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <zlib.h>
 
@@ -122,6 +125,35 @@ bool Ingestor::ingestWhole(const QByteArray &content, SourceProgress progress,
     return commit(progress, summary);
 }
 
+// A /pulls page of a watched repository: at most 100 objects, so Qt's parser will do.
+IngestSummary Ingestor::ingestPullRequests(const QString &path, SourceProgress progress)
+{
+    IngestSummary summary;
+    QFile file(path);
+    const QJsonDocument document = file.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(file.readAll())
+                                                                  : QJsonDocument();
+    if (!document.isArray() || !m_store->beginBatch(progress.sourceId)) {
+        summary.ok = false;
+        summary.error = u"%1 is not a readable page of pull requests"_s.arg(path);
+        return summary;
+    }
+    const auto time = [](const QJsonValue &value) {
+        return value.isString() ? QDateTime::fromString(value.toString(), Qt::ISODate).toSecsSinceEpoch() : -1;
+    };
+    const QString repository = BronzeStore::repositoryOf(path);
+    for (const QJsonValue &value : document.array()) {
+        const QJsonObject pr = value.toObject();
+        if (pr["number"_L1].toInteger() <= 0 || time(pr["created_at"_L1]) < 0)
+            continue;
+        m_store->pullRequest(repository, pr["number"_L1].toInteger(), pr["user"_L1]["login"_L1].toString(),
+                             time(pr["created_at"_L1]), time(pr["closed_at"_L1]), time(pr["merged_at"_L1]));
+    }
+    progress.offset = file.size();
+    progress.complete = true;
+    commit(progress, &summary);
+    return summary;
+}
+
 IngestSummary Ingestor::ingest(const QString &path)
 {
     IngestSummary summary;
@@ -134,6 +166,8 @@ IngestSummary Ingestor::ingest(const QString &path)
     }
     if (progress.complete)
         return summary;
+    if (BronzeStore::isPullRequestPage(path))
+        return ingestPullRequests(path, progress);
 
     CompressedReader reader(path);
     const qint64 total = QFileInfo(path).size();

@@ -51,6 +51,7 @@ public:
 
 private:
     bool ingestWhole(const QByteArray &content, SourceProgress progress, IngestSummary *summary);
+    IngestSummary ingestPullRequests(const QString &path, SourceProgress progress);
     bool commit(const SourceProgress &progress, IngestSummary *summary);
 
     EventStore *m_store;

@@ -4,6 +4,7 @@
 #include "apiparameters.h"
 #include "githubpoller.h"
 #include "metricsqueries.h"
+#include "watchlist.h"
 
 #include <QJsonArray>
 
@@ -53,19 +54,39 @@ QJsonObject MetricsController::eventCount(const QUrlQuery &query, const QDateTim
             {u"counts"_s, counts}};
 }
 
-QJsonObject MetricsController::averagePullRequestTime(const QString &owner, const QString &name)
+PullRequestStats MetricsController::knownRepository(const QString &owner, const QString &name)
 {
     const QString repository = ApiParameters::repository(owner, name);
-    const PullRequestStats stats = m_queries->averagePullRequestInterval(repository);
+    PullRequestStats stats = m_queries->averagePullRequestInterval(repository);
     if (!stats.repositoryKnown)
-        throw ApiError {404, u"no stored events for repository %1"_s.arg(repository),
-                        u"repository"_s};
+        throw ApiError{404, u"no stored events for repository %1"_s.arg(repository), u"repository"_s};
+    return stats;
+}
+
+QJsonObject MetricsController::averagePullRequestTime(const QString &owner, const QString &name)
+{
+    const PullRequestStats stats = knownRepository(owner, name);
     return {{u"repository"_s, stats.repository},
+            {u"source"_s, stats.source},
+            {u"window"_s, QJsonObject{{u"from"_s, optionalTime(stats.firstOpenedAt)},
+                                      {u"to"_s, optionalTime(stats.lastOpenedAt)}}},
             {u"pull_requests"_s, stats.count},
             {u"average_seconds"_s, optionalNumber(stats.averageSeconds)},
             {u"median_seconds"_s, optionalNumber(stats.medianSeconds)},
             {u"first_opened_at"_s, optionalTime(stats.firstOpenedAt)},
             {u"last_opened_at"_s, optionalTime(stats.lastOpenedAt)}};
+}
+
+QJsonObject MetricsController::pullRequests(const QString &owner, const QString &name)
+{
+    const PullRequestStats stats = knownRepository(owner, name);
+    QJsonObject answer = averagePullRequestTime(owner, name);
+    answer.insert(u"open"_s, stats.source == "history"_L1 ? QJsonValue(stats.open) : QJsonValue());
+    answer.insert(u"time_to_merge"_s,
+                  QJsonObject{{u"merged"_s, stats.merged},
+                              {u"median_seconds"_s, optionalNumber(stats.mergeMedianSeconds)},
+                              {u"p90_seconds"_s, optionalNumber(stats.mergeP90Seconds)}});
+    return answer;
 }
 
 QJsonObject MetricsController::activeRepositories(const QUrlQuery &query, const QDateTime &now)
@@ -107,4 +128,29 @@ QJsonObject MetricsController::health(const PollerSnapshot &poller)
             {u"events_stored"_s, m_queries->eventsStored()},
             {u"last_event_at"_s, optionalTime(m_queries->latestEventAt())},
             {u"poller"_s, pollerJson}};
+}
+
+QJsonObject WatchlistController::list()
+{
+    QJsonArray repositories;
+    for (const QString &name : m_watchlist->names())
+        repositories.append(QJsonObject{{u"repository"_s, name}, {u"status"_s, m_watchlist->status(name)}});
+    return {{u"repositories"_s, repositories}};
+}
+
+QJsonObject WatchlistController::add(const QString &owner, const QString &name)
+{
+    const QString repository = ApiParameters::repository(owner, name);
+    QString error;
+    if (!m_watchlist->add(repository, &error))
+        throw ApiError{400, error, u"repository"_s};
+    return {{u"repository"_s, repository}, {u"watched"_s, true}};
+}
+
+QJsonObject WatchlistController::remove(const QString &owner, const QString &name)
+{
+    const QString repository = ApiParameters::repository(owner, name);
+    if (!m_watchlist->remove(repository))
+        throw ApiError{404, u"%1 is not watched"_s.arg(repository), u"repository"_s};
+    return {{u"repository"_s, repository}, {u"watched"_s, false}};
 }

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <vector>
 
@@ -190,18 +191,49 @@ QList<KeyCount> MetricsQueries::activeRepositories(int limit, qint64 minutes, co
     });
 }
 
+namespace {
+
+double median(QList<qint64> values)
+{
+    std::sort(values.begin(), values.end());
+    const qsizetype middle = values.size() / 2;
+    return values.size() % 2 ? double(values[middle]) : double(values[middle - 1] + values[middle]) / 2.0;
+}
+
+// Average and median gap between consecutive openings, from `openedAt` (ascending).
+void fillIntervals(PullRequestStats &stats)
+{
+    stats.count = stats.openedAt.size();
+    if (stats.count == 0)
+        return;
+    stats.firstOpenedAt = stats.openedAt.constFirst();
+    stats.lastOpenedAt = stats.openedAt.constLast();
+    if (stats.count < 2)
+        return;
+    stats.averageSeconds = double(*stats.lastOpenedAt - *stats.firstOpenedAt) / double(stats.count - 1);
+    QList<qint64> gaps;
+    for (qsizetype i = 1; i < stats.openedAt.size(); ++i)
+        gaps.append(stats.openedAt[i] - stats.openedAt[i - 1]);
+    stats.medianSeconds = median(gaps);
+}
+
+} // namespace
+
 PullRequestStats MetricsQueries::averagePullRequestInterval(const QString &repository)
 {
     PullRequestStats stats;
+    stats.repository = repository;
     const QString key = repository.toLower();
+    if (pullRequestHistory(key, &stats)) {
+        fillIntervals(stats);
+        return stats;
+    }
     QSqlQuery query(m_database);
     query.setForwardOnly(true);
     query.prepare(u"SELECT repo_name, repo_id FROM gold.repos WHERE repo_key = ?"_s);
     query.addBindValue(key);
-    if (!query.exec() || !query.next()) {
-        stats.repository = repository;
+    if (!query.exec() || !query.next())
         return stats;
-    }
     stats.repositoryKnown = true;
     stats.repository = query.value(0).toString();
     const qint64 repoId = query.value(1).toLongLong();
@@ -211,23 +243,41 @@ PullRequestStats MetricsQueries::averagePullRequestInterval(const QString &repos
     query.exec();
     while (query.next())
         stats.openedAt.append(query.value(0).toLongLong());
-    stats.count = stats.openedAt.size();
-    if (stats.count == 0)
-        return stats;
-    stats.firstOpenedAt = stats.openedAt.constFirst();
-    stats.lastOpenedAt = stats.openedAt.constLast();
-    if (stats.count < 2)
-        return stats;
-    stats.averageSeconds
-        = double(*stats.lastOpenedAt - *stats.firstOpenedAt) / double(stats.count - 1);
-    QList<qint64> gaps;
-    for (qsizetype i = 1; i < stats.openedAt.size(); ++i)
-        gaps.append(stats.openedAt[i] - stats.openedAt[i - 1]);
-    std::sort(gaps.begin(), gaps.end());
-    const qsizetype middle = gaps.size() / 2;
-    stats.medianSeconds
-        = gaps.size() % 2 ? double(gaps[middle]) : double(gaps[middle - 1] + gaps[middle]) / 2.0;
+    fillIntervals(stats);
     return stats;
+}
+
+// A watched repository's backfilled pull requests, when there are any.
+bool MetricsQueries::pullRequestHistory(const QString &key, PullRequestStats *stats)
+{
+    QSqlQuery query(m_database);
+    query.setForwardOnly(true);
+    query.prepare(uR"(SELECT repo_name, created_at, closed_at, merged_at FROM pull_requests
+                      WHERE repo_key = ? ORDER BY created_at)"_s);
+    query.addBindValue(key);
+    if (!query.exec() || !query.next())
+        return false;
+    stats->repositoryKnown = true;
+    stats->source = u"history"_s;
+    stats->repository = query.value(0).toString();
+    QList<qint64> mergeTimes;
+    do {
+        const qint64 created = query.value(1).toLongLong();
+        stats->openedAt.append(created);
+        if (query.value(2).isNull())
+            ++stats->open;
+        if (!query.value(3).isNull())
+            mergeTimes.append(query.value(3).toLongLong() - created);
+    } while (query.next());
+    stats->merged = mergeTimes.size();
+    if (!mergeTimes.isEmpty()) {
+        std::sort(mergeTimes.begin(), mergeTimes.end());
+        stats->mergeMedianSeconds = median(mergeTimes);
+        // Nearest rank: the smallest value with at least 90 % of the others at or below it.
+        const qsizetype rank = qsizetype(std::ceil(0.9 * double(mergeTimes.size()))) - 1;
+        stats->mergeP90Seconds = double(mergeTimes[std::max<qsizetype>(rank, 0)]);
+    }
+    return true;
 }
 
 QList<MinuteCount> MetricsQueries::eventsPerMinute(qint64 minutes, const QDateTime &at)

@@ -25,14 +25,22 @@ struct KeyCount
 
 struct PullRequestStats
 {
-    bool repositoryKnown = false; // any stored event at all for this repository
+    bool repositoryKnown = false; // any stored event or pull-request history
     QString repository; // as GitHub spells it
+    // "history": the backfilled pull requests of a watched repository (complete);
+    // "events": PullRequestEvents "opened" seen in the event feeds (a sample).
+    QString source = QStringLiteral("events");
     qint64 count = 0; // opened pull requests
     std::optional<double> averageSeconds; // (last - first) / (count - 1), count >= 2
     std::optional<double> medianSeconds; // median gap between consecutive openings
     std::optional<qint64> firstOpenedAt;
     std::optional<qint64> lastOpenedAt;
     QList<qint64> openedAt; // ascending
+    // From history only: time from opening to merge, and pull requests still open.
+    qint64 merged = 0;
+    std::optional<double> mergeMedianSeconds;
+    std::optional<double> mergeP90Seconds;
+    qint64 open = 0;
 };
 
 struct MinuteCount
@@ -88,6 +96,7 @@ public:
 
 private:
     QList<KeyCount> typeCounts(const TimeWindow &window);
+    bool pullRequestHistory(const QString &key, PullRequestStats *stats);
 
     QString m_dataDir;
     QSqlDatabase m_database;

@@ -1,0 +1,97 @@
+#include "pullrequestbackfill.h"
+
+#include "bronzestore.h"
+#include "clock.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+
+using namespace Qt::StringLiterals;
+
+PullRequestBackfill::PullRequestBackfill(const Options &options, const QString &repository,
+                                         BronzeStore *bronze, Clock *clock, RateBudget *budget,
+                                         QObject *parent)
+    : QObject(parent)
+    , m_options(options)
+    , m_repository(repository)
+    , m_bronze(bronze)
+    , m_clock(clock)
+    , m_budget(budget)
+    , m_network(new QNetworkAccessManager(this))
+{
+}
+
+void PullRequestBackfill::start()
+{
+    QUrl url = m_options.apiUrl;
+    url.setPath(url.path() + "/repos/"_L1 + m_repository + "/pulls"_L1);
+    url.setQuery(u"state=all&sort=created&direction=desc&per_page=100"_s);
+    m_page = 1;
+    m_fetched = 0;
+    request(url);
+}
+
+void PullRequestBackfill::request(const QUrl &url)
+{
+    const RateLimitInfo &rate = m_budget->info();
+    if (rate.isKnown() && rate.remaining == 0 && rate.reset > m_clock->now()) {
+        m_clock->callAfter(m_clock->now().msecsTo(rate.reset) + 1000, this, [this, url] { request(url); });
+        return;
+    }
+    QNetworkRequest request(url);
+    request.setRawHeader("Accept", "application/vnd.github+json");
+    request.setRawHeader("X-GitHub-Api-Version", "2022-11-28");
+    request.setRawHeader("User-Agent", "ghmonitor/" GHM_VERSION);
+    if (!m_options.token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + m_options.token.toUtf8());
+    request.setTransferTimeout(m_options.timeoutMs);
+    QNetworkReply *reply = m_network->get(request);
+    connect(reply, &QNetworkReply::finished, this, [this, reply] {
+        reply->deleteLater();
+        handleReply(reply);
+    });
+}
+
+void PullRequestBackfill::handleReply(QNetworkReply *reply)
+{
+    m_budget->update(GitHubProtocol::rateLimit(*reply));
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status == 404) {
+        emit failed(m_repository, u"%1 is not a repository GitHub knows (404)"_s.arg(m_repository));
+        return;
+    }
+    const QByteArray body = reply->readAll();
+    const QJsonDocument document = QJsonDocument::fromJson(body);
+    if (status != 200 || !document.isArray()) {
+        emit failed(m_repository, status == 0 ? reply->errorString()
+                                              : u"HTTP %1 while fetching pull requests"_s.arg(status));
+        return;
+    }
+    PageLineage lineage{reply->url(), status, m_page, reply->rawHeader("ETag"), m_budget->info(),
+                        m_clock->now()};
+    QString error;
+    const QString path = m_bronze->storePage(body, lineage, u"repos/"_s + m_repository, &error,
+                                             u"pulls"_s);
+    if (path.isEmpty()) {
+        emit failed(m_repository, error);
+        return;
+    }
+    emit pageStored(path);
+
+    const QJsonArray pulls = document.array();
+    m_fetched += int(pulls.size());
+    const QDateTime horizon = m_clock->now().addDays(-m_options.horizonDays);
+    const QDateTime oldest = pulls.isEmpty()
+            ? horizon
+            : QDateTime::fromString(pulls.last()["created_at"_L1].toString(), Qt::ISODate);
+    const QUrl next = GitHubProtocol::parseLink(reply->rawHeader("Link")).value(u"next"_s);
+    if (!next.isValid() || oldest < horizon || m_fetched >= m_options.horizonCount) {
+        emit finished(m_repository, m_fetched);
+        return;
+    }
+    ++m_page;
+    request(next);
+}

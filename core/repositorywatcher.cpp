@@ -1,0 +1,83 @@
+#include "repositorywatcher.h"
+
+#include "clock.h"
+#include "watchlist.h"
+
+#include <QLoggingCategory>
+
+using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcWatch, "ghm.watch")
+
+namespace {
+
+constexpr qint64 backfillRetryMs = 10 * 60 * 1000;
+
+} // namespace
+
+RepositoryWatcher::RepositoryWatcher(const PollerOptions &pollerOptions,
+                                     const PullRequestBackfill::Options &backfillOptions,
+                                     Watchlist *watchlist, BronzeStore *bronze, Clock *clock,
+                                     RateBudget *budget, QObject *parent)
+    : QObject(parent)
+    , m_pollerOptions(pollerOptions)
+    , m_backfillOptions(backfillOptions)
+    , m_watchlist(watchlist)
+    , m_bronze(bronze)
+    , m_clock(clock)
+    , m_budget(budget)
+{
+    connect(watchlist, &Watchlist::changed, this, &RepositoryWatcher::reconcile);
+}
+
+void RepositoryWatcher::reconcile()
+{
+    const QStringList names = m_watchlist->names();
+    QSet<QString> wanted;
+    for (const QString &name : names) {
+        const QString key = name.toLower();
+        wanted.insert(key);
+        if (m_pollers.contains(key))
+            continue;
+        PollerOptions options = m_pollerOptions;
+        options.path = "/repos/"_L1 + name + "/events"_L1;
+        options.bronzeFolder = "repos/"_L1 + name;
+        auto *poller = new GitHubPoller(options, m_bronze, m_clock, m_budget, this);
+        connect(poller, &GitHubPoller::pageStored, this, &RepositoryWatcher::pageStored);
+        m_pollers.insert(key, poller);
+        poller->start();
+        startBackfill(name);
+    }
+    for (const QString &key : m_pollers.keys()) {
+        if (!wanted.contains(key)) {
+            m_pollers.take(key)->deleteLater();
+            if (PullRequestBackfill *backfill = m_backfills.take(key))
+                backfill->deleteLater();
+        }
+    }
+    m_budget->setConsumers(1 + int(m_pollers.size())); // the public feed too
+}
+
+void RepositoryWatcher::startBackfill(const QString &repository)
+{
+    auto *backfill = new PullRequestBackfill(m_backfillOptions, repository, m_bronze, m_clock,
+                                             m_budget, this);
+    m_backfills.insert(repository.toLower(), backfill);
+    connect(backfill, &PullRequestBackfill::pageStored, this, &RepositoryWatcher::pageStored);
+    connect(backfill, &PullRequestBackfill::finished, this, [this](const QString &name, int count) {
+        m_watchlist->setStatus(name, tr("history: %1 pull requests").arg(count));
+    });
+    connect(backfill, &PullRequestBackfill::failed, this, [this, backfill](const QString &name, const QString &message) {
+        qCWarning(lcWatch).noquote() << "pull-request history of" << name << "failed:" << message;
+        m_watchlist->setStatus(name, tr("error: %1").arg(message));
+        m_clock->callAfter(backfillRetryMs, backfill, [backfill] { backfill->start(); });
+    });
+    m_watchlist->setStatus(repository, tr("fetching pull-request history"));
+    backfill->start();
+}
+
+void RepositoryWatcher::stop()
+{
+    for (GitHubPoller *poller : std::as_const(m_pollers))
+        poller->stop();
+}

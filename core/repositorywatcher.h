@@ -1,0 +1,43 @@
+#pragma once
+
+#include "githubpoller.h"
+#include "pullrequestbackfill.h"
+
+#include <QHash>
+#include <QObject>
+
+class BronzeStore;
+class Clock;
+class Watchlist;
+
+// For each watched repository: a poller of /repos/{owner}/{name}/events and, once, a
+// pull-request backfill. Lives in the collector thread beside the public poller and
+// shares its rate budget.
+class RepositoryWatcher : public QObject
+{
+    Q_OBJECT
+
+public:
+    RepositoryWatcher(const PollerOptions &pollerOptions,
+                      const PullRequestBackfill::Options &backfillOptions, Watchlist *watchlist,
+                      BronzeStore *bronze, Clock *clock, RateBudget *budget, QObject *parent = nullptr);
+
+    // Starts and stops pollers to match the watch list.
+    void reconcile();
+    void stop();
+
+signals:
+    void pageStored(const QString &path);
+
+private:
+    void startBackfill(const QString &repository);
+
+    PollerOptions m_pollerOptions;
+    PullRequestBackfill::Options m_backfillOptions;
+    Watchlist *m_watchlist;
+    BronzeStore *m_bronze;
+    Clock *m_clock;
+    RateBudget *m_budget;
+    QHash<QString, GitHubPoller *> m_pollers; // by lower-case name
+    QHash<QString, PullRequestBackfill *> m_backfills;
+};

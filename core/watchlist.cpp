@@ -1,0 +1,104 @@
+#include "watchlist.h"
+
+#include "apierror.h"
+#include "apiparameters.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSaveFile>
+
+using namespace Qt::StringLiterals;
+
+Watchlist::Watchlist(const QString &dataDir, QObject *parent)
+    : QObject(parent)
+    , m_path(QDir(dataDir).absoluteFilePath(u"watchlist.json"_s))
+{
+    QFile file(m_path);
+    if (!file.open(QIODevice::ReadOnly))
+        return;
+    for (const QJsonValue &name : QJsonDocument::fromJson(file.readAll()).array()) {
+        if (isValidName(name.toString()))
+            m_names.append(name.toString());
+    }
+}
+
+bool Watchlist::isValidName(const QString &repository)
+{
+    const QStringList parts = repository.split(u'/');
+    if (parts.size() != 2)
+        return false;
+    try {
+        ApiParameters::repository(parts[0], parts[1]);
+        return true;
+    } catch (const ApiError &) {
+        return false;
+    }
+}
+
+QStringList Watchlist::names() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_names;
+}
+
+bool Watchlist::contains(const QString &repository) const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_names.contains(repository, Qt::CaseInsensitive);
+}
+
+bool Watchlist::add(const QString &repository, QString *error)
+{
+    if (!isValidName(repository)) {
+        *error = u"%1 is not a repository name (owner/name)"_s.arg(repository);
+        return false;
+    }
+    {
+        QMutexLocker lock(&m_mutex);
+        if (m_names.contains(repository, Qt::CaseInsensitive))
+            return true;
+        m_names.append(repository);
+        save();
+    }
+    emit changed();
+    return true;
+}
+
+bool Watchlist::remove(const QString &repository)
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        if (m_names.removeIf([&](const QString &name) {
+                return name.compare(repository, Qt::CaseInsensitive) == 0;
+            }) == 0)
+            return false;
+        m_status.remove(repository.toLower());
+        save();
+    }
+    emit changed();
+    return true;
+}
+
+void Watchlist::setStatus(const QString &repository, const QString &status)
+{
+    QMutexLocker lock(&m_mutex);
+    m_status.insert(repository.toLower(), status);
+}
+
+QString Watchlist::status(const QString &repository) const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_status.value(repository.toLower());
+}
+
+void Watchlist::save() const
+{
+    QDir().mkpath(QFileInfo(m_path).absolutePath());
+    QSaveFile file(m_path);
+    if (file.open(QIODevice::WriteOnly)) {
+        file.write(QJsonDocument(QJsonArray::fromStringList(m_names)).toJson());
+        file.commit();
+    }
+}

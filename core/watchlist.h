@@ -1,0 +1,39 @@
+#pragma once
+
+#include <QHash>
+#include <QMutex>
+#include <QObject>
+#include <QStringList>
+
+// The repositories a user watches, kept in <data>/watchlist.json. Thread-safe: the API,
+// the window and the collector all use one instance; changed() tells the collector.
+class Watchlist : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit Watchlist(const QString &dataDir, QObject *parent = nullptr);
+
+    QStringList names() const;
+    bool contains(const QString &repository) const;
+    // Returns false with `error` for a name that is not GitHub's owner/name syntax.
+    bool add(const QString &repository, QString *error);
+    bool remove(const QString &repository);
+
+    // Per-repository state in words ("history: 200 pull requests", an error...).
+    void setStatus(const QString &repository, const QString &status);
+    QString status(const QString &repository) const;
+
+    static bool isValidName(const QString &repository);
+
+signals:
+    void changed();
+
+private:
+    void save() const;
+
+    QString m_path;
+    mutable QMutex m_mutex;
+    QStringList m_names;
+    QHash<QString, QString> m_status; // by lower-case name
+};

@@ -1,0 +1,283 @@
+#include "bronzestore.h"
+#include "clock.h"
+#include "fakegithub.h"
+#include "metricsqueries.h"
+#include "pipeline.h"
+#include "repositorywatcher.h"
+#include "watchlist.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QDateTime start = QDateTime(QDate(2026, 3, 1), QTime(12, 0), Qt::UTC);
+
+} // namespace
+
+// Watched repositories against the stand-in, with a manual clock.
+class TestWatch : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+    void backfillFollowsLinkAndStopsAtTheHorizon_data();
+    void backfillFollowsLinkAndStopsAtTheHorizon();
+    void historyGivesCadenceAndTimeToMerge();
+    void repositoryFeedUsesItsOwnEtag();
+    void manyWatchedRepositoriesShareTheBudget();
+    void eventsDeduplicateAcrossFeeds();
+    void unknownRepositoryIsAClearError();
+    void watchlistPersistsAndValidates();
+
+private:
+    void runUntilIdle(int steps);
+    void watch(const QStringList &names, const PullRequestBackfill::Options &backfill = {});
+    void ingestBronze();
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<ManualClock> m_clock;
+    std::unique_ptr<FakeGitHub> m_github;
+    std::unique_ptr<BronzeStore> m_bronze;
+    std::unique_ptr<Watchlist> m_watchlist;
+    RateBudget m_budget;
+    std::unique_ptr<RepositoryWatcher> m_watcher;
+};
+
+void TestWatch::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_clock = std::make_unique<ManualClock>(start);
+    m_github = std::make_unique<FakeGitHub>(m_clock.get());
+    QVERIFY(m_github->listen());
+    m_bronze = std::make_unique<BronzeStore>(m_dir->path());
+    m_watchlist = std::make_unique<Watchlist>(m_dir->path());
+    m_budget = RateBudget();
+}
+
+void TestWatch::cleanup()
+{
+    m_watcher.reset();
+    m_github.reset();
+}
+
+void TestWatch::watch(const QStringList &names, const PullRequestBackfill::Options &backfill)
+{
+    PollerOptions poller;
+    poller.apiUrl = m_github->url();
+    poller.timeoutMs = 2000;
+    PullRequestBackfill::Options options = backfill;
+    options.apiUrl = m_github->url();
+    m_watcher = std::make_unique<RepositoryWatcher>(poller, options, m_watchlist.get(), m_bronze.get(),
+                                                    m_clock.get(), &m_budget);
+    for (const QString &name : names) {
+        QString error;
+        QVERIFY(m_watchlist->add(name, &error));
+    }
+    m_watcher->reconcile();
+}
+
+// Lets network replies arrive, then moves the clock to the next scheduled action.
+void TestWatch::runUntilIdle(int steps)
+{
+    for (int i = 0; i < steps; ++i) {
+        QTest::qWait(30);
+        QTRY_VERIFY_WITH_TIMEOUT(m_clock->hasPending(), 5000);
+        QTest::qWait(30);
+        m_clock->advanceToNext();
+    }
+    QTest::qWait(50);
+}
+
+void TestWatch::ingestBronze()
+{
+    Pipeline pipeline(m_dir->path());
+    QVERIFY(pipeline.open());
+    pipeline.catchUp();
+}
+
+void TestWatch::backfillFollowsLinkAndStopsAtTheHorizon_data()
+{
+    QTest::addColumn<int>("days");
+    QTest::addColumn<int>("count");
+    QTest::addColumn<int>("pages");
+    QTest::newRow("30 days of 60") << 30 << 1000 << 2;
+    QTest::newRow("50 pull requests") << 90 << 50 << 1;
+    QTest::newRow("everything") << 90 << 1000 << 2;
+}
+
+void TestWatch::backfillFollowsLinkAndStopsAtTheHorizon()
+{
+    QFETCH(int, days);
+    QFETCH(int, count);
+    QFETCH(int, pages);
+    m_github->addRepository(u"acme/widgets"_s, 200, 60);
+    PullRequestBackfill backfill({m_github->url(), {}, days, count, 2000}, u"acme/widgets"_s,
+                                 m_bronze.get(), m_clock.get(), &m_budget);
+    QSignalSpy finished(&backfill, &PullRequestBackfill::finished);
+    backfill.start();
+    QVERIFY(finished.wait());
+    QList<QByteArray> targets;
+    for (const FakeGitHub::Request &request : m_github->requests())
+        targets << request.target;
+    QCOMPARE(targets.size(), pages);
+    QCOMPARE(targets.first(), QByteArray("/repos/acme/widgets/pulls?state=all&sort=created&direction=desc&per_page=100"));
+    if (pages > 1)
+        QVERIFY(targets[1].endsWith("&page=2")); // from Link, not built by hand
+    QCOMPARE(finished.first().at(1).toInt(), pages * 100);
+}
+
+void TestWatch::historyGivesCadenceAndTimeToMerge()
+{
+    m_github->addRepository(u"acme/widgets"_s, 200, 60);
+    watch({u"acme/widgets"_s}, {{}, {}, 90, 1000, 2000});
+    runUntilIdle(2);
+    ingestBronze();
+
+    // The reference, straight from the stand-in's history.
+    QList<qint64> opened;
+    QList<qint64> toMerge;
+    qint64 open = 0;
+    for (const FakeGitHub::PullRequest &pr : m_github->pullRequests(u"acme/widgets"_s)) {
+        opened << pr.createdAt;
+        if (pr.mergedAt >= 0)
+            toMerge << pr.mergedAt - pr.createdAt;
+        open += pr.closedAt < 0;
+    }
+    std::sort(opened.begin(), opened.end());
+    std::sort(toMerge.begin(), toMerge.end());
+    QList<qint64> gaps;
+    for (qsizetype i = 1; i < opened.size(); ++i)
+        gaps << opened[i] - opened[i - 1];
+    std::sort(gaps.begin(), gaps.end());
+
+    MetricsQueries queries(m_dir->path());
+    QString error;
+    QVERIFY(queries.open(&error));
+    const PullRequestStats stats = queries.averagePullRequestInterval(u"ACME/Widgets"_s);
+    QVERIFY(stats.repositoryKnown);
+    QCOMPARE(stats.source, u"history"_s);
+    QCOMPARE(stats.count, 200);
+    QCOMPARE(stats.averageSeconds.value(), double(opened.last() - opened.first()) / 199.0);
+    QCOMPARE(gaps.size(), 199);
+    QCOMPARE(stats.medianSeconds.value(), double(gaps[99]));
+    QCOMPARE(stats.merged, toMerge.size());
+    const qsizetype middle = toMerge.size() / 2;
+    QCOMPARE(stats.mergeMedianSeconds.value(),
+             toMerge.size() % 2 ? double(toMerge[middle]) : (toMerge[middle - 1] + toMerge[middle]) / 2.0);
+    QCOMPARE(stats.mergeP90Seconds.value(), double(toMerge[qsizetype(std::ceil(0.9 * double(toMerge.size()))) - 1]));
+    QCOMPARE(stats.open, open);
+    QVERIFY(m_watchlist->status(u"acme/widgets"_s).contains("200"_L1));
+}
+
+void TestWatch::repositoryFeedUsesItsOwnEtag()
+{
+    m_github->setSyntheticFeed(5.0);
+    m_clock->advanceBy(120 * 1000);
+    m_github->addRepository(u"org0/project-0"_s, 3, 10);
+    watch({u"org0/project-0"_s});
+    runUntilIdle(3);
+    QByteArrayList conditional;
+    for (const FakeGitHub::Request &request : m_github->requests()) {
+        if (request.target.startsWith("/repos/org0/project-0/events") && request.headers.contains("if-none-match"))
+            conditional << request.target;
+    }
+    QVERIFY(!conditional.isEmpty());
+    const QStringList pages = m_bronze->listSources();
+    QVERIFY(std::any_of(pages.cbegin(), pages.cend(), [](const QString &path) {
+        return path.contains("/bronze/repos/org0/project-0/"_L1) && path.contains("/events_"_L1);
+    }));
+}
+
+void TestWatch::manyWatchedRepositoriesShareTheBudget()
+{
+    m_github->setSyntheticFeed(5.0);
+    m_github->setRateLimit(60, 3600);
+    m_github->setPollInterval(1);
+    QStringList names;
+    for (int i = 0; i < 5; ++i) {
+        names << u"org%1/project-%1"_s.arg(i);
+        m_github->addRepository(names.last(), 2, 5);
+    }
+    watch(names);
+    PollerOptions options;
+    options.apiUrl = m_github->url();
+    options.intervalSeconds = 1;
+    GitHubPoller publicFeed(options, m_bronze.get(), m_clock.get(), &m_budget);
+    publicFeed.start();
+    while (m_clock->now() < start.addSecs(2 * 3600)) {
+        QTRY_VERIFY_WITH_TIMEOUT(m_clock->hasPending() && !publicFeed.isRequestInFlight(), 5000);
+        QTest::qWait(5);
+        m_clock->advanceToNext();
+    }
+    QCOMPARE(m_github->refusedCount(), 0);
+    QVERIFY2(m_github->requestCount() >= 60, QByteArray::number(m_github->requestCount()));
+}
+
+void TestWatch::eventsDeduplicateAcrossFeeds()
+{
+    m_github->setSyntheticFeed(5.0);
+    m_clock->advanceBy(60 * 1000);
+    m_github->addRepository(u"org0/project-0"_s, 2, 5);
+    watch({u"org0/project-0"_s});
+    PollerOptions options;
+    options.apiUrl = m_github->url();
+    GitHubPoller publicFeed(options, m_bronze.get(), m_clock.get(), &m_budget);
+    publicFeed.start();
+    runUntilIdle(2);
+
+    QSet<qint64> distinct;
+    qint64 fromRepositoryFeed = 0;
+    for (const QString &path : m_bronze->listSources()) {
+        if (BronzeStore::isPullRequestPage(path))
+            continue;
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        for (const QJsonValue &event : QJsonDocument::fromJson(file.readAll()).array()) {
+            const qint64 id = event["id"_L1].toString().toLongLong();
+            fromRepositoryFeed += path.contains("/repos/"_L1) && distinct.contains(id);
+            distinct.insert(id);
+        }
+    }
+    QVERIFY2(fromRepositoryFeed > 0, "the repository feed repeats events of the public feed");
+    ingestBronze();
+    MetricsQueries queries(m_dir->path());
+    QString error;
+    QVERIFY(queries.open(&error));
+    QCOMPARE(queries.eventsStored(), qint64(distinct.size()));
+}
+
+void TestWatch::unknownRepositoryIsAClearError()
+{
+    watch({u"nobody/nothing"_s});
+    QTRY_VERIFY(m_watchlist->status(u"nobody/nothing"_s).startsWith("error"_L1));
+    QVERIFY(m_watchlist->status(u"nobody/nothing"_s).contains("404"_L1));
+}
+
+void TestWatch::watchlistPersistsAndValidates()
+{
+    QString error;
+    QVERIFY(m_watchlist->add(u"Qt/qtbase"_s, &error));
+    QVERIFY(m_watchlist->add(u"octokit/octokit.rb"_s, &error));
+    QVERIFY(!m_watchlist->add(u"../etc"_s, &error));
+    QVERIFY(error.contains("owner/name"_L1));
+    QVERIFY(!m_watchlist->add(u"no-slash"_s, &error));
+    QVERIFY(m_watchlist->add(u"qt/QTBASE"_s, &error)); // already there
+    QVERIFY(m_watchlist->remove(u"OCTOKIT/octokit.rb"_s));
+    QVERIFY(!m_watchlist->remove(u"not/watched"_s));
+    const Watchlist reloaded(m_dir->path());
+    QCOMPARE(reloaded.names(), QStringList{u"Qt/qtbase"_s});
+}
+
+QTEST_GUILESS_MAIN(TestWatch)
+#include "tst_watch.moc"
