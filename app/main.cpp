@@ -87,6 +87,7 @@ int runGui(QApplication &app, const AppConfig &config)
     pages.install(services.apiServer());
     DashboardController dashboard(config.dataDir);
     MainWindow window(&dashboard, services.pipeline());
+    window.setWatchlist(services.watchlist());
     QObject::connect(&services, &Services::pollerSnapshotChanged, &window,
                      &MainWindow::showPollerSnapshot);
     QObject::connect(&services, &Services::goldChanged, &dashboard,

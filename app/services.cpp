@@ -49,9 +49,11 @@ Services::Services(const AppConfig &config, QObject *parent)
     m_api->setWatchlist(m_watchlist);
     m_poller = new GitHubPoller(options, m_bronze, Clock::system(), m_budget);
     m_poller->moveToThread(m_collectorThread);
-    const PullRequestBackfill::Options backfill{config.apiUrl, config.githubToken, config.prHorizonDays,
-                                                config.prHorizonCount, options.timeoutMs};
-    m_watcher = new RepositoryWatcher(options, backfill, m_watchlist, m_bronze, Clock::system(), m_budget);
+    const PullRequestBackfill::Options backfill {config.apiUrl, config.githubToken,
+                                                 config.prHorizonDays, config.prHorizonCount,
+                                                 options.timeoutMs};
+    m_watcher = new RepositoryWatcher(options, backfill, m_watchlist, m_bronze, Clock::system(),
+                                      m_budget);
     m_watcher->moveToThread(m_collectorThread);
     connect(m_collectorThread, &QThread::finished, m_watcher, &QObject::deleteLater);
     connect(m_watcher, &RepositoryWatcher::pageStored, m_pipeline, &Pipeline::ingestPage);

@@ -2,9 +2,9 @@
 
 #include "apierror.h"
 #include "metricscontroller.h"
-#include "watchlist.h"
 #include "metricsqueries.h"
 #include "openapi.h"
+#include "watchlist.h"
 
 #include <QElapsedTimer>
 #include <QHostAddress>
@@ -151,12 +151,13 @@ void ApiServer::registerRoutes()
                                 return json(m_controller->averagePullRequestTime(owner, QString()));
                             });
                     });
-    m_server->route(u"/api/repository/<arg>/<arg>/pull_requests"_s,
-                    [this](const QString &owner, const QString &name, const QHttpServerRequest &request) {
-                        return respond(request, u"/api/repository/{owner}/{name}/pull_requests"_s, [&] {
-                            return json(m_controller->pullRequests(owner, name));
-                        }, Caching::ByRequest);
-                    });
+    m_server->route(
+        u"/api/repository/<arg>/<arg>/pull_requests"_s,
+        [this](const QString &owner, const QString &name, const QHttpServerRequest &request) {
+            return respond(
+                request, u"/api/repository/{owner}/{name}/pull_requests"_s,
+                [&] { return json(m_controller->pullRequests(owner, name)); }, Caching::ByRequest);
+        });
     registerWatchlistRoutes();
     m_server->route(u"/api/repositories/active"_s, [this](const QHttpServerRequest &request) {
         return respond(
@@ -226,14 +227,17 @@ void ApiServer::registerWatchlistRoutes()
     m_server->route(u"/api/watchlist/<arg>/<arg>"_s,
                     [this, unavailable](const QString &owner, const QString &name,
                                         const QHttpServerRequest &request) {
-                        return respond(request, u"/api/watchlist/{owner}/{name}"_s, [&] {
-                            if (!m_watchlist)
-                                return unavailable();
-                            WatchlistController controller(m_watchlist);
-                            return json(request.method() == QHttpServerRequest::Method::Put
+                        return respond(
+                            request, u"/api/watchlist/{owner}/{name}"_s,
+                            [&] {
+                                if (!m_watchlist)
+                                    return unavailable();
+                                WatchlistController controller(m_watchlist);
+                                return json(request.method() == QHttpServerRequest::Method::Put
                                                 ? controller.add(owner, name)
                                                 : controller.remove(owner, name));
-                        }, Caching::Off, "PUT, DELETE");
+                            },
+                            Caching::Off, "PUT, DELETE");
                     });
 }
 
@@ -254,11 +258,13 @@ QHttpServerResponse ApiServer::compute(const QHttpServerRequest &request,
 {
     if (auto refusal = refuse(request))
         return std::move(*refusal);
-    const QByteArray method = QByteArray(QMetaEnum::fromType<QHttpServerRequest::Method>().valueToKey(
-                                                 int(request.method())))
-                                      .toUpper();
+    const QByteArray method
+        = QByteArray(
+              QMetaEnum::fromType<QHttpServerRequest::Method>().valueToKey(int(request.method())))
+              .toUpper();
     if (!allowed.split(',').contains(" " + method) && !allowed.split(',').contains(method)) {
-        QHttpServerResponse notAllowed = error(405, u"allowed here: %1"_s.arg(QString::fromLatin1(allowed)));
+        QHttpServerResponse notAllowed
+            = error(405, u"allowed here: %1"_s.arg(QString::fromLatin1(allowed)));
         notAllowed.setHeader("Allow", allowed);
         return notAllowed;
     }

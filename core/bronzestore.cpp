@@ -65,8 +65,9 @@ QString BronzeStore::storePage(const QByteArray &body, const PageLineage &lineag
                                const QString &folder, QString *error, const QString &kind)
 {
     const QDateTime at = lineage.fetchedAt.toUTC();
-    const QString path = u"%1/bronze/%2/%3/%4_%5_p%6.json"_s.arg(
-        m_root, folder, at.toString(u"yyyy/MM/dd"_s), kind, stamp(at), QString::number(lineage.page));
+    const QString path
+        = u"%1/bronze/%2/%3/%4_%5_p%6.json"_s.arg(m_root, folder, at.toString(u"yyyy/MM/dd"_s),
+                                                  kind, stamp(at), QString::number(lineage.page));
     if (!writeAtomically(path, body, error))
         return {};
     const QByteArray meta = QJsonDocument(lineageJson(lineage)).toJson(QJsonDocument::Indented);
@@ -172,7 +173,8 @@ bool BronzeStore::isPage(const QString &path)
 
 bool BronzeStore::isPullRequestPage(const QString &path)
 {
-    return path.contains("/bronze/repos/"_L1) && QStringView(path).mid(path.lastIndexOf(u'/') + 1).startsWith(u"pulls_");
+    return path.contains("/bronze/repos/"_L1)
+        && QStringView(path).mid(path.lastIndexOf(u'/') + 1).startsWith(u"pulls_");
 }
 
 QString BronzeStore::repositoryOf(const QString &path)

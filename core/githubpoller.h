@@ -16,7 +16,7 @@ class QNetworkReply;
 struct PollerOptions
 {
     QUrl apiUrl;
-    QString path = QStringLiteral("/events");        // or /repos/{owner}/{name}/events
+    QString path = QStringLiteral("/events"); // or /repos/{owner}/{name}/events
     QString bronzeFolder = QStringLiteral("events"); // or repos/{owner}/{name}
     QString token;
     int intervalSeconds = 60;

@@ -130,23 +130,27 @@ IngestSummary Ingestor::ingestPullRequests(const QString &path, SourceProgress p
 {
     IngestSummary summary;
     QFile file(path);
-    const QJsonDocument document = file.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(file.readAll())
-                                                                  : QJsonDocument();
+    const QJsonDocument document = file.open(QIODevice::ReadOnly)
+        ? QJsonDocument::fromJson(file.readAll())
+        : QJsonDocument();
     if (!document.isArray() || !m_store->beginBatch(progress.sourceId)) {
         summary.ok = false;
         summary.error = u"%1 is not a readable page of pull requests"_s.arg(path);
         return summary;
     }
     const auto time = [](const QJsonValue &value) {
-        return value.isString() ? QDateTime::fromString(value.toString(), Qt::ISODate).toSecsSinceEpoch() : -1;
+        return value.isString()
+            ? QDateTime::fromString(value.toString(), Qt::ISODate).toSecsSinceEpoch()
+            : -1;
     };
     const QString repository = BronzeStore::repositoryOf(path);
     for (const QJsonValue &value : document.array()) {
         const QJsonObject pr = value.toObject();
         if (pr["number"_L1].toInteger() <= 0 || time(pr["created_at"_L1]) < 0)
             continue;
-        m_store->pullRequest(repository, pr["number"_L1].toInteger(), pr["user"_L1]["login"_L1].toString(),
-                             time(pr["created_at"_L1]), time(pr["closed_at"_L1]), time(pr["merged_at"_L1]));
+        m_store->pullRequest(repository, pr["number"_L1].toInteger(),
+                             pr["user"_L1]["login"_L1].toString(), time(pr["created_at"_L1]),
+                             time(pr["closed_at"_L1]), time(pr["merged_at"_L1]));
     }
     progress.offset = file.size();
     progress.complete = true;

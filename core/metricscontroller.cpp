@@ -59,7 +59,8 @@ PullRequestStats MetricsController::knownRepository(const QString &owner, const 
     const QString repository = ApiParameters::repository(owner, name);
     PullRequestStats stats = m_queries->averagePullRequestInterval(repository);
     if (!stats.repositoryKnown)
-        throw ApiError{404, u"no stored events for repository %1"_s.arg(repository), u"repository"_s};
+        throw ApiError {404, u"no stored events for repository %1"_s.arg(repository),
+                        u"repository"_s};
     return stats;
 }
 
@@ -68,8 +69,9 @@ QJsonObject MetricsController::averagePullRequestTime(const QString &owner, cons
     const PullRequestStats stats = knownRepository(owner, name);
     return {{u"repository"_s, stats.repository},
             {u"source"_s, stats.source},
-            {u"window"_s, QJsonObject{{u"from"_s, optionalTime(stats.firstOpenedAt)},
-                                      {u"to"_s, optionalTime(stats.lastOpenedAt)}}},
+            {u"window"_s,
+             QJsonObject {{u"from"_s, optionalTime(stats.firstOpenedAt)},
+                          {u"to"_s, optionalTime(stats.lastOpenedAt)}}},
             {u"pull_requests"_s, stats.count},
             {u"average_seconds"_s, optionalNumber(stats.averageSeconds)},
             {u"median_seconds"_s, optionalNumber(stats.medianSeconds)},
@@ -83,9 +85,9 @@ QJsonObject MetricsController::pullRequests(const QString &owner, const QString 
     QJsonObject answer = averagePullRequestTime(owner, name);
     answer.insert(u"open"_s, stats.source == "history"_L1 ? QJsonValue(stats.open) : QJsonValue());
     answer.insert(u"time_to_merge"_s,
-                  QJsonObject{{u"merged"_s, stats.merged},
-                              {u"median_seconds"_s, optionalNumber(stats.mergeMedianSeconds)},
-                              {u"p90_seconds"_s, optionalNumber(stats.mergeP90Seconds)}});
+                  QJsonObject {{u"merged"_s, stats.merged},
+                               {u"median_seconds"_s, optionalNumber(stats.mergeMedianSeconds)},
+                               {u"p90_seconds"_s, optionalNumber(stats.mergeP90Seconds)}});
     return answer;
 }
 
@@ -134,7 +136,8 @@ QJsonObject WatchlistController::list()
 {
     QJsonArray repositories;
     for (const QString &name : m_watchlist->names())
-        repositories.append(QJsonObject{{u"repository"_s, name}, {u"status"_s, m_watchlist->status(name)}});
+        repositories.append(
+            QJsonObject {{u"repository"_s, name}, {u"status"_s, m_watchlist->status(name)}});
     return {{u"repositories"_s, repositories}};
 }
 
@@ -143,7 +146,7 @@ QJsonObject WatchlistController::add(const QString &owner, const QString &name)
     const QString repository = ApiParameters::repository(owner, name);
     QString error;
     if (!m_watchlist->add(repository, &error))
-        throw ApiError{400, error, u"repository"_s};
+        throw ApiError {400, error, u"repository"_s};
     return {{u"repository"_s, repository}, {u"watched"_s, true}};
 }
 
@@ -151,6 +154,6 @@ QJsonObject WatchlistController::remove(const QString &owner, const QString &nam
 {
     const QString repository = ApiParameters::repository(owner, name);
     if (!m_watchlist->remove(repository))
-        throw ApiError{404, u"%1 is not watched"_s.arg(repository), u"repository"_s};
+        throw ApiError {404, u"%1 is not watched"_s.arg(repository), u"repository"_s};
     return {{u"repository"_s, repository}, {u"watched"_s, false}};
 }

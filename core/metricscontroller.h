@@ -41,9 +41,12 @@ class Watchlist;
 class WatchlistController
 {
 public:
-    explicit WatchlistController(Watchlist *watchlist) : m_watchlist(watchlist) { }
-    QJsonObject list();                                          // {repositories[{repository, status}]}
-    QJsonObject add(const QString &owner, const QString &name);    // {repository, watched: true}
+    explicit WatchlistController(Watchlist *watchlist)
+        : m_watchlist(watchlist)
+    {
+    }
+    QJsonObject list(); // {repositories[{repository, status}]}
+    QJsonObject add(const QString &owner, const QString &name); // {repository, watched: true}
     QJsonObject remove(const QString &owner, const QString &name); // 404 when not watched
 
 private:

@@ -197,7 +197,8 @@ double median(QList<qint64> values)
 {
     std::sort(values.begin(), values.end());
     const qsizetype middle = values.size() / 2;
-    return values.size() % 2 ? double(values[middle]) : double(values[middle - 1] + values[middle]) / 2.0;
+    return values.size() % 2 ? double(values[middle])
+                             : double(values[middle - 1] + values[middle]) / 2.0;
 }
 
 // Average and median gap between consecutive openings, from `openedAt` (ascending).
@@ -210,7 +211,8 @@ void fillIntervals(PullRequestStats &stats)
     stats.lastOpenedAt = stats.openedAt.constLast();
     if (stats.count < 2)
         return;
-    stats.averageSeconds = double(*stats.lastOpenedAt - *stats.firstOpenedAt) / double(stats.count - 1);
+    stats.averageSeconds
+        = double(*stats.lastOpenedAt - *stats.firstOpenedAt) / double(stats.count - 1);
     QList<qint64> gaps;
     for (qsizetype i = 1; i < stats.openedAt.size(); ++i)
         gaps.append(stats.openedAt[i] - stats.openedAt[i - 1]);

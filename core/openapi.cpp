@@ -112,21 +112,27 @@ QJsonObject OpenApi::document(const QString &serverUrl)
                  get(u"Most active repositories"_s, {limit, activeOffset, at}, active));
 
     QJsonObject history = average;
-    history.insert(u"200"_s, jsonResponse(u"pull-request history and time to merge"_s, typed("object")));
-    paths.insert(u"/api/repository/{owner}/{name}/pull_requests"_s,
-                 get(u"Pull-request cadence, time to merge (median, p90) and open count; complete for watched repositories"_s,
-                     {owner, name}, history));
+    history.insert(u"200"_s,
+                   jsonResponse(u"pull-request history and time to merge"_s, typed("object")));
+    paths.insert(
+        u"/api/repository/{owner}/{name}/pull_requests"_s,
+        get(u"Pull-request cadence, time to merge (median, p90) and open count; complete for watched repositories"_s,
+            {owner, name}, history));
     paths.insert(u"/api/watchlist"_s,
                  get(u"Watched repositories and their state"_s, {},
                      {{u"200"_s, jsonResponse(u"the watch list"_s, typed("object"))}}));
     QJsonObject change = errors({{"400", "not GitHub's owner/name syntax"}});
-    change.insert(u"200"_s, jsonResponse(u"the repository and whether it is watched"_s, typed("object")));
+    change.insert(u"200"_s,
+                  jsonResponse(u"the repository and whether it is watched"_s, typed("object")));
     QJsonObject removal = change;
     removal.insert(u"404"_s, jsonResponse(u"the repository is not watched"_s, ref(u"Error"_s)));
-    paths.insert(u"/api/watchlist/{owner}/{name}"_s,
-                 QJsonObject{{u"put"_s, operation(u"Watch a repository: poll its events, fetch its pull-request history"_s,
-                                                  {owner, name}, change)},
-                             {u"delete"_s, operation(u"Stop watching a repository"_s, {owner, name}, removal)}});
+    paths.insert(
+        u"/api/watchlist/{owner}/{name}"_s,
+        QJsonObject {
+            {u"put"_s,
+             operation(u"Watch a repository: poll its events, fetch its pull-request history"_s,
+                       {owner, name}, change)},
+            {u"delete"_s, operation(u"Stop watching a repository"_s, {owner, name}, removal)}});
     paths.insert(u"/api/health"_s,
                  get(u"Service health and poller state"_s, {},
                      {{u"200"_s, jsonResponse(u"health"_s, ref(u"Health"_s))}}));

@@ -38,7 +38,8 @@ void PullRequestBackfill::request(const QUrl &url)
 {
     const RateLimitInfo &rate = m_budget->info();
     if (rate.isKnown() && rate.remaining == 0 && rate.reset > m_clock->now()) {
-        m_clock->callAfter(m_clock->now().msecsTo(rate.reset) + 1000, this, [this, url] { request(url); });
+        m_clock->callAfter(m_clock->now().msecsTo(rate.reset) + 1000, this,
+                           [this, url] { request(url); });
         return;
     }
     QNetworkRequest request(url);
@@ -66,15 +67,16 @@ void PullRequestBackfill::handleReply(QNetworkReply *reply)
     const QByteArray body = reply->readAll();
     const QJsonDocument document = QJsonDocument::fromJson(body);
     if (status != 200 || !document.isArray()) {
-        emit failed(m_repository, status == 0 ? reply->errorString()
-                                              : u"HTTP %1 while fetching pull requests"_s.arg(status));
+        emit failed(m_repository,
+                    status == 0 ? reply->errorString()
+                                : u"HTTP %1 while fetching pull requests"_s.arg(status));
         return;
     }
-    PageLineage lineage{reply->url(), status, m_page, reply->rawHeader("ETag"), m_budget->info(),
-                        m_clock->now()};
+    PageLineage lineage {reply->url(),     status,        m_page, reply->rawHeader("ETag"),
+                         m_budget->info(), m_clock->now()};
     QString error;
-    const QString path = m_bronze->storePage(body, lineage, u"repos/"_s + m_repository, &error,
-                                             u"pulls"_s);
+    const QString path
+        = m_bronze->storePage(body, lineage, u"repos/"_s + m_repository, &error, u"pulls"_s);
     if (path.isEmpty()) {
         emit failed(m_repository, error);
         return;
@@ -85,8 +87,8 @@ void PullRequestBackfill::handleReply(QNetworkReply *reply)
     m_fetched += int(pulls.size());
     const QDateTime horizon = m_clock->now().addDays(-m_options.horizonDays);
     const QDateTime oldest = pulls.isEmpty()
-            ? horizon
-            : QDateTime::fromString(pulls.last()["created_at"_L1].toString(), Qt::ISODate);
+        ? horizon
+        : QDateTime::fromString(pulls.last()["created_at"_L1].toString(), Qt::ISODate);
     const QUrl next = GitHubProtocol::parseLink(reply->rawHeader("Link")).value(u"next"_s);
     if (!next.isValid() || oldest < horizon || m_fetched >= m_options.horizonCount) {
         emit finished(m_repository, m_fetched);

@@ -60,18 +60,20 @@ void RepositoryWatcher::reconcile()
 
 void RepositoryWatcher::startBackfill(const QString &repository)
 {
-    auto *backfill = new PullRequestBackfill(m_backfillOptions, repository, m_bronze, m_clock,
-                                             m_budget, this);
+    auto *backfill
+        = new PullRequestBackfill(m_backfillOptions, repository, m_bronze, m_clock, m_budget, this);
     m_backfills.insert(repository.toLower(), backfill);
     connect(backfill, &PullRequestBackfill::pageStored, this, &RepositoryWatcher::pageStored);
     connect(backfill, &PullRequestBackfill::finished, this, [this](const QString &name, int count) {
         m_watchlist->setStatus(name, tr("history: %1 pull requests").arg(count));
     });
-    connect(backfill, &PullRequestBackfill::failed, this, [this, backfill](const QString &name, const QString &message) {
-        qCWarning(lcWatch).noquote() << "pull-request history of" << name << "failed:" << message;
-        m_watchlist->setStatus(name, tr("error: %1").arg(message));
-        m_clock->callAfter(backfillRetryMs, backfill, [backfill] { backfill->start(); });
-    });
+    connect(backfill, &PullRequestBackfill::failed, this,
+            [this, backfill](const QString &name, const QString &message) {
+                qCWarning(lcWatch).noquote()
+                    << "pull-request history of" << name << "failed:" << message;
+                m_watchlist->setStatus(name, tr("error: %1").arg(message));
+                m_clock->callAfter(backfillRetryMs, backfill, [backfill] { backfill->start(); });
+            });
     m_watchlist->setStatus(repository, tr("fetching pull-request history"));
     backfill->start();
 }

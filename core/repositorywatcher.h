@@ -20,7 +20,8 @@ class RepositoryWatcher : public QObject
 public:
     RepositoryWatcher(const PollerOptions &pollerOptions,
                       const PullRequestBackfill::Options &backfillOptions, Watchlist *watchlist,
-                      BronzeStore *bronze, Clock *clock, RateBudget *budget, QObject *parent = nullptr);
+                      BronzeStore *bronze, Clock *clock, RateBudget *budget,
+                      QObject *parent = nullptr);
 
     // Starts and stops pollers to match the watch list.
     void reconcile();

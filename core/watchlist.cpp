@@ -72,7 +72,8 @@ bool Watchlist::remove(const QString &repository)
         QMutexLocker lock(&m_mutex);
         if (m_names.removeIf([&](const QString &name) {
                 return name.compare(repository, Qt::CaseInsensitive) == 0;
-            }) == 0)
+            })
+            == 0)
             return false;
         m_status.remove(repository.toLower());
         save();

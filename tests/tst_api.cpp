@@ -104,6 +104,7 @@ private slots:
     void healthAndMetrics();
     void fuzz();
     void newDataInvalidatesCachedAnswers();
+    void watchlistEndpoints();
 
 private:
     Reply get(const QString &pathAndQuery);
@@ -465,8 +466,10 @@ void TestApi::openApiDescribesEveryRoute()
         // Every documented route is really served (404: an unknown repository).
         QString concrete = route;
         concrete.replace("{owner}"_L1, "nobody"_L1).replace("{name}"_L1, "nothing"_L1);
-        const int status = rawRequest(m_port, method.toUpper().toLatin1(), concrete.toLatin1()).status;
-        QVERIFY2(status == 200 || (route.contains(u'{') && status == 404), qPrintable(route + u' ' + QString::number(status)));
+        const int status
+            = rawRequest(m_port, method.toUpper().toLatin1(), concrete.toLatin1()).status;
+        QVERIFY2(status == 200 || (route.contains(u'{') && status == 404),
+                 qPrintable(route + u' ' + QString::number(status)));
         if (route.contains(u'{')) {
             QVERIFY(operation["responses"_L1].toObject().contains("404"_L1));
             QCOMPARE(operation["parameters"_L1].toArray().size(), 2);
@@ -582,6 +585,26 @@ void TestApi::newDataInvalidatesCachedAnswers()
     pipeline.importFiles({file.fileName()});
     QCOMPARE(finished.first().first().value<IngestSummary>().inserted, 7);
     QCOMPARE(get(url).json()["total"_L1].toInteger(), before + 7);
+}
+
+void TestApi::watchlistEndpoints()
+{
+    QCOMPARE(rawRequest(m_port, "PUT", "/api/watchlist/octokit/octokit.rb").status, 200);
+    QCOMPARE(rawRequest(m_port, "PUT", "/api/watchlist/Qt/qtbase").status, 200);
+    const Reply bad = rawRequest(m_port, "PUT", "/api/watchlist/bad%20owner/x");
+    QCOMPARE(bad.status, 400);
+    QCOMPARE(bad.json()["parameter"_L1].toString(), u"repository"_s);
+    QCOMPARE(rawRequest(m_port, "PUT", "/api/watchlist/../x").status, 400);
+    QCOMPARE(rawRequest(m_port, "GET", "/api/watchlist/Qt/qtbase").status, 405);
+    QCOMPARE(rawRequest(m_port, "GET", "/api/watchlist/Qt/qtbase").headers.value("allow"),
+             QByteArray("PUT, DELETE"));
+    QCOMPARE(rawRequest(m_port, "DELETE", "/api/watchlist/QT/QTBASE").status, 200);
+    QCOMPARE(rawRequest(m_port, "DELETE", "/api/watchlist/not/watched").status, 404);
+    const QJsonArray listed = get(u"/api/watchlist"_s).json()["repositories"_L1].toArray();
+    QCOMPARE(listed.size(), 1);
+    QCOMPARE(listed.first()["repository"_L1].toString(), u"octokit/octokit.rb"_s);
+    QCOMPARE(m_watchlist->names(), QStringList {u"octokit/octokit.rb"_s});
+    QCOMPARE(rawRequest(m_port, "PUT", "/api/watchlist/Qt/qtbase", "evil.example").status, 403);
 }
 
 QTEST_GUILESS_MAIN(TestApi)

@@ -8,11 +8,13 @@
 #include "mainwindow.h"
 #include "pipeline.h"
 #include "syntheticevents.h"
+#include "watchlist.h"
 
 #include <QBarSet>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLineSeries>
+#include <QMenu>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProgressDialog>
@@ -63,6 +65,7 @@ private slots:
     void statusBarShowsEachPollerState();
     void importDialogCancels();
     void dashboardPageAndImagesAreServed();
+    void watchButtonEditsTheWatchlist();
 
 private:
     DashboardData load(qint64 minutes, const QDateTime &at, const QString &repository = {});
@@ -382,6 +385,42 @@ void TestDashboard::dashboardPageAndImagesAreServed()
     QMetaObject::invokeMethod(server, &QObject::deleteLater);
     apiThread.quit();
     apiThread.wait();
+}
+
+void TestDashboard::watchButtonEditsTheWatchlist()
+{
+    QTemporaryDir dir;
+    Watchlist watchlist(dir.path());
+    DashboardController controller(m_dir.path());
+    MainWindow window(&controller, nullptr);
+    window.setWatchlist(&watchlist);
+    PullRequestStats stats;
+    stats.repositoryKnown = true;
+    stats.repository = u"acme/widgets"_s;
+    stats.source = u"history"_s;
+    stats.openedAt = {1000, 4600, 8200};
+    stats.count = 3;
+    stats.averageSeconds = 3600;
+    stats.medianSeconds = 3600;
+    stats.merged = 2;
+    stats.mergeMedianSeconds = 7200;
+    stats.mergeP90Seconds = 10800;
+    stats.open = 1;
+    PullRequestPanel *panel = window.dashboard()->pullRequests();
+    panel->setStats(stats);
+    QVERIFY2(panel->summary().contains("time to merge: median 2.0 h, p90 3.0 h"_L1),
+             qPrintable(panel->summary()));
+    QVERIFY(panel->summary().contains("1 open"_L1));
+
+    QTest::mouseClick(panel->watchButton(), Qt::LeftButton);
+    QCOMPARE(watchlist.names(), QStringList {u"acme/widgets"_s});
+    QVERIFY(panel->watchButton()->isChecked());
+    emit window.watchedMenu()->aboutToShow();
+    QCOMPARE(window.watchedMenu()->actions().size(), 1);
+    QCOMPARE(window.watchedMenu()->actions().first()->text(), u"acme/widgets"_s);
+    QTest::mouseClick(panel->watchButton(), Qt::LeftButton);
+    QVERIFY(watchlist.names().isEmpty());
+    QVERIFY(!panel->watchButton()->isChecked());
 }
 
 QTEST_MAIN(TestDashboard)

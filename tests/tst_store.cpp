@@ -326,8 +326,9 @@ void TestStore::livePagesAreIngestedAndSignalled()
     PageLineage lineage;
     lineage.fetchedAt = QDateTime(QDate(2016, 9, 29), QTime(10, 0, 30), Qt::UTC);
     QString error;
-    const QString stored = bronze.storePage(
-        TestData::readFixture(u"octokit.rb_2016-09-29_events_page1.json"_s), lineage, u"events"_s, &error);
+    const QString stored
+        = bronze.storePage(TestData::readFixture(u"octokit.rb_2016-09-29_events_page1.json"_s),
+                           lineage, u"events"_s, &error);
     QVERIFY(!stored.isEmpty());
 
     Pipeline pipeline(dir.path());

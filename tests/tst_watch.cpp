@@ -78,8 +78,8 @@ void TestWatch::watch(const QStringList &names, const PullRequestBackfill::Optio
     poller.timeoutMs = 2000;
     PullRequestBackfill::Options options = backfill;
     options.apiUrl = m_github->url();
-    m_watcher = std::make_unique<RepositoryWatcher>(poller, options, m_watchlist.get(), m_bronze.get(),
-                                                    m_clock.get(), &m_budget);
+    m_watcher = std::make_unique<RepositoryWatcher>(poller, options, m_watchlist.get(),
+                                                    m_bronze.get(), m_clock.get(), &m_budget);
     for (const QString &name : names) {
         QString error;
         QVERIFY(m_watchlist->add(name, &error));
@@ -131,7 +131,9 @@ void TestWatch::backfillFollowsLinkAndStopsAtTheHorizon()
     for (const FakeGitHub::Request &request : m_github->requests())
         targets << request.target;
     QCOMPARE(targets.size(), pages);
-    QCOMPARE(targets.first(), QByteArray("/repos/acme/widgets/pulls?state=all&sort=created&direction=desc&per_page=100"));
+    QCOMPARE(
+        targets.first(),
+        QByteArray("/repos/acme/widgets/pulls?state=all&sort=created&direction=desc&per_page=100"));
     if (pages > 1)
         QVERIFY(targets[1].endsWith("&page=2")); // from Link, not built by hand
     QCOMPARE(finished.first().at(1).toInt(), pages * 100);
@@ -174,8 +176,10 @@ void TestWatch::historyGivesCadenceAndTimeToMerge()
     QCOMPARE(stats.merged, toMerge.size());
     const qsizetype middle = toMerge.size() / 2;
     QCOMPARE(stats.mergeMedianSeconds.value(),
-             toMerge.size() % 2 ? double(toMerge[middle]) : (toMerge[middle - 1] + toMerge[middle]) / 2.0);
-    QCOMPARE(stats.mergeP90Seconds.value(), double(toMerge[qsizetype(std::ceil(0.9 * double(toMerge.size()))) - 1]));
+             toMerge.size() % 2 ? double(toMerge[middle])
+                                : (toMerge[middle - 1] + toMerge[middle]) / 2.0);
+    QCOMPARE(stats.mergeP90Seconds.value(),
+             double(toMerge[qsizetype(std::ceil(0.9 * double(toMerge.size()))) - 1]));
     QCOMPARE(stats.open, open);
     QVERIFY(m_watchlist->status(u"acme/widgets"_s).contains("200"_L1));
 }
@@ -189,7 +193,8 @@ void TestWatch::repositoryFeedUsesItsOwnEtag()
     runUntilIdle(3);
     QByteArrayList conditional;
     for (const FakeGitHub::Request &request : m_github->requests()) {
-        if (request.target.startsWith("/repos/org0/project-0/events") && request.headers.contains("if-none-match"))
+        if (request.target.startsWith("/repos/org0/project-0/events")
+            && request.headers.contains("if-none-match"))
             conditional << request.target;
     }
     QVERIFY(!conditional.isEmpty());
@@ -276,7 +281,7 @@ void TestWatch::watchlistPersistsAndValidates()
     QVERIFY(m_watchlist->remove(u"OCTOKIT/octokit.rb"_s));
     QVERIFY(!m_watchlist->remove(u"not/watched"_s));
     const Watchlist reloaded(m_dir->path());
-    QCOMPARE(reloaded.names(), QStringList{u"Qt/qtbase"_s});
+    QCOMPARE(reloaded.names(), QStringList {u"Qt/qtbase"_s});
 }
 
 QTEST_GUILESS_MAIN(TestWatch)

@@ -96,6 +96,10 @@ int main(int argc, char **argv)
         server.setReplayFeed(events, parser.value(rate).toDouble());
     } else {
         server.setSyntheticFeed(parser.value(rate).toDouble());
+        // The most popular synthetic repositories also answer /repos/... with weeks of PRs.
+        for (int rank = 0; rank < 10; ++rank)
+            server.addRepository(u"org%1/project-%2"_s.arg(rank % 37).arg(rank), 200 - rank * 15,
+                                 60 - rank * 3, quint32(rank + 1));
     }
     server.setPollInterval(parser.value(pollInterval).toInt());
     if (parser.isSet(rateLimit)) {

@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLineSeries>
+#include <QPushButton>
 #include <QScatterSeries>
 #include <QStringListModel>
 #include <QToolTip>
@@ -269,6 +270,7 @@ void ActiveRepositoriesPanel::setCounts(const QList<KeyCount> &counts)
 PullRequestPanel::PullRequestPanel(QWidget *parent)
     : ChartPanel(tr("Pull-request cadence"), parent)
     , m_picker(new QLineEdit(this))
+    , m_watch(new QPushButton(tr("Watch"), this))
     , m_names(new QStringListModel(this))
     , m_summary(new QLabel(this))
     , m_timeline(new QScatterSeries)
@@ -298,8 +300,15 @@ PullRequestPanel::PullRequestPanel(QWidget *parent)
     m_values->setTitleText(tr("PR #"));
     m_time->setFormat(u"MM-dd HH:mm"_s);
 
+    m_watch->setCheckable(true);
+    m_watch->setToolTip(tr("Poll this repository's own events and fetch its pull-request history"));
+    connect(m_watch, &QPushButton::clicked, this,
+            [this](bool on) { emit watchToggled(m_picker->text().trimmed(), on); });
+    auto *pickerRow = new QHBoxLayout;
+    pickerRow->addWidget(m_picker, 1);
+    pickerRow->addWidget(m_watch);
     auto *layout = static_cast<QVBoxLayout *>(this->layout());
-    layout->insertWidget(0, m_picker);
+    layout->insertLayout(0, pickerRow);
     layout->insertWidget(1, m_summary);
 }
 
@@ -326,6 +335,19 @@ void PullRequestPanel::setStats(const PullRequestStats &stats)
                 .arg(stats.count)
                 .arg(formatDuration(*stats.averageSeconds), formatDuration(*stats.medianSeconds)));
     }
+    if (stats.source == "history"_L1) {
+        QString history = tr("Complete history (watched): %1 open").arg(stats.open);
+        if (stats.mergeMedianSeconds)
+            history += tr(" · time to merge: median %1, p90 %2")
+                           .arg(formatDuration(*stats.mergeMedianSeconds),
+                                formatDuration(*stats.mergeP90Seconds));
+        m_summary->setText(m_summary->text() + u'\n' + history);
+    } else if (stats.repositoryKnown) {
+        m_summary->setText(
+            m_summary->text() + u'\n'
+            + tr("From the public feed, a sample: watch the repository for its full history."));
+    }
+    m_watch->setEnabled(stats.repositoryKnown || !stats.repository.isEmpty());
     QList<QPointF> points;
     for (qsizetype i = 0; i < stats.openedAt.size(); ++i)
         points << QPointF(double(stats.openedAt[i]) * 1000, double(i + 1));
@@ -337,6 +359,11 @@ void PullRequestPanel::setStats(const PullRequestStats &stats)
                          QDateTime::fromSecsSinceEpoch(last + 30, Qt::UTC));
     }
     setNiceRange(m_values, double(points.size()));
+}
+
+void PullRequestPanel::setWatched(bool watched)
+{
+    m_watch->setChecked(watched);
 }
 
 QString PullRequestPanel::summary() const

@@ -14,6 +14,7 @@ class QDateTimeAxis;
 class QLabel;
 class QLineEdit;
 class QLineSeries;
+class QPushButton;
 class QScatterSeries;
 class QStringListModel;
 class QValueAxis;
@@ -99,12 +100,16 @@ public:
     QString summary() const;
     QScatterSeries *timeline() const { return m_timeline; }
     QLineEdit *picker() const { return m_picker; }
+    QPushButton *watchButton() const { return m_watch; }
+    void setWatched(bool watched);
 
 signals:
     void repositoryRequested(const QString &repository);
+    void watchToggled(const QString &repository, bool watch);
 
 private:
     QLineEdit *m_picker;
+    QPushButton *m_watch;
     QStringListModel *m_names;
     QLabel *m_summary;
     QScatterSeries *m_timeline;

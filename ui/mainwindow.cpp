@@ -1,10 +1,12 @@
 #include "mainwindow.h"
 
+#include "chartpanels.h"
 #include "dashboardcontroller.h"
 #include "dashboardimage.h"
 #include "dashboardwidget.h"
 #include "pipeline.h"
 #include "settingsdialog.h"
+#include "watchlist.h"
 
 #include <QActionGroup>
 #include <QApplication>
@@ -105,6 +107,8 @@ void MainWindow::createMenus()
                 [this, minutes = preset.minutes] { selectWindow(minutes); });
     }
     view->addSeparator();
+    m_watchedMenu = view->addMenu(tr("&Watched Repositories"));
+    connect(m_watchedMenu, &QMenu::aboutToShow, this, &MainWindow::fillWatchedMenu);
     m_followAction = view->addAction(tr("&Follow Now"));
     m_followAction->setCheckable(true);
     connect(m_followAction, &QAction::triggered, this, [this](bool on) {
@@ -222,7 +226,44 @@ void MainWindow::onData(const DashboardData &data)
         }
     }
     m_dashboard->setData(data);
+    m_dashboard->pullRequests()->setWatched(m_watchlist
+                                            && m_watchlist->contains(data.pullRequests.repository));
     showEventsStored(data.eventsStored);
+}
+
+void MainWindow::setWatchlist(Watchlist *watchlist)
+{
+    m_watchlist = watchlist;
+    connect(m_dashboard->pullRequests(), &PullRequestPanel::watchToggled, this,
+            [this](const QString &repository, bool watch) {
+                QString error;
+                if (watch && !m_watchlist->add(repository, &error))
+                    QMessageBox::warning(this, tr("Watch"), error);
+                else if (!watch)
+                    m_watchlist->remove(repository);
+                m_dashboard->pullRequests()->setWatched(m_watchlist->contains(repository));
+                statusBar()->showMessage(
+                    watch ? tr("Watching %1: fetching its pull-request history…").arg(repository)
+                          : tr("No longer watching %1").arg(repository),
+                    5000);
+            });
+    fillWatchedMenu();
+}
+
+void MainWindow::fillWatchedMenu()
+{
+    m_watchedMenu->clear();
+    const QStringList names = m_watchlist ? m_watchlist->names() : QStringList();
+    if (names.isEmpty())
+        m_watchedMenu->addAction(tr("(none: use Watch in the pull-request panel)"))
+            ->setEnabled(false);
+    for (const QString &name : names) {
+        QAction *action = m_watchedMenu->addAction(name, this, [this, name] {
+            m_repository = name;
+            updateRequest();
+        });
+        action->setToolTip(m_watchlist->status(name));
+    }
 }
 
 void MainWindow::showEventsStored(qint64 events)

@@ -10,6 +10,7 @@
 class DashboardController;
 class DashboardWidget;
 class Pipeline;
+class Watchlist;
 class QActionGroup;
 class QCheckBox;
 class QComboBox;
@@ -37,6 +38,8 @@ public:
     void setApiAddress(const QString &url);
     void setApiFailed(const QString &message);
     void showEventsStored(qint64 events);
+    // Enables the Watch button and the View > Watched menu.
+    void setWatchlist(Watchlist *watchlist);
 
     // The same code as the menu entries, without the file dialogs.
     bool exportMetrics(const QString &path, QString *error) const;
@@ -49,6 +52,7 @@ public:
     QLabel *pollerLabel() const { return m_pollerLabel; }
     QLabel *apiLabel() const { return m_apiLabel; }
     QProgressDialog *importDialog() const { return m_importDialog; }
+    QMenu *watchedMenu() const { return m_watchedMenu; }
     void selectWindow(qint64 minutes);
     void setFollowNow(bool follow);
 
@@ -69,10 +73,13 @@ private:
     void showSettings();
     void showApiReference();
     void showAbout();
+    void fillWatchedMenu();
 
     DashboardController *m_controller;
     Pipeline *m_pipeline;
     DashboardWidget *m_dashboard;
+    Watchlist *m_watchlist = nullptr;
+    QMenu *m_watchedMenu = nullptr;
     QComboBox *m_windowBox;
     QCheckBox *m_followBox;
     QActionGroup *m_windowActions;

@@ -114,7 +114,8 @@ void FakeGitHub::addRepository(const QString &name, int pullRequests, int spanDa
     for (int number = pullRequests; number >= 1; --number) {
         PullRequest pr;
         pr.number = number;
-        pr.createdAt = now - qint64(pullRequests - number) * step - random.bounded(int(std::max<qint64>(step / 2, 1)));
+        pr.createdAt = now - qint64(pullRequests - number) * step
+            - random.bounded(int(std::max<qint64>(step / 2, 1)));
         pr.author = u"dev-%1"_s.arg(random.bounded(50));
         const int fate = random.bounded(3);
         if (fate < 2 && number < pullRequests) {
@@ -178,7 +179,7 @@ void FakeGitHub::respond(QTcpSocket *socket, const Request &request)
     }
     const QStringList parts = url.path().split(u'/');
     const bool repositoryList = parts.size() == 5 && parts[1] == "repos"_L1
-            && (parts[4] == "events"_L1 || parts[4] == "pulls"_L1);
+        && (parts[4] == "events"_L1 || parts[4] == "pulls"_L1);
     if (url.path() != "/events"_L1
         && !(repositoryList && m_pulls.contains((parts[2] + u'/' + parts[3]).toLower()))) {
         send(socket, request, 404, R"({"message":"Not Found"})", {});
@@ -259,9 +260,10 @@ void FakeGitHub::respondEvents(QTcpSocket *socket, const QUrl &url, const Reques
         return;
     }
     --m_remaining;
-    auto headers = rateHeaders() << pollHeader
-                                 << qMakePair(QByteArray("Link"),
-                                              linkHeader(url.path(), number, served->lastPage, perPage));
+    auto headers
+        = rateHeaders() << pollHeader
+                        << qMakePair(QByteArray("Link"),
+                                     linkHeader(url.path(), number, served->lastPage, perPage));
     if (fault == Fault::Truncated) {
         send(socket, request, 200, served->body.left(served->body.size() / 2), headers);
         return;
@@ -309,8 +311,8 @@ std::optional<FakeGitHub::Page> FakeGitHub::page(int number, int perPage)
     if (!m_recordedBodies.isEmpty()) {
         if (number > m_recordedBodies.size())
             return std::nullopt;
-        return Page{m_recordedBodies[number - 1], m_recordedEtags[number - 1],
-                    int(m_recordedBodies.size())};
+        return Page {m_recordedBodies[number - 1], m_recordedEtags[number - 1],
+                     int(m_recordedBodies.size())};
     }
     QList<QByteArray> newestFirst;
     for (qsizetype i = m_synthetic.size() - 1; i >= 0 && newestFirst.size() < feedSize; --i)
@@ -324,13 +326,15 @@ std::optional<FakeGitHub::Page> FakeGitHub::listPage(const QList<QByteArray> &it
     const int lastPage = std::max(1, int((items.size() + perPage - 1) / perPage));
     if (number > lastPage)
         return std::nullopt;
-    const QByteArray body = '[' + items.mid(qsizetype(number - 1) * perPage, perPage).join(',') + ']';
-    return Page{body, weakEtag(body), lastPage};
+    const QByteArray body
+        = '[' + items.mid(qsizetype(number - 1) * perPage, perPage).join(',') + ']';
+    return Page {body, weakEtag(body), lastPage};
 }
 
 QList<QByteArray> FakeGitHub::repositoryEvents(const QString &repository)
 {
-    const QByteArray needle = "\"name\":\"" + m_repositoryNames.value(repository.toLower()).toUtf8() + '"';
+    const QByteArray needle
+        = "\"name\":\"" + m_repositoryNames.value(repository.toLower()).toUtf8() + '"';
     QList<QByteArray> newestFirst;
     for (qsizetype i = m_synthetic.size() - 1; i >= 0 && newestFirst.size() < feedSize; --i) {
         if (m_synthetic[i].contains(needle))
@@ -342,17 +346,19 @@ QList<QByteArray> FakeGitHub::repositoryEvents(const QString &repository)
 QList<QByteArray> FakeGitHub::pullRequestObjects(const QString &repository) const
 {
     const auto time = [](qint64 seconds) -> QJsonValue {
-        return seconds < 0 ? QJsonValue() : QJsonValue(QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC).toString(Qt::ISODate));
+        return seconds < 0
+            ? QJsonValue()
+            : QJsonValue(QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC).toString(Qt::ISODate));
     };
     QList<QByteArray> objects;
     for (const PullRequest &pr : m_pulls.value(repository.toLower())) {
-        const QJsonObject object{{u"number"_s, pr.number},
-                                 {u"state"_s, pr.closedAt < 0 ? u"open"_s : u"closed"_s},
-                                 {u"title"_s, u"Change %1"_s.arg(pr.number)},
-                                 {u"user"_s, QJsonObject{{u"login"_s, pr.author}}},
-                                 {u"created_at"_s, time(pr.createdAt)},
-                                 {u"closed_at"_s, time(pr.closedAt)},
-                                 {u"merged_at"_s, time(pr.mergedAt)}};
+        const QJsonObject object {{u"number"_s, pr.number},
+                                  {u"state"_s, pr.closedAt < 0 ? u"open"_s : u"closed"_s},
+                                  {u"title"_s, u"Change %1"_s.arg(pr.number)},
+                                  {u"user"_s, QJsonObject {{u"login"_s, pr.author}}},
+                                  {u"created_at"_s, time(pr.createdAt)},
+                                  {u"closed_at"_s, time(pr.closedAt)},
+                                  {u"merged_at"_s, time(pr.mergedAt)}};
         objects << QJsonDocument(object).toJson(QJsonDocument::Compact);
     }
     return objects;
@@ -360,7 +366,8 @@ QList<QByteArray> FakeGitHub::pullRequestObjects(const QString &repository) cons
 
 QByteArray FakeGitHub::linkHeader(const QString &path, int page, int lastPage, int perPage) const
 {
-    const QByteArray base = url().toEncoded() + path.toUtf8() + "?per_page=" + QByteArray::number(perPage);
+    const QByteArray base
+        = url().toEncoded() + path.toUtf8() + "?per_page=" + QByteArray::number(perPage);
     const auto link = [&base](int target, const char *rel) {
         QByteArray text = "<" + base;
         text += "&page=" + QByteArray::number(target);

@@ -69,7 +69,10 @@ public:
         QString author;
     };
     void addRepository(const QString &name, int pullRequests, int spanDays, quint32 seed = 3);
-    QList<PullRequest> pullRequests(const QString &name) const { return m_pulls.value(name.toLower()); }
+    QList<PullRequest> pullRequests(const QString &name) const
+    {
+        return m_pulls.value(name.toLower());
+    }
 
     void setPollInterval(int seconds) { m_pollInterval = seconds; }
     void setRateLimit(int limit, int windowSeconds);
@@ -129,7 +132,7 @@ private:
     quint32 m_seed = 1;
     QList<QByteArray> m_replay;
     QHash<QString, QList<PullRequest>> m_pulls; // by lower-case name, newest first
-    QHash<QString, QString> m_repositoryNames;  // lower-case -> as created
+    QHash<QString, QString> m_repositoryNames; // lower-case -> as created
     bool m_paused = false;
 
     int m_pollInterval = 60;
