@@ -2,6 +2,7 @@
 #include "database.h"
 
 #include <QCryptographicHash>
+#include <QDir>
 #include <QDirIterator>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -144,6 +145,31 @@ void TestEndToEnd::nothingLostNothingDoubledUnderFaultsAndKills()
         m_logs += monitor.readAll();
     }
     startMonitor(monitor);
+
+    // Bronze becomes unwritable (a file where today's folder belongs; chmod would not stop
+    // root): a clear error state, polling pauses, and it recovers with nothing dropped.
+    {
+        const QString today = m_dataDir
+            + QDateTime::currentDateTimeUtc().toString(u"'/bronze/events/'yyyy/MM/dd"_s);
+        const QString aside = today + ".aside"_L1;
+        QVERIFY(QDir().rename(today, aside));
+        QFile blocker(today);
+        QVERIFY(blocker.open(QIODevice::WriteOnly));
+        blocker.close();
+        QNetworkAccessManager network;
+        const auto pollerState = [&] {
+            QNetworkReply *reply = network.get(QNetworkRequest(QUrl(m_apiUrl + "/api/health"_L1)));
+            QSignalSpy(reply, &QNetworkReply::finished).wait(5000);
+            reply->deleteLater();
+            const QJsonObject health = QJsonDocument::fromJson(reply->readAll()).object();
+            return QString(health["status"_L1].toString() + u'/'
+                           + health["poller"_L1]["state"_L1].toString());
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(pollerState(), u"degraded/storage_error"_s, 20000);
+        QVERIFY(QFile::remove(today));
+        QVERIFY(QDir().rename(aside, today));
+        QTRY_COMPARE_WITH_TIMEOUT(pollerState().section(u'/', 1), u"up_to_date"_s, 30000);
+    }
 
     // Load the API while ingestion goes on: no errors, and memory stays put.
     const QString wrk = QStandardPaths::findExecutable(u"wrk"_s);
