@@ -1,4 +1,5 @@
 // `make bench`: import speed, memory, store size and metric latency, printed as a table.
+#include "compressedfile.h"
 #include "metricsqueries.h"
 
 #include <QCoreApplication>
@@ -31,19 +32,6 @@ struct Template
     bool idFirst = true;
 };
 
-QByteArray readMaybeGzip(const QString &path)
-{
-    QByteArray content;
-    gzFile file = gzopen(QFile::encodeName(path).constData(), "rb");
-    char buffer[1 << 16];
-    int read = 0;
-    while (file && (read = gzread(file, buffer, sizeof buffer)) > 0)
-        content.append(buffer, read);
-    if (file)
-        gzclose(file);
-    return content;
-}
-
 QList<Template> loadTemplates(const QString &fixtures)
 {
     QList<QJsonObject> objects;
@@ -51,7 +39,7 @@ QList<Template> loadTemplates(const QString &fixtures)
          QDir(fixtures).entryList({u"*.json"_s, u"*.ndjson"_s, u"*.ndjson.gz"_s})) {
         if (name.startsWith("recorded_"_L1))
             continue;
-        const QByteArray content = readMaybeGzip(fixtures + u'/' + name);
+        const QByteArray content = CompressedFile::readAll(fixtures + u'/' + name);
         if (content.startsWith('[')) {
             for (const QJsonValue &value : QJsonDocument::fromJson(content).array())
                 objects << value.toObject();

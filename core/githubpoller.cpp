@@ -111,17 +111,9 @@ void GitHubPoller::startCycle()
 
 void GitHubPoller::request(const QUrl &url)
 {
-    QNetworkRequest request(url);
-    request.setRawHeader("Accept", "application/vnd.github+json");
-    request.setRawHeader("X-GitHub-Api-Version", "2022-11-28");
-    request.setRawHeader("User-Agent", "ghmonitor/" GHM_VERSION);
-    if (!m_options.token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + m_options.token.toUtf8());
+    QNetworkRequest request = GitHubProtocol::request(url, m_options.token, m_options.timeoutMs);
     if (m_page == 1 && !m_etag.isEmpty())
         request.setRawHeader("If-None-Match", m_etag);
-    request.setTransferTimeout(m_options.timeoutMs);
-    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
-                         QNetworkRequest::AlwaysNetwork);
 
     ++m_snapshot.requests;
     m_reply = m_network->get(request);

@@ -16,6 +16,20 @@ int headerInt(const QNetworkReply &reply, const char *name)
 
 } // namespace
 
+QNetworkRequest GitHubProtocol::request(const QUrl &url, const QString &token, int timeoutMs)
+{
+    QNetworkRequest request(url);
+    request.setRawHeader("Accept", "application/vnd.github+json");
+    request.setRawHeader("X-GitHub-Api-Version", "2022-11-28");
+    request.setRawHeader("User-Agent", "ghmonitor/" GHM_VERSION);
+    if (!token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
+    request.setTransferTimeout(timeoutMs);
+    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
+                         QNetworkRequest::AlwaysNetwork);
+    return request;
+}
+
 RateLimitInfo GitHubProtocol::rateLimit(const QNetworkReply &reply)
 {
     RateLimitInfo info;

@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 #include <QHash>
+#include <QNetworkRequest>
 #include <QUrl>
 
 class QNetworkReply;
@@ -38,6 +39,8 @@ private:
 
 namespace GitHubProtocol {
 
+// A GET with the headers GitHub asks for; the token, if any, as a bearer token.
+QNetworkRequest request(const QUrl &url, const QString &token, int timeoutMs);
 RateLimitInfo rateLimit(const QNetworkReply &reply);
 // `Link: <url>; rel="next", <url>; rel="last"` as rel -> URL.
 QHash<QString, QUrl> parseLink(const QByteArray &header);

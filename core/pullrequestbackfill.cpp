@@ -42,14 +42,8 @@ void PullRequestBackfill::request(const QUrl &url)
                            [this, url] { request(url); });
         return;
     }
-    QNetworkRequest request(url);
-    request.setRawHeader("Accept", "application/vnd.github+json");
-    request.setRawHeader("X-GitHub-Api-Version", "2022-11-28");
-    request.setRawHeader("User-Agent", "ghmonitor/" GHM_VERSION);
-    if (!m_options.token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + m_options.token.toUtf8());
-    request.setTransferTimeout(m_options.timeoutMs);
-    QNetworkReply *reply = m_network->get(request);
+    QNetworkReply *reply
+        = m_network->get(GitHubProtocol::request(url, m_options.token, m_options.timeoutMs));
     connect(reply, &QNetworkReply::finished, this, [this, reply] {
         reply->deleteLater();
         handleReply(reply);

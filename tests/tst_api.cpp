@@ -122,13 +122,7 @@ void TestApi::initTestCase()
 {
     SKIP_WITHOUT_FIXTURES();
     m_events = FixtureEvents::load();
-    {
-        Pipeline pipeline(m_dir.path());
-        QVERIFY(pipeline.open());
-        QSignalSpy finished(&pipeline, &Pipeline::finished);
-        pipeline.importFiles(FixtureEvents::paths());
-        QVERIFY(finished.first().first().value<IngestSummary>().ok);
-    }
+    QVERIFY(FixtureEvents::importAll(m_dir.path()));
     m_server = std::make_unique<ApiServer>(
         ApiServer::Options {m_dir.path(), u"127.0.0.1"_s, 0, {}, {u"http://allowed.example"_s}});
     m_watchlist = std::make_unique<Watchlist>(m_dir.path());

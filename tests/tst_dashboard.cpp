@@ -81,11 +81,7 @@ void TestDashboard::initTestCase()
     QCoreApplication::setOrganizationName(u"ghmonitor-tests"_s);
     QSettings().clear();
     m_events = FixtureEvents::load();
-    Pipeline pipeline(m_dir.path());
-    QVERIFY(pipeline.open());
-    QSignalSpy finished(&pipeline, &Pipeline::finished);
-    pipeline.importFiles(FixtureEvents::paths());
-    QVERIFY(finished.first().first().value<IngestSummary>().ok);
+    QVERIFY(FixtureEvents::importAll(m_dir.path()));
     m_queries = std::make_unique<MetricsQueries>(m_dir.path());
     QString error;
     QVERIFY(m_queries->open(&error));

@@ -1,5 +1,6 @@
 // The GitHub stand-in as a program, for `make demo` and the end-to-end test.
 #include "clock.h"
+#include "compressedfile.h"
 #include "fakegithub.h"
 
 #include <QCommandLineParser>
@@ -8,8 +9,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-
-#include <zlib.h>
 
 #include <cstdio>
 
@@ -20,14 +19,7 @@ namespace {
 // GH Archive (.json.gz or NDJSON) or an /events page, as event objects oldest first.
 QList<QByteArray> readEvents(const QString &path)
 {
-    QByteArray content;
-    gzFile file = gzopen(QFile::encodeName(path).constData(), "rb");
-    char buffer[1 << 16];
-    int read = 0;
-    while (file && (read = gzread(file, buffer, sizeof buffer)) > 0)
-        content.append(buffer, read);
-    if (file)
-        gzclose(file);
+    const QByteArray content = CompressedFile::readAll(path);
     QList<QByteArray> events;
     if (content.trimmed().startsWith('[')) {
         const QJsonArray page = QJsonDocument::fromJson(content).array();

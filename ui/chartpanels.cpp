@@ -93,27 +93,35 @@ ChartPanel::ChartPanel(const QString &title, QWidget *parent)
     setMinimumSize(360, 240);
 }
 
+// Bars with their names on the left, counts along the bottom and on hover. The category
+// axis is looked up at hover time: setCounts() replaces it.
+void ChartPanel::addHorizontalBars(QBarSet *bars, QBarCategoryAxis *categories, QValueAxis *values)
+{
+    auto *series = new QHorizontalBarSeries;
+    series->append(bars);
+    m_chart->addSeries(series);
+    m_chart->addAxis(categories, Qt::AlignLeft);
+    m_chart->addAxis(values, Qt::AlignBottom);
+    series->attachAxis(categories);
+    series->attachAxis(values);
+    values->setLabelFormat(u"%d"_s);
+    connect(bars, &QBarSet::hovered, this, [this, bars](bool status, int index) {
+        const auto *axis = qobject_cast<QBarCategoryAxis *>(m_chart->axes(Qt::Vertical).value(0));
+        if (status && axis)
+            QToolTip::showText(QCursor::pos(),
+                               u"%1: %2"_s.arg(axis->at(index)).arg(bars->at(index)));
+        else
+            QToolTip::hideText();
+    });
+}
+
 EventTypesPanel::EventTypesPanel(QWidget *parent)
     : ChartPanel(tr("Events by type"), parent)
     , m_bars(new QBarSet(tr("Events")))
     , m_categories(new QBarCategoryAxis)
     , m_values(new QValueAxis)
 {
-    auto *series = new QHorizontalBarSeries;
-    series->append(m_bars);
-    m_chart->addSeries(series);
-    m_chart->addAxis(m_categories, Qt::AlignLeft);
-    m_chart->addAxis(m_values, Qt::AlignBottom);
-    series->attachAxis(m_categories);
-    series->attachAxis(m_values);
-    m_values->setLabelFormat(u"%d"_s);
-    connect(m_bars, &QBarSet::hovered, this, [this](bool status, int index) {
-        if (status)
-            QToolTip::showText(QCursor::pos(),
-                               u"%1: %2"_s.arg(categories().value(index)).arg(m_bars->at(index)));
-        else
-            QToolTip::hideText();
-    });
+    addHorizontalBars(m_bars, m_categories, m_values);
 }
 
 void EventTypesPanel::setCounts(const QList<KeyCount> &counts)
@@ -226,25 +234,11 @@ ActiveRepositoriesPanel::ActiveRepositoriesPanel(QWidget *parent)
     , m_categories(new QBarCategoryAxis)
     , m_values(new QValueAxis)
 {
-    auto *series = new QHorizontalBarSeries;
-    series->append(m_bars);
-    m_chart->addSeries(series);
-    m_chart->addAxis(m_categories, Qt::AlignLeft);
-    m_chart->addAxis(m_values, Qt::AlignBottom);
-    series->attachAxis(m_categories);
-    series->attachAxis(m_values);
-    m_values->setLabelFormat(u"%d"_s);
+    addHorizontalBars(m_bars, m_categories, m_values);
     connect(m_bars, &QBarSet::clicked, this, [this](int index) {
         const qsizetype top = m_repositories.size() - 1 - index;
         if (top >= 0 && top < m_repositories.size())
             emit repositorySelected(m_repositories[top]);
-    });
-    connect(m_bars, &QBarSet::hovered, this, [this](bool status, int index) {
-        if (status)
-            QToolTip::showText(QCursor::pos(),
-                               u"%1: %2"_s.arg(m_categories->at(index)).arg(m_bars->at(index)));
-        else
-            QToolTip::hideText();
     });
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "compressedfile.h"
+#include "pipeline.h"
 #include "testdata.h"
 
 #include <QHash>
@@ -7,8 +9,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QList>
-
-#include <zlib.h>
+#include <QSignalSpy>
 
 // The fixture events read with Qt's own JSON parser, independently of the project's
 // simdjson parser and stores: the reference that metric tests compare against.
@@ -40,19 +41,6 @@ inline const QStringList &files()
     return names;
 }
 
-inline QByteArray readMaybeGzip(const QString &path)
-{
-    QByteArray content;
-    gzFile file = gzopen(path.toLocal8Bit().constData(), "rb");
-    char buffer[1 << 16];
-    int read = 0;
-    while (file && (read = gzread(file, buffer, sizeof buffer)) > 0)
-        content.append(buffer, read);
-    if (file)
-        gzclose(file);
-    return content;
-}
-
 inline FixtureEvent fromJson(const QJsonObject &object)
 {
     FixtureEvent event;
@@ -80,7 +68,7 @@ inline QHash<qint64, FixtureEvent> load(const QStringList &names = files())
 {
     QHash<qint64, FixtureEvent> events;
     for (const QString &name : names) {
-        const QByteArray content = readMaybeGzip(TestData::fixture(name));
+        const QByteArray content = CompressedFile::readAll(TestData::fixture(name));
         if (content.trimmed().startsWith('[')) {
             for (const QJsonValue &value : QJsonDocument::fromJson(content).array()) {
                 const FixtureEvent event = fromJson(value.toObject());
@@ -104,6 +92,17 @@ inline QStringList paths(const QStringList &names = files())
     for (const QString &name : names)
         result << TestData::fixture(name);
     return result;
+}
+
+// Imports every fixture file into a data root, as `ghmonitor --import` would.
+inline bool importAll(const QString &dataDir)
+{
+    Pipeline pipeline(dataDir);
+    if (!pipeline.open())
+        return false;
+    QSignalSpy finished(&pipeline, &Pipeline::finished);
+    pipeline.importFiles(paths());
+    return finished.size() == 1 && finished.first().first().value<IngestSummary>().ok;
 }
 
 } // namespace FixtureEvents
