@@ -50,6 +50,10 @@ const char *const schema[] = {
         repo_id INTEGER NOT NULL, created_at INTEGER NOT NULL, event_id INTEGER NOT NULL,
         PRIMARY KEY(repo_id, created_at, event_id)) WITHOUT ROWID)",
     "CREATE TABLE IF NOT EXISTS gold.meta(key TEXT PRIMARY KEY, value INTEGER) WITHOUT ROWID",
+    R"(CREATE TABLE IF NOT EXISTS gold.pr_history(
+        repo_key TEXT NOT NULL, number INTEGER NOT NULL, created_at INTEGER NOT NULL,
+        closed_at INTEGER, merged_at INTEGER, repo_name TEXT NOT NULL,
+        PRIMARY KEY(repo_key, number)) WITHOUT ROWID)",
 };
 
 // Gold recomputed from silver, for a gold file that missed a commit (see repairGold()).
@@ -58,6 +62,9 @@ const char *const goldFromSilver[] = {
     "DELETE FROM gold.repo_minute",
     "DELETE FROM gold.repos",
     "DELETE FROM gold.pr_opened",
+    "DELETE FROM gold.pr_history",
+    R"(INSERT INTO gold.pr_history SELECT repo_key, number, created_at, closed_at, merged_at,
+       repo_name FROM pull_requests)",
     R"(INSERT INTO gold.type_minute SELECT created_at / 60, type, COUNT(*) FROM events
        GROUP BY 1, 2)",
     // Bare repo_name with MAX(): the spelling of the repository's latest event.
@@ -83,6 +90,7 @@ enum Statement {
     UpdateSource,
     AddEventsTotal,
     UpsertPullRequest,
+    UpsertPullRequestHistory,
     StatementCount
 };
 
@@ -107,6 +115,7 @@ const char *const statementText[StatementCount] = {
     R"(INSERT INTO gold.meta VALUES('events_total', ?1)
        ON CONFLICT DO UPDATE SET value = value + excluded.value)",
     "INSERT OR REPLACE INTO pull_requests VALUES(lower(?1), ?2, ?1, ?3, ?4, ?5, ?6, ?7)",
+    "INSERT OR REPLACE INTO gold.pr_history VALUES(lower(?1), ?2, ?4, ?5, ?6, ?1)",
 };
 
 void bindText(sqlite3_stmt *statement, int index, std::string_view text)
@@ -381,18 +390,23 @@ void EventStore::invalid(std::string_view reason, std::string_view raw)
 void EventStore::pullRequest(const QString &repository, qint64 number, const QString &author,
                              qint64 createdAt, qint64 closedAt, qint64 mergedAt)
 {
-    sqlite3_stmt *upsert = d->statements[UpsertPullRequest];
     const QByteArray name = repository.toUtf8();
     const QByteArray login = author.toUtf8();
-    bindText(upsert, 1, name);
-    sqlite3_bind_int64(upsert, 2, number);
-    bindText(upsert, 3, login);
-    sqlite3_bind_int64(upsert, 4, createdAt);
-    closedAt >= 0 ? sqlite3_bind_int64(upsert, 5, closedAt) : sqlite3_bind_null(upsert, 5);
-    mergedAt >= 0 ? sqlite3_bind_int64(upsert, 6, mergedAt) : sqlite3_bind_null(upsert, 6);
-    sqlite3_bind_int64(upsert, 7, d->sourceId);
-    if (!run(upsert))
-        d->failed = true;
+    // The same parameters feed silver's row and gold's copy (which skips ?3 and ?7).
+    for (Statement kind : {UpsertPullRequest, UpsertPullRequestHistory}) {
+        sqlite3_stmt *upsert = d->statements[kind];
+        bindText(upsert, 1, name);
+        sqlite3_bind_int64(upsert, 2, number);
+        if (kind == UpsertPullRequest) {
+            bindText(upsert, 3, login);
+            sqlite3_bind_int64(upsert, 7, d->sourceId);
+        }
+        sqlite3_bind_int64(upsert, 4, createdAt);
+        closedAt >= 0 ? sqlite3_bind_int64(upsert, 5, closedAt) : sqlite3_bind_null(upsert, 5);
+        mergedAt >= 0 ? sqlite3_bind_int64(upsert, 6, mergedAt) : sqlite3_bind_null(upsert, 6);
+        if (!run(upsert))
+            d->failed = true;
+    }
 }
 
 bool EventStore::flushGold()

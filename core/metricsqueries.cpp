@@ -254,7 +254,7 @@ bool MetricsQueries::pullRequestHistory(const QString &key, PullRequestStats *st
 {
     QSqlQuery query(m_database);
     query.setForwardOnly(true);
-    query.prepare(uR"(SELECT repo_name, created_at, closed_at, merged_at FROM pull_requests
+    query.prepare(uR"(SELECT repo_name, created_at, closed_at, merged_at FROM gold.pr_history
                       WHERE repo_key = ? ORDER BY created_at)"_s);
     query.addBindValue(key);
     if (!query.exec() || !query.next())
