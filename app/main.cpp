@@ -10,7 +10,9 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QMessageBox>
 #include <QProcessEnvironment>
+#include <QStatusBar>
 
 #include <cstdio>
 #include <memory>
@@ -80,7 +82,20 @@ int runHeadless(QCoreApplication &app, const AppConfig &config)
     return app.exec();
 }
 
-int runGui(QApplication &app, const AppConfig &config)
+// Settings underneath the environment underneath the command line.
+ConfigResult loadConfig(bool withSettings, const QHash<QString, QString> &commandLine)
+{
+    QProcessEnvironment environment;
+    if (withSettings) {
+        const QHash<QString, QString> stored = SettingsDialog::stored();
+        for (auto it = stored.cbegin(); it != stored.cend(); ++it)
+            environment.insert(it.key(), it.value());
+    }
+    environment.insert(QProcessEnvironment::systemEnvironment());
+    return Config::load(environment, commandLine);
+}
+
+int runGui(QApplication &app, const AppConfig &config, const QHash<QString, QString> &commandLine)
 {
     Services services(config);
     DashboardPages pages(config.dataDir);
@@ -94,6 +109,19 @@ int runGui(QApplication &app, const AppConfig &config)
                      &DashboardController::onGoldChanged);
     QObject::connect(&services, &Services::apiListening, &window, &MainWindow::setApiAddress);
     QObject::connect(&services, &Services::apiFailed, &window, &MainWindow::setApiFailed);
+    QObject::connect(&window, &MainWindow::settingsSaved, &window, [&] {
+        const ConfigResult changed = loadConfig(true, commandLine);
+        if (!changed.ok()) {
+            QMessageBox::warning(&window, QObject::tr("Settings"), changed.errors.join(u'\n'));
+            return;
+        }
+        const QStringList later = services.reconfigure(changed.config);
+        window.statusBar()->showMessage(
+            later.isEmpty()
+                ? QObject::tr("Settings applied")
+                : QObject::tr("Settings applied; %1 at the next start").arg(later.join(u", "_s)),
+            8000);
+    });
     SignalWatcher watcher;
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, &app, &QApplication::quit);
     window.show();
@@ -152,17 +180,10 @@ int main(int argc, char **argv)
             values.insert(QString::fromLatin1(entry.variable),
                           parser.value(QString::fromLatin1(entry.option)));
     }
-    // The window's Settings sit underneath the environment and the command line.
-    QProcessEnvironment environment;
+    // The window's Settings apply to the window only.
     const bool gui = !parser.isSet(headless) && !parser.isSet(import) && !parser.isSet(rebuild)
         && !parser.isSet(exportFile);
-    if (gui) {
-        const QHash<QString, QString> stored = SettingsDialog::stored();
-        for (auto it = stored.cbegin(); it != stored.cend(); ++it)
-            environment.insert(it.key(), it.value());
-    }
-    environment.insert(QProcessEnvironment::systemEnvironment());
-    const ConfigResult config = Config::load(environment, values);
+    const ConfigResult config = loadConfig(gui, values);
     if (!config.ok()) {
         for (const QString &error : config.errors)
             std::fprintf(stderr, "ghmonitor: %s\n", qPrintable(error));
@@ -178,5 +199,5 @@ int main(int argc, char **argv)
                                         parser.value(window), parser.value(at));
     if (parser.isSet(headless))
         return runHeadless(*app, config.config);
-    return runGui(*static_cast<QApplication *>(app.get()), config.config);
+    return runGui(*static_cast<QApplication *>(app.get()), config.config, values);
 }

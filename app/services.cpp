@@ -103,3 +103,24 @@ void Services::stop()
     m_apiThread->quit();
     m_apiThread->wait();
 }
+
+QStringList Services::reconfigure(const AppConfig &config)
+{
+    QMetaObject::invokeMethod(m_poller, [poller = m_poller, config] {
+        poller->reconfigure(config.githubToken, config.intervalSeconds,
+                            config.maxPagesPerCollection);
+    });
+    QMetaObject::invokeMethod(m_watcher, [watcher = m_watcher, config] {
+        watcher->reconfigure(config.githubToken, config.intervalSeconds,
+                             config.maxPagesPerCollection);
+    });
+    QStringList restart;
+    if (config.dataDir != m_config.dataDir)
+        restart << tr("data directory");
+    if (config.apiPort != m_config.apiPort || config.apiHost != m_config.apiHost)
+        restart << tr("API address");
+    m_config.githubToken = config.githubToken;
+    m_config.intervalSeconds = config.intervalSeconds;
+    m_config.maxPagesPerCollection = config.maxPagesPerCollection;
+    return restart;
+}

@@ -25,6 +25,9 @@ public:
 
     void start();
     void stop();
+    // Applies what can change while running (token, interval, pages per poll); returns
+    // the names of the settings that differ but wait for the next start.
+    QStringList reconfigure(const AppConfig &config);
 
     Pipeline *pipeline() const { return m_pipeline; }
     // Before start(): lets ui/ add routes (the dashboard) without core knowing it.

@@ -85,6 +85,15 @@ void GitHubPoller::stop()
     }
 }
 
+void GitHubPoller::reconfigure(const QString &token, int intervalSeconds, int maxPages)
+{
+    m_options.token = token;
+    m_options.intervalSeconds = intervalSeconds;
+    m_options.maxPages = maxPages;
+    m_consecutiveFailures = 0;
+    start();
+}
+
 void GitHubPoller::startCycle()
 {
     const RateLimitInfo &rate = m_budget->info();

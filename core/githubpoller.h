@@ -68,6 +68,8 @@ public:
 
     void start();
     void stop();
+    // New settings from the user: applied at once, with a fresh poll.
+    void reconfigure(const QString &token, int intervalSeconds, int maxPages);
     PollerSnapshot snapshot() const { return m_snapshot; }
     bool isRequestInFlight() const { return m_reply != nullptr; }
 

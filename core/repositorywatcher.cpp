@@ -78,6 +78,15 @@ void RepositoryWatcher::startBackfill(const QString &repository)
     backfill->start();
 }
 
+void RepositoryWatcher::reconfigure(const QString &token, int intervalSeconds, int maxPages)
+{
+    m_pollerOptions.token = m_backfillOptions.token = token;
+    m_pollerOptions.intervalSeconds = intervalSeconds;
+    m_pollerOptions.maxPages = maxPages;
+    for (GitHubPoller *poller : std::as_const(m_pollers))
+        poller->reconfigure(token, intervalSeconds, maxPages);
+}
+
 void RepositoryWatcher::stop()
 {
     for (GitHubPoller *poller : std::as_const(m_pollers))

@@ -26,6 +26,7 @@ public:
     // Starts and stops pollers to match the watch list.
     void reconcile();
     void stop();
+    void reconfigure(const QString &token, int intervalSeconds, int maxPages);
 
 signals:
     void pageStored(const QString &path);

@@ -72,6 +72,7 @@ private slots:
     void badTokenStopsPolling();
     void tokenNeverReachesDiskOrLogs();
     void storageFailurePausesWithoutLosingPages();
+    void reconfigureAppliesAtOnce();
 
 private:
     void createPoller(const PollerOptions &extra = {});
@@ -463,6 +464,26 @@ void TestPoller::storageFailurePausesWithoutLosingPages()
     runCycles(1);
     QCOMPARE(m_poller->snapshot().state, State::UpToDate);
     QCOMPARE(bronzeIds(m_dir->path()).size(), 261);
+}
+
+void TestPoller::reconfigureAppliesAtOnce()
+{
+    m_github->setSyntheticFeed(1.0);
+    m_github->setPollInterval(1);
+    m_github->setRequiredToken("right-token");
+    PollerOptions options;
+    options.token = u"wrong-token"_s;
+    options.intervalSeconds = 30;
+    createPoller(options);
+    m_poller->start();
+    QTRY_COMPARE(m_poller->snapshot().state, State::BadToken);
+
+    m_poller->reconfigure(u"right-token"_s, 90, 2);
+    waitUntilIdle();
+    QCOMPARE(m_poller->snapshot().state, State::UpToDate);
+    QCOMPARE(m_clock->nextDelayMs(), 90 * 1000);
+    QCOMPARE(m_github->requests().constLast().headers.value("authorization"),
+             QByteArray("Bearer right-token"));
 }
 
 QTEST_GUILESS_MAIN(TestPoller)

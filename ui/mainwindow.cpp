@@ -423,7 +423,8 @@ void MainWindow::startImport(const QStringList &files)
 void MainWindow::showSettings()
 {
     SettingsDialog dialog(this);
-    dialog.exec();
+    if (dialog.exec() == QDialog::Accepted)
+        emit settingsSaved();
 }
 
 void MainWindow::showApiReference()

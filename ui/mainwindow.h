@@ -56,6 +56,9 @@ public:
     void selectWindow(qint64 minutes);
     void setFollowNow(bool follow);
 
+signals:
+    void settingsSaved();
+
 protected:
     void closeEvent(QCloseEvent *event) override;
 

@@ -57,8 +57,9 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     form->addRow(tr("Pages per poll:"), m_pages);
     form->addRow(tr("Data directory:"), dataRow);
     form->addRow(tr("API port:"), m_port);
-    auto *note = new QLabel(tr("Changes apply the next time GitHub Event Monitor starts. "
-                               "Environment variables and command-line options take precedence."));
+    auto *note = new QLabel(tr("The token, interval and pages per poll apply at once; the data "
+                               "directory and API port at the next start. Environment variables "
+                               "and command-line options take precedence."));
     note->setWordWrap(true);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel);
     connect(buttons, &QDialogButtonBox::accepted, this, [this] {
