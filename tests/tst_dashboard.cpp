@@ -11,6 +11,7 @@
 #include "watchlist.h"
 
 #include <QBarSet>
+#include <QChart>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLineSeries>
@@ -66,6 +67,7 @@ private slots:
     void importDialogCancels();
     void dashboardPageAndImagesAreServed();
     void watchButtonEditsTheWatchlist();
+    void chartsFollowADarkPalette();
 
 private:
     DashboardData load(qint64 minutes, const QDateTime &at, const QString &repository = {});
@@ -417,6 +419,20 @@ void TestDashboard::watchButtonEditsTheWatchlist()
     QTest::mouseClick(panel->watchButton(), Qt::LeftButton);
     QVERIFY(watchlist.names().isEmpty());
     QVERIFY(!panel->watchButton()->isChecked());
+}
+
+void TestDashboard::chartsFollowADarkPalette()
+{
+    DashboardWidget widget;
+    QCOMPARE(widget.eventTypes()->chart()->theme(), QChart::ChartThemeLight);
+    QPalette dark = widget.palette();
+    dark.setColor(QPalette::Window, QColor(30, 30, 30));
+    dark.setColor(QPalette::WindowText, Qt::white);
+    widget.setPalette(dark);
+    QCOMPARE(widget.eventTypes()->chart()->theme(), QChart::ChartThemeDark);
+    QCOMPARE(widget.pullRequests()->chart()->theme(), QChart::ChartThemeDark);
+    widget.setData(load(60, at2025));
+    QVERIFY(widget.eventTypes()->bars()->count() > 0);
 }
 
 QTEST_MAIN(TestDashboard)

@@ -81,6 +81,7 @@ ChartPanel::ChartPanel(const QString &title, QWidget *parent)
     , m_view(new QChartView(this))
     , m_chart(new QChart)
 {
+    applyPalette();
     m_chart->setTitle(title);
     m_chart->legend()->hide();
     m_chart->setAnimationOptions(QChart::NoAnimation);
@@ -91,6 +92,23 @@ ChartPanel::ChartPanel(const QString &title, QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_view);
     setMinimumSize(360, 240);
+}
+
+// QtCharts has its own colours: follow the application's light or dark palette. A theme
+// resets series colours, so this runs before any series exists and on palette changes.
+void ChartPanel::applyPalette()
+{
+    const bool dark = palette().color(QPalette::Window).lightness() < 128;
+    const QChart::ChartTheme theme = dark ? QChart::ChartThemeDark : QChart::ChartThemeLight;
+    if (m_chart->theme() != theme)
+        m_chart->setTheme(theme);
+}
+
+void ChartPanel::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange)
+        applyPalette();
+    QWidget::changeEvent(event);
 }
 
 // Bars with their names on the left, counts along the bottom and on hover. The category

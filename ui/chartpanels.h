@@ -29,6 +29,8 @@ public:
     QChart *chart() const { return m_chart; }
 
 protected:
+    void changeEvent(QEvent *event) override;
+    void applyPalette();
     void addHorizontalBars(QBarSet *bars, QBarCategoryAxis *categories, QValueAxis *values);
 
     QChartView *m_view;
