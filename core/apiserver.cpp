@@ -262,7 +262,11 @@ QHttpServerResponse ApiServer::compute(const QHttpServerRequest &request,
         = QByteArray(
               QMetaEnum::fromType<QHttpServerRequest::Method>().valueToKey(int(request.method())))
               .toUpper();
-    if (!allowed.split(',').contains(" " + method) && !allowed.split(',').contains(method)) {
+    const QList<QByteArray> methods = allowed.split(',');
+    const bool isAllowed
+        = std::any_of(methods.cbegin(), methods.cend(),
+                      [&](const QByteArray &each) { return each.trimmed() == method; });
+    if (!isAllowed) {
         QHttpServerResponse notAllowed
             = error(405, u"allowed here: %1"_s.arg(QString::fromLatin1(allowed)));
         notAllowed.setHeader("Allow", allowed);

@@ -28,8 +28,6 @@ class BronzeStore
 public:
     explicit BronzeStore(const QString &dataRoot);
 
-    QString root() const { return m_root; }
-
     // Returns the page's path, or an empty string with `error` set. `folder` is "events"
     // or "repos/<owner>/<name>"; `kind` names the file: "events" or "pulls".
     QString storePage(const QByteArray &body, const PageLineage &lineage, const QString &folder,

@@ -161,6 +161,8 @@ QJsonObject OpenApi::document(const QString &serverUrl)
                                      {u"additionalProperties"_s, typed("integer")}}}})},
         {u"PullRequestInterval"_s,
          objectSchema({{u"repository"_s, typed("string")},
+                       {u"source"_s, typed("string")},
+                       {u"window"_s, typed("object")},
                        {u"pull_requests"_s, typed("integer")},
                        {u"average_seconds"_s, typed("number", true)},
                        {u"median_seconds"_s, typed("number", true)},

@@ -469,6 +469,21 @@ void TestApi::openApiDescribesEveryRoute()
             QCOMPARE(operation["parameters"_L1].toArray().size(), 2);
         }
     }
+    // The documented response schemas name every key the endpoints answer with.
+    const QJsonObject schemas = document["components"_L1]["schemas"_L1].toObject();
+    const QString repository = m_events.cbegin()->repo;
+    const QList<std::pair<QString, QString>> answers {
+        {u"EventCounts"_s, u"/api/events/count?offset=60&at=2025-01-01T15:30:00Z"_s},
+        {u"ActiveRepositories"_s, u"/api/repositories/active?at=2025-01-01T15:30:00Z"_s},
+        {u"PullRequestInterval"_s, u"/api/repository/%1/avg_pr_time"_s.arg(repository)},
+        {u"Health"_s, u"/api/health"_s}};
+    for (const auto &[schema, url] : answers) {
+        const QJsonObject properties = schemas[schema]["properties"_L1].toObject();
+        const QStringList keys = get(url).json().keys();
+        QVERIFY(!keys.isEmpty());
+        for (const QString &key : keys)
+            QVERIFY2(properties.contains(key), qPrintable(schema + u'.' + key));
+    }
     QCOMPARE(paths["/api/events/count"_L1]
                  .toObject()["get"_L1]
                  .toObject()["parameters"_L1]

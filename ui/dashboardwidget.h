@@ -31,7 +31,6 @@ public:
     ActiveRepositoriesPanel *activeRepositories() const { return m_activeRepositories; }
     PullRequestPanel *pullRequests() const { return m_pullRequests; }
     EventFeedModel *feed() const { return m_feed; }
-    EventFeedFilter *feedFilter() const { return m_filter; }
     QComboBox *typeFilter() const { return m_typeFilter; }
 
     // The named panel ("types", "rate", "repositories", "pull_requests") or null.

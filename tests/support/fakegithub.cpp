@@ -142,11 +142,6 @@ void FakeGitHub::setFaultProbability(Fault fault, double probability, quint32 se
     m_random.seed(seed);
 }
 
-QSet<qint64> FakeGitHub::allIds() const
-{
-    return QSet<qint64>(m_syntheticIds.cbegin(), m_syntheticIds.cend());
-}
-
 void FakeGitHub::onReadyRead(QTcpSocket *socket)
 {
     QByteArray buffer = socket->property("buffer").toByteArray() + socket->readAll();
@@ -403,16 +398,12 @@ void FakeGitHub::releaseSyntheticEvents()
         due = std::min<qint64>(due, m_replay.size());
     for (; m_released < due; ++m_released) {
         if (!m_replay.isEmpty()) {
-            const QByteArray &event = m_replay[m_released];
-            m_synthetic.append(event);
-            m_syntheticIds.append(
-                QJsonDocument::fromJson(event).object().value("id"_L1).toString().toLongLong());
+            m_synthetic.append(m_replay[m_released]);
             continue;
         }
         const qint64 createdAt
             = m_feedStart.toSecsSinceEpoch() + qint64(double(m_released) / m_rate);
         m_synthetic.append(SyntheticEvents::event(m_released, createdAt, m_seed));
-        m_syntheticIds.append(SyntheticEvents::idFor(m_released));
     }
     // Only the newest events can ever be served again.
     if (m_synthetic.size() > 4 * feedSize)

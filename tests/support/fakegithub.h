@@ -89,7 +89,6 @@ public:
     const QList<Request> &requests() const { return m_requests; }
     int refusedCount() const { return m_refused; }
     QSet<qint64> servedIds() const { return m_servedIds; }
-    QSet<qint64> allIds() const; // every id the feed has ever held
 
 signals:
     void responded(const QByteArray &target, int status);
@@ -125,7 +124,6 @@ private:
     QList<QByteArray> m_recordedBodies; // page 1..n
     QList<QByteArray> m_recordedEtags;
     QList<QByteArray> m_synthetic; // newest last
-    QList<qint64> m_syntheticIds;
     double m_rate = 0;
     qint64 m_released = 0;
     QDateTime m_feedStart;
