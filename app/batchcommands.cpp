@@ -41,7 +41,7 @@ int run(QCoreApplication &app, const AppConfig &config,
 {
     QThread thread;
     thread.setObjectName(u"ingest"_s);
-    auto *pipeline = new Pipeline(config.dataDir);
+    auto *pipeline = new Pipeline(config.store());
     pipeline->moveToThread(&thread);
     QObject::connect(&thread, &QThread::finished, pipeline, &QObject::deleteLater);
 
@@ -118,7 +118,7 @@ int BatchCommands::runExport(const AppConfig &config, const QString &file, const
                      qPrintable(error.message));
         return 2;
     }
-    MetricsQueries queries(config.dataDir);
+    MetricsQueries queries(config.store());
     QString error;
     if (!queries.open(&error)) {
         std::fprintf(stderr, "ghmonitor: %s\n", qPrintable(error));

@@ -32,6 +32,7 @@ struct Override
 
 constexpr Override overrides[] = {
     {"data-dir", "GHM_DATA_DIR", "dir", "Data root (bronze, silver, gold)."},
+    {"database-url", "GHM_DATABASE_URL", "url", "PostgreSQL for silver and gold."},
     {"api-url", "GITHUB_API_URL", "url", "GitHub API base URL."},
     {"interval-seconds", "COLLECTION_INTERVAL_SECONDS", "seconds", "Poll interval."},
     {"max-pages", "MAX_PAGES_PER_COLLECTION", "n", "Pages per poll."},
@@ -65,7 +66,7 @@ QCoreApplication *createApplication(int &argc, char **argv)
 int runHeadless(QCoreApplication &app, const AppConfig &config)
 {
     Services services(config);
-    DashboardPages pages(config.dataDir);
+    DashboardPages pages(config.store());
     pages.install(services.apiServer());
     SignalWatcher watcher;
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, &app, [&](int number) {
@@ -98,9 +99,9 @@ ConfigResult loadConfig(bool withSettings, const QHash<QString, QString> &comman
 int runGui(QApplication &app, const AppConfig &config, const QHash<QString, QString> &commandLine)
 {
     Services services(config);
-    DashboardPages pages(config.dataDir);
+    DashboardPages pages(config.store());
     pages.install(services.apiServer());
-    DashboardController dashboard(config.dataDir);
+    DashboardController dashboard(config.store());
     MainWindow window(&dashboard, services.pipeline());
     window.setWatchlist(services.watchlist());
     QObject::connect(&services, &Services::pollerSnapshotChanged, &window,

@@ -18,9 +18,9 @@ Services::Services(const AppConfig &config, QObject *parent)
     , m_ingestThread(new QThread(this))
     , m_apiThread(new QThread(this))
     , m_bronze(new BronzeStore(config.dataDir))
-    , m_pipeline(new Pipeline(config.dataDir))
+    , m_pipeline(new Pipeline(config.store()))
     , m_api(new ApiServer(
-          {config.dataDir, config.apiHost, config.apiPort, config.apiToken, config.corsOrigins}))
+          {config.store(), config.apiHost, config.apiPort, config.apiToken, config.corsOrigins}))
 {
     m_api->moveToThread(m_apiThread);
     m_apiThread->setObjectName(QStringLiteral("api"));

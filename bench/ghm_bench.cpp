@@ -305,7 +305,7 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "ghm_bench: the API did not start\n");
         return 1;
     }
-    MetricsQueries queries(work + "/data-large"_L1);
+    MetricsQueries queries(QString(work + "/data-large"_L1));
     QString error;
     queries.open(&error);
     const QString busyRepo

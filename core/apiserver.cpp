@@ -86,7 +86,7 @@ QStringList ApiServer::documentedRoutes()
 
 void ApiServer::start()
 {
-    m_queries = std::make_unique<MetricsQueries>(m_options.dataDir);
+    m_queries = std::make_unique<MetricsQueries>(m_options.store);
     QString openError;
     if (!m_queries->open(&openError)) {
         emit failed(u"API off: %1"_s.arg(openError));

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "storelocation.h"
+
 #include "githubpoller.h"
 #include "prometheus.h"
 
@@ -26,7 +28,7 @@ class ApiServer : public QObject
 public:
     struct Options
     {
-        QString dataDir;
+        StoreLocation store;
         QString host = QStringLiteral("127.0.0.1");
         int port = 8000;
         QString token; // required as a bearer token when set

@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include "database.h"
+
 #include <QHostAddress>
 #include <QProcessEnvironment>
 
@@ -98,6 +100,11 @@ ConfigResult Config::load(const QProcessEnvironment &environment,
     reader.readInt(u"GHM_REQUEST_TIMEOUT_SECONDS"_s, 1, 600, &config.requestTimeoutSeconds);
     reader.readInt(u"BRONZE_RETENTION_DAYS"_s, 0, 36500, &config.bronzeRetentionDays);
     reader.readString(u"GHM_DATA_DIR"_s, &config.dataDir);
+    QString urlProblem;
+    if (const auto url = reader.value(u"GHM_DATABASE_URL"_s); url && !url->isEmpty()) {
+        config.databaseUrl = QUrl(url->trimmed(), QUrl::StrictMode);
+        urlProblem = Database::checkUrl(config.databaseUrl);
+    }
     reader.readString(u"GHM_API_HOST"_s, &config.apiHost);
     reader.readInt(u"GHM_API_PORT"_s, 0, 65535, &config.apiPort);
     reader.readString(u"GHM_API_TOKEN"_s, &config.apiToken);
@@ -114,6 +121,9 @@ ConfigResult Config::load(const QProcessEnvironment &environment,
     reader.readInt(u"GHM_PR_HORIZON_COUNT"_s, 1, 100000, &config.prHorizonCount);
 
     result.errors = reader.errors();
+    // Not the value itself: it may hold a password.
+    if (!urlProblem.isEmpty())
+        result.errors << u"GHM_DATABASE_URL: %1"_s.arg(urlProblem);
     if (!config.apiIsLoopback() && config.apiToken.isEmpty()) {
         result.errors << u"GHM_API_HOST=%1 is not a loopback address: set GHM_API_TOKEN so "
                          "that the API requires a bearer token"_s.arg(config.apiHost);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "storelocation.h"
+
 #include <QHash>
 #include <QString>
 #include <QStringList>
@@ -17,6 +19,7 @@ struct AppConfig
     int requestTimeoutSeconds = 30;
     int bronzeRetentionDays = 0; // 0 keeps bronze forever
     QString dataDir = QStringLiteral("./data");
+    QUrl databaseUrl; // PostgreSQL for silver and gold; empty keeps them in SQLite
     QString apiHost = QStringLiteral("127.0.0.1");
     int apiPort = 8000; // 0 picks a free port
     QString apiToken; // required when apiHost is not a loopback address
@@ -26,6 +29,7 @@ struct AppConfig
     int prHorizonCount = 1000;
 
     bool apiIsLoopback() const;
+    StoreLocation store() const { return {dataDir, databaseUrl}; }
 };
 
 struct ConfigResult

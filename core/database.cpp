@@ -6,6 +6,7 @@
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QUrlQuery>
 
 using namespace Qt::StringLiterals;
 
@@ -30,25 +31,41 @@ QString Database::goldPath(const QString &dataDir)
     return QDir(dataDir).absoluteFilePath(u"gold/github_metrics.db"_s);
 }
 
-QSqlDatabase Database::open(const QString &dataDir, const QString &purpose, bool readOnly,
-                            QString *error)
+QString Database::checkUrl(const QUrl &url)
 {
-    const QString silver = silverPath(dataDir);
-    const QString gold = goldPath(dataDir);
+    if (url.scheme() != "postgresql"_L1 && url.scheme() != "postgres"_L1)
+        return u"the database URL must start with postgresql://"_s;
+    if (!url.isValid() || url.path().size() < 2)
+        return u"the database URL must name a database: "
+               "postgresql://user:password@host:port/database"_s;
+    return {};
+}
+
+namespace {
+
+QString uniqueName(const QString &purpose)
+{
+    return u"ghm-%1-%2"_s.arg(purpose).arg(++connectionCounter);
+}
+
+QSqlDatabase openSqlite(const QString &dataDir, const QString &purpose, bool readOnly,
+                        QString *error)
+{
+    const QString silver = Database::silverPath(dataDir);
+    const QString gold = Database::goldPath(dataDir);
     for (const QString &path : {silver, gold}) {
         if (!QDir().mkpath(QFileInfo(path).absolutePath())) {
             *error = u"cannot create folder %1"_s.arg(QFileInfo(path).absolutePath());
             return {};
         }
     }
-    const QString name = u"ghm-%1-%2"_s.arg(purpose).arg(++connectionCounter);
+    const QString name = uniqueName(purpose);
     QSqlDatabase database = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
     database.setDatabaseName(silver);
     database.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_s);
     if (!database.open()) {
         *error = u"cannot open %1: %2"_s.arg(silver, database.lastError().text());
-        database = {};
-        QSqlDatabase::removeDatabase(name);
+        Database::close(database);
         return {};
     }
     QSqlQuery query(database);
@@ -65,7 +82,7 @@ QSqlDatabase Database::open(const QString &dataDir, const QString &purpose, bool
     for (const QString &statement : setup) {
         if (!query.exec(statement)) {
             *error = u"cannot set up %1: %2"_s.arg(silver, query.lastError().text());
-            close(database);
+            Database::close(database);
             return {};
         }
     }
@@ -74,12 +91,69 @@ QSqlDatabase Database::open(const QString &dataDir, const QString &purpose, bool
     return database;
 }
 
+QSqlDatabase openPostgres(const QUrl &url, const QString &purpose, bool readOnly, QString *error)
+{
+    const QString where = url.toDisplayString(QUrl::RemovePassword);
+    if (const QString problem = Database::checkUrl(url); !problem.isEmpty()) {
+        *error = problem;
+        return {};
+    }
+    if (!QSqlDatabase::isDriverAvailable(u"QPSQL"_s)) {
+        *error = u"cannot reach %1: Qt's PostgreSQL driver is not installed "
+                 "(Debian package libqt6sql6-psql)"_s.arg(where);
+        return {};
+    }
+    const QString name = uniqueName(purpose);
+    QSqlDatabase database = QSqlDatabase::addDatabase(u"QPSQL"_s, name);
+    database.setHostName(url.host());
+    database.setPort(url.port(5432));
+    database.setUserName(url.userName());
+    database.setPassword(url.password());
+    database.setDatabaseName(url.path().mid(1));
+    // The URL's query items (sslmode=require, ...) are libpq connection options.
+    QStringList options {u"connect_timeout=10"_s, u"application_name=ghmonitor-"_s + purpose};
+    for (const auto &[key, value] : QUrlQuery(url).queryItems(QUrl::FullyDecoded))
+        options << key + u'=' + value;
+    database.setConnectOptions(options.join(u';'));
+    if (!database.open()) {
+        *error = u"cannot connect to %1: %2"_s.arg(where, database.lastError().text().trimmed());
+        Database::close(database);
+        return {};
+    }
+    QSqlQuery query(database);
+    QStringList setup {u"SET search_path TO silver"_s};
+    if (readOnly)
+        setup << u"SET default_transaction_read_only = on"_s;
+    for (const QString &statement : setup) {
+        if (!query.exec(statement)) {
+            *error = u"cannot set up %1: %2"_s.arg(where, query.lastError().text());
+            Database::close(database);
+            return {};
+        }
+    }
+    return database;
+}
+
+} // namespace
+
+QSqlDatabase Database::open(const StoreLocation &location, const QString &purpose, bool readOnly,
+                            QString *error)
+{
+    return location.isPostgres() ? openPostgres(location.databaseUrl, purpose, readOnly, error)
+                                 : openSqlite(location.dataDir, purpose, readOnly, error);
+}
+
 void Database::close(QSqlDatabase &database)
 {
     const QString name = database.connectionName();
     database.close();
     database = {};
     QSqlDatabase::removeDatabase(name);
+}
+
+bool Database::isPostgres(const QSqlDatabase &database)
+{
+    return database.driverName() == "QPSQL"_L1;
 }
 
 sqlite3 *Database::handle(const QSqlDatabase &database)

@@ -1,22 +1,32 @@
 #pragma once
 
+#include "storelocation.h"
+
 #include <QSqlDatabase>
 #include <QString>
 
 struct sqlite3;
 
-// SQLite connections to the silver and gold stores. A QSqlDatabase connection belongs to
-// the thread that opened it, so every reader and writer opens its own, under a unique name.
+// Connections to the silver and gold stores. A QSqlDatabase connection belongs to the
+// thread that opened it, so every reader and writer opens its own, under a unique name.
 namespace Database {
 
 QString silverPath(const QString &dataDir);
 QString goldPath(const QString &dataDir);
 
-// Opens silver with gold attached as schema `gold`. Returns an invalid database with
-// `error` set on failure. `readOnly` connections refuse writes (`PRAGMA query_only`).
-QSqlDatabase open(const QString &dataDir, const QString &purpose, bool readOnly, QString *error);
+// An error message when `url` cannot name a PostgreSQL database; empty when it can.
+// Never repeats the password.
+QString checkUrl(const QUrl &url);
+
+// SQLite: silver with gold attached as schema `gold`. PostgreSQL: the URL's database
+// with `silver` first on the search path, so both dialects name tables alike: `events`,
+// `gold.repos`. Returns an invalid database with `error` set on failure. `readOnly`
+// connections refuse writes.
+QSqlDatabase open(const StoreLocation &location, const QString &purpose, bool readOnly,
+                  QString *error);
 void close(QSqlDatabase &database);
 
+bool isPostgres(const QSqlDatabase &database);
 sqlite3 *handle(const QSqlDatabase &database);
 
 } // namespace Database

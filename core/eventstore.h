@@ -1,8 +1,9 @@
 #pragma once
 
 #include "eventparser.h"
+#include "golddelta.h"
+#include "storelocation.h"
 
-#include <QSqlDatabase>
 #include <QString>
 
 #include <memory>
@@ -16,48 +17,35 @@ struct SourceProgress
     bool complete = false;
 };
 
-struct BatchResult
-{
-    qint64 inserted = 0;
-    qint64 duplicates = 0;
-    qint64 quarantined = 0;
-    qint64 firstCreatedAt = -1; // span of the inserted events, -1 when none
-    qint64 lastCreatedAt = -1;
-};
-
 // The write side of silver and gold, for one thread. Each batch is one transaction
 // covering the new silver rows, their gold aggregates and the source's progress, so a
-// crash at any instant loses nothing and doubles nothing.
+// crash at any instant loses nothing and doubles nothing. Writers may run concurrently
+// on one database: an event is inserted once, and only its inserter counts it in gold.
 class EventStore : public EventSink
 {
 public:
-    EventStore();
-    ~EventStore() override;
+    // The store for the location's dialect: SQLite or PostgreSQL.
+    static std::unique_ptr<EventStore> create(const StoreLocation &location);
 
-    bool open(const QString &dataDir, QString *error);
-    void close();
+    virtual bool open(QString *error) = 0;
+    virtual void close() = 0;
+    // Empties silver and gold, before a rebuild from bronze.
+    virtual bool clear(QString *error) = 0;
     QString lastError() const { return m_error; }
 
-    SourceProgress sourceProgress(const QString &sourceKey);
+    virtual SourceProgress sourceProgress(const QString &sourceKey) = 0;
 
-    bool beginBatch(qint64 sourceId);
+    virtual bool beginBatch(qint64 sourceId) = 0;
     void setLine(qint64 line) { m_line = line; } // for quarantine records
-    void event(const EventView &event) override;
-    void invalid(std::string_view reason, std::string_view raw) override;
     // One pull request of a watched repository's history; a later fetch replaces it.
-    void pullRequest(const QString &repository, qint64 number, const QString &author,
-                     qint64 createdAt, qint64 closedAt, qint64 mergedAt);
+    virtual void pullRequest(const QString &repository, qint64 number, const QString &author,
+                             qint64 createdAt, qint64 closedAt, qint64 mergedAt)
+        = 0;
     // Commits the batch and the source's new progress.
-    bool commitBatch(const SourceProgress &progress, BatchResult *result);
-    void rollbackBatch();
+    virtual bool commitBatch(const SourceProgress &progress, BatchResult *result) = 0;
+    virtual void rollbackBatch() = 0;
 
-private:
-    struct Private;
-    bool createSchema();
-    bool repairGold();
-    bool flushGold();
-
-    std::unique_ptr<Private> d;
+protected:
     QString m_error;
     qint64 m_line = 0;
 };

@@ -104,8 +104,8 @@ TimeWindow TimeWindow::endingAt(const QDateTime &at, qint64 minutes)
     return {to - minutes * 60, to};
 }
 
-MetricsQueries::MetricsQueries(const QString &dataDir)
-    : m_dataDir(dataDir)
+MetricsQueries::MetricsQueries(const StoreLocation &location)
+    : m_location(location)
 {
 }
 
@@ -117,7 +117,7 @@ MetricsQueries::~MetricsQueries()
 
 bool MetricsQueries::open(QString *error)
 {
-    m_database = Database::open(m_dataDir, u"reader"_s, true, error);
+    m_database = Database::open(m_location, u"reader"_s, true, error);
     return m_database.isValid();
 }
 
@@ -128,12 +128,12 @@ QList<KeyCount> MetricsQueries::typeCounts(const TimeWindow &window)
     QSqlQuery query(m_database);
     query.setForwardOnly(true);
     query.prepare(uR"(
-        SELECT key, SUM(n) AS total FROM (
+        SELECT key, CAST(SUM(n) AS BIGINT) AS total FROM (
             SELECT type AS key, events AS n FROM gold.type_minute WHERE minute BETWEEN :m0 AND :m1
             UNION ALL
-            SELECT type, COUNT(*) FROM main.events
+            SELECT type, COUNT(*) FROM events
             WHERE created_at BETWEEN :a0 AND :a1 OR created_at BETWEEN :b0 AND :b1
-            GROUP BY 1)
+            GROUP BY 1) AS parts
         GROUP BY key ORDER BY total DESC, key ASC)"_s);
     query.bindValue(u":m0"_s, split.firstMinute);
     query.bindValue(u":m1"_s, split.lastMinute);
@@ -154,11 +154,19 @@ QList<KeyCount> MetricsQueries::eventCounts(qint64 minutes, const QDateTime &at)
     return typeCounts(TimeWindow::endingAt(at, minutes));
 }
 
-// Summed in C++ over a range scan: a GROUP BY over the ~15,000 (minute, repository) rows
-// of a busy hour costs SQLite a temporary B-tree, three times slower than this.
 QList<KeyCount> MetricsQueries::activeRepositories(int limit, qint64 minutes, const QDateTime &at)
 {
+    if (limit <= 0)
+        return {};
     const TimeWindow window = TimeWindow::endingAt(at, minutes);
+    return Database::isPostgres(m_database) ? activeRepositoriesPostgres(limit, window)
+                                            : activeRepositoriesSqlite(limit, window);
+}
+
+// Summed in C++ over a range scan: a GROUP BY over the ~15,000 (minute, repository) rows
+// of a busy hour costs SQLite a temporary B-tree, three times slower than this.
+QList<KeyCount> MetricsQueries::activeRepositoriesSqlite(int limit, const TimeWindow &window)
+{
     const WindowSplit split(window);
     RepoCounter counter;
     sqlite3 *db = Database::handle(m_database);
@@ -189,6 +197,38 @@ QList<KeyCount> MetricsQueries::activeRepositories(int limit, qint64 minutes, co
         sqlite3_reset(names);
         return name;
     });
+}
+
+// PostgreSQL sums with a hash aggregate and reads names only for the rows at or above
+// the count that makes the cut, as RepoCounter does.
+QList<KeyCount> MetricsQueries::activeRepositoriesPostgres(int limit, const TimeWindow &window)
+{
+    const WindowSplit split(window);
+    QSqlQuery query(m_database);
+    query.setForwardOnly(true);
+    query.prepare(uR"(
+        WITH totals AS (
+            SELECT repo_id, SUM(n) AS n FROM (
+                SELECT repo_id, events AS n FROM gold.repo_minute WHERE minute BETWEEN ? AND ?
+                UNION ALL
+                SELECT r.repo_id, COUNT(*) FROM events e
+                JOIN gold.repos r ON r.repo_key = lower(e.repo_name)
+                WHERE e.created_at BETWEEN ? AND ? OR e.created_at BETWEEN ? AND ?
+                GROUP BY 1) AS parts
+            GROUP BY repo_id),
+        cutoff AS (SELECT n FROM totals ORDER BY n DESC OFFSET ? LIMIT 1)
+        SELECT r.repo_name, CAST(t.n AS BIGINT) FROM totals t JOIN gold.repos r USING (repo_id)
+        WHERE t.n >= COALESCE((SELECT n FROM cutoff), 0)
+        ORDER BY t.n DESC, r.repo_name LIMIT ?)"_s);
+    for (const qint64 value : {split.firstMinute, split.lastMinute, window.from, split.leftEnd,
+                               split.rightStart, window.to, qint64(limit - 1), qint64(limit)})
+        query.addBindValue(value);
+    QList<KeyCount> ranked;
+    if (query.exec()) {
+        while (query.next())
+            ranked.append({query.value(0).toString(), query.value(1).toLongLong()});
+    }
+    return ranked;
 }
 
 namespace {
@@ -358,7 +398,8 @@ QList<std::pair<QString, qint64>> MetricsQueries::eventTotalsByType()
 {
     QSqlQuery query(m_database);
     query.setForwardOnly(true);
-    query.exec(u"SELECT type, SUM(events) FROM gold.type_minute GROUP BY type ORDER BY type"_s);
+    query.exec(uR"(SELECT type, CAST(SUM(events) AS BIGINT) FROM gold.type_minute
+                   GROUP BY type ORDER BY type)"_s);
     QList<std::pair<QString, qint64>> totals;
     while (query.next())
         totals.append({query.value(0).toString(), query.value(1).toLongLong()});
@@ -374,6 +415,12 @@ qint64 MetricsQueries::quarantinedEvents()
 
 qint64 MetricsQueries::dataVersion()
 {
+    // PostgreSQL: every committed batch counts itself in gold.meta.
+    if (Database::isPostgres(m_database)) {
+        QSqlQuery query(m_database);
+        query.exec(u"SELECT value FROM gold.meta WHERE key = 'batch'"_s);
+        return query.next() ? query.value(0).toLongLong() : -1;
+    }
     sqlite3 *db = Database::handle(m_database);
     qint64 version = 0;
     for (const char *sql : {"PRAGMA main.data_version", "PRAGMA gold.data_version"}) {

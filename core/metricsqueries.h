@@ -1,7 +1,9 @@
 #pragma once
 
+#include "storelocation.h"
 #include <QDateTime>
 #include <QList>
+
 #include <QSqlDatabase>
 #include <QString>
 
@@ -62,11 +64,12 @@ struct EventRow
 
 // The one metrics query layer: the REST API and the dashboard use these and only these.
 // Whole minutes come from gold; only the partial minutes at a window's edges read silver.
-// One instance per thread: it owns that thread's connection.
+// One instance per thread: it owns that thread's connection. The SQL is common to both
+// backends but for the two queries that are kept apart below.
 class MetricsQueries
 {
 public:
-    explicit MetricsQueries(const QString &dataDir);
+    explicit MetricsQueries(const StoreLocation &location);
     ~MetricsQueries();
     MetricsQueries(const MetricsQueries &) = delete;
     MetricsQueries &operator=(const MetricsQueries &) = delete;
@@ -96,8 +99,11 @@ public:
 
 private:
     QList<KeyCount> typeCounts(const TimeWindow &window);
+    // The dialect-specific parts, one version per backend.
+    QList<KeyCount> activeRepositoriesSqlite(int limit, const TimeWindow &window);
+    QList<KeyCount> activeRepositoriesPostgres(int limit, const TimeWindow &window);
     bool pullRequestHistory(const QString &key, PullRequestStats *stats);
 
-    QString m_dataDir;
+    StoreLocation m_location;
     QSqlDatabase m_database;
 };

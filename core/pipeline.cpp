@@ -1,19 +1,16 @@
 #include "pipeline.h"
 
-#include "database.h"
-
-#include <QFile>
 #include <QLoggingCategory>
 
 using namespace Qt::StringLiterals;
 
 Q_LOGGING_CATEGORY(lcPipeline, "ghm.pipeline")
 
-Pipeline::Pipeline(const QString &dataDir, QObject *parent)
+Pipeline::Pipeline(const StoreLocation &location, QObject *parent)
     : QObject(parent)
-    , m_bronze(dataDir)
-    , m_dataDir(dataDir)
-    , m_ingestor(&m_store, &m_bronze)
+    , m_bronze(location.dataDir)
+    , m_store(EventStore::create(location))
+    , m_ingestor(m_store.get(), &m_bronze)
 {
     m_ingestor.setCancelFlag(&m_cancel);
     m_ingestor.setBatchCallback([this](const BatchResult &batch) { onBatch(batch); });
@@ -27,7 +24,7 @@ Pipeline::~Pipeline() = default;
 bool Pipeline::open()
 {
     QString error;
-    m_open = m_store.open(m_dataDir, &error);
+    m_open = m_store->open(&error);
     if (!m_open) {
         emit failed(error);
     }
@@ -83,14 +80,8 @@ void Pipeline::importFiles(const QStringList &paths)
 void Pipeline::rebuild()
 {
     m_cancel = false;
-    m_store.close();
-    m_open = false;
-    for (const QString &base : {Database::silverPath(m_dataDir), Database::goldPath(m_dataDir)}) {
-        for (const char *suffix : {"", "-wal", "-shm"})
-            QFile::remove(base + QLatin1StringView(suffix));
-    }
     QString error;
-    m_open = m_store.open(m_dataDir, &error);
+    m_open = m_store->clear(&error);
     if (!m_open) {
         IngestSummary summary;
         summary.ok = false;

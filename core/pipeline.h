@@ -17,7 +17,7 @@ class Pipeline : public QObject
     Q_OBJECT
 
 public:
-    explicit Pipeline(const QString &dataDir, QObject *parent = nullptr);
+    explicit Pipeline(const StoreLocation &location, QObject *parent = nullptr);
     ~Pipeline() override;
 
     // Thread-safe: stops an import or rebuild after its current batch.
@@ -42,8 +42,7 @@ private:
     void onBatch(const BatchResult &batch);
 
     BronzeStore m_bronze;
-    QString m_dataDir;
-    EventStore m_store;
+    std::unique_ptr<EventStore> m_store;
     Ingestor m_ingestor;
     bool m_open = false;
     std::atomic_bool m_cancel = false;

@@ -5,9 +5,9 @@ set -euo pipefail
 packages=(
     cmake g++ make ccache pkg-config clang-format
     qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev
-    libqt6opengl6-dev libqt6sql6-sqlite libgl-dev libxkbcommon-dev
+    libqt6opengl6-dev libqt6sql6-sqlite libqt6sql6-psql libgl-dev libxkbcommon-dev
     zlib1g-dev libsqlite3-dev sqlite3 libsimdjson-dev
-    xvfb xauth wrk
+    postgresql xvfb xauth wrk
 )
 
 missing=()

@@ -1,6 +1,7 @@
 #include "apiserver.h"
 #include "fixtureevents.h"
 #include "pipeline.h"
+#include "teststorage.h"
 #include "watchlist.h"
 
 #include <QNetworkAccessManager>
@@ -110,7 +111,7 @@ private:
     Reply get(const QString &pathAndQuery);
     QList<qint64> openedTimes(const QString &repo) const;
 
-    QTemporaryDir m_dir;
+    TestStorage m_dir;
     QHash<qint64, FixtureEvent> m_events;
     std::unique_ptr<ApiServer> m_server;
     std::unique_ptr<Watchlist> m_watchlist;
@@ -121,10 +122,11 @@ private:
 void TestApi::initTestCase()
 {
     SKIP_WITHOUT_FIXTURES();
+    REQUIRE_STORAGE(m_dir);
     m_events = FixtureEvents::load();
-    QVERIFY(FixtureEvents::importAll(m_dir.path()));
-    m_server = std::make_unique<ApiServer>(
-        ApiServer::Options {m_dir.path(), u"127.0.0.1"_s, 0, {}, {u"http://allowed.example"_s}});
+    QVERIFY(FixtureEvents::importAll(m_dir.location()));
+    m_server = std::make_unique<ApiServer>(ApiServer::Options {
+        m_dir.location(), u"127.0.0.1"_s, 0, {}, {u"http://allowed.example"_s}});
     m_watchlist = std::make_unique<Watchlist>(m_dir.path());
     m_server->setWatchlist(m_watchlist.get());
     QSignalSpy listening(m_server.get(), &ApiServer::listening);
@@ -415,7 +417,7 @@ void TestApi::corsOnlyForListedOrigins()
 
 void TestApi::tokenRequiredWhenConfigured()
 {
-    ApiServer guarded({m_dir.path(), u"127.0.0.1"_s, 0, u"api-secret"_s, {}});
+    ApiServer guarded({m_dir.location(), u"127.0.0.1"_s, 0, u"api-secret"_s, {}});
     QSignalSpy listening(&guarded, &ApiServer::listening);
     guarded.start();
     QCOMPARE(listening.size(), 1);
@@ -432,7 +434,7 @@ void TestApi::tokenRequiredWhenConfigured()
 
 void TestApi::portInUseIsReported()
 {
-    ApiServer second({m_dir.path(), u"127.0.0.1"_s, m_port, {}, {}});
+    ApiServer second({m_dir.location(), u"127.0.0.1"_s, m_port, {}, {}});
     QSignalSpy failed(&second, &ApiServer::failed);
     QTest::ignoreMessage(QtCriticalMsg, QRegularExpression(u"listen failed"_s));
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"API off"_s));
@@ -588,7 +590,7 @@ void TestApi::newDataInvalidatesCachedAnswers()
             + R"(","type":"WatchEvent","repo":{"id":1,"name":"late/arrival"},"created_at":"2025-01-01T15:29:0)"
             + QByteArray::number(i) + "Z\"}\n");
     file.close();
-    Pipeline pipeline(m_dir.path());
+    Pipeline pipeline(m_dir.location());
     QVERIFY(pipeline.open());
     QSignalSpy finished(&pipeline, &Pipeline::finished);
     pipeline.importFiles({file.fileName()});

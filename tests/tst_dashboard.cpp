@@ -8,6 +8,7 @@
 #include "mainwindow.h"
 #include "pipeline.h"
 #include "syntheticevents.h"
+#include "teststorage.h"
 #include "watchlist.h"
 
 #include <QBarSet>
@@ -72,7 +73,7 @@ private slots:
 private:
     DashboardData load(qint64 minutes, const QDateTime &at, const QString &repository = {});
 
-    QTemporaryDir m_dir;
+    TestStorage m_dir;
     QHash<qint64, FixtureEvent> m_events;
     std::unique_ptr<MetricsQueries> m_queries;
 };
@@ -83,8 +84,9 @@ void TestDashboard::initTestCase()
     QCoreApplication::setOrganizationName(u"ghmonitor-tests"_s);
     QSettings().clear();
     m_events = FixtureEvents::load();
-    QVERIFY(FixtureEvents::importAll(m_dir.path()));
-    m_queries = std::make_unique<MetricsQueries>(m_dir.path());
+    REQUIRE_STORAGE(m_dir);
+    QVERIFY(FixtureEvents::importAll(m_dir.location()));
+    m_queries = std::make_unique<MetricsQueries>(m_dir.location());
     QString error;
     QVERIFY(m_queries->open(&error));
 }
@@ -184,7 +186,7 @@ void TestDashboard::clickingARepositoryBarSelectsIt()
 
 void TestDashboard::goldChangedRefreshesThrottled()
 {
-    DashboardController controller(m_dir.path());
+    DashboardController controller(m_dir.location());
     QSignalSpy ready(&controller, &DashboardController::dataReady);
     DashboardRequest request;
     request.at = at2025;
@@ -205,7 +207,7 @@ void TestDashboard::goldChangedRefreshesThrottled()
 
 void TestDashboard::exportsParseBackToTheSameNumbers()
 {
-    DashboardController controller(m_dir.path());
+    DashboardController controller(m_dir.location());
     MainWindow window(&controller, nullptr);
     window.dashboard()->setData(load(60, at2025));
     const qint64 to = at2025.toSecsSinceEpoch();
@@ -251,7 +253,7 @@ void TestDashboard::exportsParseBackToTheSameNumbers()
 
 void TestDashboard::pngExportIsLargeAndNotBlank()
 {
-    DashboardController controller(m_dir.path());
+    DashboardController controller(m_dir.location());
     MainWindow window(&controller, nullptr);
     window.dashboard()->setData(load(60, at2025));
     QString error;
@@ -286,7 +288,7 @@ void TestDashboard::statusBarShowsEachPollerState()
 {
     QFETCH(int, state);
     QFETCH(QString, expected);
-    DashboardController controller(m_dir.path());
+    DashboardController controller(m_dir.location());
     MainWindow window(&controller, nullptr);
     PollerSnapshot snapshot;
     snapshot.state = PollerSnapshot::State(state);
@@ -343,9 +345,9 @@ void TestDashboard::importDialogCancels()
 void TestDashboard::dashboardPageAndImagesAreServed()
 {
     // The API runs on its own thread, as in the app; images are drawn in this (GUI) thread.
-    DashboardPages pages(m_dir.path());
+    DashboardPages pages(m_dir.location());
     QThread apiThread;
-    auto *server = new ApiServer({m_dir.path(), u"127.0.0.1"_s, 0, {}, {}});
+    auto *server = new ApiServer({m_dir.location(), u"127.0.0.1"_s, 0, {}, {}});
     pages.install(server);
     server->moveToThread(&apiThread);
     QSignalSpy listening(server, &ApiServer::listening);
@@ -389,7 +391,7 @@ void TestDashboard::watchButtonEditsTheWatchlist()
 {
     QTemporaryDir dir;
     Watchlist watchlist(dir.path());
-    DashboardController controller(m_dir.path());
+    DashboardController controller(m_dir.location());
     MainWindow window(&controller, nullptr);
     window.setWatchlist(&watchlist);
     PullRequestStats stats;

@@ -1,6 +1,7 @@
 #include "fixtureevents.h"
 #include "metricsqueries.h"
 #include "pipeline.h"
+#include "teststorage.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -72,7 +73,7 @@ private slots:
     void repositoryCompletion();
 
 private:
-    QTemporaryDir m_dir;
+    TestStorage m_dir;
     QHash<qint64, FixtureEvent> m_events;
     std::unique_ptr<MetricsQueries> m_queries;
 };
@@ -80,8 +81,9 @@ private:
 void TestMetrics::initTestCase()
 {
     SKIP_WITHOUT_FIXTURES();
+    REQUIRE_STORAGE(m_dir);
     m_events = FixtureEvents::load();
-    Pipeline pipeline(m_dir.path());
+    Pipeline pipeline(m_dir.location());
     QVERIFY(pipeline.open());
     QSignalSpy finished(&pipeline, &Pipeline::finished);
     pipeline.importFiles(FixtureEvents::paths());
@@ -90,7 +92,7 @@ void TestMetrics::initTestCase()
     QVERIFY2(summary.ok, qPrintable(summary.error));
     QCOMPARE(summary.inserted, qint64(m_events.size()));
 
-    m_queries = std::make_unique<MetricsQueries>(m_dir.path());
+    m_queries = std::make_unique<MetricsQueries>(m_dir.location());
     QString error;
     QVERIFY2(m_queries->open(&error), qPrintable(error));
 }

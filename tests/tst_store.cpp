@@ -1,6 +1,7 @@
 #include "database.h"
 #include "fixtureevents.h"
 #include "pipeline.h"
+#include "teststorage.h"
 
 #include <QSignalSpy>
 #include <QSqlQuery>
@@ -16,10 +17,10 @@ namespace {
 class Inspector
 {
 public:
-    explicit Inspector(const QString &dataDir)
+    explicit Inspector(const StoreLocation &location)
     {
         QString error;
-        m_database = Database::open(dataDir, u"test"_s, true, &error);
+        m_database = Database::open(location, u"test"_s, true, &error);
     }
     ~Inspector() { Database::close(m_database); }
 
@@ -105,13 +106,14 @@ private slots:
 void TestStore::silverRowsMatchTheSourceExactly()
 {
     SKIP_WITHOUT_FIXTURES();
-    QTemporaryDir dir;
-    Pipeline pipeline(dir.path());
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
+    Pipeline pipeline(dir.location());
     QVERIFY(pipeline.open());
     QVERIFY(import(pipeline, FixtureEvents::paths()).ok);
     const QHash<qint64, FixtureEvent> expected = FixtureEvents::load();
 
-    Inspector inspector(dir.path());
+    Inspector inspector(dir.location());
     const QStringList rows = inspector.rows(
         u"SELECT id, type, coalesce(action, ''), repo_name, coalesce(actor_login, ''), "
         "coalesce(org_login, ''), created_at, repo_id, actor_id, public FROM events"_s);
@@ -138,9 +140,10 @@ void TestStore::silverRowsMatchTheSourceExactly()
 void TestStore::samePagesTwiceAndOverlappingPages()
 {
     SKIP_WITHOUT_FIXTURES();
-    QTemporaryDir dir;
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
     QTemporaryDir copies;
-    Pipeline pipeline(dir.path());
+    Pipeline pipeline(dir.location());
     QVERIFY(pipeline.open());
     const QStringList pages = FixtureEvents::paths({u"octokit.rb_2016-09-29_events_page1.json"_s,
                                                     u"octokit.rb_2016-09-29_events_page2.json"_s,
@@ -157,7 +160,7 @@ void TestStore::samePagesTwiceAndOverlappingPages()
     QVERIFY(second.ok);
     QCOMPARE(second.inserted, 0);
     QCOMPARE(second.duplicates, 300);
-    Inspector inspector(dir.path());
+    Inspector inspector(dir.location());
     QCOMPARE(inspector.scalar(u"SELECT COUNT(*) FROM events"_s), 261);
     QCOMPARE(inspector.scalar(u"SELECT SUM(events) FROM gold.type_minute"_s), 261);
 }
@@ -165,8 +168,9 @@ void TestStore::samePagesTwiceAndOverlappingPages()
 void TestStore::sameArchiveTwice()
 {
     SKIP_WITHOUT_FIXTURES();
-    QTemporaryDir dir;
-    Pipeline pipeline(dir.path());
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
+    Pipeline pipeline(dir.location());
     QVERIFY(pipeline.open());
     const QStringList archive
         = FixtureEvents::paths({u"gharchive_2025-01-01-15_first2048.ndjson.gz"_s});
@@ -174,14 +178,15 @@ void TestStore::sameArchiveTwice()
     const IngestSummary again = import(pipeline, archive);
     QVERIFY(again.ok);
     QCOMPARE(again.inserted, 0);
-    Inspector inspector(dir.path());
+    Inspector inspector(dir.location());
     QCOMPARE(inspector.scalar(u"SELECT COUNT(*) FROM events"_s), 2048);
     QCOMPARE(inspector.scalar(u"SELECT value FROM gold.meta WHERE key = 'events_total'"_s), 2048);
 }
 
 void TestStore::quarantinesInvalidEvents()
 {
-    QTemporaryDir dir;
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
     const QByteArray valid
         = R"({"id":"11","type":"PushEvent","repo":{"id":1,"name":"a/b"},"created_at":"2024-05-01T10:00:00Z"})";
     const QByteArray lines[] = {
@@ -198,13 +203,13 @@ void TestStore::quarantinesInvalidEvents()
     };
     const QString file = writeFile(dir.filePath(u"mixed.ndjson"_s),
                                    QByteArrayList(std::begin(lines), std::end(lines)).join('\n'));
-    Pipeline pipeline(dir.path());
+    Pipeline pipeline(dir.location());
     QVERIFY(pipeline.open());
     const IngestSummary summary = import(pipeline, {file});
     QVERIFY2(summary.ok, qPrintable(summary.error));
     QCOMPARE(summary.inserted, 2);
     QCOMPARE(summary.quarantined, 8);
-    Inspector inspector(dir.path());
+    Inspector inspector(dir.location());
     const QStringList reasons
         = inspector.rows(u"SELECT line, reason FROM quarantine ORDER BY line"_s);
     QCOMPARE(reasons.size(), 8);
@@ -219,11 +224,12 @@ void TestStore::quarantinesInvalidEvents()
 void TestStore::goldTotalsEqualSilver()
 {
     SKIP_WITHOUT_FIXTURES();
-    QTemporaryDir dir;
-    Pipeline pipeline(dir.path());
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
+    Pipeline pipeline(dir.location());
     QVERIFY(pipeline.open());
     QVERIFY(import(pipeline, FixtureEvents::paths()).ok);
-    Inspector inspector(dir.path());
+    Inspector inspector(dir.location());
     QCOMPARE(
         inspector.rows(
             u"SELECT created_at / 60, type, COUNT(*) FROM events GROUP BY 1, 2 ORDER BY 1, 2"_s),
@@ -248,59 +254,63 @@ void TestStore::goldTotalsEqualSilver()
 void TestStore::rebuildReproducesSilverAndGold()
 {
     SKIP_WITHOUT_FIXTURES();
-    QTemporaryDir dir;
-    Pipeline pipeline(dir.path());
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
+    Pipeline pipeline(dir.location());
     QVERIFY(pipeline.open());
     QVERIFY(import(pipeline, FixtureEvents::paths()).ok);
-    const QStringList before = Inspector(dir.path()).everything();
+    const QStringList before = Inspector(dir.location()).everything();
     QVERIFY(before.size() > 3000);
 
     QSignalSpy finished(&pipeline, &Pipeline::finished);
     pipeline.rebuild();
     QCOMPARE(finished.size(), 1);
     QVERIFY(finished.first().first().value<IngestSummary>().ok);
-    QCOMPARE(Inspector(dir.path()).everything(), before);
+    QCOMPARE(Inspector(dir.location()).everything(), before);
 }
 
 void TestStore::goldBehindSilverIsRepairedOnOpen()
 {
     SKIP_WITHOUT_FIXTURES();
-    QTemporaryDir dir;
+    SKIP_ON_POSTGRES("only SQLite keeps silver and gold in two files, committed apart");
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
     QStringList before;
     {
-        Pipeline pipeline(dir.path());
+        Pipeline pipeline(dir.location());
         QVERIFY(pipeline.open());
         QVERIFY(import(pipeline, FixtureEvents::paths()).ok);
-        before = Inspector(dir.path()).everything();
+        before = Inspector(dir.location()).everything();
     }
     {
         // As if the process died after silver's commit but before gold's.
         QString error;
-        QSqlDatabase database = Database::open(dir.path(), u"damage"_s, false, &error);
+        QSqlDatabase database = Database::open(dir.location(), u"damage"_s, false, &error);
         QSqlQuery query(database);
         QVERIFY(query.exec(u"DELETE FROM gold.type_minute WHERE minute % 2 = 0"_s));
         QVERIFY(query.exec(u"UPDATE gold.meta SET value = value - 1 WHERE key = 'batch'"_s));
         query.finish();
         Database::close(database);
     }
-    Pipeline reopened(dir.path());
+    Pipeline reopened(dir.location());
     QVERIFY(reopened.open());
-    QCOMPARE(Inspector(dir.path()).everything(), before);
+    QCOMPARE(Inspector(dir.location()).everything(), before);
 }
 
 void TestStore::cancelledImportResumes()
 {
     SKIP_WITHOUT_FIXTURES();
-    QTemporaryDir dir;
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
     const QStringList archive
         = FixtureEvents::paths({u"gharchive_2015-01-01-15_first1024.ndjson"_s});
-    EventStore store;
+    const std::unique_ptr<EventStore> store = EventStore::create(dir.location());
     QString error;
-    QVERIFY(store.open(dir.path(), &error));
+    QVERIFY2(store->open(&error), qPrintable(error));
     BronzeStore bronze(dir.path());
     const QString registered = bronze.registerImport(archive.first(), &error);
     std::atomic_bool cancel = false;
-    Ingestor ingestor(&store, &bronze);
+    Ingestor ingestor(store.get(), &bronze);
     ingestor.setBatchLines(100);
     ingestor.setCancelFlag(&cancel);
     ingestor.setBatchCallback([&](const BatchResult &) { cancel = true; });
@@ -314,14 +324,15 @@ void TestStore::cancelledImportResumes()
     QVERIFY(rest.ok && !rest.cancelled);
     QCOMPARE(rest.inserted, 924);
     QCOMPARE(rest.duplicates, 0);
-    store.close();
-    QCOMPARE(Inspector(dir.path()).scalar(u"SELECT COUNT(*) FROM events"_s), 1024);
+    store->close();
+    QCOMPARE(Inspector(dir.location()).scalar(u"SELECT COUNT(*) FROM events"_s), 1024);
 }
 
 void TestStore::livePagesAreIngestedAndSignalled()
 {
     SKIP_WITHOUT_FIXTURES();
-    QTemporaryDir dir;
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
     BronzeStore bronze(dir.path());
     PageLineage lineage;
     lineage.fetchedAt = QDateTime(QDate(2016, 9, 29), QTime(10, 0, 30), Qt::UTC);
@@ -331,7 +342,7 @@ void TestStore::livePagesAreIngestedAndSignalled()
                            lineage, u"events"_s, &error);
     QVERIFY(!stored.isEmpty());
 
-    Pipeline pipeline(dir.path());
+    Pipeline pipeline(dir.location());
     QSignalSpy changed(&pipeline, &Pipeline::goldChanged);
     QVERIFY(pipeline.open());
     pipeline.catchUp(); // the page already in bronze
@@ -347,7 +358,7 @@ void TestStore::livePagesAreIngestedAndSignalled()
 
     pipeline.ingestPage(stored); // again: nothing new, no signal
     QCOMPARE(changed.size(), 1);
-    QCOMPARE(Inspector(dir.path()).scalar(u"SELECT COUNT(*) FROM events"_s), 100);
+    QCOMPARE(Inspector(dir.location()).scalar(u"SELECT COUNT(*) FROM events"_s), 100);
 }
 
 QTEST_GUILESS_MAIN(TestStore)

@@ -9,8 +9,8 @@ class DashboardWorker : public QObject
     Q_OBJECT
 
 public:
-    explicit DashboardWorker(const QString &dataDir)
-        : m_queries(dataDir)
+    explicit DashboardWorker(const StoreLocation &location)
+        : m_queries(location)
     {
     }
 
@@ -37,9 +37,9 @@ private:
     bool m_open = false;
 };
 
-DashboardController::DashboardController(const QString &dataDir, QObject *parent)
+DashboardController::DashboardController(const StoreLocation &location, QObject *parent)
     : QObject(parent)
-    , m_worker(new DashboardWorker(dataDir))
+    , m_worker(new DashboardWorker(location))
 {
     m_thread.setObjectName(QStringLiteral("dashboard"));
     m_worker->moveToThread(&m_thread);

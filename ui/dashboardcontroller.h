@@ -1,6 +1,7 @@
 #pragma once
 
 #include "dashboarddata.h"
+#include "storelocation.h"
 
 #include <QObject>
 #include <QThread>
@@ -17,7 +18,7 @@ class DashboardController : public QObject
 public:
     static constexpr int throttleMs = 500;
 
-    explicit DashboardController(const QString &dataDir, QObject *parent = nullptr);
+    explicit DashboardController(const StoreLocation &location, QObject *parent = nullptr);
     ~DashboardController() override;
 
     DashboardRequest request() const { return m_request; }

@@ -49,9 +49,9 @@ img{width:100%;border:1px solid #ddd;background:#fff}</style></head>
 
 } // namespace
 
-DashboardPages::DashboardPages(const QString &dataDir, QObject *parent)
+DashboardPages::DashboardPages(const StoreLocation &location, QObject *parent)
     : QObject(parent)
-    , m_dataDir(dataDir)
+    , m_location(location)
 {
 }
 
@@ -60,7 +60,7 @@ DashboardPages::~DashboardPages() = default;
 QByteArray DashboardPages::renderPanel(const QString &panel, const DashboardRequest &request)
 {
     if (!m_queries) {
-        m_queries = std::make_unique<MetricsQueries>(m_dataDir);
+        m_queries = std::make_unique<MetricsQueries>(m_location);
         QString error;
         if (!m_queries->open(&error))
             m_queries.reset();

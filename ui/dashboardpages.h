@@ -1,6 +1,7 @@
 #pragma once
 
 #include "dashboarddata.h"
+#include "storelocation.h"
 
 #include <QObject>
 
@@ -17,7 +18,7 @@ class DashboardPages : public QObject
     Q_OBJECT
 
 public:
-    explicit DashboardPages(const QString &dataDir, QObject *parent = nullptr);
+    explicit DashboardPages(const StoreLocation &location, QObject *parent = nullptr);
     ~DashboardPages() override;
 
     void install(ApiServer *server);
@@ -26,6 +27,6 @@ public:
     QByteArray renderPanel(const QString &panel, const DashboardRequest &request);
 
 private:
-    QString m_dataDir;
+    StoreLocation m_location;
     std::unique_ptr<MetricsQueries> m_queries;
 };

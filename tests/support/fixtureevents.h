@@ -95,9 +95,9 @@ inline QStringList paths(const QStringList &names = files())
 }
 
 // Imports every fixture file into a data root, as `ghmonitor --import` would.
-inline bool importAll(const QString &dataDir)
+inline bool importAll(const StoreLocation &location)
 {
-    Pipeline pipeline(dataDir);
+    Pipeline pipeline(location);
     if (!pipeline.open())
         return false;
     QSignalSpy finished(&pipeline, &Pipeline::finished);

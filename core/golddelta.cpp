@@ -1,0 +1,56 @@
+#include "golddelta.h"
+
+namespace {
+
+// The index of `text` in `index`, added through `add` when new.
+int intern(QHash<QByteArray, int> &index, std::string_view text, const auto &add)
+{
+    const QByteArray probe = QByteArray::fromRawData(text.data(), qsizetype(text.size()));
+    const auto it = index.constFind(probe);
+    if (it != index.cend())
+        return it.value();
+    const QByteArray copy(text.data(), qsizetype(text.size()));
+    const int position = add(copy);
+    index.insert(copy, position);
+    return position;
+}
+
+} // namespace
+
+void GoldDelta::add(const EventView &event, BatchResult *batch)
+{
+    ++batch->inserted;
+    batch->firstCreatedAt = batch->firstCreatedAt < 0
+        ? event.createdAt
+        : std::min(batch->firstCreatedAt, event.createdAt);
+    batch->lastCreatedAt = std::max(batch->lastCreatedAt, event.createdAt);
+
+    const qint64 minute = event.createdAt / 60;
+    const int type = intern(m_typeIndex, event.type, [this](const QByteArray &name) {
+        m_types.append(name);
+        return int(m_types.size() - 1);
+    });
+    const int repository
+        = intern(m_repositoryIndex, event.repoName, [this](const QByteArray &name) {
+              m_repositories.append({name, 0, 0});
+              return int(m_repositories.size() - 1);
+          });
+    ++m_typeMinutes[{minute, type}];
+    ++m_repositoryMinutes[{minute, repository}];
+    Repository &totals = m_repositories[repository];
+    ++totals.events;
+    totals.lastEventAt = std::max(totals.lastEventAt, event.createdAt);
+    if (event.type == "PullRequestEvent" && event.action == "opened")
+        m_pullRequestsOpened.append({repository, event.createdAt, event.id});
+}
+
+void GoldDelta::clear()
+{
+    m_typeIndex.clear();
+    m_types.clear();
+    m_repositoryIndex.clear();
+    m_repositories.clear();
+    m_typeMinutes.clear();
+    m_repositoryMinutes.clear();
+    m_pullRequestsOpened.clear();
+}

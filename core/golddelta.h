@@ -1,0 +1,55 @@
+#pragma once
+
+#include "eventparser.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+
+struct BatchResult
+{
+    qint64 inserted = 0;
+    qint64 duplicates = 0;
+    qint64 quarantined = 0;
+    qint64 firstCreatedAt = -1; // span of the inserted events, -1 when none
+    qint64 lastCreatedAt = -1;
+};
+
+// What a batch's newly inserted events add to gold, summed in memory so that each gold
+// row is written once per batch. Names are interned: the per-event cost is hash lookups.
+// Shared by every store dialect, so gold means the same on each.
+class GoldDelta
+{
+public:
+    struct Repository
+    {
+        QByteArray name; // exact spelling: one entry per spelling, folded into a key by SQL
+        qint64 events = 0;
+        qint64 lastEventAt = 0;
+    };
+    struct PullRequestOpened
+    {
+        int repository; // index into repositories()
+        qint64 createdAt;
+        qint64 eventId;
+    };
+    using MinuteKey = std::pair<qint64, int>; // minute, type or repository index
+
+    void add(const EventView &event, BatchResult *batch);
+    void clear();
+
+    const QList<QByteArray> &types() const { return m_types; }
+    const QList<Repository> &repositories() const { return m_repositories; }
+    const QHash<MinuteKey, qint64> &typeMinutes() const { return m_typeMinutes; }
+    const QHash<MinuteKey, qint64> &repositoryMinutes() const { return m_repositoryMinutes; }
+    const QList<PullRequestOpened> &pullRequestsOpened() const { return m_pullRequestsOpened; }
+
+private:
+    QHash<QByteArray, int> m_typeIndex;
+    QList<QByteArray> m_types;
+    QHash<QByteArray, int> m_repositoryIndex;
+    QList<Repository> m_repositories;
+    QHash<MinuteKey, qint64> m_typeMinutes;
+    QHash<MinuteKey, qint64> m_repositoryMinutes;
+    QList<PullRequestOpened> m_pullRequestsOpened;
+};

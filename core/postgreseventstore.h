@@ -1,0 +1,44 @@
+#pragma once
+
+#include "eventstore.h"
+
+#include <QUrl>
+
+// Silver and gold in the `silver` and `gold` schemas of a PostgreSQL database, shared by
+// any number of collectors. A batch is buffered in memory and written at commit, in one
+// short transaction: each column goes to the server as one array and is unnested there.
+// `ON CONFLICT DO NOTHING ... RETURNING` tells which events this writer inserted, and
+// only those reach gold, so concurrent writers never count an event twice.
+class PostgresEventStore : public EventStore
+{
+public:
+    explicit PostgresEventStore(const QUrl &databaseUrl);
+    ~PostgresEventStore() override;
+
+    bool open(QString *error) override;
+    void close() override;
+    bool clear(QString *error) override;
+    SourceProgress sourceProgress(const QString &sourceKey) override;
+    bool beginBatch(qint64 sourceId) override;
+    void event(const EventView &event) override;
+    void invalid(std::string_view reason, std::string_view raw) override;
+    void pullRequest(const QString &repository, qint64 number, const QString &author,
+                     qint64 createdAt, qint64 closedAt, qint64 mergedAt) override;
+    bool commitBatch(const SourceProgress &progress, BatchResult *result) override;
+    void rollbackBatch() override;
+
+    // The channel every commit notifies with "<first> <last>": the span of its new events.
+    static QString notificationChannel();
+
+private:
+    struct Private;
+    bool createSchema();
+    bool writeBatch(const SourceProgress &progress);
+    bool insertEvents();
+    bool writeGold();
+    bool writeQuarantineAndPullRequests();
+    bool finishBatch(const SourceProgress &progress);
+
+    QUrl m_databaseUrl;
+    std::unique_ptr<Private> d;
+};

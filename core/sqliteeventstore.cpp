@@ -1,0 +1,442 @@
+#include "sqliteeventstore.h"
+
+#include "database.h"
+
+#include <QFile>
+
+#include <QDateTime>
+#include <QLoggingCategory>
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include <sqlite3.h>
+
+using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcStore, "ghm.store")
+
+namespace {
+
+const char *const schema[] = {
+    R"(CREATE TABLE IF NOT EXISTS main.sources(
+        id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, offset INTEGER NOT NULL DEFAULT 0,
+        lines INTEGER NOT NULL DEFAULT 0, complete INTEGER NOT NULL DEFAULT 0,
+        events_new INTEGER NOT NULL DEFAULT 0, duplicates INTEGER NOT NULL DEFAULT 0,
+        quarantined INTEGER NOT NULL DEFAULT 0, updated_at INTEGER))",
+    R"(CREATE TABLE IF NOT EXISTS main.events(
+        id INTEGER PRIMARY KEY, type TEXT NOT NULL, action TEXT, actor_id INTEGER,
+        actor_login TEXT, repo_id INTEGER, repo_name TEXT NOT NULL, org_login TEXT,
+        created_at INTEGER NOT NULL, public INTEGER, pr_number INTEGER,
+        source_id INTEGER NOT NULL REFERENCES sources(id)))",
+    "CREATE INDEX IF NOT EXISTS main.events_created_at ON events(created_at)",
+    R"(CREATE TABLE IF NOT EXISTS main.quarantine(
+        id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL REFERENCES sources(id),
+        line INTEGER NOT NULL, reason TEXT NOT NULL, raw TEXT, UNIQUE(source_id, line)))",
+    "CREATE TABLE IF NOT EXISTS main.meta(key TEXT PRIMARY KEY, value INTEGER) WITHOUT ROWID",
+    R"(CREATE TABLE IF NOT EXISTS main.pull_requests(
+        repo_key TEXT NOT NULL, number INTEGER NOT NULL, repo_name TEXT NOT NULL, author TEXT,
+        created_at INTEGER NOT NULL, closed_at INTEGER, merged_at INTEGER,
+        source_id INTEGER NOT NULL REFERENCES sources(id),
+        PRIMARY KEY(repo_key, number)) WITHOUT ROWID)",
+    R"(CREATE TABLE IF NOT EXISTS gold.type_minute(
+        minute INTEGER NOT NULL, type TEXT NOT NULL, events INTEGER NOT NULL,
+        PRIMARY KEY(minute, type)) WITHOUT ROWID)",
+    R"(CREATE TABLE IF NOT EXISTS gold.repos(
+        repo_id INTEGER PRIMARY KEY, repo_key TEXT NOT NULL UNIQUE, repo_name TEXT NOT NULL,
+        events INTEGER NOT NULL, last_event_at INTEGER NOT NULL))",
+    R"(CREATE TABLE IF NOT EXISTS gold.repo_minute(
+        minute INTEGER NOT NULL, repo_id INTEGER NOT NULL, events INTEGER NOT NULL,
+        PRIMARY KEY(minute, repo_id)) WITHOUT ROWID)",
+    R"(CREATE TABLE IF NOT EXISTS gold.pr_opened(
+        repo_id INTEGER NOT NULL, created_at INTEGER NOT NULL, event_id INTEGER NOT NULL,
+        PRIMARY KEY(repo_id, created_at, event_id)) WITHOUT ROWID)",
+    "CREATE TABLE IF NOT EXISTS gold.meta(key TEXT PRIMARY KEY, value INTEGER) WITHOUT ROWID",
+    R"(CREATE TABLE IF NOT EXISTS gold.pr_history(
+        repo_key TEXT NOT NULL, number INTEGER NOT NULL, created_at INTEGER NOT NULL,
+        closed_at INTEGER, merged_at INTEGER, repo_name TEXT NOT NULL,
+        PRIMARY KEY(repo_key, number)) WITHOUT ROWID)",
+};
+
+// Gold recomputed from silver, for a gold file that missed a commit (see repairGold()).
+const char *const goldFromSilver[] = {
+    "DELETE FROM gold.type_minute",
+    "DELETE FROM gold.repo_minute",
+    "DELETE FROM gold.repos",
+    "DELETE FROM gold.pr_opened",
+    "DELETE FROM gold.pr_history",
+    R"(INSERT INTO gold.pr_history SELECT repo_key, number, created_at, closed_at, merged_at,
+       repo_name FROM pull_requests)",
+    R"(INSERT INTO gold.type_minute SELECT created_at / 60, type, COUNT(*) FROM events
+       GROUP BY 1, 2)",
+    // Bare repo_name with MAX(): the spelling of the repository's latest event.
+    R"(INSERT INTO gold.repos(repo_key, repo_name, events, last_event_at)
+       SELECT lower(repo_name), repo_name, COUNT(*), MAX(created_at) FROM events GROUP BY 1)",
+    R"(INSERT INTO gold.repo_minute SELECT e.created_at / 60, r.repo_id, COUNT(*)
+       FROM events e JOIN gold.repos r ON r.repo_key = lower(e.repo_name) GROUP BY 1, 2)",
+    R"(INSERT INTO gold.pr_opened SELECT r.repo_id, e.created_at, e.id
+       FROM events e JOIN gold.repos r ON r.repo_key = lower(e.repo_name)
+       WHERE e.type = 'PullRequestEvent' AND e.action = 'opened')",
+    R"(INSERT OR REPLACE INTO gold.meta VALUES('events_total', (SELECT COUNT(*) FROM events)))",
+    R"(INSERT OR REPLACE INTO gold.meta
+       VALUES('batch', (SELECT value FROM main.meta WHERE key = 'batch')))",
+};
+
+enum Statement {
+    InsertEvent,
+    InsertQuarantine,
+    UpsertTypeMinute,
+    UpsertRepoMinute,
+    UpsertRepo,
+    InsertPrOpened,
+    UpdateSource,
+    AddEventsTotal,
+    UpsertPullRequest,
+    UpsertPullRequestHistory,
+    StatementCount
+};
+
+const char *const statementText[StatementCount] = {
+    "INSERT OR IGNORE INTO events VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    "INSERT OR IGNORE INTO quarantine(source_id, line, reason, raw) VALUES(?1, ?2, ?3, ?4)",
+    R"(INSERT INTO gold.type_minute VALUES(?1, ?2, ?3)
+       ON CONFLICT DO UPDATE SET events = events + excluded.events)",
+    R"(INSERT INTO gold.repo_minute VALUES(?1, ?2, ?3)
+       ON CONFLICT DO UPDATE SET events = events + excluded.events)",
+    R"(INSERT INTO gold.repos(repo_key, repo_name, events, last_event_at)
+       VALUES(lower(?1), ?1, ?2, ?3)
+       ON CONFLICT(repo_key) DO UPDATE SET events = events + excluded.events,
+       repo_name = CASE WHEN excluded.last_event_at >= last_event_at
+                        THEN excluded.repo_name ELSE repo_name END,
+       last_event_at = MAX(last_event_at, excluded.last_event_at)
+       RETURNING repo_id)",
+    "INSERT OR IGNORE INTO gold.pr_opened VALUES(?1, ?2, ?3)",
+    R"(UPDATE sources SET offset = ?2, lines = ?3, complete = ?4, events_new = events_new + ?5,
+       duplicates = duplicates + ?6, quarantined = quarantined + ?7, updated_at = ?8
+       WHERE id = ?1)",
+    R"(INSERT INTO gold.meta VALUES('events_total', ?1)
+       ON CONFLICT DO UPDATE SET value = value + excluded.value)",
+    "INSERT OR REPLACE INTO pull_requests VALUES(lower(?1), ?2, ?1, ?3, ?4, ?5, ?6, ?7)",
+    "INSERT OR REPLACE INTO gold.pr_history VALUES(lower(?1), ?2, ?4, ?5, ?6, ?1)",
+};
+
+void bindText(sqlite3_stmt *statement, int index, std::string_view text)
+{
+    if (text.empty())
+        sqlite3_bind_null(statement, index);
+    else
+        sqlite3_bind_text(statement, index, text.data(), int(text.size()), SQLITE_STATIC);
+}
+
+void bindText(sqlite3_stmt *statement, int index, const QByteArray &text)
+{
+    sqlite3_bind_text(statement, index, text.constData(), int(text.size()), SQLITE_STATIC);
+}
+
+bool run(sqlite3_stmt *statement)
+{
+    const int code = sqlite3_step(statement);
+    sqlite3_reset(statement);
+    return code == SQLITE_DONE || code == SQLITE_ROW;
+}
+
+} // namespace
+
+struct SqliteEventStore::Private
+{
+    QSqlDatabase database;
+    sqlite3 *db = nullptr;
+    sqlite3_stmt *statements[StatementCount] = {};
+    qint64 sourceId = 0;
+    BatchResult batch;
+    GoldDelta gold;
+    bool failed = false;
+
+    bool exec(const char *sql)
+    {
+        char *message = nullptr;
+        if (sqlite3_exec(db, sql, nullptr, nullptr, &message) == SQLITE_OK)
+            return true;
+        qCWarning(lcStore) << "SQL failed:" << message;
+        sqlite3_free(message);
+        return false;
+    }
+
+    void clearBatch()
+    {
+        batch = {};
+        failed = false;
+        gold.clear();
+    }
+};
+
+SqliteEventStore::SqliteEventStore(const QString &dataDir)
+    : m_dataDir(dataDir)
+    , d(std::make_unique<Private>())
+{
+}
+
+SqliteEventStore::~SqliteEventStore()
+{
+    close();
+}
+
+bool SqliteEventStore::open(QString *error)
+{
+    close();
+    d->database = Database::open(m_dataDir, u"writer"_s, false, error);
+    if (!d->database.isValid())
+        return false;
+    d->db = Database::handle(d->database);
+    if (!d->db || !createSchema()) {
+        *error = u"cannot create the schema in %1: %2"_s.arg(
+            Database::silverPath(m_dataDir), QString::fromUtf8(sqlite3_errmsg(d->db)));
+        close();
+        return false;
+    }
+    for (int i = 0; i < StatementCount; ++i) {
+        if (sqlite3_prepare_v3(d->db, statementText[i], -1, SQLITE_PREPARE_PERSISTENT,
+                               &d->statements[i], nullptr)
+            != SQLITE_OK) {
+            *error = QString::fromUtf8(sqlite3_errmsg(d->db));
+            close();
+            return false;
+        }
+    }
+    if (!repairGold()) {
+        *error
+            = u"cannot bring gold up to date: %1"_s.arg(QString::fromUtf8(sqlite3_errmsg(d->db)));
+        close();
+        return false;
+    }
+    return true;
+}
+
+void SqliteEventStore::close()
+{
+    for (sqlite3_stmt *&statement : d->statements) {
+        sqlite3_finalize(statement);
+        statement = nullptr;
+    }
+    d->db = nullptr;
+    if (d->database.isValid())
+        Database::close(d->database);
+}
+
+bool SqliteEventStore::clear(QString *error)
+{
+    close();
+    for (const QString &base : {Database::silverPath(m_dataDir), Database::goldPath(m_dataDir)}) {
+        for (const char *suffix : {"", "-wal", "-shm"})
+            QFile::remove(base + QLatin1StringView(suffix));
+    }
+    return open(error);
+}
+
+bool SqliteEventStore::createSchema()
+{
+    for (const char *statement : schema) {
+        if (!d->exec(statement))
+            return false;
+    }
+    return true;
+}
+
+// Silver and gold are two files: SQLite commits an attached database's WAL separately,
+// so a crash can land between the two. Both count committed batches; when they disagree,
+// gold is recomputed from silver, the truth for it.
+bool SqliteEventStore::repairGold()
+{
+    QSqlQuery query(d->database);
+    query.exec(uR"(SELECT (SELECT value FROM main.meta WHERE key = 'batch'),
+                          (SELECT value FROM gold.meta WHERE key = 'batch'))"_s);
+    query.next();
+    if (query.value(0).toLongLong() == query.value(1).toLongLong())
+        return true;
+    qCWarning(lcStore) << "gold is behind silver; recomputing gold from silver";
+    if (!d->exec("BEGIN IMMEDIATE"))
+        return false;
+    for (const char *statement : goldFromSilver) {
+        if (!d->exec(statement)) {
+            d->exec("ROLLBACK");
+            return false;
+        }
+    }
+    return d->exec("COMMIT");
+}
+
+SourceProgress SqliteEventStore::sourceProgress(const QString &sourceKey)
+{
+    QSqlQuery query(d->database);
+    query.prepare(u"INSERT OR IGNORE INTO sources(path) VALUES(?)"_s);
+    query.addBindValue(sourceKey);
+    query.exec();
+    query.prepare(u"SELECT id, offset, lines, complete FROM sources WHERE path = ?"_s);
+    query.addBindValue(sourceKey);
+    SourceProgress progress;
+    if (query.exec() && query.next()) {
+        progress.sourceId = query.value(0).toLongLong();
+        progress.offset = query.value(1).toLongLong();
+        progress.lines = query.value(2).toLongLong();
+        progress.complete = query.value(3).toBool();
+    } else {
+        m_error = query.lastError().text();
+    }
+    return progress;
+}
+
+bool SqliteEventStore::beginBatch(qint64 sourceId)
+{
+    d->clearBatch();
+    d->sourceId = sourceId;
+    if (!d->exec("BEGIN IMMEDIATE")) {
+        m_error = QString::fromUtf8(sqlite3_errmsg(d->db));
+        return false;
+    }
+    return true;
+}
+
+void SqliteEventStore::event(const EventView &event)
+{
+    sqlite3_stmt *insert = d->statements[InsertEvent];
+    sqlite3_bind_int64(insert, 1, event.id);
+    bindText(insert, 2, event.type);
+    bindText(insert, 3, event.action);
+    event.actorId ? sqlite3_bind_int64(insert, 4, event.actorId) : sqlite3_bind_null(insert, 4);
+    bindText(insert, 5, event.actorLogin);
+    event.repoId ? sqlite3_bind_int64(insert, 6, event.repoId) : sqlite3_bind_null(insert, 6);
+    bindText(insert, 7, event.repoName);
+    bindText(insert, 8, event.orgLogin);
+    sqlite3_bind_int64(insert, 9, event.createdAt);
+    event.isPublic >= 0 ? sqlite3_bind_int(insert, 10, event.isPublic)
+                        : sqlite3_bind_null(insert, 10);
+    event.prNumber >= 0 ? sqlite3_bind_int64(insert, 11, event.prNumber)
+                        : sqlite3_bind_null(insert, 11);
+    sqlite3_bind_int64(insert, 12, d->sourceId);
+    if (!run(insert)) {
+        d->failed = true;
+        return;
+    }
+    if (sqlite3_changes(d->db) == 0) {
+        ++d->batch.duplicates;
+        return;
+    }
+
+    d->gold.add(event, &d->batch);
+}
+
+void SqliteEventStore::invalid(std::string_view reason, std::string_view raw)
+{
+    sqlite3_stmt *insert = d->statements[InsertQuarantine];
+    sqlite3_bind_int64(insert, 1, d->sourceId);
+    sqlite3_bind_int64(insert, 2, m_line);
+    bindText(insert, 3, reason);
+    bindText(insert, 4, raw.substr(0, 65536));
+    if (!run(insert))
+        d->failed = true;
+    else if (sqlite3_changes(d->db) > 0)
+        ++d->batch.quarantined;
+}
+
+void SqliteEventStore::pullRequest(const QString &repository, qint64 number, const QString &author,
+                                   qint64 createdAt, qint64 closedAt, qint64 mergedAt)
+{
+    const QByteArray name = repository.toUtf8();
+    const QByteArray login = author.toUtf8();
+    // The same parameters feed silver's row and gold's copy (which skips ?3 and ?7).
+    for (Statement kind : {UpsertPullRequest, UpsertPullRequestHistory}) {
+        sqlite3_stmt *upsert = d->statements[kind];
+        bindText(upsert, 1, name);
+        sqlite3_bind_int64(upsert, 2, number);
+        if (kind == UpsertPullRequest) {
+            bindText(upsert, 3, login);
+            sqlite3_bind_int64(upsert, 7, d->sourceId);
+        }
+        sqlite3_bind_int64(upsert, 4, createdAt);
+        closedAt >= 0 ? sqlite3_bind_int64(upsert, 5, closedAt) : sqlite3_bind_null(upsert, 5);
+        mergedAt >= 0 ? sqlite3_bind_int64(upsert, 6, mergedAt) : sqlite3_bind_null(upsert, 6);
+        if (!run(upsert))
+            d->failed = true;
+    }
+}
+
+bool SqliteEventStore::flushGold()
+{
+    const GoldDelta &gold = d->gold;
+    sqlite3_stmt *typeMinute = d->statements[UpsertTypeMinute];
+    for (auto it = gold.typeMinutes().cbegin(); it != gold.typeMinutes().cend(); ++it) {
+        sqlite3_bind_int64(typeMinute, 1, it.key().first);
+        bindText(typeMinute, 2, gold.types()[it.key().second]);
+        sqlite3_bind_int64(typeMinute, 3, it.value());
+        if (!run(typeMinute))
+            return false;
+    }
+    // Repositories first: their gold ids key the per-minute and pull-request rows.
+    QList<qint64> goldIds;
+    sqlite3_stmt *repo = d->statements[UpsertRepo];
+    for (const GoldDelta::Repository &totals : gold.repositories()) {
+        bindText(repo, 1, totals.name);
+        sqlite3_bind_int64(repo, 2, totals.events);
+        sqlite3_bind_int64(repo, 3, totals.lastEventAt);
+        const bool returned = sqlite3_step(repo) == SQLITE_ROW;
+        goldIds.append(returned ? sqlite3_column_int64(repo, 0) : 0);
+        if (!returned || sqlite3_step(repo) != SQLITE_DONE) {
+            sqlite3_reset(repo);
+            return false;
+        }
+        sqlite3_reset(repo);
+    }
+    sqlite3_stmt *repoMinute = d->statements[UpsertRepoMinute];
+    const auto &repoMinutes = gold.repositoryMinutes();
+    for (auto it = repoMinutes.cbegin(); it != repoMinutes.cend(); ++it) {
+        sqlite3_bind_int64(repoMinute, 1, it.key().first);
+        sqlite3_bind_int64(repoMinute, 2, goldIds[it.key().second]);
+        sqlite3_bind_int64(repoMinute, 3, it.value());
+        if (!run(repoMinute))
+            return false;
+    }
+    sqlite3_stmt *pr = d->statements[InsertPrOpened];
+    for (const GoldDelta::PullRequestOpened &opened : gold.pullRequestsOpened()) {
+        sqlite3_bind_int64(pr, 1, goldIds[opened.repository]);
+        sqlite3_bind_int64(pr, 2, opened.createdAt);
+        sqlite3_bind_int64(pr, 3, opened.eventId);
+        if (!run(pr))
+            return false;
+    }
+    sqlite3_stmt *total = d->statements[AddEventsTotal];
+    sqlite3_bind_int64(total, 1, d->batch.inserted);
+    return run(total);
+}
+
+bool SqliteEventStore::commitBatch(const SourceProgress &progress, BatchResult *result)
+{
+    sqlite3_stmt *source = d->statements[UpdateSource];
+    sqlite3_bind_int64(source, 1, progress.sourceId);
+    sqlite3_bind_int64(source, 2, progress.offset);
+    sqlite3_bind_int64(source, 3, progress.lines);
+    sqlite3_bind_int(source, 4, progress.complete ? 1 : 0);
+    sqlite3_bind_int64(source, 5, d->batch.inserted);
+    sqlite3_bind_int64(source, 6, d->batch.duplicates);
+    sqlite3_bind_int64(source, 7, d->batch.quarantined);
+    sqlite3_bind_int64(source, 8, QDateTime::currentSecsSinceEpoch());
+    const bool ok = !d->failed && flushGold() && run(source)
+        && d->exec(
+            "INSERT INTO main.meta VALUES('batch', 1) ON CONFLICT DO UPDATE SET value = value + 1;"
+            "INSERT INTO gold.meta VALUES('batch', (SELECT value FROM main.meta WHERE key = "
+            "'batch'))"
+            " ON CONFLICT DO UPDATE SET value = excluded.value;")
+        && d->exec("COMMIT");
+    if (!ok) {
+        m_error = QString::fromUtf8(sqlite3_errmsg(d->db));
+        rollbackBatch();
+        return false;
+    }
+    *result = d->batch;
+    return true;
+}
+
+void SqliteEventStore::rollbackBatch()
+{
+    if (!sqlite3_get_autocommit(d->db))
+        d->exec("ROLLBACK");
+    d->clearBatch();
+}

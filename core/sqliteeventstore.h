@@ -1,0 +1,36 @@
+#pragma once
+
+#include "eventstore.h"
+
+#include <QSqlDatabase>
+
+// Silver in `silver/github_events.db` with gold's file attached: the embedded default.
+// Events go through the sqlite3 C API on the connection's handle, one prepared
+// statement step each, inside a transaction held for the whole batch.
+class SqliteEventStore : public EventStore
+{
+public:
+    explicit SqliteEventStore(const QString &dataDir);
+    ~SqliteEventStore() override;
+
+    bool open(QString *error) override;
+    void close() override;
+    bool clear(QString *error) override;
+    SourceProgress sourceProgress(const QString &sourceKey) override;
+    bool beginBatch(qint64 sourceId) override;
+    void event(const EventView &event) override;
+    void invalid(std::string_view reason, std::string_view raw) override;
+    void pullRequest(const QString &repository, qint64 number, const QString &author,
+                     qint64 createdAt, qint64 closedAt, qint64 mergedAt) override;
+    bool commitBatch(const SourceProgress &progress, BatchResult *result) override;
+    void rollbackBatch() override;
+
+private:
+    struct Private;
+    bool createSchema();
+    bool repairGold();
+    bool flushGold();
+
+    QString m_dataDir;
+    std::unique_ptr<Private> d;
+};
