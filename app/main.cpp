@@ -1,5 +1,6 @@
 #include "apiserver.h"
 #include "batchcommands.h"
+#include "changelistener.h"
 #include "config.h"
 #include "dashboardcontroller.h"
 #include "dashboardpages.h"
@@ -13,6 +14,7 @@
 #include <QMessageBox>
 #include <QProcessEnvironment>
 #include <QStatusBar>
+#include <QThread>
 
 #include <cstdio>
 #include <memory>
@@ -132,6 +134,39 @@ int runGui(QApplication &app, const AppConfig &config, const QHash<QString, QStr
     return code;
 }
 
+// A window on a shared PostgreSQL store: no polling, no API, no pipeline. It refreshes when
+// a collector's commit notifies it.
+int runViewer(QApplication &app, const AppConfig &config)
+{
+    const StoreLocation store = config.store();
+    DashboardController dashboard(store);
+    MainWindow window(&dashboard, nullptr);
+    const QString database = store.describe();
+    window.showViewerStatus(database);
+
+    QThread thread;
+    thread.setObjectName(u"listener"_s);
+    auto *listener = new ChangeListener(store);
+    listener->moveToThread(&thread);
+    QObject::connect(&thread, &QThread::finished, listener, &QObject::deleteLater);
+    QObject::connect(listener, &ChangeListener::goldChanged, &dashboard,
+                     &DashboardController::onGoldChanged);
+    QObject::connect(listener, &ChangeListener::listening, &window,
+                     [&] { window.showViewerStatus(database); });
+    QObject::connect(listener, &ChangeListener::connectionLost, &window,
+                     [&](const QString &problem) { window.showViewerStatus(database, problem); });
+    thread.start();
+    QMetaObject::invokeMethod(listener, &ChangeListener::start);
+
+    SignalWatcher watcher;
+    QObject::connect(&watcher, &SignalWatcher::terminationRequested, &app, &QApplication::quit);
+    window.show();
+    const int code = app.exec();
+    thread.quit();
+    thread.wait();
+    return code;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -151,6 +186,11 @@ int main(int argc, char **argv)
     const QCommandLineOption headless(
         u"headless"_s, u"No window: run ingestion and the API until SIGINT/SIGTERM."_s);
     parser.addOption(headless);
+    const QCommandLineOption viewer(
+        u"viewer"_s,
+        u"Window on the shared database of --database-url: no polling, no API; "
+        "refreshes when a collector commits."_s);
+    parser.addOption(viewer);
     const QCommandLineOption import(
         u"import"_s,
         u"Import GH Archive files (.json.gz or NDJSON) or /events pages, then exit."_s);
@@ -191,6 +231,15 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    if (parser.isSet(viewer)) {
+        if (!config.config.store().isPostgres()) {
+            std::fprintf(stderr,
+                         "ghmonitor: --viewer needs a shared database: set "
+                         "GHM_DATABASE_URL or --database-url\n");
+            return 2;
+        }
+        return runViewer(*static_cast<QApplication *>(app.get()), config.config);
+    }
     if (parser.isSet(import))
         return BatchCommands::runImport(*app, config.config, parser.positionalArguments());
     if (parser.isSet(rebuild))

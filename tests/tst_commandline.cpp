@@ -13,6 +13,7 @@ private slots:
     void version();
     void help();
     void badEnvironmentValueIsRefused();
+    void viewerNeedsASharedDatabase();
     void headlessStopsCleanlyOnSigterm();
 };
 
@@ -48,6 +49,18 @@ void TestCommandLine::badEnvironmentValueIsRefused()
     const QByteArray error = process.readAllStandardError();
     QVERIFY2(error.contains("MAX_PAGES_PER_COLLECTION=0"), error.constData());
     QVERIFY2(error.contains("from 1 to 10"), error.constData());
+}
+
+void TestCommandLine::viewerNeedsASharedDatabase()
+{
+    QProcess process;
+    process.setProcessEnvironment(ChildProcess::cleanEnvironment());
+    process.start(QStringLiteral(GHM_BINARY), {u"--viewer"_s, u"-platform"_s, u"offscreen"_s});
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(process.exitCode(), 2);
+    const QByteArray error = process.readAllStandardError();
+    QVERIFY2(error.contains("--viewer needs a shared database"), error.constData());
+    QVERIFY2(error.contains("GHM_DATABASE_URL"), error.constData());
 }
 
 void TestCommandLine::headlessStopsCleanlyOnSigterm()

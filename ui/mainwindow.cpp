@@ -87,8 +87,10 @@ MainWindow::~MainWindow() = default;
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Import GH Archive / Events Files…"), QKeySequence::Open, this,
-                    &MainWindow::chooseImportFiles);
+    QAction *import = file->addAction(tr("&Import GH Archive / Events Files…"), QKeySequence::Open,
+                                      this, &MainWindow::chooseImportFiles);
+    // A viewer reads a shared store; its collector owns bronze and does the importing.
+    import->setEnabled(m_pipeline);
     file->addAction(tr("&Export Metrics…"), this, &MainWindow::chooseMetricsExport);
     file->addAction(tr("Export Dashboard &Image…"), this, &MainWindow::chooseImageExport);
     file->addSeparator();
@@ -292,6 +294,13 @@ void MainWindow::updateCountdown()
         || m_snapshot.state == PollerSnapshot::State::Offline
         || m_snapshot.state == PollerSnapshot::State::StorageError)
         m_pollerLabel->setText(describe(m_snapshot, QDateTime::currentDateTimeUtc()));
+}
+
+void MainWindow::showViewerStatus(const QString &database, const QString &problem)
+{
+    m_pollerLabel->setText(
+        problem.isEmpty() ? tr("Viewer of %1: refreshed when a collector commits").arg(database)
+                          : tr("Viewer of %1: %2").arg(database, problem));
 }
 
 void MainWindow::setApiAddress(const QString &url)

@@ -31,10 +31,13 @@ public:
     };
     static const QList<Preset> &presets();
 
+    // Without a pipeline (a viewer of a shared store), File > Import is disabled.
     MainWindow(DashboardController *dashboard, Pipeline *pipeline, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     void showPollerSnapshot(const PollerSnapshot &snapshot);
+    // In place of the poller's state: whose data a viewer shows, or why it cannot.
+    void showViewerStatus(const QString &database, const QString &problem = {});
     void setApiAddress(const QString &url);
     void setApiFailed(const QString &message);
     void showEventsStored(qint64 events);

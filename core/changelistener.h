@@ -1,0 +1,43 @@
+#pragma once
+
+#include "storelocation.h"
+
+#include <QObject>
+#include <QSqlDatabase>
+#include <QSqlDriver>
+#include <QTimer>
+
+// Tells a viewer when a collector has committed to the shared PostgreSQL store: LISTEN on
+// the channel every commit notifies, on a connection of its own, so nothing polls the
+// tables. A lost connection is retried every few seconds; reconnecting reports a change,
+// since commits may have been missed meanwhile. Create it, move it to its thread, then
+// invoke start() there.
+class ChangeListener : public QObject
+{
+    Q_OBJECT
+
+public:
+    static constexpr int retryMs = 3000;
+
+    explicit ChangeListener(const StoreLocation &location, QObject *parent = nullptr);
+    ~ChangeListener() override;
+
+    Q_INVOKABLE void start();
+
+signals:
+    void listening();
+    // The span of the committed events; -1, -1 when unknown.
+    void goldChanged(qint64 fromSeconds, qint64 toSeconds);
+    void connectionLost(const QString &message);
+
+private:
+    bool connectAndListen();
+    void check();
+    void onNotification(const QString &name, QSqlDriver::NotificationSource source,
+                        const QVariant &payload);
+
+    StoreLocation m_location;
+    QSqlDatabase m_database;
+    QTimer m_health;
+    bool m_connected = false;
+};
