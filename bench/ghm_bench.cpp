@@ -1,5 +1,6 @@
 // `make bench`: import speed, memory, store size and metric latency, printed as a table.
 #include "compressedfile.h"
+#include "database.h"
 #include "metricsqueries.h"
 
 #include <QCoreApplication>
@@ -12,6 +13,8 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QSqlError>
+#include <QSqlQuery>
 
 #include <sys/resource.h>
 #include <zlib.h>
@@ -109,14 +112,16 @@ struct ImportRun
 };
 
 // Runs `ghmonitor --import` as a child, so its time and memory are the product's own.
-ImportRun runImport(const QString &binary, const QString &dataDir, const QString &file)
+ImportRun runImport(const QString &binary, const StoreLocation &store, const QString &file)
 {
-    QDir(dataDir).removeRecursively();
     QElapsedTimer timer;
     timer.start();
     QProcess process;
     process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    process.start(binary, {u"--data-dir"_s, dataDir, u"--import"_s, file});
+    QStringList arguments {u"--data-dir"_s, store.dataDir, u"--import"_s, file};
+    if (store.isPostgres())
+        arguments << u"--database-url"_s << store.databaseUrl.toString();
+    process.start(binary, arguments);
     process.waitForFinished(-1);
     ImportRun run;
     run.seconds = double(timer.nsecsElapsed()) / 1e9;
@@ -148,14 +153,15 @@ Latency measure(int iterations, const std::function<void(int)> &query)
 
 struct MetricLatencies
 {
+    double importSeconds = 0; // of the store measured
     Latency counts60;
     Latency active60;
     Latency averagePr;
 };
 
-MetricLatencies measureMetrics(const QString &dataDir, qint64 events)
+MetricLatencies measureMetrics(const StoreLocation &store, qint64 events)
 {
-    MetricsQueries queries(dataDir);
+    MetricsQueries queries(store);
     QString error;
     queries.open(&error);
     QRandomGenerator random(42);
@@ -231,6 +237,98 @@ qint64 storeSize(const QString &path)
     return QFileInfo(path).size() + QFileInfo(path + "-wal"_L1).size();
 }
 
+// An empty shared database: the schemas of an earlier run are dropped.
+bool resetPostgres(const QUrl &url)
+{
+    QString error;
+    QSqlDatabase database = Database::open(StoreLocation({}, url), u"bench"_s, false, &error);
+    QSqlQuery query(database);
+    const bool ok = database.isValid() && query.exec(u"DROP SCHEMA IF EXISTS silver CASCADE"_s)
+        && query.exec(u"DROP SCHEMA IF EXISTS gold CASCADE"_s);
+    if (!ok)
+        std::fprintf(stderr, "ghm_bench: %s\n", qPrintable(error + query.lastError().text()));
+    query.finish();
+    Database::close(database);
+    return ok;
+}
+
+double databaseSizeMb(const QUrl &url)
+{
+    QString error;
+    QSqlDatabase database = Database::open(StoreLocation({}, url), u"bench"_s, true, &error);
+    QSqlQuery query(u"SELECT pg_database_size(current_database())"_s, database);
+    const double size = query.next() ? query.value(0).toDouble() / (1024.0 * 1024.0) : 0;
+    query.finish();
+    Database::close(database);
+    return size;
+}
+
+// SQLite against PostgreSQL on this machine: the 1M-event import, then both stores grown
+// to `scale` events with fresh 1M-event files, and the metric latencies at both sizes.
+// `imported` are the files already in the SQLite store, in order (1M events each).
+bool compareBackends(const QString &binary, const QList<Template> &templates, const QString &work,
+                     const QUrl &url, qint64 large, qint64 scale,
+                     const MetricLatencies &sqliteAtLarge, const QStringList &imported)
+{
+    const StoreLocation sqlite(work + "/data-large"_L1);
+    const StoreLocation postgres(work + "/data-postgres"_L1, url);
+    QDir(postgres.dataDir).removeRecursively();
+    if (!resetPostgres(url))
+        return false;
+    std::fprintf(stderr, "PostgreSQL: importing %lld events…\n", large);
+    const ImportRun initial = runImport(binary, postgres, imported.first());
+    if (!initial.ok)
+        return false;
+    const MetricLatencies postgresAtLarge = measureMetrics(postgres, large);
+    if (!runImport(binary, postgres, imported.last()).ok)
+        return false;
+
+    // The rest of the history, 1M events at a time, into both stores.
+    double sqliteSeconds = 0, postgresSeconds = 0;
+    const QString chunk = work + "/events-chunk.ndjson"_L1;
+    for (qint64 first = large * imported.size(); first < scale; first += large) {
+        std::fprintf(stderr, "both stores: events %lld to %lld…\n", first, first + large);
+        generate(templates, first, large, chunk, {});
+        const ImportRun intoSqlite = runImport(binary, sqlite, chunk);
+        const ImportRun intoPostgres = runImport(binary, postgres, chunk);
+        if (!intoSqlite.ok || !intoPostgres.ok)
+            return false;
+        sqliteSeconds += intoSqlite.seconds;
+        postgresSeconds += intoPostgres.seconds;
+        QFile::remove(chunk);
+    }
+    std::fprintf(stderr, "querying both at %lld events…\n", scale);
+    const MetricLatencies sqliteAtScale = measureMetrics(sqlite, scale);
+    const MetricLatencies postgresAtScale = measureMetrics(postgres, scale);
+
+    const qint64 grown = scale - large * imported.size();
+    std::printf("\n| backend comparison | SQLite | PostgreSQL | target |\n|---|---|---|---|\n");
+    std::printf("| import, plain NDJSON, %lld events into an empty store | %.0f events/s | %.0f "
+                "events/s | PostgreSQL within 2x |\n",
+                large, double(large) / sqliteAtLarge.importSeconds,
+                double(large) / initial.seconds);
+    std::printf("| import, %lld more events, the store growing to %lld | %.0f events/s | %.0f "
+                "events/s | PostgreSQL within 2x |\n",
+                grown, scale, double(grown) / sqliteSeconds, double(grown) / postgresSeconds);
+    std::printf("| silver + gold at %lld events | %.0f MB | %.0f MB | |\n", scale,
+                double(storeSize(sqlite.dataDir + "/silver/github_events.db"_L1)
+                       + storeSize(sqlite.dataDir + "/gold/github_metrics.db"_L1))
+                    / (1024.0 * 1024.0),
+                databaseSizeMb(url));
+    const auto row = [](const char *name, qint64 events, const Latency &a, const Latency &b) {
+        std::printf("| %s at %lld events, p50 / p99 | %.2f / %.2f ms | %.2f / %.2f ms | p99 < 20 "
+                    "ms |\n",
+                    name, events, a.p50, a.p99, b.p50, b.p99);
+    };
+    row("eventCounts(60 min)", large, sqliteAtLarge.counts60, postgresAtLarge.counts60);
+    row("eventCounts(60 min)", scale, sqliteAtScale.counts60, postgresAtScale.counts60);
+    row("activeRepositories(10, 60 min)", large, sqliteAtLarge.active60, postgresAtLarge.active60);
+    row("activeRepositories(10, 60 min)", scale, sqliteAtScale.active60, postgresAtScale.active60);
+    row("averagePullRequestInterval", large, sqliteAtLarge.averagePr, postgresAtLarge.averagePr);
+    row("averagePullRequestInterval", scale, sqliteAtScale.averagePr, postgresAtScale.averagePr);
+    return true;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -264,9 +362,12 @@ int main(int argc, char **argv)
     generate(templates, large, large, laterPlain, {}); // fresh ids, for the import under load
 
     std::fprintf(stderr, "importing…\n");
-    const ImportRun plainRun = runImport(binary, work + "/data-large"_L1, largePlain);
-    const ImportRun gzipRun = runImport(binary, work + "/data-gzip"_L1, largeGzip);
-    const ImportRun smallRun = runImport(binary, work + "/data-small"_L1, smallPlain);
+    const QString largeDir = work + "/data-large"_L1;
+    for (const char *name : {"/data-large", "/data-gzip", "/data-small"})
+        QDir(work + QLatin1StringView(name)).removeRecursively();
+    const ImportRun plainRun = runImport(binary, largeDir, largePlain);
+    const ImportRun gzipRun = runImport(binary, QString(work + "/data-gzip"_L1), largeGzip);
+    const ImportRun smallRun = runImport(binary, QString(work + "/data-small"_L1), smallPlain);
     if (!plainRun.ok || !gzipRun.ok || !smallRun.ok) {
         std::fprintf(stderr, "ghm_bench: an import failed\n");
         return 1;
@@ -274,8 +375,9 @@ int main(int argc, char **argv)
     QDir(work + "/data-gzip"_L1).removeRecursively();
 
     std::fprintf(stderr, "querying…\n");
-    const MetricLatencies atSmall = measureMetrics(work + "/data-small"_L1, small);
-    const MetricLatencies atLarge = measureMetrics(work + "/data-large"_L1, large);
+    const MetricLatencies atSmall = measureMetrics(QString(work + "/data-small"_L1), small);
+    MetricLatencies atLarge = measureMetrics(largeDir, large);
+    atLarge.importSeconds = plainRun.seconds;
 
     const double mb = 1024.0 * 1024.0;
     std::printf("\n| benchmark | value | target |\n|---|---|---|\n");
@@ -300,12 +402,12 @@ int main(int argc, char **argv)
     row("averagePullRequestInterval", large, atLarge.averagePr);
 
     QProcess server;
-    const QString api = startServer(server, binary, work + "/data-large"_L1);
+    const QString api = startServer(server, binary, largeDir);
     if (api.isEmpty()) {
         std::fprintf(stderr, "ghm_bench: the API did not start\n");
         return 1;
     }
-    MetricsQueries queries(QString(work + "/data-large"_L1));
+    MetricsQueries queries(largeDir);
     QString error;
     queries.open(&error);
     const QString busyRepo
@@ -329,7 +431,7 @@ int main(int argc, char **argv)
 
     // The same again while another process imports new events into the same store.
     QProcess import;
-    import.start(binary, {u"--data-dir"_s, work + "/data-large"_L1, u"--import"_s, laterPlain});
+    import.start(binary, {u"--data-dir"_s, largeDir, u"--import"_s, laterPlain});
     import.waitForStarted();
     for (const auto &[name, path] : endpoints)
         wrkRow(name, "during an import", runWrk(api + path, 2));
@@ -338,5 +440,16 @@ int main(int argc, char **argv)
     import.waitForFinished(-1);
     server.terminate();
     server.waitForFinished();
-    return 0;
+
+    const QUrl databaseUrl(qEnvironmentVariable("GHM_BENCH_DATABASE_URL"));
+    if (databaseUrl.isEmpty()) {
+        std::fprintf(stderr,
+                     "ghm_bench: GHM_BENCH_DATABASE_URL is not set: no PostgreSQL column\n");
+        return 0;
+    }
+    const qint64 scale = args.size() > 5 ? args[5].toLongLong() : 10 * large;
+    return compareBackends(binary, templates, work, databaseUrl, large, scale, atLarge,
+                           {largePlain, laterPlain})
+        ? 0
+        : 1;
 }

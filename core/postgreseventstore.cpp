@@ -4,9 +4,12 @@
 
 #include <QDateTime>
 #include <QLoggingCategory>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
+
+#include <libpq-fe.h>
 
 #include <algorithm>
 #include <vector>
@@ -63,6 +66,25 @@ const char *const schema[] = {
        ON CONFLICT DO NOTHING)",
 };
 
+// Per-connection staging tables that COPY fills and each commit empties. COPY is the
+// server's cheapest way in: it skips the SQL lexer and array parsing that bound values
+// cost (together half the server's time per batch, measured), and rolls back with the
+// transaction like any insert.
+const char *const staging[] = {
+    R"(CREATE TEMP TABLE IF NOT EXISTS staged_events(
+        id bigint, type text COLLATE "C", action text, actor_id bigint, actor_login text,
+        repo_id bigint, repo_name text COLLATE "C", org_login text, created_at bigint,
+        public smallint, pr_number bigint, source_id bigint) ON COMMIT DELETE ROWS)",
+    R"(CREATE TEMP TABLE IF NOT EXISTS staged_type_minutes(
+        minute bigint, type text COLLATE "C", events bigint) ON COMMIT DELETE ROWS)",
+    R"(CREATE TEMP TABLE IF NOT EXISTS staged_repos(
+        name text COLLATE "C", events bigint, last_at bigint) ON COMMIT DELETE ROWS)",
+    R"(CREATE TEMP TABLE IF NOT EXISTS staged_repo_minutes(
+        minute bigint, name text COLLATE "C", events bigint) ON COMMIT DELETE ROWS)",
+    R"(CREATE TEMP TABLE IF NOT EXISTS staged_pr_opened(
+        name text COLLATE "C", created_at bigint, id bigint) ON COMMIT DELETE ROWS)",
+};
+
 // Every statement that writes gold orders its rows by key, so that concurrent writers
 // take row locks in one order and cannot deadlock each other.
 enum Statement {
@@ -83,41 +105,27 @@ enum Statement {
 
 const char *const statementText[StatementCount] = {
     R"(WITH inserted AS (
-        INSERT INTO events(source_id, id, type, action, actor_id, actor_login, repo_id,
-                           repo_name, org_login, created_at, public, pr_number)
-        SELECT CAST(? AS bigint), u.* FROM unnest(
-            CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]),
-            CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS text[]),
-            CAST(? AS bigint[]), CAST(? AS smallint[]), CAST(? AS bigint[])) AS u
+        INSERT INTO events SELECT * FROM staged_events ORDER BY id
         ON CONFLICT (id) DO NOTHING RETURNING id)
        SELECT array_agg(id) FROM inserted)",
-    R"(INSERT INTO gold.type_minute AS g
-       SELECT * FROM unnest(CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS bigint[]))
-       ORDER BY 1, 2
+    R"(INSERT INTO gold.type_minute AS g SELECT * FROM staged_type_minutes ORDER BY 1, 2
        ON CONFLICT (minute, type) DO UPDATE SET events = g.events + excluded.events)",
     // Spellings that differ in case are one repository: the latest spelling names it.
     R"(INSERT INTO gold.repos AS g(repo_key, repo_name, events, last_event_at)
-       SELECT lower(name COLLATE "C"), (array_agg(name ORDER BY last_at DESC))[1],
-              SUM(events), MAX(last_at)
-       FROM unnest(CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS bigint[]))
-            AS u(name, events, last_at)
-       GROUP BY 1 ORDER BY 1
+       SELECT lower(name), (array_agg(name ORDER BY last_at DESC))[1], SUM(events), MAX(last_at)
+       FROM staged_repos GROUP BY 1 ORDER BY 1
        ON CONFLICT (repo_key) DO UPDATE SET events = g.events + excluded.events,
        repo_name = CASE WHEN excluded.last_event_at >= g.last_event_at
                         THEN excluded.repo_name ELSE g.repo_name END,
        last_event_at = GREATEST(g.last_event_at, excluded.last_event_at))",
     R"(INSERT INTO gold.repo_minute AS g
-       SELECT u.minute, r.repo_id, SUM(u.events)
-       FROM unnest(CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS bigint[]))
-            AS u(minute, name, events)
-       JOIN gold.repos r ON r.repo_key = lower(u.name COLLATE "C")
+       SELECT s.minute, r.repo_id, SUM(s.events) FROM staged_repo_minutes s
+       JOIN gold.repos r ON r.repo_key = lower(s.name)
        GROUP BY 1, 2 ORDER BY 1, 2
        ON CONFLICT (minute, repo_id) DO UPDATE SET events = g.events + excluded.events)",
     R"(INSERT INTO gold.pr_opened
-       SELECT r.repo_id, u.created_at, u.id
-       FROM unnest(CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS bigint[]))
-            AS u(name, created_at, id)
-       JOIN gold.repos r ON r.repo_key = lower(u.name COLLATE "C")
+       SELECT r.repo_id, s.created_at, s.id FROM staged_pr_opened s
+       JOIN gold.repos r ON r.repo_key = lower(s.name)
        ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING)",
     R"(INSERT INTO quarantine(source_id, line, reason, raw) VALUES(?, ?, ?, ?)
        ON CONFLICT DO NOTHING)",
@@ -139,47 +147,58 @@ const char *const statementText[StatementCount] = {
     "SELECT pg_notify(?, ?)",
 };
 
-// A PostgreSQL array literal, {1,NULL,"text"}, bound as one parameter and cast by the
-// statement: a whole column of the batch travels as a single value.
-class ArrayLiteral
+// Rows in COPY's text format: tab-separated fields, \N for NULL, backslash escapes.
+class CopyText
 {
 public:
-    void append(qint64 value)
+    CopyText &operator<<(qint64 value)
     {
         separate();
         m_text += QByteArray::number(value);
-    }
-    void appendNull()
-    {
-        separate();
-        m_text += "NULL";
+        return *this;
     }
     // Empty text is stored as NULL, as by the SQLite store. PostgreSQL text cannot hold
     // NUL, so those bytes are dropped.
-    void append(std::string_view text)
+    CopyText &operator<<(std::string_view text)
     {
-        if (text.empty())
-            return appendNull();
         separate();
-        m_text += '"';
-        for (const char c : text) {
-            if (c == '\0')
-                continue;
-            if (c == '"' || c == '\\')
-                m_text += '\\';
-            m_text += c;
+        if (text.empty()) {
+            m_text += "\\N";
+            return *this;
         }
-        m_text += '"';
+        for (const char c : text) {
+            switch (c) {
+            case '\0': break;
+            case '\\': m_text += "\\\\"; break;
+            case '\t': m_text += "\\t"; break;
+            case '\n': m_text += "\\n"; break;
+            case '\r': m_text += "\\r"; break;
+            default: m_text += c;
+            }
+        }
+        return *this;
     }
-    QString toString() const { return QString::fromUtf8(m_text + '}'); }
+    CopyText &null()
+    {
+        separate();
+        m_text += "\\N";
+        return *this;
+    }
+    void endRow()
+    {
+        m_text += '\n';
+        m_rowStart = true;
+    }
+    const QByteArray &data() const { return m_text; }
 
 private:
     void separate()
     {
-        if (m_text.size() > 1)
-            m_text += ',';
+        if (!std::exchange(m_rowStart, false))
+            m_text += '\t';
     }
-    QByteArray m_text = "{";
+    QByteArray m_text;
+    bool m_rowStart = true;
 };
 
 std::string_view view(const QByteArray &bytes)
@@ -216,6 +235,15 @@ struct PendingEvent
     int isPublic;
     QByteArray type, action, actorLogin, repoName, orgLogin;
 };
+
+PGconn *postgresHandle(const QSqlDatabase &database)
+{
+    const QVariant handle = database.driver()->handle();
+    // QPSQL hands out its PGconn, registered under the struct's own name.
+    return handle.isValid() && qstrcmp(handle.typeName(), "pg_conn*") == 0
+        ? *static_cast<PGconn *const *>(handle.constData())
+        : nullptr;
+}
 
 struct PendingQuarantine
 {
@@ -283,6 +311,38 @@ struct PostgresEventStore::Private
         return false;
     }
 
+    // Streams `rows` into a staging table through libpq, on the connection Qt opened.
+    bool copy(const char *table, const CopyText &rows)
+    {
+        if (rows.data().isEmpty())
+            return true;
+        PGconn *connection = postgresHandle(database);
+        const QByteArray sql = "COPY " + QByteArray(table) + " FROM STDIN";
+        PGresult *result = PQexec(connection, sql.constData());
+        bool ok = PQresultStatus(result) == PGRES_COPY_IN;
+        PQclear(result);
+        if (ok) {
+            ok = PQputCopyData(connection, rows.data().constData(), int(rows.data().size())) == 1;
+            PQputCopyEnd(connection, ok ? nullptr : "client failed to send the rows");
+        }
+        while ((result = PQgetResult(connection))) {
+            if (PQresultStatus(result) != PGRES_COMMAND_OK) {
+                ok = false;
+                lastError
+                    = QSqlError(u"COPY %1"_s.arg(QLatin1StringView(table)),
+                                QString::fromUtf8(PQresultErrorMessage(result)).trimmed(),
+                                QSqlError::StatementError,
+                                QString::fromLatin1(PQresultErrorField(result, PG_DIAG_SQLSTATE)));
+            }
+            PQclear(result);
+        }
+        if (!ok && lastError.type() == QSqlError::NoError)
+            lastError = QSqlError(u"COPY %1"_s.arg(QLatin1StringView(table)),
+                                  QString::fromUtf8(PQerrorMessage(connection)).trimmed(),
+                                  QSqlError::ConnectionError);
+        return ok;
+    }
+
     bool execText(const QString &sql)
     {
         QSqlQuery query(database);
@@ -325,11 +385,21 @@ bool PostgresEventStore::open(QString *error)
     d->database = Database::open(StoreLocation({}, m_databaseUrl), u"writer"_s, false, error);
     if (!d->database.isValid())
         return false;
+    // A commit need not wait for the server's disk: bronze is the truth, and a batch lost
+    // with the server's last moments is ingested again, since its progress went with it.
+    d->execText(u"SET synchronous_commit = off"_s);
     if (!createSchema()) {
         *error = u"cannot create the schemas in %1: %2"_s.arg(
             m_databaseUrl.toDisplayString(QUrl::RemovePassword), d->lastError.text());
         close();
         return false;
+    }
+    for (const char *table : staging) {
+        if (!d->execText(QString::fromUtf8(table))) {
+            *error = d->lastError.text();
+            close();
+            return false;
+        }
     }
     for (const char *text : statementText) {
         QSqlQuery query(d->database);
@@ -485,26 +555,19 @@ bool PostgresEventStore::insertEvents()
 {
     if (d->events.empty())
         return true;
-    ArrayLiteral ids, types, actions, actorIds, actorLogins, repoIds, repoNames, orgLogins,
-        createdAt, isPublic, prNumbers;
+    CopyText rows;
     for (const PendingEvent &event : d->events) {
-        ids.append(event.id);
-        types.append(view(event.type));
-        actions.append(view(event.action));
-        event.actorId ? actorIds.append(event.actorId) : actorIds.appendNull();
-        actorLogins.append(view(event.actorLogin));
-        event.repoId ? repoIds.append(event.repoId) : repoIds.appendNull();
-        repoNames.append(view(event.repoName));
-        orgLogins.append(view(event.orgLogin));
-        createdAt.append(event.createdAt);
-        event.isPublic >= 0 ? isPublic.append(event.isPublic) : isPublic.appendNull();
-        event.prNumber >= 0 ? prNumbers.append(event.prNumber) : prNumbers.appendNull();
+        rows << event.id << view(event.type) << view(event.action);
+        event.actorId ? rows << event.actorId : rows.null();
+        rows << view(event.actorLogin);
+        event.repoId ? rows << event.repoId : rows.null();
+        rows << view(event.repoName) << view(event.orgLogin) << event.createdAt;
+        event.isPublic >= 0 ? rows << qint64(event.isPublic) : rows.null();
+        event.prNumber >= 0 ? rows << event.prNumber : rows.null();
+        rows << d->sourceId;
+        rows.endRow();
     }
-    const QVariantList values {d->sourceId,          ids.toString(),       types.toString(),
-                               actions.toString(),   actorIds.toString(),  actorLogins.toString(),
-                               repoIds.toString(),   repoNames.toString(), orgLogins.toString(),
-                               createdAt.toString(), isPublic.toString(),  prNumbers.toString()};
-    if (!d->exec(InsertEvents, values))
+    if (!d->copy("staged_events", rows) || !d->exec(InsertEvents, {}))
         return false;
     QSqlQuery &query = d->statements[InsertEvents];
     const std::vector<qint64> inserted
@@ -527,37 +590,32 @@ bool PostgresEventStore::writeGold()
     const GoldDelta &gold = d->gold;
     if (d->batch.inserted == 0)
         return true;
-    ArrayLiteral minutes, types, counts;
+    CopyText typeMinutes;
     for (auto it = gold.typeMinutes().cbegin(); it != gold.typeMinutes().cend(); ++it) {
-        minutes.append(it.key().first);
-        types.append(view(gold.types()[it.key().second]));
-        counts.append(it.value());
+        typeMinutes << it.key().first << view(gold.types()[it.key().second]) << it.value();
+        typeMinutes.endRow();
     }
-    ArrayLiteral names, events, lastAt;
+    CopyText repositories;
     for (const GoldDelta::Repository &repository : gold.repositories()) {
-        names.append(view(repository.name));
-        events.append(repository.events);
-        lastAt.append(repository.lastEventAt);
+        repositories << view(repository.name) << repository.events << repository.lastEventAt;
+        repositories.endRow();
     }
-    ArrayLiteral repoMinutes, repoMinuteNames, repoCounts;
+    CopyText repositoryMinutes;
     const auto &perMinute = gold.repositoryMinutes();
     for (auto it = perMinute.cbegin(); it != perMinute.cend(); ++it) {
-        repoMinutes.append(it.key().first);
-        repoMinuteNames.append(view(gold.repositories()[it.key().second].name));
-        repoCounts.append(it.value());
+        repositoryMinutes << it.key().first << view(gold.repositories()[it.key().second].name)
+                          << it.value();
+        repositoryMinutes.endRow();
     }
-    ArrayLiteral openedNames, openedAt, openedIds;
-    for (const GoldDelta::PullRequestOpened &opened : gold.pullRequestsOpened()) {
-        openedNames.append(view(gold.repositories()[opened.repository].name));
-        openedAt.append(opened.createdAt);
-        openedIds.append(opened.eventId);
+    CopyText opened;
+    for (const GoldDelta::PullRequestOpened &pr : gold.pullRequestsOpened()) {
+        opened << view(gold.repositories()[pr.repository].name) << pr.createdAt << pr.eventId;
+        opened.endRow();
     }
-    return d->exec(UpsertTypeMinutes, {minutes.toString(), types.toString(), counts.toString()})
-        && d->exec(UpsertRepos, {names.toString(), events.toString(), lastAt.toString()})
-        && d->exec(UpsertRepoMinutes,
-                   {repoMinutes.toString(), repoMinuteNames.toString(), repoCounts.toString()})
-        && d->exec(InsertPrOpened,
-                   {openedNames.toString(), openedAt.toString(), openedIds.toString()})
+    return d->copy("staged_type_minutes", typeMinutes) && d->copy("staged_repos", repositories)
+        && d->copy("staged_repo_minutes", repositoryMinutes) && d->copy("staged_pr_opened", opened)
+        && d->exec(UpsertTypeMinutes, {}) && d->exec(UpsertRepos, {})
+        && d->exec(UpsertRepoMinutes, {}) && d->exec(InsertPrOpened, {})
         && d->exec(AddEventsTotal, {d->batch.inserted});
 }
 

@@ -8,5 +8,17 @@ if [ ! -d "$fixtures" ]; then
     echo "bench: $fixtures is absent: the benchmark is built from the real recorded events" >&2
     exit 1
 fi
-build/bin/ghm_bench build/bin/ghmonitor "$fixtures" "$work" "${GHM_BENCH_EVENTS:-1000000}"
+events="${GHM_BENCH_EVENTS:-1000000}"
+scale="${GHM_BENCH_SCALE_EVENTS:-$((events * 10))}"
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+# The PostgreSQL column runs against GHM_BENCH_DATABASE_URL (its schemas silver and gold are
+# dropped first), or else a throwaway cluster with fsync on, as a real server has.
+if [ -n "${GHM_BENCH_DATABASE_URL:-}" ]; then
+    build/bin/ghm_bench build/bin/ghmonitor "$fixtures" "$work" "$events" "$scale"
+else
+    WITH_POSTGRES_FSYNC=on scripts/with-postgres.sh bash -c \
+        'GHM_BENCH_DATABASE_URL="$GHM_TEST_DATABASE_URL" exec "$@"' bench \
+        build/bin/ghm_bench build/bin/ghmonitor "$fixtures" "$work" "$events" "$scale"
+fi
 rm -rf "$work"

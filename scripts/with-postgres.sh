@@ -4,6 +4,8 @@
 # GHM_TEST_DATABASE_URL; the cluster is stopped and deleted when the command ends.
 #
 #   scripts/with-postgres.sh ctest --output-on-failure
+#
+# WITH_POSTGRES_FSYNC=on keeps PostgreSQL's durability, for benchmarks; tests turn it off.
 set -euo pipefail
 
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
@@ -43,8 +45,9 @@ trap stop EXIT
 
 port=$(free_port)
 # Durability is pointless for a cluster deleted at exit; fsync off keeps the tests quick.
+fsync="${WITH_POSTGRES_FSYNC:-off}"
 "${as_owner[@]}" "$bindir/pg_ctl" -D "$cluster/data" -l "$cluster/server.log" -w -s \
-    -o "-p $port -k $cluster -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" \
+    -o "-p $port -k $cluster -c listen_addresses=127.0.0.1 -c fsync=$fsync -c max_connections=200" \
     start || { cat "$cluster/server.log" >&2; exit 1; }
 
 export GHM_TEST_DATABASE_URL="postgresql://ghm@127.0.0.1:$port/postgres"

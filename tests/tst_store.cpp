@@ -3,6 +3,8 @@
 #include "pipeline.h"
 #include "teststorage.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QSqlRecord>
@@ -96,6 +98,7 @@ private slots:
     void samePagesTwiceAndOverlappingPages();
     void sameArchiveTwice();
     void quarantinesInvalidEvents();
+    void awkwardTextIsStoredExactly();
     void goldTotalsEqualSilver();
     void rebuildReproducesSilverAndGold();
     void goldBehindSilverIsRepairedOnOpen();
@@ -219,6 +222,28 @@ void TestStore::quarantinesInvalidEvents()
     QVERIFY(reasons[5].startsWith("7|invalid payload.number"_L1));
     QCOMPARE(inspector.scalar(u"SELECT COUNT(*) FROM quarantine WHERE raw IS NULL OR raw = ''"_s),
              0);
+}
+
+void TestStore::awkwardTextIsStoredExactly()
+{
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
+    // Tabs, newlines, backslashes and quotes are what COPY's text format must escape.
+    const QString actor = u"tab\there, line\nbreak, back\\slash, \"quote\" 'single' é ✓"_s;
+    QJsonObject event {{u"id"_s, u"42"_s},
+                       {u"type"_s, u"WatchEvent"_s},
+                       {u"created_at"_s, u"2024-05-01T10:00:00Z"_s},
+                       {u"repo"_s, QJsonObject {{u"id"_s, 7}, {u"name"_s, u"Odd\\Owner/na\tme"_s}}},
+                       {u"actor"_s, QJsonObject {{u"id"_s, 9}, {u"login"_s, actor}}}};
+    const QString file = writeFile(dir.filePath(u"odd.ndjson"_s),
+                                   QJsonDocument(event).toJson(QJsonDocument::Compact));
+    Pipeline pipeline(dir.location());
+    QVERIFY(pipeline.open());
+    QCOMPARE(import(pipeline, {file}).inserted, 1);
+    Inspector inspector(dir.location());
+    QCOMPARE(inspector.rows(u"SELECT actor_login FROM events"_s), QStringList {actor});
+    QCOMPARE(inspector.rows(u"SELECT repo_name FROM gold.repos"_s),
+             QStringList {u"Odd\\Owner/na\tme"_s});
 }
 
 void TestStore::goldTotalsEqualSilver()
