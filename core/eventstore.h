@@ -41,8 +41,13 @@ public:
     virtual void pullRequest(const QString &repository, qint64 number, const QString &author,
                              qint64 createdAt, qint64 closedAt, qint64 mergedAt)
         = 0;
-    // Commits the batch and the source's new progress.
-    virtual bool commitBatch(const SourceProgress &progress, BatchResult *result) = 0;
+    // Commits the batch with the source's new progress, and appends to `committed` the
+    // batches whose commits completed meanwhile, oldest first. SQLite commits at once;
+    // PostgreSQL writes on a thread of its own while the caller parses the next batch,
+    // so its batch completes later. False when a commit failed: see lastError().
+    virtual bool commitBatch(const SourceProgress &progress, QList<BatchResult> *committed) = 0;
+    // Waits until every batch handed to commitBatch() is committed, or one failed.
+    virtual bool waitForCommits(QList<BatchResult> *committed) = 0;
     virtual void rollbackBatch() = 0;
 
 protected:

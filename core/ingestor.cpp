@@ -89,18 +89,32 @@ Ingestor::Ingestor(EventStore *store, const BronzeStore *bronze)
 
 bool Ingestor::commit(const SourceProgress &progress, IngestSummary *summary)
 {
-    BatchResult result;
-    if (!m_store->commitBatch(progress, &result)) {
+    QList<BatchResult> committed;
+    const bool ok = m_store->commitBatch(progress, &committed);
+    return report(ok, committed, summary);
+}
+
+bool Ingestor::waitForCommits(IngestSummary *summary)
+{
+    QList<BatchResult> committed;
+    const bool ok = m_store->waitForCommits(&committed);
+    return report(ok, committed, summary);
+}
+
+bool Ingestor::report(bool ok, const QList<BatchResult> &committed, IngestSummary *summary)
+{
+    for (const BatchResult &result : committed) {
+        summary->inserted += result.inserted;
+        summary->duplicates += result.duplicates;
+        summary->quarantined += result.quarantined;
+        if (m_onBatch)
+            m_onBatch(result);
+    }
+    if (!ok) {
         summary->ok = false;
         summary->error = m_store->lastError();
-        return false;
     }
-    summary->inserted += result.inserted;
-    summary->duplicates += result.duplicates;
-    summary->quarantined += result.quarantined;
-    if (m_onBatch)
-        m_onBatch(result);
-    return true;
+    return ok;
 }
 
 bool Ingestor::ingestWhole(const QByteArray &content, SourceProgress progress,
@@ -122,7 +136,7 @@ bool Ingestor::ingestWhole(const QByteArray &content, SourceProgress progress,
     }
     progress.offset = content.size();
     progress.complete = true;
-    return commit(progress, summary);
+    return commit(progress, summary) && waitForCommits(summary);
 }
 
 // A /pulls page of a watched repository: at most 100 objects, so Qt's parser will do.
@@ -154,7 +168,8 @@ IngestSummary Ingestor::ingestPullRequests(const QString &path, SourceProgress p
     }
     progress.offset = file.size();
     progress.complete = true;
-    commit(progress, &summary);
+    if (commit(progress, &summary))
+        waitForCommits(&summary);
     return summary;
 }
 
@@ -227,6 +242,7 @@ IngestSummary Ingestor::ingest(const QString &path)
             const qsizetype length = newline ? newline - begin : filled - lineStart;
             if (!inBatch) {
                 if (!m_store->beginBatch(progress.sourceId)) {
+                    waitForCommits(&summary);
                     summary.ok = false;
                     summary.error = m_store->lastError();
                     return summary;
@@ -251,6 +267,7 @@ IngestSummary Ingestor::ingest(const QString &path)
                     m_progress(
                         meter.progress(reader.rawPosition(), total, linesThisRun, startPosition));
                 if (m_cancel && m_cancel->load()) {
+                    waitForCommits(&summary);
                     summary.cancelled = true;
                     summary.seconds = meter.seconds();
                     return summary;
@@ -276,6 +293,7 @@ IngestSummary Ingestor::ingest(const QString &path)
     } else if (inBatch) {
         m_store->rollbackBatch();
     }
+    waitForCommits(&summary);
     if (m_progress)
         m_progress(meter.progress(total, total, linesThisRun, startPosition));
     summary.seconds = meter.seconds();

@@ -53,6 +53,8 @@ private:
     bool ingestWhole(const QByteArray &content, SourceProgress progress, IngestSummary *summary);
     IngestSummary ingestPullRequests(const QString &path, SourceProgress progress);
     bool commit(const SourceProgress &progress, IngestSummary *summary);
+    bool waitForCommits(IngestSummary *summary);
+    bool report(bool ok, const QList<BatchResult> &committed, IngestSummary *summary);
 
     EventStore *m_store;
     const BronzeStore *m_bronze;

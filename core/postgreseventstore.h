@@ -5,10 +5,9 @@
 #include <QUrl>
 
 // Silver and gold in the `silver` and `gold` schemas of a PostgreSQL database, shared by
-// any number of collectors. A batch is buffered in memory and written at commit, in one
-// short transaction: each column goes to the server as one array and is unnested there.
-// `ON CONFLICT DO NOTHING ... RETURNING` tells which events this writer inserted, and
-// only those reach gold, so concurrent writers never count an event twice.
+// any number of collectors. A batch is buffered in memory; at commit it goes to a
+// PostgresBatchWriter, which stores it while the next batch is parsed. Only the events a
+// writer inserted reach gold, so concurrent writers never count an event twice.
 class PostgresEventStore : public EventStore
 {
 public:
@@ -24,7 +23,8 @@ public:
     void invalid(std::string_view reason, std::string_view raw) override;
     void pullRequest(const QString &repository, qint64 number, const QString &author,
                      qint64 createdAt, qint64 closedAt, qint64 mergedAt) override;
-    bool commitBatch(const SourceProgress &progress, BatchResult *result) override;
+    bool commitBatch(const SourceProgress &progress, QList<BatchResult> *committed) override;
+    bool waitForCommits(QList<BatchResult> *committed) override;
     void rollbackBatch() override;
 
     // The channel every commit notifies with "<first> <last>": the span of its new events.
@@ -32,12 +32,7 @@ public:
 
 private:
     struct Private;
-    bool createSchema();
-    bool writeBatch(const SourceProgress &progress);
-    bool insertEvents();
-    bool writeGold();
-    bool writeQuarantineAndPullRequests();
-    bool finishBatch(const SourceProgress &progress);
+    bool createSchema(QString *error);
 
     QUrl m_databaseUrl;
     std::unique_ptr<Private> d;

@@ -407,7 +407,7 @@ bool SqliteEventStore::flushGold()
     return run(total);
 }
 
-bool SqliteEventStore::commitBatch(const SourceProgress &progress, BatchResult *result)
+bool SqliteEventStore::commitBatch(const SourceProgress &progress, QList<BatchResult> *committed)
 {
     sqlite3_stmt *source = d->statements[UpdateSource];
     sqlite3_bind_int64(source, 1, progress.sourceId);
@@ -430,7 +430,7 @@ bool SqliteEventStore::commitBatch(const SourceProgress &progress, BatchResult *
         rollbackBatch();
         return false;
     }
-    *result = d->batch;
+    committed->append(d->batch);
     return true;
 }
 

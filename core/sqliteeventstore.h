@@ -22,7 +22,8 @@ public:
     void invalid(std::string_view reason, std::string_view raw) override;
     void pullRequest(const QString &repository, qint64 number, const QString &author,
                      qint64 createdAt, qint64 closedAt, qint64 mergedAt) override;
-    bool commitBatch(const SourceProgress &progress, BatchResult *result) override;
+    bool commitBatch(const SourceProgress &progress, QList<BatchResult> *committed) override;
+    bool waitForCommits(QList<BatchResult> *) override { return true; }
     void rollbackBatch() override;
 
 private:

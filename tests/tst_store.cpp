@@ -341,13 +341,15 @@ void TestStore::cancelledImportResumes()
     ingestor.setBatchCallback([&](const BatchResult &) { cancel = true; });
     const IngestSummary partial = ingestor.ingest(registered);
     QVERIFY(partial.cancelled);
-    QCOMPARE(partial.inserted, 100);
+    // The batch being committed when the cancel came finishes too: PostgreSQL writes one
+    // batch while the next is parsed.
+    QVERIFY(partial.inserted == 100 || (TestStorage::onPostgres() && partial.inserted == 200));
 
     cancel = false;
     ingestor.setBatchCallback({});
     const IngestSummary rest = ingestor.ingest(registered);
     QVERIFY(rest.ok && !rest.cancelled);
-    QCOMPARE(rest.inserted, 924);
+    QCOMPARE(rest.inserted, 1024 - partial.inserted);
     QCOMPARE(rest.duplicates, 0);
     store->close();
     QCOMPARE(Inspector(dir.location()).scalar(u"SELECT COUNT(*) FROM events"_s), 1024);

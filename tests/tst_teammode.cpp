@@ -67,14 +67,14 @@ struct Archive
     qint64 distinct = 0;
 };
 
-Archive writeArchive(const QString &path, qint64 events)
+Archive writeArchive(const QString &path, qint64 events, qint64 first = 0)
 {
     Archive archive;
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return archive;
     QSet<QString> seen;
-    for (qint64 i = 0; i < events; ++i) {
+    for (qint64 i = first; i < first + events; ++i) {
         const qint64 index = i % 10 == 9 ? i / 2 : i;
         const QByteArray line = SyntheticEvents::event(index, 1735740000 + index / 20, 9);
         file.write(line + '\n');
@@ -111,6 +111,7 @@ class TestTeamMode : public QObject
 private slots:
     void init();
     void concurrentCollectorsStoreEachEventOnce();
+    void overlappingConcurrentImportsStoreTheUnion();
     void viewerUpdatesWithinTwoSecondsOfACommit();
     void listenerReconnectsAfterTheServerDropsIt();
     void passwordsNeverShow();
@@ -158,6 +159,40 @@ void TestTeamMode::concurrentCollectorsStoreEachEventOnce()
              0);
     // Between them, the collectors inserted each event once.
     QCOMPARE(shared.scalar(u"SELECT SUM(events_new) FROM silver.sources"_s), archive.distinct);
+}
+
+void TestTeamMode::overlappingConcurrentImportsStoreTheUnion()
+{
+    TestStorage storage;
+    REQUIRE_STORAGE(storage);
+    // Two hours that share half their events, imported at once: the writers race for the
+    // shared half, batch by batch.
+    const QString early = storage.filePath(u"early.ndjson"_s);
+    const QString late = storage.filePath(u"late.ndjson"_s);
+    writeArchive(early, 200000);
+    writeArchive(late, 200000, 100000);
+    const Archive both = writeArchive(storage.filePath(u"union.ndjson"_s), 300000);
+
+    std::unique_ptr<QProcess> first(
+        startCollectorImport(storage, storage.filePath(u"collector-a"_s), early));
+    std::unique_ptr<QProcess> second(
+        startCollectorImport(storage, storage.filePath(u"collector-b"_s), late));
+    for (QProcess *process : {first.get(), second.get()}) {
+        QVERIFY(process->waitForFinished(120000));
+        QVERIFY2(process->exitCode() == 0, process->readAllStandardError().constData());
+        qInfo("collector: %s", process->readAllStandardOutput().trimmed().constData());
+    }
+    SharedDatabase shared(storage.location().databaseUrl);
+    QCOMPARE(shared.scalar(u"SELECT COUNT(*) FROM silver.events"_s), both.distinct);
+    QCOMPARE(shared.scalar(u"SELECT value FROM gold.meta WHERE key = 'events_total'"_s),
+             both.distinct);
+    QCOMPARE(shared.pairs(u"SELECT type, SUM(events) FROM gold.type_minute GROUP BY 1"_s),
+             both.eventsByType);
+    QCOMPARE(shared.scalar(uR"(SELECT COUNT(*) FROM (
+        SELECT created_at / 60, lower(repo_name), COUNT(*) FROM silver.events GROUP BY 1, 2
+        EXCEPT SELECT minute, repo_key, m.events FROM gold.repo_minute m
+        JOIN gold.repos USING (repo_id)) AS differences)"_s),
+             0);
 }
 
 void TestTeamMode::viewerUpdatesWithinTwoSecondsOfACommit()

@@ -1,0 +1,597 @@
+#include "postgresbatchwriter.h"
+
+#include "database.h"
+
+#include <QDateTime>
+#include <QLoggingCategory>
+#include <QSqlDriver>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QThread>
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcWriter, "ghm.store.postgres")
+
+namespace {
+
+// Per-connection staging tables that COPY fills and each commit empties. COPY is the
+// server's cheapest way in: it skips the SQL lexer and array parsing that bound values
+// cost (together half the server's time per batch, measured), and rolls back with the
+// transaction like any insert.
+const char *const staging[] = {
+    R"(CREATE TEMP TABLE IF NOT EXISTS staged_events(
+        id bigint, type text COLLATE "C", action text, actor_id bigint, actor_login text,
+        repo_id bigint, repo_name text COLLATE "C", org_login text, created_at bigint,
+        public smallint, pr_number bigint, source_id bigint) ON COMMIT DELETE ROWS)",
+    R"(CREATE TEMP TABLE IF NOT EXISTS staged_type_minutes(
+        minute bigint, type text COLLATE "C", events bigint) ON COMMIT DELETE ROWS)",
+    R"(CREATE TEMP TABLE IF NOT EXISTS staged_repos(
+        name text COLLATE "C", events bigint, last_at bigint) ON COMMIT DELETE ROWS)",
+    R"(CREATE TEMP TABLE IF NOT EXISTS staged_repo_minutes(
+        minute bigint, repo_id bigint, events bigint) ON COMMIT DELETE ROWS)",
+    R"(CREATE TEMP TABLE IF NOT EXISTS staged_pr_opened(
+        repo_id bigint, created_at bigint, id bigint) ON COMMIT DELETE ROWS)",
+};
+
+// Every statement that writes gold orders its rows by key, so that concurrent writers
+// take row locks in one order and cannot deadlock each other.
+enum Statement {
+    FindStoredEvents,
+    InsertEvents,
+    UpsertTypeMinutes,
+    UpsertRepos,
+    UpsertRepoMinutes,
+    InsertPrOpened,
+    InsertQuarantine,
+    UpsertPullRequest,
+    UpsertPullRequestHistory,
+    AddEventsTotal,
+    UpdateSource,
+    CountBatch,
+    Notify,
+    StatementCount
+};
+
+const char *const statementText[StatementCount] = {
+    // One index probe per id: cheaper than ON CONFLICT's speculative insertion, which
+    // cost more than a third of the insert (measured). An event a concurrent writer
+    // inserts meanwhile makes the insert fail with a unique violation, and the batch
+    // runs again.
+    "SELECT array_agg(id) FROM events WHERE id = ANY(CAST(? AS bigint[]))",
+    "INSERT INTO events SELECT * FROM staged_events ORDER BY id",
+    R"(INSERT INTO gold.type_minute AS g SELECT * FROM staged_type_minutes ORDER BY 1, 2
+       ON CONFLICT (minute, type) DO UPDATE SET events = g.events + excluded.events)",
+    // Spellings that differ in case are one repository: the latest spelling names it.
+    R"(INSERT INTO gold.repos AS g(repo_key, repo_name, events, last_event_at)
+       SELECT lower(name), (array_agg(name ORDER BY last_at DESC))[1], SUM(events), MAX(last_at)
+       FROM staged_repos GROUP BY 1 ORDER BY 1
+       ON CONFLICT (repo_key) DO UPDATE SET events = g.events + excluded.events,
+       repo_name = CASE WHEN excluded.last_event_at >= g.last_event_at
+                        THEN excluded.repo_name ELSE g.repo_name END,
+       last_event_at = GREATEST(g.last_event_at, excluded.last_event_at)
+       RETURNING repo_key, repo_id)",
+    R"(INSERT INTO gold.repo_minute AS g SELECT * FROM staged_repo_minutes ORDER BY 1, 2
+       ON CONFLICT (minute, repo_id) DO UPDATE SET events = g.events + excluded.events)",
+    "INSERT INTO gold.pr_opened SELECT * FROM staged_pr_opened ORDER BY 1, 2, 3 ON CONFLICT DO "
+    "NOTHING",
+    R"(INSERT INTO quarantine(source_id, line, reason, raw) VALUES(?, ?, ?, ?)
+       ON CONFLICT DO NOTHING)",
+    R"(INSERT INTO pull_requests VALUES(lower(CAST(? AS text) COLLATE "C"), ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (repo_key, number) DO UPDATE SET repo_name = excluded.repo_name,
+       author = excluded.author, created_at = excluded.created_at,
+       closed_at = excluded.closed_at, merged_at = excluded.merged_at,
+       source_id = excluded.source_id)",
+    R"(INSERT INTO gold.pr_history VALUES(lower(CAST(? AS text) COLLATE "C"), ?, ?, ?, ?, ?)
+       ON CONFLICT (repo_key, number) DO UPDATE SET created_at = excluded.created_at,
+       closed_at = excluded.closed_at, merged_at = excluded.merged_at,
+       repo_name = excluded.repo_name)",
+    "UPDATE gold.meta SET value = value + ? WHERE key = 'events_total'",
+    // Two writers may ingest one source at once: progress only moves forward.
+    R"(UPDATE sources SET "offset" = GREATEST("offset", ?), lines = GREATEST(lines, ?),
+       complete = complete OR ?, events_new = events_new + ?, duplicates = duplicates + ?,
+       quarantined = quarantined + ?, updated_at = ? WHERE id = ?)",
+    "UPDATE gold.meta SET value = value + 1 WHERE key = 'batch'",
+    "SELECT pg_notify(?, ?)",
+};
+
+// Rows in COPY's text format: tab-separated fields, \N for NULL, backslash escapes.
+class CopyText
+{
+public:
+    CopyText &operator<<(qint64 value)
+    {
+        separate();
+        m_text += QByteArray::number(value);
+        return *this;
+    }
+    // Empty text is stored as NULL, as by the SQLite store. PostgreSQL text cannot hold
+    // NUL, so those bytes are dropped.
+    CopyText &operator<<(std::string_view text)
+    {
+        separate();
+        if (text.empty()) {
+            m_text += "\\N";
+            return *this;
+        }
+        for (const char c : text) {
+            switch (c) {
+            case '\0': break;
+            case '\\': m_text += "\\\\"; break;
+            case '\t': m_text += "\\t"; break;
+            case '\n': m_text += "\\n"; break;
+            case '\r': m_text += "\\r"; break;
+            default: m_text += c;
+            }
+        }
+        return *this;
+    }
+    CopyText &null()
+    {
+        separate();
+        m_text += "\\N";
+        return *this;
+    }
+    void endRow()
+    {
+        m_text += '\n';
+        m_rowStart = true;
+    }
+    const QByteArray &data() const { return m_text; }
+
+private:
+    void separate()
+    {
+        if (!std::exchange(m_rowStart, false))
+            m_text += '\t';
+    }
+    QByteArray m_text;
+    bool m_rowStart = true;
+};
+
+std::string_view view(const QByteArray &bytes)
+{
+    return {bytes.constData(), size_t(bytes.size())};
+}
+
+PGconn *postgresHandle(const QSqlDatabase &database)
+{
+    const QVariant handle = database.driver()->handle();
+    // QPSQL hands out its PGconn, registered under the struct's own name.
+    return handle.isValid() && qstrcmp(handle.typeName(), "pg_conn*") == 0
+        ? *static_cast<PGconn *const *>(handle.constData())
+        : nullptr;
+}
+
+QVariant nullable(qint64 value)
+{
+    return value >= 0 ? QVariant(value) : QVariant(QMetaType::fromType<qint64>());
+}
+
+// The ids in an array_agg() result, "{3,1,2}", sorted.
+std::vector<qint64> parseIds(const QString &array)
+{
+    std::vector<qint64> ids;
+    const QStringView inner = QStringView(array).mid(1, array.size() - 2);
+    for (const QStringView id : inner.tokenize(u','))
+        ids.push_back(id.toLongLong());
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+// Deadlocks, serialization failures and events a concurrent writer inserted first: the
+// transaction can simply run again.
+bool isTransient(const QSqlError &error)
+{
+    const QString state = error.nativeErrorCode();
+    return state == "40P01"_L1 || state == "40001"_L1 || state == "23505"_L1;
+}
+
+// "{1,2,3}", for a bigint[] parameter.
+QString idArray(const std::vector<PendingEvent> &events)
+{
+    QByteArray text = "{";
+    for (const PendingEvent &event : events)
+        text += QByteArray::number(event.id) + ',';
+    text.back() = '}';
+    return QString::fromLatin1(text);
+}
+
+constexpr int maxAttempts = 5;
+
+} // namespace
+
+PendingEvent::PendingEvent(const EventView &event)
+    : id(event.id)
+    , actorId(event.actorId)
+    , repoId(event.repoId)
+    , createdAt(event.createdAt)
+    , prNumber(event.prNumber)
+    , isPublic(event.isPublic)
+    , type(event.type.data(), qsizetype(event.type.size()))
+    , action(event.action.data(), qsizetype(event.action.size()))
+    , actorLogin(event.actorLogin.data(), qsizetype(event.actorLogin.size()))
+    , repoName(event.repoName.data(), qsizetype(event.repoName.size()))
+    , orgLogin(event.orgLogin.data(), qsizetype(event.orgLogin.size()))
+{
+}
+
+EventView PendingEvent::toView() const
+{
+    return {id,      view(type),     view(action),   actorId,   view(actorLogin),
+            repoId,  view(repoName), view(orgLogin), createdAt, isPublic,
+            prNumber};
+}
+
+// The thread and everything it owns: the connection is used by this thread only.
+class PostgresBatchWriter::Thread
+{
+public:
+    explicit Thread(const QUrl &url)
+        : m_url(url)
+    {
+    }
+    ~Thread()
+    {
+        {
+            const std::lock_guard lock(m_mutex);
+            m_stop = true;
+        }
+        m_changed.notify_all();
+        if (m_thread.joinable())
+            m_thread.join();
+    }
+
+    bool start(QString *error)
+    {
+        m_thread = std::thread([this] { run(); });
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [this] { return m_state != State::Starting; });
+        *error = m_error;
+        return m_state == State::Idle;
+    }
+
+    void write(PendingBatch batch)
+    {
+        {
+            const std::lock_guard lock(m_mutex);
+            m_job = std::move(batch);
+            m_state = State::Queued;
+        }
+        m_changed.notify_all();
+    }
+
+    bool wait(BatchResult *result, QString *error)
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [this] { return m_state == State::Done; });
+        m_state = State::Idle;
+        *result = m_result;
+        *error = m_error;
+        return m_succeeded;
+    }
+
+private:
+    enum class State { Starting, Failed, Idle, Queued, Done };
+
+    void run()
+    {
+        QString error;
+        const bool opened = open(&error);
+        {
+            const std::lock_guard lock(m_mutex);
+            m_error = error;
+            m_state = opened ? State::Idle : State::Failed;
+        }
+        m_changed.notify_all();
+        while (opened) {
+            std::unique_lock lock(m_mutex);
+            m_changed.wait(lock, [this] { return m_stop || m_state == State::Queued; });
+            if (m_stop)
+                break;
+            PendingBatch batch = std::move(*m_job);
+            m_job.reset();
+            lock.unlock();
+            const bool succeeded = commit(batch);
+            lock.lock();
+            m_succeeded = succeeded;
+            m_result = m_batch;
+            m_error = succeeded ? QString() : m_lastError.text();
+            m_state = State::Done;
+            lock.unlock();
+            m_changed.notify_all();
+        }
+        m_statements.clear();
+        if (m_database.isValid())
+            Database::close(m_database);
+    }
+
+    bool open(QString *error)
+    {
+        m_database = Database::open(StoreLocation({}, m_url), u"writer"_s, false, error);
+        if (!m_database.isValid())
+            return false;
+        // A commit need not wait for the server's disk: bronze is the truth, and a batch
+        // lost with the server's last moments is ingested again, its progress lost with it.
+        bool ok = execText(u"SET synchronous_commit = off"_s);
+        for (const char *table : staging)
+            ok = ok && execText(QString::fromUtf8(table));
+        for (const char *text : statementText) {
+            QSqlQuery query(m_database);
+            ok = ok && query.prepare(QString::fromUtf8(text));
+            if (!ok && m_lastError.type() == QSqlError::NoError)
+                m_lastError = query.lastError();
+            m_statements.append(query);
+        }
+        if (!ok)
+            *error = m_lastError.text();
+        return ok;
+    }
+
+    bool exec(Statement statement, const QVariantList &values)
+    {
+        QSqlQuery &query = m_statements[statement];
+        for (qsizetype i = 0; i < values.size(); ++i)
+            query.bindValue(int(i), values[i]);
+        if (query.exec())
+            return true;
+        m_lastError = query.lastError();
+        return false;
+    }
+
+    // Streams `rows` into a staging table through libpq, on the connection Qt opened.
+    bool copy(const char *table, const CopyText &rows)
+    {
+        if (rows.data().isEmpty())
+            return true;
+        PGconn *connection = postgresHandle(m_database);
+        const QByteArray sql = "COPY " + QByteArray(table) + " FROM STDIN";
+        PGresult *result = PQexec(connection, sql.constData());
+        bool ok = PQresultStatus(result) == PGRES_COPY_IN;
+        PQclear(result);
+        if (ok) {
+            ok = PQputCopyData(connection, rows.data().constData(), int(rows.data().size())) == 1;
+            PQputCopyEnd(connection, ok ? nullptr : "client failed to send the rows");
+        }
+        while ((result = PQgetResult(connection))) {
+            if (PQresultStatus(result) != PGRES_COMMAND_OK) {
+                ok = false;
+                m_lastError
+                    = QSqlError(u"COPY %1"_s.arg(QLatin1StringView(table)),
+                                QString::fromUtf8(PQresultErrorMessage(result)).trimmed(),
+                                QSqlError::StatementError,
+                                QString::fromLatin1(PQresultErrorField(result, PG_DIAG_SQLSTATE)));
+            }
+            PQclear(result);
+        }
+        if (!ok && m_lastError.type() == QSqlError::NoError)
+            m_lastError = QSqlError(u"COPY %1"_s.arg(QLatin1StringView(table)),
+                                    QString::fromUtf8(PQerrorMessage(connection)).trimmed(),
+                                    QSqlError::ConnectionError);
+        return ok;
+    }
+
+    bool execText(const QString &sql)
+    {
+        QSqlQuery query(m_database);
+        if (query.exec(sql))
+            return true;
+        m_lastError = query.lastError();
+        return false;
+    }
+
+    bool commit(PendingBatch &batch);
+    bool writeBatch();
+    bool insertEvents();
+    bool writeGold();
+    bool writeQuarantineAndPullRequests();
+    bool finishBatch();
+
+    QUrl m_url;
+    std::thread m_thread;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    State m_state = State::Starting;
+    bool m_stop = false;
+    std::optional<PendingBatch> m_job;
+    bool m_succeeded = false;
+    BatchResult m_result;
+    QString m_error;
+
+    // The writer thread's own.
+    QSqlDatabase m_database;
+    QList<QSqlQuery> m_statements;
+    QSqlError m_lastError;
+    const PendingBatch *m_current = nullptr;
+    BatchResult m_batch;
+    GoldDelta m_gold;
+};
+
+bool PostgresBatchWriter::Thread::commit(PendingBatch &batch)
+{
+    // Sorted by id, so that concurrent writers lock index entries in one order.
+    std::stable_sort(batch.events.begin(), batch.events.end(),
+                     [](const PendingEvent &a, const PendingEvent &b) { return a.id < b.id; });
+    const auto unique
+        = std::unique(batch.events.begin(), batch.events.end(),
+                      [](const PendingEvent &a, const PendingEvent &b) { return a.id == b.id; });
+    const qint64 repeatedInBatch = qint64(batch.events.end() - unique);
+    batch.events.erase(unique, batch.events.end());
+
+    m_current = &batch;
+    for (int attempt = 1;; ++attempt) {
+        m_batch = {};
+        m_batch.duplicates = repeatedInBatch;
+        m_gold.clear();
+        m_lastError = {};
+        if (m_database.transaction() && writeBatch() && m_database.commit())
+            return true;
+        if (m_lastError.type() == QSqlError::NoError)
+            m_lastError = m_database.lastError();
+        m_database.rollback();
+        if (attempt == maxAttempts || !isTransient(m_lastError))
+            return false;
+        qCInfo(lcWriter) << "batch conflicted with another writer; retrying:" << m_lastError.text();
+        QThread::msleep(10 * attempt);
+    }
+}
+
+bool PostgresBatchWriter::Thread::writeBatch()
+{
+    return insertEvents() && writeGold() && writeQuarantineAndPullRequests() && finishBatch();
+}
+
+// Inserts the batch's events that are not stored yet; only those count in gold.
+bool PostgresBatchWriter::Thread::insertEvents()
+{
+    if (m_current->events.empty())
+        return true;
+    if (!exec(FindStoredEvents, {idArray(m_current->events)}))
+        return false;
+    QSqlQuery &query = m_statements[FindStoredEvents];
+    const std::vector<qint64> stored
+        = query.next() ? parseIds(query.value(0).toString()) : std::vector<qint64>();
+    query.finish();
+    CopyText rows;
+    auto next = stored.cbegin();
+    for (const PendingEvent &event : m_current->events) {
+        while (next != stored.cend() && *next < event.id)
+            ++next;
+        if (next != stored.cend() && *next == event.id) {
+            ++m_batch.duplicates;
+            continue;
+        }
+        m_gold.add(event.toView(), &m_batch);
+        rows << event.id << view(event.type) << view(event.action);
+        event.actorId ? rows << event.actorId : rows.null();
+        rows << view(event.actorLogin);
+        event.repoId ? rows << event.repoId : rows.null();
+        rows << view(event.repoName) << view(event.orgLogin) << event.createdAt;
+        event.isPublic >= 0 ? rows << qint64(event.isPublic) : rows.null();
+        event.prNumber >= 0 ? rows << event.prNumber : rows.null();
+        rows << m_current->sourceId;
+        rows.endRow();
+    }
+    return m_batch.inserted == 0 || (copy("staged_events", rows) && exec(InsertEvents, {}));
+}
+
+bool PostgresBatchWriter::Thread::writeGold()
+{
+    const GoldDelta &gold = m_gold;
+    if (m_batch.inserted == 0)
+        return true;
+    CopyText typeMinutes;
+    for (auto it = gold.typeMinutes().cbegin(); it != gold.typeMinutes().cend(); ++it) {
+        typeMinutes << it.key().first << view(gold.types()[it.key().second]) << it.value();
+        typeMinutes.endRow();
+    }
+    CopyText repositories;
+    for (const GoldDelta::Repository &repository : gold.repositories()) {
+        repositories << view(repository.name) << repository.events << repository.lastEventAt;
+        repositories.endRow();
+    }
+    if (!copy("staged_type_minutes", typeMinutes) || !exec(UpsertTypeMinutes, {})
+        || !copy("staged_repos", repositories) || !exec(UpsertRepos, {}))
+        return false;
+
+    // The rows keyed by repository need its gold id: the upsert returned them by key.
+    QHash<QByteArray, qint64> idByKey;
+    QSqlQuery &returned = m_statements[UpsertRepos];
+    while (returned.next())
+        idByKey.insert(returned.value(0).toString().toUtf8(), returned.value(1).toLongLong());
+    returned.finish();
+    QList<qint64> ids; // by GoldDelta's repository index
+    for (const GoldDelta::Repository &repository : gold.repositories())
+        ids.append(idByKey.value(repository.name.toLower())); // lower() in C: ASCII only
+
+    // Spellings that differ in case share an id: their minutes are summed.
+    std::map<std::pair<qint64, qint64>, qint64> perMinute;
+    const auto &minutes = gold.repositoryMinutes();
+    for (auto it = minutes.cbegin(); it != minutes.cend(); ++it)
+        perMinute[{it.key().first, ids[it.key().second]}] += it.value();
+    CopyText repositoryMinutes;
+    for (const auto &[key, events] : perMinute) {
+        repositoryMinutes << key.first << key.second << events;
+        repositoryMinutes.endRow();
+    }
+    CopyText opened;
+    for (const GoldDelta::PullRequestOpened &pr : gold.pullRequestsOpened()) {
+        opened << ids[pr.repository] << pr.createdAt << pr.eventId;
+        opened.endRow();
+    }
+    return copy("staged_repo_minutes", repositoryMinutes) && exec(UpsertRepoMinutes, {})
+        && copy("staged_pr_opened", opened) && exec(InsertPrOpened, {})
+        && exec(AddEventsTotal, {m_batch.inserted});
+}
+
+// Both are a few rows per batch at most: one statement each.
+bool PostgresBatchWriter::Thread::writeQuarantineAndPullRequests()
+{
+    for (const PendingQuarantine &bad : std::as_const(m_current->quarantine)) {
+        if (!exec(InsertQuarantine, {m_current->sourceId, bad.line, bad.reason, bad.raw}))
+            return false;
+        m_batch.quarantined += m_statements[InsertQuarantine].numRowsAffected();
+    }
+    for (const PendingPullRequest &pr : std::as_const(m_current->pullRequests)) {
+        const QVariant author
+            = pr.author.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(pr.author);
+        if (!exec(UpsertPullRequest,
+                  {pr.repository, pr.number, pr.repository, author, pr.createdAt,
+                   nullable(pr.closedAt), nullable(pr.mergedAt), m_current->sourceId})
+            || !exec(UpsertPullRequestHistory,
+                     {pr.repository, pr.number, pr.createdAt, nullable(pr.closedAt),
+                      nullable(pr.mergedAt), pr.repository}))
+            return false;
+    }
+    return true;
+}
+
+// The source's progress, the version readers watch, and the notification viewers wait
+// for: PostgreSQL delivers it at commit, and only if the transaction commits.
+bool PostgresBatchWriter::Thread::finishBatch()
+{
+    const BatchResult &batch = m_batch;
+    const SourceProgress &progress = m_current->progress;
+    const QString span = u"%1 %2"_s.arg(batch.firstCreatedAt).arg(batch.lastCreatedAt);
+    return exec(UpdateSource,
+                {progress.offset, progress.lines, progress.complete, batch.inserted,
+                 batch.duplicates, batch.quarantined, QDateTime::currentSecsSinceEpoch(),
+                 progress.sourceId})
+        && exec(CountBatch, {}) && exec(Notify, {PostgresBatchWriter::notificationChannel(), span});
+}
+
+PostgresBatchWriter::PostgresBatchWriter(const QUrl &databaseUrl)
+    : m_thread(std::make_unique<Thread>(databaseUrl))
+{
+}
+
+PostgresBatchWriter::~PostgresBatchWriter() = default;
+
+bool PostgresBatchWriter::start(QString *error)
+{
+    return m_thread->start(error);
+}
+
+void PostgresBatchWriter::write(PendingBatch batch)
+{
+    m_thread->write(std::move(batch));
+}
+
+bool PostgresBatchWriter::wait(BatchResult *result, QString *error)
+{
+    return m_thread->wait(result, error);
+}
+
+QString PostgresBatchWriter::notificationChannel()
+{
+    return u"ghm_gold"_s;
+}
