@@ -121,7 +121,8 @@ QSqlDatabase openPostgres(const QUrl &url, const QString &purpose, bool readOnly
         return {};
     }
     QSqlQuery query(database);
-    QStringList setup {u"SET search_path TO silver"_s};
+    // NOTICEs ("schema already exists, skipping") would reach stderr through libpq.
+    QStringList setup {u"SET search_path TO silver"_s, u"SET client_min_messages TO warning"_s};
     if (readOnly)
         setup << u"SET default_transaction_read_only = on"_s;
     for (const QString &statement : setup) {

@@ -2,6 +2,7 @@
 
 #include "database.h"
 
+#include <QScopeGuard>
 #include <QSqlQuery>
 #include <QVariant>
 
@@ -111,6 +112,7 @@ MetricsQueries::MetricsQueries(const StoreLocation &location)
 
 MetricsQueries::~MetricsQueries()
 {
+    m_prepared.clear();
     if (m_database.isValid())
         Database::close(m_database);
 }
@@ -121,13 +123,26 @@ bool MetricsQueries::open(QString *error)
     return m_database.isValid();
 }
 
+// Prepared once per connection: planned once, and for PostgreSQL no PREPARE and
+// DEALLOCATE round trips per call. Callers finish() it once read, or SQLite would keep
+// the read snapshot open.
+QSqlQuery &MetricsQueries::prepared(const QString &sql)
+{
+    auto it = m_prepared.find(sql);
+    if (it == m_prepared.end()) {
+        QSqlQuery query(m_database);
+        query.setForwardOnly(true);
+        query.prepare(sql);
+        it = m_prepared.emplace(sql, query).first;
+    }
+    return it->second;
+}
+
 QList<KeyCount> MetricsQueries::typeCounts(const TimeWindow &window)
 {
     const WindowSplit split(window);
     // Gold's whole minutes plus silver's partial minutes, merged before ranking.
-    QSqlQuery query(m_database);
-    query.setForwardOnly(true);
-    query.prepare(uR"(
+    QSqlQuery &query = prepared(uR"(
         SELECT key, CAST(SUM(n) AS BIGINT) AS total FROM (
             SELECT type AS key, events AS n FROM gold.type_minute WHERE minute BETWEEN :m0 AND :m1
             UNION ALL
@@ -135,6 +150,7 @@ QList<KeyCount> MetricsQueries::typeCounts(const TimeWindow &window)
             WHERE created_at BETWEEN :a0 AND :a1 OR created_at BETWEEN :b0 AND :b1
             GROUP BY 1) AS parts
         GROUP BY key ORDER BY total DESC, key ASC)"_s);
+    const auto done = qScopeGuard([&query] { query.finish(); });
     query.bindValue(u":m0"_s, split.firstMinute);
     query.bindValue(u":m1"_s, split.lastMinute);
     query.bindValue(u":a0"_s, window.from);
@@ -204,11 +220,9 @@ QList<KeyCount> MetricsQueries::activeRepositoriesSqlite(int limit, const TimeWi
 QList<KeyCount> MetricsQueries::activeRepositoriesPostgres(int limit, const TimeWindow &window)
 {
     const WindowSplit split(window);
-    QSqlQuery query(m_database);
-    query.setForwardOnly(true);
-    query.prepare(uR"(
+    QSqlQuery &query = prepared(uR"(
         WITH totals AS (
-            SELECT repo_id, SUM(n) AS n FROM (
+            SELECT repo_id, CAST(SUM(n) AS bigint) AS n FROM (
                 SELECT repo_id, events AS n FROM gold.repo_minute WHERE minute BETWEEN ? AND ?
                 UNION ALL
                 SELECT r.repo_id, COUNT(*) FROM events e
@@ -217,12 +231,14 @@ QList<KeyCount> MetricsQueries::activeRepositoriesPostgres(int limit, const Time
                 GROUP BY 1) AS parts
             GROUP BY repo_id),
         cutoff AS (SELECT n FROM totals ORDER BY n DESC OFFSET ? LIMIT 1)
-        SELECT r.repo_name, CAST(t.n AS BIGINT) FROM totals t JOIN gold.repos r USING (repo_id)
+        SELECT r.repo_name, t.n FROM totals t JOIN gold.repos r USING (repo_id)
         WHERE t.n >= COALESCE((SELECT n FROM cutoff), 0)
         ORDER BY t.n DESC, r.repo_name LIMIT ?)"_s);
+    const auto done = qScopeGuard([&query] { query.finish(); });
+    int position = 0;
     for (const qint64 value : {split.firstMinute, split.lastMinute, window.from, split.leftEnd,
                                split.rightStart, window.to, qint64(limit - 1), qint64(limit)})
-        query.addBindValue(value);
+        query.bindValue(position++, value);
     QList<KeyCount> ranked;
     if (query.exec()) {
         while (query.next())
@@ -270,21 +286,21 @@ PullRequestStats MetricsQueries::averagePullRequestInterval(const QString &repos
         fillIntervals(stats);
         return stats;
     }
-    QSqlQuery query(m_database);
-    query.setForwardOnly(true);
-    query.prepare(u"SELECT repo_name, repo_id FROM gold.repos WHERE repo_key = ?"_s);
-    query.addBindValue(key);
-    if (!query.exec() || !query.next())
+    QSqlQuery &known = prepared(u"SELECT repo_name, repo_id FROM gold.repos WHERE repo_key = ?"_s);
+    const auto knownDone = qScopeGuard([&known] { known.finish(); });
+    known.bindValue(0, key);
+    if (!known.exec() || !known.next())
         return stats;
     stats.repositoryKnown = true;
-    stats.repository = query.value(0).toString();
-    const qint64 repoId = query.value(1).toLongLong();
+    stats.repository = known.value(0).toString();
 
-    query.prepare(u"SELECT created_at FROM gold.pr_opened WHERE repo_id = ? ORDER BY created_at"_s);
-    query.addBindValue(repoId);
-    query.exec();
-    while (query.next())
-        stats.openedAt.append(query.value(0).toLongLong());
+    QSqlQuery &opened = prepared(
+        u"SELECT created_at FROM gold.pr_opened WHERE repo_id = ? ORDER BY created_at"_s);
+    const auto openedDone = qScopeGuard([&opened] { opened.finish(); });
+    opened.bindValue(0, known.value(1).toLongLong());
+    opened.exec();
+    while (opened.next())
+        stats.openedAt.append(opened.value(0).toLongLong());
     fillIntervals(stats);
     return stats;
 }
@@ -292,11 +308,10 @@ PullRequestStats MetricsQueries::averagePullRequestInterval(const QString &repos
 // A watched repository's backfilled pull requests, when there are any.
 bool MetricsQueries::pullRequestHistory(const QString &key, PullRequestStats *stats)
 {
-    QSqlQuery query(m_database);
-    query.setForwardOnly(true);
-    query.prepare(uR"(SELECT repo_name, created_at, closed_at, merged_at FROM gold.pr_history
-                      WHERE repo_key = ? ORDER BY created_at)"_s);
-    query.addBindValue(key);
+    QSqlQuery &query = prepared(uR"(SELECT repo_name, created_at, closed_at, merged_at
+                                    FROM gold.pr_history WHERE repo_key = ? ORDER BY created_at)"_s);
+    const auto done = qScopeGuard([&query] { query.finish(); });
+    query.bindValue(0, key);
     if (!query.exec() || !query.next())
         return false;
     stats->repositoryKnown = true;
@@ -417,9 +432,9 @@ qint64 MetricsQueries::dataVersion()
 {
     // PostgreSQL: every committed batch counts itself in gold.meta.
     if (Database::isPostgres(m_database)) {
-        QSqlQuery query(m_database);
-        query.exec(u"SELECT value FROM gold.meta WHERE key = 'batch'"_s);
-        return query.next() ? query.value(0).toLongLong() : -1;
+        QSqlQuery &query = prepared(u"SELECT value FROM gold.meta WHERE key = 'batch'"_s);
+        const auto done = qScopeGuard([&query] { query.finish(); });
+        return query.exec() && query.next() ? query.value(0).toLongLong() : -1;
     }
     sqlite3 *db = Database::handle(m_database);
     qint64 version = 0;

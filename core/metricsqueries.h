@@ -5,8 +5,10 @@
 #include <QList>
 
 #include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QString>
 
+#include <map>
 #include <optional>
 
 // [from, to], inclusive, in UTC epoch seconds.
@@ -98,6 +100,7 @@ public:
     static QDateTime currentTime() { return QDateTime::currentDateTimeUtc(); }
 
 private:
+    QSqlQuery &prepared(const QString &sql);
     QList<KeyCount> typeCounts(const TimeWindow &window);
     // The dialect-specific parts, one version per backend.
     QList<KeyCount> activeRepositoriesSqlite(int limit, const TimeWindow &window);
@@ -106,4 +109,5 @@ private:
 
     StoreLocation m_location;
     QSqlDatabase m_database;
+    std::map<QString, QSqlQuery> m_prepared; // node-based: references stay valid
 };

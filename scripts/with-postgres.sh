@@ -6,6 +6,7 @@
 #   scripts/with-postgres.sh ctest --output-on-failure
 #
 # WITH_POSTGRES_FSYNC=on keeps PostgreSQL's durability, for benchmarks; tests turn it off.
+# WITH_POSTGRES_OPTIONS adds server settings ("-c shared_buffers=2GB ...").
 set -euo pipefail
 
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
@@ -47,7 +48,7 @@ port=$(free_port)
 # Durability is pointless for a cluster deleted at exit; fsync off keeps the tests quick.
 fsync="${WITH_POSTGRES_FSYNC:-off}"
 "${as_owner[@]}" "$bindir/pg_ctl" -D "$cluster/data" -l "$cluster/server.log" -w -s \
-    -o "-p $port -k $cluster -c listen_addresses=127.0.0.1 -c fsync=$fsync -c max_connections=200" \
+    -o "-p $port -k $cluster -c listen_addresses=127.0.0.1 -c fsync=$fsync -c max_connections=200 ${WITH_POSTGRES_OPTIONS:-}" \
     start || { cat "$cluster/server.log" >&2; exit 1; }
 
 export GHM_TEST_DATABASE_URL="postgresql://ghm@127.0.0.1:$port/postgres"
