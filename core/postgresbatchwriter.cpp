@@ -16,6 +16,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 using namespace Qt::StringLiterals;
@@ -37,6 +38,8 @@ const char *const staging[] = {
         minute bigint, type text COLLATE "C", events bigint) ON COMMIT DELETE ROWS)",
     R"(CREATE TEMP TABLE IF NOT EXISTS staged_repos(
         name text COLLATE "C", events bigint, last_at bigint) ON COMMIT DELETE ROWS)",
+    R"(CREATE TEMP TABLE IF NOT EXISTS staged_new_repo_minutes(
+        minute bigint, repo_id bigint, events bigint) ON COMMIT DELETE ROWS)",
     R"(CREATE TEMP TABLE IF NOT EXISTS staged_repo_minutes(
         minute bigint, repo_id bigint, events bigint) ON COMMIT DELETE ROWS)",
     R"(CREATE TEMP TABLE IF NOT EXISTS staged_pr_opened(
@@ -50,6 +53,8 @@ enum Statement {
     InsertEvents,
     UpsertTypeMinutes,
     UpsertRepos,
+    FindRepoMinutes,
+    InsertRepoMinutes,
     UpsertRepoMinutes,
     InsertPrOpened,
     InsertQuarantine,
@@ -80,6 +85,8 @@ const char *const statementText[StatementCount] = {
                         THEN excluded.repo_name ELSE g.repo_name END,
        last_event_at = GREATEST(g.last_event_at, excluded.last_event_at)
        RETURNING repo_key, repo_id)",
+    "SELECT minute, repo_id FROM gold.repo_minute WHERE minute BETWEEN ? AND ?",
+    "INSERT INTO gold.repo_minute SELECT * FROM staged_new_repo_minutes ORDER BY 1, 2",
     R"(INSERT INTO gold.repo_minute AS g SELECT * FROM staged_repo_minutes ORDER BY 1, 2
        ON CONFLICT (minute, repo_id) DO UPDATE SET events = g.events + excluded.events)",
     "INSERT INTO gold.pr_opened SELECT * FROM staged_pr_opened ORDER BY 1, 2, 3 ON CONFLICT DO "
@@ -393,6 +400,8 @@ private:
     bool writeBatch();
     bool insertEvents();
     bool writeGold();
+    std::set<std::pair<qint64, qint64>>
+    storedRepositoryMinutes(const std::map<std::pair<qint64, qint64>, qint64> &perMinute);
     bool writeQuarantineAndPullRequests();
     bool finishBatch();
 
@@ -412,6 +421,7 @@ private:
     QList<QSqlQuery> m_statements;
     QSqlError m_lastError;
     const PendingBatch *m_current = nullptr;
+    bool m_firstAttempt = true;
     BatchResult m_batch;
     GoldDelta m_gold;
 };
@@ -429,6 +439,7 @@ bool PostgresBatchWriter::Thread::commit(PendingBatch &batch)
 
     m_current = &batch;
     for (int attempt = 1;; ++attempt) {
+        m_firstAttempt = attempt == 1;
         m_batch = {};
         m_batch.duplicates = repeatedInBatch;
         m_gold.clear();
@@ -518,19 +529,44 @@ bool PostgresBatchWriter::Thread::writeGold()
     const auto &minutes = gold.repositoryMinutes();
     for (auto it = minutes.cbegin(); it != minutes.cend(); ++it)
         perMinute[{it.key().first, ids[it.key().second]}] += it.value();
-    CopyText repositoryMinutes;
+    CopyText newMinutes, repositoryMinutes;
+    const std::set<std::pair<qint64, qint64>> stored = storedRepositoryMinutes(perMinute);
     for (const auto &[key, events] : perMinute) {
-        repositoryMinutes << key.first << key.second << events;
-        repositoryMinutes.endRow();
+        CopyText &rows = m_firstAttempt && !stored.contains(key) ? newMinutes : repositoryMinutes;
+        rows << key.first << key.second << events;
+        rows.endRow();
     }
     CopyText opened;
     for (const GoldDelta::PullRequestOpened &pr : gold.pullRequestsOpened()) {
         opened << ids[pr.repository] << pr.createdAt << pr.eventId;
         opened.endRow();
     }
-    return copy("staged_repo_minutes", repositoryMinutes) && exec(UpsertRepoMinutes, {})
+    return copy("staged_new_repo_minutes", newMinutes) && exec(InsertRepoMinutes, {})
+        && copy("staged_repo_minutes", repositoryMinutes) && exec(UpsertRepoMinutes, {})
         && copy("staged_pr_opened", opened) && exec(InsertPrOpened, {})
         && exec(AddEventsTotal, {m_batch.inserted});
+}
+
+// The (minute, repository) keys gold holds already in the batch's span of minutes: for an
+// import in time order, just the minute it shares with the previous batch. The rest are
+// inserted plainly, skipping ON CONFLICT's speculative insertion (a third of the upsert's
+// time); a concurrent writer's insert of the same key makes it fail, and the batch runs
+// again with every row upserted.
+std::set<std::pair<qint64, qint64>> PostgresBatchWriter::Thread::storedRepositoryMinutes(
+    const std::map<std::pair<qint64, qint64>, qint64> &perMinute)
+{
+    std::set<std::pair<qint64, qint64>> stored;
+    if (!m_firstAttempt || perMinute.empty())
+        return stored;
+    QSqlQuery &query = m_statements[FindRepoMinutes];
+    query.bindValue(0, perMinute.cbegin()->first.first);
+    query.bindValue(1, perMinute.crbegin()->first.first);
+    if (query.exec()) {
+        while (query.next())
+            stored.insert({query.value(0).toLongLong(), query.value(1).toLongLong()});
+    }
+    query.finish();
+    return stored;
 }
 
 // Both are a few rows per batch at most: one statement each.

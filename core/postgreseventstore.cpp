@@ -12,7 +12,10 @@ namespace {
 
 // Keys compare bytewise (COLLATE "C"), as in SQLite, whatever the server's locale: the
 // prefix search and the name order of ties then agree on both backends. Events carry no
-// foreign key to their source: the check would cost every insert a lookup.
+// foreign key to their source: the check would cost every insert a lookup. The per-minute
+// keys INCLUDE their counts, so a window is an index-only range scan: rows upserted over
+// many batches lie scattered in the heap (at 10M events a 60-minute window read 18,000
+// heap pages in 60 ms, and 12 ms from the index alone).
 const char *const schema[] = {
     "CREATE SCHEMA IF NOT EXISTS silver",
     "CREATE SCHEMA IF NOT EXISTS gold",
@@ -36,14 +39,14 @@ const char *const schema[] = {
         source_id bigint NOT NULL, PRIMARY KEY(repo_key, number)))",
     R"(CREATE TABLE IF NOT EXISTS gold.type_minute(
         minute bigint NOT NULL, type text COLLATE "C" NOT NULL, events bigint NOT NULL,
-        PRIMARY KEY(minute, type)))",
+        PRIMARY KEY(minute, type) INCLUDE (events)))",
     R"(CREATE TABLE IF NOT EXISTS gold.repos(
         repo_id bigserial PRIMARY KEY, repo_key text COLLATE "C" NOT NULL UNIQUE,
         repo_name text COLLATE "C" NOT NULL, events bigint NOT NULL,
         last_event_at bigint NOT NULL))",
     R"(CREATE TABLE IF NOT EXISTS gold.repo_minute(
         minute bigint NOT NULL, repo_id bigint NOT NULL, events bigint NOT NULL,
-        PRIMARY KEY(minute, repo_id)))",
+        PRIMARY KEY(minute, repo_id) INCLUDE (events)))",
     R"(CREATE TABLE IF NOT EXISTS gold.pr_opened(
         repo_id bigint NOT NULL, created_at bigint NOT NULL, event_id bigint NOT NULL,
         PRIMARY KEY(repo_id, created_at, event_id)))",

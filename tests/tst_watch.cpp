@@ -4,6 +4,7 @@
 #include "metricsqueries.h"
 #include "pipeline.h"
 #include "repositorywatcher.h"
+#include "teststorage.h"
 #include "watchlist.h"
 
 #include <QJsonArray>
@@ -45,7 +46,7 @@ private:
     void watch(const QStringList &names, const PullRequestBackfill::Options &backfill = {});
     void ingestBronze();
 
-    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<TestStorage> m_dir;
     std::unique_ptr<ManualClock> m_clock;
     std::unique_ptr<FakeGitHub> m_github;
     std::unique_ptr<BronzeStore> m_bronze;
@@ -56,7 +57,8 @@ private:
 
 void TestWatch::init()
 {
-    m_dir = std::make_unique<QTemporaryDir>();
+    m_dir = std::make_unique<TestStorage>();
+    REQUIRE_STORAGE(*m_dir);
     m_clock = std::make_unique<ManualClock>(start);
     m_github = std::make_unique<FakeGitHub>(m_clock.get());
     QVERIFY(m_github->listen());
@@ -101,7 +103,7 @@ void TestWatch::runUntilIdle(int steps)
 
 void TestWatch::ingestBronze()
 {
-    Pipeline pipeline(m_dir->path());
+    Pipeline pipeline(m_dir->location());
     QVERIFY(pipeline.open());
     pipeline.catchUp();
 }
@@ -163,7 +165,7 @@ void TestWatch::historyGivesCadenceAndTimeToMerge()
         gaps << opened[i] - opened[i - 1];
     std::sort(gaps.begin(), gaps.end());
 
-    MetricsQueries queries(m_dir->path());
+    MetricsQueries queries(m_dir->location());
     QString error;
     QVERIFY(queries.open(&error));
     const PullRequestStats stats = queries.averagePullRequestInterval(u"ACME/Widgets"_s);
@@ -256,7 +258,7 @@ void TestWatch::eventsDeduplicateAcrossFeeds()
     }
     QVERIFY2(fromRepositoryFeed > 0, "the repository feed repeats events of the public feed");
     ingestBronze();
-    MetricsQueries queries(m_dir->path());
+    MetricsQueries queries(m_dir->location());
     QString error;
     QVERIFY(queries.open(&error));
     QCOMPARE(queries.eventsStored(), qint64(distinct.size()));
