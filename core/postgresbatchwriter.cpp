@@ -50,6 +50,7 @@ const char *const staging[] = {
 // take row locks in one order and cannot deadlock each other.
 enum Statement {
     FindStoredEvents,
+    FindStoredEventsInRange,
     InsertEvents,
     UpsertTypeMinutes,
     UpsertRepos,
@@ -73,7 +74,9 @@ const char *const statementText[StatementCount] = {
     // inserts meanwhile makes the insert fail with a unique violation, and the batch
     // runs again.
     "SELECT array_agg(id) FROM events WHERE id = ANY(CAST(? AS bigint[]))",
-    "INSERT INTO events SELECT * FROM staged_events ORDER BY id",
+    "SELECT array_agg(id) FROM events WHERE id BETWEEN ? AND ?",
+    // The staging table holds the rows in id order, the order of their index locks.
+    "INSERT INTO events SELECT * FROM staged_events",
     R"(INSERT INTO gold.type_minute AS g SELECT * FROM staged_type_minutes ORDER BY 1, 2
        ON CONFLICT (minute, type) DO UPDATE SET events = g.events + excluded.events)",
     // Spellings that differ in case are one repository: the latest spelling names it.
@@ -466,9 +469,16 @@ bool PostgresBatchWriter::Thread::insertEvents()
 {
     if (m_current->events.empty())
         return true;
-    if (!exec(FindStoredEvents, {idArray(m_current->events)}))
+    // Ids of one batch are usually dense (GitHub numbers events in order): then a range
+    // scan finds the stored ones without sending every id.
+    const std::vector<PendingEvent> &events = m_current->events;
+    const qint64 first = events.front().id;
+    const qint64 last = events.back().id;
+    const bool dense = last - first < 8 * qint64(events.size());
+    const Statement find = dense ? FindStoredEventsInRange : FindStoredEvents;
+    if (!(dense ? exec(find, {first, last}) : exec(find, {idArray(events)})))
         return false;
-    QSqlQuery &query = m_statements[FindStoredEvents];
+    QSqlQuery &query = m_statements[find];
     const std::vector<qint64> stored
         = query.next() ? parseIds(query.value(0).toString()) : std::vector<qint64>();
     query.finish();
