@@ -4,6 +4,7 @@
 #include "golddelta.h"
 #include "storelocation.h"
 
+#include <QSqlDatabase>
 #include <QString>
 
 #include <memory>
@@ -51,6 +52,11 @@ public:
     virtual void rollbackBatch() = 0;
 
 protected:
+    // Registers the source if new, with `registerSql`, then reads its progress with
+    // `selectSql` (id, offset, lines, complete); both take the key as their parameter.
+    SourceProgress readProgress(const QSqlDatabase &database, const QString &registerSql,
+                                const QString &selectSql, const QString &sourceKey);
+
     QString m_error;
     qint64 m_line = 0;
 };

@@ -162,22 +162,9 @@ bool PostgresEventStore::clear(QString *error)
 
 SourceProgress PostgresEventStore::sourceProgress(const QString &sourceKey)
 {
-    QSqlQuery query(d->database);
-    query.prepare(u"INSERT INTO sources(path) VALUES(?) ON CONFLICT (path) DO NOTHING"_s);
-    query.addBindValue(sourceKey);
-    query.exec();
-    query.prepare(u"SELECT id, \"offset\", lines, complete FROM sources WHERE path = ?"_s);
-    query.addBindValue(sourceKey);
-    SourceProgress progress;
-    if (query.exec() && query.next()) {
-        progress.sourceId = query.value(0).toLongLong();
-        progress.offset = query.value(1).toLongLong();
-        progress.lines = query.value(2).toLongLong();
-        progress.complete = query.value(3).toBool();
-    } else {
-        m_error = query.lastError().text();
-    }
-    return progress;
+    return readProgress(
+        d->database, u"INSERT INTO sources(path) VALUES(?) ON CONFLICT (path) DO NOTHING"_s,
+        u"SELECT id, \"offset\", lines, complete FROM sources WHERE path = ?"_s, sourceKey);
 }
 
 bool PostgresEventStore::beginBatch(qint64 sourceId)

@@ -6,7 +6,6 @@
 
 #include <QDateTime>
 #include <QLoggingCategory>
-#include <QSqlError>
 #include <QSqlQuery>
 
 #include <sqlite3.h>
@@ -266,22 +265,9 @@ bool SqliteEventStore::repairGold()
 
 SourceProgress SqliteEventStore::sourceProgress(const QString &sourceKey)
 {
-    QSqlQuery query(d->database);
-    query.prepare(u"INSERT OR IGNORE INTO sources(path) VALUES(?)"_s);
-    query.addBindValue(sourceKey);
-    query.exec();
-    query.prepare(u"SELECT id, offset, lines, complete FROM sources WHERE path = ?"_s);
-    query.addBindValue(sourceKey);
-    SourceProgress progress;
-    if (query.exec() && query.next()) {
-        progress.sourceId = query.value(0).toLongLong();
-        progress.offset = query.value(1).toLongLong();
-        progress.lines = query.value(2).toLongLong();
-        progress.complete = query.value(3).toBool();
-    } else {
-        m_error = query.lastError().text();
-    }
-    return progress;
+    return readProgress(d->database, u"INSERT OR IGNORE INTO sources(path) VALUES(?)"_s,
+                        u"SELECT id, offset, lines, complete FROM sources WHERE path = ?"_s,
+                        sourceKey);
 }
 
 bool SqliteEventStore::beginBatch(qint64 sourceId)

@@ -89,15 +89,26 @@ Archive writeArchive(const QString &path, qint64 events, qint64 first = 0)
     return archive;
 }
 
-QProcess *startCollectorImport(const TestStorage &storage, const QString &dataDir,
-                               const QString &file)
+// Two collectors, each with its own bronze, importing into the shared store at once.
+bool importConcurrently(const TestStorage &storage, const QString &first, const QString &second)
 {
-    auto *process = new QProcess;
-    process->setProcessEnvironment(ChildProcess::cleanEnvironment());
-    process->start(QStringLiteral(GHM_BINARY),
-                   {u"--import"_s, file, u"--data-dir"_s, dataDir, u"--database-url"_s,
-                    storage.location().databaseUrl.toString()});
-    return process;
+    QList<std::shared_ptr<QProcess>> collectors;
+    for (const auto &[name, file] :
+         {std::pair {u"collector-a"_s, first}, {u"collector-b"_s, second}}) {
+        auto process = std::make_shared<QProcess>();
+        process->setProcessEnvironment(ChildProcess::cleanEnvironment());
+        process->start(QStringLiteral(GHM_BINARY),
+                       {u"--import"_s, file, u"--data-dir"_s, storage.filePath(name),
+                        u"--database-url"_s, storage.location().databaseUrl.toString()});
+        collectors.append(process);
+    }
+    bool ok = true;
+    for (const auto &process : std::as_const(collectors)) {
+        ok = ok && process->waitForFinished(120000) && process->exitCode() == 0;
+        qInfo("collector: %s%s", process->readAllStandardOutput().trimmed().constData(),
+              process->readAllStandardError().right(300).constData());
+    }
+    return ok;
 }
 
 } // namespace
@@ -132,15 +143,7 @@ void TestTeamMode::concurrentCollectorsStoreEachEventOnce()
     QVERIFY(archive.distinct > 200000);
 
     // Two collectors, each with its own bronze, importing the same hour at once.
-    std::unique_ptr<QProcess> first(
-        startCollectorImport(storage, storage.filePath(u"collector-a"_s), file));
-    std::unique_ptr<QProcess> second(
-        startCollectorImport(storage, storage.filePath(u"collector-b"_s), file));
-    for (QProcess *process : {first.get(), second.get()}) {
-        QVERIFY(process->waitForFinished(120000));
-        QVERIFY2(process->exitCode() == 0, process->readAllStandardError().constData());
-        qInfo("collector: %s", process->readAllStandardOutput().trimmed().constData());
-    }
+    QVERIFY(importConcurrently(storage, file, file));
 
     SharedDatabase shared(storage.location().databaseUrl);
     QCOMPARE(shared.scalar(u"SELECT COUNT(*) FROM silver.events"_s), archive.distinct);
@@ -173,15 +176,7 @@ void TestTeamMode::overlappingConcurrentImportsStoreTheUnion()
     writeArchive(late, 200000, 100000);
     const Archive both = writeArchive(storage.filePath(u"union.ndjson"_s), 300000);
 
-    std::unique_ptr<QProcess> first(
-        startCollectorImport(storage, storage.filePath(u"collector-a"_s), early));
-    std::unique_ptr<QProcess> second(
-        startCollectorImport(storage, storage.filePath(u"collector-b"_s), late));
-    for (QProcess *process : {first.get(), second.get()}) {
-        QVERIFY(process->waitForFinished(120000));
-        QVERIFY2(process->exitCode() == 0, process->readAllStandardError().constData());
-        qInfo("collector: %s", process->readAllStandardOutput().trimmed().constData());
-    }
+    QVERIFY(importConcurrently(storage, early, late));
     SharedDatabase shared(storage.location().databaseUrl);
     QCOMPARE(shared.scalar(u"SELECT COUNT(*) FROM silver.events"_s), both.distinct);
     QCOMPARE(shared.scalar(u"SELECT value FROM gold.meta WHERE key = 'events_total'"_s),
