@@ -16,8 +16,8 @@ build: configure
 run: build
 	$(BUILD_DIR)/bin/ghmonitor
 
-# The *_pg tests run the store, query, API and dashboard suites again on PostgreSQL, in a
-# throwaway cluster that lives as long as the ctest run.
+# The *_pg tests run the store, query, API, dashboard, watch and crash suites again on
+# PostgreSQL, in a throwaway cluster that lives as long as the ctest run.
 test: build
 	cd $(BUILD_DIR) && QT_QPA_PLATFORM=offscreen \
 		$(CURDIR)/scripts/with-postgres.sh ctest --output-on-failure -j $(JOBS)

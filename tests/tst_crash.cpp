@@ -1,9 +1,9 @@
 #include "childprocess.h"
 #include "database.h"
 #include "syntheticevents.h"
+#include "teststorage.h"
 
 #include <QSqlQuery>
-#include <QTemporaryDir>
 
 using namespace Qt::StringLiterals;
 
@@ -19,7 +19,8 @@ private slots:
 void TestCrash::killedImportResumesExactly()
 {
     constexpr qint64 eventCount = 200000;
-    QTemporaryDir dir;
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
     const QString archive = dir.filePath(u"synthetic.ndjson"_s);
     {
         QFile file(archive);
@@ -28,8 +29,7 @@ void TestCrash::killedImportResumesExactly()
         for (qint64 i = 0; i < eventCount; ++i)
             file.write(SyntheticEvents::event(i, start + i / 50, 3) + '\n');
     }
-    const QString dataDir = dir.filePath(u"data"_s);
-    const QStringList arguments {u"--data-dir"_s, dataDir, u"--import"_s, archive};
+    const QStringList arguments = dir.options() << u"--import"_s << archive;
 
     for (int kill = 0; kill < 2; ++kill) {
         QProcess import;
@@ -51,7 +51,7 @@ void TestCrash::killedImportResumesExactly()
     QCOMPARE(finish.exitCode(), 0);
 
     QString error;
-    QSqlDatabase database = Database::open(dataDir, u"test"_s, true, &error);
+    QSqlDatabase database = Database::open(dir.location(), u"test"_s, true, &error);
     QSqlQuery query(database);
     QVERIFY(query.exec(u"SELECT COUNT(*), MIN(id), MAX(id) FROM events"_s) && query.next());
     QCOMPARE(query.value(0).toLongLong(), eventCount);
