@@ -8,6 +8,8 @@
 #include <QSqlQuery>
 #include <QUrlQuery>
 
+#include <libpq-fe.h>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -155,6 +157,23 @@ void Database::close(QSqlDatabase &database)
 bool Database::isPostgres(const QSqlDatabase &database)
 {
     return database.driverName() == "QPSQL"_L1;
+}
+
+bool Database::isConnected(const QSqlDatabase &database)
+{
+    if (!isPostgres(database))
+        return database.isOpen();
+    const QVariant handle = database.driver()->handle();
+    // QPSQL hands out its PGconn, registered under the struct's own name.
+    return handle.isValid() && qstrcmp(handle.typeName(), "pg_conn*") == 0
+        && PQstatus(*static_cast<PGconn *const *>(handle.constData())) == CONNECTION_OK;
+}
+
+bool Database::isConnectionError(const QSqlError &error)
+{
+    const QString state = error.nativeErrorCode();
+    return error.type() == QSqlError::ConnectionError || state.startsWith("08"_L1)
+        || state == "57P01"_L1 || state == "57P02"_L1 || state == "57P03"_L1;
 }
 
 sqlite3 *Database::handle(const QSqlDatabase &database)

@@ -3,6 +3,7 @@
 #include "storelocation.h"
 
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QString>
 
 struct sqlite3;
@@ -27,6 +28,12 @@ QSqlDatabase open(const StoreLocation &location, const QString &purpose, bool re
 void close(QSqlDatabase &database);
 
 bool isPostgres(const QSqlDatabase &database);
+// False once libpq has seen the server drop a PostgreSQL connection (a restart, the
+// network); such a connection must be opened again. SQLite connections stay connected.
+bool isConnected(const QSqlDatabase &database);
+// Whether `error` says the connection is gone: libpq may report the server's "terminating
+// connection" while still calling the connection OK, until the next query fails.
+bool isConnectionError(const QSqlError &error);
 sqlite3 *handle(const QSqlDatabase &database);
 
 } // namespace Database

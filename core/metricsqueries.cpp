@@ -123,6 +123,20 @@ bool MetricsQueries::open(QString *error)
     return m_database.isValid();
 }
 
+bool MetricsQueries::reconnectIfLost()
+{
+    return Database::isConnected(m_database) || reconnect();
+}
+
+bool MetricsQueries::reconnect()
+{
+    m_prepared.clear();
+    if (m_database.isValid())
+        Database::close(m_database);
+    QString error;
+    return open(&error);
+}
+
 // Prepared once per connection: planned once, and for PostgreSQL no PREPARE and
 // DEALLOCATE round trips per call. Callers finish() it once read, or SQLite would keep
 // the read snapshot open.
@@ -430,11 +444,20 @@ qint64 MetricsQueries::quarantinedEvents()
 
 qint64 MetricsQueries::dataVersion()
 {
-    // PostgreSQL: every committed batch counts itself in gold.meta.
+    // PostgreSQL: every committed batch counts itself in gold.meta. The API asks this
+    // first for every request, so a connection the server dropped is replaced here.
     if (Database::isPostgres(m_database)) {
-        QSqlQuery &query = prepared(u"SELECT value FROM gold.meta WHERE key = 'batch'"_s);
-        const auto done = qScopeGuard([&query] { query.finish(); });
-        return query.exec() && query.next() ? query.value(0).toLongLong() : -1;
+        for (int attempt = 0; attempt < 2; ++attempt) {
+            if (!(attempt == 0 ? reconnectIfLost() : reconnect()))
+                return -1;
+            QSqlQuery &query = prepared(u"SELECT value FROM gold.meta WHERE key = 'batch'"_s);
+            const auto done = qScopeGuard([&query] { query.finish(); });
+            if (query.exec() && query.next())
+                return query.value(0).toLongLong();
+            if (!Database::isConnectionError(query.lastError()))
+                return -1;
+        }
+        return -1;
     }
     sqlite3 *db = Database::handle(m_database);
     qint64 version = 0;

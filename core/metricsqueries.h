@@ -77,6 +77,9 @@ public:
     MetricsQueries &operator=(const MetricsQueries &) = delete;
 
     bool open(QString *error);
+    // Opens the connection again if the server dropped it; false while it cannot.
+    bool reconnectIfLost();
+    bool reconnect();
 
     // Events by type with at - minutes*60 <= created_at <= at, count descending.
     QList<KeyCount> eventCounts(qint64 minutes, const QDateTime &at = currentTime());

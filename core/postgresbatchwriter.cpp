@@ -347,6 +347,23 @@ private:
         return ok;
     }
 
+    // A connection the server dropped (a restart, the network) is opened again, with its
+    // staging tables and statements.
+    bool reconnectIfLost()
+    {
+        if (!std::exchange(m_reconnect, false) && Database::isConnected(m_database))
+            return true;
+        qCWarning(lcWriter) << "the connection to the database was lost; reconnecting";
+        m_statements.clear();
+        if (m_database.isValid())
+            Database::close(m_database);
+        QString error;
+        if (open(&error))
+            return true;
+        m_lastError = QSqlError(error, {}, QSqlError::ConnectionError);
+        return false;
+    }
+
     bool exec(Statement statement, const QVariantList &values)
     {
         QSqlQuery &query = m_statements[statement];
@@ -425,6 +442,7 @@ private:
     QSqlError m_lastError;
     const PendingBatch *m_current = nullptr;
     bool m_firstAttempt = true;
+    bool m_reconnect = false; // the last attempt lost the connection
     BatchResult m_batch;
     GoldDelta m_gold;
 };
@@ -447,15 +465,20 @@ bool PostgresBatchWriter::Thread::commit(PendingBatch &batch)
         m_batch.duplicates = repeatedInBatch;
         m_gold.clear();
         m_lastError = {};
-        if (m_database.transaction() && writeBatch() && m_database.commit())
+        if (reconnectIfLost() && m_database.transaction() && writeBatch() && m_database.commit())
             return true;
         if (m_lastError.type() == QSqlError::NoError)
             m_lastError = m_database.lastError();
-        m_database.rollback();
-        if (attempt == maxAttempts || !isTransient(m_lastError))
+        if (m_database.isOpen())
+            m_database.rollback();
+        // A server that went away gets seconds to come back; a conflict, a moment.
+        const bool dropped
+            = !Database::isConnected(m_database) || Database::isConnectionError(m_lastError);
+        m_reconnect = dropped;
+        if (attempt == maxAttempts || !(dropped || isTransient(m_lastError)))
             return false;
-        qCInfo(lcWriter) << "batch conflicted with another writer; retrying:" << m_lastError.text();
-        QThread::msleep(10 * attempt);
+        qCInfo(lcWriter).noquote() << "retrying the batch:" << m_lastError.text();
+        QThread::msleep(dropped ? 1000 * attempt : 10 * attempt);
     }
 }
 

@@ -162,9 +162,18 @@ bool PostgresEventStore::clear(QString *error)
 
 SourceProgress PostgresEventStore::sourceProgress(const QString &sourceKey)
 {
-    return readProgress(
-        d->database, u"INSERT INTO sources(path) VALUES(?) ON CONFLICT (path) DO NOTHING"_s,
-        u"SELECT id, \"offset\", lines, complete FROM sources WHERE path = ?"_s, sourceKey);
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        const SourceProgress progress = readProgress(
+            d->database, u"INSERT INTO sources(path) VALUES(?) ON CONFLICT (path) DO NOTHING"_s,
+            u"SELECT id, \"offset\", lines, complete FROM sources WHERE path = ?"_s, sourceKey);
+        if (progress.sourceId != 0)
+            return progress;
+        // Likely the shared server dropped the connection (a restart, the network): these
+        // two statements fail for little else. Connect again, once.
+        Database::close(d->database);
+        d->database = Database::open(StoreLocation({}, m_databaseUrl), u"store"_s, false, &m_error);
+    }
+    return {};
 }
 
 bool PostgresEventStore::beginBatch(qint64 sourceId)

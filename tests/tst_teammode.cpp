@@ -1,6 +1,7 @@
 #include "changelistener.h"
 #include "childprocess.h"
 #include "dashboardcontroller.h"
+#include "metricsqueries.h"
 #include "pipeline.h"
 #include "syntheticevents.h"
 #include "teststorage.h"
@@ -125,6 +126,7 @@ private slots:
     void overlappingConcurrentImportsStoreTheUnion();
     void viewerUpdatesWithinTwoSecondsOfACommit();
     void listenerReconnectsAfterTheServerDropsIt();
+    void writersAndReadersReconnectAfterTheServerDropsThem();
     void passwordsNeverShow();
 };
 
@@ -263,6 +265,41 @@ void TestTeamMode::listenerReconnectsAfterTheServerDropsIt()
     collector.importFiles({file});
     QTRY_COMPARE(changed.size(), 2);
     QVERIFY(changed.last().at(0).toLongLong() > 0);
+}
+
+void TestTeamMode::writersAndReadersReconnectAfterTheServerDropsThem()
+{
+    TestStorage storage;
+    REQUIRE_STORAGE(storage);
+    Pipeline collector(storage.location());
+    QVERIFY(collector.open());
+    MetricsQueries reader(storage.location());
+    QString error;
+    QVERIFY(reader.open(&error));
+    qint64 expected = 0;
+    const auto import = [&](const QString &name, qint64 first) {
+        const QString file = storage.filePath(name);
+        expected += writeArchive(file, 10, first).distinct;
+        QSignalSpy finished(&collector, &Pipeline::finished);
+        collector.importFiles({file});
+        return finished.first().first().value<IngestSummary>();
+    };
+    const IngestSummary before = import(u"before.ndjson"_s, 0);
+    QCOMPARE(before.inserted, expected);
+    const qint64 version = reader.dataVersion();
+
+    // As when the server restarts: every connection to the database is cut.
+    SharedDatabase shared(storage.location().databaseUrl);
+    QVERIFY(shared.scalar(uR"(SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity
+                              WHERE datname = current_database() AND pid <> pg_backend_pid())"_s)
+            >= 3);
+
+    const IngestSummary after = import(u"after.ndjson"_s, 1000);
+    QVERIFY2(after.ok, qPrintable(after.error));
+    QVERIFY(after.inserted > 0);
+    const qint64 versionAfter = reader.dataVersion();
+    QVERIFY2(versionAfter > version, qPrintable(u"%1 -> %2"_s.arg(version).arg(versionAfter)));
+    QCOMPARE(reader.eventsStored(), expected);
 }
 
 void TestTeamMode::passwordsNeverShow()

@@ -16,6 +16,8 @@ public:
 
     void load(const DashboardRequest &request)
     {
+        if (m_open)
+            m_queries.reconnectIfLost(); // a shared server may have restarted
         if (!m_open) {
             QString error;
             m_open = m_queries.open(&error);
