@@ -111,9 +111,7 @@ void TestStore::silverRowsMatchTheSourceExactly()
     SKIP_WITHOUT_FIXTURES();
     TestStorage dir;
     REQUIRE_STORAGE(dir);
-    Pipeline pipeline(dir.location());
-    QVERIFY(pipeline.open());
-    QVERIFY(import(pipeline, FixtureEvents::paths()).ok);
+    QVERIFY(FixtureEvents::importAll(dir.location()));
     const QHash<qint64, FixtureEvent> expected = FixtureEvents::load();
 
     Inspector inspector(dir.location());
@@ -251,9 +249,7 @@ void TestStore::goldTotalsEqualSilver()
     SKIP_WITHOUT_FIXTURES();
     TestStorage dir;
     REQUIRE_STORAGE(dir);
-    Pipeline pipeline(dir.location());
-    QVERIFY(pipeline.open());
-    QVERIFY(import(pipeline, FixtureEvents::paths()).ok);
+    QVERIFY(FixtureEvents::importAll(dir.location()));
     Inspector inspector(dir.location());
     QCOMPARE(
         inspector.rows(
