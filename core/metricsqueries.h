@@ -79,7 +79,6 @@ public:
     bool open(QString *error);
     // Opens the connection again if the server dropped it; false while it cannot.
     bool reconnectIfLost();
-    bool reconnect();
 
     // Events by type with at - minutes*60 <= created_at <= at, count descending.
     QList<KeyCount> eventCounts(qint64 minutes, const QDateTime &at = currentTime());
@@ -103,6 +102,7 @@ public:
     static QDateTime currentTime() { return QDateTime::currentDateTimeUtc(); }
 
 private:
+    bool reconnect();
     QSqlQuery &prepared(const QString &sql);
     QList<KeyCount> typeCounts(const TimeWindow &window);
     // The dialect-specific parts, one version per backend.
