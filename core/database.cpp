@@ -163,10 +163,17 @@ bool Database::isConnected(const QSqlDatabase &database)
 {
     if (!isPostgres(database))
         return database.isOpen();
+    PGconn *connection = postgresHandle(database);
+    return connection && PQstatus(connection) == CONNECTION_OK;
+}
+
+pg_conn *Database::postgresHandle(const QSqlDatabase &database)
+{
     const QVariant handle = database.driver()->handle();
     // QPSQL hands out its PGconn, registered under the struct's own name.
     return handle.isValid() && qstrcmp(handle.typeName(), "pg_conn*") == 0
-        && PQstatus(*static_cast<PGconn *const *>(handle.constData())) == CONNECTION_OK;
+        ? *static_cast<PGconn *const *>(handle.constData())
+        : nullptr;
 }
 
 bool Database::isConnectionError(const QSqlError &error)

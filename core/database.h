@@ -7,6 +7,7 @@
 #include <QString>
 
 struct sqlite3;
+struct pg_conn;
 
 // Connections to the silver and gold stores. A QSqlDatabase connection belongs to the
 // thread that opened it, so every reader and writer opens its own, under a unique name.
@@ -35,5 +36,7 @@ bool isConnected(const QSqlDatabase &database);
 // connection" while still calling the connection OK, until the next query fails.
 bool isConnectionError(const QSqlError &error);
 sqlite3 *handle(const QSqlDatabase &database);
+// The libpq connection under a QPSQL connection, for what Qt does not offer (COPY).
+pg_conn *postgresHandle(const QSqlDatabase &database);
 
 } // namespace Database

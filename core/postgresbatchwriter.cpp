@@ -4,7 +4,6 @@
 
 #include <QDateTime>
 #include <QLoggingCategory>
-#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
@@ -171,15 +170,6 @@ private:
 std::string_view view(const QByteArray &bytes)
 {
     return {bytes.constData(), size_t(bytes.size())};
-}
-
-PGconn *postgresHandle(const QSqlDatabase &database)
-{
-    const QVariant handle = database.driver()->handle();
-    // QPSQL hands out its PGconn, registered under the struct's own name.
-    return handle.isValid() && qstrcmp(handle.typeName(), "pg_conn*") == 0
-        ? *static_cast<PGconn *const *>(handle.constData())
-        : nullptr;
 }
 
 QVariant nullable(qint64 value)
@@ -380,7 +370,7 @@ private:
     {
         if (rows.data().isEmpty())
             return true;
-        PGconn *connection = postgresHandle(m_database);
+        PGconn *connection = Database::postgresHandle(m_database);
         const QByteArray sql = "COPY " + QByteArray(table) + " FROM STDIN";
         PGresult *result = PQexec(connection, sql.constData());
         bool ok = PQresultStatus(result) == PGRES_COPY_IN;
