@@ -1,11 +1,11 @@
 #include "batchcommands.h"
 
-#include "apierror.h"
-#include "apiparameters.h"
 #include "config.h"
 #include "dashboardimage.h"
+#include "metricsexport.h"
 #include "pipeline.h"
 #include "signalwatcher.h"
+#include "timeformat.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -106,17 +106,23 @@ int BatchCommands::runExport(const AppConfig &config, const QString &file, const
 {
     DashboardRequest request;
     request.followNow = false;
-    try {
-        QUrlQuery query;
-        query.addQueryItem(u"window"_s, window);
-        if (!at.isEmpty())
-            query.addQueryItem(u"at"_s, at);
-        request.minutes = ApiParameters::integer(query, u"window"_s, 1, 5256000, 60);
-        request.at = ApiParameters::time(query, u"at"_s, QDateTime());
-    } catch (const ApiError &error) {
-        std::fprintf(stderr, "ghmonitor: --%s: %s\n", qPrintable(error.parameter),
-                     qPrintable(error.message));
+    const auto minutes = TimeFormat::parseWholeNumber(window, 1, TimeFormat::maxWindowMinutes);
+    if (!minutes) {
+        std::fprintf(stderr,
+                     "ghmonitor: --window must be a whole number of minutes from 1 to %lld\n",
+                     TimeFormat::maxWindowMinutes);
         return 2;
+    }
+    request.minutes = *minutes;
+    if (!at.isEmpty()) {
+        const auto end = TimeFormat::parseUtc(at);
+        if (!end) {
+            std::fprintf(stderr,
+                         "ghmonitor: --at must be an ISO-8601 UTC time such as "
+                         "2025-01-01T15:30:00Z\n");
+            return 2;
+        }
+        request.at = *end;
     }
     MetricsQueries queries(config.store());
     QString error;
@@ -124,7 +130,7 @@ int BatchCommands::runExport(const AppConfig &config, const QString &file, const
         std::fprintf(stderr, "ghmonitor: %s\n", qPrintable(error));
         return 1;
     }
-    const DashboardData data = DashboardData::load(queries, request);
+    const DashboardSnapshot data = DashboardSnapshot::load(queries, request);
     bool written = false;
     if (file.endsWith(".png"_L1, Qt::CaseInsensitive)) {
         written = DashboardImage::render(data).save(file, "PNG");
@@ -145,7 +151,7 @@ int BatchCommands::runExport(const AppConfig &config, const QString &file, const
         return 1;
     }
     std::printf("wrote %s (%s to %s)\n", qPrintable(file),
-                qPrintable(ApiParameters::isoTime(data.window.from)),
-                qPrintable(ApiParameters::isoTime(data.window.to)));
+                qPrintable(TimeFormat::iso(data.window.from)),
+                qPrintable(TimeFormat::iso(data.window.to)));
     return 0;
 }

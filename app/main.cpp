@@ -3,7 +3,7 @@
 #include "changelistener.h"
 #include "config.h"
 #include "dashboardcontroller.h"
-#include "dashboardpages.h"
+#include "dashboardimage.h"
 #include "mainwindow.h"
 #include "services.h"
 #include "settingsdialog.h"
@@ -11,6 +11,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QGuiApplication>
 #include <QMessageBox>
 #include <QProcessEnvironment>
 #include <QStatusBar>
@@ -67,9 +68,10 @@ QCoreApplication *createApplication(int &argc, char **argv)
 
 int runHeadless(QCoreApplication &app, const AppConfig &config)
 {
+    // Headless has no windows: drawing a /dashboard image must never end the event loop.
+    QGuiApplication::setQuitOnLastWindowClosed(false);
     Services services(config);
-    DashboardPages pages(config.store());
-    pages.install(services.apiServer());
+    services.apiServer()->setPanelPainter(DashboardImage::pngPainter(&app));
     SignalWatcher watcher;
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, &app, [&](int number) {
         qInfo("Received signal %d, shutting down", number);
@@ -101,8 +103,7 @@ ConfigResult loadConfig(bool withSettings, const QHash<QString, QString> &comman
 int runGui(QApplication &app, const AppConfig &config, const QHash<QString, QString> &commandLine)
 {
     Services services(config);
-    DashboardPages pages(config.store());
-    pages.install(services.apiServer());
+    services.apiServer()->setPanelPainter(DashboardImage::pngPainter(&app));
     DashboardController dashboard(config.store());
     MainWindow window(&dashboard, services.pipeline());
     window.setWatchlist(services.watchlist());

@@ -1,7 +1,7 @@
 #include "apiserver.h"
 #include "chartpanels.h"
 #include "dashboardcontroller.h"
-#include "dashboardpages.h"
+#include "dashboardimage.h"
 #include "dashboardwidget.h"
 #include "eventfeedmodel.h"
 #include "fixtureevents.h"
@@ -71,7 +71,7 @@ private slots:
     void chartsFollowADarkPalette();
 
 private:
-    DashboardData load(qint64 minutes, const QDateTime &at, const QString &repository = {});
+    DashboardSnapshot load(qint64 minutes, const QDateTime &at, const QString &repository = {});
 
     TestStorage m_dir;
     QHash<qint64, FixtureEvent> m_events;
@@ -91,13 +91,14 @@ void TestDashboard::initTestCase()
     QVERIFY(m_queries->open(&error));
 }
 
-DashboardData TestDashboard::load(qint64 minutes, const QDateTime &at, const QString &repository)
+DashboardSnapshot TestDashboard::load(qint64 minutes, const QDateTime &at,
+                                      const QString &repository)
 {
     DashboardRequest request;
     request.minutes = minutes;
     request.at = at;
     request.repository = repository;
-    return DashboardData::load(*m_queries, request);
+    return DashboardSnapshot::load(*m_queries, request);
 }
 
 void TestDashboard::panelsHoldTheFixtureNumbers()
@@ -108,9 +109,9 @@ void TestDashboard::panelsHoldTheFixtureNumbers()
 
     // Types: bottom-up, so the most frequent is the last bar; the rarest share "Other".
     const auto types = countBy(m_events, to - 3600, to, &FixtureEvent::type);
-    QVERIFY(types.size() > EventTypesPanel::maxBars);
+    QVERIFY(types.size() > DashboardSnapshot::maxTypeBars);
     const QStringList categories = widget.eventTypes()->categories();
-    QCOMPARE(categories.size(), EventTypesPanel::maxBars);
+    QCOMPARE(categories.size(), DashboardSnapshot::maxTypeBars);
     QCOMPARE(categories.first(), u"Other"_s);
     qint64 named = 0;
     for (qsizetype i = 1; i < categories.size(); ++i) {
@@ -149,7 +150,7 @@ void TestDashboard::panelsHoldTheFixtureNumbers()
     for (const FixtureEvent &event : std::as_const(m_events))
         wholeMinutes += event.createdAt / 60 >= (to - 3600) / 60 && event.createdAt / 60 <= to / 60;
     QCOMPARE(plotted, wholeMinutes);
-    QCOMPARE(widget.eventRate()->series().size(), EventRatePanel::majorTypes + 1);
+    QCOMPARE(widget.eventRate()->series().size(), RateSeries::majorTypes + 1);
 
     // Feed: newest first.
     QCOMPARE(widget.feed()->rowCount(), qMin(500, int(m_events.size())));
@@ -201,7 +202,7 @@ void TestDashboard::goldChangedRefreshesThrottled()
     QTest::qWait(DashboardController::throttleMs * 2);
     QCOMPARE(controller.loadsRequested(), before + 2);
     QTRY_VERIFY(ready.size() >= 3);
-    const DashboardData data = ready.last().first().value<DashboardData>();
+    const DashboardSnapshot data = ready.last().first().value<DashboardSnapshot>();
     QCOMPARE(data.window.to, at2025.toSecsSinceEpoch());
 }
 
@@ -345,10 +346,9 @@ void TestDashboard::importDialogCancels()
 void TestDashboard::dashboardPageAndImagesAreServed()
 {
     // The API runs on its own thread, as in the app; images are drawn in this (GUI) thread.
-    DashboardPages pages(m_dir.location());
     QThread apiThread;
     auto *server = new ApiServer({m_dir.location(), u"127.0.0.1"_s, 0, {}, {}});
-    pages.install(server);
+    server->setPanelPainter(DashboardImage::pngPainter(this));
     server->moveToThread(&apiThread);
     QSignalSpy listening(server, &ApiServer::listening);
     apiThread.start();
@@ -370,7 +370,7 @@ void TestDashboard::dashboardPageAndImagesAreServed()
     QCOMPARE(pageStatus, 200);
     QVERIFY(pageType.startsWith("text/html"_L1));
     QVERIFY(html.contains("http-equiv=\"refresh\" content=\"30\""));
-    for (const QString &panel : DashboardWidget::panelNames()) {
+    for (const QString &panel : DashboardSnapshot::panelNames()) {
         QVERIFY(html.contains(QByteArray("/dashboard/" + panel.toUtf8() + ".png?window=120")));
         const auto [status, type, png]
             = get(u"/dashboard/%1.png?window=60&at=2025-01-01T15:30:00Z"_s.arg(panel));

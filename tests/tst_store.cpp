@@ -1,6 +1,7 @@
 #include "database.h"
 #include "fixtureevents.h"
 #include "pipeline.h"
+#include "storefactory.h"
 #include "teststorage.h"
 
 #include <QJsonDocument>
@@ -325,7 +326,7 @@ void TestStore::cancelledImportResumes()
     REQUIRE_STORAGE(dir);
     const QStringList archive
         = FixtureEvents::paths({u"gharchive_2015-01-01-15_first1024.ndjson"_s});
-    const std::unique_ptr<EventStore> store = EventStore::create(dir.location());
+    const std::unique_ptr<EventStore> store = StoreFactory::eventStore(dir.location());
     QString error;
     QVERIFY2(store->open(&error), qPrintable(error));
     BronzeStore bronze(dir.path());

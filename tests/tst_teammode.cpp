@@ -236,8 +236,9 @@ void TestTeamMode::viewerUpdatesWithinTwoSecondsOfACommit()
         sinceCommit.start();
         QVERIFY(inserted > 0);
         stored += inserted;
-        const auto shows
-            = [&] { return ready.last().first().value<DashboardData>().eventsStored == stored; };
+        const auto shows = [&] {
+            return ready.last().first().value<DashboardSnapshot>().eventsStored == stored;
+        };
         QTRY_VERIFY_WITH_TIMEOUT(shows(), 2000);
         slowest = std::max(slowest, sinceCommit.elapsed());
         QTest::qWait(DashboardController::throttleMs); // each commit its own refresh

@@ -18,7 +18,6 @@
 #include <QValueAxis>
 
 #include <cmath>
-#include <map>
 
 using namespace Qt::StringLiterals;
 
@@ -142,24 +141,13 @@ EventTypesPanel::EventTypesPanel(QWidget *parent)
     addHorizontalBars(m_bars, m_categories, m_values);
 }
 
-void EventTypesPanel::setCounts(const QList<KeyCount> &counts)
+void EventTypesPanel::setBars(const QList<KeyCount> &bars)
 {
-    // QtCharts elides labels to "..." once rows get thinner than the font, so the
-    // rarest types share one "Other" bar.
-    QList<KeyCount> shown = counts.mid(0, maxBars - 1);
-    if (counts.size() == maxBars) {
-        shown = counts;
-    } else if (counts.size() > maxBars) {
-        KeyCount other {tr("Other"), 0};
-        for (qsizetype i = maxBars - 1; i < counts.size(); ++i)
-            other.count += counts[i].count;
-        shown.append(other);
-    }
     // Horizontal bars list bottom-up: the most frequent type goes last, on top.
     QStringList names;
     QList<qreal> values;
     qint64 maximum = 0;
-    for (auto it = shown.crbegin(); it != shown.crend(); ++it) {
+    for (auto it = bars.crbegin(); it != bars.crend(); ++it) {
         names << QString(it->key).remove("Event"_L1);
         values << qreal(it->count);
         maximum = std::max(maximum, it->count);
@@ -188,44 +176,18 @@ EventRatePanel::EventRatePanel(QWidget *parent)
     m_values->setLabelFormat(u"%d"_s);
 }
 
-void EventRatePanel::setCounts(const QList<MinuteCount> &counts, const TimeWindow &window)
+void EventRatePanel::setSeries(const RateSeries &rate, const TimeWindow &window)
 {
-    // The biggest types by total get their own line; everything else is "Other".
-    std::map<QString, qint64> totals;
-    for (const MinuteCount &count : counts)
-        totals[count.type] += count.count;
-    QList<std::pair<QString, qint64>> ranked(totals.begin(), totals.end());
-    std::sort(ranked.begin(), ranked.end(), [](const auto &a, const auto &b) {
-        return a.second != b.second ? a.second > b.second : a.first < b.first;
-    });
-    QStringList names;
-    for (qsizetype i = 0; i < std::min<qsizetype>(ranked.size(), majorTypes); ++i)
-        names << ranked[i].first;
-    const bool hasOther = ranked.size() > majorTypes;
-    if (hasOther)
-        names << tr("Other");
-
-    // Long windows are summed into at most ~300 buckets.
-    const qint64 minutes = std::max<qint64>(1, (window.to - window.from) / 60);
-    const qint64 bucket = std::max<qint64>(1, minutes / 300);
-    std::map<std::pair<qsizetype, qint64>, qint64> points;
-    for (const MinuteCount &count : counts) {
-        qsizetype line = names.indexOf(count.type);
-        if (line < 0)
-            line = names.size() - 1;
-        points[{line, count.minute / bucket * bucket}] += count.count;
-    }
-
     m_chart->removeAllSeries();
+    const double bucketMinutes = double(rate.bucketSeconds) / 60.0;
     double maximum = 0;
-    for (qsizetype line = 0; line < names.size(); ++line) {
+    for (const RateSeries::Line &line : rate.lines) {
         auto *series = new QLineSeries;
         series->setPointsVisible(true); // a window of one minute is a single point
-        series->setName(QString(names[line]).remove("Event"_L1));
-        for (auto it = points.lower_bound({line, 0}); it != points.end() && it->first.first == line;
-             ++it) {
-            const double perMinute = double(it->second) / double(bucket);
-            series->append(double(it->first.second * 60 * 1000), perMinute);
+        series->setName(QString(line.name).remove("Event"_L1));
+        for (qsizetype i = 0; i < rate.bucketStarts.size(); ++i) {
+            const double perMinute = double(line.counts[i]) / bucketMinutes;
+            series->append(double(rate.bucketStarts[i] * 1000), perMinute);
             maximum = std::max(maximum, perMinute);
         }
         m_chart->addSeries(series);

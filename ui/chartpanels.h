@@ -1,6 +1,6 @@
 #pragma once
 
-#include "metricsqueries.h"
+#include "dashboardsnapshot.h"
 
 #include <QWidget>
 
@@ -43,9 +43,8 @@ class EventTypesPanel : public ChartPanel
     Q_OBJECT
 
 public:
-    static constexpr int maxBars = 10; // the rarest types beyond share an "Other" bar
     explicit EventTypesPanel(QWidget *parent = nullptr);
-    void setCounts(const QList<KeyCount> &counts);
+    void setBars(const QList<KeyCount> &bars); // most frequent first
     QBarSet *bars() const { return m_bars; }
     QStringList categories() const; // bottom-up, as drawn
 
@@ -61,9 +60,8 @@ class EventRatePanel : public ChartPanel
     Q_OBJECT
 
 public:
-    static constexpr int majorTypes = 4;
     explicit EventRatePanel(QWidget *parent = nullptr);
-    void setCounts(const QList<MinuteCount> &counts, const TimeWindow &window);
+    void setSeries(const RateSeries &rate, const TimeWindow &window);
     QList<QLineSeries *> series() const;
 
 private:

@@ -16,27 +16,25 @@ public:
 
     void load(const DashboardRequest &request)
     {
-        if (m_open)
-            m_queries.reconnectIfLost(); // a shared server may have restarted
-        if (!m_open) {
-            QString error;
-            m_open = m_queries.open(&error);
-            if (!m_open) {
-                qCWarning(lcDashboard).noquote() << "cannot read the stores:" << error;
-                return;
-            }
-            emit repositoryNamesReady(m_queries.repositoryNames(QString(), 5000));
+        try {
+            if (!std::exchange(m_namesLoaded, true))
+                emit repositoryNamesReady(m_queries.repositoryNames(QString(), 5000));
+            emit dataReady(DashboardSnapshot::load(m_queries, request));
+        } catch (const StoreUnavailable &unavailable) {
+            m_namesLoaded = false;
+            qCWarning(lcDashboard).noquote() << "cannot read the stores:" << unavailable.message;
+            emit storeUnavailable(unavailable.message);
         }
-        emit dataReady(DashboardData::load(m_queries, request));
     }
 
 signals:
-    void dataReady(const DashboardData &data);
+    void dataReady(const DashboardSnapshot &data);
     void repositoryNamesReady(const QStringList &names);
+    void storeUnavailable(const QString &message);
 
 private:
     MetricsQueries m_queries;
-    bool m_open = false;
+    bool m_namesLoaded = false;
 };
 
 DashboardController::DashboardController(const StoreLocation &location, QObject *parent)
@@ -49,6 +47,8 @@ DashboardController::DashboardController(const StoreLocation &location, QObject 
     connect(m_worker, &DashboardWorker::dataReady, this, &DashboardController::dataReady);
     connect(m_worker, &DashboardWorker::repositoryNamesReady, this,
             &DashboardController::repositoryNamesReady);
+    connect(m_worker, &DashboardWorker::storeUnavailable, this,
+            &DashboardController::storeUnavailable);
     m_throttle.setSingleShot(true);
     m_throttle.setInterval(throttleMs);
     connect(&m_throttle, &QTimer::timeout, this, [this] {

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "dashboarddata.h"
+#include "dashboardsnapshot.h"
 #include "storelocation.h"
 
 #include <QObject>
@@ -9,7 +9,7 @@
 
 class DashboardWorker;
 
-// Loads DashboardData on a thread of its own (with its own connection) and hands it to
+// Loads DashboardSnapshot on a thread of its own (with its own connection) and hands it to
 // the GUI. Refreshes are pushed by "gold changed", at most two a second; nothing polls.
 class DashboardController : public QObject
 {
@@ -27,8 +27,9 @@ public:
     int loadsRequested() const { return m_loads; }
 
 signals:
-    void dataReady(const DashboardData &data);
+    void dataReady(const DashboardSnapshot &data);
     void repositoryNamesReady(const QStringList &names);
+    void storeUnavailable(const QString &message);
 
 private:
     void load();

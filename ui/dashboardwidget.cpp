@@ -77,11 +77,11 @@ DashboardWidget::DashboardWidget(QWidget *parent)
             &DashboardWidget::repositorySelected);
 }
 
-void DashboardWidget::setData(const DashboardData &data)
+void DashboardWidget::setData(const DashboardSnapshot &data)
 {
     m_data = data;
-    m_eventTypes->setCounts(data.eventsByType);
-    m_eventRate->setCounts(data.eventsPerMinute, data.window);
+    m_eventTypes->setBars(data.typeBars);
+    m_eventRate->setSeries(data.rate, data.window);
     m_activeRepositories->setCounts(data.activeRepositories);
     m_pullRequests->setStats(data.pullRequests);
     m_feed->setEvents(data.latestEvents);
@@ -96,14 +96,9 @@ void DashboardWidget::setRepositoryNames(const QStringList &names)
     m_pullRequests->setRepositoryNames(names);
 }
 
-QStringList DashboardWidget::panelNames()
-{
-    return {u"types"_s, u"rate"_s, u"repositories"_s, u"pull_requests"_s};
-}
-
 QWidget *DashboardWidget::panel(const QString &name) const
 {
     const QList<QWidget *> panels {m_eventTypes, m_eventRate, m_activeRepositories, m_pullRequests};
-    const qsizetype index = panelNames().indexOf(name);
+    const qsizetype index = DashboardSnapshot::panelNames().indexOf(name);
     return index < 0 ? nullptr : panels[index];
 }

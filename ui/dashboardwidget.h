@@ -1,6 +1,6 @@
 #pragma once
 
-#include "dashboarddata.h"
+#include "dashboardsnapshot.h"
 
 #include <QWidget>
 
@@ -14,7 +14,7 @@ class QComboBox;
 class QLineEdit;
 class QTableView;
 
-// The four chart panels and the live event feed, showing one DashboardData.
+// The four chart panels and the live event feed, showing one DashboardSnapshot.
 class DashboardWidget : public QWidget
 {
     Q_OBJECT
@@ -22,9 +22,9 @@ class DashboardWidget : public QWidget
 public:
     explicit DashboardWidget(QWidget *parent = nullptr);
 
-    void setData(const DashboardData &data);
+    void setData(const DashboardSnapshot &data);
     void setRepositoryNames(const QStringList &names);
-    const DashboardData &data() const { return m_data; }
+    const DashboardSnapshot &data() const { return m_data; }
 
     EventTypesPanel *eventTypes() const { return m_eventTypes; }
     EventRatePanel *eventRate() const { return m_eventRate; }
@@ -33,9 +33,8 @@ public:
     EventFeedModel *feed() const { return m_feed; }
     QComboBox *typeFilter() const { return m_typeFilter; }
 
-    // The named panel ("types", "rate", "repositories", "pull_requests") or null.
+    // The panel of one of DashboardSnapshot::panelNames(), or null.
     QWidget *panel(const QString &name) const;
-    static QStringList panelNames();
 
 signals:
     void repositorySelected(const QString &repository);
@@ -50,5 +49,5 @@ private:
     QTableView *m_table;
     QComboBox *m_typeFilter;
     QLineEdit *m_textFilter;
-    DashboardData m_data;
+    DashboardSnapshot m_data;
 };

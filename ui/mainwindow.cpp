@@ -4,8 +4,10 @@
 #include "dashboardcontroller.h"
 #include "dashboardimage.h"
 #include "dashboardwidget.h"
+#include "metricsexport.h"
 #include "pipeline.h"
 #include "settingsdialog.h"
+#include "timeformat.h"
 #include "watchlist.h"
 
 #include <QActionGroup>
@@ -47,10 +49,13 @@ bool writeFile(const QString &path, const QByteArray &bytes, QString *error)
 
 const QList<MainWindow::Preset> &MainWindow::presets()
 {
-    static const QList<Preset> list {{QT_TR_NOOP("5 min"), 5},    {QT_TR_NOOP("15 min"), 15},
-                                     {QT_TR_NOOP("1 h"), 60},     {QT_TR_NOOP("6 h"), 360},
-                                     {QT_TR_NOOP("24 h"), 1440},  {QT_TR_NOOP("7 d"), 10080},
-                                     {QT_TR_NOOP("All"), 5256000}};
+    static const QList<Preset> list {{QT_TR_NOOP("5 min"), 5},
+                                     {QT_TR_NOOP("15 min"), 15},
+                                     {QT_TR_NOOP("1 h"), 60},
+                                     {QT_TR_NOOP("6 h"), 360},
+                                     {QT_TR_NOOP("24 h"), 1440},
+                                     {QT_TR_NOOP("7 d"), 10080},
+                                     {QT_TR_NOOP("All"), TimeFormat::maxWindowMinutes}};
     return list;
 }
 
@@ -69,6 +74,8 @@ MainWindow::MainWindow(DashboardController *dashboard, Pipeline *pipeline, QWidg
     restoreSettings();
 
     connect(m_controller, &DashboardController::dataReady, this, &MainWindow::onData);
+    connect(m_controller, &DashboardController::storeUnavailable, this,
+            &MainWindow::showStoreUnavailable);
     connect(m_controller, &DashboardController::repositoryNamesReady, m_dashboard,
             &DashboardWidget::setRepositoryNames);
     connect(m_dashboard, &DashboardWidget::repositorySelected, this,
@@ -216,7 +223,7 @@ void MainWindow::updateRequest()
     m_controller->setRequest(request);
 }
 
-void MainWindow::onData(const DashboardData &data)
+void MainWindow::onData(const DashboardSnapshot &data)
 {
     // Until the user chooses, follow now only when live data is arriving.
     if (!m_followChosen && !data.latestEvents.isEmpty()) {
@@ -231,6 +238,14 @@ void MainWindow::onData(const DashboardData &data)
     m_dashboard->pullRequests()->setWatched(m_watchlist
                                             && m_watchlist->contains(data.pullRequests.repository));
     showEventsStored(data.eventsStored);
+}
+
+// Until the next snapshot arrives: the panels keep their last numbers, marked as stale.
+void MainWindow::showStoreUnavailable(const QString &message)
+{
+    m_eventsLabel->setText(tr("Database unavailable"));
+    m_eventsLabel->setToolTip(message);
+    statusBar()->showMessage(tr("Database unavailable: %1").arg(message), 10000);
 }
 
 void MainWindow::setWatchlist(Watchlist *watchlist)
@@ -271,6 +286,7 @@ void MainWindow::fillWatchedMenu()
 void MainWindow::showEventsStored(qint64 events)
 {
     m_eventsLabel->setText(tr("%1 events").arg(QLocale().toString(events)));
+    m_eventsLabel->setToolTip(QString());
 }
 
 void MainWindow::showPollerSnapshot(const PollerSnapshot &snapshot)
@@ -339,7 +355,7 @@ QString MainWindow::describe(const PollerSnapshot &snapshot, const QDateTime &no
 
 bool MainWindow::exportMetrics(const QString &path, QString *error) const
 {
-    const DashboardData &data = m_dashboard->data();
+    const DashboardSnapshot &data = m_dashboard->data();
     const QByteArray bytes = path.endsWith(".json"_L1, Qt::CaseInsensitive)
         ? QJsonDocument(MetricsExport::json(data)).toJson()
         : MetricsExport::csv(data);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "dashboarddata.h"
+#include "dashboardsnapshot.h"
 #include "githubpoller.h"
 
 #include <QMainWindow>
@@ -70,7 +70,8 @@ private:
     void createToolBar();
     void createStatusBar();
     void restoreSettings();
-    void onData(const DashboardData &data);
+    void onData(const DashboardSnapshot &data);
+    void showStoreUnavailable(const QString &message);
     void updateRequest();
     void updateCountdown();
     void chooseImportFiles();

@@ -3,6 +3,7 @@
 #include "bronzestore.h"
 #include "eventstore.h"
 #include "ingestor.h"
+#include "storelocation.h"
 
 #include <QObject>
 #include <QStringList>

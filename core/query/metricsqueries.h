@@ -1,10 +1,9 @@
 #pragma once
 
-#include "storelocation.h"
+#include "connection.h"
+
 #include <QDateTime>
 #include <QList>
-
-#include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QString>
 
@@ -67,7 +66,8 @@ struct EventRow
 // The one metrics query layer: the REST API and the dashboard use these and only these.
 // Whole minutes come from gold; only the partial minutes at a window's edges read silver.
 // One instance per thread: it owns that thread's connection. The SQL is common to both
-// backends but for the two queries that are kept apart below.
+// backends but for the two queries that are kept apart below. A read the store cannot
+// answer throws StoreUnavailable: no answer is ever a silent zero.
 class MetricsQueries
 {
 public:
@@ -76,9 +76,8 @@ public:
     MetricsQueries(const MetricsQueries &) = delete;
     MetricsQueries &operator=(const MetricsQueries &) = delete;
 
+    // Opens the connection now; reads also open it when it was never open or was lost.
     bool open(QString *error);
-    // Opens the connection again if the server dropped it; false while it cannot.
-    bool reconnectIfLost();
 
     // Events by type with at - minutes*60 <= created_at <= at, count descending.
     QList<KeyCount> eventCounts(qint64 minutes, const QDateTime &at = currentTime());
@@ -102,15 +101,16 @@ public:
     static QDateTime currentTime() { return QDateTime::currentDateTimeUtc(); }
 
 private:
-    bool reconnect();
     QSqlQuery &prepared(const QString &sql);
+    QSqlQuery statement(const QString &sql);
+    void exec(QSqlQuery &query);
+    PullRequestStats pullRequestStats(const QString &repository);
     QList<KeyCount> typeCounts(const TimeWindow &window);
     // The dialect-specific parts, one version per backend.
     QList<KeyCount> activeRepositoriesSqlite(int limit, const TimeWindow &window);
     QList<KeyCount> activeRepositoriesPostgres(int limit, const TimeWindow &window);
     bool pullRequestHistory(const QString &key, PullRequestStats *stats);
 
-    StoreLocation m_location;
-    QSqlDatabase m_database;
+    Connection m_connection;
     std::map<QString, QSqlQuery> m_prepared; // node-based: references stay valid
 };

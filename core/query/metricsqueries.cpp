@@ -41,18 +41,35 @@ struct WindowSplit
     }
 };
 
-// A prepared statement for the length of one query.
+// A prepared statement for the length of one query. Failures throw StoreUnavailable.
 class Statement
 {
 public:
     Statement(sqlite3 *db, const char *sql)
+        : m_db(db)
     {
-        sqlite3_prepare_v2(db, sql, -1, &m_statement, nullptr);
+        if (sqlite3_prepare_v2(db, sql, -1, &m_statement, nullptr) != SQLITE_OK)
+            fail();
     }
     ~Statement() { sqlite3_finalize(m_statement); }
     operator sqlite3_stmt *() const { return m_statement; }
 
+    // The next row: true while there is one.
+    bool next()
+    {
+        const int result = sqlite3_step(m_statement);
+        if (result != SQLITE_ROW && result != SQLITE_DONE)
+            fail();
+        return result == SQLITE_ROW;
+    }
+
 private:
+    [[noreturn]] void fail()
+    {
+        throw StoreUnavailable {QString::fromUtf8(sqlite3_errmsg(m_db)), false};
+    }
+
+    sqlite3 *m_db;
     sqlite3_stmt *m_statement = nullptr;
 };
 
@@ -106,35 +123,19 @@ TimeWindow TimeWindow::endingAt(const QDateTime &at, qint64 minutes)
 }
 
 MetricsQueries::MetricsQueries(const StoreLocation &location)
-    : m_location(location)
+    : m_connection(location, u"reader"_s, true)
 {
+    m_connection.setBeforeClose([this] { m_prepared.clear(); });
 }
 
 MetricsQueries::~MetricsQueries()
 {
-    m_prepared.clear();
-    if (m_database.isValid())
-        Database::close(m_database);
+    m_connection.close(); // while the statements prepared on it still exist
 }
 
 bool MetricsQueries::open(QString *error)
 {
-    m_database = Database::open(m_location, u"reader"_s, true, error);
-    return m_database.isValid();
-}
-
-bool MetricsQueries::reconnectIfLost()
-{
-    return Database::isConnected(m_database) || reconnect();
-}
-
-bool MetricsQueries::reconnect()
-{
-    m_prepared.clear();
-    if (m_database.isValid())
-        Database::close(m_database);
-    QString error;
-    return open(&error);
+    return m_connection.open(error);
 }
 
 // Prepared once per connection: planned once, and for PostgreSQL no PREPARE and
@@ -142,14 +143,30 @@ bool MetricsQueries::reconnect()
 // the read snapshot open.
 QSqlQuery &MetricsQueries::prepared(const QString &sql)
 {
+    QSqlDatabase &database = m_connection.database();
     auto it = m_prepared.find(sql);
     if (it == m_prepared.end()) {
-        QSqlQuery query(m_database);
+        QSqlQuery query(database);
         query.setForwardOnly(true);
         query.prepare(sql);
         it = m_prepared.emplace(sql, query).first;
     }
     return it->second;
+}
+
+// One-off statements; the caller reads it before the next.
+QSqlQuery MetricsQueries::statement(const QString &sql)
+{
+    QSqlQuery query(m_connection.database());
+    query.setForwardOnly(true);
+    query.prepare(sql);
+    return query;
+}
+
+void MetricsQueries::exec(QSqlQuery &query)
+{
+    if (!query.exec())
+        m_connection.fail(query.lastError());
 }
 
 QList<KeyCount> MetricsQueries::typeCounts(const TimeWindow &window)
@@ -171,17 +188,16 @@ QList<KeyCount> MetricsQueries::typeCounts(const TimeWindow &window)
     query.bindValue(u":a1"_s, split.leftEnd);
     query.bindValue(u":b0"_s, split.rightStart);
     query.bindValue(u":b1"_s, window.to);
+    exec(query);
     QList<KeyCount> counts;
-    if (query.exec()) {
-        while (query.next())
-            counts.append({query.value(0).toString(), query.value(1).toLongLong()});
-    }
+    while (query.next())
+        counts.append({query.value(0).toString(), query.value(1).toLongLong()});
     return counts;
 }
 
 QList<KeyCount> MetricsQueries::eventCounts(qint64 minutes, const QDateTime &at)
 {
-    return typeCounts(TimeWindow::endingAt(at, minutes));
+    return m_connection.read([&] { return typeCounts(TimeWindow::endingAt(at, minutes)); });
 }
 
 QList<KeyCount> MetricsQueries::activeRepositories(int limit, qint64 minutes, const QDateTime &at)
@@ -189,8 +205,10 @@ QList<KeyCount> MetricsQueries::activeRepositories(int limit, qint64 minutes, co
     if (limit <= 0)
         return {};
     const TimeWindow window = TimeWindow::endingAt(at, minutes);
-    return Database::isPostgres(m_database) ? activeRepositoriesPostgres(limit, window)
-                                            : activeRepositoriesSqlite(limit, window);
+    return m_connection.read([&] {
+        return m_connection.isPostgres() ? activeRepositoriesPostgres(limit, window)
+                                         : activeRepositoriesSqlite(limit, window);
+    });
 }
 
 // Summed in C++ over a range scan: a GROUP BY over the ~15,000 (minute, repository) rows
@@ -199,12 +217,12 @@ QList<KeyCount> MetricsQueries::activeRepositoriesSqlite(int limit, const TimeWi
 {
     const WindowSplit split(window);
     RepoCounter counter;
-    sqlite3 *db = Database::handle(m_database);
+    sqlite3 *db = Database::handle(m_connection.database());
     Statement gold(db,
                    "SELECT repo_id, events FROM gold.repo_minute WHERE minute BETWEEN ?1 AND ?2");
     sqlite3_bind_int64(gold, 1, split.firstMinute);
     sqlite3_bind_int64(gold, 2, split.lastMinute);
-    while (sqlite3_step(gold) == SQLITE_ROW)
+    while (gold.next())
         counter.add(sqlite3_column_int64(gold, 0), sqlite3_column_int64(gold, 1));
 
     Statement edges(db, R"(SELECT r.repo_id, COUNT(*) FROM main.events e
@@ -215,14 +233,14 @@ QList<KeyCount> MetricsQueries::activeRepositoriesSqlite(int limit, const TimeWi
     sqlite3_bind_int64(edges, 2, split.leftEnd);
     sqlite3_bind_int64(edges, 3, split.rightStart);
     sqlite3_bind_int64(edges, 4, window.to);
-    while (sqlite3_step(edges) == SQLITE_ROW)
+    while (edges.next())
         counter.add(sqlite3_column_int64(edges, 0), sqlite3_column_int64(edges, 1));
 
     Statement names(db, "SELECT repo_name FROM gold.repos WHERE repo_id = ?1");
     return counter.top(limit, [&names](qint64 id) {
         sqlite3_bind_int64(names, 1, id);
         QString name;
-        if (sqlite3_step(names) == SQLITE_ROW)
+        if (names.next())
             name = QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(names, 0)));
         sqlite3_reset(names);
         return name;
@@ -253,11 +271,10 @@ QList<KeyCount> MetricsQueries::activeRepositoriesPostgres(int limit, const Time
     for (const qint64 value : {split.firstMinute, split.lastMinute, window.from, split.leftEnd,
                                split.rightStart, window.to, qint64(limit - 1), qint64(limit)})
         query.bindValue(position++, value);
+    exec(query);
     QList<KeyCount> ranked;
-    if (query.exec()) {
-        while (query.next())
-            ranked.append({query.value(0).toString(), query.value(1).toLongLong()});
-    }
+    while (query.next())
+        ranked.append({query.value(0).toString(), query.value(1).toLongLong()});
     return ranked;
 }
 
@@ -293,6 +310,11 @@ void fillIntervals(PullRequestStats &stats)
 
 PullRequestStats MetricsQueries::averagePullRequestInterval(const QString &repository)
 {
+    return m_connection.read([&] { return pullRequestStats(repository); });
+}
+
+PullRequestStats MetricsQueries::pullRequestStats(const QString &repository)
+{
     PullRequestStats stats;
     stats.repository = repository;
     const QString key = repository.toLower();
@@ -303,7 +325,8 @@ PullRequestStats MetricsQueries::averagePullRequestInterval(const QString &repos
     QSqlQuery &known = prepared(u"SELECT repo_name, repo_id FROM gold.repos WHERE repo_key = ?"_s);
     const auto knownDone = qScopeGuard([&known] { known.finish(); });
     known.bindValue(0, key);
-    if (!known.exec() || !known.next())
+    exec(known);
+    if (!known.next())
         return stats;
     stats.repositoryKnown = true;
     stats.repository = known.value(0).toString();
@@ -312,7 +335,7 @@ PullRequestStats MetricsQueries::averagePullRequestInterval(const QString &repos
         u"SELECT created_at FROM gold.pr_opened WHERE repo_id = ? ORDER BY created_at"_s);
     const auto openedDone = qScopeGuard([&opened] { opened.finish(); });
     opened.bindValue(0, known.value(1).toLongLong());
-    opened.exec();
+    exec(opened);
     while (opened.next())
         stats.openedAt.append(opened.value(0).toLongLong());
     fillIntervals(stats);
@@ -326,7 +349,8 @@ bool MetricsQueries::pullRequestHistory(const QString &key, PullRequestStats *st
                                     FROM gold.pr_history WHERE repo_key = ? ORDER BY created_at)"_s);
     const auto done = qScopeGuard([&query] { query.finish(); });
     query.bindValue(0, key);
-    if (!query.exec() || !query.next())
+    exec(query);
+    if (!query.next())
         return false;
     stats->repositoryKnown = true;
     stats->source = u"history"_s;
@@ -354,117 +378,115 @@ bool MetricsQueries::pullRequestHistory(const QString &key, PullRequestStats *st
 QList<MinuteCount> MetricsQueries::eventsPerMinute(qint64 minutes, const QDateTime &at)
 {
     const TimeWindow window = TimeWindow::endingAt(at, minutes);
-    QSqlQuery query(m_database);
-    query.setForwardOnly(true);
-    query.prepare(uR"(SELECT minute, type, events FROM gold.type_minute
-                      WHERE minute BETWEEN ? AND ? ORDER BY minute, type)"_s);
-    query.addBindValue(window.from / 60);
-    query.addBindValue(window.to / 60);
-    QList<MinuteCount> counts;
-    if (query.exec()) {
+    return m_connection.read([&] {
+        QSqlQuery query = statement(uR"(SELECT minute, type, events FROM gold.type_minute
+                                        WHERE minute BETWEEN ? AND ? ORDER BY minute, type)"_s);
+        query.addBindValue(window.from / 60);
+        query.addBindValue(window.to / 60);
+        exec(query);
+        QList<MinuteCount> counts;
         while (query.next())
             counts.append({query.value(0).toLongLong(), query.value(1).toString(),
                            query.value(2).toLongLong()});
-    }
-    return counts;
+        return counts;
+    });
 }
 
 QList<EventRow> MetricsQueries::latestEvents(int limit)
 {
-    QSqlQuery query(m_database);
-    query.setForwardOnly(true);
-    query.prepare(uR"(SELECT id, created_at, type, action, repo_name, actor_login FROM events
-                      ORDER BY created_at DESC, id DESC LIMIT ?)"_s);
-    query.addBindValue(limit);
-    QList<EventRow> rows;
-    if (query.exec()) {
+    return m_connection.read([&] {
+        QSqlQuery query = statement(uR"(SELECT id, created_at, type, action, repo_name, actor_login
+                                        FROM events ORDER BY created_at DESC, id DESC LIMIT ?)"_s);
+        query.addBindValue(limit);
+        exec(query);
+        QList<EventRow> rows;
         while (query.next())
             rows.append({query.value(0).toLongLong(), query.value(1).toLongLong(),
                          query.value(2).toString(), query.value(3).toString(),
                          query.value(4).toString(), query.value(5).toString()});
-    }
-    return rows;
+        return rows;
+    });
 }
 
 QStringList MetricsQueries::repositoryNames(const QString &prefix, int limit)
 {
-    QSqlQuery query(m_database);
-    query.setForwardOnly(true);
-    // The key is lower case, so a range scan on it is a case-insensitive prefix match.
-    query.prepare(uR"(SELECT repo_name FROM gold.repos WHERE repo_key >= ? AND repo_key < ?
-                      ORDER BY repo_key LIMIT ?)"_s);
-    QString low = prefix.toLower();
-    if (low.isNull())
-        low = u""_s; // a null QString would bind as SQL NULL
-    query.addBindValue(low);
-    query.addBindValue(QString(low + QChar(0xFFFF)));
-    query.addBindValue(limit);
-    QStringList names;
-    if (query.exec()) {
+    return m_connection.read([&] {
+        // The key is lower case, so a range scan on it is a case-insensitive prefix match.
+        QSqlQuery query = statement(uR"(SELECT repo_name FROM gold.repos
+                                        WHERE repo_key >= ? AND repo_key < ?
+                                        ORDER BY repo_key LIMIT ?)"_s);
+        QString low = prefix.toLower();
+        if (low.isNull())
+            low = u""_s; // a null QString would bind as SQL NULL
+        query.addBindValue(low);
+        query.addBindValue(QString(low + QChar(0xFFFF)));
+        query.addBindValue(limit);
+        exec(query);
+        QStringList names;
         while (query.next())
             names.append(query.value(0).toString());
-    }
-    return names;
+        return names;
+    });
 }
 
 qint64 MetricsQueries::eventsStored()
 {
-    QSqlQuery query(m_database);
-    query.exec(u"SELECT value FROM gold.meta WHERE key = 'events_total'"_s);
-    return query.next() ? query.value(0).toLongLong() : 0;
+    return m_connection.read([&] {
+        QSqlQuery query = statement(u"SELECT value FROM gold.meta WHERE key = 'events_total'"_s);
+        exec(query);
+        return query.next() ? query.value(0).toLongLong() : 0;
+    });
 }
 
 std::optional<qint64> MetricsQueries::latestEventAt()
 {
-    QSqlQuery query(m_database);
-    query.exec(u"SELECT MAX(created_at) FROM events"_s);
-    if (query.next() && !query.value(0).isNull())
-        return query.value(0).toLongLong();
-    return std::nullopt;
+    return m_connection.read([&]() -> std::optional<qint64> {
+        QSqlQuery query = statement(u"SELECT MAX(created_at) FROM events"_s);
+        exec(query);
+        if (query.next() && !query.value(0).isNull())
+            return query.value(0).toLongLong();
+        return std::nullopt;
+    });
 }
 
 QList<std::pair<QString, qint64>> MetricsQueries::eventTotalsByType()
 {
-    QSqlQuery query(m_database);
-    query.setForwardOnly(true);
-    query.exec(uR"(SELECT type, CAST(SUM(events) AS BIGINT) FROM gold.type_minute
-                   GROUP BY type ORDER BY type)"_s);
-    QList<std::pair<QString, qint64>> totals;
-    while (query.next())
-        totals.append({query.value(0).toString(), query.value(1).toLongLong()});
-    return totals;
+    return m_connection.read([&] {
+        QSqlQuery query = statement(uR"(SELECT type, CAST(SUM(events) AS BIGINT)
+                                        FROM gold.type_minute GROUP BY type ORDER BY type)"_s);
+        exec(query);
+        QList<std::pair<QString, qint64>> totals;
+        while (query.next())
+            totals.append({query.value(0).toString(), query.value(1).toLongLong()});
+        return totals;
+    });
 }
 
 qint64 MetricsQueries::quarantinedEvents()
 {
-    QSqlQuery query(m_database);
-    query.exec(u"SELECT COUNT(*) FROM quarantine"_s);
-    return query.next() ? query.value(0).toLongLong() : 0;
+    return m_connection.read([&] {
+        QSqlQuery query = statement(u"SELECT COUNT(*) FROM quarantine"_s);
+        exec(query);
+        return query.next() ? query.value(0).toLongLong() : 0;
+    });
 }
 
 qint64 MetricsQueries::dataVersion()
 {
-    // PostgreSQL: every committed batch counts itself in gold.meta. The API asks this
-    // first for every request, so a connection the server dropped is replaced here.
-    if (Database::isPostgres(m_database)) {
-        for (int attempt = 0; attempt < 2; ++attempt) {
-            if (!(attempt == 0 ? reconnectIfLost() : reconnect()))
-                return -1;
+    return m_connection.read([&] {
+        // PostgreSQL: every committed batch counts itself in gold.meta.
+        if (m_connection.isPostgres()) {
             QSqlQuery &query = prepared(u"SELECT value FROM gold.meta WHERE key = 'batch'"_s);
             const auto done = qScopeGuard([&query] { query.finish(); });
-            if (query.exec() && query.next())
-                return query.value(0).toLongLong();
-            if (!Database::isConnectionError(query.lastError()))
-                return -1;
+            exec(query);
+            return query.next() ? query.value(0).toLongLong() : 0;
         }
-        return -1;
-    }
-    sqlite3 *db = Database::handle(m_database);
-    qint64 version = 0;
-    for (const char *sql : {"PRAGMA main.data_version", "PRAGMA gold.data_version"}) {
-        Statement statement(db, sql);
-        version = version * 1000003
-            + (sqlite3_step(statement) == SQLITE_ROW ? sqlite3_column_int64(statement, 0) : -1);
-    }
-    return version;
+        sqlite3 *db = Database::handle(m_connection.database());
+        qint64 version = 0;
+        for (const char *sql : {"PRAGMA main.data_version", "PRAGMA gold.data_version"}) {
+            Statement pragma(db, sql);
+            version = version * 1000003 + (pragma.next() ? sqlite3_column_int64(pragma, 0) : 0);
+        }
+        return version;
+    });
 }

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "storelocation.h"
-
+#include "dashboardpagescontroller.h"
 #include "githubpoller.h"
 #include "prometheus.h"
+#include "storelocation.h"
 
 #include <QHash>
 #include <QObject>
@@ -12,12 +12,14 @@
 #include <functional>
 #include <memory>
 
+class HealthController;
 class MetricsController;
 class MetricsQueries;
 class QHttpServer;
 class QHttpServerRequest;
 class QHttpServerResponse;
 class Watchlist;
+struct Route;
 
 // The REST API (QHttpServer). Lives on its own thread with its own read-only connection:
 // create it, move it to that thread, then invoke start() there.
@@ -34,11 +36,6 @@ public:
         QString token; // required as a bearer token when set
         QStringList corsOrigins; // no CORS header unless the Origin is listed
     };
-    // Extra GET routes that answer with non-JSON content (the dashboard, from ui/).
-    // `argument` is the pattern's one <arg>, if it has one. May throw ApiError.
-    using PageHandler = std::function<QHttpServerResponse(const QString &argument,
-                                                          const QHttpServerRequest &request)>;
-
     // Whether an answer may be reused until the data changes, and whether it also moves
     // with the clock (a window ending "now").
     enum class Caching { Off, ByRequest, ByRequestAndSecond };
@@ -46,31 +43,35 @@ public:
     explicit ApiServer(const Options &options, QObject *parent = nullptr);
     ~ApiServer() override;
 
-    // Before start(): `pattern` as in QHttpServer::route, answered by `handler`.
-    void addPage(const QString &pattern, const QString &routeName, PageHandler handler);
+    // Before start(): draws the /dashboard PNGs (from ui/, in the GUI thread).
+    void setPanelPainter(DashboardPagesController::PanelPainter painter)
+    {
+        m_painter = std::move(painter);
+    }
 
     Q_INVOKABLE void start();
     Q_INVOKABLE void setPollerSnapshot(const PollerSnapshot &snapshot);
     // Before start(): enables /api/watchlist.
     void setWatchlist(Watchlist *watchlist) { m_watchlist = watchlist; }
 
-    // The routes the OpenAPI document must describe.
-    static QStringList documentedRoutes();
-
 signals:
     void listening(const QString &url);
     void failed(const QString &message);
 
 private:
-    // `allowed`: GET, or a comma-separated list of write methods ("PUT, DELETE").
-    QHttpServerResponse respond(const QHttpServerRequest &request, const QString &route,
-                                const std::function<QHttpServerResponse()> &handler,
-                                Caching caching = Caching::Off, const QByteArray &allowed = "GET");
+    using Handler = std::function<QHttpServerResponse()>;
+    // Registers `route`; `handler` gets the path's {parameters} in order.
+    void serve(const Route &route, Caching caching,
+               std::function<QHttpServerResponse(const QStringList &arguments,
+                                                 const QHttpServerRequest &request)>
+                   handler);
+    QHttpServerResponse respond(const QHttpServerRequest &request, const Route &route,
+                                const Handler &handler, Caching caching);
     std::optional<QHttpServerResponse> cachedResponse(const QByteArray &key);
-    QHttpServerResponse compute(const QHttpServerRequest &request,
-                                const std::function<QHttpServerResponse()> &handler,
+    QHttpServerResponse compute(const QHttpServerRequest &request, const Handler &handler,
                                 Caching caching, const QByteArray &allowed);
-    void registerWatchlistRoutes();
+    QHttpServerResponse cachedOrComputed(const QHttpServerRequest &request, const Handler &handler,
+                                         Caching caching);
     std::optional<QHttpServerResponse> refuse(const QHttpServerRequest &request) const;
     bool hostAllowed(const QByteArray &host) const;
     void registerRoutes();
@@ -79,11 +80,13 @@ private:
     Options m_options;
     QHttpServer *m_server = nullptr;
     std::unique_ptr<MetricsQueries> m_queries;
-    std::unique_ptr<MetricsController> m_controller;
+    std::unique_ptr<MetricsController> m_metrics;
+    std::unique_ptr<HealthController> m_health;
+    std::unique_ptr<DashboardPagesController> m_dashboard;
+    DashboardPagesController::PanelPainter m_painter;
     PollerSnapshot m_poller;
     Watchlist *m_watchlist = nullptr;
     HttpMetrics m_httpMetrics;
-    QList<std::tuple<QString, QString, PageHandler>> m_pages;
     QString m_url;
 
     // Metric answers by request and second, valid while the stores' data version holds.

@@ -1,8 +1,5 @@
 #include "eventstore.h"
 
-#include "postgreseventstore.h"
-#include "sqliteeventstore.h"
-
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -25,11 +22,4 @@ SourceProgress EventStore::readProgress(const QSqlDatabase &database, const QStr
         m_error = query.lastError().text();
     }
     return progress;
-}
-
-std::unique_ptr<EventStore> EventStore::create(const StoreLocation &location)
-{
-    if (location.isPostgres())
-        return std::make_unique<PostgresEventStore>(location.databaseUrl);
-    return std::make_unique<SqliteEventStore>(location.dataDir);
 }

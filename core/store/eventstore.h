@@ -2,12 +2,9 @@
 
 #include "eventparser.h"
 #include "golddelta.h"
-#include "storelocation.h"
 
 #include <QSqlDatabase>
 #include <QString>
-
-#include <memory>
 
 // How far a bronze source has been ingested; committed with its events.
 struct SourceProgress
@@ -25,9 +22,6 @@ struct SourceProgress
 class EventStore : public EventSink
 {
 public:
-    // The store for the location's dialect: SQLite or PostgreSQL.
-    static std::unique_ptr<EventStore> create(const StoreLocation &location);
-
     virtual bool open(QString *error) = 0;
     virtual void close() = 0;
     // Empties silver and gold, before a rebuild from bronze.

@@ -2,9 +2,8 @@
 
 #include "apierror.h"
 #include "apiparameters.h"
-#include "githubpoller.h"
 #include "metricsqueries.h"
-#include "watchlist.h"
+#include "timeformat.h"
 
 #include <QJsonArray>
 
@@ -12,21 +11,14 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-constexpr qint64 maxOffsetMinutes = 5256000; // ten years
-
 QJsonValue optionalTime(const std::optional<qint64> &seconds)
 {
-    return seconds ? QJsonValue(ApiParameters::isoTime(*seconds)) : QJsonValue();
+    return seconds ? QJsonValue(TimeFormat::iso(*seconds)) : QJsonValue();
 }
 
 QJsonValue optionalNumber(const std::optional<double> &value)
 {
     return value ? QJsonValue(*value) : QJsonValue();
-}
-
-QJsonValue timeOrNull(const QDateTime &time)
-{
-    return time.isValid() ? QJsonValue(time.toUTC().toString(Qt::ISODate)) : QJsonValue();
 }
 
 } // namespace
@@ -38,7 +30,7 @@ MetricsController::MetricsController(MetricsQueries *queries)
 
 QJsonObject MetricsController::eventCount(const QUrlQuery &query, const QDateTime &now)
 {
-    const qint64 offset = ApiParameters::integer(query, u"offset"_s, 1, maxOffsetMinutes, 10);
+    const qint64 offset = ApiParameters::windowMinutes(query, u"offset"_s, 10);
     const QDateTime at = ApiParameters::time(query, u"at"_s, now);
     const TimeWindow window = TimeWindow::endingAt(at, offset);
     QJsonObject counts;
@@ -48,8 +40,8 @@ QJsonObject MetricsController::eventCount(const QUrlQuery &query, const QDateTim
         total += count.count;
     }
     return {{u"offset"_s, offset},
-            {u"from"_s, ApiParameters::isoTime(window.from)},
-            {u"to"_s, ApiParameters::isoTime(window.to)},
+            {u"from"_s, TimeFormat::iso(window.from)},
+            {u"to"_s, TimeFormat::iso(window.to)},
             {u"total"_s, total},
             {u"counts"_s, counts}};
 }
@@ -94,7 +86,7 @@ QJsonObject MetricsController::pullRequests(const QString &owner, const QString 
 QJsonObject MetricsController::activeRepositories(const QUrlQuery &query, const QDateTime &now)
 {
     const qint64 limit = ApiParameters::integer(query, u"limit"_s, 1, 1000, 10);
-    const qint64 offset = ApiParameters::integer(query, u"offset"_s, 1, maxOffsetMinutes, 60);
+    const qint64 offset = ApiParameters::windowMinutes(query, u"offset"_s, 60);
     const QDateTime at = ApiParameters::time(query, u"at"_s, now);
     const TimeWindow window = TimeWindow::endingAt(at, offset);
     QJsonArray repositories;
@@ -102,58 +94,7 @@ QJsonObject MetricsController::activeRepositories(const QUrlQuery &query, const 
         repositories.append(QJsonObject {{u"repository"_s, count.key}, {u"events"_s, count.count}});
     return {{u"offset"_s, offset},
             {u"limit"_s, limit},
-            {u"from"_s, ApiParameters::isoTime(window.from)},
-            {u"to"_s, ApiParameters::isoTime(window.to)},
+            {u"from"_s, TimeFormat::iso(window.from)},
+            {u"to"_s, TimeFormat::iso(window.to)},
             {u"repositories"_s, repositories}};
-}
-
-QJsonObject MetricsController::health(const PollerSnapshot &poller)
-{
-    using State = PollerSnapshot::State;
-    const bool degraded = poller.state == State::BadToken || poller.state == State::Offline
-        || poller.state == State::StorageError || poller.state == State::BackingOff;
-    const QJsonObject pollerJson {
-        {u"state"_s, PollerSnapshot::stateName(poller.state)},
-        {u"last_success"_s, timeOrNull(poller.lastSuccess)},
-        {u"last_error"_s, poller.lastError.isEmpty() ? QJsonValue() : QJsonValue(poller.lastError)},
-        {u"last_error_at"_s, timeOrNull(poller.lastErrorAt)},
-        {u"next_poll"_s, timeOrNull(poller.nextPoll)},
-        {u"rate_limit_remaining"_s,
-         poller.rateLimit.remaining >= 0 ? QJsonValue(poller.rateLimit.remaining) : QJsonValue()},
-        {u"rate_limit_reset"_s, timeOrNull(poller.rateLimit.reset)},
-        {u"requests"_s, poller.requests},
-        {u"not_modified"_s, poller.notModified},
-        {u"pages"_s, poller.pages},
-        {u"events_seen"_s, poller.eventsSeen}};
-    return {{u"status"_s, degraded ? u"degraded"_s : u"ok"_s},
-            {u"version"_s, QStringLiteral(GHM_VERSION)},
-            {u"events_stored"_s, m_queries->eventsStored()},
-            {u"last_event_at"_s, optionalTime(m_queries->latestEventAt())},
-            {u"poller"_s, pollerJson}};
-}
-
-QJsonObject WatchlistController::list()
-{
-    QJsonArray repositories;
-    for (const QString &name : m_watchlist->names())
-        repositories.append(
-            QJsonObject {{u"repository"_s, name}, {u"status"_s, m_watchlist->status(name)}});
-    return {{u"repositories"_s, repositories}};
-}
-
-QJsonObject WatchlistController::add(const QString &owner, const QString &name)
-{
-    const QString repository = ApiParameters::repository(owner, name);
-    QString error;
-    if (!m_watchlist->add(repository, &error))
-        throw ApiError {400, error, u"repository"_s};
-    return {{u"repository"_s, repository}, {u"watched"_s, true}};
-}
-
-QJsonObject WatchlistController::remove(const QString &owner, const QString &name)
-{
-    const QString repository = ApiParameters::repository(owner, name);
-    if (!m_watchlist->remove(repository))
-        throw ApiError {404, u"%1 is not watched"_s.arg(repository), u"repository"_s};
-    return {{u"repository"_s, repository}, {u"watched"_s, false}};
 }

@@ -1,7 +1,6 @@
 #include "watchlist.h"
 
-#include "apierror.h"
-#include "apiparameters.h"
+#include "repositoryname.h"
 
 #include <QDir>
 #include <QFile>
@@ -19,21 +18,8 @@ Watchlist::Watchlist(const QString &dataDir, QObject *parent)
     if (!file.open(QIODevice::ReadOnly))
         return;
     for (const QJsonValue &name : QJsonDocument::fromJson(file.readAll()).array()) {
-        if (isValidName(name.toString()))
+        if (RepositoryName::isValid(name.toString()))
             m_names.append(name.toString());
-    }
-}
-
-bool Watchlist::isValidName(const QString &repository)
-{
-    const QStringList parts = repository.split(u'/');
-    if (parts.size() != 2)
-        return false;
-    try {
-        ApiParameters::repository(parts[0], parts[1]);
-        return true;
-    } catch (const ApiError &) {
-        return false;
     }
 }
 
@@ -51,7 +37,7 @@ bool Watchlist::contains(const QString &repository) const
 
 bool Watchlist::add(const QString &repository, QString *error)
 {
-    if (!isValidName(repository)) {
+    if (!RepositoryName::isValid(repository)) {
         *error = u"%1 is not a repository name (owner/name)"_s.arg(repository);
         return false;
     }

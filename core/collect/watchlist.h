@@ -24,8 +24,6 @@ public:
     void setStatus(const QString &repository, const QString &status);
     QString status(const QString &repository) const;
 
-    static bool isValidName(const QString &repository);
-
 signals:
     void changed();
 

@@ -6,10 +6,9 @@ class MetricsQueries;
 class QDateTime;
 class QUrlQuery;
 struct PullRequestStats;
-struct PollerSnapshot;
 
 // The metric endpoints: one method each, answering from MetricsQueries only. Bad input
-// throws ApiError.
+// throws ApiError; a store that cannot answer throws StoreUnavailable.
 class MetricsController
 {
 public:
@@ -26,29 +25,9 @@ public:
     // -> {repository, source, window{from, to}, pull_requests, open, average_seconds,
     //     median_seconds, time_to_merge{merged, median_seconds, p90_seconds}}
     QJsonObject pullRequests(const QString &owner, const QString &name);
-    // -> {status, version, events_stored, last_event_at, poller{...}}
-    QJsonObject health(const PollerSnapshot &poller);
 
 private:
     PullRequestStats knownRepository(const QString &owner, const QString &name);
 
     MetricsQueries *m_queries;
-};
-
-class Watchlist;
-
-// GET, PUT and DELETE on the watch list.
-class WatchlistController
-{
-public:
-    explicit WatchlistController(Watchlist *watchlist)
-        : m_watchlist(watchlist)
-    {
-    }
-    QJsonObject list(); // {repositories[{repository, status}]}
-    QJsonObject add(const QString &owner, const QString &name); // {repository, watched: true}
-    QJsonObject remove(const QString &owner, const QString &name); // 404 when not watched
-
-private:
-    Watchlist *m_watchlist;
 };

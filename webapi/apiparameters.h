@@ -9,11 +9,11 @@ namespace ApiParameters {
 // A whole number in [minimum, maximum]; `fallback` when absent.
 qint64 integer(const QUrlQuery &query, const QString &name, qint64 minimum, qint64 maximum,
                qint64 fallback);
+// A window length in minutes, up to TimeFormat::maxWindowMinutes.
+qint64 windowMinutes(const QUrlQuery &query, const QString &name, qint64 fallback);
 // `at`: an ISO-8601 UTC time such as 2025-01-01T15:30:00Z; `now` when absent.
 QDateTime time(const QUrlQuery &query, const QString &name, const QDateTime &now);
 // GitHub's owner/name syntax: throws for anything else.
 QString repository(const QString &owner, const QString &name);
-
-QString isoTime(qint64 epochSeconds);
 
 } // namespace ApiParameters

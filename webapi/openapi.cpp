@@ -1,5 +1,8 @@
 #include "openapi.h"
 
+#include "routes.h"
+#include "timeformat.h"
+
 #include <QJsonArray>
 
 using namespace Qt::StringLiterals;
@@ -77,10 +80,11 @@ QJsonObject OpenApi::document(const QString &serverUrl)
     const QJsonObject at
         = parameter(u"at"_s, u"query"_s, {{u"type"_s, u"string"_s}, {u"format"_s, u"date-time"_s}},
                     u"end of the window, ISO-8601 UTC; default now"_s);
-    const QJsonObject offset = parameter(u"offset"_s, u"query"_s, integerSchema(1, 5256000, 10),
-                                         u"window length in minutes"_s);
+    const QJsonObject offset
+        = parameter(u"offset"_s, u"query"_s, integerSchema(1, TimeFormat::maxWindowMinutes, 10),
+                    u"window length in minutes"_s);
     QJsonObject activeOffset = offset;
-    activeOffset[u"schema"_s] = integerSchema(1, 5256000, 60);
+    activeOffset[u"schema"_s] = integerSchema(1, TimeFormat::maxWindowMinutes, 60);
     const QJsonObject limit
         = parameter(u"limit"_s, u"query"_s, integerSchema(1, 1000, 10), u"how many repositories"_s);
     const QJsonObject owner
@@ -94,31 +98,31 @@ QJsonObject OpenApi::document(const QString &serverUrl)
     QJsonObject paths;
     QJsonObject counts = badRequest;
     counts.insert(u"200"_s, jsonResponse(u"event counts by type"_s, ref(u"EventCounts"_s)));
-    paths.insert(u"/api/events/count"_s,
+    paths.insert(Routes::eventCount.name(),
                  get(u"Event counts by type over the last N minutes"_s, {offset, at}, counts));
 
     QJsonObject average = errors({{"400", "not GitHub's owner/name syntax"},
                                   {"404", "no stored events for this repository"}});
     average.insert(u"200"_s,
                    jsonResponse(u"pull-request cadence"_s, ref(u"PullRequestInterval"_s)));
-    paths.insert(u"/api/repository/{owner}/{name}/avg_pr_time"_s,
+    paths.insert(Routes::averagePullRequestTime.name(),
                  get(u"Average time between opened pull requests of a repository"_s, {owner, name},
                      average));
 
     QJsonObject active = badRequest;
     active.insert(u"200"_s,
                   jsonResponse(u"repositories by event count"_s, ref(u"ActiveRepositories"_s)));
-    paths.insert(u"/api/repositories/active"_s,
+    paths.insert(Routes::activeRepositories.name(),
                  get(u"Most active repositories"_s, {limit, activeOffset, at}, active));
 
     QJsonObject history = average;
     history.insert(u"200"_s,
                    jsonResponse(u"pull-request history and time to merge"_s, typed("object")));
     paths.insert(
-        u"/api/repository/{owner}/{name}/pull_requests"_s,
+        Routes::pullRequests.name(),
         get(u"Pull-request cadence, time to merge (median, p90) and open count; complete for watched repositories"_s,
             {owner, name}, history));
-    paths.insert(u"/api/watchlist"_s,
+    paths.insert(Routes::watchlist.name(),
                  get(u"Watched repositories and their state"_s, {},
                      {{u"200"_s, jsonResponse(u"the watch list"_s, typed("object"))}}));
     QJsonObject change = errors({{"400", "not GitHub's owner/name syntax"}});
@@ -127,20 +131,20 @@ QJsonObject OpenApi::document(const QString &serverUrl)
     QJsonObject removal = change;
     removal.insert(u"404"_s, jsonResponse(u"the repository is not watched"_s, ref(u"Error"_s)));
     paths.insert(
-        u"/api/watchlist/{owner}/{name}"_s,
+        Routes::watchedRepository.name(),
         QJsonObject {
             {u"put"_s,
              operation(u"Watch a repository: poll its events, fetch its pull-request history"_s,
                        {owner, name}, change)},
             {u"delete"_s, operation(u"Stop watching a repository"_s, {owner, name}, removal)}});
-    paths.insert(u"/api/health"_s,
+    paths.insert(Routes::health.name(),
                  get(u"Service health and poller state"_s, {},
                      {{u"200"_s, jsonResponse(u"health"_s, ref(u"Health"_s))}}));
-    paths.insert(u"/api/openapi.json"_s,
+    paths.insert(Routes::openApi.name(),
                  get(u"This document"_s, {},
                      {{u"200"_s, jsonResponse(u"OpenAPI 3 document"_s, typed("object"))}}));
     paths.insert(
-        u"/metrics"_s,
+        Routes::prometheus.name(),
         get(u"Prometheus metrics (text exposition format 0.0.4)"_s, {},
             {{u"200"_s,
               QJsonObject {{u"description"_s, u"metrics"_s},
@@ -181,7 +185,8 @@ QJsonObject OpenApi::document(const QString &serverUrl)
         {u"Health"_s,
          objectSchema({{u"status"_s, typed("string")},
                        {u"version"_s, typed("string")},
-                       {u"events_stored"_s, typed("integer")},
+                       {u"store"_s, typed("object")},
+                       {u"events_stored"_s, typed("integer", true)},
                        {u"last_event_at"_s, typed("string", true)},
                        {u"poller"_s, typed("object")}})},
     };

@@ -1,10 +1,12 @@
 #include "apiserver.h"
 
 #include "apierror.h"
+#include "healthcontroller.h"
 #include "metricscontroller.h"
 #include "metricsqueries.h"
 #include "openapi.h"
-#include "watchlist.h"
+#include "routes.h"
+#include "watchlistcontroller.h"
 
 #include <QElapsedTimer>
 #include <QHostAddress>
@@ -21,6 +23,7 @@ namespace {
 
 const QByteArray jsonType = "application/json; charset=utf-8";
 constexpr qsizetype maxCachedResponses = 4096;
+constexpr int retryAfterSeconds = 5; // what a 503 for an unavailable store asks clients to wait
 
 QHttpServerResponse json(const QJsonObject &object,
                          QHttpServerResponse::StatusCode status
@@ -49,11 +52,9 @@ bool sameSecret(const QByteArray &a, const QByteArray &b)
     return difference == 0;
 }
 
-// A window that ends "now" moves every second; one with an explicit `at` does not.
-ApiServer::Caching windowCaching(const QHttpServerRequest &request)
+QHttpServerResponse watchlistUnavailable()
 {
-    return QUrlQuery(request.url()).hasQueryItem(u"at"_s) ? ApiServer::Caching::ByRequest
-                                                          : ApiServer::Caching::ByRequestAndSecond;
+    return error(503, u"the watch list is not available here"_s);
 }
 
 } // namespace
@@ -66,33 +67,15 @@ ApiServer::ApiServer(const Options &options, QObject *parent)
 
 ApiServer::~ApiServer() = default;
 
-void ApiServer::addPage(const QString &pattern, const QString &routeName, PageHandler handler)
-{
-    m_pages.append({pattern, routeName, std::move(handler)});
-}
-
-QStringList ApiServer::documentedRoutes()
-{
-    return {u"/api/events/count"_s,
-            u"/api/repository/{owner}/{name}/avg_pr_time"_s,
-            u"/api/repository/{owner}/{name}/pull_requests"_s,
-            u"/api/repositories/active"_s,
-            u"/api/watchlist"_s,
-            u"/api/watchlist/{owner}/{name}"_s,
-            u"/api/health"_s,
-            u"/api/openapi.json"_s,
-            u"/metrics"_s};
-}
-
 void ApiServer::start()
 {
     m_queries = std::make_unique<MetricsQueries>(m_options.store);
-    QString openError;
-    if (!m_queries->open(&openError)) {
-        emit failed(u"API off: %1"_s.arg(openError));
-        return;
-    }
-    m_controller = std::make_unique<MetricsController>(m_queries.get());
+    // A store that cannot be opened yet is not fatal: reads answer 503 and try again.
+    if (QString openError; !m_queries->open(&openError))
+        qCWarning(lcApi).noquote() << "the store is unavailable for now:" << openError;
+    m_metrics = std::make_unique<MetricsController>(m_queries.get());
+    m_health = std::make_unique<HealthController>(m_queries.get());
+    m_dashboard = std::make_unique<DashboardPagesController>(m_queries.get(), m_painter);
     m_server = new QHttpServer(this);
     registerRoutes();
     const QHostAddress address = m_options.host == "localhost"_L1
@@ -124,80 +107,101 @@ void ApiServer::setPollerSnapshot(const PollerSnapshot &snapshot)
     m_poller = snapshot;
 }
 
+void ApiServer::serve(const Route &route, Caching caching,
+                      std::function<QHttpServerResponse(const QStringList &arguments,
+                                                        const QHttpServerRequest &request)>
+                          handler)
+{
+    const QString pattern = route.pattern();
+    switch (pattern.count("<arg>"_L1)) {
+    case 0:
+        m_server->route(pattern, [=, this](const QHttpServerRequest &request) {
+            return respond(
+                request, route, [&] { return handler({}, request); }, caching);
+        });
+        break;
+    case 1:
+        m_server->route(pattern,
+                        [=, this](const QString &first, const QHttpServerRequest &request) {
+                            return respond(
+                                request, route, [&] { return handler({first}, request); }, caching);
+                        });
+        break;
+    default:
+        m_server->route(pattern,
+                        [=, this](const QString &first, const QString &second,
+                                  const QHttpServerRequest &request) {
+                            return respond(
+                                request, route,
+                                [&] {
+                                    return handler({first, second}, request);
+                                },
+                                caching);
+                        });
+    }
+}
+
 void ApiServer::registerRoutes()
 {
-    m_server->route(u"/api/events/count"_s, [this](const QHttpServerRequest &request) {
-        return respond(
-            request, u"/api/events/count"_s,
-            [&] {
-                return json(m_controller->eventCount(QUrlQuery(request.url()),
-                                                     MetricsQueries::currentTime()));
-            },
-            windowCaching(request));
-    });
-    m_server->route(
-        u"/api/repository/<arg>/<arg>/avg_pr_time"_s,
-        [this](const QString &owner, const QString &name, const QHttpServerRequest &request) {
-            return respond(
-                request, u"/api/repository/{owner}/{name}/avg_pr_time"_s,
-                [&] { return json(m_controller->averagePullRequestTime(owner, name)); },
-                Caching::ByRequest);
-        });
+    const auto query = [](const QHttpServerRequest &request) { return QUrlQuery(request.url()); };
+    serve(Routes::eventCount, Caching::ByRequestAndSecond,
+          [this, query](const QStringList &, const QHttpServerRequest &request) {
+              return json(m_metrics->eventCount(query(request), MetricsQueries::currentTime()));
+          });
+    serve(Routes::averagePullRequestTime, Caching::ByRequest,
+          [this](const QStringList &path, const QHttpServerRequest &) {
+              return json(m_metrics->averagePullRequestTime(path[0], path[1]));
+          });
     // One segment where owner/name belongs: a malformed repository, not an unknown path.
-    m_server->route(u"/api/repository/<arg>/avg_pr_time"_s,
-                    [this](const QString &owner, const QHttpServerRequest &request) {
-                        return respond(
-                            request, u"/api/repository/{owner}/{name}/avg_pr_time"_s, [&] {
-                                return json(m_controller->averagePullRequestTime(owner, QString()));
-                            });
-                    });
     m_server->route(
-        u"/api/repository/<arg>/<arg>/pull_requests"_s,
-        [this](const QString &owner, const QString &name, const QHttpServerRequest &request) {
+        u"/api/repository/<arg>/avg_pr_time"_s,
+        [this](const QString &owner, const QHttpServerRequest &request) {
             return respond(
-                request, u"/api/repository/{owner}/{name}/pull_requests"_s,
-                [&] { return json(m_controller->pullRequests(owner, name)); }, Caching::ByRequest);
+                request, Routes::averagePullRequestTime,
+                [&] { return json(m_metrics->averagePullRequestTime(owner, QString())); },
+                Caching::Off);
         });
-    registerWatchlistRoutes();
-    m_server->route(u"/api/repositories/active"_s, [this](const QHttpServerRequest &request) {
-        return respond(
-            request, u"/api/repositories/active"_s,
-            [&] {
-                return json(m_controller->activeRepositories(QUrlQuery(request.url()),
-                                                             MetricsQueries::currentTime()));
-            },
-            windowCaching(request));
+    serve(Routes::pullRequests, Caching::ByRequest,
+          [this](const QStringList &path, const QHttpServerRequest &) {
+              return json(m_metrics->pullRequests(path[0], path[1]));
+          });
+    serve(Routes::activeRepositories, Caching::ByRequestAndSecond,
+          [this, query](const QStringList &, const QHttpServerRequest &request) {
+              return json(
+                  m_metrics->activeRepositories(query(request), MetricsQueries::currentTime()));
+          });
+    serve(Routes::watchlist, Caching::Off, [this](const QStringList &, const QHttpServerRequest &) {
+        return m_watchlist ? json(WatchlistController(m_watchlist).list()) : watchlistUnavailable();
     });
-    m_server->route(u"/api/health"_s, [this](const QHttpServerRequest &request) {
-        return respond(request, u"/api/health"_s,
-                       [&] { return json(m_controller->health(m_poller)); });
+    serve(Routes::watchedRepository, Caching::Off,
+          [this](const QStringList &path, const QHttpServerRequest &request) {
+              if (!m_watchlist)
+                  return watchlistUnavailable();
+              WatchlistController controller(m_watchlist);
+              return json(request.method() == QHttpServerRequest::Method::Put
+                              ? controller.add(path[0], path[1])
+                              : controller.remove(path[0], path[1]));
+          });
+    serve(Routes::health, Caching::Off, [this](const QStringList &, const QHttpServerRequest &) {
+        return json(m_health->health(m_poller));
     });
-    m_server->route(u"/api/openapi.json"_s, [this](const QHttpServerRequest &request) {
-        return respond(request, u"/api/openapi.json"_s,
-                       [&] { return json(OpenApi::document(m_url)); });
+    serve(Routes::openApi, Caching::Off, [this](const QStringList &, const QHttpServerRequest &) {
+        return json(OpenApi::document(m_url));
     });
-    m_server->route(u"/metrics"_s, [this](const QHttpServerRequest &request) {
-        return respond(request, u"/metrics"_s, [&] {
-            const QByteArray text = Prometheus::render(m_queries->eventTotalsByType(),
-                                                       m_queries->quarantinedEvents(), m_poller)
-                + m_httpMetrics.render();
-            return QHttpServerResponse("text/plain; version=0.0.4; charset=utf-8", text);
-        });
-    });
-    for (const auto &[pattern, routeName, handler] : std::as_const(m_pages)) {
-        if (pattern.contains("<arg>"_L1)) {
-            m_server->route(pattern,
-                            [this, routeName, handler](const QString &argument,
-                                                       const QHttpServerRequest &request) {
-                                return respond(request, routeName,
-                                               [&] { return handler(argument, request); });
-                            });
-        } else {
-            m_server->route(pattern, [this, routeName, handler](const QHttpServerRequest &request) {
-                return respond(request, routeName, [&] { return handler(QString(), request); });
-            });
-        }
-    }
+    serve(Routes::prometheus, Caching::Off,
+          [this](const QStringList &, const QHttpServerRequest &) {
+              return QHttpServerResponse("text/plain; version=0.0.4; charset=utf-8",
+                                         m_health->prometheus(m_poller) + m_httpMetrics.render());
+          });
+    serve(Routes::dashboard, Caching::Off,
+          [this, query](const QStringList &, const QHttpServerRequest &request) {
+              return QHttpServerResponse("text/html; charset=utf-8",
+                                         m_dashboard->page(query(request)));
+          });
+    serve(Routes::dashboardPanel, Caching::Off,
+          [this, query](const QStringList &path, const QHttpServerRequest &request) {
+              return QHttpServerResponse("image/png", m_dashboard->panel(path[0], query(request)));
+          });
     m_server->afterRequest(
         [this](QHttpServerResponse &&response, const QHttpServerRequest &request) {
             addCommonHeaders(response, request);
@@ -216,44 +220,20 @@ void ApiServer::registerRoutes()
         });
 }
 
-void ApiServer::registerWatchlistRoutes()
-{
-    const auto unavailable = [] { return error(503, u"the watch list is not available here"_s); };
-    m_server->route(u"/api/watchlist"_s, [this, unavailable](const QHttpServerRequest &request) {
-        return respond(request, u"/api/watchlist"_s, [&] {
-            return m_watchlist ? json(WatchlistController(m_watchlist).list()) : unavailable();
-        });
-    });
-    m_server->route(u"/api/watchlist/<arg>/<arg>"_s,
-                    [this, unavailable](const QString &owner, const QString &name,
-                                        const QHttpServerRequest &request) {
-                        return respond(
-                            request, u"/api/watchlist/{owner}/{name}"_s,
-                            [&] {
-                                if (!m_watchlist)
-                                    return unavailable();
-                                WatchlistController controller(m_watchlist);
-                                return json(request.method() == QHttpServerRequest::Method::Put
-                                                ? controller.add(owner, name)
-                                                : controller.remove(owner, name));
-                            },
-                            Caching::Off, "PUT, DELETE");
-                    });
-}
-
-QHttpServerResponse ApiServer::respond(const QHttpServerRequest &request, const QString &route,
-                                       const std::function<QHttpServerResponse()> &handler,
-                                       Caching caching, const QByteArray &allowed)
+QHttpServerResponse ApiServer::respond(const QHttpServerRequest &request, const Route &route,
+                                       const Handler &handler, Caching caching)
 {
     QElapsedTimer timer;
     timer.start();
-    QHttpServerResponse response = compute(request, handler, caching, allowed);
-    m_httpMetrics.record(route, int(response.statusCode()), double(timer.nsecsElapsed()) / 1e9);
+    if (caching == Caching::ByRequestAndSecond && QUrlQuery(request.url()).hasQueryItem(u"at"_s))
+        caching = Caching::ByRequest; // an explicit end does not move with the clock
+    QHttpServerResponse response = compute(request, handler, caching, QByteArray(route.methods));
+    m_httpMetrics.record(route.name(), int(response.statusCode()),
+                         double(timer.nsecsElapsed()) / 1e9);
     return response;
 }
 
-QHttpServerResponse ApiServer::compute(const QHttpServerRequest &request,
-                                       const std::function<QHttpServerResponse()> &handler,
+QHttpServerResponse ApiServer::compute(const QHttpServerRequest &request, const Handler &handler,
                                        Caching caching, const QByteArray &allowed)
 {
     if (auto refusal = refuse(request))
@@ -272,6 +252,22 @@ QHttpServerResponse ApiServer::compute(const QHttpServerRequest &request,
         notAllowed.setHeader("Allow", allowed);
         return notAllowed;
     }
+    try {
+        return cachedOrComputed(request, handler, caching);
+    } catch (const ApiError &apiError) {
+        return error(apiError.status, apiError.message, apiError.parameter);
+    } catch (const StoreUnavailable &unavailable) {
+        qCWarning(lcApi).noquote() << "store unavailable:" << unavailable.message;
+        QHttpServerResponse response
+            = error(503, u"the database is unavailable: %1"_s.arg(unavailable.message));
+        response.setHeader("Retry-After", QByteArray::number(retryAfterSeconds));
+        return response;
+    }
+}
+
+QHttpServerResponse ApiServer::cachedOrComputed(const QHttpServerRequest &request,
+                                                const Handler &handler, Caching caching)
+{
     QByteArray key;
     if (caching != Caching::Off)
         key = request.url().toEncoded();
@@ -281,17 +277,13 @@ QHttpServerResponse ApiServer::compute(const QHttpServerRequest &request,
         if (auto cached = cachedResponse(key))
             return std::move(*cached);
     }
-    try {
-        QHttpServerResponse response = handler();
-        if (!key.isEmpty() && response.statusCode() == QHttpServerResponse::StatusCode::Ok) {
-            if (m_cache.size() >= maxCachedResponses)
-                m_cache.clear();
-            m_cache.insert(key, response.data());
-        }
-        return response;
-    } catch (const ApiError &apiError) {
-        return error(apiError.status, apiError.message, apiError.parameter);
+    QHttpServerResponse response = handler();
+    if (!key.isEmpty() && response.statusCode() == QHttpServerResponse::StatusCode::Ok) {
+        if (m_cache.size() >= maxCachedResponses)
+            m_cache.clear();
+        m_cache.insert(key, response.data());
     }
+    return response;
 }
 
 std::optional<QHttpServerResponse> ApiServer::cachedResponse(const QByteArray &key)

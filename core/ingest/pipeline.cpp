@@ -1,5 +1,7 @@
 #include "pipeline.h"
 
+#include "storefactory.h"
+
 #include <QLoggingCategory>
 
 using namespace Qt::StringLiterals;
@@ -9,7 +11,7 @@ Q_LOGGING_CATEGORY(lcPipeline, "ghm.pipeline")
 Pipeline::Pipeline(const StoreLocation &location, QObject *parent)
     : QObject(parent)
     , m_bronze(location.dataDir)
-    , m_store(EventStore::create(location))
+    , m_store(StoreFactory::eventStore(location))
     , m_ingestor(m_store.get(), &m_bronze)
 {
     m_ingestor.setCancelFlag(&m_cancel);

@@ -1,0 +1,59 @@
+#include "apiparameters.h"
+
+#include "apierror.h"
+#include "repositoryname.h"
+#include "timeformat.h"
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString single(const QUrlQuery &query, const QString &name, bool *present)
+{
+    const QStringList values = query.allQueryItemValues(name, QUrl::FullyDecoded);
+    if (values.size() > 1)
+        throw ApiError {400, u"%1 is given more than once"_s.arg(name), name};
+    *present = !values.isEmpty();
+    return values.value(0);
+}
+
+} // namespace
+
+qint64 ApiParameters::integer(const QUrlQuery &query, const QString &name, qint64 minimum,
+                              qint64 maximum, qint64 fallback)
+{
+    bool present = false;
+    const QString text = single(query, name, &present);
+    if (!present)
+        return fallback;
+    if (const auto value = TimeFormat::parseWholeNumber(text, minimum, maximum))
+        return *value;
+    throw ApiError {400,
+                    u"%1 must be a whole number from %2 to %3"_s.arg(name, QString::number(minimum),
+                                                                     QString::number(maximum)),
+                    name};
+}
+
+qint64 ApiParameters::windowMinutes(const QUrlQuery &query, const QString &name, qint64 fallback)
+{
+    return integer(query, name, 1, TimeFormat::maxWindowMinutes, fallback);
+}
+
+QDateTime ApiParameters::time(const QUrlQuery &query, const QString &name, const QDateTime &now)
+{
+    bool present = false;
+    const QString text = single(query, name, &present);
+    if (!present)
+        return now;
+    if (const auto time = TimeFormat::parseUtc(text))
+        return *time;
+    throw ApiError {
+        400, u"%1 must be an ISO-8601 UTC time such as 2025-01-01T15:30:00Z"_s.arg(name), name};
+}
+
+QString ApiParameters::repository(const QString &owner, const QString &name)
+{
+    if (!RepositoryName::isValid(owner, name))
+        throw ApiError {400, RepositoryName::syntaxHint(), u"repository"_s};
+    return owner + u'/' + name;
+}

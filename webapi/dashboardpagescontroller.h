@@ -1,0 +1,31 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+#include <functional>
+
+class MetricsQueries;
+class QUrlQuery;
+struct DashboardSnapshot;
+
+// GET /dashboard (a small self-refreshing HTML page) and /dashboard/<panel>.png. The
+// snapshot is loaded here, on the API thread; only the painting is handed to the painter,
+// which app/ supplies from ui/ (webapi knows no widgets).
+class DashboardPagesController
+{
+public:
+    // PNG bytes of one panel of a snapshot; empty when it could not be drawn.
+    using PanelPainter = std::function<QByteArray(const DashboardSnapshot &, const QString &)>;
+
+    DashboardPagesController(MetricsQueries *queries, PanelPainter painter);
+
+    // window (minutes, default 60) -> text/html
+    QByteArray page(const QUrlQuery &query) const;
+    // <panel>.png, window, at -> image/png; 404 for an unknown panel, 503 when no painter
+    QByteArray panel(const QString &file, const QUrlQuery &query) const;
+
+private:
+    MetricsQueries *m_queries;
+    PanelPainter m_painter;
+};

@@ -1,0 +1,73 @@
+#include "healthcontroller.h"
+
+#include "githubpoller.h"
+#include "metricsqueries.h"
+#include "prometheus.h"
+#include "timeformat.h"
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QJsonValue timeOrNull(const QDateTime &time)
+{
+    return time.isValid() ? QJsonValue(time.toUTC().toString(Qt::ISODate)) : QJsonValue();
+}
+
+QJsonObject pollerJson(const PollerSnapshot &poller)
+{
+    return {
+        {u"state"_s, PollerSnapshot::stateName(poller.state)},
+        {u"last_success"_s, timeOrNull(poller.lastSuccess)},
+        {u"last_error"_s, poller.lastError.isEmpty() ? QJsonValue() : QJsonValue(poller.lastError)},
+        {u"last_error_at"_s, timeOrNull(poller.lastErrorAt)},
+        {u"next_poll"_s, timeOrNull(poller.nextPoll)},
+        {u"rate_limit_remaining"_s,
+         poller.rateLimit.remaining >= 0 ? QJsonValue(poller.rateLimit.remaining) : QJsonValue()},
+        {u"rate_limit_reset"_s, timeOrNull(poller.rateLimit.reset)},
+        {u"requests"_s, poller.requests},
+        {u"not_modified"_s, poller.notModified},
+        {u"pages"_s, poller.pages},
+        {u"events_seen"_s, poller.eventsSeen}};
+}
+
+bool pollerDegraded(const PollerSnapshot &poller)
+{
+    using State = PollerSnapshot::State;
+    return poller.state == State::BadToken || poller.state == State::Offline
+        || poller.state == State::StorageError || poller.state == State::BackingOff;
+}
+
+} // namespace
+
+HealthController::HealthController(MetricsQueries *queries)
+    : m_queries(queries)
+{
+}
+
+QJsonObject HealthController::health(const PollerSnapshot &poller)
+{
+    QJsonObject store {{u"state"_s, u"ok"_s}, {u"error"_s, QJsonValue()}};
+    QJsonValue eventsStored;
+    QJsonValue lastEventAt;
+    try {
+        eventsStored = m_queries->eventsStored();
+        const std::optional<qint64> latest = m_queries->latestEventAt();
+        lastEventAt = latest ? QJsonValue(TimeFormat::iso(*latest)) : QJsonValue();
+    } catch (const StoreUnavailable &unavailable) {
+        store = {{u"state"_s, u"unavailable"_s}, {u"error"_s, unavailable.message}};
+    }
+    const bool degraded = pollerDegraded(poller) || store[u"state"_s] != u"ok"_s;
+    return {{u"status"_s, degraded ? u"degraded"_s : u"ok"_s},
+            {u"version"_s, QStringLiteral(GHM_VERSION)},
+            {u"store"_s, store},
+            {u"events_stored"_s, eventsStored},
+            {u"last_event_at"_s, lastEventAt},
+            {u"poller"_s, pollerJson(poller)}};
+}
+
+QByteArray HealthController::prometheus(const PollerSnapshot &poller)
+{
+    return Prometheus::render(m_queries->eventTotalsByType(), m_queries->quarantinedEvents(),
+                              poller);
+}

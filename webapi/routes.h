@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+
+// Every route of the service, named once. Registration, the OpenAPI document and the
+// /metrics route labels all read them here.
+struct Route
+{
+    const char *path; // as documented: /api/repository/{owner}/{name}/avg_pr_time
+    const char *methods = "GET"; // comma-separated
+    bool documented = true; // in the OpenAPI document
+
+    QString name() const { return QString::fromLatin1(path); }
+    // The QHttpServer pattern: each {parameter} becomes <arg>.
+    QString pattern() const;
+};
+
+namespace Routes {
+
+inline constexpr Route eventCount {"/api/events/count"};
+inline constexpr Route averagePullRequestTime {"/api/repository/{owner}/{name}/avg_pr_time"};
+inline constexpr Route pullRequests {"/api/repository/{owner}/{name}/pull_requests"};
+inline constexpr Route activeRepositories {"/api/repositories/active"};
+inline constexpr Route watchlist {"/api/watchlist"};
+inline constexpr Route watchedRepository {"/api/watchlist/{owner}/{name}", "PUT, DELETE"};
+inline constexpr Route health {"/api/health"};
+inline constexpr Route openApi {"/api/openapi.json"};
+inline constexpr Route prometheus {"/metrics"};
+inline constexpr Route dashboard {"/dashboard", "GET", false};
+inline constexpr Route dashboardPanel {"/dashboard/{panel}", "GET", false};
+
+// The routes the OpenAPI document describes.
+QList<Route> documented();
+
+} // namespace Routes
