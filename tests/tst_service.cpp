@@ -1,0 +1,242 @@
+#include "childprocess.h"
+#include "syntheticevents.h"
+#include "teststorage.h"
+
+#include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QSqlQuery>
+
+#include <map>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr qint64 firstSecond = 1735745400; // 2025-01-01T15:30:00Z
+constexpr int syntheticEvents = 3000;
+
+struct Reply
+{
+    int status = 0;
+    QByteArray contentType;
+    QByteArray retryAfter;
+    QByteArray body;
+    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
+};
+
+} // namespace
+
+// The service as users run it: `ghmonitor --headless`, a real process with its own event
+// loop, on a store filled by `ghmonitor --import`.
+class TestService : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+    void dashboardRoutesLeaveTheServiceRunning();
+    void droppedConnectionsGiveNumbersOrA503();
+    void unreadableStoreAnswers503NeverZeros();
+
+private:
+    void importSynthetic();
+    QString startService(const QStringList &extra = {});
+    Reply get(const QString &path);
+    // Events by type of the generated file in the API's default window ending at `to`.
+    std::map<QString, qint64> expectedCounts(qint64 from, qint64 to) const;
+
+    std::unique_ptr<TestStorage> m_storage;
+    QProcess m_service;
+    QString m_apiUrl;
+    QNetworkAccessManager m_network;
+    QList<QByteArray> m_lines;
+};
+
+void TestService::init()
+{
+    m_storage = std::make_unique<TestStorage>();
+    m_lines.clear();
+}
+
+void TestService::cleanup()
+{
+    if (m_service.state() != QProcess::NotRunning)
+        ChildProcess::terminate(m_service);
+    m_storage.reset();
+}
+
+void TestService::importSynthetic()
+{
+    const QString file = m_storage->filePath(u"synthetic.ndjson"_s);
+    QFile out(file);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    for (qint64 i = 0; i < syntheticEvents; ++i) {
+        m_lines << SyntheticEvents::event(i, firstSecond + i, 7);
+        out.write(m_lines.last() + '\n');
+    }
+    out.close();
+    QProcess import;
+    import.setProcessEnvironment(ChildProcess::cleanEnvironment());
+    import.start(QStringLiteral(GHM_BINARY),
+                 QStringList {u"--import"_s, file} + m_storage->options());
+    QVERIFY(import.waitForFinished(60000));
+    QVERIFY2(import.exitCode() == 0, import.readAllStandardError().constData());
+}
+
+QString TestService::startService(const QStringList &extra)
+{
+    QProcessEnvironment env = ChildProcess::cleanEnvironment();
+    env.insert(u"GITHUB_API_URL"_s, u"http://127.0.0.1:9"_s); // nothing listens: polls fail
+    m_service.setProcessEnvironment(env);
+    m_service.setProcessChannelMode(QProcess::MergedChannels);
+    m_service.start(QStringLiteral(GHM_BINARY),
+                    QStringList {u"--headless"_s} + m_storage->options() + extra);
+    QByteArray output;
+    QDeadlineTimer deadline(15000);
+    while (!output.contains("API listening on ") && !deadline.hasExpired()
+           && m_service.state() != QProcess::NotRunning) {
+        m_service.waitForReadyRead(200);
+        output += m_service.readAll();
+    }
+    const qsizetype at = output.indexOf("API listening on ");
+    if (at < 0) {
+        qWarning().noquote() << output;
+        return {};
+    }
+    const qsizetype start = at + 17;
+    return QString::fromLatin1(output.mid(start, output.indexOf('\n', start) - start).trimmed());
+}
+
+Reply TestService::get(const QString &path)
+{
+    QNetworkReply *reply = m_network.get(QNetworkRequest(QUrl(m_apiUrl + path)));
+    QSignalSpy done(reply, &QNetworkReply::finished);
+    if (!reply->isFinished())
+        done.wait(20000);
+    reply->deleteLater();
+    return {reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(),
+            reply->rawHeader("Content-Type"), reply->rawHeader("Retry-After"), reply->readAll()};
+}
+
+std::map<QString, qint64> TestService::expectedCounts(qint64 from, qint64 to) const
+{
+    std::map<QString, qint64> counts;
+    QSet<QString> ids;
+    for (const QByteArray &line : m_lines) {
+        const QJsonObject event = QJsonDocument::fromJson(line).object();
+        const qint64 created = QDateTime::fromString(event["created_at"_L1].toString(), Qt::ISODate)
+                                   .toSecsSinceEpoch();
+        if (created >= from && created <= to && !ids.contains(event["id"_L1].toString())) {
+            ids.insert(event["id"_L1].toString());
+            ++counts[event["type"_L1].toString()];
+        }
+    }
+    return counts;
+}
+
+void TestService::dashboardRoutesLeaveTheServiceRunning()
+{
+    REQUIRE_STORAGE(*m_storage);
+    importSynthetic();
+    m_apiUrl = startService();
+    QVERIFY(!m_apiUrl.isEmpty());
+
+    const Reply page = get(u"/dashboard"_s);
+    QCOMPARE(page.status, 200);
+    QVERIFY(page.contentType.startsWith("text/html"));
+    for (const char *panel : {"types", "rate", "repositories", "pull_requests"}) {
+        const Reply image = get(u"/dashboard/%1.png?window=60&at=2025-01-01T16:00:00Z"_s.arg(
+            QString::fromLatin1(panel)));
+        QCOMPARE(image.status, 200);
+        QCOMPARE(image.contentType, QByteArray("image/png"));
+        const QImage png = QImage::fromData(image.body, "PNG");
+        QVERIFY2(png.width() >= 400 && png.height() >= 300, panel);
+    }
+
+    // The images once ended the process within about 2 s, with status 0.
+    QTest::qWait(10000);
+    QCOMPARE(m_service.state(), QProcess::Running);
+    const Reply health = get(u"/api/health"_s);
+    QCOMPARE(health.status, 200);
+    QCOMPARE(health.json()["events_stored"_L1].toInteger(), syntheticEvents);
+}
+
+void TestService::droppedConnectionsGiveNumbersOrA503()
+{
+    if (!TestStorage::onPostgres())
+        QSKIP("PostgreSQL only: a SQLite file has no server to drop it");
+    REQUIRE_STORAGE(*m_storage);
+    importSynthetic();
+    m_apiUrl = startService();
+    QVERIFY(!m_apiUrl.isEmpty());
+    const QString path = u"/api/events/count?offset=60&at=2025-01-01T16:00:00Z"_s;
+    QCOMPARE(get(path).status, 200);
+
+    const qint64 to = firstSecond + 1800;
+    for (int round = 0; round < 3; ++round) {
+        {
+            QSqlDatabase admin = QSqlDatabase::addDatabase(u"QPSQL"_s, u"dropper"_s);
+            const QUrl url = m_storage->location().databaseUrl;
+            admin.setHostName(url.host());
+            admin.setPort(url.port());
+            admin.setUserName(url.userName());
+            admin.setDatabaseName(url.path().mid(1));
+            QVERIFY(admin.open());
+            QSqlQuery drop(admin);
+            QVERIFY(drop.exec(uR"(SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                                  WHERE datname = current_database()
+                                    AND pid <> pg_backend_pid())"_s));
+        }
+        QSqlDatabase::removeDatabase(u"dropper"_s);
+        // A different `at` each round: no cached answer.
+        const Reply reply
+            = get(u"/api/events/count?offset=60&at=2025-01-01T16:00:0%1Z"_s.arg(round));
+        if (reply.status == 503) {
+            QVERIFY(!reply.retryAfter.isEmpty());
+            continue;
+        }
+        QCOMPARE(reply.status, 200);
+        const std::map<QString, qint64> shifted = expectedCounts(to - 3600 + round, to + round);
+        QVERIFY(!shifted.empty());
+        const QJsonObject counts = reply.json()["counts"_L1].toObject();
+        QCOMPARE(counts.size(), qsizetype(shifted.size()));
+        for (const auto &[type, count] : shifted)
+            QCOMPARE(counts[type].toInteger(), count);
+    }
+    QCOMPARE(m_service.state(), QProcess::Running);
+}
+
+void TestService::unreadableStoreAnswers503NeverZeros()
+{
+    SKIP_ON_POSTGRES("the unreadable file is SQLite's");
+    REQUIRE_STORAGE(*m_storage);
+    QVERIFY(QDir(m_storage->path()).mkpath(u"silver"_s));
+    QFile silver(m_storage->filePath(u"silver/github_events.db"_s));
+    QVERIFY(silver.open(QIODevice::WriteOnly));
+    silver.write(QByteArray(8192, 'x')); // not a database
+    silver.close();
+
+    m_apiUrl = startService();
+    QVERIFY(!m_apiUrl.isEmpty());
+    for (const QString &path :
+         {u"/api/events/count"_s, u"/api/repositories/active"_s,
+          u"/api/repository/octo/cat/avg_pr_time"_s, u"/metrics"_s, u"/dashboard/types.png"_s}) {
+        const Reply reply = get(path);
+        QVERIFY2(reply.status == 503, qPrintable(path + u' ' + QString::number(reply.status)));
+        QVERIFY(!reply.retryAfter.isEmpty());
+        QVERIFY(reply.json()["error"_L1].toString().contains("database is unavailable"_L1));
+    }
+    const Reply health = get(u"/api/health"_s);
+    QCOMPARE(health.status, 200);
+    QCOMPARE(health.json()["status"_L1].toString(), u"degraded"_s);
+    QCOMPARE(health.json()["store"_L1]["state"_L1].toString(), u"unavailable"_s);
+    QVERIFY(health.json()["events_stored"_L1].isNull());
+}
+
+QTEST_GUILESS_MAIN(TestService)
+#include "tst_service.moc"
