@@ -4,6 +4,7 @@
 #include "dashboardimage.h"
 #include "metricsexport.h"
 #include "pipeline.h"
+#include "services.h"
 #include "signalwatcher.h"
 #include "timeformat.h"
 
@@ -11,7 +12,6 @@
 #include <QJsonDocument>
 #include <QLocale>
 #include <QSaveFile>
-#include <QThread>
 
 #include <cstdio>
 #include <unistd.h>
@@ -39,11 +39,8 @@ void printProgress(int fileIndex, int fileCount, const IngestProgress &progress)
 int run(QCoreApplication &app, const AppConfig &config,
         const std::function<void(Pipeline *)> &start)
 {
-    QThread thread;
-    thread.setObjectName(u"ingest"_s);
-    auto *pipeline = new Pipeline(config.store());
-    pipeline->moveToThread(&thread);
-    QObject::connect(&thread, &QThread::finished, pipeline, &QObject::deleteLater);
+    Services services(config, Services::Role::OneShot);
+    Pipeline *pipeline = services.pipeline();
 
     int exitCode = 0;
     QObject::connect(pipeline, &Pipeline::progress, &app, printProgress);
@@ -68,11 +65,10 @@ int run(QCoreApplication &app, const AppConfig &config,
         pipeline->cancel();
     });
 
-    thread.start();
+    services.start();
     start(pipeline);
     app.exec();
-    thread.quit();
-    thread.wait();
+    services.stop();
     return exitCode;
 }
 

@@ -15,7 +15,6 @@
 #include <QMessageBox>
 #include <QProcessEnvironment>
 #include <QStatusBar>
-#include <QThread>
 
 #include <cstdio>
 #include <memory>
@@ -70,7 +69,7 @@ int runHeadless(QCoreApplication &app, const AppConfig &config)
 {
     // Headless has no windows: drawing a /dashboard image must never end the event loop.
     QGuiApplication::setQuitOnLastWindowClosed(false);
-    Services services(config);
+    Services services(config, Services::Role::Collector);
     services.apiServer()->setPanelPainter(DashboardImage::pngPainter(&app));
     SignalWatcher watcher;
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, &app, [&](int number) {
@@ -102,9 +101,9 @@ ConfigResult loadConfig(bool withSettings, const QHash<QString, QString> &comman
 
 int runGui(QApplication &app, const AppConfig &config, const QHash<QString, QString> &commandLine)
 {
-    Services services(config);
+    Services services(config, Services::Role::Collector);
     services.apiServer()->setPanelPainter(DashboardImage::pngPainter(&app));
-    DashboardController dashboard(config.store());
+    DashboardController dashboard(config.store(), services.dashboardThread());
     MainWindow window(&dashboard, services.pipeline());
     window.setWatchlist(services.watchlist());
     QObject::connect(&services, &Services::pollerSnapshotChanged, &window,
@@ -139,32 +138,24 @@ int runGui(QApplication &app, const AppConfig &config, const QHash<QString, QStr
 // a collector's commit notifies it.
 int runViewer(QApplication &app, const AppConfig &config)
 {
-    const StoreLocation store = config.store();
-    DashboardController dashboard(store);
+    Services services(config, Services::Role::Viewer);
+    DashboardController dashboard(config.store(), services.dashboardThread());
     MainWindow window(&dashboard, nullptr);
-    const QString database = store.describe();
+    const QString database = config.store().describe();
     window.showViewerStatus(database);
-
-    QThread thread;
-    thread.setObjectName(u"listener"_s);
-    auto *listener = new ChangeListener(store);
-    listener->moveToThread(&thread);
-    QObject::connect(&thread, &QThread::finished, listener, &QObject::deleteLater);
-    QObject::connect(listener, &ChangeListener::goldChanged, &dashboard,
+    QObject::connect(&services, &Services::goldChanged, &dashboard,
                      &DashboardController::onGoldChanged);
-    QObject::connect(listener, &ChangeListener::listening, &window,
+    QObject::connect(services.listener(), &ChangeListener::listening, &window,
                      [&] { window.showViewerStatus(database); });
-    QObject::connect(listener, &ChangeListener::connectionLost, &window,
+    QObject::connect(services.listener(), &ChangeListener::connectionLost, &window,
                      [&](const QString &problem) { window.showViewerStatus(database, problem); });
-    thread.start();
-    QMetaObject::invokeMethod(listener, &ChangeListener::start);
 
     SignalWatcher watcher;
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, &app, &QApplication::quit);
+    services.start();
     window.show();
     const int code = app.exec();
-    thread.quit();
-    thread.wait();
+    services.stop();
     return code;
 }
 

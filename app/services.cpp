@@ -2,66 +2,34 @@
 
 #include "apiserver.h"
 #include "bronzestore.h"
+#include "changelistener.h"
 #include "clock.h"
 #include "pipeline.h"
 #include "repositorywatcher.h"
 #include "watchlist.h"
 
 #include <QLoggingCategory>
-
 #include <QThread>
 
-Services::Services(const AppConfig &config, QObject *parent)
+Services::Services(const AppConfig &config, Role role, QObject *parent)
     : QObject(parent)
     , m_config(config)
-    , m_collectorThread(new QThread(this))
-    , m_ingestThread(new QThread(this))
-    , m_apiThread(new QThread(this))
-    , m_bronze(new BronzeStore(config.dataDir))
-    , m_pipeline(new Pipeline(config.store()))
-    , m_api(new ApiServer(
-          {config.store(), config.apiHost, config.apiPort, config.apiToken, config.corsOrigins}))
+    , m_role(role)
 {
-    m_api->moveToThread(m_apiThread);
-    m_apiThread->setObjectName(QStringLiteral("api"));
-    connect(m_apiThread, &QThread::finished, m_api, &QObject::deleteLater);
-    connect(m_api, &ApiServer::listening, this, &Services::apiListening);
-    connect(m_api, &ApiServer::failed, this, &Services::apiFailed);
-
-    m_pipeline->moveToThread(m_ingestThread);
-    m_ingestThread->setObjectName(QStringLiteral("ingest"));
-    connect(m_ingestThread, &QThread::finished, m_pipeline, &QObject::deleteLater);
-    connect(m_pipeline, &Pipeline::goldChanged, this, &Services::goldChanged);
-
-    PollerOptions options;
-    options.apiUrl = config.apiUrl;
-    options.token = config.githubToken;
-    options.intervalSeconds = config.intervalSeconds;
-    options.maxPages = config.maxPagesPerCollection;
-    options.timeoutMs = config.requestTimeoutSeconds * 1000;
-    m_budget = new RateBudget;
-    m_watchlist = new Watchlist(config.dataDir, this);
-    for (const QString &name : config.watch) {
-        QString error;
-        if (!m_watchlist->add(name, &error))
-            qWarning().noquote() << "GHM_WATCH:" << error;
+    // Stopped in this order: producers first, so nothing is lost between them.
+    switch (role) {
+    case Role::Collector:
+        createCollector();
+        createPipeline();
+        createApi();
+        m_dashboardThread = newThread(QStringLiteral("dashboard"));
+        break;
+    case Role::Viewer:
+        createListener();
+        m_dashboardThread = newThread(QStringLiteral("dashboard"));
+        break;
+    case Role::OneShot: createPipeline(); break;
     }
-    m_api->setWatchlist(m_watchlist);
-    m_poller = new GitHubPoller(options, m_bronze, Clock::system(), m_budget);
-    m_poller->moveToThread(m_collectorThread);
-    const PullRequestBackfill::Options backfill {config.apiUrl, config.githubToken,
-                                                 config.prHorizonDays, config.prHorizonCount,
-                                                 options.timeoutMs};
-    m_watcher = new RepositoryWatcher(options, backfill, m_watchlist, m_bronze, Clock::system(),
-                                      m_budget);
-    m_watcher->moveToThread(m_collectorThread);
-    connect(m_collectorThread, &QThread::finished, m_watcher, &QObject::deleteLater);
-    connect(m_watcher, &RepositoryWatcher::pageStored, m_pipeline, &Pipeline::ingestPage);
-    m_collectorThread->setObjectName(QStringLiteral("collector"));
-    connect(m_collectorThread, &QThread::finished, m_poller, &QObject::deleteLater);
-    connect(m_poller, &GitHubPoller::snapshotChanged, this, &Services::pollerSnapshotChanged);
-    connect(m_poller, &GitHubPoller::pageStored, m_pipeline, &Pipeline::ingestPage);
-    connect(m_poller, &GitHubPoller::snapshotChanged, m_api, &ApiServer::setPollerSnapshot);
 }
 
 Services::~Services()
@@ -71,12 +39,96 @@ Services::~Services()
     delete m_budget;
 }
 
+QThread *Services::newThread(const QString &name)
+{
+    auto *thread = new QThread(this);
+    thread->setObjectName(name);
+    m_threads << thread;
+    return thread;
+}
+
+void Services::createCollector()
+{
+    m_collectorThread = newThread(QStringLiteral("collector"));
+    m_bronze = new BronzeStore(m_config.dataDir);
+    m_budget = new RateBudget;
+    m_watchlist = new Watchlist(m_config.dataDir, this);
+    for (const QString &name : std::as_const(m_config.watch)) {
+        QString error;
+        if (!m_watchlist->add(name, &error))
+            qWarning().noquote() << "GHM_WATCH:" << error;
+    }
+    PollerOptions options;
+    options.apiUrl = m_config.apiUrl;
+    options.token = m_config.githubToken;
+    options.intervalSeconds = m_config.intervalSeconds;
+    options.maxPages = m_config.maxPagesPerCollection;
+    options.timeoutMs = m_config.requestTimeoutSeconds * 1000;
+    m_poller = new GitHubPoller(options, m_bronze, Clock::system(), m_budget);
+    m_poller->moveToThread(m_collectorThread);
+    const PullRequestBackfill::Options backfill {m_config.apiUrl, m_config.githubToken,
+                                                 m_config.prHorizonDays, m_config.prHorizonCount,
+                                                 options.timeoutMs};
+    m_watcher = new RepositoryWatcher(options, backfill, m_watchlist, m_bronze, Clock::system(),
+                                      m_budget);
+    m_watcher->moveToThread(m_collectorThread);
+    connect(m_collectorThread, &QThread::finished, m_watcher, &QObject::deleteLater);
+    connect(m_collectorThread, &QThread::finished, m_poller, &QObject::deleteLater);
+    connect(m_poller, &GitHubPoller::snapshotChanged, this, &Services::pollerSnapshotChanged);
+}
+
+void Services::createPipeline()
+{
+    m_ingestThread = newThread(QStringLiteral("ingest"));
+    m_pipeline = new Pipeline(m_config.store());
+    m_pipeline->moveToThread(m_ingestThread);
+    connect(m_ingestThread, &QThread::finished, m_pipeline, &QObject::deleteLater);
+    connect(m_pipeline, &Pipeline::goldChanged, this, &Services::goldChanged);
+    if (m_poller) {
+        connect(m_poller, &GitHubPoller::pageStored, m_pipeline, &Pipeline::ingestPage);
+        connect(m_watcher, &RepositoryWatcher::pageStored, m_pipeline, &Pipeline::ingestPage);
+    }
+}
+
+void Services::createApi()
+{
+    m_apiThread = newThread(QStringLiteral("api"));
+    m_api = new ApiServer({m_config.store(), m_config.apiHost, m_config.apiPort, m_config.apiToken,
+                           m_config.corsOrigins});
+    m_api->moveToThread(m_apiThread);
+    m_api->setWatchlist(m_watchlist);
+    connect(m_apiThread, &QThread::finished, m_api, &QObject::deleteLater);
+    connect(m_api, &ApiServer::listening, this, &Services::apiListening);
+    connect(m_api, &ApiServer::failed, this, &Services::apiFailed);
+    connect(m_poller, &GitHubPoller::snapshotChanged, m_api, &ApiServer::setPollerSnapshot);
+}
+
+void Services::createListener()
+{
+    m_listenerThread = newThread(QStringLiteral("listener"));
+    m_listener = new ChangeListener(m_config.store());
+    m_listener->moveToThread(m_listenerThread);
+    connect(m_listenerThread, &QThread::finished, m_listener, &QObject::deleteLater);
+    connect(m_listener, &ChangeListener::goldChanged, this, &Services::goldChanged);
+}
+
 void Services::start()
 {
+    if (m_ingestThread)
+        m_ingestThread->start();
+    // The schema exists before any reader opens a connection. A one-shot command opens the
+    // store itself, to report the outcome its own way.
+    if (m_role == Role::Collector)
+        QMetaObject::invokeMethod(m_pipeline, &Pipeline::open, Qt::BlockingQueuedConnection);
+    if (m_dashboardThread)
+        m_dashboardThread->start();
+    if (m_listenerThread) {
+        m_listenerThread->start();
+        QMetaObject::invokeMethod(m_listener, &ChangeListener::start);
+    }
+    if (m_role != Role::Collector)
+        return;
     m_bronze->applyRetention(m_config.bronzeRetentionDays, QDateTime::currentDateTimeUtc());
-    m_ingestThread->start();
-    // The schema exists before any reader opens a connection.
-    QMetaObject::invokeMethod(m_pipeline, &Pipeline::open, Qt::BlockingQueuedConnection);
     QMetaObject::invokeMethod(m_pipeline, &Pipeline::catchUp);
     m_apiThread->start();
     QMetaObject::invokeMethod(m_api, &ApiServer::start);
@@ -87,25 +139,28 @@ void Services::start()
 
 void Services::stop()
 {
-    if (!m_collectorThread->isRunning())
-        return;
-    QMetaObject::invokeMethod(m_poller, &GitHubPoller::stop, Qt::BlockingQueuedConnection);
-    QMetaObject::invokeMethod(m_watcher, &RepositoryWatcher::stop, Qt::BlockingQueuedConnection);
-    m_collectorThread->quit();
-    m_collectorThread->wait();
-    // Pages already in bronze are ingested before the thread ends; an import stops after
-    // its current batch and resumes next time.
-    m_pipeline->cancel();
-    QMetaObject::invokeMethod(
-        m_pipeline, [] {}, Qt::BlockingQueuedConnection);
-    m_ingestThread->quit();
-    m_ingestThread->wait();
-    m_apiThread->quit();
-    m_apiThread->wait();
+    if (m_collectorThread && m_collectorThread->isRunning()) {
+        QMetaObject::invokeMethod(m_poller, &GitHubPoller::stop, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(m_watcher, &RepositoryWatcher::stop,
+                                  Qt::BlockingQueuedConnection);
+    }
+    if (m_ingestThread && m_ingestThread->isRunning()) {
+        // Pages already in bronze are ingested before the thread ends; an import stops
+        // after its current batch and resumes next time.
+        m_pipeline->cancel();
+        QMetaObject::invokeMethod(
+            m_pipeline, [] {}, Qt::BlockingQueuedConnection);
+    }
+    for (QThread *thread : std::as_const(m_threads)) {
+        thread->quit();
+        thread->wait();
+    }
 }
 
 QStringList Services::reconfigure(const AppConfig &config)
 {
+    if (m_role != Role::Collector)
+        return {};
     QMetaObject::invokeMethod(m_poller, [poller = m_poller, config] {
         poller->reconfigure(config.githubToken, config.intervalSeconds,
                             config.maxPagesPerCollection);

@@ -3,24 +3,32 @@
 #include "config.h"
 #include "githubpoller.h"
 
+#include <QList>
 #include <QObject>
 
 class ApiServer;
 class BronzeStore;
-class RepositoryWatcher;
-class Watchlist;
+class ChangeListener;
 class Pipeline;
 class QThread;
+class RepositoryWatcher;
+class Watchlist;
 
-// Wires the long-running parts, each on its own thread: the poller (collector thread),
-// the bronze -> silver -> gold pipeline (ingest thread) and the REST API (api thread).
-// Used by both the GUI and --headless.
+// Creates every thread of the application and the long-running objects on them, for each
+// way it runs:
+// - Collector (the window and --headless): the poller and watcher (collector thread),
+//   the bronze -> silver -> gold pipeline (ingest), the REST API (api), and the window's
+//   dashboard reads (dashboard);
+// - Viewer (--viewer): the change listener (listener) and the dashboard reads;
+// - OneShot (--import, --rebuild): the pipeline alone.
 class Services : public QObject
 {
     Q_OBJECT
 
 public:
-    explicit Services(const AppConfig &config, QObject *parent = nullptr);
+    enum class Role { Collector, Viewer, OneShot };
+
+    Services(const AppConfig &config, Role role, QObject *parent = nullptr);
     ~Services() override;
 
     void start();
@@ -29,10 +37,12 @@ public:
     // the names of the settings that differ but wait for the next start.
     QStringList reconfigure(const AppConfig &config);
 
-    Pipeline *pipeline() const { return m_pipeline; }
-    // Before start(): lets ui/ add routes (the dashboard) without core knowing it.
-    ApiServer *apiServer() const { return m_api; }
-    Watchlist *watchlist() const { return m_watchlist; }
+    Pipeline *pipeline() const { return m_pipeline; } // Collector, OneShot
+    ApiServer *apiServer() const { return m_api; } // Collector, before start()
+    Watchlist *watchlist() const { return m_watchlist; } // Collector
+    ChangeListener *listener() const { return m_listener; } // Viewer
+    // Where the window's DashboardController reads (Collector, Viewer).
+    QThread *dashboardThread() const { return m_dashboardThread; }
 
 signals:
     void pollerSnapshotChanged(const PollerSnapshot &snapshot);
@@ -41,15 +51,26 @@ signals:
     void apiFailed(const QString &message);
 
 private:
+    QThread *newThread(const QString &name);
+    void createCollector();
+    void createPipeline();
+    void createApi();
+    void createListener();
+
     AppConfig m_config;
-    QThread *m_collectorThread;
-    QThread *m_ingestThread;
-    QThread *m_apiThread;
-    BronzeStore *m_bronze;
-    RateBudget *m_budget;
-    Watchlist *m_watchlist;
-    GitHubPoller *m_poller;
-    RepositoryWatcher *m_watcher;
-    Pipeline *m_pipeline;
-    ApiServer *m_api;
+    Role m_role;
+    QList<QThread *> m_threads; // in the order they stop
+    QThread *m_collectorThread = nullptr;
+    QThread *m_ingestThread = nullptr;
+    QThread *m_apiThread = nullptr;
+    QThread *m_listenerThread = nullptr;
+    QThread *m_dashboardThread = nullptr;
+    BronzeStore *m_bronze = nullptr;
+    RateBudget *m_budget = nullptr;
+    Watchlist *m_watchlist = nullptr;
+    GitHubPoller *m_poller = nullptr;
+    RepositoryWatcher *m_watcher = nullptr;
+    Pipeline *m_pipeline = nullptr;
+    ApiServer *m_api = nullptr;
+    ChangeListener *m_listener = nullptr;
 };

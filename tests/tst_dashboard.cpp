@@ -58,6 +58,7 @@ class TestDashboard : public QObject
 
 private slots:
     void initTestCase();
+    void cleanupTestCase();
     void panelsHoldTheFixtureNumbers();
     void clickingARepositoryBarSelectsIt();
     void goldChangedRefreshesThrottled();
@@ -74,12 +75,14 @@ private:
     DashboardSnapshot load(qint64 minutes, const QDateTime &at, const QString &repository = {});
 
     TestStorage m_dir;
+    QThread m_readers; // the dashboard's reads, as Services' dashboard thread in the app
     QHash<qint64, FixtureEvent> m_events;
     std::unique_ptr<MetricsQueries> m_queries;
 };
 
 void TestDashboard::initTestCase()
 {
+    m_readers.start();
     SKIP_WITHOUT_FIXTURES();
     QCoreApplication::setOrganizationName(u"ghmonitor-tests"_s);
     QSettings().clear();
@@ -89,6 +92,12 @@ void TestDashboard::initTestCase()
     m_queries = std::make_unique<MetricsQueries>(m_dir.location());
     QString error;
     QVERIFY(m_queries->open(&error));
+}
+
+void TestDashboard::cleanupTestCase()
+{
+    m_readers.quit();
+    m_readers.wait();
 }
 
 DashboardSnapshot TestDashboard::load(qint64 minutes, const QDateTime &at,
@@ -187,7 +196,7 @@ void TestDashboard::clickingARepositoryBarSelectsIt()
 
 void TestDashboard::goldChangedRefreshesThrottled()
 {
-    DashboardController controller(m_dir.location());
+    DashboardController controller(m_dir.location(), &m_readers);
     QSignalSpy ready(&controller, &DashboardController::dataReady);
     DashboardRequest request;
     request.at = at2025;
@@ -208,7 +217,7 @@ void TestDashboard::goldChangedRefreshesThrottled()
 
 void TestDashboard::exportsParseBackToTheSameNumbers()
 {
-    DashboardController controller(m_dir.location());
+    DashboardController controller(m_dir.location(), &m_readers);
     MainWindow window(&controller, nullptr);
     window.dashboard()->setData(load(60, at2025));
     const qint64 to = at2025.toSecsSinceEpoch();
@@ -254,7 +263,7 @@ void TestDashboard::exportsParseBackToTheSameNumbers()
 
 void TestDashboard::pngExportIsLargeAndNotBlank()
 {
-    DashboardController controller(m_dir.location());
+    DashboardController controller(m_dir.location(), &m_readers);
     MainWindow window(&controller, nullptr);
     window.dashboard()->setData(load(60, at2025));
     QString error;
@@ -289,7 +298,7 @@ void TestDashboard::statusBarShowsEachPollerState()
 {
     QFETCH(int, state);
     QFETCH(QString, expected);
-    DashboardController controller(m_dir.location());
+    DashboardController controller(m_dir.location(), &m_readers);
     MainWindow window(&controller, nullptr);
     PollerSnapshot snapshot;
     snapshot.state = PollerSnapshot::State(state);
@@ -321,7 +330,7 @@ void TestDashboard::importDialogCancels()
     pipeline->moveToThread(&thread);
     thread.start();
     QMetaObject::invokeMethod(pipeline, &Pipeline::open, Qt::BlockingQueuedConnection);
-    DashboardController controller(dir.filePath(u"data"_s));
+    DashboardController controller(dir.filePath(u"data"_s), &m_readers);
     MainWindow window(&controller, pipeline);
     QSignalSpy finished(pipeline, &Pipeline::finished);
     QSignalSpy progress(pipeline, &Pipeline::progress);
@@ -391,7 +400,7 @@ void TestDashboard::watchButtonEditsTheWatchlist()
 {
     QTemporaryDir dir;
     Watchlist watchlist(dir.path());
-    DashboardController controller(m_dir.location());
+    DashboardController controller(m_dir.location(), &m_readers);
     MainWindow window(&controller, nullptr);
     window.setWatchlist(&watchlist);
     PullRequestStats stats;

@@ -208,8 +208,8 @@ void TestTeamMode::viewerUpdatesWithinTwoSecondsOfACommit()
     Pipeline collector(storage.location());
     QVERIFY(collector.open());
 
-    DashboardController viewer(storage.location());
     QThread thread;
+    DashboardController viewer(storage.location(), &thread);
     auto *listener = new ChangeListener(storage.location());
     listener->moveToThread(&thread);
     connect(&thread, &QThread::finished, listener, &QObject::deleteLater);

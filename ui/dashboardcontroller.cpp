@@ -1,6 +1,7 @@
 #include "dashboardcontroller.h"
 
 #include <QLoggingCategory>
+#include <QThread>
 
 Q_LOGGING_CATEGORY(lcDashboard, "ghm.dashboard")
 
@@ -37,13 +38,13 @@ private:
     bool m_namesLoaded = false;
 };
 
-DashboardController::DashboardController(const StoreLocation &location, QObject *parent)
+DashboardController::DashboardController(const StoreLocation &location, QThread *thread,
+                                         QObject *parent)
     : QObject(parent)
     , m_worker(new DashboardWorker(location))
 {
-    m_thread.setObjectName(QStringLiteral("dashboard"));
-    m_worker->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    m_worker->moveToThread(thread);
+    connect(thread, &QThread::finished, m_worker, &QObject::deleteLater);
     connect(m_worker, &DashboardWorker::dataReady, this, &DashboardController::dataReady);
     connect(m_worker, &DashboardWorker::repositoryNamesReady, this,
             &DashboardController::repositoryNamesReady);
@@ -55,13 +56,14 @@ DashboardController::DashboardController(const StoreLocation &location, QObject 
         if (std::exchange(m_pending, false))
             load();
     });
-    m_thread.start();
 }
 
+// The worker's connection belongs to its thread: it is deleted there, after any load
+// already queued, or when that thread ends.
 DashboardController::~DashboardController()
 {
-    m_thread.quit();
-    m_thread.wait();
+    if (m_worker)
+        m_worker->deleteLater();
 }
 
 void DashboardController::setRequest(const DashboardRequest &request)
@@ -83,8 +85,8 @@ void DashboardController::load()
 {
     ++m_loads;
     m_throttle.start();
-    QMetaObject::invokeMethod(m_worker,
-                              [worker = m_worker, request = m_request] { worker->load(request); });
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker.data(), request = m_request] { worker->load(request); });
 }
 
 #include "dashboardcontroller.moc"

@@ -4,13 +4,14 @@
 #include "storelocation.h"
 
 #include <QObject>
-#include <QThread>
+#include <QPointer>
 #include <QTimer>
 
 class DashboardWorker;
+class QThread;
 
-// Loads DashboardSnapshot on a thread of its own (with its own connection) and hands it to
-// the GUI. Refreshes are pushed by "gold changed", at most two a second; nothing polls.
+// Loads DashboardSnapshot on the given thread (with its own connection there) and hands
+// it to the GUI. Refreshes are pushed by "gold changed", at most two a second; nothing polls.
 class DashboardController : public QObject
 {
     Q_OBJECT
@@ -18,7 +19,8 @@ class DashboardController : public QObject
 public:
     static constexpr int throttleMs = 500;
 
-    explicit DashboardController(const StoreLocation &location, QObject *parent = nullptr);
+    // `thread` runs the reads; it belongs to the caller (Services in the app).
+    DashboardController(const StoreLocation &location, QThread *thread, QObject *parent = nullptr);
     ~DashboardController() override;
 
     DashboardRequest request() const { return m_request; }
@@ -34,8 +36,7 @@ signals:
 private:
     void load();
 
-    QThread m_thread;
-    DashboardWorker *m_worker;
+    QPointer<DashboardWorker> m_worker; // deleted in its thread, when that thread ends
     DashboardRequest m_request;
     QTimer m_throttle;
     bool m_pending = false;
