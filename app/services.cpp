@@ -47,6 +47,13 @@ QThread *Services::newThread(const QString &name)
     return thread;
 }
 
+// `object` lives on `thread` from now on, and is deleted there when the thread ends.
+void Services::place(QObject *object, QThread *thread)
+{
+    object->moveToThread(thread);
+    connect(thread, &QThread::finished, object, &QObject::deleteLater);
+}
+
 void Services::createCollector()
 {
     m_collectorThread = newThread(QStringLiteral("collector"));
@@ -65,15 +72,13 @@ void Services::createCollector()
     options.maxPages = m_config.maxPagesPerCollection;
     options.timeoutMs = m_config.requestTimeoutSeconds * 1000;
     m_poller = new GitHubPoller(options, m_bronze, Clock::system(), m_budget);
-    m_poller->moveToThread(m_collectorThread);
+    place(m_poller, m_collectorThread);
     const PullRequestBackfill::Options backfill {m_config.apiUrl, m_config.githubToken,
                                                  m_config.prHorizonDays, m_config.prHorizonCount,
                                                  options.timeoutMs};
     m_watcher = new RepositoryWatcher(options, backfill, m_watchlist, m_bronze, Clock::system(),
                                       m_budget);
-    m_watcher->moveToThread(m_collectorThread);
-    connect(m_collectorThread, &QThread::finished, m_watcher, &QObject::deleteLater);
-    connect(m_collectorThread, &QThread::finished, m_poller, &QObject::deleteLater);
+    place(m_watcher, m_collectorThread);
     connect(m_poller, &GitHubPoller::snapshotChanged, this, &Services::pollerSnapshotChanged);
 }
 
@@ -81,8 +86,7 @@ void Services::createPipeline()
 {
     m_ingestThread = newThread(QStringLiteral("ingest"));
     m_pipeline = new Pipeline(m_config.store());
-    m_pipeline->moveToThread(m_ingestThread);
-    connect(m_ingestThread, &QThread::finished, m_pipeline, &QObject::deleteLater);
+    place(m_pipeline, m_ingestThread);
     connect(m_pipeline, &Pipeline::goldChanged, this, &Services::goldChanged);
     if (m_poller) {
         connect(m_poller, &GitHubPoller::pageStored, m_pipeline, &Pipeline::ingestPage);
@@ -95,9 +99,8 @@ void Services::createApi()
     m_apiThread = newThread(QStringLiteral("api"));
     m_api = new ApiServer({m_config.store(), m_config.apiHost, m_config.apiPort, m_config.apiToken,
                            m_config.corsOrigins});
-    m_api->moveToThread(m_apiThread);
+    place(m_api, m_apiThread);
     m_api->setWatchlist(m_watchlist);
-    connect(m_apiThread, &QThread::finished, m_api, &QObject::deleteLater);
     connect(m_api, &ApiServer::listening, this, &Services::apiListening);
     connect(m_api, &ApiServer::failed, this, &Services::apiFailed);
     connect(m_poller, &GitHubPoller::snapshotChanged, m_api, &ApiServer::setPollerSnapshot);
@@ -107,8 +110,7 @@ void Services::createListener()
 {
     m_listenerThread = newThread(QStringLiteral("listener"));
     m_listener = new ChangeListener(m_config.store());
-    m_listener->moveToThread(m_listenerThread);
-    connect(m_listenerThread, &QThread::finished, m_listener, &QObject::deleteLater);
+    place(m_listener, m_listenerThread);
     connect(m_listener, &ChangeListener::goldChanged, this, &Services::goldChanged);
 }
 

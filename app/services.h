@@ -52,6 +52,7 @@ signals:
 
 private:
     QThread *newThread(const QString &name);
+    void place(QObject *object, QThread *thread);
     void createCollector();
     void createPipeline();
     void createApi();
