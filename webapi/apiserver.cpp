@@ -11,6 +11,7 @@
 #include <QElapsedTimer>
 #include <QHostAddress>
 #include <QHttpServer>
+#include <QHttpServerRequest>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QMetaEnum>
@@ -52,11 +53,6 @@ bool sameSecret(const QByteArray &a, const QByteArray &b)
     return difference == 0;
 }
 
-QHttpServerResponse watchlistUnavailable()
-{
-    return error(503, u"the watch list is not available here"_s);
-}
-
 } // namespace
 
 ApiServer::ApiServer(const Options &options, QObject *parent)
@@ -74,7 +70,8 @@ void ApiServer::start()
     if (QString openError; !m_queries->open(&openError))
         qCWarning(lcApi).noquote() << "the store is unavailable for now:" << openError;
     m_metrics = std::make_unique<MetricsController>(m_queries.get());
-    m_health = std::make_unique<HealthController>(m_queries.get());
+    m_health = std::make_unique<HealthController>(m_queries.get(), &m_poller, &m_httpMetrics);
+    m_watchlistController = std::make_unique<WatchlistController>(m_watchlist);
     m_dashboard = std::make_unique<DashboardPagesController>(m_queries.get(), m_painter);
     m_server = new QHttpServer(this);
     registerRoutes();
@@ -107,101 +104,50 @@ void ApiServer::setPollerSnapshot(const PollerSnapshot &snapshot)
     m_poller = snapshot;
 }
 
-void ApiServer::serve(const Route &route, Caching caching,
-                      std::function<QHttpServerResponse(const QStringList &arguments,
-                                                        const QHttpServerRequest &request)>
-                          handler)
+void ApiServer::serve(const Endpoint &endpoint)
 {
-    const QString pattern = route.pattern();
+    const QString pattern = endpoint.route.pattern();
+    const auto respondWith
+        = [this, endpoint](const QStringList &path, const QHttpServerRequest &request) {
+              return respond(request, endpoint, [&] { return endpoint.handler(path, request); });
+          };
     switch (pattern.count("<arg>"_L1)) {
     case 0:
-        m_server->route(pattern, [=, this](const QHttpServerRequest &request) {
-            return respond(
-                request, route, [&] { return handler({}, request); }, caching);
+        m_server->route(pattern, [respondWith](const QHttpServerRequest &request) {
+            return respondWith({}, request);
         });
         break;
     case 1:
         m_server->route(pattern,
-                        [=, this](const QString &first, const QHttpServerRequest &request) {
-                            return respond(
-                                request, route, [&] { return handler({first}, request); }, caching);
+                        [respondWith](const QString &first, const QHttpServerRequest &request) {
+                            return respondWith({first}, request);
                         });
         break;
     default:
         m_server->route(pattern,
-                        [=, this](const QString &first, const QString &second,
-                                  const QHttpServerRequest &request) {
-                            return respond(
-                                request, route,
-                                [&] {
-                                    return handler({first, second}, request);
-                                },
-                                caching);
+                        [respondWith](const QString &first, const QString &second,
+                                      const QHttpServerRequest &request) {
+                            return respondWith({first, second}, request);
                         });
     }
 }
 
 void ApiServer::registerRoutes()
 {
-    const auto query = [](const QHttpServerRequest &request) { return QUrlQuery(request.url()); };
-    serve(Routes::eventCount, Caching::ByRequestAndSecond,
-          [this, query](const QStringList &, const QHttpServerRequest &request) {
-              return json(m_metrics->eventCount(query(request), MetricsQueries::currentTime()));
-          });
-    serve(Routes::averagePullRequestTime, Caching::ByRequest,
-          [this](const QStringList &path, const QHttpServerRequest &) {
-              return json(m_metrics->averagePullRequestTime(path[0], path[1]));
-          });
-    // One segment where owner/name belongs: a malformed repository, not an unknown path.
-    m_server->route(
-        u"/api/repository/<arg>/avg_pr_time"_s,
-        [this](const QString &owner, const QHttpServerRequest &request) {
-            return respond(
-                request, Routes::averagePullRequestTime,
-                [&] { return json(m_metrics->averagePullRequestTime(owner, QString())); },
-                Caching::Off);
-        });
-    serve(Routes::pullRequests, Caching::ByRequest,
-          [this](const QStringList &path, const QHttpServerRequest &) {
-              return json(m_metrics->pullRequests(path[0], path[1]));
-          });
-    serve(Routes::activeRepositories, Caching::ByRequestAndSecond,
-          [this, query](const QStringList &, const QHttpServerRequest &request) {
-              return json(
-                  m_metrics->activeRepositories(query(request), MetricsQueries::currentTime()));
-          });
-    serve(Routes::watchlist, Caching::Off, [this](const QStringList &, const QHttpServerRequest &) {
-        return m_watchlist ? json(WatchlistController(m_watchlist).list()) : watchlistUnavailable();
-    });
-    serve(Routes::watchedRepository, Caching::Off,
-          [this](const QStringList &path, const QHttpServerRequest &request) {
-              if (!m_watchlist)
-                  return watchlistUnavailable();
-              WatchlistController controller(m_watchlist);
-              return json(request.method() == QHttpServerRequest::Method::Put
-                              ? controller.add(path[0], path[1])
-                              : controller.remove(path[0], path[1]));
-          });
-    serve(Routes::health, Caching::Off, [this](const QStringList &, const QHttpServerRequest &) {
-        return json(m_health->health(m_poller));
-    });
-    serve(Routes::openApi, Caching::Off, [this](const QStringList &, const QHttpServerRequest &) {
-        return json(OpenApi::document(m_url));
-    });
-    serve(Routes::prometheus, Caching::Off,
-          [this](const QStringList &, const QHttpServerRequest &) {
-              return QHttpServerResponse("text/plain; version=0.0.4; charset=utf-8",
-                                         m_health->prometheus(m_poller) + m_httpMetrics.render());
-          });
-    serve(Routes::dashboard, Caching::Off,
-          [this, query](const QStringList &, const QHttpServerRequest &request) {
-              return QHttpServerResponse("text/html; charset=utf-8",
-                                         m_dashboard->page(query(request)));
-          });
-    serve(Routes::dashboardPanel, Caching::Off,
-          [this, query](const QStringList &path, const QHttpServerRequest &request) {
-              return QHttpServerResponse("image/png", m_dashboard->panel(path[0], query(request)));
-          });
+    m_endpoints = m_metrics->endpoints() + m_watchlistController->endpoints()
+        + m_health->endpoints() + m_dashboard->endpoints();
+    m_endpoints.append(
+        {Routes::openApi,
+         Caching::Off,
+         [this](const QStringList &, const QHttpServerRequest &) {
+             return json(OpenApi::document(m_url, m_endpoints, !m_options.token.isEmpty()));
+         },
+         OpenApi::get(u"This document"_s, {},
+                      {{u"200"_s,
+                        OpenApi::jsonResponse(u"OpenAPI 3 document"_s, OpenApi::typed("object"))}}),
+         {}});
+    for (const Endpoint &endpoint : std::as_const(m_endpoints))
+        serve(endpoint);
     m_server->afterRequest(
         [this](QHttpServerResponse &&response, const QHttpServerRequest &request) {
             addCommonHeaders(response, request);
@@ -220,15 +166,17 @@ void ApiServer::registerRoutes()
         });
 }
 
-QHttpServerResponse ApiServer::respond(const QHttpServerRequest &request, const Route &route,
-                                       const Handler &handler, Caching caching)
+QHttpServerResponse ApiServer::respond(const QHttpServerRequest &request, const Endpoint &endpoint,
+                                       const Handler &handler)
 {
     QElapsedTimer timer;
     timer.start();
+    Caching caching = endpoint.caching;
     if (caching == Caching::ByRequestAndSecond && QUrlQuery(request.url()).hasQueryItem(u"at"_s))
         caching = Caching::ByRequest; // an explicit end does not move with the clock
-    QHttpServerResponse response = compute(request, handler, caching, QByteArray(route.methods));
-    m_httpMetrics.record(route.name(), int(response.statusCode()),
+    QHttpServerResponse response
+        = compute(request, handler, caching, QByteArray(endpoint.route.methods));
+    m_httpMetrics.record(endpoint.route.name(), int(response.statusCode()),
                          double(timer.nsecsElapsed()) / 1e9);
     return response;
 }

@@ -19,7 +19,7 @@ class QHttpServer;
 class QHttpServerRequest;
 class QHttpServerResponse;
 class Watchlist;
-struct Route;
+class WatchlistController;
 
 // The REST API (QHttpServer). Lives on its own thread with its own read-only connection:
 // create it, move it to that thread, then invoke start() there.
@@ -36,10 +36,6 @@ public:
         QString token; // required as a bearer token when set
         QStringList corsOrigins; // no CORS header unless the Origin is listed
     };
-    // Whether an answer may be reused until the data changes, and whether it also moves
-    // with the clock (a window ending "now").
-    enum class Caching { Off, ByRequest, ByRequestAndSecond };
-
     explicit ApiServer(const Options &options, QObject *parent = nullptr);
     ~ApiServer() override;
 
@@ -60,13 +56,9 @@ signals:
 
 private:
     using Handler = std::function<QHttpServerResponse()>;
-    // Registers `route`; `handler` gets the path's {parameters} in order.
-    void serve(const Route &route, Caching caching,
-               std::function<QHttpServerResponse(const QStringList &arguments,
-                                                 const QHttpServerRequest &request)>
-                   handler);
-    QHttpServerResponse respond(const QHttpServerRequest &request, const Route &route,
-                                const Handler &handler, Caching caching);
+    void serve(const Endpoint &endpoint);
+    QHttpServerResponse respond(const QHttpServerRequest &request, const Endpoint &endpoint,
+                                const Handler &handler);
     std::optional<QHttpServerResponse> cachedResponse(const QByteArray &key);
     QHttpServerResponse compute(const QHttpServerRequest &request, const Handler &handler,
                                 Caching caching, const QByteArray &allowed);
@@ -82,7 +74,9 @@ private:
     std::unique_ptr<MetricsQueries> m_queries;
     std::unique_ptr<MetricsController> m_metrics;
     std::unique_ptr<HealthController> m_health;
+    std::unique_ptr<WatchlistController> m_watchlistController;
     std::unique_ptr<DashboardPagesController> m_dashboard;
+    QList<Endpoint> m_endpoints;
     DashboardPagesController::PanelPainter m_painter;
     PollerSnapshot m_poller;
     Watchlist *m_watchlist = nullptr;

@@ -4,6 +4,8 @@
 #include "apiparameters.h"
 #include "dashboardsnapshot.h"
 
+#include <QHttpServerRequest>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -55,4 +57,23 @@ QByteArray DashboardPagesController::panel(const QString &file, const QUrlQuery 
     if (png.isEmpty())
         throw ApiError {503, u"the dashboard image could not be drawn"_s, {}};
     return png;
+}
+
+QList<Endpoint> DashboardPagesController::endpoints() const
+{
+    return {{Routes::dashboard,
+             Caching::Off,
+             [this](const QStringList &, const QHttpServerRequest &request) {
+                 return QHttpServerResponse("text/html; charset=utf-8",
+                                            page(QUrlQuery(request.url())));
+             },
+             {},
+             {}},
+            {Routes::dashboardPanel,
+             Caching::Off,
+             [this](const QStringList &path, const QHttpServerRequest &request) {
+                 return QHttpServerResponse("image/png", panel(path[0], QUrlQuery(request.url())));
+             },
+             {},
+             {}}};
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "endpoint.h"
+
 #include <QByteArray>
 #include <QString>
 
@@ -19,13 +21,14 @@ public:
     using PanelPainter = std::function<QByteArray(const DashboardSnapshot &, const QString &)>;
 
     DashboardPagesController(MetricsQueries *queries, PanelPainter painter);
+    QList<Endpoint> endpoints() const;
 
+private:
     // window (minutes, default 60) -> text/html
     QByteArray page(const QUrlQuery &query) const;
     // <panel>.png, window, at -> image/png; 404 for an unknown panel, 503 when no painter
     QByteArray panel(const QString &file, const QUrlQuery &query) const;
 
-private:
     MetricsQueries *m_queries;
     PanelPainter m_painter;
 };

@@ -2,8 +2,11 @@
 
 #include "githubpoller.h"
 #include "metricsqueries.h"
+#include "openapi.h"
 #include "prometheus.h"
 #include "timeformat.h"
+
+#include <QJsonDocument>
 
 using namespace Qt::StringLiterals;
 
@@ -40,13 +43,17 @@ bool pollerDegraded(const PollerSnapshot &poller)
 
 } // namespace
 
-HealthController::HealthController(MetricsQueries *queries)
+HealthController::HealthController(MetricsQueries *queries, const PollerSnapshot *poller,
+                                   const HttpMetrics *http)
     : m_queries(queries)
+    , m_poller(poller)
+    , m_http(http)
 {
 }
 
-QJsonObject HealthController::health(const PollerSnapshot &poller)
+QJsonObject HealthController::health() const
 {
+    const PollerSnapshot &poller = *m_poller;
     QJsonObject store {{u"state"_s, u"ok"_s}, {u"error"_s, QJsonValue()}};
     QJsonValue eventsStored;
     QJsonValue lastEventAt;
@@ -66,8 +73,35 @@ QJsonObject HealthController::health(const PollerSnapshot &poller)
             {u"poller"_s, pollerJson(poller)}};
 }
 
-QByteArray HealthController::prometheus(const PollerSnapshot &poller)
+QList<Endpoint> HealthController::endpoints() const
 {
-    return Prometheus::render(m_queries->eventTotalsByType(), m_queries->quarantinedEvents(),
-                              poller);
+    const QJsonObject healthSchema
+        = OpenApi::objectSchema({{u"status"_s, OpenApi::typed("string")},
+                                 {u"version"_s, OpenApi::typed("string")},
+                                 {u"store"_s, OpenApi::typed("object")},
+                                 {u"events_stored"_s, OpenApi::typed("integer", true)},
+                                 {u"last_event_at"_s, OpenApi::typed("string", true)},
+                                 {u"poller"_s, OpenApi::typed("object")}});
+    return {
+        {Routes::health,
+         Caching::Off,
+         [this](const QStringList &, const QHttpServerRequest &) {
+             return QHttpServerResponse("application/json; charset=utf-8",
+                                        QJsonDocument(health()).toJson(QJsonDocument::Compact));
+         },
+         OpenApi::get(u"Service health, store and poller state"_s, {},
+                      {{u"200"_s, OpenApi::jsonResponse(u"health"_s, OpenApi::ref(u"Health"_s))}}),
+         {{u"Health"_s, healthSchema}}},
+        {Routes::prometheus,
+         Caching::Off,
+         [this](const QStringList &, const QHttpServerRequest &) {
+             return QHttpServerResponse("text/plain; version=0.0.4; charset=utf-8",
+                                        Prometheus::render(m_queries->eventTotalsByType(),
+                                                           m_queries->quarantinedEvents(),
+                                                           *m_poller)
+                                            + m_http->render());
+         },
+         OpenApi::get(u"Prometheus metrics (text exposition format 0.0.4)"_s, {},
+                      {{u"200"_s, OpenApi::textResponse(u"text/plain"_s, u"metrics"_s)}}),
+         {}}};
 }

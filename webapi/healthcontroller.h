@@ -1,24 +1,27 @@
 #pragma once
 
-#include <QByteArray>
-#include <QJsonObject>
+#include "endpoint.h"
 
+class HttpMetrics;
 class MetricsQueries;
 struct PollerSnapshot;
 
-// /api/health and the /metrics values that are not HTTP counters. Neither fails when the
-// store cannot answer: they report it.
+// /api/health and /metrics. Health never fails when the store cannot answer: it reports
+// it, with status "degraded".
 class HealthController
 {
 public:
-    explicit HealthController(MetricsQueries *queries);
+    // `poller` and `http` belong to the server and outlive this controller.
+    HealthController(MetricsQueries *queries, const PollerSnapshot *poller,
+                     const HttpMetrics *http);
+    QList<Endpoint> endpoints() const;
 
     // -> {status: ok|degraded, version, store{state, error}, events_stored, last_event_at,
     //     poller{...}}; events_stored and last_event_at are null while the store is down
-    QJsonObject health(const PollerSnapshot &poller);
-    // The text exposition format; throws StoreUnavailable
-    QByteArray prometheus(const PollerSnapshot &poller);
+    QJsonObject health() const;
 
 private:
     MetricsQueries *m_queries;
+    const PollerSnapshot *m_poller;
+    const HttpMetrics *m_http;
 };

@@ -3,13 +3,23 @@
 #include "apierror.h"
 #include "apiparameters.h"
 #include "metricsqueries.h"
+#include "openapi.h"
 #include "timeformat.h"
 
+#include <QHttpServerRequest>
 #include <QJsonArray>
+#include <QJsonDocument>
 
 using namespace Qt::StringLiterals;
+using namespace OpenApi;
 
 namespace {
+
+QHttpServerResponse json(const QJsonObject &object)
+{
+    return QHttpServerResponse("application/json; charset=utf-8",
+                               QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
 
 QJsonValue optionalTime(const std::optional<qint64> &seconds)
 {
@@ -21,21 +31,26 @@ QJsonValue optionalNumber(const std::optional<double> &value)
     return value ? QJsonValue(*value) : QJsonValue();
 }
 
-} // namespace
-
-MetricsController::MetricsController(MetricsQueries *queries)
-    : m_queries(queries)
+QJsonObject badRequest()
 {
+    return errors({{"400", "a malformed, missing or out-of-range parameter"}});
 }
 
-QJsonObject MetricsController::eventCount(const QUrlQuery &query, const QDateTime &now)
+QJsonObject unknownRepository()
+{
+    return errors({{"400", "not GitHub's owner/name syntax"},
+                   {"404", "no stored events for this repository"}});
+}
+
+// offset (minutes, default 10), at -> {offset, from, to, total, counts{type: n}}
+QJsonObject eventCount(MetricsQueries &queries, const QUrlQuery &query)
 {
     const qint64 offset = ApiParameters::windowMinutes(query, u"offset"_s, 10);
-    const QDateTime at = ApiParameters::time(query, u"at"_s, now);
+    const QDateTime at = ApiParameters::time(query, u"at"_s, MetricsQueries::currentTime());
     const TimeWindow window = TimeWindow::endingAt(at, offset);
     QJsonObject counts;
     qint64 total = 0;
-    for (const KeyCount &count : m_queries->eventCounts(offset, at)) {
+    for (const KeyCount &count : queries.eventCounts(offset, at)) {
         counts.insert(count.key, count.count);
         total += count.count;
     }
@@ -46,19 +61,41 @@ QJsonObject MetricsController::eventCount(const QUrlQuery &query, const QDateTim
             {u"counts"_s, counts}};
 }
 
-PullRequestStats MetricsController::knownRepository(const QString &owner, const QString &name)
+Endpoint eventCountEndpoint(MetricsQueries *queries)
+{
+    QJsonObject responses = badRequest();
+    responses.insert(u"200"_s, jsonResponse(u"event counts by type"_s, ref(u"EventCounts"_s)));
+    const QJsonObject schema = objectSchema(
+        {{u"offset"_s, typed("integer")},
+         {u"from"_s, typed("string")},
+         {u"to"_s, typed("string")},
+         {u"total"_s, typed("integer")},
+         {u"counts"_s,
+          QJsonObject {{u"type"_s, u"object"_s}, {u"additionalProperties"_s, typed("integer")}}}});
+    return {Routes::eventCount,
+            Caching::ByRequestAndSecond,
+            [queries](const QStringList &, const QHttpServerRequest &request) {
+                return json(eventCount(*queries, QUrlQuery(request.url())));
+            },
+            get(u"Event counts by type over the last N minutes"_s,
+                {windowParameter(u"offset"_s, 10), atParameter()}, responses),
+            {{u"EventCounts"_s, schema}}};
+}
+
+PullRequestStats knownRepository(MetricsQueries &queries, const QString &owner, const QString &name)
 {
     const QString repository = ApiParameters::repository(owner, name);
-    PullRequestStats stats = m_queries->averagePullRequestInterval(repository);
+    PullRequestStats stats = queries.averagePullRequestInterval(repository);
     if (!stats.repositoryKnown)
         throw ApiError {404, u"no stored events for repository %1"_s.arg(repository),
                         u"repository"_s};
     return stats;
 }
 
-QJsonObject MetricsController::averagePullRequestTime(const QString &owner, const QString &name)
+// -> {repository, source, window{from, to}, pull_requests, average_seconds, median_seconds,
+//     first_opened_at, last_opened_at}; 404 when the repository has no stored events
+QJsonObject averagePullRequestTime(const PullRequestStats &stats)
 {
-    const PullRequestStats stats = knownRepository(owner, name);
     return {{u"repository"_s, stats.repository},
             {u"source"_s, stats.source},
             {u"window"_s,
@@ -71,10 +108,46 @@ QJsonObject MetricsController::averagePullRequestTime(const QString &owner, cons
             {u"last_opened_at"_s, optionalTime(stats.lastOpenedAt)}};
 }
 
-QJsonObject MetricsController::pullRequests(const QString &owner, const QString &name)
+QList<Endpoint> averagePullRequestTimeEndpoints(MetricsQueries *queries)
 {
-    const PullRequestStats stats = knownRepository(owner, name);
-    QJsonObject answer = averagePullRequestTime(owner, name);
+    QJsonObject responses = unknownRepository();
+    responses.insert(u"200"_s,
+                     jsonResponse(u"pull-request cadence"_s, ref(u"PullRequestInterval"_s)));
+    const QJsonObject schema = objectSchema({{u"repository"_s, typed("string")},
+                                             {u"source"_s, typed("string")},
+                                             {u"window"_s, typed("object")},
+                                             {u"pull_requests"_s, typed("integer")},
+                                             {u"average_seconds"_s, typed("number", true)},
+                                             {u"median_seconds"_s, typed("number", true)},
+                                             {u"first_opened_at"_s, typed("string", true)},
+                                             {u"last_opened_at"_s, typed("string", true)}});
+    const auto answer = [queries](const QString &owner, const QString &name) {
+        return json(averagePullRequestTime(knownRepository(*queries, owner, name)));
+    };
+    return {{Routes::averagePullRequestTime,
+             Caching::ByRequest,
+             [answer](const QStringList &path, const QHttpServerRequest &) {
+                 return answer(path[0], path[1]);
+             },
+             get(u"Average time between opened pull requests of a repository"_s,
+                 repositoryParameters(), responses),
+             {{u"PullRequestInterval"_s, schema}}},
+            // One segment where owner/name belongs: a malformed repository, not an unknown
+            // path.
+            {Routes::averagePullRequestTimeOneSegment,
+             Caching::Off,
+             [answer](const QStringList &path, const QHttpServerRequest &) {
+                 return answer(path[0], QString());
+             },
+             {},
+             {}}};
+}
+
+// -> {repository, source, window{from, to}, pull_requests, open, average_seconds,
+//     median_seconds, time_to_merge{merged, median_seconds, p90_seconds}}
+QJsonObject pullRequests(const PullRequestStats &stats)
+{
+    QJsonObject answer = averagePullRequestTime(stats);
     answer.insert(u"open"_s, stats.source == "history"_L1 ? QJsonValue(stats.open) : QJsonValue());
     answer.insert(u"time_to_merge"_s,
                   QJsonObject {{u"merged"_s, stats.merged},
@@ -83,18 +156,77 @@ QJsonObject MetricsController::pullRequests(const QString &owner, const QString 
     return answer;
 }
 
-QJsonObject MetricsController::activeRepositories(const QUrlQuery &query, const QDateTime &now)
+Endpoint pullRequestsEndpoint(MetricsQueries *queries)
+{
+    QJsonObject responses = unknownRepository();
+    responses.insert(u"200"_s,
+                     jsonResponse(u"pull-request history and time to merge"_s, typed("object")));
+    return {
+        Routes::pullRequests,
+        Caching::ByRequest,
+        [queries](const QStringList &path, const QHttpServerRequest &) {
+            return json(pullRequests(knownRepository(*queries, path[0], path[1])));
+        },
+        get(u"Pull-request cadence, time to merge (median, p90) and open count; complete for watched repositories"_s,
+            repositoryParameters(), responses),
+        {}};
+}
+
+// limit (default 10), offset (minutes, default 60), at
+//   -> {offset, limit, from, to, repositories[{repository, events}]}
+QJsonObject activeRepositories(MetricsQueries &queries, const QUrlQuery &query)
 {
     const qint64 limit = ApiParameters::integer(query, u"limit"_s, 1, 1000, 10);
     const qint64 offset = ApiParameters::windowMinutes(query, u"offset"_s, 60);
-    const QDateTime at = ApiParameters::time(query, u"at"_s, now);
+    const QDateTime at = ApiParameters::time(query, u"at"_s, MetricsQueries::currentTime());
     const TimeWindow window = TimeWindow::endingAt(at, offset);
     QJsonArray repositories;
-    for (const KeyCount &count : m_queries->activeRepositories(int(limit), offset, at))
+    for (const KeyCount &count : queries.activeRepositories(int(limit), offset, at))
         repositories.append(QJsonObject {{u"repository"_s, count.key}, {u"events"_s, count.count}});
     return {{u"offset"_s, offset},
             {u"limit"_s, limit},
             {u"from"_s, TimeFormat::iso(window.from)},
             {u"to"_s, TimeFormat::iso(window.to)},
             {u"repositories"_s, repositories}};
+}
+
+Endpoint activeRepositoriesEndpoint(MetricsQueries *queries)
+{
+    QJsonObject responses = badRequest();
+    responses.insert(u"200"_s,
+                     jsonResponse(u"repositories by event count"_s, ref(u"ActiveRepositories"_s)));
+    const QJsonObject schema
+        = objectSchema({{u"offset"_s, typed("integer")},
+                        {u"limit"_s, typed("integer")},
+                        {u"from"_s, typed("string")},
+                        {u"to"_s, typed("string")},
+                        {u"repositories"_s,
+                         QJsonObject {{u"type"_s, u"array"_s},
+                                      {u"items"_s,
+                                       objectSchema({{u"repository"_s, typed("string")},
+                                                     {u"events"_s, typed("integer")}})}}}});
+    const QJsonObject limit
+        = parameter(u"limit"_s, u"query"_s, integerSchema(1, 1000, 10), u"how many repositories"_s);
+    return {Routes::activeRepositories,
+            Caching::ByRequestAndSecond,
+            [queries](const QStringList &, const QHttpServerRequest &request) {
+                return json(activeRepositories(*queries, QUrlQuery(request.url())));
+            },
+            get(u"Most active repositories"_s,
+                {limit, windowParameter(u"offset"_s, 60), atParameter()}, responses),
+            {{u"ActiveRepositories"_s, schema}}};
+}
+
+} // namespace
+
+MetricsController::MetricsController(MetricsQueries *queries)
+    : m_queries(queries)
+{
+}
+
+QList<Endpoint> MetricsController::endpoints() const
+{
+    return QList<Endpoint> {eventCountEndpoint(m_queries)}
+    + averagePullRequestTimeEndpoints(m_queries)
+        + QList<Endpoint> {pullRequestsEndpoint(m_queries), activeRepositoriesEndpoint(m_queries)};
 }

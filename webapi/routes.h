@@ -20,6 +20,8 @@ namespace Routes {
 
 inline constexpr Route eventCount {"/api/events/count"};
 inline constexpr Route averagePullRequestTime {"/api/repository/{owner}/{name}/avg_pr_time"};
+inline constexpr Route averagePullRequestTimeOneSegment {"/api/repository/{repository}/avg_pr_time",
+                                                         "GET", false};
 inline constexpr Route pullRequests {"/api/repository/{owner}/{name}/pull_requests"};
 inline constexpr Route activeRepositories {"/api/repositories/active"};
 inline constexpr Route watchlist {"/api/watchlist"};
@@ -30,7 +32,18 @@ inline constexpr Route prometheus {"/metrics"};
 inline constexpr Route dashboard {"/dashboard", "GET", false};
 inline constexpr Route dashboardPanel {"/dashboard/{panel}", "GET", false};
 
-// The routes the OpenAPI document describes.
-QList<Route> documented();
+// Every route; the documented ones are in the OpenAPI document.
+inline constexpr Route all[] = {eventCount,
+                                averagePullRequestTime,
+                                averagePullRequestTimeOneSegment,
+                                pullRequests,
+                                activeRepositories,
+                                watchlist,
+                                watchedRepository,
+                                health,
+                                openApi,
+                                prometheus,
+                                dashboard,
+                                dashboardPanel};
 
 } // namespace Routes

@@ -2,34 +2,83 @@
 
 #include "apierror.h"
 #include "apiparameters.h"
+#include "openapi.h"
 #include "watchlist.h"
 
+#include <QHttpServerRequest>
 #include <QJsonArray>
+#include <QJsonDocument>
 
 using namespace Qt::StringLiterals;
 
-QJsonObject WatchlistController::list()
+namespace {
+
+QHttpServerResponse json(const QJsonObject &object)
+{
+    return QHttpServerResponse("application/json; charset=utf-8",
+                               QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+} // namespace
+
+QList<Endpoint> WatchlistController::endpoints() const
+{
+    using namespace OpenApi;
+    QJsonObject change = errors({{"400", "not GitHub's owner/name syntax"}});
+    change.insert(u"200"_s,
+                  jsonResponse(u"the repository and whether it is watched"_s, typed("object")));
+    QJsonObject removal = change;
+    removal.insert(u"404"_s, jsonResponse(u"the repository is not watched"_s, ref(u"Error"_s)));
+    return {{Routes::watchlist,
+             Caching::Off,
+             [this](const QStringList &, const QHttpServerRequest &) { return json(list()); },
+             get(u"Watched repositories and their state"_s, {},
+                 {{u"200"_s, jsonResponse(u"the watch list"_s, typed("object"))}}),
+             {}},
+            {Routes::watchedRepository,
+             Caching::Off,
+             [this](const QStringList &path, const QHttpServerRequest &request) {
+                 return json(request.method() == QHttpServerRequest::Method::Put
+                                 ? add(path[0], path[1])
+                                 : remove(path[0], path[1]));
+             },
+             {{u"put"_s,
+               operation(u"Watch a repository: poll its events, fetch its pull-request history"_s,
+                         repositoryParameters(), change)},
+              {u"delete"_s,
+               operation(u"Stop watching a repository"_s, repositoryParameters(), removal)}},
+             {}}};
+}
+
+Watchlist &WatchlistController::watchlist() const
+{
+    if (!m_watchlist)
+        throw ApiError {503, u"the watch list is not available here"_s, {}};
+    return *m_watchlist;
+}
+
+QJsonObject WatchlistController::list() const
 {
     QJsonArray repositories;
-    for (const QString &name : m_watchlist->names())
+    for (const QString &name : watchlist().names())
         repositories.append(
-            QJsonObject {{u"repository"_s, name}, {u"status"_s, m_watchlist->status(name)}});
+            QJsonObject {{u"repository"_s, name}, {u"status"_s, watchlist().status(name)}});
     return {{u"repositories"_s, repositories}};
 }
 
-QJsonObject WatchlistController::add(const QString &owner, const QString &name)
+QJsonObject WatchlistController::add(const QString &owner, const QString &name) const
 {
     const QString repository = ApiParameters::repository(owner, name);
     QString error;
-    if (!m_watchlist->add(repository, &error))
+    if (!watchlist().add(repository, &error))
         throw ApiError {400, error, u"repository"_s};
     return {{u"repository"_s, repository}, {u"watched"_s, true}};
 }
 
-QJsonObject WatchlistController::remove(const QString &owner, const QString &name)
+QJsonObject WatchlistController::remove(const QString &owner, const QString &name) const
 {
     const QString repository = ApiParameters::repository(owner, name);
-    if (!m_watchlist->remove(repository))
+    if (!watchlist().remove(repository))
         throw ApiError {404, u"%1 is not watched"_s.arg(repository), u"repository"_s};
     return {{u"repository"_s, repository}, {u"watched"_s, false}};
 }

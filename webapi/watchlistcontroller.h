@@ -1,10 +1,10 @@
 #pragma once
 
-#include <QJsonObject>
+#include "endpoint.h"
 
 class Watchlist;
 
-// GET, PUT and DELETE on the watch list.
+// GET, PUT and DELETE on the watch list; 503 where the service has none.
 class WatchlistController
 {
 public:
@@ -12,10 +12,13 @@ public:
         : m_watchlist(watchlist)
     {
     }
-    QJsonObject list(); // {repositories[{repository, status}]}
-    QJsonObject add(const QString &owner, const QString &name); // {repository, watched: true}
-    QJsonObject remove(const QString &owner, const QString &name); // 404 when not watched
+    QList<Endpoint> endpoints() const;
 
 private:
+    QJsonObject list() const; // {repositories[{repository, status}]}
+    QJsonObject add(const QString &owner, const QString &name) const; // {repository, watched}
+    QJsonObject remove(const QString &owner, const QString &name) const; // 404 when not watched
+    Watchlist &watchlist() const; // throws 503 when there is none
+
     Watchlist *m_watchlist;
 };
