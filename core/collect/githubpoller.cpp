@@ -3,6 +3,7 @@
 #include "bronzestore.h"
 #include "clock.h"
 #include "eventparser.h"
+#include "parsedpage.h"
 
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
@@ -18,14 +19,6 @@ namespace {
 
 constexpr qsizetype maxRememberedIds = 20000;
 constexpr qint64 secondaryLimitMinimumMs = 60 * 1000;
-
-class IdCollector : public EventSink
-{
-public:
-    QList<qint64> ids;
-    void event(const EventView &event) override { ids.append(event.id); }
-    void invalid(std::string_view, std::string_view) override { }
-};
 
 QString faultKind(QNetworkReply::NetworkError error)
 {
@@ -175,11 +168,11 @@ void GitHubPoller::handlePage(QNetworkReply *reply, const QByteArray &body)
 {
     PageLineage lineage {reply->url(),         200,           m_page, reply->rawHeader("ETag"),
                          m_snapshot.rateLimit, m_clock->now()};
-    IdCollector collector;
+    auto page = std::make_shared<ParsedPage>(body.size());
     QByteArray parseError;
     QByteArray padded = body;
     padded.reserve(body.size() + EventParser::padding);
-    if (!m_parser->parsePage(padded.constData(), padded.size(), collector, &parseError)) {
+    if (!m_parser->parsePage(padded.constData(), padded.size(), *page, &parseError)) {
         m_bronze->storeRejected(body, lineage, QString::fromUtf8(parseError));
         fail(u"bad_body"_s,
              u"page %1 is not a JSON array of events: %2"_s.arg(QString::number(m_page),
@@ -194,10 +187,10 @@ void GitHubPoller::handlePage(QNetworkReply *reply, const QByteArray &body)
         return;
     }
     ++m_snapshot.pages;
-    emit pageStored(path);
+    emit pageStored(path, page);
 
     bool caughtUp = false;
-    for (qint64 id : std::as_const(collector.ids)) {
+    for (qint64 id : page->ids()) {
         caughtUp = caughtUp || m_seenIds.contains(id);
         if (!m_seenIds.contains(id))
             m_cycleIds.insert(id);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "githubprotocol.h"
+#include "parsedpage.h"
 
 #include <QMap>
 #include <QObject>
@@ -75,7 +76,8 @@ public:
 
 signals:
     void snapshotChanged(const PollerSnapshot &snapshot);
-    void pageStored(const QString &path);
+    // `page` is the page as parsed here, so that the ingest thread need not parse it again.
+    void pageStored(const QString &path, const ParsedPagePtr &page);
 
 private:
     void startCycle();

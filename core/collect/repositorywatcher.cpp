@@ -63,7 +63,8 @@ void RepositoryWatcher::startBackfill(const QString &repository)
     auto *backfill
         = new PullRequestBackfill(m_backfillOptions, repository, m_bronze, m_clock, m_budget, this);
     m_backfills.insert(repository.toLower(), backfill);
-    connect(backfill, &PullRequestBackfill::pageStored, this, &RepositoryWatcher::pageStored);
+    connect(backfill, &PullRequestBackfill::pageStored, this,
+            [this](const QString &path) { emit pageStored(path, {}); });
     connect(backfill, &PullRequestBackfill::finished, this, [this](const QString &name, int count) {
         m_watchlist->setStatus(name, tr("history: %1 pull requests").arg(count));
     });

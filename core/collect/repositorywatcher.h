@@ -29,7 +29,8 @@ public:
     void reconfigure(const QString &token, int intervalSeconds, int maxPages);
 
 signals:
-    void pageStored(const QString &path);
+    // `page`: as the poller parsed it; null for a pull-request page.
+    void pageStored(const QString &path, const ParsedPagePtr &page);
 
 private:
     void startBackfill(const QString &repository);

@@ -1,6 +1,7 @@
 #include "ingestor.h"
 
 #include "bronzestore.h"
+#include "parsedpage.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -120,23 +121,51 @@ bool Ingestor::report(bool ok, const QList<BatchResult> &committed, IngestSummar
 bool Ingestor::ingestWhole(const QByteArray &content, SourceProgress progress,
                            IngestSummary *summary)
 {
-    QByteArray padded = content;
-    padded.reserve(content.size() + EventParser::padding);
+    return ingestElements(progress, content.size(), summary, [&](QByteArray *error) {
+        QByteArray padded = content;
+        padded.reserve(content.size() + EventParser::padding);
+        return m_parser.parsePage(padded.constData(), padded.size(), *m_store, error);
+    });
+}
+
+// One batch for a whole page: its elements come from `feed`, which reports them to the
+// store, or fails with `error` before reporting any.
+bool Ingestor::ingestElements(SourceProgress progress, qint64 size, IngestSummary *summary,
+                              const std::function<bool(QByteArray *error)> &feed)
+{
     if (!m_store->beginBatch(progress.sourceId)) {
         summary->ok = false;
         summary->error = m_store->lastError();
         return false;
     }
     QByteArray error;
-    if (!m_parser.parsePage(padded.constData(), padded.size(), *m_store, &error)) {
+    if (!feed(&error)) {
         m_store->rollbackBatch();
         summary->ok = false;
         summary->error = u"not a JSON array of events: %1"_s.arg(QString::fromUtf8(error));
         return false;
     }
-    progress.offset = content.size();
+    progress.offset = size;
     progress.complete = true;
     return commit(progress, summary) && waitForCommits(summary);
+}
+
+IngestSummary Ingestor::ingestParsed(const QString &path, const ParsedPage &page)
+{
+    IngestSummary summary;
+    const RateMeter meter;
+    const SourceProgress progress = m_store->sourceProgress(m_bronze->sourceKey(path));
+    if (progress.sourceId == 0) {
+        summary.ok = false;
+        summary.error = m_store->lastError();
+    } else if (!progress.complete) {
+        ingestElements(progress, page.bodySize(), &summary, [&](QByteArray *) {
+            page.replay(*m_store);
+            return true;
+        });
+    }
+    summary.seconds = meter.seconds();
+    return summary;
 }
 
 // A /pulls page of a watched repository: at most 100 objects, so Qt's parser will do.

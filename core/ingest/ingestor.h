@@ -8,6 +8,7 @@
 #include <functional>
 
 class BronzeStore;
+class ParsedPage;
 
 struct IngestProgress
 {
@@ -48,9 +49,13 @@ public:
     void setBatchCallback(BatchCallback callback) { m_onBatch = std::move(callback); }
 
     IngestSummary ingest(const QString &path);
+    // A page of bronze file `path` that the collector has already parsed.
+    IngestSummary ingestParsed(const QString &path, const ParsedPage &page);
 
 private:
     bool ingestWhole(const QByteArray &content, SourceProgress progress, IngestSummary *summary);
+    bool ingestElements(SourceProgress progress, qint64 size, IngestSummary *summary,
+                        const std::function<bool(QByteArray *error)> &feed);
     IngestSummary ingestPullRequests(const QString &path, SourceProgress progress);
     bool commit(const SourceProgress &progress, IngestSummary *summary);
     bool waitForCommits(IngestSummary *summary);

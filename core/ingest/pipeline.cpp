@@ -47,10 +47,19 @@ void Pipeline::catchUp()
         qCInfo(lcPipeline) << "caught up on bronze:" << summary.inserted << "new events";
 }
 
-void Pipeline::ingestPage(const QString &path)
+void Pipeline::ingestPage(const QString &path, const ParsedPagePtr &page)
 {
-    if (m_open)
+    if (!m_open)
+        return;
+    if (!page) {
         ingestAll({path});
+        return;
+    }
+    const IngestSummary summary = m_ingestor.ingestParsed(path, *page);
+    if (!summary.ok) {
+        qCWarning(lcPipeline).noquote() << "cannot ingest" << path << ":" << summary.error;
+        emit failed(u"%1: %2"_s.arg(path, summary.error));
+    }
 }
 
 void Pipeline::importFiles(const QStringList &paths)

@@ -3,6 +3,7 @@
 #include "bronzestore.h"
 #include "eventstore.h"
 #include "ingestor.h"
+#include "parsedpage.h"
 #include "storelocation.h"
 
 #include <QObject>
@@ -27,7 +28,8 @@ public:
     Q_INVOKABLE bool open();
     // Ingests any bronze page not yet in silver (left by a crash or a full disk).
     Q_INVOKABLE void catchUp();
-    Q_INVOKABLE void ingestPage(const QString &path);
+    // A page just stored in bronze; `page` is it as the collector parsed it, when it did.
+    Q_INVOKABLE void ingestPage(const QString &path, const ParsedPagePtr &page = {});
     Q_INVOKABLE void importFiles(const QStringList &paths);
     // Drops silver and gold and ingests every bronze source again.
     Q_INVOKABLE void rebuild();
