@@ -1,9 +1,9 @@
 #include "changelistener.h"
 
-#include "database.h"
 #include "postgreseventstore.h"
 
 #include <QLoggingCategory>
+#include <QSqlError>
 #include <QSqlQuery>
 
 using namespace Qt::StringLiterals;
@@ -12,55 +12,53 @@ Q_LOGGING_CATEGORY(lcListener, "ghm.listener")
 
 ChangeListener::ChangeListener(const StoreLocation &location, QObject *parent)
     : QObject(parent)
-    , m_location(location)
+    , m_connection(location, u"listener"_s, true)
     , m_health(this)
 {
+    m_connection.setAfterOpen(
+        [this](QSqlDatabase &database, QString *error) { return listen(database, error); });
     m_health.setInterval(retryMs);
     connect(&m_health, &QTimer::timeout, this, &ChangeListener::check);
 }
 
-ChangeListener::~ChangeListener()
-{
-    if (m_database.isValid())
-        Database::close(m_database);
-}
+ChangeListener::~ChangeListener() = default;
 
 void ChangeListener::start()
 {
-    if (connectAndListen())
-        emit listening();
+    QString error;
+    if (!m_connection.open(&error))
+        emit connectionLost(error);
     m_health.start();
 }
 
-bool ChangeListener::connectAndListen()
+// Every connection the listener opens, first or again, subscribes before it is used.
+bool ChangeListener::listen(QSqlDatabase &database, QString *error)
 {
-    if (m_database.isValid())
-        Database::close(m_database);
-    QString error;
-    m_database = Database::open(m_location, u"listener"_s, true, &error);
-    QSqlDriver *driver = m_database.isValid() ? m_database.driver() : nullptr;
-    if (!driver || !driver->subscribeToNotification(PostgresEventStore::notificationChannel())) {
-        if (error.isEmpty())
-            error = u"cannot listen for changes on %1"_s.arg(m_location.describe());
-        emit connectionLost(error);
+    QSqlDriver *driver = database.driver();
+    if (!driver->subscribeToNotification(PostgresEventStore::notificationChannel())) {
+        *error = u"cannot listen for changes on %1"_s.arg(m_connection.location().describe());
         return false;
     }
     connect(driver, &QSqlDriver::notification, this, &ChangeListener::onNotification);
-    m_connected = true;
+    emit listening();
+    // Commits may have been missed while no connection listened: ask for a full refresh.
+    if (std::exchange(m_listened, true))
+        emit goldChanged(-1, -1);
     return true;
 }
 
-// A notification socket stays silent when the server goes away: a cheap query tells.
+// A notification socket stays silent when the server goes away: a cheap query tells, and
+// the connection's policy opens a new one.
 void ChangeListener::check()
 {
-    if (m_connected && QSqlQuery(u"SELECT 1"_s, m_database).isActive())
-        return;
-    if (m_connected)
-        qCWarning(lcListener).noquote() << "lost" << m_location.describe() << "; reconnecting";
-    m_connected = false;
-    if (connectAndListen()) {
-        emit listening();
-        emit goldChanged(-1, -1);
+    try {
+        m_connection.read([this] {
+            QSqlQuery probe(m_connection.database());
+            if (!probe.exec(u"SELECT 1"_s))
+                m_connection.fail(probe.lastError());
+        });
+    } catch (const StoreUnavailable &unavailable) {
+        emit connectionLost(unavailable.message);
     }
 }
 

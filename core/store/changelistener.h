@@ -1,6 +1,6 @@
 #pragma once
 
-#include "storelocation.h"
+#include "connection.h"
 
 #include <QObject>
 #include <QSqlDatabase>
@@ -31,13 +31,12 @@ signals:
     void connectionLost(const QString &message);
 
 private:
-    bool connectAndListen();
+    bool listen(QSqlDatabase &database, QString *error);
     void check();
     void onNotification(const QString &name, QSqlDriver::NotificationSource source,
                         const QVariant &payload);
 
-    StoreLocation m_location;
-    QSqlDatabase m_database;
+    Connection m_connection;
     QTimer m_health;
-    bool m_connected = false;
+    bool m_listened = false; // a connection has listened before: a new one may have missed commits
 };

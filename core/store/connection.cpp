@@ -24,7 +24,13 @@ bool Connection::open(QString *error)
     close();
     m_database = Database::open(m_location, m_purpose, m_readOnly, error);
     m_lost = false;
-    return m_database.isValid();
+    if (!m_database.isValid())
+        return false;
+    if (m_afterOpen && !m_afterOpen(m_database, error)) {
+        close();
+        return false;
+    }
+    return true;
 }
 
 void Connection::close()
@@ -49,11 +55,17 @@ QSqlDatabase &Connection::database()
     return m_database;
 }
 
-void Connection::fail(const QSqlError &error)
+bool Connection::noteFailure(const QSqlError &error)
 {
     const bool lost = Database::isConnectionError(error)
         || (m_database.isValid() && !Database::isConnected(m_database));
     m_lost = m_lost || lost;
+    return lost;
+}
+
+void Connection::fail(const QSqlError &error)
+{
+    const bool lost = noteFailure(error);
     const QString text = error.text().trimmed();
     throw StoreUnavailable {text.isEmpty() ? QStringLiteral("the store did not answer") : text,
                             lost};

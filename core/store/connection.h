@@ -39,11 +39,22 @@ public:
 
     // The open connection, opened again first if it was lost. Throws StoreUnavailable.
     QSqlDatabase &database();
+    // The connection as it is, never reopened: for a transaction already under way.
+    QSqlDatabase &current() { return m_database; }
+    // Called after each opening, to set the session up (staging tables, statements,
+    // LISTEN); a failure fails the opening.
+    using Setup = std::function<bool(QSqlDatabase &database, QString *error)>;
+    void setAfterOpen(Setup setup) { m_afterOpen = std::move(setup); }
     // Called before the connection closes, so that statements prepared on it go first.
     void setBeforeClose(std::function<void()> callback) { m_beforeClose = std::move(callback); }
 
-    // After a failed statement: marks a lost connection for reopening, then throws.
+    // After a failed statement: marks the connection for opening again when `error` or
+    // libpq says it is lost, and returns whether it did.
+    bool noteFailure(const QSqlError &error);
+    // The same, then throws StoreUnavailable.
     [[noreturn]] void fail(const QSqlError &error);
+    // Opens the connection again on its next use, whatever the last error said.
+    void markLost() { m_lost = true; }
 
     // Runs `body` (which reads through database()); when the connection turns out to be
     // lost, opens it again and runs `body` once more.
@@ -64,5 +75,6 @@ private:
     bool m_readOnly;
     QSqlDatabase m_database;
     bool m_lost = false;
+    Setup m_afterOpen;
     std::function<void()> m_beforeClose;
 };

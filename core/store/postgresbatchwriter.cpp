@@ -1,5 +1,6 @@
 #include "postgresbatchwriter.h"
 
+#include "connection.h"
 #include "database.h"
 
 #include <QDateTime>
@@ -237,8 +238,11 @@ class PostgresBatchWriter::Thread
 {
 public:
     explicit Thread(const QUrl &url)
-        : m_url(url)
+        : m_connection(StoreLocation({}, url), QStringLiteral("writer"), false)
     {
+        m_connection.setAfterOpen(
+            [this](QSqlDatabase &database, QString *error) { return prepare(database, error); });
+        m_connection.setBeforeClose([this] { m_statements.clear(); });
     }
     ~Thread()
     {
@@ -286,7 +290,7 @@ private:
     void run()
     {
         QString error;
-        const bool opened = open(&error);
+        const bool opened = m_connection.open(&error);
         {
             const std::lock_guard lock(m_mutex);
             m_error = error;
@@ -310,23 +314,19 @@ private:
             lock.unlock();
             m_changed.notify_all();
         }
-        m_statements.clear();
-        if (m_database.isValid())
-            Database::close(m_database);
+        m_connection.close();
     }
 
-    bool open(QString *error)
+    // Each connection's session: staging tables and prepared statements.
+    bool prepare(QSqlDatabase &database, QString *error)
     {
-        m_database = Database::open(StoreLocation({}, m_url), u"writer"_s, false, error);
-        if (!m_database.isValid())
-            return false;
         // A commit need not wait for the server's disk: bronze is the truth, and a batch
         // lost with the server's last moments is ingested again, its progress lost with it.
-        bool ok = execText(u"SET synchronous_commit = off"_s);
+        bool ok = execText(database, u"SET synchronous_commit = off"_s);
         for (const char *table : staging)
-            ok = ok && execText(QString::fromUtf8(table));
+            ok = ok && execText(database, QString::fromUtf8(table));
         for (const char *text : statementText) {
-            QSqlQuery query(m_database);
+            QSqlQuery query(database);
             ok = ok && query.prepare(QString::fromUtf8(text));
             if (!ok && m_lastError.type() == QSqlError::NoError)
                 m_lastError = query.lastError();
@@ -338,20 +338,16 @@ private:
     }
 
     // A connection the server dropped (a restart, the network) is opened again, with its
-    // staging tables and statements.
-    bool reconnectIfLost()
+    // staging tables and statements, by Connection's one policy.
+    bool connected()
     {
-        if (!std::exchange(m_reconnect, false) && Database::isConnected(m_database))
+        try {
+            m_connection.database();
             return true;
-        qCWarning(lcWriter) << "the connection to the database was lost; reconnecting";
-        m_statements.clear();
-        if (m_database.isValid())
-            Database::close(m_database);
-        QString error;
-        if (open(&error))
-            return true;
-        m_lastError = QSqlError(error, {}, QSqlError::ConnectionError);
-        return false;
+        } catch (const StoreUnavailable &unavailable) {
+            m_lastError = QSqlError(unavailable.message, {}, QSqlError::ConnectionError);
+            return false;
+        }
     }
 
     bool exec(Statement statement, const QVariantList &values)
@@ -370,7 +366,7 @@ private:
     {
         if (rows.data().isEmpty())
             return true;
-        PGconn *connection = Database::postgresHandle(m_database);
+        PGconn *connection = Database::postgresHandle(m_connection.current());
         const QByteArray sql = "COPY " + QByteArray(table) + " FROM STDIN";
         PGresult *result = PQexec(connection, sql.constData());
         bool ok = PQresultStatus(result) == PGRES_COPY_IN;
@@ -397,9 +393,9 @@ private:
         return ok;
     }
 
-    bool execText(const QString &sql)
+    bool execText(QSqlDatabase &database, const QString &sql)
     {
-        QSqlQuery query(m_database);
+        QSqlQuery query(database);
         if (query.exec(sql))
             return true;
         m_lastError = query.lastError();
@@ -415,7 +411,6 @@ private:
     bool writeQuarantineAndPullRequests();
     bool finishBatch();
 
-    QUrl m_url;
     std::thread m_thread;
     std::mutex m_mutex;
     std::condition_variable m_changed;
@@ -427,12 +422,11 @@ private:
     QString m_error;
 
     // The writer thread's own.
-    QSqlDatabase m_database;
+    Connection m_connection;
     QList<QSqlQuery> m_statements;
     QSqlError m_lastError;
     const PendingBatch *m_current = nullptr;
     bool m_firstAttempt = true;
-    bool m_reconnect = false; // the last attempt lost the connection
     BatchResult m_batch;
     GoldDelta m_gold;
 };
@@ -455,16 +449,15 @@ bool PostgresBatchWriter::Thread::commit(PendingBatch &batch)
         m_batch.duplicates = repeatedInBatch;
         m_gold.clear();
         m_lastError = {};
-        if (reconnectIfLost() && m_database.transaction() && writeBatch() && m_database.commit())
+        QSqlDatabase &database = m_connection.current();
+        if (connected() && database.transaction() && writeBatch() && database.commit())
             return true;
         if (m_lastError.type() == QSqlError::NoError)
-            m_lastError = m_database.lastError();
-        if (m_database.isOpen())
-            m_database.rollback();
+            m_lastError = database.lastError();
+        if (database.isOpen())
+            database.rollback();
         // A server that went away gets seconds to come back; a conflict, a moment.
-        const bool dropped
-            = !Database::isConnected(m_database) || Database::isConnectionError(m_lastError);
-        m_reconnect = dropped;
+        const bool dropped = m_connection.noteFailure(m_lastError);
         if (attempt == maxAttempts || !(dropped || isTransient(m_lastError)))
             return false;
         qCInfo(lcWriter).noquote() << "retrying the batch:" << m_lastError.text();

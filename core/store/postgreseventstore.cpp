@@ -1,6 +1,6 @@
 #include "postgreseventstore.h"
 
-#include "database.h"
+#include "connection.h"
 #include "postgresbatchwriter.h"
 
 #include <QSqlError>
@@ -63,7 +63,13 @@ const char *const schema[] = {
 
 struct PostgresEventStore::Private
 {
-    QSqlDatabase database; // this thread's: schemas, progress, clearing
+    explicit Private(const QUrl &url)
+        : connection(StoreLocation({}, url), QStringLiteral("store"), false)
+    {
+    }
+
+    Connection connection; // this thread's: schemas, progress, clearing
+    QSqlDatabase &database = connection.current();
     std::unique_ptr<PostgresBatchWriter> writer;
     PendingBatch batch; // being filled
     bool writing = false; // the previous batch is with the writer
@@ -80,7 +86,7 @@ struct PostgresEventStore::Private
 
 PostgresEventStore::PostgresEventStore(const QUrl &databaseUrl)
     : m_databaseUrl(databaseUrl)
-    , d(std::make_unique<Private>())
+    , d(std::make_unique<Private>(databaseUrl))
 {
 }
 
@@ -97,8 +103,7 @@ QString PostgresEventStore::notificationChannel()
 bool PostgresEventStore::open(QString *error)
 {
     close();
-    d->database = Database::open(StoreLocation({}, m_databaseUrl), u"store"_s, false, error);
-    if (!d->database.isValid())
+    if (!d->connection.open(error))
         return false;
     if (!createSchema(error)) {
         *error = u"cannot create the schemas in %1: %2"_s.arg(
@@ -119,8 +124,7 @@ void PostgresEventStore::close()
     QList<BatchResult> discarded;
     waitForCommits(&discarded);
     d->writer.reset();
-    if (d->database.isValid())
-        Database::close(d->database);
+    d->connection.close();
 }
 
 // Collectors starting together would race on the catalog: a transaction-scoped advisory
@@ -163,15 +167,19 @@ bool PostgresEventStore::clear(QString *error)
 SourceProgress PostgresEventStore::sourceProgress(const QString &sourceKey)
 {
     for (int attempt = 0; attempt < 2; ++attempt) {
-        const SourceProgress progress = readProgress(
-            d->database, u"INSERT INTO sources(path) VALUES(?) ON CONFLICT (path) DO NOTHING"_s,
-            u"SELECT id, \"offset\", lines, complete FROM sources WHERE path = ?"_s, sourceKey);
-        if (progress.sourceId != 0)
-            return progress;
+        try {
+            const SourceProgress progress = readProgress(
+                d->connection.database(),
+                u"INSERT INTO sources(path) VALUES(?) ON CONFLICT (path) DO NOTHING"_s,
+                u"SELECT id, \"offset\", lines, complete FROM sources WHERE path = ?"_s, sourceKey);
+            if (progress.sourceId != 0)
+                return progress;
+        } catch (const StoreUnavailable &unavailable) {
+            m_error = unavailable.message;
+        }
         // Likely the shared server dropped the connection (a restart, the network): these
-        // two statements fail for little else. Connect again, once.
-        Database::close(d->database);
-        d->database = Database::open(StoreLocation({}, m_databaseUrl), u"store"_s, false, &m_error);
+        // two statements fail for little else.
+        d->connection.markLost();
     }
     return {};
 }

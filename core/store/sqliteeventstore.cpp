@@ -1,5 +1,6 @@
 #include "sqliteeventstore.h"
 
+#include "connection.h"
 #include "database.h"
 
 #include <QFile>
@@ -142,7 +143,13 @@ bool run(sqlite3_stmt *statement)
 
 struct SqliteEventStore::Private
 {
-    QSqlDatabase database;
+    explicit Private(const QString &dataDir)
+        : connection(StoreLocation(dataDir), QStringLiteral("writer"), false)
+    {
+    }
+
+    Connection connection;
+    QSqlDatabase &database = connection.current();
     sqlite3 *db = nullptr;
     sqlite3_stmt *statements[StatementCount] = {};
     qint64 sourceId = 0;
@@ -170,7 +177,7 @@ struct SqliteEventStore::Private
 
 SqliteEventStore::SqliteEventStore(const QString &dataDir)
     : m_dataDir(dataDir)
-    , d(std::make_unique<Private>())
+    , d(std::make_unique<Private>(dataDir))
 {
 }
 
@@ -182,8 +189,7 @@ SqliteEventStore::~SqliteEventStore()
 bool SqliteEventStore::open(QString *error)
 {
     close();
-    d->database = Database::open(m_dataDir, u"writer"_s, false, error);
-    if (!d->database.isValid())
+    if (!d->connection.open(error))
         return false;
     d->db = Database::handle(d->database);
     if (!d->db || !createSchema()) {
@@ -217,8 +223,7 @@ void SqliteEventStore::close()
         statement = nullptr;
     }
     d->db = nullptr;
-    if (d->database.isValid())
-        Database::close(d->database);
+    d->connection.close();
 }
 
 bool SqliteEventStore::clear(QString *error)
