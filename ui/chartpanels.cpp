@@ -6,8 +6,10 @@
 #include <QChartView>
 #include <QCompleter>
 #include <QDateTimeAxis>
+#include <QGraphicsLayout>
 #include <QHorizontalBarSeries>
 #include <QLabel>
+#include <QLegendMarker>
 #include <QLineEdit>
 #include <QLineSeries>
 #include <QPushButton>
@@ -44,9 +46,11 @@ QBarCategoryAxis *replaceCategories(QChart *chart, QBarCategoryAxis *old,
         return old;
     const Qt::Alignment alignment = old->alignment();
     const QList<QAbstractSeries *> series = chart->series();
+    auto *axis = new QBarCategoryAxis;
+    axis->setTruncateLabels(old->truncateLabels());
+    axis->setLabelsFont(old->labelsFont());
     chart->removeAxis(old);
     delete old;
-    auto *axis = new QBarCategoryAxis;
     axis->append(categories);
     chart->addAxis(axis, alignment);
     for (QAbstractSeries *each : series)
@@ -84,13 +88,15 @@ ChartPanel::ChartPanel(const QString &title, QWidget *parent)
     m_chart->setTitle(title);
     m_chart->legend()->hide();
     m_chart->setAnimationOptions(QChart::NoAnimation);
-    m_chart->setMargins(QMargins(4, 4, 4, 4));
+    m_chart->setMargins(QMargins(2, 2, 2, 2));
+    m_chart->layout()->setContentsMargins(0, 0, 0, 0);
+    m_chart->setBackgroundRoundness(0);
     m_view->setChart(m_chart);
     m_view->setRenderHint(QPainter::Antialiasing);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_view);
-    setMinimumSize(360, 240);
+    setMinimumSize(300, 180);
 }
 
 // QtCharts has its own colours: follow the application's light or dark palette. A theme
@@ -110,61 +116,109 @@ void ChartPanel::changeEvent(QEvent *event)
     QWidget::changeEvent(event);
 }
 
-// Bars with their names on the left, counts along the bottom and on hover. The category
-// axis is looked up at hover time: setCounts() replaces it.
-void ChartPanel::addHorizontalBars(QBarSet *bars, QBarCategoryAxis *categories, QValueAxis *values)
+BarsPanel::BarsPanel(const QString &title, std::function<QString(const QString &)> label,
+                     const QString &other, QWidget *parent)
+    : ChartPanel(title, parent)
+    , m_bars(new QBarSet(tr("Events")))
+    , m_categories(new QBarCategoryAxis)
+    , m_values(new QValueAxis)
+    , m_label(std::move(label))
+    , m_other(other)
 {
     auto *series = new QHorizontalBarSeries;
-    series->append(bars);
+    series->append(m_bars);
     m_chart->addSeries(series);
-    m_chart->addAxis(categories, Qt::AlignLeft);
-    m_chart->addAxis(values, Qt::AlignBottom);
-    series->attachAxis(categories);
-    series->attachAxis(values);
-    values->setLabelFormat(u"%d"_s);
-    connect(bars, &QBarSet::hovered, this, [this, bars](bool status, int index) {
-        const auto *axis = qobject_cast<QBarCategoryAxis *>(m_chart->axes(Qt::Vertical).value(0));
-        if (status && axis)
+    m_chart->addAxis(m_categories, Qt::AlignLeft);
+    m_chart->addAxis(m_values, Qt::AlignBottom);
+    series->attachAxis(m_categories);
+    series->attachAxis(m_values);
+    m_values->setLabelFormat(u"%d"_s);
+    // QtCharts cuts a label to "..." whenever its layout runs short; layOut() shortens
+    // long names itself, in the middle.
+    m_categories->setTruncateLabels(false);
+    connect(m_bars, &QBarSet::hovered, this, [this](bool status, int index) {
+        if (status && index < m_names.size())
             QToolTip::showText(QCursor::pos(),
-                               u"%1: %2"_s.arg(axis->at(index)).arg(bars->at(index)));
+                               u"%1: %2"_s.arg(m_names[index]).arg(m_bars->at(index)));
         else
             QToolTip::hideText();
     });
 }
 
-EventTypesPanel::EventTypesPanel(QWidget *parent)
-    : ChartPanel(tr("Events by type"), parent)
-    , m_bars(new QBarSet(tr("Events")))
-    , m_categories(new QBarCategoryAxis)
-    , m_values(new QValueAxis)
+void BarsPanel::setBars(const QList<KeyCount> &topFirst)
 {
-    addHorizontalBars(m_bars, m_categories, m_values);
+    m_all = topFirst;
+    layOut();
 }
 
-void EventTypesPanel::setBars(const QList<KeyCount> &bars)
+// The bars that have rows tall enough for their labels. Measured on the panel, not the
+// chart's plot area: the plot area follows the bars, and would feed back.
+QList<KeyCount> BarsPanel::fitting() const
 {
-    // Horizontal bars list bottom-up: the most frequent type goes last, on top.
+    const qsizetype rows = std::max((height() - chromeHeight) / minRowHeight, 2);
+    if (m_all.size() <= rows)
+        return m_all;
+    if (m_other.isEmpty())
+        return m_all.mid(0, rows);
+    QList<KeyCount> shown = m_all.mid(0, rows - 1);
+    KeyCount rest {m_other, 0};
+    for (qsizetype i = rows - 1; i < m_all.size(); ++i)
+        rest.count += m_all[i].count;
+    shown << rest;
+    return shown;
+}
+
+// Names longer than about 40 % of the panel lose their middle; the tooltip has them whole.
+void BarsPanel::layOut()
+{
+    const QList<KeyCount> shown = fitting();
+    const QFontMetrics metrics(m_categories->labelsFont());
+    const int room = std::max(width() * 2 / 5, 120);
     QStringList names;
-    QList<qreal> values;
+    QStringList labels;
+    QList<qreal> counts;
     qint64 maximum = 0;
-    for (auto it = bars.crbegin(); it != bars.crend(); ++it) {
-        names << QString(it->key).remove("Event"_L1);
-        values << qreal(it->count);
+    for (auto it = shown.crbegin(); it != shown.crend(); ++it) {
+        const QString label
+            = metrics.elidedText(m_label ? m_label(it->key) : it->key, Qt::ElideMiddle, room);
+        labels << (labels.contains(label) ? it->key : label); // categories must stay distinct
+        names << it->key;
+        counts << qreal(it->count);
         maximum = std::max(maximum, it->count);
     }
-    m_categories = replaceCategories(m_chart, m_categories, names);
-    m_bars->remove(0, m_bars->count());
-    m_bars->append(values);
+    m_names = names;
+    m_categories = replaceCategories(m_chart, m_categories, labels);
+    // Values change in place while the bars stay the same, so a tooltip stays up.
+    if (m_bars->count() == counts.size()) {
+        for (int i = 0; i < counts.size(); ++i)
+            m_bars->replace(i, counts[i]);
+    } else {
+        m_bars->remove(0, m_bars->count());
+        m_bars->append(counts);
+    }
     setNiceRange(m_values, double(maximum));
 }
 
-QStringList EventTypesPanel::categories() const
+QStringList BarsPanel::categories() const
 {
     return m_categories->categories();
 }
 
+void BarsPanel::resizeEvent(QResizeEvent *event)
+{
+    ChartPanel::resizeEvent(event);
+    layOut();
+}
+
+EventTypesPanel::EventTypesPanel(QWidget *parent)
+    : BarsPanel(
+        tr("Events by type"), [](const QString &type) { return QString(type).remove("Event"_L1); },
+        DashboardSnapshot::otherName(), parent)
+{
+}
+
 EventRatePanel::EventRatePanel(QWidget *parent)
-    : ChartPanel(tr("Events per minute"), parent)
+    : ChartPanel(tr("Events over time"), parent)
     , m_time(new QDateTimeAxis)
     , m_values(new QValueAxis)
 {
@@ -172,50 +226,122 @@ EventRatePanel::EventRatePanel(QWidget *parent)
     m_chart->legend()->setAlignment(Qt::AlignBottom);
     m_chart->addAxis(m_time, Qt::AlignBottom);
     m_chart->addAxis(m_values, Qt::AlignLeft);
-    m_time->setFormat(u"HH:mm"_s);
+    m_time->setTickCount(6);
     m_values->setLabelFormat(u"%d"_s);
+    for (int i = 0; i <= RateSeries::majorTypes; ++i) {
+        auto *line = new QLineSeries;
+        addLine(line);
+        m_lines << line;
+        auto *partial = new QLineSeries;
+        addLine(partial);
+        m_partial << partial;
+    }
 }
+
+// A short panel keeps its height for the plot: the legend moves to the side.
+void EventRatePanel::resizeEvent(QResizeEvent *event)
+{
+    ChartPanel::resizeEvent(event);
+    m_chart->legend()->setAlignment(height() < 300 ? Qt::AlignRight : Qt::AlignBottom);
+}
+
+void EventRatePanel::addLine(QLineSeries *series)
+{
+    m_chart->addSeries(series);
+    series->attachAxis(m_time);
+    series->attachAxis(m_values);
+}
+
+namespace {
+
+// Labels that fit the span: times within a day, days within a year, years beyond.
+QString timeFormat(const TimeWindow &window)
+{
+    const qint64 span = window.to - window.from;
+    const QDate first = QDateTime::fromSecsSinceEpoch(window.from).date();
+    const QDate last = QDateTime::fromSecsSinceEpoch(window.to).date();
+    if (first.year() != last.year())
+        return span > 400 * 86400 ? u"yyyy-MM"_s : u"yyyy-MM-dd"_s;
+    if (span > 14 * 86400)
+        return u"MM-dd"_s;
+    if (span > 86400 || first != last)
+        return u"MM-dd HH:mm"_s;
+    return span <= 10 * 60 ? u"HH:mm:ss"_s : u"HH:mm"_s;
+}
+
+// Times on the axes are the computer's local time: the title says which.
+QString timeZoneName()
+{
+    return QDateTime::currentDateTime().timeZoneAbbreviation();
+}
+
+QString unitName(qint64 unitSeconds)
+{
+    return unitSeconds == 60  ? QObject::tr("events / minute")
+        : unitSeconds == 3600 ? QObject::tr("events / hour")
+                              : QObject::tr("events / day");
+}
+
+QString bucketName(qint64 seconds)
+{
+    return seconds % 86400 == 0 ? QObject::tr("%n-day buckets", nullptr, int(seconds / 86400))
+        : seconds % 3600 == 0   ? QObject::tr("%n-hour buckets", nullptr, int(seconds / 3600))
+                                : QObject::tr("%n-minute buckets", nullptr, int(seconds / 60));
+}
+
+} // namespace
 
 void EventRatePanel::setSeries(const RateSeries &rate, const TimeWindow &window)
 {
-    m_chart->removeAllSeries();
-    const double bucketMinutes = double(rate.bucketSeconds) / 60.0;
+    const qsizetype complete = rate.bucketStarts.size() - (rate.lastBucketPartial ? 1 : 0);
     double maximum = 0;
-    for (const RateSeries::Line &line : rate.lines) {
-        auto *series = new QLineSeries;
-        series->setPointsVisible(true); // a window of one minute is a single point
-        series->setName(QString(line.name).remove("Event"_L1));
-        for (qsizetype i = 0; i < rate.bucketStarts.size(); ++i) {
-            const double perMinute = double(line.counts[i]) / bucketMinutes;
-            series->append(double(rate.bucketStarts[i] * 1000), perMinute);
-            maximum = std::max(maximum, perMinute);
+    m_used = rate.lines.size();
+    for (qsizetype i = 0; i < m_lines.size(); ++i) {
+        QList<QPointF> points;
+        QList<QPointF> partial;
+        if (i < rate.lines.size()) {
+            const RateSeries::Line &line = rate.lines[i];
+            for (qsizetype bucket = 0; bucket < rate.bucketStarts.size(); ++bucket) {
+                const QPointF point(double(rate.bucketStarts[bucket]) * 1000,
+                                    rate.rate(line, bucket));
+                maximum = std::max(maximum, point.y());
+                (bucket < complete ? points : partial) << point;
+            }
+            if (!partial.isEmpty() && !points.isEmpty())
+                partial.prepend(points.last());
+            m_lines[i]->setName(QString(line.name).remove("Event"_L1));
         }
-        m_chart->addSeries(series);
-        series->attachAxis(m_time);
-        series->attachAxis(m_values);
+        m_lines[i]->replace(points);
+        m_partial[i]->replace(partial);
+        QPen dashed = m_lines[i]->pen(); // the line's colour, which the theme may change
+        dashed.setStyle(Qt::DashLine);
+        m_partial[i]->setPen(dashed);
+        m_lines[i]->setVisible(i < rate.lines.size());
+        m_partial[i]->setVisible(i < rate.lines.size());
+        m_chart->legend()->markers(m_partial[i]).value(0)->setVisible(false);
+        // A lone point needs a marker to be seen at all.
+        m_lines[i]->setPointsVisible(points.size() <= 2);
     }
-    m_time->setRange(QDateTime::fromSecsSinceEpoch(window.from, Qt::UTC),
-                     QDateTime::fromSecsSinceEpoch(window.to, Qt::UTC));
-    m_time->setFormat(window.to - window.from > 86400 ? u"MM-dd HH:mm"_s : u"HH:mm"_s);
+    m_time->setRange(QDateTime::fromSecsSinceEpoch(window.from),
+                     QDateTime::fromSecsSinceEpoch(window.to));
+    m_time->setFormat(timeFormat(window));
+    m_chart->setTitle(tr("Events over time (%1)").arg(timeZoneName()));
+    m_values->setTitleText(
+        rate.bucketSeconds == rate.unitSeconds
+            ? unitName(rate.unitSeconds)
+            : tr("%1, %2").arg(unitName(rate.unitSeconds), bucketName(rate.bucketSeconds)));
     setNiceRange(m_values, maximum);
 }
 
 QList<QLineSeries *> EventRatePanel::series() const
 {
-    QList<QLineSeries *> lines;
-    for (QAbstractSeries *series : m_chart->series())
-        lines << static_cast<QLineSeries *>(series);
-    return lines;
+    return m_lines.mid(0, m_used);
 }
 
 ActiveRepositoriesPanel::ActiveRepositoriesPanel(QWidget *parent)
-    : ChartPanel(tr("Most active repositories (click to select)"), parent)
-    , m_bars(new QBarSet(tr("Events")))
-    , m_categories(new QBarCategoryAxis)
-    , m_values(new QValueAxis)
+    : BarsPanel(tr("Most active repositories (click to select)"), {}, {}, parent)
 {
-    addHorizontalBars(m_bars, m_categories, m_values);
-    connect(m_bars, &QBarSet::clicked, this, [this](int index) {
+    connect(bars(), &QBarSet::clicked, this, [this](int index) {
         const qsizetype top = m_repositories.size() - 1 - index;
         if (top >= 0 && top < m_repositories.size())
             emit repositorySelected(m_repositories[top]);
@@ -225,20 +351,9 @@ ActiveRepositoriesPanel::ActiveRepositoriesPanel(QWidget *parent)
 void ActiveRepositoriesPanel::setCounts(const QList<KeyCount> &counts)
 {
     m_repositories.clear();
-    QStringList bottomUp;
-    QList<qreal> values;
-    qint64 maximum = 0;
-    for (auto it = counts.crbegin(); it != counts.crend(); ++it) {
-        bottomUp << it->key;
-        values << qreal(it->count);
-        maximum = std::max(maximum, it->count);
-    }
     for (const KeyCount &count : counts)
         m_repositories << count.key;
-    m_categories = replaceCategories(m_chart, m_categories, bottomUp);
-    m_bars->remove(0, m_bars->count());
-    m_bars->append(values);
-    setNiceRange(m_values, double(maximum));
+    setBars(counts);
 }
 
 PullRequestPanel::PullRequestPanel(QWidget *parent)
@@ -271,8 +386,8 @@ PullRequestPanel::PullRequestPanel(QWidget *parent)
     m_timeline->attachAxis(m_time);
     m_timeline->attachAxis(m_values);
     m_values->setLabelFormat(u"%d"_s);
-    m_values->setTitleText(tr("PR #"));
-    m_time->setFormat(u"MM-dd HH:mm"_s);
+    m_values->setTitleText(tr("opened (cumulative)"));
+    m_time->setTickCount(5);
 
     m_watch->setCheckable(true);
     m_watch->setToolTip(tr("Poll this repository's own events and fetch its pull-request history"));
@@ -300,9 +415,10 @@ void PullRequestPanel::setStats(const PullRequestStats &stats)
         m_summary->setText(stats.repository.isEmpty()
                                ? tr("No repository selected")
                                : tr("%1: no stored events").arg(stats.repository));
+    } else if (stats.count == 0) {
+        m_summary->setText(tr("No opened pull requests stored for %1").arg(stats.repository));
     } else if (stats.count < 2) {
-        m_summary->setText(
-            tr("%1 opened pull request(s): not enough for an average").arg(stats.count));
+        m_summary->setText(tr("One opened pull request: not enough for an average"));
     } else {
         m_summary->setText(
             tr("%1 opened pull requests · average gap %2 · median gap %3")
@@ -326,13 +442,18 @@ void PullRequestPanel::setStats(const PullRequestStats &stats)
     for (qsizetype i = 0; i < stats.openedAt.size(); ++i)
         points << QPointF(double(stats.openedAt[i]) * 1000, double(i + 1));
     m_timeline->replace(points);
+    // No pull requests: no time axis at all, rather than the epoch five times over.
+    m_time->setVisible(!points.isEmpty());
     if (!points.isEmpty()) {
         const qint64 first = stats.openedAt.first();
         const qint64 last = std::max(stats.openedAt.last(), first + 60);
-        m_time->setRange(QDateTime::fromSecsSinceEpoch(first - 30, Qt::UTC),
-                         QDateTime::fromSecsSinceEpoch(last + 30, Qt::UTC));
+        const qint64 margin = (last - first) / 20 + 30;
+        const TimeWindow shown {first - margin, last + margin};
+        m_time->setRange(QDateTime::fromSecsSinceEpoch(shown.from),
+                         QDateTime::fromSecsSinceEpoch(shown.to));
+        m_time->setFormat(timeFormat(shown));
     }
-    setNiceRange(m_values, double(points.size()));
+    setNiceRange(m_values, double(points.size()) * 1.05); // the last point below the top
 }
 
 void PullRequestPanel::setWatched(bool watched)

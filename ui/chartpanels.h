@@ -4,6 +4,8 @@
 
 #include <QWidget>
 
+#include <functional>
+
 class QAbstractAxis;
 class QBarCategoryAxis;
 class QBarSet;
@@ -31,30 +33,59 @@ public:
 protected:
     void changeEvent(QEvent *event) override;
     void applyPalette();
-    void addHorizontalBars(QBarSet *bars, QBarCategoryAxis *categories, QValueAxis *values);
 
     QChartView *m_view;
     QChart *m_chart;
 };
 
+// Horizontal bars, the first of the counts on top, their names on the left and whole in
+// the tooltip, counts along the bottom. Rows too thin for a label are not drawn: what does
+// not fit goes to the last bar ("Other") or, without one, is left out.
+class BarsPanel : public ChartPanel
+{
+    Q_OBJECT
+
+public:
+    static constexpr int minRowHeight = 16; // pixels: a label's line with air around it
+    static constexpr int chromeHeight = 64; // the title and the count axis below the bars
+
+    // `label` shortens a name for the axis; null keeps it. `other` names the bar that
+    // gathers what does not fit; empty: the last rows are left out.
+    BarsPanel(const QString &title, std::function<QString(const QString &)> label,
+              const QString &other, QWidget *parent = nullptr);
+    void setBars(const QList<KeyCount> &topFirst);
+    QBarSet *bars() const { return m_bars; }
+    QStringList categories() const; // bottom-up, as drawn
+    QStringList names() const { return m_names; } // bottom-up, whole
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
+private:
+    void layOut();
+    QList<KeyCount> fitting() const;
+
+    QBarSet *m_bars;
+    QBarCategoryAxis *m_categories;
+    QValueAxis *m_values;
+    std::function<QString(const QString &)> m_label;
+    QString m_other;
+    QList<KeyCount> m_all; // top first, as given
+    QStringList m_names; // bottom-up, whole, as drawn
+};
+
 // 1. Events by type: bars, most frequent on top, counts on hover.
-class EventTypesPanel : public ChartPanel
+class EventTypesPanel : public BarsPanel
 {
     Q_OBJECT
 
 public:
     explicit EventTypesPanel(QWidget *parent = nullptr);
-    void setBars(const QList<KeyCount> &bars); // most frequent first
-    QBarSet *bars() const { return m_bars; }
-    QStringList categories() const; // bottom-up, as drawn
-
-private:
-    QBarSet *m_bars;
-    QBarCategoryAxis *m_categories;
-    QValueAxis *m_values;
 };
 
-// 2. Events per minute over time: one line per major type, the rest as "Other".
+// 2. Events over time: one line per major type, the rest as "Other", in the unit the
+// bucket allows (per minute, hour or day). The unfinished last bucket is a dashed stretch,
+// scaled to the seconds it covers.
 class EventRatePanel : public ChartPanel
 {
     Q_OBJECT
@@ -62,31 +93,38 @@ class EventRatePanel : public ChartPanel
 public:
     explicit EventRatePanel(QWidget *parent = nullptr);
     void setSeries(const RateSeries &rate, const TimeWindow &window);
-    QList<QLineSeries *> series() const;
+    QList<QLineSeries *> series() const; // the solid lines in use, biggest type first
+    QLineSeries *partial(qsizetype line) const { return m_partial.value(line); }
+    QDateTimeAxis *timeAxis() const { return m_time; }
+    QValueAxis *valueAxis() const { return m_values; }
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
+    void addLine(QLineSeries *series);
+
     QDateTimeAxis *m_time;
     QValueAxis *m_values;
+    QList<QLineSeries *> m_lines; // made once; a chart's series are never removed
+    QList<QLineSeries *> m_partial; // the dashed last stretch of each line
+    qsizetype m_used = 0;
 };
 
 // 3. Most active repositories as horizontal bars; a click selects one.
-class ActiveRepositoriesPanel : public ChartPanel
+class ActiveRepositoriesPanel : public BarsPanel
 {
     Q_OBJECT
 
 public:
     explicit ActiveRepositoriesPanel(QWidget *parent = nullptr);
     void setCounts(const QList<KeyCount> &counts);
-    QBarSet *bars() const { return m_bars; }
     QStringList repositories() const { return m_repositories; }
 
 signals:
     void repositorySelected(const QString &repository);
 
 private:
-    QBarSet *m_bars;
-    QBarCategoryAxis *m_categories;
-    QValueAxis *m_values;
     QStringList m_repositories; // top first; the chart lists them bottom-up
 };
 

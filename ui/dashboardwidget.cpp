@@ -65,7 +65,8 @@ DashboardWidget::DashboardWidget(QWidget *parent)
     auto *splitter = new QSplitter(Qt::Vertical);
     splitter->addWidget(charts);
     splitter->addWidget(feed);
-    splitter->setStretchFactor(0, 3);
+    // Two thirds for the charts, and room for at least ten feed rows at the default size.
+    splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 1);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);

@@ -7,8 +7,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-const QString otherName = u"Other"_s;
-
 // The major types of a window: the biggest by total, ties by name.
 QStringList majorTypes(const QList<MinuteCount> &minutes)
 {
@@ -25,7 +23,7 @@ QStringList majorTypes(const QList<MinuteCount> &minutes)
     for (const KeyCount &count : ranked.mid(0, RateSeries::majorTypes))
         names << count.key;
     if (ranked.size() > RateSeries::majorTypes)
-        names << otherName;
+        names << DashboardSnapshot::otherName();
     return names;
 }
 
@@ -47,6 +45,13 @@ qint64 RateSeries::bucketSecondsFor(qint64 windowSeconds)
     return ladder[std::size(ladder) - 1];
 }
 
+double RateSeries::rate(const Line &line, qsizetype bucket) const
+{
+    const bool partial = lastBucketPartial && bucket == bucketStarts.size() - 1;
+    const qint64 seconds = partial ? std::max<qint64>(lastBucketSecondsCovered, 1) : bucketSeconds;
+    return double(line.counts[bucket]) * double(unitSeconds) / double(seconds);
+}
+
 QList<KeyCount> DashboardShaping::topWithOther(const QList<KeyCount> &counts, int maxBars,
                                                const QString &other)
 {
@@ -64,6 +69,9 @@ RateSeries DashboardShaping::rateSeries(const QList<MinuteCount> &minutes, const
 {
     RateSeries series;
     series.bucketSeconds = RateSeries::bucketSecondsFor(window.to - window.from);
+    series.unitSeconds = series.bucketSeconds < 3600 ? 60
+        : series.bucketSeconds < 86400               ? 3600
+                                                     : 86400;
     const qint64 first = floorTo(window.from, series.bucketSeconds);
     const qint64 last = floorTo(window.to, series.bucketSeconds);
     for (qint64 start = first; start <= last; start += series.bucketSeconds)
@@ -99,7 +107,7 @@ DashboardSnapshot DashboardSnapshot::load(MetricsQueries &queries, const Dashboa
     snapshot.window = TimeWindow::endingAt(at, request.minutes);
     snapshot.eventsByType = queries.eventCounts(request.minutes, at);
     snapshot.typeBars
-        = DashboardShaping::topWithOther(snapshot.eventsByType, maxTypeBars, otherName);
+        = DashboardShaping::topWithOther(snapshot.eventsByType, maxTypeBars, otherName());
     snapshot.activeRepositories
         = queries.activeRepositories(request.topRepositories, request.minutes, at);
     snapshot.rate = DashboardShaping::rateSeries(queries.eventsPerMinute(request.minutes, at),
@@ -117,4 +125,9 @@ DashboardSnapshot DashboardSnapshot::load(MetricsQueries &queries, const Dashboa
 QStringList DashboardSnapshot::panelNames()
 {
     return {u"types"_s, u"rate"_s, u"repositories"_s, u"pull_requests"_s};
+}
+
+QString DashboardSnapshot::otherName()
+{
+    return u"Other"_s;
 }

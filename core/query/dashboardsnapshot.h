@@ -28,11 +28,17 @@ struct RateSeries
     };
 
     qint64 bucketSeconds = 60; // a minute, or a longer round span for long windows
+    // The rate's unit, as the bucket allows: events per minute (60), hour (3600) or day.
+    qint64 unitSeconds = 60;
     QList<qint64> bucketStarts; // epoch seconds, ascending, bucket-aligned, every bucket
     // The newest bucket ends after the window does: it is still filling, not a drop.
     bool lastBucketPartial = false;
     qint64 lastBucketSecondsCovered = 0; // of bucketSeconds, when partial
     QList<Line> lines;
+
+    // Events per unit in a bucket of a line. A partial last bucket is scaled to the
+    // seconds it covers, so a steady feed stays level instead of ending in a cliff.
+    double rate(const Line &line, qsizetype bucket) const;
 
     // The bucket width for a window: the shortest round span that keeps it within
     // maxBuckets buckets.
@@ -57,6 +63,8 @@ struct DashboardSnapshot
     static DashboardSnapshot load(MetricsQueries &queries, const DashboardRequest &request);
     // The panels every view shows, by the names the /dashboard routes use.
     static QStringList panelNames();
+    // The name of the bar and the line that gather the smaller types.
+    static QString otherName();
 };
 
 namespace DashboardShaping {
