@@ -89,23 +89,20 @@ int runHeadless(QCoreApplication &app, const AppConfig &config)
 // Settings underneath the environment underneath the command line.
 ConfigResult loadConfig(bool withSettings, const QHash<QString, QString> &commandLine)
 {
-    QProcessEnvironment environment;
-    if (withSettings) {
-        const QHash<QString, QString> stored = SettingsDialog::stored();
-        for (auto it = stored.cbegin(); it != stored.cend(); ++it)
-            environment.insert(it.key(), it.value());
-    }
-    environment.insert(QProcessEnvironment::systemEnvironment());
-    return Config::load(environment, commandLine);
+    return Config::loadLayers(withSettings ? SettingsDialog::stored() : QHash<QString, QString>(),
+                              QProcessEnvironment::systemEnvironment(), commandLine);
 }
 
-int runGui(QApplication &app, const AppConfig &config, const QHash<QString, QString> &commandLine)
+int runGui(QApplication &app, const ConfigResult &configuration,
+           const QHash<QString, QString> &commandLine)
 {
+    const AppConfig &config = configuration.config;
     Services services(config, Services::Role::Collector);
     services.apiServer()->setPanelPainter(DashboardImage::pngPainter(&app));
     DashboardController dashboard(config.store(), services.dashboardThread());
     MainWindow window(&dashboard, services.pipeline());
     window.setWatchlist(services.watchlist());
+    window.setConfiguration(configuration);
     QObject::connect(&services, &Services::pollerSnapshotChanged, &window,
                      &MainWindow::showPollerSnapshot);
     QObject::connect(&services, &Services::goldChanged, &dashboard,
@@ -118,6 +115,7 @@ int runGui(QApplication &app, const AppConfig &config, const QHash<QString, QStr
             QMessageBox::warning(&window, QObject::tr("Settings"), changed.errors.join(u'\n'));
             return;
         }
+        window.setConfiguration(changed);
         const QStringList later = services.reconfigure(changed.config);
         window.statusBar()->showMessage(
             later.isEmpty()
@@ -241,5 +239,5 @@ int main(int argc, char **argv)
                                         parser.value(window), parser.value(at));
     if (parser.isSet(headless))
         return runHeadless(*app, config.config);
-    return runGui(*static_cast<QApplication *>(app.get()), config.config, values);
+    return runGui(*static_cast<QApplication *>(app.get()), config, values);
 }

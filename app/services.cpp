@@ -176,6 +176,8 @@ QStringList Services::reconfigure(const AppConfig &config)
         restart << tr("data directory");
     if (config.apiPort != m_config.apiPort || config.apiHost != m_config.apiHost)
         restart << tr("API address");
+    if (config.apiUrl != m_config.apiUrl)
+        restart << tr("GitHub API URL");
     m_config.githubToken = config.githubToken;
     m_config.intervalSeconds = config.intervalSeconds;
     m_config.maxPagesPerCollection = config.maxPagesPerCollection;

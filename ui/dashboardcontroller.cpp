@@ -41,6 +41,7 @@ private:
 DashboardController::DashboardController(const StoreLocation &location, QThread *thread,
                                          QObject *parent)
     : QObject(parent)
+    , m_location(location)
     , m_worker(new DashboardWorker(location))
 {
     m_worker->moveToThread(thread);

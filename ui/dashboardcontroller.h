@@ -24,6 +24,7 @@ public:
     ~DashboardController() override;
 
     DashboardRequest request() const { return m_request; }
+    const StoreLocation &location() const { return m_location; }
     void setRequest(const DashboardRequest &request); // refreshes at once
     void onGoldChanged(); // throttled refresh
     int loadsRequested() const { return m_loads; }
@@ -36,6 +37,7 @@ signals:
 private:
     void load();
 
+    StoreLocation m_location;
     QPointer<DashboardWorker> m_worker; // deleted in its thread, when that thread ends
     DashboardRequest m_request;
     QTimer m_throttle;

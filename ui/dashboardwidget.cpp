@@ -4,8 +4,10 @@
 #include "eventfeedmodel.h"
 
 #include <QComboBox>
+#include <QDataStream>
 #include <QGridLayout>
 #include <QHeaderView>
+#include <QIODevice>
 #include <QLineEdit>
 #include <QSplitter>
 #include <QTableView>
@@ -62,7 +64,7 @@ DashboardWidget::DashboardWidget(QWidget *parent)
     feedLayout->addLayout(filters);
     feedLayout->addWidget(m_table);
 
-    auto *splitter = new QSplitter(Qt::Vertical);
+    auto *splitter = m_splitter = new QSplitter(Qt::Vertical);
     splitter->addWidget(charts);
     splitter->addWidget(feed);
     // Two thirds for the charts, and room for at least ten feed rows at the default size.
@@ -90,6 +92,26 @@ void DashboardWidget::setData(const DashboardSnapshot &data)
         if (m_typeFilter->findData(count.key) < 0)
             m_typeFilter->addItem(count.key, count.key);
     }
+}
+
+QByteArray DashboardWidget::saveLayout() const
+{
+    QByteArray layout;
+    QDataStream out(&layout, QIODevice::WriteOnly);
+    out << m_splitter->saveState() << m_table->horizontalHeader()->saveState();
+    return layout;
+}
+
+void DashboardWidget::restoreLayout(const QByteArray &layout)
+{
+    QDataStream in(layout);
+    QByteArray splitter;
+    QByteArray header;
+    in >> splitter >> header;
+    if (in.status() != QDataStream::Ok)
+        return;
+    m_splitter->restoreState(splitter);
+    m_table->horizontalHeader()->restoreState(header);
 }
 
 void DashboardWidget::setRepositoryNames(const QStringList &names)

@@ -12,6 +12,7 @@ class EventTypesPanel;
 class PullRequestPanel;
 class QComboBox;
 class QLineEdit;
+class QSplitter;
 class QTableView;
 
 // The four chart panels and the live event feed, showing one DashboardSnapshot.
@@ -33,6 +34,10 @@ public:
     EventFeedModel *feed() const { return m_feed; }
     QComboBox *typeFilter() const { return m_typeFilter; }
 
+    // The splitter and the feed's columns, to keep per data directory.
+    QByteArray saveLayout() const;
+    void restoreLayout(const QByteArray &layout);
+
     // The panel of one of DashboardSnapshot::panelNames(), or null.
     QWidget *panel(const QString &name) const;
 
@@ -49,5 +54,6 @@ private:
     QTableView *m_table;
     QComboBox *m_typeFilter;
     QLineEdit *m_textFilter;
+    QSplitter *m_splitter;
     DashboardSnapshot m_data;
 };

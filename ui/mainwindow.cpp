@@ -16,8 +16,10 @@
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QCryptographicHash>
 #include <QDesktopServices>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLocale>
@@ -170,30 +172,47 @@ void MainWindow::createStatusBar()
         statusBar()->addPermanentWidget(label);
 }
 
+// The window's place is the user's; what it shows belongs to the data directory (or
+// database) it shows: a demo's repository and window do not follow into another store.
+QString MainWindow::viewGroup() const
+{
+    const StoreLocation &location = m_controller->location();
+    const QString store = location.isPostgres() ? location.describe()
+                                                : QFileInfo(location.dataDir).absoluteFilePath();
+    return u"views/"_s
+        + QString::fromLatin1(
+               QCryptographicHash::hash(store.toUtf8(), QCryptographicHash::Sha1).toHex().left(16));
+}
+
 void MainWindow::restoreSettings()
 {
     QSettings settings;
     if (!restoreGeometry(settings.value(u"window/geometry"_s).toByteArray()))
         resize(1400, 900);
-    m_repository = settings.value(u"dashboard/repository"_s).toString();
-    const qint64 minutes = settings.value(u"dashboard/minutes"_s, 60).toLongLong();
+    settings.beginGroup(viewGroup());
+    m_repository = settings.value(u"repository"_s).toString();
+    const qint64 minutes = settings.value(u"minutes"_s, 60).toLongLong();
     const int index = m_windowBox->findData(minutes);
     m_windowBox->setCurrentIndex(index < 0 ? 2 : index);
     m_windowActions->actions().at(m_windowBox->currentIndex())->setChecked(true);
-    const QVariant follow = settings.value(u"dashboard/followNow"_s);
+    const QVariant follow = settings.value(u"followNow"_s);
     m_followChosen = follow.isValid();
     m_followBox->setChecked(follow.isValid() ? follow.toBool() : true);
     m_followAction->setChecked(m_followBox->isChecked());
+    m_dashboard->restoreLayout(settings.value(u"layout"_s).toByteArray());
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     QSettings settings;
     settings.setValue(u"window/geometry"_s, saveGeometry());
-    settings.setValue(u"dashboard/minutes"_s, m_windowBox->currentData());
-    settings.setValue(u"dashboard/repository"_s, m_repository);
+    settings.beginGroup(viewGroup());
+    settings.setValue(u"store"_s, m_controller->location().describe());
+    settings.setValue(u"minutes"_s, m_windowBox->currentData());
+    settings.setValue(u"repository"_s, m_repository);
     if (m_followChosen)
-        settings.setValue(u"dashboard/followNow"_s, m_followBox->isChecked());
+        settings.setValue(u"followNow"_s, m_followBox->isChecked());
+    settings.setValue(u"layout"_s, m_dashboard->saveLayout());
     event->accept();
 }
 
@@ -447,7 +466,7 @@ void MainWindow::startImport(const QStringList &files)
 
 void MainWindow::showSettings()
 {
-    SettingsDialog dialog(this);
+    SettingsDialog dialog(m_configuration, this);
     if (dialog.exec() == QDialog::Accepted)
         emit settingsSaved();
 }

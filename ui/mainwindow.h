@@ -1,5 +1,6 @@
 #pragma once
 
+#include "config.h"
 #include "dashboardsnapshot.h"
 #include "githubpoller.h"
 
@@ -43,6 +44,8 @@ public:
     void showEventsStored(qint64 events);
     // Enables the Watch button and the View > Watched menu.
     void setWatchlist(Watchlist *watchlist);
+    // The configuration running now and where each value came from, for Settings and About.
+    void setConfiguration(const ConfigResult &configuration) { m_configuration = configuration; }
 
     // The same code as the menu entries, without the file dialogs.
     bool exportMetrics(const QString &path, QString *error) const;
@@ -69,6 +72,7 @@ private:
     void createMenus();
     void createToolBar();
     void createStatusBar();
+    QString viewGroup() const;
     void restoreSettings();
     void onData(const DashboardSnapshot &data);
     void showStoreUnavailable(const QString &message);
@@ -99,6 +103,7 @@ private:
     QTimer *m_countdown;
     QPointer<QProgressDialog> m_importDialog;
     PollerSnapshot m_snapshot;
+    ConfigResult m_configuration;
     QString m_apiUrl;
     QString m_repository;
     bool m_followChosen = false; // by the user or from settings, so no default applies

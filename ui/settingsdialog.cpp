@@ -18,27 +18,33 @@ const QString group = u"config"_s;
 
 } // namespace
 
-SettingsDialog::SettingsDialog(QWidget *parent)
+SettingsDialog::SettingsDialog(const ConfigResult &running, QWidget *parent)
     : QDialog(parent)
+    , m_running(running)
     , m_token(new QLineEdit)
+    , m_apiUrl(new QLineEdit)
     , m_interval(new QSpinBox)
     , m_pages(new QSpinBox)
     , m_dataDir(new QLineEdit)
     , m_port(new QSpinBox)
 {
     setWindowTitle(tr("Settings"));
-    const QHash<QString, QString> values = stored();
+    const AppConfig &config = running.config;
     m_token->setEchoMode(QLineEdit::Password);
-    m_token->setPlaceholderText(values.contains(u"GITHUB_TOKEN"_s) ? tr("(stored; type to replace)")
-                                                                   : tr("optional"));
+    m_token->setPlaceholderText(config.githubToken.isEmpty()
+                                    ? tr("optional: without one GitHub allows 60 requests an hour")
+                                    : tr("(set; type to replace)"));
+    m_apiUrl->setText(config.apiUrl.toString());
     m_interval->setRange(1, 86400);
     m_interval->setSuffix(tr(" s"));
-    m_interval->setValue(values.value(u"COLLECTION_INTERVAL_SECONDS"_s, u"60"_s).toInt());
+    m_interval->setValue(config.intervalSeconds);
     m_pages->setRange(1, 10);
-    m_pages->setValue(values.value(u"MAX_PAGES_PER_COLLECTION"_s, u"3"_s).toInt());
-    m_dataDir->setText(values.value(u"GHM_DATA_DIR"_s, u"./data"_s));
-    m_port->setRange(1, 65535);
-    m_port->setValue(values.value(u"GHM_API_PORT"_s, u"8000"_s).toInt());
+    m_pages->setValue(config.maxPagesPerCollection);
+    m_dataDir->setText(config.dataDir);
+    m_port->setRange(0, 65535);
+    m_port->setSpecialValueText(tr("any free port"));
+    m_port->setValue(config.apiPort);
+    m_shown = values();
 
     auto *browse = new QPushButton(tr("Browse…"));
     connect(browse, &QPushButton::clicked, this, [this] {
@@ -47,19 +53,24 @@ SettingsDialog::SettingsDialog(QWidget *parent)
         if (!dir.isEmpty())
             m_dataDir->setText(dir);
     });
-    auto *dataRow = new QHBoxLayout;
-    dataRow->addWidget(m_dataDir, 1);
-    dataRow->addWidget(browse);
+    auto *dataRow = new QWidget;
+    auto *dataLayout = new QHBoxLayout(dataRow);
+    dataLayout->setContentsMargins(0, 0, 0, 0);
+    dataLayout->addWidget(m_dataDir, 1);
+    dataLayout->addWidget(browse);
 
     auto *form = new QFormLayout;
-    form->addRow(tr("GitHub token:"), m_token);
-    form->addRow(tr("Poll interval:"), m_interval);
-    form->addRow(tr("Pages per poll:"), m_pages);
-    form->addRow(tr("Data directory:"), dataRow);
-    form->addRow(tr("API port:"), m_port);
-    auto *note = new QLabel(tr("The token, interval and pages per poll apply at once; the data "
-                               "directory and API port at the next start. Environment variables "
-                               "and command-line options take precedence."));
+    addRow(form, tr("GitHub &token:"), m_token, u"GITHUB_TOKEN"_s);
+    addRow(form, tr("GitHub &API URL:"), m_apiUrl, u"GITHUB_API_URL"_s, u"--api-url"_s);
+    addRow(form, tr("Poll &interval:"), m_interval, u"COLLECTION_INTERVAL_SECONDS"_s,
+           u"--interval-seconds"_s);
+    addRow(form, tr("&Pages per poll:"), m_pages, u"MAX_PAGES_PER_COLLECTION"_s, u"--max-pages"_s);
+    addRow(form, tr("&Data directory:"), dataRow, u"GHM_DATA_DIR"_s, u"--data-dir"_s);
+    addRow(form, tr("API p&ort:"), m_port, u"GHM_API_PORT"_s, u"--api-port"_s);
+    auto *note = new QLabel(tr("The token, interval and pages per poll apply at once; the API "
+                               "URL, data directory and API port at the next start. A value "
+                               "set in the environment or on the command line wins over the "
+                               "one saved here."));
     note->setWordWrap(true);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel);
     connect(buttons, &QDialogButtonBox::accepted, this, [this] {
@@ -73,6 +84,38 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     layout->addWidget(buttons);
 }
 
+// A field, with a note under it when its running value comes from elsewhere than here.
+void SettingsDialog::addRow(QFormLayout *form, const QString &label, QWidget *field,
+                            const QString &variable, const QString &option)
+{
+    field->setAccessibleName(QString(label).remove(u'&').remove(u':'));
+    form->addRow(label, field);
+    QString source;
+    switch (m_running.source(variable)) {
+    case ConfigSource::CommandLine:
+        source = tr("Now set by %1 on the command line").arg(option);
+        break;
+    case ConfigSource::Environment:
+        source = tr("Now set by %1 in the environment").arg(variable);
+        break;
+    case ConfigSource::SettingsFile:
+    case ConfigSource::Default: return;
+    }
+    auto *note = new QLabel(source);
+    note->setObjectName(variable + u"-source"_s);
+    note->setEnabled(false); // drawn as secondary text
+    form->addRow(QString(), note);
+}
+
+QHash<QString, QString> SettingsDialog::values() const
+{
+    return {{u"GITHUB_API_URL"_s, m_apiUrl->text().trimmed()},
+            {u"COLLECTION_INTERVAL_SECONDS"_s, QString::number(m_interval->value())},
+            {u"MAX_PAGES_PER_COLLECTION"_s, QString::number(m_pages->value())},
+            {u"GHM_DATA_DIR"_s, m_dataDir->text().trimmed()},
+            {u"GHM_API_PORT"_s, QString::number(m_port->value())}};
+}
+
 QHash<QString, QString> SettingsDialog::stored()
 {
     QSettings settings;
@@ -83,14 +126,17 @@ QHash<QString, QString> SettingsDialog::stored()
     return values;
 }
 
+// Only what the user changed: a value shown because the command line or the environment
+// set it is not made permanent behind the user's back.
 void SettingsDialog::save()
 {
     QSettings settings;
     settings.beginGroup(group);
     if (!m_token->text().isEmpty())
         settings.setValue(u"GITHUB_TOKEN"_s, m_token->text());
-    settings.setValue(u"COLLECTION_INTERVAL_SECONDS"_s, m_interval->value());
-    settings.setValue(u"MAX_PAGES_PER_COLLECTION"_s, m_pages->value());
-    settings.setValue(u"GHM_DATA_DIR"_s, m_dataDir->text().trimmed());
-    settings.setValue(u"GHM_API_PORT"_s, m_port->value());
+    const QHash<QString, QString> now = values();
+    for (auto it = now.cbegin(); it != now.cend(); ++it) {
+        if (it.value() != m_shown.value(it.key()))
+            settings.setValue(it.key(), it.value());
+    }
 }

@@ -1,28 +1,40 @@
 #pragma once
 
-#include <QDialog>
+#include "config.h"
 
+#include <QDialog>
+#include <QHash>
+
+class QFormLayout;
 class QLineEdit;
 class QSpinBox;
 
-// Token, interval, pages per poll, data directory and API port, kept in QSettings.
-// The environment and the command line still win over these.
+// The settings the window keeps in QSettings: token, GitHub API URL, interval, pages per
+// poll, data directory and API port. It shows the values running now, marks those set by
+// the environment or the command line (which win over the stored ones), and saves only
+// the fields the user changed.
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
 
 public:
-    explicit SettingsDialog(QWidget *parent = nullptr);
+    explicit SettingsDialog(const ConfigResult &running, QWidget *parent = nullptr);
 
-    // Settings as environment variables, for Config::load underneath the real environment.
+    // Settings as environment variables, for Config::loadLayers.
     static QHash<QString, QString> stored();
 
 private:
+    QHash<QString, QString> values() const; // by variable, as the fields show them now
+    void addRow(QFormLayout *form, const QString &label, QWidget *field, const QString &variable,
+                const QString &option = {});
     void save();
 
+    ConfigResult m_running;
     QLineEdit *m_token;
+    QLineEdit *m_apiUrl;
     QSpinBox *m_interval;
     QSpinBox *m_pages;
     QLineEdit *m_dataDir;
     QSpinBox *m_port;
+    QHash<QString, QString> m_shown; // what the fields showed when the dialog opened
 };

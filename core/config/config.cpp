@@ -131,6 +131,27 @@ ConfigResult Config::load(const QProcessEnvironment &environment,
     return result;
 }
 
+ConfigResult Config::loadLayers(const QHash<QString, QString> &settings,
+                                const QProcessEnvironment &environment,
+                                const QHash<QString, QString> &commandLine)
+{
+    QProcessEnvironment merged;
+    QHash<QString, ConfigSource> sources;
+    for (auto it = settings.cbegin(); it != settings.cend(); ++it) {
+        merged.insert(it.key(), it.value());
+        sources.insert(it.key(), ConfigSource::SettingsFile);
+    }
+    for (const QString &name : environment.keys()) {
+        merged.insert(name, environment.value(name));
+        sources.insert(name, ConfigSource::Environment);
+    }
+    for (auto it = commandLine.cbegin(); it != commandLine.cend(); ++it)
+        sources.insert(it.key(), ConfigSource::CommandLine);
+    ConfigResult result = load(merged, commandLine);
+    result.sources = sources;
+    return result;
+}
+
 bool AppConfig::apiIsLoopback() const
 {
     return apiHost == "localhost"_L1 || QHostAddress(apiHost).isLoopback();

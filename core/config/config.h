@@ -32,11 +32,19 @@ struct AppConfig
     StoreLocation store() const { return {dataDir, databaseUrl}; }
 };
 
+// Where a setting's value comes from, lowest precedence first.
+enum class ConfigSource { Default, SettingsFile, Environment, CommandLine };
+
 struct ConfigResult
 {
     AppConfig config;
     QStringList errors; // one message per refused value, naming the variable and the range
+    QHash<QString, ConfigSource> sources; // by variable; absent: the default
     bool ok() const { return errors.isEmpty(); }
+    ConfigSource source(const QString &variable) const
+    {
+        return sources.value(variable, ConfigSource::Default);
+    }
 };
 
 namespace Config {
@@ -44,5 +52,10 @@ namespace Config {
 // `overrides` maps variable names (as in the environment) to command-line values.
 ConfigResult load(const QProcessEnvironment &environment,
                   const QHash<QString, QString> &overrides = {});
+// The window's stored settings under the environment under the command line (variable
+// names to values), with each value's source.
+ConfigResult loadLayers(const QHash<QString, QString> &settings,
+                        const QProcessEnvironment &environment,
+                        const QHash<QString, QString> &commandLine);
 
 } // namespace Config
