@@ -108,6 +108,7 @@ int runGui(QApplication &app, const ConfigResult &configuration,
     QObject::connect(&services, &Services::goldChanged, &dashboard,
                      &DashboardController::onGoldChanged);
     QObject::connect(&services, &Services::apiListening, &window, &MainWindow::setApiAddress);
+    QObject::connect(&window, &MainWindow::pollNowRequested, &services, &Services::pollNow);
     QObject::connect(&services, &Services::apiFailed, &window, &MainWindow::setApiFailed);
     QObject::connect(&window, &MainWindow::settingsSaved, &window, [&] {
         const ConfigResult changed = loadConfig(true, commandLine);

@@ -159,6 +159,12 @@ void Services::stop()
     }
 }
 
+void Services::pollNow()
+{
+    if (m_poller)
+        QMetaObject::invokeMethod(m_poller, &GitHubPoller::pollNow);
+}
+
 QStringList Services::reconfigure(const AppConfig &config)
 {
     if (m_role != Role::Collector)

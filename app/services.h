@@ -36,6 +36,7 @@ public:
     // Applies what can change while running (token, interval, pages per poll); returns
     // the names of the settings that differ but wait for the next start.
     QStringList reconfigure(const AppConfig &config);
+    void pollNow(); // Collector: the public feed is polled at once
 
     Pipeline *pipeline() const { return m_pipeline; } // Collector, OneShot
     ApiServer *apiServer() const { return m_api; } // Collector, before start()

@@ -79,6 +79,22 @@ QString formatDuration(double seconds)
     return QObject::tr("%1 days").arg(seconds / 86400, 0, 'f', 1);
 }
 
+QString localTimeZoneLabel()
+{
+    const QDateTime now = QDateTime::currentDateTime();
+    const int offset = now.offsetFromUtc();
+    if (offset == 0)
+        return u"UTC"_s;
+    return u"%1, UTC%2%3:%4"_s.arg(now.timeZoneAbbreviation(), offset < 0 ? u"-"_s : u"+"_s)
+        .arg(std::abs(offset) / 3600, 2, 10, QChar(u'0'))
+        .arg(std::abs(offset) % 3600 / 60, 2, 10, QChar(u'0'));
+}
+
+QString displayTypeName(const QString &type)
+{
+    return type.endsWith("Event"_L1) ? type.chopped(5) : type;
+}
+
 ChartPanel::ChartPanel(const QString &title, QWidget *parent)
     : QWidget(parent)
     , m_view(new QChartView(this))
@@ -93,6 +109,16 @@ ChartPanel::ChartPanel(const QString &title, QWidget *parent)
     m_chart->setBackgroundRoundness(0);
     m_view->setChart(m_chart);
     m_view->setRenderHint(QPainter::Antialiasing);
+    m_view->setAccessibleName(title);
+    m_message = new QLabel(m_view);
+    m_message->setObjectName(u"panelMessage"_s);
+    m_message->setAlignment(Qt::AlignCenter);
+    m_message->setWordWrap(true);
+    m_message->setAutoFillBackground(true);
+    m_message->setMargin(8);
+    m_message->setFrameShape(QFrame::StyledPanel);
+    m_message->hide();
+    connect(m_message, &QLabel::linkActivated, this, &ChartPanel::messageLinkActivated);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_view);
@@ -107,6 +133,31 @@ void ChartPanel::applyPalette()
     const QChart::ChartTheme theme = dark ? QChart::ChartThemeDark : QChart::ChartThemeLight;
     if (m_chart->theme() != theme)
         m_chart->setTheme(theme);
+}
+
+void ChartPanel::setMessage(const QString &message)
+{
+    if (m_message->text() == message && m_message->isVisible() == !message.isEmpty())
+        return;
+    m_message->setText(message);
+    m_message->setVisible(!message.isEmpty());
+    resizeEvent(nullptr);
+}
+
+QString ChartPanel::message() const
+{
+    return m_message->isVisible() ? m_message->text() : QString();
+}
+
+void ChartPanel::resizeEvent(QResizeEvent *event)
+{
+    if (event)
+        QWidget::resizeEvent(event);
+    // In the middle of the chart, at most three quarters of its width.
+    const int width = std::min(m_view->width() * 3 / 4, 460);
+    const int height = m_message->heightForWidth(width);
+    m_message->setGeometry((m_view->width() - width) / 2, (m_view->height() - height) / 2, width,
+                           height);
 }
 
 void ChartPanel::changeEvent(QEvent *event)
@@ -211,9 +262,7 @@ void BarsPanel::resizeEvent(QResizeEvent *event)
 }
 
 EventTypesPanel::EventTypesPanel(QWidget *parent)
-    : BarsPanel(
-        tr("Events by type"), [](const QString &type) { return QString(type).remove("Event"_L1); },
-        DashboardSnapshot::otherName(), parent)
+    : BarsPanel(tr("Events by type"), displayTypeName, DashboardSnapshot::otherName(), parent)
 {
 }
 
@@ -269,12 +318,6 @@ QString timeFormat(const TimeWindow &window)
     return span <= 10 * 60 ? u"HH:mm:ss"_s : u"HH:mm"_s;
 }
 
-// Times on the axes are the computer's local time: the title says which.
-QString timeZoneName()
-{
-    return QDateTime::currentDateTime().timeZoneAbbreviation();
-}
-
 QString unitName(qint64 unitSeconds)
 {
     return unitSeconds == 60  ? QObject::tr("events / minute")
@@ -309,7 +352,7 @@ void EventRatePanel::setSeries(const RateSeries &rate, const TimeWindow &window)
             }
             if (!partial.isEmpty() && !points.isEmpty())
                 partial.prepend(points.last());
-            m_lines[i]->setName(QString(line.name).remove("Event"_L1));
+            m_lines[i]->setName(displayTypeName(line.name));
         }
         m_lines[i]->replace(points);
         m_partial[i]->replace(partial);
@@ -325,7 +368,7 @@ void EventRatePanel::setSeries(const RateSeries &rate, const TimeWindow &window)
     m_time->setRange(QDateTime::fromSecsSinceEpoch(window.from),
                      QDateTime::fromSecsSinceEpoch(window.to));
     m_time->setFormat(timeFormat(window));
-    m_chart->setTitle(tr("Events over time (%1)").arg(timeZoneName()));
+    m_chart->setTitle(tr("Events over time (%1)").arg(localTimeZoneLabel()));
     m_values->setTitleText(
         rate.bucketSeconds == rate.unitSeconds
             ? unitName(rate.unitSeconds)
@@ -339,8 +382,9 @@ QList<QLineSeries *> EventRatePanel::series() const
 }
 
 ActiveRepositoriesPanel::ActiveRepositoriesPanel(QWidget *parent)
-    : BarsPanel(tr("Most active repositories (click to select)"), {}, {}, parent)
+    : BarsPanel(tr("Most active repositories"), {}, {}, parent)
 {
+    m_view->setToolTip(tr("Click a bar to see the repository's pull requests"));
     connect(bars(), &QBarSet::clicked, this, [this](int index) {
         const qsizetype top = m_repositories.size() - 1 - index;
         if (top >= 0 && top < m_repositories.size())
@@ -399,6 +443,12 @@ PullRequestPanel::PullRequestPanel(QWidget *parent)
     auto *layout = static_cast<QVBoxLayout *>(this->layout());
     layout->insertLayout(0, pickerRow);
     layout->insertWidget(1, m_summary);
+}
+
+void PullRequestPanel::setControlsVisible(bool visible)
+{
+    m_picker->setVisible(visible);
+    m_watch->setVisible(visible);
 }
 
 void PullRequestPanel::setRepositoryNames(const QStringList &names)

@@ -29,13 +29,24 @@ class ChartPanel : public QWidget
 public:
     explicit ChartPanel(const QString &title, QWidget *parent = nullptr);
     QChart *chart() const { return m_chart; }
+    // A state over the chart (empty, offline, rate-limited...); rich text, whose links
+    // come back as messageLinkActivated(). Empty hides it.
+    void setMessage(const QString &message);
+    QString message() const;
+
+signals:
+    void messageLinkActivated(const QString &link);
 
 protected:
     void changeEvent(QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
     void applyPalette();
 
     QChartView *m_view;
     QChart *m_chart;
+
+private:
+    QLabel *m_message;
 };
 
 // Horizontal bars, the first of the counts on top, their names on the left and whole in
@@ -142,6 +153,8 @@ public:
     QLineEdit *picker() const { return m_picker; }
     QPushButton *watchButton() const { return m_watch; }
     void setWatched(bool watched);
+    // The picker and the Watch button; hidden in images, where they could not be used.
+    void setControlsVisible(bool visible);
 
 signals:
     void repositoryRequested(const QString &repository);
@@ -158,3 +171,7 @@ private:
 };
 
 QString formatDuration(double seconds);
+// The time zone the axes use (the computer's): "UTC", or "CET, UTC+01:00".
+QString localTimeZoneLabel();
+// An event type as the window names it: "Push" for PushEvent, in charts, feed and filter.
+QString displayTypeName(const QString &type);

@@ -1,12 +1,18 @@
 #include "dashboardimage.h"
 
+#include "chartpanels.h"
 #include "dashboardwidget.h"
+
+#include <QApplication>
+#include <QLocale>
 
 #include <QBuffer>
 #include <QLayout>
 #include <QPainter>
 #include <QPointer>
 #include <QSemaphore>
+
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -28,11 +34,41 @@ QImage paint(QWidget *widget, const QSize &size)
 
 } // namespace
 
+// A report: what it shows and when, then the four panels, two by two.
 QImage DashboardImage::render(const DashboardSnapshot &snapshot, const QSize &size)
 {
-    DashboardWidget dashboard;
-    dashboard.setData(snapshot);
-    return paint(&dashboard, size);
+    QImage image(size, QImage::Format_ARGB32_Premultiplied);
+    image.fill(QApplication::palette().window().color());
+    QPainter painter(&image);
+    QFont title = QApplication::font();
+    title.setPointSizeF(title.pointSizeF() * 1.6);
+    title.setBold(true);
+    const int margin = 16;
+    const QFontMetrics titleMetrics(title);
+    painter.setPen(QApplication::palette().windowText().color());
+    painter.setFont(title);
+    painter.drawText(margin, margin + titleMetrics.ascent(), QObject::tr("GitHub Event Monitor"));
+    const QDateTime from = QDateTime::fromSecsSinceEpoch(snapshot.window.from);
+    const QDateTime to = QDateTime::fromSecsSinceEpoch(snapshot.window.to);
+    const QString format = u"yyyy-MM-dd HH:mm:ss"_s;
+    const QString subtitle
+        = QObject::tr("%1 minutes, %2 to %3 (%4) · %5 events stored")
+              .arg(snapshot.minutes)
+              .arg(from.toString(format), to.toString(format), localTimeZoneLabel(),
+                   QLocale().toString(snapshot.eventsStored));
+    painter.setFont(QApplication::font());
+    const int top = margin + titleMetrics.height() + 4;
+    painter.drawText(margin, top + painter.fontMetrics().ascent(), subtitle);
+
+    const int gridTop = top + painter.fontMetrics().height() + margin;
+    const QSize cell((size.width() - 3 * margin) / 2, (size.height() - gridTop - 2 * margin) / 2);
+    const QStringList panels = DashboardSnapshot::panelNames();
+    for (qsizetype i = 0; i < panels.size(); ++i) {
+        const QPoint at(margin + int(i % 2) * (cell.width() + margin),
+                        gridTop + int(i / 2) * (cell.height() + margin));
+        painter.drawImage(at, renderPanel(snapshot, panels[i], cell));
+    }
+    return image;
 }
 
 QImage DashboardImage::renderPanel(const DashboardSnapshot &snapshot, const QString &panel,
@@ -40,6 +76,7 @@ QImage DashboardImage::renderPanel(const DashboardSnapshot &snapshot, const QStr
 {
     DashboardWidget dashboard;
     dashboard.setData(snapshot);
+    dashboard.pullRequests()->setControlsVisible(false);
     QWidget *widget = dashboard.panel(panel);
     if (!widget)
         return {};

@@ -3,12 +3,16 @@
 #include "chartpanels.h"
 #include "eventfeedmodel.h"
 
+#include <QClipboard>
 #include <QComboBox>
 #include <QDataStream>
+#include <QDesktopServices>
 #include <QGridLayout>
+#include <QGuiApplication>
 #include <QHeaderView>
 #include <QIODevice>
 #include <QLineEdit>
+#include <QMenu>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -49,6 +53,16 @@ DashboardWidget::DashboardWidget(QWidget *parent)
     m_table->horizontalHeader()->setSectionResizeMode(EventFeedModel::Repository,
                                                       QHeaderView::Stretch);
     m_typeFilter->addItem(tr("All types"), QString());
+    m_typeFilter->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_typeFilter->setAccessibleName(tr("Event type filter"));
+    m_textFilter->setAccessibleName(tr("Repository or actor filter"));
+    m_table->setAccessibleName(tr("Latest events"));
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex &index) {
+        QDesktopServices::openUrl(
+            EventFeedModel::webUrl(m_feed->event(m_filter->mapToSource(index).row())));
+    });
+    connect(m_table, &QTableView::customContextMenuRequested, this, &DashboardWidget::showFeedMenu);
     m_textFilter->setPlaceholderText(tr("Filter by repository or actor"));
     m_textFilter->setClearButtonEnabled(true);
     connect(m_typeFilter, &QComboBox::currentIndexChanged, this,
@@ -74,6 +88,9 @@ DashboardWidget::DashboardWidget(QWidget *parent)
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(splitter);
 
+    for (ChartPanel *panel : panels())
+        connect(panel, &ChartPanel::messageLinkActivated, this,
+                &DashboardWidget::messageLinkActivated);
     connect(m_activeRepositories, &ActiveRepositoriesPanel::repositorySelected, this,
             &DashboardWidget::repositorySelected);
     connect(m_pullRequests, &PullRequestPanel::repositoryRequested, this,
@@ -90,8 +107,34 @@ void DashboardWidget::setData(const DashboardSnapshot &data)
     m_feed->setEvents(data.latestEvents);
     for (const KeyCount &count : data.eventsByType) {
         if (m_typeFilter->findData(count.key) < 0)
-            m_typeFilter->addItem(count.key, count.key);
+            m_typeFilter->addItem(displayTypeName(count.key), count.key);
     }
+}
+
+// Right-click on an event: open it, watch or filter by its repository, copy the row.
+void DashboardWidget::showFeedMenu(const QPoint &position)
+{
+    const QModelIndex index = m_table->indexAt(position);
+    if (!index.isValid())
+        return;
+    const EventRow event = m_feed->event(m_filter->mapToSource(index).row());
+    QMenu menu(this);
+    menu.addAction(tr("Open on GitHub"), this,
+                   [event] { QDesktopServices::openUrl(EventFeedModel::webUrl(event)); });
+    menu.addAction(tr("Watch %1").arg(event.repository), this,
+                   [this, event] { emit watchRequested(event.repository); });
+    menu.addAction(tr("Show Only %1").arg(event.repository), this,
+                   [this, event] { m_textFilter->setText(event.repository); });
+    menu.addAction(tr("Pull Requests of %1").arg(event.repository), this,
+                   [this, event] { emit repositorySelected(event.repository); });
+    menu.addSeparator();
+    menu.addAction(tr("Copy"), this, [this, index] {
+        QStringList fields;
+        for (int column = 0; column < EventFeedModel::ColumnCount; ++column)
+            fields << index.siblingAtColumn(column).data().toString();
+        QGuiApplication::clipboard()->setText(fields.join(u'\t'));
+    });
+    menu.exec(m_table->viewport()->mapToGlobal(position));
 }
 
 QByteArray DashboardWidget::saveLayout() const
@@ -114,6 +157,12 @@ void DashboardWidget::restoreLayout(const QByteArray &layout)
     m_table->horizontalHeader()->restoreState(header);
 }
 
+void DashboardWidget::setPanelMessage(const QString &message)
+{
+    for (ChartPanel *panel : panels())
+        panel->setMessage(message);
+}
+
 void DashboardWidget::setRepositoryNames(const QStringList &names)
 {
     m_pullRequests->setRepositoryNames(names);
@@ -121,7 +170,11 @@ void DashboardWidget::setRepositoryNames(const QStringList &names)
 
 QWidget *DashboardWidget::panel(const QString &name) const
 {
-    const QList<QWidget *> panels {m_eventTypes, m_eventRate, m_activeRepositories, m_pullRequests};
     const qsizetype index = DashboardSnapshot::panelNames().indexOf(name);
-    return index < 0 ? nullptr : panels[index];
+    return index < 0 ? nullptr : panels().at(index);
+}
+
+QList<ChartPanel *> DashboardWidget::panels() const
+{
+    return {m_eventTypes, m_eventRate, m_activeRepositories, m_pullRequests};
 }

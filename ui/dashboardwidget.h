@@ -5,6 +5,7 @@
 #include <QWidget>
 
 class ActiveRepositoriesPanel;
+class ChartPanel;
 class EventFeedFilter;
 class EventFeedModel;
 class EventRatePanel;
@@ -34,6 +35,9 @@ public:
     EventFeedModel *feed() const { return m_feed; }
     QComboBox *typeFilter() const { return m_typeFilter; }
 
+    // The same message over every panel (see ChartPanel::setMessage); empty hides it.
+    void setPanelMessage(const QString &message);
+
     // The splitter and the feed's columns, to keep per data directory.
     QByteArray saveLayout() const;
     void restoreLayout(const QByteArray &layout);
@@ -43,8 +47,13 @@ public:
 
 signals:
     void repositorySelected(const QString &repository);
+    void watchRequested(const QString &repository);
+    void messageLinkActivated(const QString &link);
 
 private:
+    void showFeedMenu(const QPoint &position);
+    QList<ChartPanel *> panels() const; // in the order of DashboardSnapshot::panelNames()
+
     EventTypesPanel *m_eventTypes;
     EventRatePanel *m_eventRate;
     ActiveRepositoriesPanel *m_activeRepositories;

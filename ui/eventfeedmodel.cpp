@@ -1,6 +1,10 @@
 #include "eventfeedmodel.h"
 
+#include "chartpanels.h"
+
 #include <QDateTime>
+
+using namespace Qt::StringLiterals;
 
 void EventFeedModel::setEvents(const QList<EventRow> &events)
 {
@@ -25,18 +29,32 @@ int EventFeedModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+QUrl EventFeedModel::webUrl(const EventRow &event)
+{
+    QString path = u"/"_s + event.repository;
+    if (event.pullRequest > 0 && event.type.startsWith("PullRequest"_L1))
+        path += u"/pull/"_s + QString::number(event.pullRequest);
+    return QUrl(u"https://github.com"_s + path);
+}
+
 QVariant EventFeedModel::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid() || (role != Qt::DisplayRole && role != Qt::ToolTipRole))
+    if (!index.isValid())
         return {};
     const EventRow &event = m_events[index.row()];
+    if (role == Qt::UserRole)
+        return index.column() == Type ? event.type : data(index, Qt::DisplayRole);
+    if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
+        return {};
     switch (index.column()) {
     case Time:
         return QDateTime::fromSecsSinceEpoch(event.createdAt, Qt::UTC)
             .toLocalTime()
             .toString(u"yyyy-MM-dd HH:mm:ss");
-    case Type:
-        return event.action.isEmpty() ? event.type : event.type + u" (" + event.action + u')';
+    case Type: {
+        const QString type = displayTypeName(event.type);
+        return event.action.isEmpty() ? type : type + u" (" + event.action + u')';
+    }
     case Repository: return event.repository;
     case Actor: return event.actor;
     default: return {};
@@ -74,7 +92,8 @@ bool EventFeedFilter::filterAcceptsRow(int sourceRow, const QModelIndex &sourceP
     const auto text = [&](int column) {
         return model->index(sourceRow, column, sourceParent).data().toString();
     };
-    if (!m_type.isEmpty() && !text(EventFeedModel::Type).startsWith(m_type))
+    if (!m_type.isEmpty()
+        && model->index(sourceRow, EventFeedModel::Type, sourceParent).data(Qt::UserRole) != m_type)
         return false;
     return m_text.isEmpty()
         || text(EventFeedModel::Repository).contains(m_text, Qt::CaseInsensitive)

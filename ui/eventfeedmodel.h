@@ -4,14 +4,20 @@
 
 #include <QAbstractTableModel>
 #include <QSortFilterProxyModel>
+#include <QUrl>
 
-// The latest events, newest first: time, type, repository, actor.
+// The latest events, newest first: time, type (named as in the charts), repository,
+// actor. Qt::UserRole gives a column's raw value (the type as GitHub spells it).
 class EventFeedModel : public QAbstractTableModel
 {
     Q_OBJECT
 
 public:
     enum Column { Time, Type, Repository, Actor, ColumnCount };
+
+    // The event's page on GitHub: its pull request when it has one, else its repository.
+    static QUrl webUrl(const EventRow &event);
+    const EventRow &event(int row) const { return m_events[row]; }
 
     using QAbstractTableModel::QAbstractTableModel;
     void setEvents(const QList<EventRow> &events);
@@ -32,7 +38,7 @@ class EventFeedFilter : public QSortFilterProxyModel
 
 public:
     using QSortFilterProxyModel::QSortFilterProxyModel;
-    void setType(const QString &type);
+    void setType(const QString &type); // as GitHub spells it; empty: all
     void setText(const QString &text);
 
 protected:

@@ -80,6 +80,7 @@ MainWindow::MainWindow(DashboardController *dashboard, Pipeline *pipeline, QWidg
             &MainWindow::showStoreUnavailable);
     connect(m_controller, &DashboardController::repositoryNamesReady, m_dashboard,
             &DashboardWidget::setRepositoryNames);
+    connect(m_dashboard, &DashboardWidget::messageLinkActivated, this, &MainWindow::followLink);
     connect(m_dashboard, &DashboardWidget::repositorySelected, this,
             [this](const QString &repository) {
                 m_repository = repository;
@@ -100,17 +101,21 @@ void MainWindow::createMenus()
                                       this, &MainWindow::chooseImportFiles);
     // A viewer reads a shared store; its collector owns bronze and does the importing.
     import->setEnabled(m_pipeline);
-    file->addAction(tr("&Export Metrics…"), this, &MainWindow::chooseMetricsExport);
-    file->addAction(tr("Export Dashboard &Image…"), this, &MainWindow::chooseImageExport);
+    file->addAction(tr("&Export Metrics…"), QKeySequence(tr("Ctrl+E")), this,
+                    &MainWindow::chooseMetricsExport);
+    file->addAction(tr("Export Dashboard &Image…"), QKeySequence(tr("Ctrl+Shift+E")), this,
+                    &MainWindow::chooseImageExport);
     file->addSeparator();
-    file->addAction(tr("&Settings…"), QKeySequence::Preferences, this, &MainWindow::showSettings);
+    file->addAction(tr("&Settings…"), QKeySequence(tr("Ctrl+,")), this, &MainWindow::showSettings);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     m_windowActions = new QActionGroup(this);
+    int number = 0;
     for (const Preset &preset : presets()) {
         QAction *action = view->addAction(tr(preset.label));
+        action->setShortcut(QKeySequence(tr("Ctrl+%1").arg(++number)));
         action->setCheckable(true);
         action->setData(preset.minutes);
         m_windowActions->addAction(action);
@@ -118,18 +123,35 @@ void MainWindow::createMenus()
                 [this, minutes = preset.minutes] { selectWindow(minutes); });
     }
     view->addSeparator();
-    m_watchedMenu = view->addMenu(tr("&Watched Repositories"));
-    connect(m_watchedMenu, &QMenu::aboutToShow, this, &MainWindow::fillWatchedMenu);
     m_followAction = view->addAction(tr("&Follow Now"));
+    m_followAction->setShortcut(QKeySequence(tr("Ctrl+L")));
     m_followAction->setCheckable(true);
     connect(m_followAction, &QAction::triggered, this, [this](bool on) {
         m_followChosen = true;
         setFollowNow(on);
     });
+    view->addAction(tr("&Refresh"), QKeySequence::Refresh, this, &MainWindow::updateRequest);
+    QAction *pollNow = view->addAction(tr("&Poll GitHub Now"), QKeySequence(tr("Ctrl+R")), this,
+                                       &MainWindow::pollNowRequested);
+    pollNow->setEnabled(m_pipeline);
+    view->addSeparator();
+    m_watchedMenu = view->addMenu(tr("&Watched Repositories"));
+    connect(m_watchedMenu, &QMenu::aboutToShow, this, &MainWindow::fillWatchedMenu);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&API Reference"), this, &MainWindow::showApiReference);
+    help->addAction(tr("&API Reference"), QKeySequence::HelpContents, this,
+                    &MainWindow::showApiReference);
     help->addAction(tr("&About"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::followLink(const QString &link)
+{
+    if (link == "retry"_L1)
+        emit pollNowRequested();
+    else if (link == "settings"_L1)
+        showSettings();
+    else if (link == "import"_L1 && m_pipeline)
+        chooseImportFiles();
 }
 
 void MainWindow::createToolBar()
@@ -158,6 +180,8 @@ void MainWindow::createToolBar()
 void MainWindow::createStatusBar()
 {
     m_pollerLabel = new QLabel(tr("Starting…"));
+    m_pollerLabel->setTextFormat(Qt::RichText); // for its "Retry now" link; texts are escaped
+    connect(m_pollerLabel, &QLabel::linkActivated, this, &MainWindow::followLink);
     m_countdownLabel = new QLabel;
     m_rateLabel = new QLabel;
     m_eventsLabel = new QLabel;
@@ -253,15 +277,63 @@ void MainWindow::onData(const DashboardSnapshot &data)
             return;
         }
     }
+    m_storeProblem.clear();
     m_dashboard->setData(data);
     m_dashboard->pullRequests()->setWatched(m_watchlist
                                             && m_watchlist->contains(data.pullRequests.repository));
     showEventsStored(data.eventsStored);
+    updatePanelMessages();
+}
+
+// What the panels say when they have nothing to draw, and why: the store, the poller, or
+// simply an empty window. Links: "retry" polls at once, "settings" opens Settings.
+void MainWindow::updatePanelMessages()
+{
+    using State = PollerSnapshot::State;
+    const QString retry = tr("<a href=\"retry\">Retry now</a>");
+    const QString noToken = m_configuration.config.githubToken.isEmpty()
+        ? tr("<br>Without a token GitHub allows 60 requests an hour: "
+             "<a href=\"settings\">add one in Settings</a>.")
+        : QString();
+    QString message;
+    if (!m_storeProblem.isEmpty()) {
+        message = tr("<b>Database unavailable</b><br>%1").arg(m_storeProblem.toHtmlEscaped());
+    } else if (m_dashboard->data().eventsByType.isEmpty()) {
+        const QString error = m_snapshot.lastError.toHtmlEscaped();
+        switch (m_snapshot.state) {
+        case State::Offline: message = tr("<b>Offline</b>: %1<br>%2").arg(error, retry); break;
+        case State::BackingOff:
+            message = tr("<b>GitHub answered with an error</b>: %1<br>%2").arg(error, retry);
+            break;
+        case State::StorageError:
+            message = tr("<b>Cannot store data</b>: %1<br>%2").arg(error, retry);
+            break;
+        case State::BadToken:
+            message = tr("<b>GitHub refused the token.</b><br><a href=\"settings\">Change it in "
+                         "Settings</a>");
+            break;
+        case State::RateLimited:
+            message = tr("<b>Rate-limited</b> until %1.%2")
+                          .arg(m_snapshot.nextPoll.toLocalTime().toString(u"HH:mm"_s), noToken);
+            break;
+        case State::Idle:
+        case State::Polling: message = tr("Waiting for the first events…"); break;
+        case State::UpToDate:
+            message = tr("No events in this window. Choose a longer one, or "
+                         "<a href=\"import\">import GH Archive files</a>.");
+            break;
+        }
+        if (!m_pipeline)
+            message = tr("No events in this window yet.");
+    }
+    m_dashboard->setPanelMessage(message);
 }
 
 // Until the next snapshot arrives: the panels keep their last numbers, marked as stale.
 void MainWindow::showStoreUnavailable(const QString &message)
 {
+    m_storeProblem = message;
+    updatePanelMessages();
     m_eventsLabel->setText(tr("Database unavailable"));
     m_eventsLabel->setToolTip(message);
     statusBar()->showMessage(tr("Database unavailable: %1").arg(message), 10000);
@@ -270,6 +342,15 @@ void MainWindow::showStoreUnavailable(const QString &message)
 void MainWindow::setWatchlist(Watchlist *watchlist)
 {
     m_watchlist = watchlist;
+    connect(m_dashboard, &DashboardWidget::watchRequested, this, [this](const QString &repository) {
+        QString error;
+        if (!m_watchlist->add(repository, &error)) {
+            QMessageBox::warning(this, tr("Watch"), error);
+            return;
+        }
+        statusBar()->showMessage(
+            tr("Watching %1: fetching its pull-request history…").arg(repository), 5000);
+    });
     connect(m_dashboard->pullRequests(), &PullRequestPanel::watchToggled, this,
             [this](const QString &repository, bool watch) {
                 QString error;
@@ -311,7 +392,8 @@ void MainWindow::showEventsStored(qint64 events)
 void MainWindow::showPollerSnapshot(const PollerSnapshot &snapshot)
 {
     m_snapshot = snapshot;
-    m_pollerLabel->setText(describe(snapshot, QDateTime::currentDateTimeUtc()));
+    updatePanelMessages();
+    m_pollerLabel->setText(describe(snapshot, QDateTime::currentDateTimeUtc()).toHtmlEscaped());
     const RateLimitInfo &rate = snapshot.rateLimit;
     m_rateLabel->setText(rate.remaining >= 0
                              ? tr("Rate limit %1/%2").arg(rate.remaining).arg(rate.limit)
@@ -322,20 +404,24 @@ void MainWindow::showPollerSnapshot(const PollerSnapshot &snapshot)
 void MainWindow::updateCountdown()
 {
     const qint64 seconds = QDateTime::currentDateTimeUtc().secsTo(m_snapshot.nextPoll);
-    m_countdownLabel->setText(m_snapshot.nextPoll.isValid() && seconds >= 0
+    // A failing poller's own text counts down its retry: no second countdown beside it.
+    const bool failing = m_snapshot.state == PollerSnapshot::State::BackingOff
+        || m_snapshot.state == PollerSnapshot::State::Offline
+        || m_snapshot.state == PollerSnapshot::State::StorageError;
+    m_countdownLabel->setText(!failing && m_snapshot.nextPoll.isValid() && seconds >= 0
                                   ? tr("Next poll in %1 s").arg(seconds)
                                   : QString());
-    if (m_snapshot.state == PollerSnapshot::State::BackingOff
-        || m_snapshot.state == PollerSnapshot::State::Offline
-        || m_snapshot.state == PollerSnapshot::State::StorageError)
-        m_pollerLabel->setText(describe(m_snapshot, QDateTime::currentDateTimeUtc()));
+    if (failing)
+        m_pollerLabel->setText(describe(m_snapshot, QDateTime::currentDateTimeUtc()).toHtmlEscaped()
+                               + u' ' + tr("<a href=\"retry\">Retry now</a>"));
 }
 
 void MainWindow::showViewerStatus(const QString &database, const QString &problem)
 {
     m_pollerLabel->setText(
-        problem.isEmpty() ? tr("Viewer of %1: refreshed when a collector commits").arg(database)
-                          : tr("Viewer of %1: %2").arg(database, problem));
+        (problem.isEmpty() ? tr("Viewer of %1: refreshed when a collector commits").arg(database)
+                           : tr("Viewer of %1: %2").arg(database, problem))
+            .toHtmlEscaped());
 }
 
 void MainWindow::setApiAddress(const QString &url)
@@ -485,8 +571,20 @@ void MainWindow::showApiReference()
 
 void MainWindow::showAbout()
 {
-    QMessageBox::about(this, tr("About GitHub Event Monitor"),
-                       tr("<b>GitHub Event Monitor</b> %1<p>Watches GitHub's public event "
-                          "stream and keeps it in a bronze/silver/gold store.</p>")
-                           .arg(QApplication::applicationVersion()));
+    const StoreLocation &store = m_controller->location();
+    QMessageBox::about(
+        this, tr("About GitHub Event Monitor"),
+        tr("<b>GitHub Event Monitor</b> %1<p>Watches GitHub's public event stream and keeps "
+           "it as raw pages (bronze), clean events (silver) and metrics (gold).</p>"
+           "<table><tr><td>Data directory:</td><td>%2</td></tr>"
+           "<tr><td>Database:</td><td>%3</td></tr>"
+           "<tr><td>REST API:</td><td>%4</td></tr>"
+           "<tr><td>Qt:</td><td>%5</td></tr></table>"
+           "<p>Licensed under the MIT licence.</p>")
+            .arg(QApplication::applicationVersion(),
+                 QFileInfo(store.dataDir).absoluteFilePath().toHtmlEscaped(),
+                 store.isPostgres() ? tr("PostgreSQL, %1").arg(store.describe().toHtmlEscaped())
+                                    : tr("SQLite, in the data directory"),
+                 m_apiUrl.isEmpty() ? tr("off") : m_apiUrl.toHtmlEscaped(),
+                 QString::fromLatin1(qVersion())));
 }

@@ -64,6 +64,7 @@ public:
 
 signals:
     void settingsSaved();
+    void pollNowRequested();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -76,6 +77,8 @@ private:
     void restoreSettings();
     void onData(const DashboardSnapshot &data);
     void showStoreUnavailable(const QString &message);
+    void updatePanelMessages();
+    void followLink(const QString &link);
     void updateRequest();
     void updateCountdown();
     void chooseImportFiles();
@@ -104,6 +107,7 @@ private:
     QPointer<QProgressDialog> m_importDialog;
     PollerSnapshot m_snapshot;
     ConfigResult m_configuration;
+    QString m_storeProblem; // why the last load failed; empty once one succeeds
     QString m_apiUrl;
     QString m_repository;
     bool m_followChosen = false; // by the user or from settings, so no default applies

@@ -67,6 +67,14 @@ void GitHubPoller::start()
     startCycle();
 }
 
+void GitHubPoller::pollNow()
+{
+    if (m_reply)
+        return; // a poll is under way
+    m_consecutiveFailures = 0;
+    start();
+}
+
 void GitHubPoller::stop()
 {
     ++m_generation;

@@ -69,6 +69,8 @@ public:
 
     void start();
     void stop();
+    // The user's "Retry now": a poll at once, unless one is under way; back-off restarts.
+    void pollNow();
     // New settings from the user: applied at once, with a fresh poll.
     void reconfigure(const QString &token, int intervalSeconds, int maxPages);
     PollerSnapshot snapshot() const { return m_snapshot; }

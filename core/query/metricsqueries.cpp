@@ -395,15 +395,17 @@ QList<MinuteCount> MetricsQueries::eventsPerMinute(qint64 minutes, const QDateTi
 QList<EventRow> MetricsQueries::latestEvents(int limit)
 {
     return m_connection.read([&] {
-        QSqlQuery query = statement(uR"(SELECT id, created_at, type, action, repo_name, actor_login
-                                        FROM events ORDER BY created_at DESC, id DESC LIMIT ?)"_s);
+        QSqlQuery query
+            = statement(uR"(SELECT id, created_at, type, action, repo_name, actor_login, pr_number
+                            FROM events ORDER BY created_at DESC, id DESC LIMIT ?)"_s);
         query.addBindValue(limit);
         exec(query);
         QList<EventRow> rows;
         while (query.next())
             rows.append({query.value(0).toLongLong(), query.value(1).toLongLong(),
                          query.value(2).toString(), query.value(3).toString(),
-                         query.value(4).toString(), query.value(5).toString()});
+                         query.value(4).toString(), query.value(5).toString(),
+                         query.value(6).isNull() ? -1 : query.value(6).toLongLong()});
         return rows;
     });
 }

@@ -61,6 +61,7 @@ struct EventRow
     QString action;
     QString repository;
     QString actor;
+    qint64 pullRequest = -1; // payload.number, -1 when absent
 };
 
 // The one metrics query layer: the REST API and the dashboard use these and only these.
