@@ -54,6 +54,9 @@ int run(QCoreApplication &app, const AppConfig &config,
                         : summary.ok  ? "done"
                                       : "failed",
                     summary.inserted, summary.duplicates, summary.quarantined, summary.seconds);
+        if (summary.alreadyIngested > 0)
+            std::printf("%lld file(s) already imported: nothing to do for them\n",
+                        summary.alreadyIngested);
         if (!summary.ok)
             std::fprintf(stderr, "ghmonitor: %s\n", qPrintable(summary.error));
         exitCode = summary.cancelled ? 130 : summary.ok ? 0 : 1;

@@ -17,15 +17,19 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QCryptographicHash>
+#include <QDateTimeEdit>
 #include <QDesktopServices>
+#include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFormLayout>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressDialog>
+#include <QPushButton>
 #include <QSaveFile>
 #include <QSettings>
 #include <QStatusBar>
@@ -35,6 +39,8 @@
 using namespace Qt::StringLiterals;
 
 namespace {
+
+constexpr qint64 customRangeData = -1; // the window box's item for a chosen range
 
 constexpr qint64 liveDataAge = 6 * 3600; // the public feed lags by up to six hours
 
@@ -164,13 +170,20 @@ void MainWindow::createToolBar()
     for (const Preset &preset : presets())
         m_windowBox->addItem(tr(preset.label), preset.minutes);
     toolBar->addWidget(m_windowBox);
+    QAction *range = toolBar->addAction(tr("&Range…"), this, &MainWindow::chooseRange);
+    range->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
+    range->setToolTip(tr("Show a range of your choice, from a date and time to another (%1)")
+                          .arg(range->shortcut().toString(QKeySequence::NativeText)));
     m_followBox = new QCheckBox(tr("Follow now"));
     m_followBox->setToolTip(
         tr("On: the window ends now. Off: it ends at the latest stored event."));
     toolBar->addSeparator();
     toolBar->addWidget(m_followBox);
-    connect(m_windowBox, &QComboBox::activated, this,
-            [this](int index) { selectWindow(m_windowBox->itemData(index).toLongLong()); });
+    connect(m_windowBox, &QComboBox::activated, this, [this](int index) {
+        const qint64 minutes = m_windowBox->itemData(index).toLongLong();
+        if (minutes != customRangeData)
+            selectWindow(minutes);
+    });
     connect(m_followBox, &QCheckBox::clicked, this, [this](bool on) {
         m_followChosen = true;
         setFollowNow(on);
@@ -242,6 +255,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
 
 void MainWindow::selectWindow(qint64 minutes)
 {
+    clearCustomRange();
     const int index = m_windowBox->findData(minutes);
     if (index < 0)
         return;
@@ -252,6 +266,11 @@ void MainWindow::selectWindow(qint64 minutes)
 
 void MainWindow::setFollowNow(bool follow)
 {
+    if (follow && m_customRange) {
+        clearCustomRange();
+        m_windowBox->setCurrentIndex(m_windowBox->findData(qint64(60)));
+        m_windowActions->actions().at(m_windowBox->currentIndex())->setChecked(true);
+    }
     m_followBox->setChecked(follow);
     m_followAction->setChecked(follow);
     updateRequest();
@@ -263,7 +282,78 @@ void MainWindow::updateRequest()
     request.minutes = m_windowBox->currentData().toLongLong();
     request.followNow = m_followBox->isChecked();
     request.repository = m_repository;
+    if (m_customRange) {
+        request.minutes = std::clamp<qint64>((m_customRange->to - m_customRange->from + 59) / 60, 1,
+                                             TimeFormat::maxWindowMinutes);
+        request.at = QDateTime::fromSecsSinceEpoch(m_customRange->to, Qt::UTC);
+        request.followNow = false;
+    }
     m_controller->setRequest(request);
+}
+
+// A fixed range: it replaces the preset and Follow now until either is chosen again.
+void MainWindow::setCustomRange(qint64 from, qint64 to)
+{
+    m_customRange = TimeWindow {from, std::max(to, from + 60)};
+    const QString format = u"yyyy-MM-dd HH:mm"_s;
+    const QString label
+        = tr("%1 to %2")
+              .arg(QDateTime::fromSecsSinceEpoch(m_customRange->from).toString(format),
+                   QDateTime::fromSecsSinceEpoch(m_customRange->to).toString(format));
+    if (m_windowBox->findData(customRangeData) < 0)
+        m_windowBox->addItem(QString(), customRangeData);
+    const int index = m_windowBox->findData(customRangeData);
+    m_windowBox->setItemText(index, label);
+    m_windowBox->setCurrentIndex(index);
+    if (QAction *checked = m_windowActions->checkedAction())
+        checked->setChecked(false);
+    m_followBox->setChecked(false);
+    m_followAction->setChecked(false);
+    updateRequest();
+}
+
+void MainWindow::clearCustomRange()
+{
+    m_customRange.reset();
+    const int index = m_windowBox->findData(customRangeData);
+    if (index >= 0)
+        m_windowBox->removeItem(index);
+}
+
+void MainWindow::chooseRange()
+{
+    const qint64 to = m_customRange ? m_customRange->to : m_dashboard->data().window.to;
+    const qint64 from = m_customRange ? m_customRange->from : m_dashboard->data().window.from;
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Range"));
+    auto *utc = new QCheckBox(tr("Times in &UTC"));
+    auto *fromEdit = new QDateTimeEdit(QDateTime::fromSecsSinceEpoch(from));
+    auto *toEdit = new QDateTimeEdit(QDateTime::fromSecsSinceEpoch(to));
+    for (QDateTimeEdit *edit : {fromEdit, toEdit}) {
+        edit->setDisplayFormat(u"yyyy-MM-dd HH:mm:ss"_s);
+        edit->setCalendarPopup(true);
+        connect(utc, &QCheckBox::toggled, edit, [edit](bool inUtc) {
+            edit->setDateTime(inUtc ? edit->dateTime().toUTC() : edit->dateTime().toLocalTime());
+        });
+    }
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto *form = new QFormLayout(&dialog);
+    form->addRow(tr("&From:"), fromEdit);
+    form->addRow(tr("&To:"), toEdit);
+    form->addRow(QString(), utc);
+    form->addRow(buttons);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const qint64 start = fromEdit->dateTime().toSecsSinceEpoch();
+    const qint64 end = toEdit->dateTime().toSecsSinceEpoch();
+    if (end <= start) {
+        QMessageBox::warning(this, tr("Range"), tr("The range must end after it starts."));
+        return;
+    }
+    m_followChosen = true;
+    setCustomRange(start, end);
 }
 
 void MainWindow::onData(const DashboardSnapshot &data)
@@ -481,7 +571,11 @@ void MainWindow::chooseMetricsExport()
     const QString path = QFileDialog::getSaveFileName(this, tr("Export Metrics"), u"metrics.csv"_s,
                                                       tr("CSV (*.csv);;JSON (*.json)"));
     QString error;
-    if (!path.isEmpty() && !exportMetrics(path, &error))
+    if (path.isEmpty())
+        return;
+    if (exportMetrics(path, &error))
+        statusBar()->showMessage(tr("Metrics exported to %1").arg(path), 8000);
+    else
         QMessageBox::warning(this, tr("Export Metrics"), error);
 }
 
@@ -490,8 +584,35 @@ void MainWindow::chooseImageExport()
     const QString path = QFileDialog::getSaveFileName(this, tr("Export Dashboard Image"),
                                                       u"dashboard.png"_s, tr("PNG image (*.png)"));
     QString error;
-    if (!path.isEmpty() && !exportImage(path, &error))
+    if (path.isEmpty())
+        return;
+    if (exportImage(path, &error))
+        statusBar()->showMessage(tr("Dashboard image exported to %1").arg(path), 8000);
+    else
         QMessageBox::warning(this, tr("Export Dashboard Image"), error);
+}
+
+// History lies outside a window that ends now: the imported range is one click away.
+void MainWindow::offerImportedRange(const IngestSummary &summary)
+{
+    if (summary.inserted == 0 || summary.firstCreatedAt < 0)
+        return;
+    const QString format = u"yyyy-MM-dd HH:mm"_s;
+    auto *box = new QMessageBox(
+        QMessageBox::Information, tr("Import"),
+        tr("%1 new events, from %2 to %3.")
+            .arg(QLocale().toString(summary.inserted),
+                 QDateTime::fromSecsSinceEpoch(summary.firstCreatedAt).toString(format),
+                 QDateTime::fromSecsSinceEpoch(summary.lastCreatedAt).toString(format)),
+        QMessageBox::Close, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    QPushButton *show = box->addButton(tr("&Show Them"), QMessageBox::AcceptRole);
+    connect(show, &QPushButton::clicked, this,
+            [this, first = summary.firstCreatedAt, last = summary.lastCreatedAt] {
+                m_followChosen = true;
+                setCustomRange(first, last + 1);
+            });
+    box->open();
 }
 
 void MainWindow::chooseImportFiles()
@@ -533,7 +654,9 @@ void MainWindow::startImport(const QStringList &files)
                                  : u"–"_s));
             });
     connect(m_pipeline, &Pipeline::finished, dialog, [this, dialog](const IngestSummary &summary) {
-        const QString text = summary.ok
+        const QString text = summary.ok && summary.inserted == 0 && summary.alreadyIngested > 0
+            ? tr("Already imported: nothing new")
+            : summary.ok
             ? tr("%1: %2 new events, %3 duplicates, %4 quarantined, %5 s")
                   .arg(summary.cancelled ? tr("Import cancelled") : tr("Import done"))
                   .arg(QLocale().toString(summary.inserted), QLocale().toString(summary.duplicates),
@@ -541,9 +664,11 @@ void MainWindow::startImport(const QStringList &files)
                   .arg(summary.seconds, 0, 'f', 1)
             : tr("Import failed: %1").arg(summary.error);
         statusBar()->showMessage(text, 15000);
+        dialog->close();
         if (!summary.ok)
             QMessageBox::warning(this, tr("Import"), text);
-        dialog->close();
+        else if (!summary.cancelled)
+            offerImportedRange(summary);
     });
     dialog->show();
     QMetaObject::invokeMethod(m_pipeline,

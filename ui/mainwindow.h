@@ -8,9 +8,12 @@
 #include <QPointer>
 #include <QProgressDialog>
 
+#include <optional>
+
 class DashboardController;
 class DashboardWidget;
 class Pipeline;
+struct IngestSummary;
 class Watchlist;
 class QActionGroup;
 class QCheckBox;
@@ -80,6 +83,10 @@ private:
     void updatePanelMessages();
     void followLink(const QString &link);
     void updateRequest();
+    void setCustomRange(qint64 from, qint64 to);
+    void clearCustomRange();
+    void chooseRange();
+    void offerImportedRange(const IngestSummary &summary);
     void updateCountdown();
     void chooseImportFiles();
     void chooseMetricsExport();
@@ -110,5 +117,6 @@ private:
     QString m_storeProblem; // why the last load failed; empty once one succeeds
     QString m_apiUrl;
     QString m_repository;
+    std::optional<TimeWindow> m_customRange; // a chosen range, instead of a preset
     bool m_followChosen = false; // by the user or from settings, so no default applies
 };

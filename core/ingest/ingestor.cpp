@@ -79,7 +79,17 @@ void IngestSummary::add(const IngestSummary &other)
     inserted += other.inserted;
     duplicates += other.duplicates;
     quarantined += other.quarantined;
+    alreadyIngested += other.alreadyIngested;
+    addSpan(other.firstCreatedAt, other.lastCreatedAt);
     seconds += other.seconds;
+}
+
+void IngestSummary::addSpan(qint64 first, qint64 last)
+{
+    if (first < 0)
+        return;
+    firstCreatedAt = firstCreatedAt < 0 ? first : std::min(firstCreatedAt, first);
+    lastCreatedAt = std::max(lastCreatedAt, last);
 }
 
 Ingestor::Ingestor(EventStore *store, const BronzeStore *bronze)
@@ -108,6 +118,7 @@ bool Ingestor::report(bool ok, const QList<BatchResult> &committed, IngestSummar
         summary->inserted += result.inserted;
         summary->duplicates += result.duplicates;
         summary->quarantined += result.quarantined;
+        summary->addSpan(result.firstCreatedAt, result.lastCreatedAt);
         if (m_onBatch)
             m_onBatch(result);
     }
@@ -212,8 +223,10 @@ IngestSummary Ingestor::ingest(const QString &path)
         summary.error = m_store->lastError();
         return summary;
     }
-    if (progress.complete)
+    if (progress.complete) {
+        summary.alreadyIngested = 1;
         return summary;
+    }
     if (BronzeStore::isPullRequestPage(path))
         return ingestPullRequests(path, progress);
 

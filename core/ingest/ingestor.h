@@ -27,9 +27,13 @@ struct IngestSummary
     qint64 inserted = 0;
     qint64 duplicates = 0;
     qint64 quarantined = 0;
+    qint64 alreadyIngested = 0; // sources that were complete before this run
+    qint64 firstCreatedAt = -1; // span of the new events, -1 when none
+    qint64 lastCreatedAt = -1;
     double seconds = 0;
 
     void add(const IngestSummary &other);
+    void addSpan(qint64 first, qint64 last);
 };
 
 // Reads one bronze source (an /events page, a GH Archive .json.gz or NDJSON file, or a
