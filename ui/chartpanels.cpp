@@ -277,6 +277,7 @@ EventRatePanel::EventRatePanel(QWidget *parent)
     m_chart->addAxis(m_values, Qt::AlignLeft);
     m_time->setTickCount(6);
     m_values->setLabelFormat(u"%d"_s);
+    connect(m_chart, &QChart::plotAreaChanged, this, &EventRatePanel::fitTimeTicks);
     for (int i = 0; i <= RateSeries::majorTypes; ++i) {
         auto *line = new QLineSeries;
         addLine(line);
@@ -291,7 +292,22 @@ EventRatePanel::EventRatePanel(QWidget *parent)
 void EventRatePanel::resizeEvent(QResizeEvent *event)
 {
     ChartPanel::resizeEvent(event);
-    m_chart->legend()->setAlignment(height() < 300 ? Qt::AlignRight : Qt::AlignBottom);
+    m_chart->legend()->setAlignment(height() < 260 ? Qt::AlignRight : Qt::AlignBottom);
+    fitTimeTicks();
+}
+
+// As many time labels as fit side by side, 3 to 7: QtCharts cuts a label that does not
+// fit to "...".
+void EventRatePanel::fitTimeTicks()
+{
+    const QFontMetrics metrics(m_time->labelsFont());
+    const int label = metrics.horizontalAdvance(m_time->min().toString(m_time->format())) + 24;
+    const int room = int(m_chart->plotArea().width());
+    m_time->setTickCount(std::clamp(room / std::max(label, 1) + 1, 3, 7));
+    // The last label is centred on the plot's right edge: room for its right half.
+    QMargins margins = m_chart->margins();
+    margins.setRight(label / 2);
+    m_chart->setMargins(margins);
 }
 
 void EventRatePanel::addLine(QLineSeries *series)
@@ -303,18 +319,20 @@ void EventRatePanel::addLine(QLineSeries *series)
 
 namespace {
 
-// Labels that fit the span: times within a day, days within a year, years beyond.
+// Labels that fit the span: seconds, minutes, then days; the year once the span crosses
+// one, so that no two ticks read alike.
 QString timeFormat(const TimeWindow &window)
 {
     const qint64 span = window.to - window.from;
     const QDate first = QDateTime::fromSecsSinceEpoch(window.from).date();
     const QDate last = QDateTime::fromSecsSinceEpoch(window.to).date();
-    if (first.year() != last.year())
-        return span > 400 * 86400 ? u"yyyy-MM"_s : u"yyyy-MM-dd"_s;
+    const QString year = first.year() != last.year() ? u"yyyy-"_s : QString();
+    if (span > 400 * 86400)
+        return u"yyyy-MM"_s;
     if (span > 14 * 86400)
-        return u"MM-dd"_s;
+        return year + u"MM-dd"_s;
     if (span > 86400 || first != last)
-        return u"MM-dd HH:mm"_s;
+        return year + u"MM-dd HH:mm"_s;
     return span <= 10 * 60 ? u"HH:mm:ss"_s : u"HH:mm"_s;
 }
 
@@ -368,6 +386,7 @@ void EventRatePanel::setSeries(const RateSeries &rate, const TimeWindow &window)
     m_time->setRange(QDateTime::fromSecsSinceEpoch(window.from),
                      QDateTime::fromSecsSinceEpoch(window.to));
     m_time->setFormat(timeFormat(window));
+    fitTimeTicks();
     m_chart->setTitle(tr("Events over time (%1)").arg(localTimeZoneLabel()));
     m_values->setTitleText(
         rate.bucketSeconds == rate.unitSeconds

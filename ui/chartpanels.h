@@ -114,6 +114,7 @@ protected:
 
 private:
     void addLine(QLineSeries *series);
+    void fitTimeTicks();
 
     QDateTimeAxis *m_time;
     QValueAxis *m_values;

@@ -1,0 +1,337 @@
+#include "chartpanels.h"
+#include "dashboardcontroller.h"
+#include "dashboardwidget.h"
+#include "mainwindow.h"
+#include "pipeline.h"
+#include "settingsdialog.h"
+#include "syntheticevents.h"
+#include "teststorage.h"
+
+#include <QBarCategoryAxis>
+#include <QBarSet>
+#include <QChart>
+#include <QDateTimeAxis>
+#include <QDialogButtonBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLineSeries>
+#include <QProcessEnvironment>
+#include <QPushButton>
+#include <QScopeGuard>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTest>
+#include <QThread>
+#include <QValueAxis>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// `count` synthetic events, `perSecond` a second from `first`, as an NDJSON file.
+QString writeEvents(const TestStorage &storage, const QString &name, qint64 first, qint64 count,
+                    qint64 perSecond = 1)
+{
+    const QString path = storage.filePath(name);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return {};
+    for (qint64 i = 0; i < count; ++i)
+        file.write(SyntheticEvents::event(first * 10 + i, first + i / perSecond, 11) + '\n');
+    return path;
+}
+
+bool import(const StoreLocation &location, const QStringList &files)
+{
+    Pipeline pipeline(location);
+    if (!pipeline.open())
+        return false;
+    QSignalSpy finished(&pipeline, &Pipeline::finished);
+    pipeline.importFiles(files);
+    return finished.size() == 1 && finished.first().first().value<IngestSummary>().ok;
+}
+
+QList<BarsPanel *> barPanels(DashboardWidget *dashboard)
+{
+    return {dashboard->eventTypes(), dashboard->activeRepositories()};
+}
+
+QBarCategoryAxis *categoryAxis(ChartPanel *panel)
+{
+    return qobject_cast<QBarCategoryAxis *>(panel->chart()->axes(Qt::Vertical).value(0));
+}
+
+} // namespace
+
+// The real window, offscreen, as a new user meets it.
+class TestWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void init();
+    void firstCommitFillsEveryPanel();
+    void barLabelsAreWholeAt1024x700();
+    void everyPresetLabelsItsTimeAxis();
+    void steadyFeedDoesNotEndInACliff();
+    void spanAcrossYearsLabelsYears();
+    void viewStateBelongsToTheDataDirectory();
+    void settingsShowWhatRunsAndSaveOnlyChanges();
+
+private:
+    QThread m_readers;
+};
+
+void TestWindow::initTestCase()
+{
+    QCoreApplication::setOrganizationName(u"ghmonitor-window-tests"_s);
+    m_readers.start();
+}
+
+void TestWindow::cleanupTestCase()
+{
+    QSettings().clear();
+    m_readers.quit();
+    m_readers.wait();
+}
+
+void TestWindow::init()
+{
+    QSettings().clear();
+}
+
+void TestWindow::firstCommitFillsEveryPanel()
+{
+    TestStorage storage;
+    REQUIRE_STORAGE(storage);
+    QThread ingest;
+    auto *pipeline = new Pipeline(storage.location());
+    pipeline->moveToThread(&ingest);
+    ingest.start();
+    const auto stop = qScopeGuard([&] {
+        ingest.quit();
+        ingest.wait();
+        delete pipeline;
+    });
+    QMetaObject::invokeMethod(pipeline, &Pipeline::open, Qt::BlockingQueuedConnection);
+    DashboardController controller(storage.location(), &m_readers);
+    connect(pipeline, &Pipeline::goldChanged, &controller, &DashboardController::onGoldChanged);
+    MainWindow window(&controller, pipeline);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    DashboardWidget *dashboard = window.dashboard();
+    QTRY_VERIFY(!dashboard->eventTypes()->message().isEmpty()); // an empty store says so
+    QCOMPARE(dashboard->eventTypes()->bars()->count(), 0);
+
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const QString file = writeEvents(storage, u"first.ndjson"_s, now - 600, 3000, 5);
+    QMetaObject::invokeMethod(pipeline, [pipeline, file] { pipeline->importFiles({file}); });
+
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard->eventTypes()->bars()->count() >= 5, 10000);
+    QTRY_VERIFY(dashboard->activeRepositories()->bars()->count() == 10);
+    qreal plotted = 0;
+    for (QLineSeries *series : dashboard->eventRate()->series()) {
+        for (const QPointF &point : series->points())
+            plotted += point.y();
+    }
+    QVERIFY(plotted > 0);
+    // The pull-request panel shows the most active repository.
+    QCOMPARE(dashboard->pullRequests()->picker()->text(),
+             dashboard->activeRepositories()->repositories().first());
+    QVERIFY(!dashboard->pullRequests()->summary().isEmpty());
+    for (ChartPanel *panel : QList<ChartPanel *> {dashboard->eventTypes(), dashboard->eventRate(),
+                                                  dashboard->activeRepositories()})
+        QCOMPARE(panel->message(), QString());
+}
+
+void TestWindow::barLabelsAreWholeAt1024x700()
+{
+    TestStorage storage;
+    REQUIRE_STORAGE(storage);
+    const qint64 start = 1735740000;
+    QVERIFY(import(storage.location(), {writeEvents(storage, u"e.ndjson"_s, start, 20000, 10)}));
+    MetricsQueries queries(storage.location());
+    DashboardRequest request;
+    request.at = QDateTime::fromSecsSinceEpoch(start + 2000, Qt::UTC);
+
+    // The window reads an empty store of its own, so that only this snapshot is shown.
+    TestStorage empty;
+    REQUIRE_STORAGE(empty);
+    QVERIFY(Pipeline(empty.location()).open());
+    DashboardController controller(empty.location(), &m_readers);
+    QSignalSpy loaded(&controller, &DashboardController::dataReady);
+    MainWindow window(&controller, nullptr);
+    window.resize(1024, 700);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_VERIFY(loaded.size() >= 1);
+    window.dashboard()->setData(DashboardSnapshot::load(queries, request));
+    QCoreApplication::processEvents();
+    for (BarsPanel *panel : barPanels(window.dashboard())) {
+        const QFontMetrics metrics(categoryAxis(panel)->labelsFont());
+        const QStringList names = panel->names();
+        const QStringList labels = panel->categories();
+        QVERIFY(names.size() >= 5);
+        QCOMPARE(labels.size(), names.size());
+        QVERIFY(!categoryAxis(panel)->labelsTruncated());
+        for (qsizetype i = 0; i < names.size(); ++i) {
+            const QString whole
+                = panel == window.dashboard()->eventTypes() ? displayTypeName(names[i]) : names[i];
+            if (metrics.horizontalAdvance(whole) <= panel->width() * 6 / 10)
+                QCOMPARE(labels[i], whole);
+        }
+    }
+}
+
+void TestWindow::everyPresetLabelsItsTimeAxis()
+{
+    TestStorage storage;
+    REQUIRE_STORAGE(storage);
+    const qint64 end = 1735740000;
+    QVERIFY(import(storage.location(),
+                   {writeEvents(storage, u"a.ndjson"_s, end - 3 * 365 * 86400, 500, 1),
+                    writeEvents(storage, u"b.ndjson"_s, end - 3600, 3600)}));
+    MetricsQueries queries(storage.location());
+    DashboardWidget widget;
+    widget.resize(1400, 820);
+    widget.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&widget));
+    for (const MainWindow::Preset &preset : MainWindow::presets()) {
+        DashboardRequest request;
+        request.minutes = preset.minutes;
+        request.at = QDateTime::fromSecsSinceEpoch(end, Qt::UTC);
+        widget.setData(DashboardSnapshot::load(queries, request));
+        QCoreApplication::processEvents();
+        QDateTimeAxis *axis = widget.eventRate()->timeAxis();
+        QVERIFY(axis->labelsVisible());
+        QTRY_VERIFY2(!axis->labelsTruncated(), preset.label);
+        QVERIFY(axis->tickCount() >= 3);
+        QSet<QString> labels;
+        const qint64 min = axis->min().toMSecsSinceEpoch();
+        const qint64 max = axis->max().toMSecsSinceEpoch();
+        for (int tick = 0; tick < axis->tickCount(); ++tick) {
+            const QString label
+                = QDateTime::fromMSecsSinceEpoch(min + (max - min) * tick / (axis->tickCount() - 1))
+                      .toString(axis->format());
+            QVERIFY(!label.trimmed().isEmpty());
+            labels.insert(label);
+        }
+        QVERIFY2(labels.size() >= 3, qPrintable(axis->format()));
+        QVERIFY2(widget.eventRate()->valueAxis()->titleText().startsWith("events / "_L1),
+                 qPrintable(widget.eventRate()->valueAxis()->titleText()));
+    }
+}
+
+void TestWindow::steadyFeedDoesNotEndInACliff()
+{
+    TestStorage storage;
+    REQUIRE_STORAGE(storage);
+    const qint64 minute = 1735740000; // a whole minute
+    // 20 events a second for ten minutes and eleven seconds: the window ends 10 s into a
+    // minute.
+    const qint64 end = minute + 10;
+    QVERIFY(import(storage.location(),
+                   {writeEvents(storage, u"steady.ndjson"_s, end - 611, 611 * 20, 20)}));
+    MetricsQueries queries(storage.location());
+    DashboardRequest request;
+    request.minutes = 5;
+    request.at = QDateTime::fromSecsSinceEpoch(end, Qt::UTC);
+    DashboardWidget widget;
+    widget.setData(DashboardSnapshot::load(queries, request));
+    QVERIFY(widget.data().rate.lastBucketPartial);
+
+    double complete = 0;
+    double partial = 0;
+    for (qsizetype line = 0; line < widget.eventRate()->series().size(); ++line) {
+        complete += widget.eventRate()->series()[line]->points().last().y();
+        partial += widget.eventRate()->partial(line)->points().last().y();
+    }
+    QVERIFY2(complete >= 1100, QByteArray::number(complete)); // 1,200 a minute
+    QVERIFY2(partial >= 0.8 * complete, QByteArray::number(partial));
+}
+
+void TestWindow::spanAcrossYearsLabelsYears()
+{
+    TestStorage storage;
+    REQUIRE_STORAGE(storage);
+    const qint64 in2015 = QDateTime(QDate(2015, 6, 1), QTime(), Qt::UTC).toSecsSinceEpoch();
+    const qint64 in2025 = QDateTime(QDate(2025, 6, 1), QTime(), Qt::UTC).toSecsSinceEpoch();
+    QVERIFY(import(storage.location(),
+                   {writeEvents(storage, u"old.ndjson"_s, in2015, 100),
+                    writeEvents(storage, u"new.ndjson"_s, in2025, 100)}));
+    MetricsQueries queries(storage.location());
+    DashboardRequest request;
+    request.minutes = MainWindow::presets().last().minutes; // All
+    request.at = QDateTime::fromSecsSinceEpoch(in2025 + 3600, Qt::UTC);
+    DashboardWidget widget;
+    widget.setData(DashboardSnapshot::load(queries, request));
+    QVERIFY2(widget.eventRate()->timeAxis()->format().contains("yyyy"_L1),
+             qPrintable(widget.eventRate()->timeAxis()->format()));
+    QCOMPARE(widget.data().rate.unitSeconds, 86400);
+}
+
+void TestWindow::viewStateBelongsToTheDataDirectory()
+{
+    TestStorage demo;
+    TestStorage other;
+    REQUIRE_STORAGE(demo);
+    REQUIRE_STORAGE(other);
+    {
+        DashboardController controller(demo.location(), &m_readers);
+        MainWindow window(&controller, nullptr);
+        window.selectWindow(5);
+        emit window.dashboard()->repositorySelected(u"org3/project-3"_s);
+        window.close();
+    }
+    const auto shown = [this](const TestStorage &storage) {
+        DashboardController controller(storage.location(), &m_readers);
+        MainWindow window(&controller, nullptr);
+        return std::make_pair(controller.request().minutes, controller.request().repository);
+    };
+    QCOMPARE(shown(other), std::make_pair(qint64(60), QString()));
+    QCOMPARE(shown(demo), std::make_pair(qint64(5), u"org3/project-3"_s));
+}
+
+void TestWindow::settingsShowWhatRunsAndSaveOnlyChanges()
+{
+    QSettings settings;
+    settings.setValue(u"config/GHM_API_PORT"_s, 8123);
+    QProcessEnvironment environment;
+    environment.insert(u"COLLECTION_INTERVAL_SECONDS"_s, u"45"_s);
+    const ConfigResult running = Config::loadLayers(
+        SettingsDialog::stored(), environment,
+        {{u"GHM_DATA_DIR"_s, u"/tmp/elsewhere"_s}, {u"GHM_API_PORT"_s, u"9100"_s}});
+    QVERIFY(running.ok());
+    SettingsDialog dialog(running);
+    const auto field = [&](const char *label) {
+        for (QWidget *widget : dialog.findChildren<QWidget *>()) {
+            if (widget->accessibleName() == QLatin1StringView(label))
+                return widget;
+        }
+        return static_cast<QWidget *>(nullptr);
+    };
+    QCOMPARE(dialog.findChild<QLineEdit *>()->echoMode(), QLineEdit::Password);
+    auto *port = qobject_cast<QSpinBox *>(field("API port"));
+    auto *interval = qobject_cast<QSpinBox *>(field("Poll interval"));
+    QVERIFY(port && interval);
+    QCOMPARE(port->value(), 9100);
+    QCOMPARE(interval->value(), 45);
+    const auto *portSource = dialog.findChild<QLabel *>(u"GHM_API_PORT-source"_s);
+    QVERIFY(portSource && portSource->text().contains("--api-port"_L1));
+    const auto *intervalSource
+        = dialog.findChild<QLabel *>(u"COLLECTION_INTERVAL_SECONDS-source"_s);
+    QVERIFY(intervalSource && intervalSource->text().contains("environment"_L1));
+    QVERIFY(dialog.findChild<QLabel *>(u"GHM_DATA_DIR-source"_s));
+
+    interval->setValue(90);
+    dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save)->click();
+    QCOMPARE(SettingsDialog::stored(),
+             (QHash<QString, QString> {{u"COLLECTION_INTERVAL_SECONDS"_s, u"90"_s},
+                                       {u"GHM_API_PORT"_s, u"8123"_s}}));
+}
+
+QTEST_MAIN(TestWindow)
+#include "tst_window.moc"
