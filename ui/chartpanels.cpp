@@ -425,6 +425,7 @@ PullRequestPanel::PullRequestPanel(QWidget *parent)
     , m_watch(new QPushButton(tr("Watch"), this))
     , m_names(new QStringListModel(this))
     , m_summary(new QLabel(this))
+    , m_watchStatus(new QLabel(this))
     , m_timeline(new QScatterSeries)
     , m_time(new QDateTimeAxis)
     , m_values(new QValueAxis)
@@ -442,6 +443,25 @@ PullRequestPanel::PullRequestPanel(QWidget *parent)
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     m_timeline->setName(tr("opened"));
+    // Which pull request a point is, on hover: its number where the history has it.
+    connect(m_timeline, &QScatterSeries::hovered, this, [this](const QPointF &point, bool state) {
+        const qsizetype index = qsizetype(point.y()) - 1;
+        if (!state || index < 0 || index >= m_stats.openedAt.size()) {
+            QToolTip::hideText();
+            return;
+        }
+        const QString when = QDateTime::fromSecsSinceEpoch(m_stats.openedAt[index])
+                                 .toString(u"yyyy-MM-dd HH:mm"_s);
+        QToolTip::showText(
+            QCursor::pos(),
+            index < m_stats.numbers.size()
+                ? tr("#%1 opened %2 (%3 of %4)")
+                      .arg(m_stats.numbers[index])
+                      .arg(when)
+                      .arg(index + 1)
+                      .arg(m_stats.openedAt.size())
+                : tr("Opened %1 (%2 of %3)").arg(when).arg(index + 1).arg(m_stats.openedAt.size()));
+    });
     m_timeline->setMarkerSize(8);
     m_chart->addSeries(m_timeline);
     m_chart->addAxis(m_time, Qt::AlignBottom);
@@ -462,6 +482,10 @@ PullRequestPanel::PullRequestPanel(QWidget *parent)
     auto *layout = static_cast<QVBoxLayout *>(this->layout());
     layout->insertLayout(0, pickerRow);
     layout->insertWidget(1, m_summary);
+    layout->insertWidget(2, m_watchStatus);
+    m_watchStatus->setWordWrap(true);
+    m_watchStatus->hide();
+    m_picker->setAccessibleName(tr("Repository"));
 }
 
 void PullRequestPanel::setControlsVisible(bool visible)
@@ -478,6 +502,7 @@ void PullRequestPanel::setRepositoryNames(const QStringList &names)
 
 void PullRequestPanel::setStats(const PullRequestStats &stats)
 {
+    m_stats = stats;
     if (!m_picker->hasFocus())
         m_picker->setText(stats.repository);
     if (!stats.repositoryKnown) {
@@ -525,9 +550,12 @@ void PullRequestPanel::setStats(const PullRequestStats &stats)
     setNiceRange(m_values, double(points.size()) * 1.05); // the last point below the top
 }
 
-void PullRequestPanel::setWatched(bool watched)
+void PullRequestPanel::setWatched(bool watched, const QString &status)
 {
     m_watch->setChecked(watched);
+    m_watch->setText(watched ? tr("Watching") : tr("Watch"));
+    m_watchStatus->setText(watched && !status.isEmpty() ? tr("Watch: %1").arg(status) : QString());
+    m_watchStatus->setVisible(!m_watchStatus->text().isEmpty());
 }
 
 QString PullRequestPanel::summary() const

@@ -153,7 +153,8 @@ public:
     QScatterSeries *timeline() const { return m_timeline; }
     QLineEdit *picker() const { return m_picker; }
     QPushButton *watchButton() const { return m_watch; }
-    void setWatched(bool watched);
+    // The Watch button's state, and the watch list's word on its history (an error...).
+    void setWatched(bool watched, const QString &status = {});
     // The picker and the Watch button; hidden in images, where they could not be used.
     void setControlsVisible(bool visible);
 
@@ -166,6 +167,8 @@ private:
     QPushButton *m_watch;
     QStringListModel *m_names;
     QLabel *m_summary;
+    QLabel *m_watchStatus;
+    PullRequestStats m_stats;
     QScatterSeries *m_timeline;
     QDateTimeAxis *m_time;
     QValueAxis *m_values;

@@ -167,6 +167,7 @@ void MainWindow::createToolBar()
     toolBar->setMovable(false);
     toolBar->addWidget(new QLabel(tr("Window: ")));
     m_windowBox = new QComboBox;
+    m_windowBox->setAccessibleName(tr("Time window"));
     for (const Preset &preset : presets())
         m_windowBox->addItem(tr(preset.label), preset.minutes);
     toolBar->addWidget(m_windowBox);
@@ -369,8 +370,7 @@ void MainWindow::onData(const DashboardSnapshot &data)
     }
     m_storeProblem.clear();
     m_dashboard->setData(data);
-    m_dashboard->pullRequests()->setWatched(m_watchlist
-                                            && m_watchlist->contains(data.pullRequests.repository));
+    showWatchState(data.pullRequests.repository);
     showEventsStored(data.eventsStored);
     updatePanelMessages();
 }
@@ -448,13 +448,20 @@ void MainWindow::setWatchlist(Watchlist *watchlist)
                     QMessageBox::warning(this, tr("Watch"), error);
                 else if (!watch)
                     m_watchlist->remove(repository);
-                m_dashboard->pullRequests()->setWatched(m_watchlist->contains(repository));
+                showWatchState(repository);
                 statusBar()->showMessage(
                     watch ? tr("Watching %1: fetching its pull-request history…").arg(repository)
                           : tr("No longer watching %1").arg(repository),
                     5000);
             });
     fillWatchedMenu();
+}
+
+void MainWindow::showWatchState(const QString &repository)
+{
+    const bool watched = m_watchlist && m_watchlist->contains(repository);
+    m_dashboard->pullRequests()->setWatched(watched,
+                                            watched ? m_watchlist->status(repository) : QString());
 }
 
 void MainWindow::fillWatchedMenu()

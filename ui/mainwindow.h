@@ -95,6 +95,7 @@ private:
     void showApiReference();
     void showAbout();
     void fillWatchedMenu();
+    void showWatchState(const QString &repository);
 
     DashboardController *m_controller;
     Pipeline *m_pipeline;

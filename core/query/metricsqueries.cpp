@@ -345,7 +345,7 @@ PullRequestStats MetricsQueries::pullRequestStats(const QString &repository)
 // A watched repository's backfilled pull requests, when there are any.
 bool MetricsQueries::pullRequestHistory(const QString &key, PullRequestStats *stats)
 {
-    QSqlQuery &query = prepared(uR"(SELECT repo_name, created_at, closed_at, merged_at
+    QSqlQuery &query = prepared(uR"(SELECT repo_name, created_at, closed_at, merged_at, number
                                     FROM gold.pr_history WHERE repo_key = ? ORDER BY created_at)"_s);
     const auto done = qScopeGuard([&query] { query.finish(); });
     query.bindValue(0, key);
@@ -359,6 +359,7 @@ bool MetricsQueries::pullRequestHistory(const QString &key, PullRequestStats *st
     do {
         const qint64 created = query.value(1).toLongLong();
         stats->openedAt.append(created);
+        stats->numbers.append(query.value(4).toLongLong());
         if (query.value(2).isNull())
             ++stats->open;
         if (!query.value(3).isNull())

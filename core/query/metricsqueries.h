@@ -39,6 +39,7 @@ struct PullRequestStats
     std::optional<qint64> firstOpenedAt;
     std::optional<qint64> lastOpenedAt;
     QList<qint64> openedAt; // ascending
+    QList<qint64> numbers; // aligned with openedAt, from history only (empty otherwise)
     // From history only: time from opening to merge, and pull requests still open.
     qint64 merged = 0;
     std::optional<double> mergeMedianSeconds;
