@@ -81,9 +81,9 @@ DashboardWidget::DashboardWidget(QWidget *parent)
     auto *splitter = m_splitter = new QSplitter(Qt::Vertical);
     splitter->addWidget(charts);
     splitter->addWidget(feed);
-    // Two thirds for the charts, and room for at least ten feed rows at the default size.
-    splitter->setStretchFactor(0, 2);
-    splitter->setStretchFactor(1, 1);
+    // Three fifths for the charts, and room for at least ten feed rows at the default size.
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(splitter);
