@@ -66,7 +66,7 @@ QVariant EventFeedModel::headerData(int section, Qt::Orientation orientation, in
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case Time: return tr("Time");
+    case Time: return tr("Time (%1)").arg(localTimeZoneLabel());
     case Type: return tr("Type");
     case Repository: return tr("Repository");
     case Actor: return tr("Actor");
