@@ -16,7 +16,15 @@ namespace {
 
 QDateTime utc(const char *iso)
 {
-    return QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODate);
+    return QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODateWithMs);
+}
+
+// The whole seconds of [at - minutes, at], for an `at` that may fall inside a second.
+std::pair<qint64, qint64> secondsOf(const QDateTime &at, int minutes)
+{
+    const qint64 end = at.toMSecsSinceEpoch();
+    const qint64 start = end - qint64(minutes) * 60000;
+    return {start / 1000 + (start % 1000 > 0 ? 1 : 0), end / 1000};
 }
 
 // The reference: counts straight from the fixture events, ranked as the API ranks them.
@@ -109,14 +117,16 @@ void TestMetrics::eventCounts_data()
     QTest::newRow("2016 pages") << utc("2016-09-29T10:00:20Z") << 1;
     QTest::newRow("everything") << utc("2026-01-01T00:00:00Z") << 5256000;
     QTest::newRow("empty window") << utc("2019-01-01T00:00:00Z") << 60;
+    QTest::newRow("ends inside a second") << utc("2025-01-01T15:00:05.500Z") << 1;
+    QTest::newRow("2015, inside a second") << utc("2015-01-01T15:03:31.250Z") << 2;
 }
 
 void TestMetrics::eventCounts()
 {
     QFETCH(QDateTime, at);
     QFETCH(int, minutes);
-    const qint64 to = at.toSecsSinceEpoch();
-    const auto expected = referenceCounts(m_events, to - minutes * 60, to, &FixtureEvent::type);
+    const auto [from, to] = secondsOf(at, minutes);
+    const auto expected = referenceCounts(m_events, from, to, &FixtureEvent::type);
     const auto actual = m_queries->eventCounts(minutes, at);
     QCOMPARE(actual, expected);
     if (minutes < 100000 && at.date().year() != 2019)
@@ -132,10 +142,9 @@ void TestMetrics::activeRepositories()
 {
     QFETCH(QDateTime, at);
     QFETCH(int, minutes);
-    const qint64 to = at.toSecsSinceEpoch();
+    const auto [from, to] = secondsOf(at, minutes);
     for (int limit : {1, 10, 1000}) {
-        const auto expected
-            = referenceCounts(m_events, to - minutes * 60, to, &FixtureEvent::repo, limit);
+        const auto expected = referenceCounts(m_events, from, to, &FixtureEvent::repo, limit);
         QCOMPARE(m_queries->activeRepositories(limit, minutes, at), expected);
     }
 }

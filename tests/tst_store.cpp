@@ -108,6 +108,7 @@ private slots:
     void cancelledImportResumes();
     void livePagesAreIngestedAndSignalled();
     void collectorParsedPagesStoreWhatTheirFilesHold();
+    void everyInvalidElementOfAPageIsQuarantined();
 };
 
 void TestStore::silverRowsMatchTheSourceExactly()
@@ -429,6 +430,39 @@ void TestStore::collectorParsedPagesStoreWhatTheirFilesHold()
     pipeline.rebuild();
     QCOMPARE(finished.size(), 1);
     QCOMPARE(Inspector(dir.location()).everything(), live);
+}
+
+// A page's elements are numbered: each bad one has its own quarantine record, where once
+// only the first did and the others vanished. Impossible dates are bad.
+void TestStore::everyInvalidElementOfAPageIsQuarantined()
+{
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
+    const QByteArray page = R"([
+        {"id": "1", "type": "PushEvent"},
+        {"id": "2", "type": "PushEvent", "created_at": "2025-01-01T00:00:00Z",
+         "repo": {"id": 1, "name": "a/b"}},
+        {"id": "3"},
+        {"id": "4", "type": "WatchEvent", "created_at": "not a time", "repo": {"name": "a/b"}},
+        {"id": "5", "type": "PushEvent", "created_at": "2025-02-30T00:00:00Z",
+         "repo": {"name": "a/b"}},
+        {"id": "6", "type": "PushEvent", "created_at": "9999-01-01T00:00:00Z",
+         "repo": {"name": "a/b"}},
+        {"id": "7", "type": "PushEvent", "created_at": "2024-02-29T23:59:59Z",
+         "repo": {"name": "a/b"}}
+    ])";
+    const QString path = dir.filePath(u"page.json"_s);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly) && file.write(page) == page.size());
+    file.close();
+    Pipeline pipeline(dir.location());
+    QVERIFY(pipeline.open());
+    QVERIFY(import(pipeline, {path}).ok);
+    Inspector inspector(dir.location());
+    QCOMPARE(inspector.rows(u"SELECT id FROM events ORDER BY id"_s),
+             (QStringList {u"2"_s, u"7"_s})); // a leap day is a day
+    QCOMPARE(inspector.rows(u"SELECT line FROM quarantine ORDER BY line"_s),
+             (QStringList {u"1"_s, u"3"_s, u"4"_s, u"5"_s, u"6"_s}));
 }
 
 QTEST_GUILESS_MAIN(TestStore)

@@ -172,7 +172,12 @@ qint64 EventParser::parseTimestamp(std::string_view text)
         return -1;
     if (text.size() > 20 && text[19] != '.')
         return -1;
-    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+    // GitHub has no events before 2007 or after this century; February 30 is no date.
+    static constexpr int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (year < 2007 || year > 2100 || month < 1 || month > 12 || day < 1
+        || day > days[month - 1] - (month == 2 && !leap ? 1 : 0) || hour > 23 || minute > 59
+        || second > 60)
         return -1;
     return daysFromCivil(year, unsigned(month), unsigned(day)) * 86400 + hour * 3600 + minute * 60
         + second;

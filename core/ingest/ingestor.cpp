@@ -48,6 +48,31 @@ private:
     gzFile m_file;
 };
 
+// Hands a page's elements to the store numbered by their position in the array, the
+// page's "line" in quarantine records: one record for each element that is not an event.
+class NumberedElements : public EventSink
+{
+public:
+    explicit NumberedElements(EventStore *store)
+        : m_store(store)
+    {
+    }
+    void event(const EventView &event) override
+    {
+        m_store->setLine(++m_position);
+        m_store->event(event);
+    }
+    void invalid(std::string_view reason, std::string_view raw) override
+    {
+        m_store->setLine(++m_position);
+        m_store->invalid(reason, raw);
+    }
+
+private:
+    EventStore *m_store;
+    qint64 m_position = 0;
+};
+
 class RateMeter
 {
 public:
@@ -135,7 +160,8 @@ bool Ingestor::ingestWhole(const QByteArray &content, SourceProgress progress,
     return ingestElements(progress, content.size(), summary, [&](QByteArray *error) {
         QByteArray padded = content;
         padded.reserve(content.size() + EventParser::padding);
-        return m_parser.parsePage(padded.constData(), padded.size(), *m_store, error);
+        NumberedElements elements(m_store);
+        return m_parser.parsePage(padded.constData(), padded.size(), elements, error);
     });
 }
 
@@ -171,7 +197,8 @@ IngestSummary Ingestor::ingestParsed(const QString &path, const ParsedPage &page
         summary.error = m_store->lastError();
     } else if (!progress.complete) {
         ingestElements(progress, page.bodySize(), &summary, [&](QByteArray *) {
-            page.replay(*m_store);
+            NumberedElements elements(m_store);
+            page.replay(elements);
             return true;
         });
     }

@@ -116,10 +116,14 @@ private:
 
 } // namespace
 
+// Events carry whole seconds: an end inside a second keeps that second, and the start,
+// `minutes` before the end, begins with the first whole second at or after it.
 TimeWindow TimeWindow::endingAt(const QDateTime &at, qint64 minutes)
 {
-    const qint64 to = at.toSecsSinceEpoch();
-    return {to - minutes * 60, to};
+    const qint64 end = at.toMSecsSinceEpoch();
+    const qint64 start = end - minutes * 60000;
+    const auto floorSeconds = [](qint64 ms) { return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000); };
+    return {-floorSeconds(-start), floorSeconds(end)};
 }
 
 MetricsQueries::MetricsQueries(const StoreLocation &location)
