@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -73,6 +74,7 @@ private slots:
     void tokenNeverReachesDiskOrLogs();
     void storageFailurePausesWithoutLosingPages();
     void reconfigureAppliesAtOnce();
+    void tokenStaysWithTheApiOrigin();
 
 private:
     void createPoller(const PollerOptions &extra = {});
@@ -484,6 +486,35 @@ void TestPoller::reconfigureAppliesAtOnce()
     QCOMPARE(m_clock->nextDelayMs(), 90 * 1000);
     QCOMPARE(m_github->requests().constLast().headers.value("authorization"),
              QByteArray("Bearer right-token"));
+}
+
+// A Link or a redirect to another host must not take the token there: the next page is
+// refused, the redirect not followed, and the other host hears nothing.
+void TestPoller::tokenStaysWithTheApiOrigin()
+{
+    SKIP_WITHOUT_FIXTURES();
+    FakeGitHub elsewhere(m_clock.get());
+    QVERIFY(elsewhere.listen()); // another port: another origin
+    QString error;
+    QVERIFY(m_github->loadRecordedPages(TestData::fixturesDir(), &error));
+    QVERIFY(elsewhere.loadRecordedPages(TestData::fixturesDir(), &error));
+    m_github->setLinkBase(elsewhere.url());
+    PollerOptions options;
+    options.token = QString::fromLatin1(secretToken);
+    createPoller(options);
+    QTest::ignoreMessage(QtWarningMsg,
+                         QRegularExpression(u"refused a next page on another origin"_s));
+    m_poller->start();
+    waitUntilIdle();
+    QCOMPARE(m_poller->snapshot().pages, 1);
+    QCOMPARE(elsewhere.requestCount(), 0);
+
+    m_github->setRedirect(QUrl(elsewhere.url().toString() + "/events?per_page=100"_L1));
+    m_clock->advanceToNext();
+    waitUntilIdle();
+    QCOMPARE(m_poller->snapshot().state, State::BackingOff);
+    QCOMPARE(elsewhere.requestCount(), 0);
+    QCOMPARE(m_github->requests().last().headers.value("authorization"), "Bearer " + secretToken);
 }
 
 QTEST_GUILESS_MAIN(TestPoller)

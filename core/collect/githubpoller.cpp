@@ -121,7 +121,8 @@ void GitHubPoller::startCycle()
 
 void GitHubPoller::request(const QUrl &url)
 {
-    QNetworkRequest request = GitHubProtocol::request(url, m_options.token, m_options.timeoutMs);
+    QNetworkRequest request
+        = GitHubProtocol::request(url, m_options.apiUrl, m_options.token, m_options.timeoutMs);
     if (m_page == 1 && !m_etag.isEmpty())
         request.setRawHeader("If-None-Match", m_etag);
 
@@ -206,7 +207,13 @@ void GitHubPoller::handlePage(QNetworkReply *reply, const QByteArray &body)
     if (m_page == 1)
         m_cycleEtag = lineage.etag;
 
-    const QUrl next = GitHubProtocol::parseLink(reply->rawHeader("Link")).value(u"next"_s);
+    QUrl next = GitHubProtocol::parseLink(reply->rawHeader("Link")).value(u"next"_s);
+    if (next.isValid() && !GitHubProtocol::isSameOrigin(next, m_options.apiUrl)) {
+        qCWarning(lcPoller).noquote()
+            << "refused a next page on another origin:"
+            << next.adjusted(QUrl::RemoveQuery | QUrl::RemovePath).toString();
+        next.clear();
+    }
     if (caughtUp || !next.isValid() || m_page >= m_options.maxPages) {
         finishCycle();
         return;

@@ -16,13 +16,24 @@ int headerInt(const QNetworkReply &reply, const char *name)
 
 } // namespace
 
-QNetworkRequest GitHubProtocol::request(const QUrl &url, const QString &token, int timeoutMs)
+bool GitHubProtocol::isSameOrigin(const QUrl &url, const QUrl &origin)
+{
+    return url.scheme() == origin.scheme()
+        && url.host().compare(origin.host(), Qt::CaseInsensitive) == 0
+        && url.port(url.scheme() == "https"_L1 ? 443 : 80)
+        == origin.port(origin.scheme() == "https"_L1 ? 443 : 80);
+}
+
+QNetworkRequest GitHubProtocol::request(const QUrl &url, const QUrl &api, const QString &token,
+                                        int timeoutMs)
 {
     QNetworkRequest request(url);
     request.setRawHeader("Accept", "application/vnd.github+json");
     request.setRawHeader("X-GitHub-Api-Version", "2022-11-28");
     request.setRawHeader("User-Agent", "ghmonitor/" GHM_VERSION);
-    if (!token.isEmpty())
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::SameOriginRedirectPolicy);
+    if (!token.isEmpty() && isSameOrigin(url, api))
         request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
     request.setTransferTimeout(timeoutMs);
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,

@@ -39,8 +39,11 @@ private:
 
 namespace GitHubProtocol {
 
-// A GET with the headers GitHub asks for; the token, if any, as a bearer token.
-QNetworkRequest request(const QUrl &url, const QString &token, int timeoutMs);
+// Whether `url` has the scheme, host and port of `origin`.
+bool isSameOrigin(const QUrl &url, const QUrl &origin);
+// A GET with the headers GitHub asks for. The token goes as a bearer token only to `api`'s
+// origin, and redirects may not leave that origin, so it never reaches another host.
+QNetworkRequest request(const QUrl &url, const QUrl &api, const QString &token, int timeoutMs);
 RateLimitInfo rateLimit(const QNetworkReply &reply);
 // `Link: <url>; rel="next", <url>; rel="last"` as rel -> URL.
 QHash<QString, QUrl> parseLink(const QByteArray &header);

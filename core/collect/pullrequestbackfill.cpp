@@ -6,10 +6,13 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 
 using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcBackfill, "ghm.backfill")
 
 PullRequestBackfill::PullRequestBackfill(const Options &options, const QString &repository,
                                          BronzeStore *bronze, Clock *clock, RateBudget *budget,
@@ -42,8 +45,8 @@ void PullRequestBackfill::request(const QUrl &url)
                            [this, url] { request(url); });
         return;
     }
-    QNetworkReply *reply
-        = m_network->get(GitHubProtocol::request(url, m_options.token, m_options.timeoutMs));
+    QNetworkReply *reply = m_network->get(
+        GitHubProtocol::request(url, m_options.apiUrl, m_options.token, m_options.timeoutMs));
     connect(reply, &QNetworkReply::finished, this, [this, reply] {
         reply->deleteLater();
         handleReply(reply);
@@ -83,7 +86,13 @@ void PullRequestBackfill::handleReply(QNetworkReply *reply)
     const QDateTime oldest = pulls.isEmpty()
         ? horizon
         : QDateTime::fromString(pulls.last()["created_at"_L1].toString(), Qt::ISODate);
-    const QUrl next = GitHubProtocol::parseLink(reply->rawHeader("Link")).value(u"next"_s);
+    QUrl next = GitHubProtocol::parseLink(reply->rawHeader("Link")).value(u"next"_s);
+    if (next.isValid() && !GitHubProtocol::isSameOrigin(next, m_options.apiUrl)) {
+        qCWarning(lcBackfill).noquote()
+            << "refused a next page on another origin:"
+            << next.adjusted(QUrl::RemoveQuery | QUrl::RemovePath).toString();
+        next.clear();
+    }
     if (!next.isValid() || oldest < horizon || m_fetched >= m_options.horizonCount) {
         emit finished(m_repository, m_fetched);
         return;

@@ -180,6 +180,10 @@ void FakeGitHub::respond(QTcpSocket *socket, const Request &request)
         send(socket, request, 404, R"({"message":"Not Found"})", {});
         return;
     }
+    if (m_redirect.isValid()) {
+        send(socket, request, 302, {}, {{"Location", m_redirect.toEncoded()}});
+        return;
+    }
     const Fault fault = nextFault(true);
     if (fault == Fault::Reset) {
         socket->abort();
@@ -361,8 +365,8 @@ QList<QByteArray> FakeGitHub::pullRequestObjects(const QString &repository) cons
 
 QByteArray FakeGitHub::linkHeader(const QString &path, int page, int lastPage, int perPage) const
 {
-    const QByteArray base
-        = url().toEncoded() + path.toUtf8() + "?per_page=" + QByteArray::number(perPage);
+    const QByteArray base = (m_linkBase.isValid() ? m_linkBase : url()).toEncoded() + path.toUtf8()
+        + "?per_page=" + QByteArray::number(perPage);
     const auto link = [&base](int target, const char *rel) {
         QByteArray text = "<" + base;
         text += "&page=" + QByteArray::number(target);

@@ -78,6 +78,10 @@ public:
     void setRateLimit(int limit, int windowSeconds);
     void setRequiredToken(const QByteArray &token) { m_requiredToken = token; }
     void setSlowDelayMs(int ms) { m_slowDelayMs = ms; }
+    // Link headers point at `base` instead of this server (another origin, as an attacker's).
+    void setLinkBase(const QUrl &base) { m_linkBase = base; }
+    // Every /events request is answered with a 302 to `target`.
+    void setRedirect(const QUrl &target) { m_redirect = target; }
     void queueFault(Fault fault) { m_queuedFaults.append(fault); }
     void setFaultEvery(Fault fault, int n) { m_faultEvery.insert(fault, n); }
     void setFaultProbability(Fault fault, double probability, quint32 seed = 7);
@@ -147,4 +151,6 @@ private:
     QRandomGenerator m_random;
     QSet<qint64> m_servedIds;
     QString m_servedLogPath;
+    QUrl m_linkBase;
+    QUrl m_redirect;
 };
