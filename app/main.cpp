@@ -4,6 +4,7 @@
 #include "config.h"
 #include "dashboardcontroller.h"
 #include "dashboardimage.h"
+#include "instancelock.h"
 #include "mainwindow.h"
 #include "services.h"
 #include "settingsdialog.h"
@@ -14,6 +15,7 @@
 #include <QGuiApplication>
 #include <QMessageBox>
 #include <QProcessEnvironment>
+#include <QSettings>
 #include <QStatusBar>
 
 #include <cstdio>
@@ -42,6 +44,32 @@ constexpr Override overrides[] = {
     {"api-port", "GHM_API_PORT", "port", "REST API port."},
 };
 
+// The configuration's errors, each naming where its value came from: the command-line
+// option as typed, the environment variable, or the window's Settings.
+QStringList explained(const ConfigResult &result)
+{
+    QStringList errors;
+    for (QString error : result.errors) {
+        const QString variable = error.section(u'=', 0, 0).section(u':', 0, 0);
+        switch (result.source(variable)) {
+        case ConfigSource::CommandLine:
+            for (const Override &entry : overrides) {
+                if (variable == QLatin1StringView(entry.variable))
+                    error.replace(variable + u'=', u"--%1 "_s.arg(QLatin1StringView(entry.option)));
+            }
+            error += u" (command line)"_s;
+            break;
+        case ConfigSource::Environment: error += u" (environment)"_s; break;
+        case ConfigSource::SettingsFile:
+            error += u" (saved in Settings: %1)"_s.arg(QSettings().fileName());
+            break;
+        case ConfigSource::Default: break;
+        }
+        errors << error;
+    }
+    return errors;
+}
+
 bool hasArgument(int argc, char **argv, std::initializer_list<const char *> names)
 {
     for (int i = 1; i < argc; ++i) {
@@ -67,6 +95,11 @@ QCoreApplication *createApplication(int &argc, char **argv)
 
 int runHeadless(QCoreApplication &app, const AppConfig &config)
 {
+    InstanceLock lock(config.dataDir);
+    if (QString error; !lock.acquire(&error)) {
+        std::fprintf(stderr, "ghmonitor: %s\n", qPrintable(error));
+        return 1;
+    }
     // Headless has no windows: drawing a /dashboard image must never end the event loop.
     QGuiApplication::setQuitOnLastWindowClosed(false);
     Services services(config, Services::Role::Collector);
@@ -97,6 +130,11 @@ int runGui(QApplication &app, const ConfigResult &configuration,
            const QHash<QString, QString> &commandLine)
 {
     const AppConfig &config = configuration.config;
+    InstanceLock lock(config.dataDir);
+    if (QString error; !lock.acquire(&error)) {
+        QMessageBox::critical(nullptr, QObject::tr("GitHub Event Monitor"), error);
+        return 1;
+    }
     Services services(config, Services::Role::Collector);
     services.apiServer()->setPanelPainter(DashboardImage::pngPainter(&app));
     DashboardController dashboard(config.store(), services.dashboardThread());
@@ -217,8 +255,13 @@ int main(int argc, char **argv)
         && !parser.isSet(exportFile);
     const ConfigResult config = loadConfig(gui, values);
     if (!config.ok()) {
-        for (const QString &error : config.errors)
+        const QStringList errors = explained(config);
+        for (const QString &error : errors)
             std::fprintf(stderr, "ghmonitor: %s\n", qPrintable(error));
+        // Started from a menu, there is no terminal to read.
+        if (gui && !parser.isSet(viewer))
+            QMessageBox::critical(nullptr, QObject::tr("GitHub Event Monitor cannot start"),
+                                  errors.join(u"\n\n"_s));
         return 2;
     }
 

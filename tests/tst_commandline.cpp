@@ -13,6 +13,8 @@ private slots:
     void version();
     void help();
     void badEnvironmentValueIsRefused();
+    void badOptionIsNamedAsTyped();
+    void secondCollectorOnOneDataDirectoryIsRefused();
     void viewerNeedsASharedDatabase();
     void headlessStopsCleanlyOnSigterm();
 };
@@ -49,6 +51,54 @@ void TestCommandLine::badEnvironmentValueIsRefused()
     const QByteArray error = process.readAllStandardError();
     QVERIFY2(error.contains("MAX_PAGES_PER_COLLECTION=0"), error.constData());
     QVERIFY2(error.contains("from 1 to 10"), error.constData());
+    QVERIFY2(error.contains("(environment)"), error.constData());
+}
+
+void TestCommandLine::badOptionIsNamedAsTyped()
+{
+    QProcess process;
+    process.setProcessEnvironment(ChildProcess::cleanEnvironment());
+    process.start(QStringLiteral(GHM_BINARY), {u"--headless"_s, u"--api-port"_s, u"99999"_s});
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(process.exitCode(), 2);
+    const QByteArray error = process.readAllStandardError();
+    QVERIFY2(error.contains("--api-port 99999") && error.contains("(command line)"),
+             error.constData());
+    QVERIFY2(!error.contains("GHM_API_PORT=99999"), error.constData());
+}
+
+void TestCommandLine::secondCollectorOnOneDataDirectoryIsRefused()
+{
+    QTemporaryDir dataDir;
+    QProcessEnvironment env = ChildProcess::cleanEnvironment();
+    env.insert(u"GITHUB_API_URL"_s, u"http://127.0.0.1:9"_s);
+    QProcess first;
+    first.setProcessEnvironment(env);
+    first.setProcessChannelMode(QProcess::MergedChannels);
+    first.start(QStringLiteral(GHM_BINARY), {u"--headless"_s, u"--data-dir"_s, dataDir.path()});
+    QByteArray output;
+    QTRY_VERIFY_WITH_TIMEOUT((output += first.readAll()).contains("API listening"), 15000);
+
+    QProcess second;
+    second.setProcessEnvironment(env);
+    second.start(QStringLiteral(GHM_BINARY), {u"--headless"_s, u"--data-dir"_s, dataDir.path()});
+    QVERIFY(second.waitForFinished(10000));
+    QCOMPARE(second.exitCode(), 1);
+    const QByteArray error = second.readAllStandardError();
+    QVERIFY2(error.contains("already collects into")
+                 && error.contains(QByteArray::number(first.processId())),
+             error.constData());
+    QCOMPARE(first.state(), QProcess::Running);
+    QVERIFY(ChildProcess::terminate(first));
+
+    // Once the first is gone, the directory is free again.
+    QProcess third;
+    third.setProcessEnvironment(env);
+    third.setProcessChannelMode(QProcess::MergedChannels);
+    third.start(QStringLiteral(GHM_BINARY), {u"--headless"_s, u"--data-dir"_s, dataDir.path()});
+    output.clear();
+    QTRY_VERIFY_WITH_TIMEOUT((output += third.readAll()).contains("API listening"), 15000);
+    QVERIFY(ChildProcess::terminate(third));
 }
 
 void TestCommandLine::viewerNeedsASharedDatabase()
