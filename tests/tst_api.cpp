@@ -97,6 +97,7 @@ private slots:
     void badRequests_data();
     void badRequests();
     void wrongMethodIs405();
+    void headAndPreflight();
     void evilHostIs403();
     void securityHeaders();
     void corsOnlyForListedOrigins();
@@ -378,9 +379,36 @@ void TestApi::wrongMethodIs405()
     for (const QByteArray method : {"POST", "DELETE", "PUT"}) {
         const Reply reply = rawRequest(m_port, method, "/api/events/count");
         QCOMPARE(reply.status, 405);
-        QCOMPARE(reply.headers.value("allow"), QByteArray("GET"));
+        QCOMPARE(reply.headers.value("allow"), QByteArray("GET, HEAD, OPTIONS"));
         QVERIFY(reply.json().contains("error"_L1));
     }
+}
+
+// HEAD answers as GET would, without the body; OPTIONS is a CORS preflight, answered
+// without the token (browsers send none) but with the Host check.
+void TestApi::headAndPreflight()
+{
+    ApiServer guarded(
+        {m_dir.location(), u"127.0.0.1"_s, 0, u"api-secret"_s, {u"https://dash.example"_s}});
+    QSignalSpy listening(&guarded, &ApiServer::listening);
+    guarded.start();
+    QCOMPARE(listening.size(), 1);
+    const quint16 port = quint16(QUrl(listening.first().first().toString()).port());
+    const QByteArray token = "Authorization: Bearer api-secret\r\n";
+    const Reply head = rawRequest(port, "HEAD", "/api/health", "127.0.0.1", token);
+    QCOMPARE(head.status, 200);
+    QVERIFY(head.body.isEmpty());
+    QVERIFY(head.headers.value("content-type").startsWith("application/json"));
+
+    const Reply preflight = rawRequest(port, "OPTIONS", "/api/watchlist/Qt/qtbase", "127.0.0.1",
+                                       "Origin: https://dash.example\r\n"
+                                       "Access-Control-Request-Method: PUT\r\n");
+    QCOMPARE(preflight.status, 204);
+    QCOMPARE(preflight.headers.value("access-control-allow-origin"),
+             QByteArray("https://dash.example"));
+    QVERIFY(preflight.headers.value("access-control-allow-methods").contains("PUT"));
+    QVERIFY(preflight.headers.value("access-control-allow-headers").contains("Authorization"));
+    QCOMPARE(rawRequest(port, "OPTIONS", "/api/health", "evil.example").status, 403);
 }
 
 void TestApi::evilHostIs403()
@@ -628,7 +656,7 @@ void TestApi::watchlistEndpoints()
     QCOMPARE(rawRequest(m_port, "PUT", "/api/watchlist/../x").status, 400);
     QCOMPARE(rawRequest(m_port, "GET", "/api/watchlist/Qt/qtbase").status, 405);
     QCOMPARE(rawRequest(m_port, "GET", "/api/watchlist/Qt/qtbase").headers.value("allow"),
-             QByteArray("PUT, DELETE"));
+             QByteArray("PUT, DELETE, OPTIONS"));
     QCOMPARE(rawRequest(m_port, "DELETE", "/api/watchlist/QT/QTBASE").status, 200);
     QCOMPARE(rawRequest(m_port, "DELETE", "/api/watchlist/not/watched").status, 404);
     const QJsonArray listed = get(u"/api/watchlist"_s).json()["repositories"_L1].toArray();

@@ -42,6 +42,17 @@ QHttpServerResponse error(int status, const QString &message, const QString &par
     return json(body, QHttpServerResponse::StatusCode(status));
 }
 
+// The answer to HEAD: GET's status and headers, no body.
+QHttpServerResponse withoutBody(const QHttpServerResponse &response)
+{
+    QHttpServerResponse head(response.mimeType(), QByteArray(), response.statusCode());
+    for (const QByteArray &name : {QByteArray("Retry-After"), QByteArray("Allow")}) {
+        if (response.hasHeader(name))
+            head.setHeader(name, response.headers(name).constFirst());
+    }
+    return head;
+}
+
 // Comparison in constant time, so the token cannot be guessed byte by byte.
 bool sameSecret(const QByteArray &a, const QByteArray &b)
 {
@@ -184,24 +195,42 @@ QHttpServerResponse ApiServer::respond(const QHttpServerRequest &request, const 
 QHttpServerResponse ApiServer::compute(const QHttpServerRequest &request, const Handler &handler,
                                        Caching caching, const QByteArray &allowed)
 {
+    using Method = QHttpServerRequest::Method;
+    // HEAD wherever GET is, and OPTIONS everywhere (a browser's CORS preflight).
+    QByteArray methods = allowed;
+    if (allowed.contains("GET"))
+        methods += ", HEAD";
+    methods += ", OPTIONS";
+    if (request.method() == Method::Options) {
+        // A preflight carries no credentials: only the Host is checked.
+        if (!hostAllowed(request.value("Host")))
+            return error(403, u"this Host is not allowed"_s);
+        QHttpServerResponse preflight(QHttpServerResponse::StatusCode::NoContent);
+        preflight.setHeader("Allow", methods);
+        preflight.setHeader("Access-Control-Allow-Methods", methods);
+        preflight.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type");
+        preflight.setHeader("Access-Control-Max-Age", "600");
+        return preflight;
+    }
     if (auto refusal = refuse(request))
         return std::move(*refusal);
-    const QByteArray method
-        = QByteArray(
-              QMetaEnum::fromType<QHttpServerRequest::Method>().valueToKey(int(request.method())))
-              .toUpper();
-    const QList<QByteArray> methods = allowed.split(',');
+    const bool head = request.method() == Method::Head;
+    const QByteArray method = head
+        ? QByteArray("GET")
+        : QByteArray(QMetaEnum::fromType<Method>().valueToKey(int(request.method()))).toUpper();
+    const QList<QByteArray> accepted = allowed.split(',');
     const bool isAllowed
-        = std::any_of(methods.cbegin(), methods.cend(),
+        = std::any_of(accepted.cbegin(), accepted.cend(),
                       [&](const QByteArray &each) { return each.trimmed() == method; });
     if (!isAllowed) {
         QHttpServerResponse notAllowed
-            = error(405, u"allowed here: %1"_s.arg(QString::fromLatin1(allowed)));
-        notAllowed.setHeader("Allow", allowed);
+            = error(405, u"allowed here: %1"_s.arg(QString::fromLatin1(methods)));
+        notAllowed.setHeader("Allow", methods);
         return notAllowed;
     }
     try {
-        return cachedOrComputed(request, handler, caching);
+        QHttpServerResponse response = cachedOrComputed(request, handler, caching);
+        return head ? withoutBody(response) : std::move(response);
     } catch (const ApiError &apiError) {
         return error(apiError.status, apiError.message, apiError.parameter);
     } catch (const StoreUnavailable &unavailable) {
