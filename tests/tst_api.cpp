@@ -99,6 +99,7 @@ private slots:
     void wrongMethodIs405();
     void headAndPreflight();
     void evilHostIs403();
+    void allowedHostsAreAccepted();
     void securityHeaders();
     void corsOnlyForListedOrigins();
     void tokenRequiredWhenConfigured();
@@ -128,7 +129,7 @@ void TestApi::initTestCase()
     m_events = FixtureEvents::load();
     QVERIFY(FixtureEvents::importAll(m_dir.location()));
     m_server = std::make_unique<ApiServer>(ApiServer::Options {
-        m_dir.location(), u"127.0.0.1"_s, 0, {}, {u"http://allowed.example"_s}});
+        m_dir.location(), u"127.0.0.1"_s, 0, {}, {u"http://allowed.example"_s}, {}});
     m_watchlist = std::make_unique<Watchlist>(m_dir.path());
     m_server->setWatchlist(m_watchlist.get());
     QSignalSpy listening(m_server.get(), &ApiServer::listening);
@@ -389,7 +390,7 @@ void TestApi::wrongMethodIs405()
 void TestApi::headAndPreflight()
 {
     ApiServer guarded(
-        {m_dir.location(), u"127.0.0.1"_s, 0, u"api-secret"_s, {u"https://dash.example"_s}});
+        {m_dir.location(), u"127.0.0.1"_s, 0, u"api-secret"_s, {u"https://dash.example"_s}, {}});
     QSignalSpy listening(&guarded, &ApiServer::listening);
     guarded.start();
     QCOMPARE(listening.size(), 1);
@@ -420,6 +421,24 @@ void TestApi::evilHostIs403()
     QCOMPARE(rawRequest(m_port, "GET", "/api/health", "localhost:8000").status, 200);
     QCOMPARE(rawRequest(m_port, "GET", "/api/health", "[::1]:8000").status, 200);
     QCOMPARE(rawRequest(m_port, "GET", "/api/health", "127.0.0.1").status, 200);
+    // Malformed values that merely look like loopback.
+    for (const QByteArray host : {"127.1", "127.0.0.1:abc", "[::1", "::1", "localhost:99999",
+                                  "127.0.0.1 x", "localhost.", "0x7f000001"})
+        QVERIFY2(rawRequest(m_port, "GET", "/api/health", host).status == 403, host.constData());
+}
+
+// GHM_API_ALLOWED_HOSTS: the names a server bound beyond loopback answers to.
+void TestApi::allowedHostsAreAccepted()
+{
+    ApiServer remote({m_dir.location(), u"127.0.0.1"_s, 0, {}, {}, {u"myhost.example"_s}});
+    QSignalSpy listening(&remote, &ApiServer::listening);
+    remote.start();
+    QCOMPARE(listening.size(), 1);
+    const quint16 port = quint16(QUrl(listening.first().first().toString()).port());
+    QCOMPARE(rawRequest(port, "GET", "/api/health", "myhost.example:8000").status, 200);
+    QCOMPARE(rawRequest(port, "GET", "/api/health", "MyHost.Example").status, 200);
+    QCOMPARE(rawRequest(port, "GET", "/api/health", "otherhost.example").status, 403);
+    QCOMPARE(rawRequest(port, "GET", "/api/health", "myhost.example.evil").status, 403);
 }
 
 void TestApi::securityHeaders()
@@ -446,7 +465,7 @@ void TestApi::corsOnlyForListedOrigins()
 
 void TestApi::tokenRequiredWhenConfigured()
 {
-    ApiServer guarded({m_dir.location(), u"127.0.0.1"_s, 0, u"api-secret"_s, {}});
+    ApiServer guarded({m_dir.location(), u"127.0.0.1"_s, 0, u"api-secret"_s, {}, {}});
     QSignalSpy listening(&guarded, &ApiServer::listening);
     guarded.start();
     QCOMPARE(listening.size(), 1);
@@ -478,7 +497,7 @@ void TestApi::tokenRequiredWhenConfigured()
 
 void TestApi::portInUseIsReported()
 {
-    ApiServer second({m_dir.location(), u"127.0.0.1"_s, m_port, {}, {}});
+    ApiServer second({m_dir.location(), u"127.0.0.1"_s, m_port, {}, {}, {}});
     QSignalSpy failed(&second, &ApiServer::failed);
     QTest::ignoreMessage(QtCriticalMsg, QRegularExpression(u"listen failed"_s));
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"API off"_s));

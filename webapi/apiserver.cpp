@@ -15,6 +15,7 @@
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QMetaEnum>
+#include <QRegularExpression>
 
 using namespace Qt::StringLiterals;
 
@@ -291,18 +292,23 @@ std::optional<QHttpServerResponse> ApiServer::refuse(const QHttpServerRequest &r
     return std::nullopt;
 }
 
+// Host is "name[:port]", "a.b.c.d[:port]" or "[ipv6][:port]", and nothing else: a loopback
+// name or address, the bind address, or a name of GHM_API_ALLOWED_HOSTS.
 bool ApiServer::hostAllowed(const QByteArray &hostHeader) const
 {
-    QString host = QString::fromLatin1(hostHeader).trimmed().toLower();
-    if (host.startsWith(u'[')) {
-        host = host.mid(1, host.indexOf(u']') - 1);
-    } else if (host.count(u':') == 1) {
-        host = host.left(host.indexOf(u':'));
-    }
-    if (host.isEmpty())
+    static const QRegularExpression syntax(
+        uR"(^(?:\[([0-9a-f:.]+)\]|([a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?))(?::([0-9]{1,5}))?$)"_s);
+    const QRegularExpressionMatch match = syntax.match(QString::fromLatin1(hostHeader).toLower());
+    if (!match.hasMatch() || (match.hasCaptured(4) && match.captured(4).toInt() > 65535))
         return false;
-    if (host == "localhost"_L1 || host == m_options.host.toLower())
+    const QString host = match.hasCaptured(1) ? match.captured(1) : match.captured(2);
+    if (host == "localhost"_L1 || host == m_options.host.toLower()
+        || m_options.allowedHosts.contains(host))
         return true;
+    // An IPv4 address in full: four numbers, so "127.1" is no shorthand for 127.0.0.1.
+    static const QRegularExpression ipv4(uR"(^\d{1,3}(\.\d{1,3}){3}$)"_s);
+    if (!match.hasCaptured(1) && !ipv4.match(host).hasMatch())
+        return false;
     const QHostAddress address(host);
     return !address.isNull() && address.isLoopback();
 }

@@ -35,6 +35,7 @@ public:
         int port = 8000;
         QString token; // required as a bearer token when set
         QStringList corsOrigins; // no CORS header unless the Origin is listed
+        QStringList allowedHosts; // Host names accepted beyond loopback, lower case
     };
     explicit ApiServer(const Options &options, QObject *parent = nullptr);
     ~ApiServer() override;

@@ -112,6 +112,10 @@ ConfigResult Config::load(const QProcessEnvironment &environment,
         for (const QString &origin : origins->split(u',', Qt::SkipEmptyParts))
             config.corsOrigins << origin.trimmed();
     }
+    if (const auto hosts = reader.value(u"GHM_API_ALLOWED_HOSTS"_s)) {
+        for (const QString &host : hosts->split(u',', Qt::SkipEmptyParts))
+            config.allowedHosts << host.trimmed().toLower();
+    }
 
     if (const auto watch = reader.value(u"GHM_WATCH"_s)) {
         for (const QString &name : watch->split(u',', Qt::SkipEmptyParts))

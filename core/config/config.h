@@ -24,6 +24,7 @@ struct AppConfig
     int apiPort = 8000; // 0 picks a free port
     QString apiToken; // required when apiHost is not a loopback address
     QStringList corsOrigins;
+    QStringList allowedHosts; // Host names accepted beyond loopback (lower case)
     QStringList watch; // repositories to watch, added to the persisted watch list
     int prHorizonDays = 90;
     int prHorizonCount = 1000;
