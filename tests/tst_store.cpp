@@ -109,6 +109,7 @@ private slots:
     void livePagesAreIngestedAndSignalled();
     void collectorParsedPagesStoreWhatTheirFilesHold();
     void everyInvalidElementOfAPageIsQuarantined();
+    void importsAreBronzesOwnCopiesKnownByContent();
 };
 
 void TestStore::silverRowsMatchTheSourceExactly()
@@ -463,6 +464,73 @@ void TestStore::everyInvalidElementOfAPageIsQuarantined()
              (QStringList {u"2"_s, u"7"_s})); // a leap day is a day
     QCOMPARE(inspector.rows(u"SELECT line FROM quarantine ORDER BY line"_s),
              (QStringList {u"1"_s, u"3"_s, u"4"_s, u"5"_s, u"6"_s}));
+}
+
+namespace {
+
+QByteArray eventLine(qint64 id)
+{
+    return R"({"id":")" + QByteArray::number(id)
+        + R"(","type":"PushEvent","created_at":"2025-01-01T00:00:00Z","repo":{"id":1,"name":"a/b"}})"
+          "\n";
+}
+
+QByteArray eventLines(qint64 first, qint64 count)
+{
+    QByteArray lines;
+    for (qint64 id = first; id < first + count; ++id)
+        lines += eventLine(id);
+    return lines;
+}
+
+} // namespace
+
+// Bronze keeps its own copy of an import, known by its content: rewriting the original
+// changes nothing, a different file of the same name and size is not skipped, and a file
+// imported before it was complete can be imported again once it is.
+void TestStore::importsAreBronzesOwnCopiesKnownByContent()
+{
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
+    Pipeline pipeline(dir.location());
+    QVERIFY(pipeline.open());
+    const QString original = dir.filePath(u"hour.ndjson"_s);
+    writeFile(original, eventLines(1000, 10));
+    QCOMPARE(import(pipeline, {original}).inserted, 10);
+
+    // The same name and size, other events: imported, not taken for the first file.
+    writeFile(original, eventLines(2000, 10));
+    QCOMPARE(import(pipeline, {original}).inserted, 10);
+    // The same content again: already imported.
+    const IngestSummary again = import(pipeline, {original});
+    QCOMPARE(again.inserted, 0);
+    QCOMPARE(again.alreadyIngested, 1);
+
+    // Rewriting the original does not reach bronze: a rebuild has the first events still.
+    writeFile(original, QByteArray());
+    QSignalSpy finished(&pipeline, &Pipeline::finished);
+    pipeline.rebuild();
+    QCOMPARE(finished.size(), 1);
+    {
+        Inspector rebuilt(dir.location()); // a rebuild replaces SQLite's files
+        QCOMPARE(rebuilt.scalar(u"SELECT COUNT(*) FROM events WHERE id BETWEEN 1000 AND 1009"_s),
+                 10);
+        QCOMPARE(rebuilt.scalar(u"SELECT COUNT(*) FROM events"_s), 20);
+    }
+
+    // Imported while still being written: the torn line is quarantined; once the file is
+    // complete, importing it again adds what was missing.
+    const QString growing = dir.filePath(u"growing.ndjson"_s);
+    const QByteArray complete = eventLines(3000, 5);
+    writeFile(growing, complete.left(complete.size() - 20));
+    const IngestSummary torn = import(pipeline, {growing});
+    QCOMPARE(torn.inserted, 4);
+    QCOMPARE(torn.quarantined, 1);
+    writeFile(growing, complete);
+    QCOMPARE(import(pipeline, {growing}).inserted, 1);
+    QCOMPARE(Inspector(dir.location())
+                 .scalar(u"SELECT COUNT(*) FROM events WHERE id BETWEEN 3000 AND 3004"_s),
+             5);
 }
 
 QTEST_GUILESS_MAIN(TestStore)

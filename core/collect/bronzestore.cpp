@@ -1,12 +1,16 @@
 #include "bronzestore.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
+#include <QTemporaryFile>
 
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 using namespace Qt::StringLiterals;
@@ -89,6 +93,9 @@ bool BronzeStore::storeRejected(const QByteArray &body, const PageLineage &linea
         && writeAtomically(base + metaSuffix, QJsonDocument(meta).toJson(), &error);
 }
 
+// Bronze keeps its own copy, named by its content: rewriting the original later changes
+// nothing here, another file of the same name is another source, and the same content
+// imported again is the same source (which resumes, or has nothing to add).
 QString BronzeStore::registerImport(const QString &sourcePath, QString *error)
 {
     const QFileInfo source(sourcePath);
@@ -103,21 +110,63 @@ QString BronzeStore::registerImport(const QString &sourcePath, QString *error)
     }
     if (source.absolutePath() == folder)
         return source.absoluteFilePath();
-    // Same name and size is the same file: importing it again resumes it.
-    QString target = folder + u'/' + source.fileName();
-    for (int n = 1; QFileInfo::exists(target); ++n) {
-        if (QFileInfo(target).size() == source.size())
-            return target;
-        target = u"%1/%2-%3.%4"_s.arg(folder, source.baseName(), QString::number(n),
-                                      source.completeSuffix());
+    QFile input(source.absoluteFilePath());
+    // Hidden while it is written, so that no listing sees a partial copy.
+    QTemporaryFile copy(folder + "/.import-XXXXXX"_L1);
+    if (!input.open(QIODevice::ReadOnly) || !copy.open()) {
+        *error = u"cannot copy %1 into %2"_s.arg(sourcePath, folder);
+        return {};
     }
-    if (::link(QFile::encodeName(source.absoluteFilePath()).constData(),
-               QFile::encodeName(target).constData())
-            == 0
-        || QFile::copy(source.absoluteFilePath(), target))
+    const QDateTime modified = source.lastModified();
+    const QByteArray hash = copyHashing(input, copy, error);
+    if (hash.isEmpty())
+        return {};
+    const QFileInfo after(source.absoluteFilePath());
+    if (after.size() != copy.size() || after.lastModified() != modified) {
+        *error = u"%1 changed while it was being imported (is it still being written?): "
+                 "import it again once it is complete"_s.arg(sourcePath);
+        return {};
+    }
+    // <hash>_<name>: told apart by the content, listed by the original name.
+    const QString target
+        = u"%1/%2_%3"_s.arg(folder, QString::fromLatin1(hash.toHex().left(16)), source.fileName());
+    if (QFileInfo::exists(target))
         return target;
-    *error = u"cannot copy %1 into %2"_s.arg(sourcePath, folder);
-    return {};
+    copy.setAutoRemove(false);
+    if (!copy.rename(target)) {
+        copy.remove();
+        *error = u"cannot copy %1 into %2"_s.arg(sourcePath, folder);
+        return {};
+    }
+    QFile::setPermissions(
+        target, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
+    return target;
+}
+
+// Copies `input` to `output` in chunks, a reflink first where the filesystem can make
+// one, and returns the SHA-256 of the bytes; empty with `error` on failure.
+QByteArray BronzeStore::copyHashing(QFile &input, QFile &output, QString *error)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    const bool cloned = ::ioctl(output.handle(), FICLONE, input.handle()) == 0;
+    QFile &reading = cloned ? output : input;
+    QByteArray chunk(4 * 1024 * 1024, Qt::Uninitialized);
+    for (;;) {
+        const qint64 read = reading.read(chunk.data(), chunk.size());
+        if (read < 0 || (!cloned && read > 0 && output.write(chunk.constData(), read) != read)) {
+            *error = u"cannot copy %1: %2"_s.arg(
+                input.fileName(), read < 0 ? reading.errorString() : output.errorString());
+            return {};
+        }
+        if (read == 0)
+            break;
+        hash.addData(QByteArrayView(chunk.constData(), read));
+    }
+    if (!output.flush()) {
+        *error = u"cannot copy %1: %2"_s.arg(input.fileName(), output.errorString());
+        return {};
+    }
+    return hash.result();
 }
 
 QStringList BronzeStore::listSources() const
@@ -139,8 +188,14 @@ QStringList BronzeStore::listSources() const
     };
     std::sort(pages.begin(), pages.end(),
               [&](const QString &a, const QString &b) { return stampOf(a) < stampOf(b); });
+    // Imports by their original names, after the content hash that starts each.
     QDir imports(m_root + "/bronze/imports"_L1);
-    for (const QString &name : imports.entryList(QDir::Files, QDir::Name))
+    QStringList names = imports.entryList(QDir::Files, QDir::Name);
+    const auto original
+        = [](const QString &name) { return QStringView(name).mid(name.indexOf(u'_') + 1); };
+    std::stable_sort(names.begin(), names.end(),
+                     [&](const QString &a, const QString &b) { return original(a) < original(b); });
+    for (const QString &name : std::as_const(names))
         pages << imports.filePath(name);
     return pages;
 }

@@ -23,6 +23,8 @@ struct PageLineage
 //   <root>/bronze/repos/<owner>/<name>/YYYY/MM/DD/{events,pulls}_<...>Z_p<page>.json
 //   <root>/bronze/imports/<file>
 //   <root>/bronze/rejected/<...>.body with a .meta.json giving the reason
+class QFile;
+
 class BronzeStore
 {
 public:
@@ -34,8 +36,10 @@ public:
                       QString *error, const QString &kind = QStringLiteral("events"));
     bool storeRejected(const QByteArray &body, const PageLineage &lineage, const QString &reason);
 
-    // Registers a file for import (a hard link where possible, else a copy) and returns
-    // its bronze path; the same file registered twice gives the same path.
+    // Registers a file for import and returns its bronze path: bronze's own copy (a
+    // reflink where the filesystem can), named by a hash of its content, so the same
+    // content registered twice gives the same path. A file that changes while it is
+    // copied is refused.
     QString registerImport(const QString &sourcePath, QString *error);
 
     // Every bronze page and import, oldest page first, then imports by name.
@@ -53,5 +57,6 @@ public:
     static QString repositoryOf(const QString &path);
 
 private:
+    static QByteArray copyHashing(QFile &input, QFile &output, QString *error);
     QString m_root;
 };
