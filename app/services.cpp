@@ -59,7 +59,7 @@ void Services::createCollector()
     m_collectorThread = newThread(QStringLiteral("collector"));
     m_bronze = new BronzeStore(m_config.dataDir);
     m_budget = new RateBudget;
-    m_watchlist = new Watchlist(m_config.dataDir, this);
+    m_watchlist = new Watchlist(m_config.dataDir, m_config.watchMaximum, this);
     for (const QString &name : std::as_const(m_config.watch)) {
         QString error;
         if (!m_watchlist->add(name, &error))

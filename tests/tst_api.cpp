@@ -4,6 +4,7 @@
 #include "routes.h"
 #include "teststorage.h"
 #include "watchlist.h"
+#include "watchlistcontroller.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -109,6 +110,7 @@ private slots:
     void fuzz();
     void newDataInvalidatesCachedAnswers();
     void watchlistEndpoints();
+    void watchlistAdditionsAreRateLimited();
 
 private:
     Reply get(const QString &pathAndQuery);
@@ -683,6 +685,32 @@ void TestApi::watchlistEndpoints()
     QCOMPARE(listed.first()["repository"_L1].toString(), u"octokit/octokit.rb"_s);
     QCOMPARE(m_watchlist->names(), QStringList {u"octokit/octokit.rb"_s});
     QCOMPARE(rawRequest(m_port, "PUT", "/api/watchlist/Qt/qtbase", "evil.example").status, 403);
+}
+
+void TestApi::watchlistAdditionsAreRateLimited()
+{
+    QTemporaryDir dir;
+    Watchlist watchlist(dir.path(), 1000);
+    ApiServer server({m_dir.location(), u"127.0.0.1"_s, 0, {}, {}, {}});
+    server.setWatchlist(&watchlist);
+    QSignalSpy listening(&server, &ApiServer::listening);
+    server.start();
+    QCOMPARE(listening.size(), 1);
+    const quint16 port = quint16(QUrl(listening.first().first().toString()).port());
+    int accepted = 0;
+    Reply refused;
+    for (int i = 0; i < WatchlistController::maxAdditionsPerMinute + 5; ++i) {
+        const Reply reply
+            = rawRequest(port, "PUT", "/api/watchlist/flood/r" + QByteArray::number(i));
+        if (reply.status == 200)
+            ++accepted;
+        else
+            refused = reply;
+    }
+    QCOMPARE(accepted, WatchlistController::maxAdditionsPerMinute);
+    QCOMPARE(refused.status, 429);
+    QVERIFY(refused.headers.value("retry-after").toInt() > 0);
+    QCOMPARE(watchlist.names().size(), WatchlistController::maxAdditionsPerMinute);
 }
 
 QTEST_GUILESS_MAIN(TestApi)

@@ -40,6 +40,8 @@ private slots:
     void eventsDeduplicateAcrossFeeds();
     void unknownRepositoryIsAClearError();
     void watchlistPersistsAndValidates();
+    void watchlistIsCapped();
+    void historiesAreFetchedOneAtATime();
 
 private:
     void runUntilIdle(int steps);
@@ -284,6 +286,53 @@ void TestWatch::watchlistPersistsAndValidates()
     QVERIFY(!m_watchlist->remove(u"not/watched"_s));
     const Watchlist reloaded(m_dir->path());
     QCOMPARE(reloaded.names(), QStringList {u"Qt/qtbase"_s});
+}
+
+// Each watched repository costs a poller and a share of the rate limit: the list has a
+// maximum, also when it is read back from its file.
+void TestWatch::watchlistIsCapped()
+{
+    QTemporaryDir dir;
+    {
+        Watchlist small(dir.path(), 3);
+        QString error;
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(small.add(u"org/p%1"_s.arg(i), &error));
+        QVERIFY(small.add(u"org/P1"_s, &error)); // already there: no new entry
+        QVERIFY(!small.add(u"org/p3"_s, &error));
+        QVERIFY2(error.contains("at most 3"_L1), qPrintable(error));
+        QCOMPARE(small.names().size(), 3);
+    }
+    QCOMPARE(Watchlist(dir.path(), 2).names().size(), 2);
+}
+
+// Ten repositories added at once: their histories come one after another, not ten at a
+// time, so the public feed keeps its share of the rate limit.
+void TestWatch::historiesAreFetchedOneAtATime()
+{
+    QStringList names;
+    for (int i = 0; i < 10; ++i) {
+        names << u"org%1/project-%1"_s.arg(i);
+        m_github->addRepository(names.last(), 150, 30); // two pages of history each
+    }
+    watch(names);
+    QTRY_VERIFY_WITH_TIMEOUT(m_watchlist->status(names.last()).startsWith("history:"_L1), 20000);
+    // Every repository's /pulls requests come in one run, never interleaved with another's.
+    QStringList order;
+    for (const FakeGitHub::Request &request : m_github->requests()) {
+        const QString target = QString::fromLatin1(request.target);
+        if (!target.contains("/pulls"_L1))
+            continue;
+        const QString repository = target.section(u'/', 2, 3);
+        if (order.isEmpty() || order.last() != repository) {
+            QVERIFY2(!order.contains(repository), qPrintable(repository));
+            order << repository;
+        }
+    }
+    QCOMPARE(order.size(), names.size());
+    for (const QString &name : names)
+        QVERIFY2(m_watchlist->status(name).startsWith("history:"_L1),
+                 qPrintable(m_watchlist->status(name)));
 }
 
 QTEST_GUILESS_MAIN(TestWatch)

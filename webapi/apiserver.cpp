@@ -233,7 +233,10 @@ QHttpServerResponse ApiServer::compute(const QHttpServerRequest &request, const 
         QHttpServerResponse response = cachedOrComputed(request, handler, caching);
         return head ? withoutBody(response) : std::move(response);
     } catch (const ApiError &apiError) {
-        return error(apiError.status, apiError.message, apiError.parameter);
+        QHttpServerResponse response = error(apiError.status, apiError.message, apiError.parameter);
+        if (apiError.retryAfterSeconds > 0)
+            response.setHeader("Retry-After", QByteArray::number(apiError.retryAfterSeconds));
+        return response;
     } catch (const StoreUnavailable &unavailable) {
         qCWarning(lcApi).noquote() << "store unavailable:" << unavailable.message;
         QHttpServerResponse response

@@ -21,7 +21,7 @@ QHttpServerResponse json(const QJsonObject &object)
 
 } // namespace
 
-QList<Endpoint> WatchlistController::endpoints() const
+QList<Endpoint> WatchlistController::endpoints()
 {
     using namespace OpenApi;
     QJsonObject change = errors({{"400", "not GitHub's owner/name syntax"}});
@@ -66,9 +66,16 @@ QJsonObject WatchlistController::list() const
     return {{u"repositories"_s, repositories}};
 }
 
-QJsonObject WatchlistController::add(const QString &owner, const QString &name) const
+QJsonObject WatchlistController::add(const QString &owner, const QString &name)
 {
     const QString repository = ApiParameters::repository(owner, name);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    m_additions.removeIf([now](qint64 at) { return at <= now - 60000; });
+    if (m_additions.size() >= maxAdditionsPerMinute)
+        throw ApiError {
+            429, u"at most %1 repositories can be added a minute"_s.arg(maxAdditionsPerMinute),
+            u"repository"_s, int((m_additions.first() + 60000 - now) / 1000) + 1};
+    m_additions.append(now);
     QString error;
     if (!watchlist().add(repository, &error))
         throw ApiError {400, error, u"repository"_s};

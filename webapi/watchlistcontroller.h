@@ -4,21 +4,25 @@
 
 class Watchlist;
 
-// GET, PUT and DELETE on the watch list; 503 where the service has none.
+// GET, PUT and DELETE on the watch list; 503 where the service has none. Additions are
+// limited to a few a minute (429 past it): each starts a poller and a history fetch.
 class WatchlistController
 {
 public:
+    static constexpr int maxAdditionsPerMinute = 30;
+
     explicit WatchlistController(Watchlist *watchlist)
         : m_watchlist(watchlist)
     {
     }
-    QList<Endpoint> endpoints() const;
+    QList<Endpoint> endpoints();
 
 private:
     QJsonObject list() const; // {repositories[{repository, status}]}
-    QJsonObject add(const QString &owner, const QString &name) const; // {repository, watched}
+    QJsonObject add(const QString &owner, const QString &name); // {repository, watched}
     QJsonObject remove(const QString &owner, const QString &name) const; // 404 when not watched
     Watchlist &watchlist() const; // throws 503 when there is none
 
     Watchlist *m_watchlist;
+    QList<qint64> m_additions; // when the recent additions were made, ms since the epoch
 };

@@ -51,13 +51,18 @@ void RepositoryWatcher::reconcile()
     for (const QString &key : m_pollers.keys()) {
         if (!wanted.contains(key)) {
             m_pollers.take(key)->deleteLater();
-            if (PullRequestBackfill *backfill = m_backfills.take(key))
+            if (PullRequestBackfill *backfill = m_backfills.take(key)) {
+                m_backfillQueue.removeAll(backfill);
                 backfill->deleteLater();
+                backfillDone(backfill);
+            }
         }
     }
     m_budget->setConsumers(1 + int(m_pollers.size())); // the public feed too
 }
 
+// Histories are fetched one repository at a time, so that however many are added at once
+// they take one consumer's share of the rate limit, and the public feed keeps its pace.
 void RepositoryWatcher::startBackfill(const QString &repository)
 {
     auto *backfill
@@ -65,18 +70,47 @@ void RepositoryWatcher::startBackfill(const QString &repository)
     m_backfills.insert(repository.toLower(), backfill);
     connect(backfill, &PullRequestBackfill::pageStored, this,
             [this](const QString &path) { emit pageStored(path, {}); });
-    connect(backfill, &PullRequestBackfill::finished, this, [this](const QString &name, int count) {
-        m_watchlist->setStatus(name, tr("history: %1 pull requests").arg(count));
-    });
+    connect(backfill, &PullRequestBackfill::finished, this,
+            [this, backfill](const QString &name, int count) {
+                m_watchlist->setStatus(name, tr("history: %1 pull requests").arg(count));
+                backfillDone(backfill);
+            });
     connect(backfill, &PullRequestBackfill::failed, this,
             [this, backfill](const QString &name, const QString &message) {
                 qCWarning(lcWatch).noquote()
                     << "pull-request history of" << name << "failed:" << message;
                 m_watchlist->setStatus(name, tr("error: %1").arg(message));
-                m_clock->callAfter(backfillRetryMs, backfill, [backfill] { backfill->start(); });
+                backfillDone(backfill);
+                m_clock->callAfter(backfillRetryMs, backfill,
+                                   [this, backfill] { queueBackfill(backfill); });
             });
-    m_watchlist->setStatus(repository, tr("fetching pull-request history"));
-    backfill->start();
+    m_watchlist->setStatus(repository, tr("waiting to fetch pull-request history"));
+    queueBackfill(backfill);
+}
+
+void RepositoryWatcher::queueBackfill(PullRequestBackfill *backfill)
+{
+    m_backfillQueue.append(backfill);
+    startNextBackfill();
+}
+
+void RepositoryWatcher::backfillDone(PullRequestBackfill *backfill)
+{
+    if (m_runningBackfill == backfill)
+        m_runningBackfill = nullptr;
+    startNextBackfill();
+}
+
+void RepositoryWatcher::startNextBackfill()
+{
+    while (!m_runningBackfill && !m_backfillQueue.isEmpty()) {
+        PullRequestBackfill *next = m_backfillQueue.takeFirst();
+        if (!next) // the repository was removed while it waited
+            continue;
+        m_runningBackfill = next;
+        m_watchlist->setStatus(next->repository(), tr("fetching pull-request history"));
+        next->start();
+    }
 }
 
 void RepositoryWatcher::reconfigure(const QString &token, int intervalSeconds, int maxPages)

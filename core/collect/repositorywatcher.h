@@ -5,6 +5,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QPointer>
 
 class BronzeStore;
 class Clock;
@@ -34,6 +35,9 @@ signals:
 
 private:
     void startBackfill(const QString &repository);
+    void queueBackfill(PullRequestBackfill *backfill);
+    void backfillDone(PullRequestBackfill *backfill);
+    void startNextBackfill();
 
     PollerOptions m_pollerOptions;
     PullRequestBackfill::Options m_backfillOptions;
@@ -43,4 +47,6 @@ private:
     RateBudget *m_budget;
     QHash<QString, GitHubPoller *> m_pollers; // by lower-case name
     QHash<QString, PullRequestBackfill *> m_backfills;
+    QList<QPointer<PullRequestBackfill>> m_backfillQueue; // waiting, oldest first
+    QPointer<PullRequestBackfill> m_runningBackfill; // at most one at a time
 };

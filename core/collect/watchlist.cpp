@@ -10,15 +10,16 @@
 
 using namespace Qt::StringLiterals;
 
-Watchlist::Watchlist(const QString &dataDir, QObject *parent)
+Watchlist::Watchlist(const QString &dataDir, int maximum, QObject *parent)
     : QObject(parent)
     , m_path(QDir(dataDir).absoluteFilePath(u"watchlist.json"_s))
+    , m_maximum(maximum)
 {
     QFile file(m_path);
     if (!file.open(QIODevice::ReadOnly))
         return;
     for (const QJsonValue &name : QJsonDocument::fromJson(file.readAll()).array()) {
-        if (RepositoryName::isValid(name.toString()))
+        if (RepositoryName::isValid(name.toString()) && m_names.size() < m_maximum)
             m_names.append(name.toString());
     }
 }
@@ -45,6 +46,10 @@ bool Watchlist::add(const QString &repository, QString *error)
         QMutexLocker lock(&m_mutex);
         if (m_names.contains(repository, Qt::CaseInsensitive))
             return true;
+        if (m_names.size() >= m_maximum) {
+            *error = u"the watch list is full: it holds at most %1 repositories"_s.arg(m_maximum);
+            return false;
+        }
         m_names.append(repository);
         save();
     }

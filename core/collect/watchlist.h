@@ -12,11 +12,18 @@ class Watchlist : public QObject
     Q_OBJECT
 
 public:
-    explicit Watchlist(const QString &dataDir, QObject *parent = nullptr);
+    static constexpr int defaultMaximum = 100;
+
+    // At most `maximum` repositories, from the file too: each costs a poller and a share
+    // of the rate limit.
+    explicit Watchlist(const QString &dataDir, int maximum = defaultMaximum,
+                       QObject *parent = nullptr);
+    int maximum() const { return m_maximum; }
 
     QStringList names() const;
     bool contains(const QString &repository) const;
-    // Returns false with `error` for a name that is not GitHub's owner/name syntax.
+    // Returns false with `error` for a name that is not GitHub's owner/name syntax, or
+    // when the list is full.
     bool add(const QString &repository, QString *error);
     bool remove(const QString &repository);
 
@@ -31,6 +38,7 @@ private:
     void save() const;
 
     QString m_path;
+    int m_maximum;
     mutable QMutex m_mutex;
     QStringList m_names;
     QHash<QString, QString> m_status; // by lower-case name

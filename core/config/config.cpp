@@ -121,6 +121,7 @@ ConfigResult Config::load(const QProcessEnvironment &environment,
         for (const QString &name : watch->split(u',', Qt::SkipEmptyParts))
             config.watch << name.trimmed();
     }
+    reader.readInt(u"GHM_WATCH_MAX"_s, 1, 1000, &config.watchMaximum);
     reader.readInt(u"GHM_PR_HORIZON_DAYS"_s, 1, 3650, &config.prHorizonDays);
     reader.readInt(u"GHM_PR_HORIZON_COUNT"_s, 1, 100000, &config.prHorizonCount);
 

@@ -26,6 +26,7 @@ struct AppConfig
     QStringList corsOrigins;
     QStringList allowedHosts; // Host names accepted beyond loopback (lower case)
     QStringList watch; // repositories to watch, added to the persisted watch list
+    int watchMaximum = 100; // at most this many watched repositories
     int prHorizonDays = 90;
     int prHorizonCount = 1000;
 
