@@ -14,6 +14,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <zlib.h>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -110,6 +112,9 @@ private slots:
     void collectorParsedPagesStoreWhatTheirFilesHold();
     void everyInvalidElementOfAPageIsQuarantined();
     void importsAreBronzesOwnCopiesKnownByContent();
+    void overlongLineIsQuarantinedNotFatal();
+    void cutGzipIsAnErrorThatKeepsWhatWasRead();
+    void hugeJsonArrayIsRefusedInBoundedMemory();
 };
 
 void TestStore::silverRowsMatchTheSourceExactly()
@@ -531,6 +536,72 @@ void TestStore::importsAreBronzesOwnCopiesKnownByContent()
     QCOMPARE(Inspector(dir.location())
                  .scalar(u"SELECT COUNT(*) FROM events WHERE id BETWEEN 3000 AND 3004"_s),
              5);
+}
+
+void TestStore::overlongLineIsQuarantinedNotFatal()
+{
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
+    const QString path = dir.filePath(u"long.ndjson"_s);
+    writeFile(path,
+              eventLines(1, 1000) + QByteArray(5 * 1024 * 1024, 'x') + '\n'
+                  + eventLines(1001, 1000));
+    Pipeline pipeline(dir.location());
+    QVERIFY(pipeline.open());
+    const IngestSummary summary = import(pipeline, {path});
+    QVERIFY2(summary.ok, qPrintable(summary.error));
+    QCOMPARE(summary.inserted, 2000);
+    QCOMPARE(summary.quarantined, 1);
+    Inspector inspector(dir.location());
+    QCOMPARE(inspector.scalar(u"SELECT line FROM quarantine"_s), 1001);
+    QCOMPARE(inspector.scalar(u"SELECT lines FROM sources WHERE path LIKE '%long.ndjson'"_s), 2001);
+}
+
+void TestStore::cutGzipIsAnErrorThatKeepsWhatWasRead()
+{
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
+    const QString path = dir.filePath(u"cut.ndjson.gz"_s);
+    {
+        const QByteArray lines = eventLines(1, 20000);
+        gzFile out = gzopen(QFile::encodeName(path).constData(), "wb");
+        QVERIFY(out);
+        gzwrite(out, lines.constData(), unsigned(lines.size()));
+        gzclose(out);
+    }
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    QVERIFY(file.resize(file.size() / 2));
+    file.close();
+    Pipeline pipeline(dir.location());
+    QVERIFY(pipeline.open());
+    const IngestSummary summary = import(pipeline, {path});
+    QVERIFY(!summary.ok);
+    QVERIFY2(summary.error.contains("cut short"_L1) && summary.error.contains("cut.ndjson.gz"_L1),
+             qPrintable(summary.error));
+    QVERIFY(summary.inserted > 1000 && summary.inserted < 20000);
+    QCOMPARE(Inspector(dir.location()).scalar(u"SELECT COUNT(*) FROM events"_s), summary.inserted);
+}
+
+void TestStore::hugeJsonArrayIsRefusedInBoundedMemory()
+{
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
+    const QString path = dir.filePath(u"spaces.json.gz"_s);
+    {
+        gzFile out = gzopen(QFile::encodeName(path).constData(), "wb9");
+        QVERIFY(out);
+        gzwrite(out, "[", 1);
+        const QByteArray spaces(1024 * 1024, ' ');
+        for (int i = 0; i < 100; ++i)
+            gzwrite(out, spaces.constData(), unsigned(spaces.size()));
+        gzclose(out);
+    }
+    Pipeline pipeline(dir.location());
+    QVERIFY(pipeline.open());
+    const IngestSummary summary = import(pipeline, {path});
+    QVERIFY(!summary.ok);
+    QVERIFY2(summary.error.contains("NDJSON"_L1), qPrintable(summary.error));
 }
 
 QTEST_GUILESS_MAIN(TestStore)

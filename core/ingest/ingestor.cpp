@@ -17,7 +17,10 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr qsizetype chunkSize = 4 * 1024 * 1024;
-constexpr qsizetype maxArrayFileSize = 512 * 1024 * 1024;
+// An /events page is a few hundred kilobytes; a bigger array belongs in NDJSON, which
+// streams in constant memory.
+constexpr qsizetype maxArrayFileSize = 64 * 1024 * 1024;
+constexpr qsizetype quarantinedPrefix = 64 * 1024; // what is kept of an overlong line
 
 // gzip or plain, streamed: zlib reads plain files through unchanged.
 class CompressedReader
@@ -38,6 +41,13 @@ public:
     bool seek(qint64 offset) { return gzseek(m_file, z_off_t(offset), SEEK_SET) == offset; }
     qint64 read(char *buffer, qsizetype size) { return gzread(m_file, buffer, unsigned(size)); }
     qint64 rawPosition() const { return gzoffset(m_file); }
+    // After the end: whether the gzip stream stopped before its end (a cut download).
+    bool isTruncated() const
+    {
+        int code = 0;
+        gzerror(m_file, &code);
+        return code == Z_BUF_ERROR;
+    }
     QString error() const
     {
         int code = 0;
@@ -72,6 +82,28 @@ private:
     EventStore *m_store;
     qint64 m_position = 0;
 };
+
+// Reads past the rest of a line that filled the whole buffer. Returns the line's length,
+// newline included; what follows the newline is left at the buffer's start.
+qint64 skipLine(CompressedReader &reader, QByteArray &buffer, qsizetype *filled)
+{
+    qint64 skipped = 0;
+    for (;;) {
+        const char *newline
+            = static_cast<const char *>(memchr(buffer.constData(), '\n', size_t(*filled)));
+        if (newline) {
+            const qsizetype end = newline - buffer.constData() + 1;
+            memmove(buffer.data(), buffer.constData() + end, size_t(*filled - end));
+            *filled -= end;
+            return skipped + end;
+        }
+        skipped += *filled;
+        const qint64 read = reader.read(buffer.data(), chunkSize);
+        *filled = read > 0 ? qsizetype(read) : 0;
+        if (read <= 0)
+            return skipped;
+    }
+}
 
 class RateMeter
 {
@@ -289,11 +321,17 @@ IngestSummary Ingestor::ingest(const QString &path)
             if (first >= 0 && buffer.left(first).trimmed().isEmpty()) {
                 // A JSON array (an /events page): small enough to parse whole.
                 QByteArray content = buffer.left(filled);
-                while (content.size() < maxArrayFileSize) {
-                    const qint64 more = reader.read(buffer.data(), chunkSize);
-                    if (more <= 0)
-                        break;
-                    content.append(buffer.constData(), qsizetype(more));
+                for (qint64 more = 1; more > 0 && content.size() <= maxArrayFileSize;) {
+                    more = reader.read(buffer.data(), chunkSize);
+                    if (more > 0)
+                        content.append(buffer.constData(), qsizetype(more));
+                }
+                if (content.size() > maxArrayFileSize) {
+                    summary.ok = false;
+                    summary.error = u"%1 is a JSON array of over %2 MiB: import it as NDJSON, "
+                                    "one event a line"_s.arg(path)
+                                        .arg(maxArrayFileSize / (1024 * 1024));
+                    return summary;
                 }
                 ingestWhole(content, progress, &summary);
                 summary.seconds = meter.seconds();
@@ -349,10 +387,30 @@ IngestSummary Ingestor::ingest(const QString &path)
         memmove(buffer.data(), buffer.constData() + lineStart, size_t(filled - lineStart));
         filled -= lineStart;
         if (filled >= chunkSize) {
-            summary.ok = false;
-            summary.error = u"a line of %1 is longer than %2 bytes"_s.arg(path).arg(chunkSize);
-            break;
+            // A line longer than the buffer: quarantined by its first bytes, then skipped.
+            if (!inBatch) {
+                if (!m_store->beginBatch(progress.sourceId)) {
+                    summary.ok = false;
+                    summary.error = m_store->lastError();
+                    break;
+                }
+                inBatch = true;
+            }
+            m_store->setLine(++progress.lines);
+            m_store->invalid("line longer than 4 MiB",
+                             std::string_view(buffer.constData(), size_t(quarantinedPrefix)));
+            progress.offset += skipLine(reader, buffer, &filled);
+            ++linesThisRun;
+            ++linesInBatch;
         }
+    }
+    if (summary.ok && reader.isTruncated()) {
+        summary.ok = false;
+        summary.error = u"%1 is cut short: its gzip stream ends early; the events before the cut "
+                        "are kept"_s.arg(path);
+        if (inBatch)
+            commit(progress, &summary);
+        inBatch = false;
     }
     if (summary.ok) {
         if (!inBatch)
