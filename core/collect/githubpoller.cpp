@@ -207,13 +207,7 @@ void GitHubPoller::handlePage(QNetworkReply *reply, const QByteArray &body)
     if (m_page == 1)
         m_cycleEtag = lineage.etag;
 
-    QUrl next = GitHubProtocol::parseLink(reply->rawHeader("Link")).value(u"next"_s);
-    if (next.isValid() && !GitHubProtocol::isSameOrigin(next, m_options.apiUrl)) {
-        qCWarning(lcPoller).noquote()
-            << "refused a next page on another origin:"
-            << next.adjusted(QUrl::RemoveQuery | QUrl::RemovePath).toString();
-        next.clear();
-    }
+    const QUrl next = GitHubProtocol::nextPage(*reply, m_options.apiUrl);
     if (caughtUp || !next.isValid() || m_page >= m_options.maxPages) {
         finishCycle();
         return;

@@ -1,9 +1,12 @@
 #include "githubprotocol.h"
 
+#include <QLoggingCategory>
 #include <QNetworkReply>
 #include <QRegularExpression>
 
 using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcGitHub, "ghm.github")
 
 namespace {
 
@@ -39,6 +42,16 @@ QNetworkRequest GitHubProtocol::request(const QUrl &url, const QUrl &api, const 
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
                          QNetworkRequest::AlwaysNetwork);
     return request;
+}
+
+QUrl GitHubProtocol::nextPage(const QNetworkReply &reply, const QUrl &api)
+{
+    const QUrl next = parseLink(reply.rawHeader("Link")).value(u"next"_s);
+    if (!next.isValid() || isSameOrigin(next, api))
+        return next;
+    qCWarning(lcGitHub).noquote() << "refused a next page on another origin:"
+                                  << next.adjusted(QUrl::RemoveQuery | QUrl::RemovePath).toString();
+    return {};
 }
 
 RateLimitInfo GitHubProtocol::rateLimit(const QNetworkReply &reply)

@@ -47,6 +47,9 @@ QNetworkRequest request(const QUrl &url, const QUrl &api, const QString &token, 
 RateLimitInfo rateLimit(const QNetworkReply &reply);
 // `Link: <url>; rel="next", <url>; rel="last"` as rel -> URL.
 QHash<QString, QUrl> parseLink(const QByteArray &header);
+// The reply's next page, if it has one on `api`'s origin; one elsewhere is refused and
+// logged, so that following it cannot take the token there.
+QUrl nextPage(const QNetworkReply &reply, const QUrl &api);
 // Seconds from `Retry-After` (a delay or an HTTP date), or -1.
 qint64 retryAfterSeconds(const QByteArray &header, const QDateTime &now);
 

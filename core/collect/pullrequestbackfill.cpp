@@ -6,13 +6,10 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 
 using namespace Qt::StringLiterals;
-
-Q_LOGGING_CATEGORY(lcBackfill, "ghm.backfill")
 
 PullRequestBackfill::PullRequestBackfill(const Options &options, const QString &repository,
                                          BronzeStore *bronze, Clock *clock, RateBudget *budget,
@@ -86,13 +83,7 @@ void PullRequestBackfill::handleReply(QNetworkReply *reply)
     const QDateTime oldest = pulls.isEmpty()
         ? horizon
         : QDateTime::fromString(pulls.last()["created_at"_L1].toString(), Qt::ISODate);
-    QUrl next = GitHubProtocol::parseLink(reply->rawHeader("Link")).value(u"next"_s);
-    if (next.isValid() && !GitHubProtocol::isSameOrigin(next, m_options.apiUrl)) {
-        qCWarning(lcBackfill).noquote()
-            << "refused a next page on another origin:"
-            << next.adjusted(QUrl::RemoveQuery | QUrl::RemovePath).toString();
-        next.clear();
-    }
+    const QUrl next = GitHubProtocol::nextPage(*reply, m_options.apiUrl);
     if (!next.isValid() || oldest < horizon || m_fetched >= m_options.horizonCount) {
         emit finished(m_repository, m_fetched);
         return;
