@@ -75,6 +75,7 @@ private slots:
     void storageFailurePausesWithoutLosingPages();
     void reconfigureAppliesAtOnce();
     void tokenStaysWithTheApiOrigin();
+    void fullDiskFetchesNothing();
 
 private:
     void createPoller(const PollerOptions &extra = {});
@@ -461,6 +462,12 @@ void TestPoller::storageFailurePausesWithoutLosingPages()
     waitUntilIdle();
     QCOMPARE(m_poller->snapshot().state, State::StorageError);
     QCOMPARE(m_poller->snapshot().eventsSeen, 0);
+    // Retried on a short fixed period, not GitHub's growing back-off.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        QCOMPARE(m_clock->nextDelayMs(), PollerOptions().storageRetryMs);
+        runCycles(1);
+        QCOMPARE(m_poller->snapshot().state, State::StorageError);
+    }
 
     QVERIFY(QFile::remove(blocker.fileName()));
     runCycles(1);
@@ -515,6 +522,23 @@ void TestPoller::tokenStaysWithTheApiOrigin()
     QCOMPARE(m_poller->snapshot().state, State::BackingOff);
     QCOMPARE(elsewhere.requestCount(), 0);
     QCOMPARE(m_github->requests().last().headers.value("authorization"), "Bearer " + secretToken);
+}
+
+// Too little space where bronze lives: no page is fetched to be lost, the message says
+// why, and the poller tries again on the storage period.
+void TestPoller::fullDiskFetchesNothing()
+{
+    m_github->setSyntheticFeed(1.0);
+    PollerOptions options;
+    options.minimumFreeBytes = std::numeric_limits<qint64>::max();
+    createPoller(options);
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"disk full"_s));
+    m_poller->start();
+    QCOMPARE(m_poller->snapshot().state, State::StorageError);
+    QVERIFY2(m_poller->snapshot().lastError.contains("nothing was fetched"_L1),
+             qPrintable(m_poller->snapshot().lastError));
+    QCOMPARE(m_github->requestCount(), 0);
+    QCOMPARE(m_clock->nextDelayMs(), options.storageRetryMs);
 }
 
 QTEST_GUILESS_MAIN(TestPoller)

@@ -42,6 +42,8 @@ public:
     // copied is refused.
     QString registerImport(const QString &sourcePath, QString *error);
 
+    const QString &root() const { return m_root; }
+
     // Every bronze page and import, oldest page first, then imports by name.
     QStringList listSources() const;
 

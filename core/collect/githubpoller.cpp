@@ -9,6 +9,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QRandomGenerator>
+#include <QStorageInfo>
 #include <QUrlQuery>
 
 using namespace Qt::StringLiterals;
@@ -121,6 +122,17 @@ void GitHubPoller::startCycle()
 
 void GitHubPoller::request(const QUrl &url)
 {
+    // A page that could not be stored would be fetched for nothing, and lost.
+    const QStorageInfo storage(m_bronze->root());
+    if (storage.isValid() && storage.bytesAvailable() < m_options.minimumFreeBytes) {
+        fail(u"storage"_s,
+             u"disk full: %1 MiB free where bronze is kept (%2), %3 MiB needed; nothing was "
+             "fetched"_s.arg(storage.bytesAvailable() / (1024 * 1024))
+                 .arg(m_bronze->root())
+                 .arg(m_options.minimumFreeBytes / (1024 * 1024)),
+             PollerSnapshot::State::StorageError);
+        return;
+    }
     QNetworkRequest request
         = GitHubProtocol::request(url, m_options.apiUrl, m_options.token, m_options.timeoutMs);
     if (m_page == 1 && !m_etag.isEmpty())
@@ -247,7 +259,9 @@ void GitHubPoller::fail(const QString &kind, const QString &message, PollerSnaps
     m_snapshot.lastError = message;
     m_snapshot.lastErrorAt = m_clock->now();
     qCWarning(lcPoller).noquote() << "poll failed:" << kind << "-" << message;
-    scheduleCycle(backoffMs(), state);
+    scheduleCycle(state == PollerSnapshot::State::StorageError ? m_options.storageRetryMs
+                                                               : backoffMs(),
+                  state);
 }
 
 void GitHubPoller::waitForRateLimit(QNetworkReply *reply)

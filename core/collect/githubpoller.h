@@ -25,6 +25,10 @@ struct PollerOptions
     int timeoutMs = 30000;
     qint64 backoffBaseMs = 1000;
     qint64 backoffCapMs = 10 * 60 * 1000;
+    // Storage faults are not GitHub's: they are retried on a short fixed period, so that
+    // polling resumes within seconds of space returning.
+    qint64 storageRetryMs = 5000;
+    qint64 minimumFreeBytes = 64 * 1024 * 1024; // checked before each request
 };
 
 struct PollerSnapshot
