@@ -98,7 +98,7 @@ void Services::createApi()
 {
     m_apiThread = newThread(QStringLiteral("api"));
     m_api = new ApiServer({m_config.store(), m_config.apiHost, m_config.apiPort, m_config.apiToken,
-                           m_config.corsOrigins, m_config.allowedHosts});
+                           m_config.corsOrigins, m_config.allowedHosts, m_config.apiLimits});
     place(m_api, m_apiThread);
     m_api->setWatchlist(m_watchlist);
     connect(m_api, &ApiServer::listening, this, &Services::apiListening);

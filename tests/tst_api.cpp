@@ -1,4 +1,5 @@
 #include "apiserver.h"
+#include "config.h"
 #include "fixtureevents.h"
 #include "pipeline.h"
 #include "routes.h"
@@ -6,6 +7,7 @@
 #include "watchlist.h"
 #include "watchlistcontroller.h"
 
+#include <QElapsedTimer>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QRandomGenerator>
@@ -15,6 +17,7 @@
 #include <QTest>
 #include <QTimer>
 
+#include <array>
 #include <map>
 
 using namespace Qt::StringLiterals;
@@ -111,6 +114,7 @@ private slots:
     void newDataInvalidatesCachedAnswers();
     void watchlistEndpoints();
     void watchlistAdditionsAreRateLimited();
+    void limitsAnswerBeforeTheyCostMemory();
 
 private:
     Reply get(const QString &pathAndQuery);
@@ -131,7 +135,7 @@ void TestApi::initTestCase()
     m_events = FixtureEvents::load();
     QVERIFY(FixtureEvents::importAll(m_dir.location()));
     m_server = std::make_unique<ApiServer>(ApiServer::Options {
-        m_dir.location(), u"127.0.0.1"_s, 0, {}, {u"http://allowed.example"_s}, {}});
+        m_dir.location(), u"127.0.0.1"_s, 0, {}, {u"http://allowed.example"_s}, {}, {}});
     m_watchlist = std::make_unique<Watchlist>(m_dir.path());
     m_server->setWatchlist(m_watchlist.get());
     QSignalSpy listening(m_server.get(), &ApiServer::listening);
@@ -391,8 +395,13 @@ void TestApi::wrongMethodIs405()
 // without the token (browsers send none) but with the Host check.
 void TestApi::headAndPreflight()
 {
-    ApiServer guarded(
-        {m_dir.location(), u"127.0.0.1"_s, 0, u"api-secret"_s, {u"https://dash.example"_s}, {}});
+    ApiServer guarded({m_dir.location(),
+                       u"127.0.0.1"_s,
+                       0,
+                       u"api-secret"_s,
+                       {u"https://dash.example"_s},
+                       {},
+                       {}});
     QSignalSpy listening(&guarded, &ApiServer::listening);
     guarded.start();
     QCOMPARE(listening.size(), 1);
@@ -432,7 +441,7 @@ void TestApi::evilHostIs403()
 // GHM_API_ALLOWED_HOSTS: the names a server bound beyond loopback answers to.
 void TestApi::allowedHostsAreAccepted()
 {
-    ApiServer remote({m_dir.location(), u"127.0.0.1"_s, 0, {}, {}, {u"myhost.example"_s}});
+    ApiServer remote({m_dir.location(), u"127.0.0.1"_s, 0, {}, {}, {u"myhost.example"_s}, {}});
     QSignalSpy listening(&remote, &ApiServer::listening);
     remote.start();
     QCOMPARE(listening.size(), 1);
@@ -467,7 +476,7 @@ void TestApi::corsOnlyForListedOrigins()
 
 void TestApi::tokenRequiredWhenConfigured()
 {
-    ApiServer guarded({m_dir.location(), u"127.0.0.1"_s, 0, u"api-secret"_s, {}, {}});
+    ApiServer guarded({m_dir.location(), u"127.0.0.1"_s, 0, u"api-secret"_s, {}, {}, {}});
     QSignalSpy listening(&guarded, &ApiServer::listening);
     guarded.start();
     QCOMPARE(listening.size(), 1);
@@ -499,9 +508,8 @@ void TestApi::tokenRequiredWhenConfigured()
 
 void TestApi::portInUseIsReported()
 {
-    ApiServer second({m_dir.location(), u"127.0.0.1"_s, m_port, {}, {}, {}});
+    ApiServer second({m_dir.location(), u"127.0.0.1"_s, m_port, {}, {}, {}, {}});
     QSignalSpy failed(&second, &ApiServer::failed);
-    QTest::ignoreMessage(QtCriticalMsg, QRegularExpression(u"listen failed"_s));
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"API off"_s));
     second.start();
     QCOMPARE(failed.size(), 1);
@@ -687,11 +695,80 @@ void TestApi::watchlistEndpoints()
     QCOMPARE(rawRequest(m_port, "PUT", "/api/watchlist/Qt/qtbase", "evil.example").status, 403);
 }
 
+namespace {
+
+// Sends `bytes` and returns what the server answered within `waitMs`, and whether it
+// closed the connection.
+std::pair<QByteArray, bool> exchange(quint16 port, const QByteArray &bytes, int waitMs = 2000)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    if (!socket.waitForConnected(2000))
+        return {};
+    socket.write(bytes);
+    QByteArray answer;
+    QElapsedTimer timer;
+    timer.start();
+    bool closed = false;
+    while (timer.elapsed() < waitMs && !closed) {
+        QTest::qWait(20);
+        answer += socket.readAll();
+        closed = socket.state() != QAbstractSocket::ConnectedState;
+    }
+    return {answer + socket.readAll(), closed};
+}
+
+} // namespace
+
+// Each limit answers with its status before the request costs memory or a descriptor,
+// and before the token is looked at.
+void TestApi::limitsAnswerBeforeTheyCostMemory()
+{
+    ApiLimits limits;
+    limits.maxConnections = 3;
+    limits.idleTimeoutSeconds = 1;
+    limits.requestTimeoutSeconds = 1;
+    ApiServer server({m_dir.location(), u"127.0.0.1"_s, 0, u"secret"_s, {}, {}, limits});
+    QSignalSpy listening(&server, &ApiServer::listening);
+    server.start();
+    QCOMPARE(listening.size(), 1);
+    const quint16 port = quint16(QUrl(listening.first().first().toString()).port());
+
+    const auto [tooLarge, closedAfterBody]
+        = exchange(port,
+                   "PUT /api/watchlist/a/b HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                   "Content-Length: 600000000\r\n\r\n");
+    QVERIFY2(tooLarge.startsWith("HTTP/1.1 413"), tooLarge.constData());
+    QVERIFY(closedAfterBody);
+    const QByteArray longHeader = "X-Long: " + QByteArray(limits.maxHeaderBytes, 'x') + "\r\n";
+    QVERIFY(exchange(port, "GET /api/health HTTP/1.1\r\n" + longHeader)
+                .first.startsWith("HTTP/1.1 431"));
+    QByteArray manyHeaders = "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    for (int i = 0; i <= limits.maxHeaders; ++i)
+        manyHeaders += "X-" + QByteArray::number(i) + ": 1\r\n";
+    QVERIFY(exchange(port, manyHeaders + "\r\n").first.startsWith("HTTP/1.1 431"));
+    // Half a request, then nothing: 408 once the request timeout passes.
+    QVERIFY(exchange(port, "GET /api/health HTTP/1.1\r\nHost: 12", 3000)
+                .first.startsWith("HTTP/1.1 408"));
+    // A connection that says nothing is closed after the idle timeout.
+    QVERIFY(exchange(port, QByteArray(), 3000).second);
+
+    // Three open connections are the limit: the fourth is told so at once.
+    std::array<QTcpSocket, 3> held;
+    for (QTcpSocket &socket : held) {
+        socket.connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(socket.waitForConnected(2000));
+    }
+    QTest::qWait(100);
+    QVERIFY(
+        exchange(port, "GET /api/health HTTP/1.1\r\n\r\n", 500).first.startsWith("HTTP/1.1 503"));
+}
+
 void TestApi::watchlistAdditionsAreRateLimited()
 {
     QTemporaryDir dir;
     Watchlist watchlist(dir.path(), 1000);
-    ApiServer server({m_dir.location(), u"127.0.0.1"_s, 0, {}, {}, {}});
+    ApiServer server({m_dir.location(), u"127.0.0.1"_s, 0, {}, {}, {}, {}});
     server.setWatchlist(&watchlist);
     QSignalSpy listening(&server, &ApiServer::listening);
     server.start();

@@ -367,7 +367,7 @@ void TestDashboard::dashboardPageAndImagesAreServed()
 {
     // The API runs on its own thread, as in the app; images are drawn in this (GUI) thread.
     QThread apiThread;
-    auto *server = new ApiServer({m_dir.location(), u"127.0.0.1"_s, 0, {}, {}, {}});
+    auto *server = new ApiServer({m_dir.location(), u"127.0.0.1"_s, 0, {}, {}, {}, {}});
     server->setPanelPainter(DashboardImage::pngPainter(this));
     server->moveToThread(&apiThread);
     QSignalSpy listening(server, &ApiServer::listening);

@@ -1,6 +1,7 @@
 #include "apiserver.h"
 
 #include "apierror.h"
+#include "guardedserver.h"
 #include "healthcontroller.h"
 #include "metricscontroller.h"
 #include "metricsqueries.h"
@@ -24,7 +25,6 @@ Q_LOGGING_CATEGORY(lcApi, "ghm.api")
 namespace {
 
 const QByteArray jsonType = "application/json; charset=utf-8";
-constexpr qsizetype maxCachedResponses = 4096;
 constexpr int retryAfterSeconds = 5; // what a 503 for an unavailable store asks clients to wait
 
 QHttpServerResponse json(const QJsonObject &object,
@@ -90,7 +90,10 @@ void ApiServer::start()
     const QHostAddress address = m_options.host == "localhost"_L1
         ? QHostAddress(QHostAddress::LocalHost)
         : QHostAddress(m_options.host);
-    const quint16 port = m_server->listen(address, quint16(m_options.port));
+    auto *tcp = new GuardedServer(m_options.limits, m_server);
+    const quint16 port = tcp->listen(address, quint16(m_options.port)) ? tcp->serverPort() : 0;
+    if (port != 0)
+        m_server->bind(tcp);
     if (port == 0) {
         const QString message
             = u"API off: cannot listen on %1:%2 (is the port already in use?)"_s.arg(m_options.host)
@@ -260,9 +263,15 @@ QHttpServerResponse ApiServer::cachedOrComputed(const QHttpServerRequest &reques
     }
     QHttpServerResponse response = handler();
     if (!key.isEmpty() && response.statusCode() == QHttpServerResponse::StatusCode::Ok) {
-        if (m_cache.size() >= maxCachedResponses)
+        const qint64 size = response.data().size() + key.size();
+        if (m_cacheBytes + size > m_options.limits.cacheBytes) {
             m_cache.clear();
-        m_cache.insert(key, response.data());
+            m_cacheBytes = 0;
+        }
+        if (size <= m_options.limits.cacheBytes) {
+            m_cache.insert(key, response.data());
+            m_cacheBytes += size;
+        }
     }
     return response;
 }
@@ -272,6 +281,7 @@ std::optional<QHttpServerResponse> ApiServer::cachedResponse(const QByteArray &k
     const qint64 version = m_queries->dataVersion();
     if (version != m_cacheVersion) {
         m_cache.clear();
+        m_cacheBytes = 0;
         m_cacheVersion = version;
         return std::nullopt;
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "config.h"
 #include "dashboardpagescontroller.h"
 #include "githubpoller.h"
 #include "prometheus.h"
@@ -36,6 +37,7 @@ public:
         QString token; // required as a bearer token when set
         QStringList corsOrigins; // no CORS header unless the Origin is listed
         QStringList allowedHosts; // Host names accepted beyond loopback, lower case
+        ApiLimits limits;
     };
     explicit ApiServer(const Options &options, QObject *parent = nullptr);
     ~ApiServer() override;
@@ -87,4 +89,5 @@ private:
     // Metric answers by request and second, valid while the stores' data version holds.
     QHash<QByteArray, QByteArray> m_cache;
     qint64 m_cacheVersion = -1;
+    qint64 m_cacheBytes = 0; // of keys and answers, at most limits.cacheBytes
 };

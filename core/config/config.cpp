@@ -27,7 +27,10 @@ public:
         return std::nullopt;
     }
 
-    void readInt(const QString &name, int minimum, int maximum, int *target)
+    // A whole number in [minimum, maximum], stored times `unit` (kilobytes as bytes...).
+    template <typename Number>
+    void readInt(const QString &name, qint64 minimum, qint64 maximum, Number *target,
+                 qint64 unit = 1)
     {
         const std::optional<QString> text = value(name);
         if (!text)
@@ -39,7 +42,7 @@ public:
                 name, *text, QString::number(minimum), QString::number(maximum));
             return;
         }
-        *target = int(number);
+        *target = Number(number * unit);
     }
 
     void readString(const QString &name, QString *target)
@@ -112,6 +115,14 @@ ConfigResult Config::load(const QProcessEnvironment &environment,
         for (const QString &origin : origins->split(u',', Qt::SkipEmptyParts))
             config.corsOrigins << origin.trimmed();
     }
+    ApiLimits &limits = config.apiLimits;
+    reader.readInt(u"GHM_API_MAX_BODY_KB"_s, 1, 1024 * 1024, &limits.maxBodyBytes, 1024);
+    reader.readInt(u"GHM_API_MAX_HEADER_KB"_s, 1, 1024, &limits.maxHeaderBytes, 1024);
+    reader.readInt(u"GHM_API_MAX_HEADERS"_s, 10, 1000, &limits.maxHeaders);
+    reader.readInt(u"GHM_API_IDLE_TIMEOUT_SECONDS"_s, 1, 3600, &limits.idleTimeoutSeconds);
+    reader.readInt(u"GHM_API_REQUEST_TIMEOUT_SECONDS"_s, 1, 600, &limits.requestTimeoutSeconds);
+    reader.readInt(u"GHM_API_MAX_CONNECTIONS"_s, 1, 100000, &limits.maxConnections);
+    reader.readInt(u"GHM_API_CACHE_MB"_s, 0, 4096, &limits.cacheBytes, 1024 * 1024);
     if (const auto hosts = reader.value(u"GHM_API_ALLOWED_HOSTS"_s)) {
         for (const QString &host : hosts->split(u',', Qt::SkipEmptyParts))
             config.allowedHosts << host.trimmed().toLower();

@@ -9,6 +9,19 @@
 
 class QProcessEnvironment;
 
+// What one client may ask of the REST API before it is refused. Every limit answers with a
+// clear status (413, 431, 408, 503) rather than memory, descriptors or a stalled server.
+struct ApiLimits
+{
+    qint64 maxBodyBytes = 64 * 1024; // 413 before the body is read
+    int maxHeaderBytes = 16 * 1024; // 431
+    int maxHeaders = 100; // 431
+    int idleTimeoutSeconds = 30; // an idle connection is closed
+    int requestTimeoutSeconds = 10; // a request must arrive whole within this (408)
+    int maxConnections = 256; // beyond, 503 at once
+    qint64 cacheBytes = 32 * 1024 * 1024; // answers kept for repeated requests
+};
+
 // Runtime configuration. Read from the environment; the command line overrides it.
 struct AppConfig
 {
@@ -25,6 +38,7 @@ struct AppConfig
     QString apiToken; // required when apiHost is not a loopback address
     QStringList corsOrigins;
     QStringList allowedHosts; // Host names accepted beyond loopback (lower case)
+    ApiLimits apiLimits;
     QStringList watch; // repositories to watch, added to the persisted watch list
     int watchMaximum = 100; // at most this many watched repositories
     int prHorizonDays = 90;
