@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
+#include <QStorageInfo>
 #include <QTemporaryFile>
 
 #include <linux/fs.h>
@@ -110,6 +111,13 @@ QString BronzeStore::registerImport(const QString &sourcePath, QString *error)
     }
     if (source.absolutePath() == folder)
         return source.absoluteFilePath();
+    const QStorageInfo storage(folder);
+    if (storage.isValid() && storage.bytesAvailable() < source.size()) {
+        *error = u"no room to keep a copy of %1 in %2: %3 MiB needed, %4 MiB free"_s.arg(
+            sourcePath, folder, QString::number(source.size() / (1024 * 1024) + 1),
+            QString::number(storage.bytesAvailable() / (1024 * 1024)));
+        return {};
+    }
     QFile input(source.absoluteFilePath());
     // Hidden while it is written, so that no listing sees a partial copy.
     QTemporaryFile copy(folder + "/.import-XXXXXX"_L1);

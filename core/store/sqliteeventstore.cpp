@@ -418,11 +418,33 @@ bool SqliteEventStore::commitBatch(const SourceProgress &progress, QList<BatchRe
         && d->exec("COMMIT");
     if (!ok) {
         m_error = QString::fromUtf8(sqlite3_errmsg(d->db));
+        const BatchResult batch = d->batch;
         rollbackBatch();
+        // Silver and gold are two files: with WAL, a COMMIT can land in silver and fail in
+        // gold (a full disk). Then the batch is in silver, and says so; gold is repaired
+        // from silver on the next start.
+        if (progressStored(progress)) {
+            committed->append(batch);
+            m_error = u"the events are in silver, but gold could not be written (%1); it is "
+                      "brought up to date from silver on the next start"_s.arg(m_error);
+        }
         return false;
     }
     committed->append(d->batch);
     return true;
+}
+
+bool SqliteEventStore::progressStored(const SourceProgress &progress)
+{
+    sqlite3_stmt *query = nullptr;
+    sqlite3_prepare_v2(d->db, "SELECT \"offset\", lines FROM sources WHERE id = ?1", -1, &query,
+                       nullptr);
+    sqlite3_bind_int64(query, 1, progress.sourceId);
+    const bool stored = sqlite3_step(query) == SQLITE_ROW
+        && sqlite3_column_int64(query, 0) == progress.offset
+        && sqlite3_column_int64(query, 1) == progress.lines;
+    sqlite3_finalize(query);
+    return stored;
 }
 
 void SqliteEventStore::rollbackBatch()

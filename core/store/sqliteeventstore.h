@@ -27,6 +27,7 @@ public:
     void rollbackBatch() override;
 
 private:
+    bool progressStored(const SourceProgress &progress);
     struct Private;
     bool createSchema();
     bool repairGold();
