@@ -14,6 +14,7 @@ private slots:
     void help();
     void badEnvironmentValueIsRefused();
     void badOptionIsNamedAsTyped();
+    void windowShowsItsStartupErrorInADialog();
     void secondCollectorOnOneDataDirectoryIsRefused();
     void viewerNeedsASharedDatabase();
     void headlessStopsCleanlyOnSigterm();
@@ -65,6 +66,29 @@ void TestCommandLine::badOptionIsNamedAsTyped()
     QVERIFY2(error.contains("--api-port 99999") && error.contains("(command line)"),
              error.constData());
     QVERIFY2(!error.contains("GHM_API_PORT=99999"), error.constData());
+}
+
+// Started from a menu there is no terminal: the window does not vanish with the error on
+// stderr alone, it waits in a dialog (closed here by the test).
+void TestCommandLine::windowShowsItsStartupErrorInADialog()
+{
+    QTemporaryDir home;
+    QProcessEnvironment env = ChildProcess::cleanEnvironment();
+    env.insert(u"HOME"_s, home.path()); // no Settings of the user's
+    env.insert(u"XDG_CONFIG_HOME"_s, home.path());
+    env.insert(u"GHM_API_PORT"_s, u"99999"_s);
+    QProcess window;
+    window.setProcessEnvironment(env);
+    window.start(QStringLiteral(GHM_BINARY), {u"-platform"_s, u"offscreen"_s});
+    QVERIFY(window.waitForStarted());
+    QByteArray error;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (error += window.readAllStandardError()).contains("GHM_API_PORT=99999"), 10000);
+    QVERIFY2(error.contains("(environment)"), error.constData());
+    QTest::qWait(1000);
+    QCOMPARE(window.state(), QProcess::Running); // the dialog holds it
+    window.kill();
+    window.waitForFinished(5000);
 }
 
 void TestCommandLine::secondCollectorOnOneDataDirectoryIsRefused()
