@@ -13,6 +13,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QGuiApplication>
+#include <QLoggingCategory>
 #include <QMessageBox>
 #include <QProcessEnvironment>
 #include <QSettings>
@@ -68,6 +69,51 @@ QStringList explained(const ConfigResult &result)
         errors << error;
     }
     return errors;
+}
+
+// --help's list of the environment, with the defaults (the README has the ranges).
+QString environmentHelp()
+{
+    return u"Environment (default):\n"
+           "  GITHUB_TOKEN                     GitHub token, optional (none: 60 requests an hour)\n"
+           "  GITHUB_API_URL                   GitHub API (https://api.github.com)\n"
+           "  COLLECTION_INTERVAL_SECONDS      poll interval (60; or COLLECTION_INTERVAL_MINUTES)\n"
+           "  MAX_PAGES_PER_COLLECTION         pages per poll (3)\n"
+           "  GHM_REQUEST_TIMEOUT_SECONDS      one request's timeout (30)\n"
+           "  BRONZE_RETENTION_DAYS            days of bronze pages kept (0: forever)\n"
+           "  GHM_DATA_DIR                     data root (./data)\n"
+           "  GHM_DATABASE_URL                 PostgreSQL for silver and gold (none: SQLite)\n"
+           "  GHM_API_HOST, GHM_API_PORT       REST API address (127.0.0.1, 8000)\n"
+           "  GHM_API_TOKEN                    bearer token the API requires (none)\n"
+           "  GHM_API_CORS_ORIGINS             origins allowed by CORS (none)\n"
+           "  GHM_API_ALLOWED_HOSTS            Host names accepted beyond loopback (none)\n"
+           "  GHM_API_MAX_BODY_KB              request body limit (64)\n"
+           "  GHM_API_MAX_HEADER_KB, _HEADERS  request header limits (16, 100)\n"
+           "  GHM_API_IDLE_TIMEOUT_SECONDS     idle connections closed after (30)\n"
+           "  GHM_API_REQUEST_TIMEOUT_SECONDS  a request must arrive within (10)\n"
+           "  GHM_API_MAX_CONNECTIONS          open connections (256)\n"
+           "  GHM_API_CACHE_MB                 response cache (32)\n"
+           "  GHM_WATCH, GHM_WATCH_MAX         repositories to watch (none), at most (100)\n"
+           "  GHM_PR_HORIZON_DAYS, _COUNT      pull-request history kept (90 days, 1000)\n"
+           "  GHM_LOG_LEVEL                    debug, info or warning (info)"_s;
+}
+
+// Log lines carry their category, and their time unless journald adds its own. The
+// level comes from GHM_LOG_LEVEL. False for an unknown level.
+bool setUpLogging()
+{
+    const QString level = qEnvironmentVariable("GHM_LOG_LEVEL", u"info"_s);
+    const QHash<QString, QString> rules {{u"debug"_s, u"ghm.*=true"_s},
+                                         {u"info"_s, u"ghm.*.debug=false"_s},
+                                         {u"warning"_s, u"ghm.*.debug=false\nghm.*.info=false"_s}};
+    if (!rules.contains(level))
+        return false;
+    QLoggingCategory::setFilterRules(rules.value(level));
+    qSetMessagePattern(
+        qEnvironmentVariableIsSet("JOURNAL_STREAM")
+            ? u"%{if-category}%{category}: %{endif}%{message}"_s
+            : u"%{time yyyy-MM-dd hh:mm:ss} %{if-category}%{category}: %{endif}%{message}"_s);
+    return true;
 }
 
 bool hasArgument(int argc, char **argv, std::initializer_list<const char *> names)
@@ -200,6 +246,13 @@ int runViewer(QApplication &app, const AppConfig &config)
 
 int main(int argc, char **argv)
 {
+    if (!setUpLogging()) {
+        std::fprintf(stderr,
+                     "ghmonitor: GHM_LOG_LEVEL=%s is invalid: expected debug, info or "
+                     "warning (environment)\n",
+                     qgetenv("GHM_LOG_LEVEL").constData());
+        return 2;
+    }
     std::unique_ptr<QCoreApplication> app(createApplication(argc, argv));
     QCoreApplication::setApplicationName(u"ghmonitor"_s);
     QCoreApplication::setOrganizationName(u"ghmonitor"_s);
@@ -209,7 +262,8 @@ int main(int argc, char **argv)
     parser.setApplicationDescription(
         u"GitHub Event Monitor: watches GitHub's public events, stores them in a "
         "bronze/silver/gold layout and serves metrics over a REST API.\n"
-        "Configuration comes from the environment; these options override it."_s);
+        "Configuration comes from the environment; these options override it.\n\n"_s
+        + environmentHelp());
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption headless(

@@ -36,7 +36,8 @@ void TestCommandLine::help()
     QVERIFY(process.waitForFinished(10000));
     QCOMPARE(process.exitCode(), 0);
     const QByteArray help = process.readAllStandardOutput();
-    for (const char *option : {"--headless", "--data-dir", "--api-port", "GHM_API_PORT"})
+    for (const char *option : {"--headless", "--data-dir", "--api-port", "GHM_API_PORT",
+                               "GHM_DATA_DIR", "GITHUB_TOKEN", "GHM_LOG_LEVEL", "(./data)"})
         QVERIFY2(help.contains(option), option);
 }
 

@@ -242,6 +242,9 @@ void GitHubPoller::finishCycle()
     if (!m_cycleEtag.isEmpty())
         m_etag = m_cycleEtag;
     m_snapshot.eventsSeen += m_cycleIds.size();
+    qCInfo(lcPoller).noquote() << u"%1: %2 new events in %3 page(s), %4 seen in all"_s.arg(
+        m_options.path, QString::number(m_cycleIds.size()), QString::number(m_page),
+        QString::number(m_snapshot.eventsSeen));
     m_seenIds.unite(m_cycleIds);
     if (m_seenIds.size() > maxRememberedIds) {
         QList<qint64> ids(m_seenIds.cbegin(), m_seenIds.cend());
