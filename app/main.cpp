@@ -197,7 +197,7 @@ int runGui(QApplication &app, const ConfigResult &configuration,
     QObject::connect(&window, &MainWindow::settingsSaved, &window, [&] {
         const ConfigResult changed = loadConfig(true, commandLine);
         if (!changed.ok()) {
-            QMessageBox::warning(&window, QObject::tr("Settings"), changed.errors.join(u'\n'));
+            QMessageBox::warning(&window, QObject::tr("Settings"), explained(changed).join(u'\n'));
             return;
         }
         window.setConfiguration(changed);

@@ -109,6 +109,9 @@ ChartPanel::ChartPanel(const QString &title, QWidget *parent)
     m_chart->setBackgroundRoundness(0);
     m_view->setChart(m_chart);
     m_view->setRenderHint(QPainter::Antialiasing);
+    // Axes, grids and labels change during relayouts: repainting only what QGraphicsView
+    // tracks left stale grid fragments behind. A chart redraws at most twice a second.
+    m_view->setViewportUpdateMode(QGraphicsView::FullViewportUpdate);
     m_view->setAccessibleName(title);
     m_message = new QLabel(m_view);
     m_message->setObjectName(u"panelMessage"_s);
@@ -303,11 +306,15 @@ void EventRatePanel::fitTimeTicks()
     const QFontMetrics metrics(m_time->labelsFont());
     const int label = metrics.horizontalAdvance(m_time->min().toString(m_time->format())) + 24;
     const int room = int(m_chart->plotArea().width());
-    m_time->setTickCount(std::clamp(room / std::max(label, 1) + 1, 3, 7));
+    const int ticks = std::clamp(room / std::max(label, 1) + 1, 3, 7);
+    if (m_time->tickCount() != ticks)
+        m_time->setTickCount(ticks);
     // The last label is centred on the plot's right edge: room for its right half.
     QMargins margins = m_chart->margins();
-    margins.setRight(label / 2);
-    m_chart->setMargins(margins);
+    if (margins.right() != label / 2) {
+        margins.setRight(label / 2);
+        m_chart->setMargins(margins);
+    }
 }
 
 void EventRatePanel::addLine(QLineSeries *series)
