@@ -1,6 +1,7 @@
 #include "bronzestore.h"
 #include "database.h"
 #include "fixtureevents.h"
+#include "goldcounts.h"
 #include "parsedpage.h"
 #include "pipeline.h"
 #include "storefactory.h"
@@ -52,6 +53,8 @@ public:
         return rows;
     }
 
+    QStringList repositoryMinutes() { return GoldCounts::repositoryMinutes(m_database); }
+
     QStringList everything()
     {
         // Lineage by path: source ids depend on the order sources were first seen.
@@ -65,8 +68,7 @@ public:
         // Repositories by name: gold ids depend on ingestion order too.
         all << rows(
             u"SELECT repo_key, repo_name, events, last_event_at FROM gold.repos ORDER BY 1"_s);
-        all << rows(u"SELECT minute, repo_key, m.events FROM gold.repo_minute m "
-                    "JOIN gold.repos USING (repo_id) ORDER BY 1, 2"_s);
+        all << GoldCounts::repositoryMinutes(m_database);
         all << rows(u"SELECT repo_key, created_at, event_id FROM gold.pr_opened "
                     "JOIN gold.repos USING (repo_id) ORDER BY 1, 2, 3"_s);
         return all;
@@ -269,8 +271,7 @@ void TestStore::goldTotalsEqualSilver()
     QCOMPARE(
         inspector.rows(
             u"SELECT created_at / 60, lower(repo_name), COUNT(*) FROM events GROUP BY 1, 2 ORDER BY 1, 2"_s),
-        inspector.rows(u"SELECT minute, repo_key, m.events FROM gold.repo_minute m "
-                       "JOIN gold.repos USING (repo_id) ORDER BY 1, 2"_s));
+        inspector.repositoryMinutes());
     QCOMPARE(
         inspector.rows(
             u"SELECT lower(repo_name), created_at, id FROM events WHERE type = 'PullRequestEvent' "

@@ -1,6 +1,7 @@
 #include "metricsqueries.h"
 
 #include "database.h"
+#include "sqlitestatement.h"
 
 #include <QScopeGuard>
 #include <QSqlQuery>
@@ -41,78 +42,10 @@ struct WindowSplit
     }
 };
 
-// A prepared statement for the length of one query. Failures throw StoreUnavailable.
-class Statement
+bool byCountThenKey(const KeyCount &a, const KeyCount &b)
 {
-public:
-    Statement(sqlite3 *db, const char *sql)
-        : m_db(db)
-    {
-        if (sqlite3_prepare_v2(db, sql, -1, &m_statement, nullptr) != SQLITE_OK)
-            fail();
-    }
-    ~Statement() { sqlite3_finalize(m_statement); }
-    operator sqlite3_stmt *() const { return m_statement; }
-
-    // The next row: true while there is one.
-    bool next()
-    {
-        const int result = sqlite3_step(m_statement);
-        if (result != SQLITE_ROW && result != SQLITE_DONE)
-            fail();
-        return result == SQLITE_ROW;
-    }
-
-private:
-    [[noreturn]] void fail()
-    {
-        throw StoreUnavailable {QString::fromUtf8(sqlite3_errmsg(m_db)), false};
-    }
-
-    sqlite3 *m_db;
-    sqlite3_stmt *m_statement = nullptr;
-};
-
-// Event counts by dense gold repository id, then ranked: count descending, name ascending.
-class RepoCounter
-{
-public:
-    void add(qint64 id, qint64 events)
-    {
-        if (id >= qint64(m_counts.size()))
-            m_counts.resize(size_t(id) + 1024, 0);
-        if (m_counts[size_t(id)] == 0)
-            m_touched.push_back(id);
-        m_counts[size_t(id)] += events;
-    }
-
-    QList<KeyCount> top(int limit, const std::function<QString(qint64)> &nameOf)
-    {
-        const auto byCount
-            = [this](qint64 a, qint64 b) { return m_counts[size_t(a)] > m_counts[size_t(b)]; };
-        std::sort(m_touched.begin(), m_touched.end(), byCount);
-        const size_t wanted = std::min(size_t(limit), m_touched.size());
-        if (wanted == 0)
-            return {};
-        // Names are needed only to break ties, and only down to the last count that makes the cut.
-        const qint64 cutoff = m_counts[size_t(m_touched[wanted - 1])];
-        QList<KeyCount> ranked;
-        for (qint64 id : m_touched) {
-            if (m_counts[size_t(id)] < cutoff)
-                break;
-            ranked.append({nameOf(id), m_counts[size_t(id)]});
-        }
-        std::sort(ranked.begin(), ranked.end(), [](const KeyCount &a, const KeyCount &b) {
-            return a.count != b.count ? a.count > b.count : a.key < b.key;
-        });
-        ranked.resize(qsizetype(wanted));
-        return ranked;
-    }
-
-private:
-    std::vector<qint64> m_counts;
-    std::vector<qint64> m_touched;
-};
+    return a.count != b.count ? a.count > b.count : a.key < b.key;
+}
 
 } // namespace
 
@@ -129,7 +62,11 @@ TimeWindow TimeWindow::endingAt(const QDateTime &at, qint64 minutes)
 MetricsQueries::MetricsQueries(const StoreLocation &location)
     : m_connection(location, u"reader"_s, true)
 {
-    m_connection.setBeforeClose([this] { m_prepared.clear(); });
+    m_connection.setBeforeClose([this] {
+        m_prepared.clear();
+        m_repoRollups.detach();
+        m_typeRollups.detach();
+    });
 }
 
 MetricsQueries::~MetricsQueries()
@@ -175,6 +112,8 @@ void MetricsQueries::exec(QSqlQuery &query)
 
 QList<KeyCount> MetricsQueries::typeCounts(const TimeWindow &window)
 {
+    if (!m_connection.isPostgres())
+        return typeCountsSqlite(window);
     const WindowSplit split(window);
     // Gold's whole minutes plus silver's partial minutes, merged before ranking.
     QSqlQuery &query = prepared(uR"(
@@ -199,6 +138,22 @@ QList<KeyCount> MetricsQueries::typeCounts(const TimeWindow &window)
     return counts;
 }
 
+// Summed from gold's count blocks, exact to the second: silver is not read.
+QList<KeyCount> MetricsQueries::typeCountsSqlite(const TimeWindow &window)
+{
+    sqlite3 *db = Database::handle(m_connection.database());
+    const auto cleared = qScopeGuard([this] { m_counts.clear(); });
+    m_typeRollups.sumWindow(db, window.from, window.to, m_counts);
+    SqliteStatement names(db, "SELECT type_id, name FROM gold.types");
+    QList<KeyCount> counts;
+    while (names.next()) {
+        if (const quint32 count = m_counts.count(quint32(names.integer(0))))
+            counts.append({names.text(1), count});
+    }
+    std::sort(counts.begin(), counts.end(), byCountThenKey);
+    return counts;
+}
+
 QList<KeyCount> MetricsQueries::eventCounts(qint64 minutes, const QDateTime &at)
 {
     return m_connection.read([&] { return typeCounts(TimeWindow::endingAt(at, minutes)); });
@@ -215,40 +170,23 @@ QList<KeyCount> MetricsQueries::activeRepositories(int limit, qint64 minutes, co
     });
 }
 
-// Summed in C++ over a range scan: a GROUP BY over the ~15,000 (minute, repository) rows
-// of a busy hour costs SQLite a temporary B-tree, three times slower than this.
+// Summed from gold's count blocks: the coarsest that fit the window, minutes at its edges.
+// Only the repositories that make the cut, ties included, are looked up by name.
 QList<KeyCount> MetricsQueries::activeRepositoriesSqlite(int limit, const TimeWindow &window)
 {
-    const WindowSplit split(window);
-    RepoCounter counter;
     sqlite3 *db = Database::handle(m_connection.database());
-    Statement gold(db,
-                   "SELECT repo_id, events FROM gold.repo_minute WHERE minute BETWEEN ?1 AND ?2");
-    sqlite3_bind_int64(gold, 1, split.firstMinute);
-    sqlite3_bind_int64(gold, 2, split.lastMinute);
-    while (gold.next())
-        counter.add(sqlite3_column_int64(gold, 0), sqlite3_column_int64(gold, 1));
-
-    Statement edges(db, R"(SELECT r.repo_id, COUNT(*) FROM main.events e
-                           JOIN gold.repos r ON r.repo_key = lower(e.repo_name)
-                           WHERE e.created_at BETWEEN ?1 AND ?2 OR e.created_at BETWEEN ?3 AND ?4
-                           GROUP BY 1)");
-    sqlite3_bind_int64(edges, 1, window.from);
-    sqlite3_bind_int64(edges, 2, split.leftEnd);
-    sqlite3_bind_int64(edges, 3, split.rightStart);
-    sqlite3_bind_int64(edges, 4, window.to);
-    while (edges.next())
-        counter.add(sqlite3_column_int64(edges, 0), sqlite3_column_int64(edges, 1));
-
-    Statement names(db, "SELECT repo_name FROM gold.repos WHERE repo_id = ?1");
-    return counter.top(limit, [&names](qint64 id) {
-        sqlite3_bind_int64(names, 1, id);
-        QString name;
-        if (names.next())
-            name = QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(names, 0)));
-        sqlite3_reset(names);
-        return name;
-    });
+    const auto cleared = qScopeGuard([this] { m_counts.clear(); });
+    m_repoRollups.sumWindow(db, window.from, window.to, m_counts);
+    SqliteStatement names(db, "SELECT repo_name FROM gold.repos WHERE repo_id = ?1");
+    QList<KeyCount> ranked;
+    for (const quint32 id : m_counts.topWithTies(size_t(limit))) {
+        names.bind(1, id);
+        ranked.append({names.next() ? names.text(0) : QString(), m_counts.count(id)});
+        names.reset();
+    }
+    std::sort(ranked.begin(), ranked.end(), byCountThenKey);
+    ranked.resize(std::min(ranked.size(), qsizetype(limit)));
+    return ranked;
 }
 
 // PostgreSQL sums with a hash aggregate and reads names only for the rows at or above
@@ -491,8 +429,8 @@ qint64 MetricsQueries::dataVersion()
         sqlite3 *db = Database::handle(m_connection.database());
         qint64 version = 0;
         for (const char *sql : {"PRAGMA main.data_version", "PRAGMA gold.data_version"}) {
-            Statement pragma(db, sql);
-            version = version * 1000003 + (pragma.next() ? sqlite3_column_int64(pragma, 0) : 0);
+            SqliteStatement pragma(db, sql);
+            version = version * 1000003 + (pragma.next() ? pragma.integer(0) : 0);
         }
         return version;
     });

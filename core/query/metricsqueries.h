@@ -1,6 +1,7 @@
 #pragma once
 
 #include "connection.h"
+#include "countrollups.h"
 
 #include <QDateTime>
 #include <QList>
@@ -66,7 +67,8 @@ struct EventRow
 };
 
 // The one metrics query layer: the REST API and the dashboard use these and only these.
-// Whole minutes come from gold; only the partial minutes at a window's edges read silver.
+// On SQLite, windows are summed from gold's count blocks (see CountRollups); on
+// PostgreSQL, whole minutes come from gold and the partial minutes at the edges from silver.
 // One instance per thread: it owns that thread's connection. The SQL is common to both
 // backends but for the two queries that are kept apart below. A read the store cannot
 // answer throws StoreUnavailable: no answer is ever a silent zero.
@@ -108,6 +110,7 @@ private:
     void exec(QSqlQuery &query);
     PullRequestStats pullRequestStats(const QString &repository);
     QList<KeyCount> typeCounts(const TimeWindow &window);
+    QList<KeyCount> typeCountsSqlite(const TimeWindow &window);
     // The dialect-specific parts, one version per backend.
     QList<KeyCount> activeRepositoriesSqlite(int limit, const TimeWindow &window);
     QList<KeyCount> activeRepositoriesPostgres(int limit, const TimeWindow &window);
@@ -115,4 +118,7 @@ private:
 
     Connection m_connection;
     std::map<QString, QSqlQuery> m_prepared; // node-based: references stay valid
+    CountRollups m_repoRollups {"repo"};
+    CountRollups m_typeRollups {"type"};
+    KeyCounts m_counts;
 };

@@ -1,5 +1,7 @@
 #include "golddelta.h"
 
+#include "countblock.h"
+
 namespace {
 
 // The index of `text` in `index`, added through `add` when new.
@@ -25,7 +27,6 @@ void GoldDelta::add(const EventView &event, BatchResult *batch)
         : std::min(batch->firstCreatedAt, event.createdAt);
     batch->lastCreatedAt = std::max(batch->lastCreatedAt, event.createdAt);
 
-    const qint64 minute = event.createdAt / 60;
     const int type = intern(m_typeIndex, event.type, [this](const QByteArray &name) {
         m_types.append(name);
         return int(m_types.size() - 1);
@@ -35,8 +36,8 @@ void GoldDelta::add(const EventView &event, BatchResult *batch)
               m_repositories.append({name, 0, 0});
               return int(m_repositories.size() - 1);
           });
-    ++m_typeMinutes[{minute, type}];
-    ++m_repositoryMinutes[{minute, repository}];
+    ++m_typeSeconds[{event.createdAt, type}];
+    ++m_repositorySeconds[{event.createdAt, repository}];
     Repository &totals = m_repositories[repository];
     ++totals.events;
     totals.lastEventAt = std::max(totals.lastEventAt, event.createdAt);
@@ -50,7 +51,18 @@ void GoldDelta::clear()
     m_types.clear();
     m_repositoryIndex.clear();
     m_repositories.clear();
-    m_typeMinutes.clear();
-    m_repositoryMinutes.clear();
+    m_typeSeconds.clear();
+    m_repositorySeconds.clear();
     m_pullRequestsOpened.clear();
+}
+
+QHash<GoldDelta::MinuteKey, qint64> GoldDelta::byMinute(const QHash<SecondKey, qint64> &seconds)
+{
+    QHash<MinuteKey, qint64> minutes;
+    for (auto it = seconds.cbegin(); it != seconds.cend(); ++it) {
+        const qint64 second = it.key().first;
+        const qint64 minute = CountBlock::minuteOf(second);
+        minutes[{minute, it.key().second}] += it.value();
+    }
+    return minutes;
 }

@@ -34,22 +34,28 @@ public:
         qint64 eventId;
     };
     using MinuteKey = std::pair<qint64, int>; // minute, type or repository index
+    using SecondKey = std::pair<qint64, int>; // created_at, type or repository index
 
     void add(const EventView &event, BatchResult *batch);
     void clear();
 
     const QList<QByteArray> &types() const { return m_types; }
     const QList<Repository> &repositories() const { return m_repositories; }
-    const QHash<MinuteKey, qint64> &typeMinutes() const { return m_typeMinutes; }
-    const QHash<MinuteKey, qint64> &repositoryMinutes() const { return m_repositoryMinutes; }
+    const QHash<SecondKey, qint64> &typeSeconds() const { return m_typeSeconds; }
+    const QHash<SecondKey, qint64> &repositorySeconds() const { return m_repositorySeconds; }
+    // The same counts by minute.
+    QHash<MinuteKey, qint64> typeMinutes() const { return byMinute(m_typeSeconds); }
+    QHash<MinuteKey, qint64> repositoryMinutes() const { return byMinute(m_repositorySeconds); }
     const QList<PullRequestOpened> &pullRequestsOpened() const { return m_pullRequestsOpened; }
 
 private:
+    static QHash<MinuteKey, qint64> byMinute(const QHash<SecondKey, qint64> &seconds);
+
     QHash<QByteArray, int> m_typeIndex;
     QList<QByteArray> m_types;
     QHash<QByteArray, int> m_repositoryIndex;
     QList<Repository> m_repositories;
-    QHash<MinuteKey, qint64> m_typeMinutes;
-    QHash<MinuteKey, qint64> m_repositoryMinutes;
+    QHash<SecondKey, qint64> m_typeSeconds;
+    QHash<SecondKey, qint64> m_repositorySeconds;
     QList<PullRequestOpened> m_pullRequestsOpened;
 };

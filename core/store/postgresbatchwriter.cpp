@@ -517,7 +517,8 @@ bool PostgresBatchWriter::Thread::writeGold()
     if (m_batch.inserted == 0)
         return true;
     CopyText typeMinutes;
-    for (auto it = gold.typeMinutes().cbegin(); it != gold.typeMinutes().cend(); ++it) {
+    const QHash<GoldDelta::MinuteKey, qint64> typeCounts = gold.typeMinutes();
+    for (auto it = typeCounts.cbegin(); it != typeCounts.cend(); ++it) {
         typeMinutes << it.key().first << view(gold.types()[it.key().second]) << it.value();
         typeMinutes.endRow();
     }
@@ -542,7 +543,7 @@ bool PostgresBatchWriter::Thread::writeGold()
 
     // Spellings that differ in case share an id: their minutes are summed.
     std::map<std::pair<qint64, qint64>, qint64> perMinute;
-    const auto &minutes = gold.repositoryMinutes();
+    const QHash<GoldDelta::MinuteKey, qint64> minutes = gold.repositoryMinutes();
     for (auto it = minutes.cbegin(); it != minutes.cend(); ++it)
         perMinute[{it.key().first, ids[it.key().second]}] += it.value();
     CopyText newMinutes, repositoryMinutes;

@@ -1,6 +1,7 @@
 #include "sqliteeventstore.h"
 
 #include "connection.h"
+#include "countrollups.h"
 #include "database.h"
 
 #include <QFile>
@@ -44,9 +45,8 @@ const char *const schema[] = {
     R"(CREATE TABLE IF NOT EXISTS gold.repos(
         repo_id INTEGER PRIMARY KEY, repo_key TEXT NOT NULL UNIQUE, repo_name TEXT NOT NULL,
         events INTEGER NOT NULL, last_event_at INTEGER NOT NULL))",
-    R"(CREATE TABLE IF NOT EXISTS gold.repo_minute(
-        minute INTEGER NOT NULL, repo_id INTEGER NOT NULL, events INTEGER NOT NULL,
-        PRIMARY KEY(minute, repo_id)) WITHOUT ROWID)",
+    R"(CREATE TABLE IF NOT EXISTS gold.types(
+        type_id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE))",
     R"(CREATE TABLE IF NOT EXISTS gold.pr_opened(
         repo_id INTEGER NOT NULL, created_at INTEGER NOT NULL, event_id INTEGER NOT NULL,
         PRIMARY KEY(repo_id, created_at, event_id)) WITHOUT ROWID)",
@@ -60,8 +60,8 @@ const char *const schema[] = {
 // Gold recomputed from silver, for a gold file that missed a commit (see repairGold()).
 const char *const goldFromSilver[] = {
     "DELETE FROM gold.type_minute",
-    "DELETE FROM gold.repo_minute",
     "DELETE FROM gold.repos",
+    "DELETE FROM gold.types",
     "DELETE FROM gold.pr_opened",
     "DELETE FROM gold.pr_history",
     R"(INSERT INTO gold.pr_history SELECT repo_key, number, created_at, closed_at, merged_at,
@@ -71,8 +71,7 @@ const char *const goldFromSilver[] = {
     // Bare repo_name with MAX(): the spelling of the repository's latest event.
     R"(INSERT INTO gold.repos(repo_key, repo_name, events, last_event_at)
        SELECT lower(repo_name), repo_name, COUNT(*), MAX(created_at) FROM events GROUP BY 1)",
-    R"(INSERT INTO gold.repo_minute SELECT e.created_at / 60, r.repo_id, COUNT(*)
-       FROM events e JOIN gold.repos r ON r.repo_key = lower(e.repo_name) GROUP BY 1, 2)",
+    "INSERT INTO gold.types(name) SELECT DISTINCT type FROM events",
     R"(INSERT INTO gold.pr_opened SELECT r.repo_id, e.created_at, e.id
        FROM events e JOIN gold.repos r ON r.repo_key = lower(e.repo_name)
        WHERE e.type = 'PullRequestEvent' AND e.action = 'opened')",
@@ -81,12 +80,16 @@ const char *const goldFromSilver[] = {
        VALUES('batch', (SELECT value FROM main.meta WHERE key = 'batch')))",
 };
 
+// Gold's layout: a gold file written under another one is recomputed from silver.
+// 2: counts by repository and type in minute, hour and day blocks (CountRollups).
+constexpr qint64 goldLayout = 2;
+
 enum Statement {
     InsertEvent,
     InsertQuarantine,
     UpsertTypeMinute,
-    UpsertRepoMinute,
     UpsertRepo,
+    UpsertType,
     InsertPrOpened,
     UpdateSource,
     AddEventsTotal,
@@ -100,8 +103,6 @@ const char *const statementText[StatementCount] = {
     "INSERT OR IGNORE INTO quarantine(source_id, line, reason, raw) VALUES(?1, ?2, ?3, ?4)",
     R"(INSERT INTO gold.type_minute VALUES(?1, ?2, ?3)
        ON CONFLICT DO UPDATE SET events = events + excluded.events)",
-    R"(INSERT INTO gold.repo_minute VALUES(?1, ?2, ?3)
-       ON CONFLICT DO UPDATE SET events = events + excluded.events)",
     R"(INSERT INTO gold.repos(repo_key, repo_name, events, last_event_at)
        VALUES(lower(?1), ?1, ?2, ?3)
        ON CONFLICT(repo_key) DO UPDATE SET events = events + excluded.events,
@@ -109,6 +110,8 @@ const char *const statementText[StatementCount] = {
                         THEN excluded.repo_name ELSE repo_name END,
        last_event_at = MAX(last_event_at, excluded.last_event_at)
        RETURNING repo_id)",
+    R"(INSERT INTO gold.types(name) VALUES(?1)
+       ON CONFLICT(name) DO UPDATE SET name = name RETURNING type_id)",
     "INSERT OR IGNORE INTO gold.pr_opened VALUES(?1, ?2, ?3)",
     R"(UPDATE sources SET offset = ?2, lines = ?3, complete = ?4, events_new = events_new + ?5,
        duplicates = duplicates + ?6, quarantined = quarantined + ?7, updated_at = ?8
@@ -155,6 +158,8 @@ struct SqliteEventStore::Private
     qint64 sourceId = 0;
     BatchResult batch;
     GoldDelta gold;
+    CountRollups repoRollups {"repo"};
+    CountRollups typeRollups {"type"};
     bool failed = false;
 
     bool exec(const char *sql)
@@ -218,6 +223,8 @@ bool SqliteEventStore::open(QString *error)
 
 void SqliteEventStore::close()
 {
+    d->repoRollups.detach();
+    d->typeRollups.detach();
     for (sqlite3_stmt *&statement : d->statements) {
         sqlite3_finalize(statement);
         statement = nullptr;
@@ -242,30 +249,89 @@ bool SqliteEventStore::createSchema()
         if (!d->exec(statement))
             return false;
     }
+    for (const QByteArray &statement : CountRollups::schema()) {
+        if (!d->exec(statement.constData()))
+            return false;
+    }
     return true;
 }
 
 // Silver and gold are two files: SQLite commits an attached database's WAL separately,
 // so a crash can land between the two. Both count committed batches; when they disagree,
-// gold is recomputed from silver, the truth for it.
+// or gold was written under another layout, gold is recomputed from silver, the truth for it.
 bool SqliteEventStore::repairGold()
 {
     QSqlQuery query(d->database);
     query.exec(uR"(SELECT (SELECT value FROM main.meta WHERE key = 'batch'),
-                          (SELECT value FROM gold.meta WHERE key = 'batch'))"_s);
+                          (SELECT value FROM gold.meta WHERE key = 'batch'),
+                          (SELECT value FROM gold.meta WHERE key = 'layout'))"_s);
     query.next();
-    if (query.value(0).toLongLong() == query.value(1).toLongLong())
+    const bool empty = query.value(0).isNull() && query.value(2).isNull();
+    const bool behind = query.value(0).toLongLong() != query.value(1).toLongLong();
+    const bool otherLayout = query.value(2).toLongLong() != goldLayout;
+    query.finish();
+    const QByteArray layout = "INSERT OR REPLACE INTO gold.meta VALUES('layout', "
+        + QByteArray::number(goldLayout) + ")";
+    if (empty)
+        return d->exec(layout.constData());
+    if (!behind && !otherLayout)
         return true;
-    qCWarning(lcStore) << "gold is behind silver; recomputing gold from silver";
+    qCWarning(lcStore) << (behind ? "gold is behind silver" : "gold has an older layout")
+                       << "- recomputing gold from silver";
     if (!d->exec("BEGIN IMMEDIATE"))
         return false;
-    for (const char *statement : goldFromSilver) {
-        if (!d->exec(statement)) {
-            d->exec("ROLLBACK");
-            return false;
-        }
+    bool ok = d->exec("DROP TABLE IF EXISTS gold.repo_minute");
+    for (const char *statement : goldFromSilver)
+        ok = ok && d->exec(statement);
+    for (const QByteArray &statement : CountRollups::clearAll())
+        ok = ok && d->exec(statement.constData());
+    ok = ok && rollUpFromSilver() && d->exec(layout.constData());
+    if (!ok) {
+        d->exec("ROLLBACK");
+        return false;
     }
     return d->exec("COMMIT");
+}
+
+// Gold's count blocks from silver's events, a minute at a time in time order.
+bool SqliteEventStore::rollUpFromSilver()
+{
+    try {
+        SqliteStatement events(d->db, R"(SELECT e.created_at, r.repo_id, t.type_id FROM events e
+                                          JOIN gold.repos r ON r.repo_key = lower(e.repo_name)
+                                          JOIN gold.types t ON t.name = e.type
+                                          ORDER BY e.created_at)");
+        d->repoRollups.beginBatch(d->db);
+        d->typeRollups.beginBatch(d->db);
+        std::vector<CountBlock::Entry> repos, types;
+        qint64 minute = 0;
+        const auto flush = [&] {
+            d->repoRollups.addToMinute(minute, CountBlock::combined(std::move(repos)));
+            d->typeRollups.addToMinute(minute, CountBlock::combined(std::move(types)));
+            repos.clear();
+            types.clear();
+        };
+        while (events.next()) {
+            const qint64 createdAt = events.integer(0);
+            const qint64 eventMinute = CountBlock::minuteOf(createdAt);
+            if (eventMinute != minute && !repos.empty())
+                flush();
+            minute = eventMinute;
+            const int second = int(createdAt - minute * 60);
+            repos.push_back(CountBlock::Entry::of(quint32(events.integer(1)), 1, second));
+            types.push_back(CountBlock::Entry::of(quint32(events.integer(2)), 1, second));
+        }
+        if (!repos.empty())
+            flush();
+        for (CountRollups *rollups : {&d->repoRollups, &d->typeRollups}) {
+            rollups->beginBatch(d->db); // nothing is left touched: every block rolls up
+            rollups->rollUpPending(-1);
+        }
+        return true;
+    } catch (const StoreUnavailable &failure) {
+        qCWarning(lcStore) << "cannot roll gold up from silver:" << failure.message;
+        return false;
+    }
 }
 
 SourceProgress SqliteEventStore::sourceProgress(const QString &sourceKey)
@@ -354,40 +420,33 @@ bool SqliteEventStore::flushGold()
 {
     const GoldDelta &gold = d->gold;
     sqlite3_stmt *typeMinute = d->statements[UpsertTypeMinute];
-    for (auto it = gold.typeMinutes().cbegin(); it != gold.typeMinutes().cend(); ++it) {
+    const QHash<GoldDelta::MinuteKey, qint64> typeMinutes = gold.typeMinutes();
+    for (auto it = typeMinutes.cbegin(); it != typeMinutes.cend(); ++it) {
         sqlite3_bind_int64(typeMinute, 1, it.key().first);
         bindText(typeMinute, 2, gold.types()[it.key().second]);
         sqlite3_bind_int64(typeMinute, 3, it.value());
         if (!run(typeMinute))
             return false;
     }
-    // Repositories first: their gold ids key the per-minute and pull-request rows.
-    QList<qint64> goldIds;
-    sqlite3_stmt *repo = d->statements[UpsertRepo];
+    // Repositories and types first: their gold ids key the count blocks and pull requests.
+    QList<qint64> repoIds, typeIds;
     for (const GoldDelta::Repository &totals : gold.repositories()) {
+        sqlite3_stmt *repo = d->statements[UpsertRepo];
         bindText(repo, 1, totals.name);
         sqlite3_bind_int64(repo, 2, totals.events);
         sqlite3_bind_int64(repo, 3, totals.lastEventAt);
-        const bool returned = sqlite3_step(repo) == SQLITE_ROW;
-        goldIds.append(returned ? sqlite3_column_int64(repo, 0) : 0);
-        if (!returned || sqlite3_step(repo) != SQLITE_DONE) {
-            sqlite3_reset(repo);
+        if (!returnedId(repo, &repoIds))
             return false;
-        }
-        sqlite3_reset(repo);
     }
-    sqlite3_stmt *repoMinute = d->statements[UpsertRepoMinute];
-    const auto &repoMinutes = gold.repositoryMinutes();
-    for (auto it = repoMinutes.cbegin(); it != repoMinutes.cend(); ++it) {
-        sqlite3_bind_int64(repoMinute, 1, it.key().first);
-        sqlite3_bind_int64(repoMinute, 2, goldIds[it.key().second]);
-        sqlite3_bind_int64(repoMinute, 3, it.value());
-        if (!run(repoMinute))
+    for (const QByteArray &name : gold.types()) {
+        sqlite3_stmt *type = d->statements[UpsertType];
+        bindText(type, 1, name);
+        if (!returnedId(type, &typeIds))
             return false;
     }
     sqlite3_stmt *pr = d->statements[InsertPrOpened];
     for (const GoldDelta::PullRequestOpened &opened : gold.pullRequestsOpened()) {
-        sqlite3_bind_int64(pr, 1, goldIds[opened.repository]);
+        sqlite3_bind_int64(pr, 1, repoIds[opened.repository]);
         sqlite3_bind_int64(pr, 2, opened.createdAt);
         sqlite3_bind_int64(pr, 3, opened.eventId);
         if (!run(pr))
@@ -395,7 +454,43 @@ bool SqliteEventStore::flushGold()
     }
     sqlite3_stmt *total = d->statements[AddEventsTotal];
     sqlite3_bind_int64(total, 1, d->batch.inserted);
-    return run(total);
+    return run(total) && addToRollups(d->repoRollups, gold.repositorySeconds(), repoIds)
+        && addToRollups(d->typeRollups, gold.typeSeconds(), typeIds);
+}
+
+// Steps an upsert ... RETURNING id and appends the id.
+bool SqliteEventStore::returnedId(sqlite3_stmt *upsert, QList<qint64> *ids)
+{
+    const bool returned = sqlite3_step(upsert) == SQLITE_ROW;
+    ids->append(returned ? sqlite3_column_int64(upsert, 0) : 0);
+    const bool done = returned && sqlite3_step(upsert) == SQLITE_DONE;
+    sqlite3_reset(upsert);
+    return done;
+}
+
+// The batch's counts by second into minute blocks, then a few pending hours and days rolled
+// up: enough to keep up with an import in time order, little enough to keep commits short.
+bool SqliteEventStore::addToRollups(CountRollups &rollups,
+                                    const QHash<GoldDelta::SecondKey, qint64> &seconds,
+                                    const QList<qint64> &goldIds)
+{
+    std::map<qint64, std::vector<CountBlock::Entry>> byMinute;
+    for (auto it = seconds.cbegin(); it != seconds.cend(); ++it) {
+        const qint64 createdAt = it.key().first;
+        const qint64 minute = CountBlock::minuteOf(createdAt);
+        byMinute[minute].push_back(CountBlock::Entry::of(
+            quint32(goldIds[it.key().second]), quint32(it.value()), int(createdAt - minute * 60)));
+    }
+    try {
+        rollups.beginBatch(d->db);
+        for (auto &[minute, entries] : byMinute)
+            rollups.addToMinute(minute, CountBlock::combined(std::move(entries)));
+        rollups.rollUpPending(4);
+        return true;
+    } catch (const StoreUnavailable &failure) {
+        qCWarning(lcStore) << "cannot write gold's count blocks:" << failure.message;
+        return false;
+    }
 }
 
 bool SqliteEventStore::commitBatch(const SourceProgress &progress, QList<BatchResult> *committed)

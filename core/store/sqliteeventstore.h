@@ -2,7 +2,12 @@
 
 #include "eventstore.h"
 
+#include "golddelta.h"
+
 #include <QSqlDatabase>
+
+class CountRollups;
+struct sqlite3_stmt;
 
 // Silver in `silver/github_events.db` with gold's file attached: the embedded default.
 // Events go through the sqlite3 C API on the connection's handle, one prepared
@@ -31,7 +36,11 @@ private:
     struct Private;
     bool createSchema();
     bool repairGold();
+    bool rollUpFromSilver();
     bool flushGold();
+    bool returnedId(sqlite3_stmt *upsert, QList<qint64> *ids);
+    bool addToRollups(CountRollups &rollups, const QHash<GoldDelta::SecondKey, qint64> &seconds,
+                      const QList<qint64> &goldIds);
 
     QString m_dataDir;
     std::unique_ptr<Private> d;

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "countblock.h"
+
+#include <QMap>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QStringList>
+
+#include <map>
+
+// Gold's counts by minute and repository, read the way each backend keeps them: rows on
+// PostgreSQL, count blocks on SQLite. Rows are "minute|repo_key|events", in the order
+// of `ORDER BY minute, repo_key`.
+namespace GoldCounts {
+
+inline bool isPostgres(const QSqlDatabase &database)
+{
+    return database.driverName() == QLatin1StringView("QPSQL");
+}
+
+// Decoded minute blocks of one dimension: (minute, gold id) -> events.
+inline std::map<std::pair<qint64, qint64>, qint64> minuteBlocks(const QSqlDatabase &database,
+                                                                const QString &dimension)
+{
+    std::map<std::pair<qint64, qint64>, qint64> counts;
+    QSqlQuery query(database);
+    query.exec(QStringLiteral("SELECT period, counts FROM gold.%1_counts_minute").arg(dimension));
+    while (query.next()) {
+        const QByteArray block = query.value(1).toByteArray();
+        for (qsizetype i = 0; i < CountBlock::size(block); ++i) {
+            const CountBlock::Entry entry = CountBlock::at(block, i);
+            counts[{query.value(0).toLongLong(), entry.key}] += entry.count();
+        }
+    }
+    return counts;
+}
+
+inline QStringList repositoryMinutes(const QSqlDatabase &database)
+{
+    QSqlQuery query(database);
+    QStringList rows;
+    if (isPostgres(database)) {
+        query.exec(QStringLiteral("SELECT minute, repo_key, m.events FROM gold.repo_minute m "
+                                  "JOIN gold.repos USING (repo_id) ORDER BY 1, 2"));
+        while (query.next())
+            rows << QStringLiteral("%1|%2|%3")
+                        .arg(query.value(0).toString(), query.value(1).toString(),
+                             query.value(2).toString());
+        return rows;
+    }
+    QMap<qint64, QByteArray> keys;
+    query.exec(QStringLiteral("SELECT repo_id, repo_key FROM gold.repos"));
+    while (query.next())
+        keys.insert(query.value(0).toLongLong(), query.value(1).toString().toUtf8());
+    std::map<std::pair<qint64, QByteArray>, qint64> byKey; // BINARY collation: UTF-8 bytes
+    for (const auto &[key, events] : minuteBlocks(database, QStringLiteral("repo")))
+        byKey[{key.first, keys.value(key.second)}] += events;
+    for (const auto &[key, events] : byKey)
+        rows << QStringLiteral("%1|%2|%3")
+                    .arg(key.first)
+                    .arg(QString::fromUtf8(key.second))
+                    .arg(events);
+    return rows;
+}
+
+inline qint64 repositoryTotal(const QSqlDatabase &database)
+{
+    if (isPostgres(database)) {
+        QSqlQuery query(QStringLiteral("SELECT SUM(events) FROM gold.repo_minute"), database);
+        return query.next() ? query.value(0).toLongLong() : -1;
+    }
+    qint64 total = 0;
+    for (const auto &entry : minuteBlocks(database, QStringLiteral("repo")))
+        total += entry.second;
+    return total;
+}
+
+} // namespace GoldCounts
