@@ -61,6 +61,10 @@ void TestCrash::killedImportResumesExactly()
     QVERIFY(query.exec(u"SELECT SUM(events) FROM gold.type_minute"_s) && query.next());
     QCOMPARE(query.value(0).toLongLong(), eventCount);
     QCOMPARE(GoldCounts::repositoryTotal(database), eventCount);
+    if (!TestStorage::onPostgres()) {
+        const GoldCounts::RollupCheck rollups = GoldCounts::checkRollups(database, u"repo"_s);
+        QVERIFY2(rollups.mismatches.isEmpty(), qPrintable(rollups.mismatches.join(u", "_s)));
+    }
     QVERIFY(query.exec(u"SELECT value FROM gold.meta WHERE key = 'events_total'"_s)
             && query.next());
     QCOMPARE(query.value(0).toLongLong(), eventCount);

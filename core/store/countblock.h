@@ -32,10 +32,15 @@ struct Entry
 
 constexpr qsizetype entrySize = 8;
 
-// The minute of an epoch second, rounded down before 1970 too.
-constexpr qint64 minuteOf(qint64 second)
+// Division rounded down, before 1970 too.
+constexpr qint64 floorDiv(qint64 value, qint64 divisor)
 {
-    return second >= 0 ? second / 60 : -((-second + 59) / 60);
+    return value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor);
+}
+
+constexpr qint64 minuteOf(qint64 epochSecond)
+{
+    return floorDiv(epochSecond, 60);
 }
 
 inline qsizetype size(QByteArrayView block)

@@ -5,10 +5,7 @@ namespace {
 constexpr const char *levelNames[] = {"minute", "hour", "day"};
 constexpr qint64 levelMinutes[] = {1, 60, 1440};
 
-qint64 floorDiv(qint64 value, qint64 divisor)
-{
-    return value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor);
-}
+using CountBlock::floorDiv;
 
 qint64 ceilDiv(qint64 value, qint64 divisor)
 {

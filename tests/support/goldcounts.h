@@ -8,6 +8,7 @@
 #include <QStringList>
 
 #include <map>
+#include <tuple>
 
 // Gold's counts by minute and repository, read the way each backend keeps them: rows on
 // PostgreSQL, count blocks on SQLite. Rows are "minute|repo_key|events", in the order
@@ -74,6 +75,45 @@ inline qint64 repositoryTotal(const QSqlDatabase &database)
     for (const auto &entry : minuteBlocks(database, QStringLiteral("repo")))
         total += entry.second;
     return total;
+}
+
+struct RollupCheck
+{
+    int hours = 0; // stored hour and day blocks checked
+    int days = 0;
+    QStringList mismatches; // "hour 123", "day 4": blocks that differ from their minutes
+};
+
+// SQLite: every stored hour and day block against the sum of the minute blocks under it.
+inline RollupCheck checkRollups(const QSqlDatabase &database, const QString &dimension)
+{
+    std::map<std::pair<qint64, qint64>, qint64> byHour, byDay; // (period, key) -> events
+    for (const auto &[key, events] : minuteBlocks(database, dimension)) {
+        byHour[{CountBlock::floorDiv(key.first, 60), key.second}] += events;
+        byDay[{CountBlock::floorDiv(key.first, 1440), key.second}] += events;
+    }
+    RollupCheck check;
+    for (const auto &[level, expected, stored] :
+         {std::tuple {QStringLiteral("hour"), &byHour, &check.hours},
+          std::tuple {QStringLiteral("day"), &byDay, &check.days}}) {
+        QSqlQuery query(database);
+        query.exec(
+            QStringLiteral("SELECT period, counts FROM gold.%1_counts_%2").arg(dimension, level));
+        while (query.next()) {
+            ++*stored;
+            const qint64 period = query.value(0).toLongLong();
+            std::map<qint64, qint64> block, minutes;
+            const QByteArray counts = query.value(1).toByteArray();
+            for (qsizetype i = 0; i < CountBlock::size(counts); ++i)
+                block[CountBlock::at(counts, i).key] += CountBlock::at(counts, i).count();
+            for (auto it = expected->lower_bound({period, 0});
+                 it != expected->end() && it->first.first == period; ++it)
+                minutes[it->first.second] = it->second;
+            if (block != minutes)
+                check.mismatches << QStringLiteral("%1 %2").arg(level).arg(period);
+        }
+    }
+    return check;
 }
 
 } // namespace GoldCounts

@@ -1,0 +1,273 @@
+#include "bronzestore.h"
+#include "countblock.h"
+#include "database.h"
+#include "goldcounts.h"
+#include "ingestor.h"
+#include "metricsqueries.h"
+#include "storefactory.h"
+#include "syntheticevents.h"
+#include "teststorage.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <QTest>
+
+#include <algorithm>
+#include <map>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+struct Event
+{
+    qint64 createdAt;
+    QString repository;
+    QString type;
+};
+
+// Counts straight from the generated events, ranked as the API ranks them.
+QList<KeyCount> reference(const QList<Event> &events, const TimeWindow &window,
+                          QString Event::*field, qsizetype limit)
+{
+    std::map<QString, qint64> counts;
+    for (const Event &event : events) {
+        if (event.createdAt >= window.from && event.createdAt <= window.to)
+            ++counts[event.*field];
+    }
+    QList<KeyCount> ranked;
+    for (const auto &[key, count] : counts)
+        ranked.append({key, count});
+    std::sort(ranked.begin(), ranked.end(), [](const KeyCount &a, const KeyCount &b) {
+        return a.count != b.count ? a.count > b.count : a.key < b.key;
+    });
+    ranked.resize(std::min(ranked.size(), limit));
+    return ranked;
+}
+
+} // namespace
+
+// Gold's count blocks: hours and days rolled up from minutes, windows summed from the
+// coarsest blocks that fit, top-K selection; all against independent computations.
+class TestRollups : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void topWithTiesMatchesFullSort();
+    void rollUpEqualsSumOfBlocks();
+    void windowsMatchTheEvents();
+    void storedRollupsEqualTheirMinutes();
+    void goldRebuiltFromSilverAnswersTheSame();
+
+private:
+    QString writeEvents(const QString &name, qint64 firstIndex, qint64 count,
+                        const std::function<qint64(qint64)> &createdAt);
+    void importAll();
+    void compareWindows(int count, quint32 seed);
+
+    TestStorage m_dir;
+    QList<Event> m_events;
+    QStringList m_files;
+    qint64 m_first = 0;
+    qint64 m_last = 0;
+};
+
+QString TestRollups::writeEvents(const QString &name, qint64 firstIndex, qint64 count,
+                                 const std::function<qint64(qint64)> &createdAt)
+{
+    const QString path = m_dir.filePath(name);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return {};
+    for (qint64 i = firstIndex; i < firstIndex + count; ++i) {
+        const QByteArray line = SyntheticEvents::event(i, createdAt(i), 11);
+        file.write(line + '\n');
+        const QJsonObject object = QJsonDocument::fromJson(line).object();
+        m_events.append(
+            {createdAt(i), object["repo"_L1]["name"_L1].toString(), object["type"_L1].toString()});
+    }
+    return path;
+}
+
+void TestRollups::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    // Three days from 22:13:17, a little out of order, so that minutes, hours and days
+    // all have stored blocks and windows cross every kind of edge.
+    m_first = QDateTime(QDate(2024, 3, 1), QTime(22, 13, 17), Qt::UTC).toSecsSinceEpoch();
+    const qint64 first = m_first;
+    m_files << writeEvents(u"days.ndjson"_s, 0, 40000,
+                           [first](qint64 i) { return first + i * 6 - (i % 5) * 17; });
+    // Then history for the second day, imported afterwards: its hours and day are rolled
+    // up again.
+    const qint64 secondDay = m_first + 86400;
+    m_files << writeEvents(u"history.ndjson"_s, 100000, 3000,
+                           [secondDay](qint64 i) { return secondDay + (i - 100000) * 13; });
+    for (const Event &event : std::as_const(m_events))
+        m_last = std::max(m_last, event.createdAt);
+    importAll();
+}
+
+void TestRollups::importAll()
+{
+    const std::unique_ptr<EventStore> store = StoreFactory::eventStore(m_dir.location());
+    QString error;
+    QVERIFY2(store->open(&error), qPrintable(error));
+    BronzeStore bronze(m_dir.path());
+    Ingestor ingestor(store.get(), &bronze);
+    ingestor.setBatchLines(700); // many commits: rolling up happens between them
+    for (const QString &file : std::as_const(m_files)) {
+        const IngestSummary summary = ingestor.ingest(bronze.registerImport(file, &error));
+        QVERIFY2(summary.ok, qPrintable(summary.error));
+    }
+    store->close();
+}
+
+void TestRollups::topWithTiesMatchesFullSort()
+{
+    QRandomGenerator random(7);
+    for (int round = 0; round < 200; ++round) {
+        KeyCounts counts;
+        std::map<quint32, quint32> truth;
+        const int keys = 1 + int(random.bounded(300));
+        const int spread = 1 + int(random.bounded(6)); // small spreads: many ties
+        for (int i = 0; i < keys * 3; ++i) {
+            const auto key = quint32(random.bounded(keys * 4));
+            const auto count = quint32(1 + random.bounded(spread));
+            counts.add(key, count);
+            truth[key] += count;
+        }
+        std::vector<std::pair<quint32, quint32>> sorted(truth.begin(), truth.end());
+        std::sort(sorted.begin(), sorted.end(), [](auto a, auto b) {
+            return a.second != b.second ? a.second > b.second : a.first < b.first;
+        });
+        const size_t limit = 1 + random.bounded(20);
+        std::vector<quint32> top = counts.topWithTies(limit);
+        // Every key tied with the last that makes the cut is offered, and nothing below it.
+        const quint32 cutoff = sorted[std::min(limit, sorted.size()) - 1].second;
+        const auto atLeastCutoff = size_t(std::count_if(
+            sorted.begin(), sorted.end(), [cutoff](auto entry) { return entry.second >= cutoff; }));
+        QCOMPARE(top.size(), atLeastCutoff);
+        std::sort(top.begin(), top.end(), [&truth](quint32 a, quint32 b) {
+            return truth[a] != truth[b] ? truth[a] > truth[b] : a < b;
+        });
+        for (size_t i = 0; i < std::min(limit, sorted.size()); ++i) {
+            QCOMPARE(top[i], sorted[i].first);
+            QCOMPARE(counts.count(top[i]), sorted[i].second);
+        }
+        counts.clear();
+        QVERIFY(counts.keys().empty());
+        QCOMPARE(counts.count(sorted.front().first), 0u);
+    }
+}
+
+void TestRollups::rollUpEqualsSumOfBlocks()
+{
+    QRandomGenerator random(9);
+    QList<QByteArray> blocks;
+    std::map<quint32, quint32> truth;
+    for (int b = 0; b < 37; ++b) {
+        std::vector<CountBlock::Entry> entries;
+        for (int i = 0; i < int(random.bounded(400)); ++i) {
+            const auto key = quint32(random.bounded(500));
+            const auto count = quint32(1 + random.bounded(3));
+            entries.push_back(CountBlock::Entry::of(key, count, int(random.bounded(60))));
+            truth[key] += count;
+        }
+        blocks << CountBlock::encode(CountBlock::combined(entries));
+    }
+    const QByteArray rolled = CountBlock::rollUp(blocks);
+    std::map<quint32, quint32> summed;
+    for (qsizetype i = 0; i < CountBlock::size(rolled); ++i) {
+        const CountBlock::Entry entry = CountBlock::at(rolled, i);
+        QCOMPARE(entry.second(), 0);
+        QVERIFY2(!summed.contains(entry.key), "a key appears twice in a rolled-up block");
+        QVERIFY(i == 0 || CountBlock::at(rolled, i - 1).key < entry.key);
+        summed[entry.key] = entry.count();
+    }
+    QVERIFY(summed == truth);
+
+    // Seconds survive a merge of minute blocks, and filter a sum to the second.
+    const QByteArray a = CountBlock::encode({CountBlock::Entry::of(5, 2, 10)});
+    const QByteArray b
+        = CountBlock::encode({CountBlock::Entry::of(5, 1, 10), CountBlock::Entry::of(5, 4, 59)});
+    KeyCounts counts;
+    counts.addBlock(CountBlock::merge(a, b), 11, 59);
+    QCOMPARE(counts.count(5), 4u);
+    counts.clear();
+    counts.addBlock(CountBlock::merge(a, b), 0, 10);
+    QCOMPARE(counts.count(5), 3u);
+}
+
+void TestRollups::compareWindows(int count, quint32 seed)
+{
+    MetricsQueries queries(m_dir.location());
+    QString error;
+    QVERIFY2(queries.open(&error), qPrintable(error));
+    QRandomGenerator random(seed);
+    const qint64 lengths[] = {1, 7, 59, 60, 61, 600, 1440, 1441, 2000, 4320, 9000};
+    for (int i = 0; i < count; ++i) {
+        const qint64 minutes
+            = i % 3 ? lengths[i % std::size(lengths)] : qint64(1 + random.bounded(5000));
+        const QDateTime at = QDateTime::fromMSecsSinceEpoch(
+            (m_first + qint64(random.bounded(int(m_last - m_first + 7200)))) * 1000
+                + random.bounded(1000),
+            Qt::UTC);
+        const TimeWindow window = TimeWindow::endingAt(at, minutes);
+        const QList<KeyCount> active = queries.activeRepositories(10, minutes, at);
+        QCOMPARE(active, reference(m_events, window, &Event::repository, 10));
+        QCOMPARE(queries.eventCounts(minutes, at), reference(m_events, window, &Event::type, 1000));
+    }
+}
+
+void TestRollups::windowsMatchTheEvents()
+{
+    REQUIRE_STORAGE(m_dir);
+    compareWindows(300, 21);
+}
+
+void TestRollups::storedRollupsEqualTheirMinutes()
+{
+    if (TestStorage::onPostgres())
+        QSKIP("PostgreSQL keeps per-minute rows, not count blocks");
+    QString error;
+    QSqlDatabase database = Database::open(m_dir.location(), u"check"_s, true, &error);
+    for (const QString &dimension : {u"repo"_s, u"type"_s}) {
+        const GoldCounts::RollupCheck check = GoldCounts::checkRollups(database, dimension);
+        QVERIFY2(check.mismatches.isEmpty(), qPrintable(check.mismatches.join(u", "_s)));
+        // Three days of batches leave most hours and at least two days rolled up.
+        QVERIFY2(check.hours > 48, qPrintable(QString::number(check.hours)));
+        QVERIFY2(check.days >= 2, qPrintable(QString::number(check.days)));
+    }
+    Database::close(database);
+}
+
+void TestRollups::goldRebuiltFromSilverAnswersTheSame()
+{
+    if (TestStorage::onPostgres())
+        QSKIP("PostgreSQL keeps silver and gold in one database");
+    QString error;
+    QSqlDatabase database = Database::open(m_dir.location(), u"before"_s, true, &error);
+    const QStringList before = GoldCounts::repositoryMinutes(database);
+    Database::close(database);
+    for (const char *suffix : {"", "-wal", "-shm"})
+        QFile::remove(Database::goldPath(m_dir.path()) + QLatin1StringView(suffix));
+    {
+        const std::unique_ptr<EventStore> store = StoreFactory::eventStore(m_dir.location());
+        QVERIFY2(store->open(&error), qPrintable(error)); // recomputes gold from silver
+    }
+    database = Database::open(m_dir.location(), u"after"_s, true, &error);
+    QCOMPARE(GoldCounts::repositoryMinutes(database), before);
+    const GoldCounts::RollupCheck check = GoldCounts::checkRollups(database, u"repo"_s);
+    QVERIFY(check.mismatches.isEmpty());
+    QVERIFY(check.days >= 3); // a rebuild rolls everything up
+    Database::close(database);
+    compareWindows(100, 22);
+}
+
+QTEST_GUILESS_MAIN(TestRollups)
+#include "tst_rollups.moc"
