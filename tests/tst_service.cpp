@@ -3,6 +3,7 @@
 #include "teststorage.h"
 
 #include <QImage>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -42,11 +43,14 @@ private slots:
     void dashboardRoutesLeaveTheServiceRunning();
     void droppedConnectionsGiveNumbersOrA503();
     void unreadableStoreAnswers503NeverZeros();
+    void aWaitingAnswerDelaysNoOther();
 
 private:
     void importSynthetic();
     QString startService(const QStringList &extra = {});
     Reply get(const QString &path);
+    Reply waitFor(QNetworkReply *reply);
+    QSqlDatabase adminConnection(const QString &name) const;
     // Events by type of the generated file in the API's default window ending at `to`.
     std::map<QString, qint64> expectedCounts(qint64 from, qint64 to) const;
 
@@ -114,13 +118,29 @@ QString TestService::startService(const QStringList &extra)
 
 Reply TestService::get(const QString &path)
 {
-    QNetworkReply *reply = m_network.get(QNetworkRequest(QUrl(m_apiUrl + path)));
+    return waitFor(m_network.get(QNetworkRequest(QUrl(m_apiUrl + path))));
+}
+
+Reply TestService::waitFor(QNetworkReply *reply)
+{
     QSignalSpy done(reply, &QNetworkReply::finished);
     if (!reply->isFinished())
         done.wait(20000);
     reply->deleteLater();
     return {reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(),
             reply->rawHeader("Content-Type"), reply->rawHeader("Retry-After"), reply->readAll()};
+}
+
+// A connection of the test's own to the service's PostgreSQL database.
+QSqlDatabase TestService::adminConnection(const QString &name) const
+{
+    QSqlDatabase admin = QSqlDatabase::addDatabase(u"QPSQL"_s, name);
+    const QUrl url = m_storage->location().databaseUrl;
+    admin.setHostName(url.host());
+    admin.setPort(url.port());
+    admin.setUserName(url.userName());
+    admin.setDatabaseName(url.path().mid(1));
+    return admin;
 }
 
 std::map<QString, qint64> TestService::expectedCounts(qint64 from, qint64 to) const
@@ -180,12 +200,7 @@ void TestService::droppedConnectionsGiveNumbersOrA503()
     const qint64 to = firstSecond + 1800;
     for (int round = 0; round < 3; ++round) {
         {
-            QSqlDatabase admin = QSqlDatabase::addDatabase(u"QPSQL"_s, u"dropper"_s);
-            const QUrl url = m_storage->location().databaseUrl;
-            admin.setHostName(url.host());
-            admin.setPort(url.port());
-            admin.setUserName(url.userName());
-            admin.setDatabaseName(url.path().mid(1));
+            QSqlDatabase admin = adminConnection(u"dropper"_s);
             QVERIFY(admin.open());
             QSqlQuery drop(admin);
             QVERIFY(drop.exec(uR"(SELECT pg_terminate_backend(pid) FROM pg_stat_activity
@@ -236,6 +251,48 @@ void TestService::unreadableStoreAnswers503NeverZeros()
     QCOMPARE(health.json()["status"_L1].toString(), u"degraded"_s);
     QCOMPARE(health.json()["store"_L1]["state"_L1].toString(), u"unavailable"_s);
     QVERIFY(health.json()["events_stored"_L1].isNull());
+}
+
+// The API answers metrics on a pool of reader threads: a query held up in one of them
+// (here by a lock on the repository names) delays neither another metric nor health.
+void TestService::aWaitingAnswerDelaysNoOther()
+{
+    if (!TestStorage::onPostgres())
+        QSKIP("PostgreSQL only: a SQLite reader cannot be made to wait from outside");
+    REQUIRE_STORAGE(*m_storage);
+    importSynthetic();
+    m_apiUrl = startService();
+    QVERIFY(!m_apiUrl.isEmpty());
+    QCOMPARE(get(u"/api/health"_s).status, 200);
+    {
+        QSqlDatabase admin = adminConnection(u"locker"_s);
+        QVERIFY(admin.open());
+        QSqlQuery lock(admin);
+        QVERIFY(lock.exec(u"BEGIN"_s));
+        QVERIFY(lock.exec(u"LOCK TABLE gold.repos IN ACCESS EXCLUSIVE MODE"_s));
+
+        QNetworkReply *held = m_network.get(QNetworkRequest(
+            QUrl(m_apiUrl + u"/api/repositories/active?offset=60&at=2025-01-01T16:00:00Z"_s)));
+        QTest::qWait(1000);
+        QVERIFY2(!held->isFinished(), "the active repositories should wait for the lock");
+
+        const Reply counts = get(u"/api/events/count?offset=60&at=2025-01-01T16:00:00Z"_s);
+        QCOMPARE(counts.status, 200);
+        const std::map<QString, qint64> expected
+            = expectedCounts(firstSecond + 1800 - 3600, firstSecond + 1800);
+        const QJsonObject answered = counts.json()["counts"_L1].toObject();
+        QCOMPARE(answered.size(), qsizetype(expected.size()));
+        for (const auto &[type, count] : expected)
+            QCOMPARE(answered[type].toInteger(), count);
+        QCOMPARE(get(u"/api/health"_s).status, 200);
+        QVERIFY2(!held->isFinished(), "the lock still holds the first request");
+
+        QVERIFY(lock.exec(u"COMMIT"_s));
+        const Reply active = waitFor(held);
+        QCOMPARE(active.status, 200);
+        QVERIFY(!active.json()["repositories"_L1].toArray().isEmpty());
+    }
+    QSqlDatabase::removeDatabase(u"locker"_s);
 }
 
 QTEST_GUILESS_MAIN(TestService)

@@ -6,6 +6,7 @@
 #include "metricscontroller.h"
 #include "metricsqueries.h"
 #include "openapi.h"
+#include "readerpool.h"
 #include "routes.h"
 #include "watchlistcontroller.h"
 
@@ -16,7 +17,10 @@
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QMetaEnum>
+#include <QPointer>
 #include <QRegularExpression>
+#include <QTcpSocket>
+#include <QThread>
 
 using namespace Qt::StringLiterals;
 
@@ -73,7 +77,15 @@ ApiServer::ApiServer(const Options &options, QObject *parent)
 {
 }
 
-ApiServer::~ApiServer() = default;
+ApiServer::~ApiServer()
+{
+    m_readers.reset(); // first: answers under way use the rest
+}
+
+MetricsQueries &ApiServer::queries()
+{
+    return QThread::currentThread() == thread() ? *m_queries : m_readers->queries();
+}
 
 void ApiServer::start()
 {
@@ -81,10 +93,14 @@ void ApiServer::start()
     // A store that cannot be opened yet is not fatal: reads answer 503 and try again.
     if (QString openError; !m_queries->open(&openError))
         qCWarning(lcApi).noquote() << "the store is unavailable for now:" << openError;
-    m_metrics = std::make_unique<MetricsController>(m_queries.get());
-    m_health = std::make_unique<HealthController>(m_queries.get(), &m_poller, &m_httpMetrics);
+    const int readers = m_options.readerThreads > 0 ? m_options.readerThreads
+                                                    : std::max(2, QThread::idealThreadCount());
+    m_readers = std::make_unique<ReaderPool>(m_options.store, readers);
+    const QueriesSource source = [this]() -> MetricsQueries & { return queries(); };
+    m_metrics = std::make_unique<MetricsController>(source);
+    m_health = std::make_unique<HealthController>(source, &m_poller, &m_httpMetrics);
     m_watchlistController = std::make_unique<WatchlistController>(m_watchlist);
-    m_dashboard = std::make_unique<DashboardPagesController>(m_queries.get(), m_painter);
+    m_dashboard = std::make_unique<DashboardPagesController>(source, m_painter);
     m_server = new QHttpServer(this);
     registerRoutes();
     const QHostAddress address = m_options.host == "localhost"_L1
@@ -122,27 +138,27 @@ void ApiServer::setPollerSnapshot(const PollerSnapshot &snapshot)
 void ApiServer::serve(const Endpoint &endpoint)
 {
     const QString pattern = endpoint.route.pattern();
-    const auto respondWith
-        = [this, endpoint](const QStringList &path, const QHttpServerRequest &request) {
-              return respond(request, endpoint, [&] { return endpoint.handler(path, request); });
-          };
     switch (pattern.count("<arg>"_L1)) {
     case 0:
-        m_server->route(pattern, [respondWith](const QHttpServerRequest &request) {
-            return respondWith({}, request);
-        });
+        m_server->route(
+            pattern,
+            [this, endpoint](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                respond(request, std::move(responder), endpoint, {});
+            });
         break;
     case 1:
         m_server->route(pattern,
-                        [respondWith](const QString &first, const QHttpServerRequest &request) {
-                            return respondWith({first}, request);
+                        [this, endpoint](const QString &first, const QHttpServerRequest &request,
+                                         QHttpServerResponder &&responder) {
+                            respond(request, std::move(responder), endpoint, {first});
                         });
         break;
     default:
         m_server->route(pattern,
-                        [respondWith](const QString &first, const QString &second,
-                                      const QHttpServerRequest &request) {
-                            return respondWith({first, second}, request);
+                        [this, endpoint](const QString &first, const QString &second,
+                                         const QHttpServerRequest &request,
+                                         QHttpServerResponder &&responder) {
+                            respond(request, std::move(responder), endpoint, {first, second});
                         });
     }
 }
@@ -154,50 +170,78 @@ void ApiServer::registerRoutes()
     m_endpoints.append(
         {Routes::openApi,
          Caching::Off,
-         [this](const QStringList &, const QHttpServerRequest &) {
+         [this](const QStringList &, const ApiRequest &) {
              return json(OpenApi::document(m_url, m_endpoints, !m_options.token.isEmpty()));
          },
          OpenApi::get(u"This document"_s, {},
                       {{u"200"_s,
                         OpenApi::jsonResponse(u"OpenAPI 3 document"_s, OpenApi::typed("object"))}}),
-         {}});
+         {},
+         Endpoint::Runs::OnServer});
     for (const Endpoint &endpoint : std::as_const(m_endpoints))
         serve(endpoint);
-    m_server->afterRequest(
-        [this](QHttpServerResponse &&response, const QHttpServerRequest &request) {
-            addCommonHeaders(response, request);
-            return std::move(response);
-        });
     m_server->setMissingHandler(
         [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
             QElapsedTimer timer;
             timer.start();
             QHttpServerResponse response = refuse(request).value_or(
                 error(404, u"no such endpoint: %1"_s.arg(request.url().path())));
-            addCommonHeaders(response, request);
+            addCommonHeaders(response, request.value("Origin"));
             m_httpMetrics.record(u"unknown"_s, int(response.statusCode()),
                                  double(timer.nsecsElapsed()) / 1e9);
             response.write(std::move(responder));
         });
 }
 
-QHttpServerResponse ApiServer::respond(const QHttpServerRequest &request, const Endpoint &endpoint,
-                                       const Handler &handler)
+// Checks the request on the server thread, then answers it there or on a reader thread.
+// QHttpServer 6.4 keeps neither the request nor the socket for a later answer, so a
+// reader's answer is written back on the server thread, and only while its client is
+// still connected.
+void ApiServer::respond(const QHttpServerRequest &request, QHttpServerResponder &&responder,
+                        const Endpoint &endpoint, const QStringList &path)
 {
     QElapsedTimer timer;
     timer.start();
+    const QByteArray origin = request.value("Origin");
+    const auto send = [this, endpoint, timer, origin](QHttpServerResponse &response,
+                                                      QHttpServerResponder &&to) {
+        addCommonHeaders(response, origin);
+        m_httpMetrics.record(endpoint.route.name(), int(response.statusCode()),
+                             double(timer.nsecsElapsed()) / 1e9);
+        response.write(std::move(to));
+    };
+    if (auto early = answeredBeforeHandler(request, QByteArray(endpoint.route.methods))) {
+        send(*early, std::move(responder));
+        return;
+    }
     Caching caching = endpoint.caching;
     if (caching == Caching::ByRequestAndSecond && QUrlQuery(request.url()).hasQueryItem(u"at"_s))
         caching = Caching::ByRequest; // an explicit end does not move with the clock
-    QHttpServerResponse response
-        = compute(request, handler, caching, QByteArray(endpoint.route.methods));
-    m_httpMetrics.record(endpoint.route.name(), int(response.statusCode()),
-                         double(timer.nsecsElapsed()) / 1e9);
-    return response;
+    const bool head = request.method() == QHttpServerRequest::Method::Head;
+    const ApiRequest copy {request.url(), request.method()};
+    const auto work = [=, this] {
+        QHttpServerResponse response = answer(endpoint, path, copy, caching);
+        return head ? withoutBody(response) : std::move(response);
+    };
+    if (endpoint.runs == Endpoint::Runs::OnServer) {
+        QHttpServerResponse response = work();
+        send(response, std::move(responder));
+        return;
+    }
+    const QPointer<QTcpSocket> socket = responder.socket();
+    auto pending = std::make_shared<QHttpServerResponder>(std::move(responder));
+    m_readers->start([this, work, send, socket, pending] {
+        auto response = std::make_shared<QHttpServerResponse>(work());
+        QMetaObject::invokeMethod(this, [send, socket, pending, response] {
+            if (socket && socket->state() == QAbstractSocket::ConnectedState)
+                send(*response, std::move(*pending));
+        });
+    });
 }
 
-QHttpServerResponse ApiServer::compute(const QHttpServerRequest &request, const Handler &handler,
-                                       Caching caching, const QByteArray &allowed)
+// The answers that need no handler: a CORS preflight, a refusal, a method not allowed.
+std::optional<QHttpServerResponse>
+ApiServer::answeredBeforeHandler(const QHttpServerRequest &request, const QByteArray &allowed) const
 {
     using Method = QHttpServerRequest::Method;
     // HEAD wherever GET is, and OPTIONS everywhere (a browser's CORS preflight).
@@ -217,24 +261,27 @@ QHttpServerResponse ApiServer::compute(const QHttpServerRequest &request, const 
         return preflight;
     }
     if (auto refusal = refuse(request))
-        return std::move(*refusal);
-    const bool head = request.method() == Method::Head;
-    const QByteArray method = head
+        return refusal;
+    const QByteArray method = request.method() == Method::Head
         ? QByteArray("GET")
         : QByteArray(QMetaEnum::fromType<Method>().valueToKey(int(request.method()))).toUpper();
     const QList<QByteArray> accepted = allowed.split(',');
     const bool isAllowed
         = std::any_of(accepted.cbegin(), accepted.cend(),
                       [&](const QByteArray &each) { return each.trimmed() == method; });
-    if (!isAllowed) {
-        QHttpServerResponse notAllowed
-            = error(405, u"allowed here: %1"_s.arg(QString::fromLatin1(methods)));
-        notAllowed.setHeader("Allow", methods);
-        return notAllowed;
-    }
+    if (isAllowed)
+        return std::nullopt;
+    QHttpServerResponse notAllowed
+        = error(405, u"allowed here: %1"_s.arg(QString::fromLatin1(methods)));
+    notAllowed.setHeader("Allow", methods);
+    return notAllowed;
+}
+
+QHttpServerResponse ApiServer::answer(const Endpoint &endpoint, const QStringList &path,
+                                      const ApiRequest &request, Caching caching)
+{
     try {
-        QHttpServerResponse response = cachedOrComputed(request, handler, caching);
-        return head ? withoutBody(response) : std::move(response);
+        return cachedOrComputed(endpoint, path, request, caching);
     } catch (const ApiError &apiError) {
         QHttpServerResponse response = error(apiError.status, apiError.message, apiError.parameter);
         if (apiError.retryAfterSeconds > 0)
@@ -249,21 +296,22 @@ QHttpServerResponse ApiServer::compute(const QHttpServerRequest &request, const 
     }
 }
 
-QHttpServerResponse ApiServer::cachedOrComputed(const QHttpServerRequest &request,
-                                                const Handler &handler, Caching caching)
+QHttpServerResponse ApiServer::cachedOrComputed(const Endpoint &endpoint, const QStringList &path,
+                                                const ApiRequest &request, Caching caching)
 {
     QByteArray key;
     if (caching != Caching::Off)
-        key = request.url().toEncoded();
+        key = request.url.toEncoded();
     if (caching == Caching::ByRequestAndSecond)
         key += ' ' + QByteArray::number(QDateTime::currentSecsSinceEpoch());
     if (!key.isEmpty()) {
         if (auto cached = cachedResponse(key))
             return std::move(*cached);
     }
-    QHttpServerResponse response = handler();
+    QHttpServerResponse response = endpoint.handler(path, request);
     if (!key.isEmpty() && response.statusCode() == QHttpServerResponse::StatusCode::Ok) {
         const qint64 size = response.data().size() + key.size();
+        const QMutexLocker locker(&m_cacheMutex);
         if (m_cacheBytes + size > m_options.limits.cacheBytes) {
             m_cache.clear();
             m_cacheBytes = 0;
@@ -278,7 +326,8 @@ QHttpServerResponse ApiServer::cachedOrComputed(const QHttpServerRequest &reques
 
 std::optional<QHttpServerResponse> ApiServer::cachedResponse(const QByteArray &key)
 {
-    const qint64 version = m_queries->dataVersion();
+    const qint64 version = queries().dataVersion();
+    const QMutexLocker locker(&m_cacheMutex);
     if (version != m_cacheVersion) {
         m_cache.clear();
         m_cacheBytes = 0;
@@ -326,12 +375,10 @@ bool ApiServer::hostAllowed(const QByteArray &hostHeader) const
     return !address.isNull() && address.isLoopback();
 }
 
-void ApiServer::addCommonHeaders(QHttpServerResponse &response,
-                                 const QHttpServerRequest &request) const
+void ApiServer::addCommonHeaders(QHttpServerResponse &response, const QByteArray &origin) const
 {
     response.setHeader("X-Content-Type-Options", "nosniff");
     response.setHeader("Cache-Control", "no-store");
-    const QByteArray origin = request.value("Origin");
     if (!origin.isEmpty() && m_options.corsOrigins.contains(QString::fromUtf8(origin))) {
         response.setHeader("Access-Control-Allow-Origin", origin);
         response.setHeader("Vary", "Origin");

@@ -7,6 +7,7 @@
 #include "storelocation.h"
 
 #include <QHash>
+#include <QMutex>
 #include <QObject>
 #include <QStringList>
 
@@ -18,12 +19,16 @@ class MetricsController;
 class MetricsQueries;
 class QHttpServer;
 class QHttpServerRequest;
+class QHttpServerResponder;
 class QHttpServerResponse;
+class ReaderPool;
 class Watchlist;
 class WatchlistController;
 
-// The REST API (QHttpServer). Lives on its own thread with its own read-only connection:
-// create it, move it to that thread, then invoke start() there.
+// The REST API (QHttpServer). Lives on its own thread, which checks requests and answers the
+// quick ones (health) with its own read-only connection; metrics are answered on a pool of
+// reader threads, each with its own connection. Create it, move it to its thread, then
+// invoke start() there.
 class ApiServer : public QObject
 {
     Q_OBJECT
@@ -38,6 +43,7 @@ public:
         QStringList corsOrigins; // no CORS header unless the Origin is listed
         QStringList allowedHosts; // Host names accepted beyond loopback, lower case
         ApiLimits limits;
+        int readerThreads = 0; // answering metrics in parallel; 0: one a core, at least 2
     };
     explicit ApiServer(const Options &options, QObject *parent = nullptr);
     ~ApiServer() override;
@@ -58,23 +64,26 @@ signals:
     void failed(const QString &message);
 
 private:
-    using Handler = std::function<QHttpServerResponse()>;
     void serve(const Endpoint &endpoint);
-    QHttpServerResponse respond(const QHttpServerRequest &request, const Endpoint &endpoint,
-                                const Handler &handler);
+    void respond(const QHttpServerRequest &request, QHttpServerResponder &&responder,
+                 const Endpoint &endpoint, const QStringList &path);
+    std::optional<QHttpServerResponse> answeredBeforeHandler(const QHttpServerRequest &request,
+                                                             const QByteArray &allowed) const;
+    QHttpServerResponse answer(const Endpoint &endpoint, const QStringList &path,
+                               const ApiRequest &request, Caching caching);
+    QHttpServerResponse cachedOrComputed(const Endpoint &endpoint, const QStringList &path,
+                                         const ApiRequest &request, Caching caching);
     std::optional<QHttpServerResponse> cachedResponse(const QByteArray &key);
-    QHttpServerResponse compute(const QHttpServerRequest &request, const Handler &handler,
-                                Caching caching, const QByteArray &allowed);
-    QHttpServerResponse cachedOrComputed(const QHttpServerRequest &request, const Handler &handler,
-                                         Caching caching);
+    MetricsQueries &queries();
     std::optional<QHttpServerResponse> refuse(const QHttpServerRequest &request) const;
     bool hostAllowed(const QByteArray &host) const;
     void registerRoutes();
-    void addCommonHeaders(QHttpServerResponse &response, const QHttpServerRequest &request) const;
+    void addCommonHeaders(QHttpServerResponse &response, const QByteArray &origin) const;
 
     Options m_options;
     QHttpServer *m_server = nullptr;
-    std::unique_ptr<MetricsQueries> m_queries;
+    std::unique_ptr<MetricsQueries> m_queries; // the server thread's
+    std::unique_ptr<ReaderPool> m_readers;
     std::unique_ptr<MetricsController> m_metrics;
     std::unique_ptr<HealthController> m_health;
     std::unique_ptr<WatchlistController> m_watchlistController;
@@ -87,6 +96,7 @@ private:
     QString m_url;
 
     // Metric answers by request and second, valid while the stores' data version holds.
+    QMutex m_cacheMutex;
     QHash<QByteArray, QByteArray> m_cache;
     qint64 m_cacheVersion = -1;
     qint64 m_cacheBytes = 0; // of keys and answers, at most limits.cacheBytes

@@ -23,8 +23,8 @@ DashboardRequest requestFrom(const QUrlQuery &query)
 
 } // namespace
 
-DashboardPagesController::DashboardPagesController(MetricsQueries *queries, PanelPainter painter)
-    : m_queries(queries)
+DashboardPagesController::DashboardPagesController(QueriesSource queries, PanelPainter painter)
+    : m_queries(std::move(queries))
     , m_painter(std::move(painter))
 {
 }
@@ -52,7 +52,7 @@ QByteArray DashboardPagesController::panel(const QString &file, const QUrlQuery 
     const QString panel = file.endsWith(".png"_L1) ? file.chopped(4) : QString();
     if (!DashboardSnapshot::panelNames().contains(panel))
         throw ApiError {404, u"no such panel: %1"_s.arg(file), u"panel"_s};
-    const DashboardSnapshot snapshot = DashboardSnapshot::load(*m_queries, requestFrom(query));
+    const DashboardSnapshot snapshot = DashboardSnapshot::load(m_queries(), requestFrom(query));
     const QByteArray png = m_painter ? m_painter(snapshot, panel) : QByteArray();
     if (png.isEmpty())
         throw ApiError {503, u"the dashboard image could not be drawn"_s, {}};
@@ -63,16 +63,16 @@ QList<Endpoint> DashboardPagesController::endpoints() const
 {
     return {{Routes::dashboard,
              Caching::Off,
-             [this](const QStringList &, const QHttpServerRequest &request) {
+             [this](const QStringList &, const ApiRequest &request) {
                  return QHttpServerResponse("text/html; charset=utf-8",
-                                            page(QUrlQuery(request.url())));
+                                            page(QUrlQuery(request.url)));
              },
              {},
              {}},
             {Routes::dashboardPanel,
              Caching::Off,
-             [this](const QStringList &path, const QHttpServerRequest &request) {
-                 return QHttpServerResponse("image/png", panel(path[0], QUrlQuery(request.url())));
+             [this](const QStringList &path, const ApiRequest &request) {
+                 return QHttpServerResponse("image/png", panel(path[0], QUrlQuery(request.url)));
              },
              {},
              {}}};

@@ -7,12 +7,11 @@
 
 #include <functional>
 
-class MetricsQueries;
 class QUrlQuery;
 struct DashboardSnapshot;
 
 // GET /dashboard (a small self-refreshing HTML page) and /dashboard/<panel>.png. The
-// snapshot is loaded here, on the API thread; only the painting is handed to the painter,
+// snapshot is loaded here, on a reader thread; only the painting is handed to the painter,
 // which app/ supplies from ui/ (webapi knows no widgets).
 class DashboardPagesController
 {
@@ -20,7 +19,7 @@ public:
     // PNG bytes of one panel of a snapshot; empty when it could not be drawn.
     using PanelPainter = std::function<QByteArray(const DashboardSnapshot &, const QString &)>;
 
-    DashboardPagesController(MetricsQueries *queries, PanelPainter painter);
+    DashboardPagesController(QueriesSource queries, PanelPainter painter);
     QList<Endpoint> endpoints() const;
 
 private:
@@ -29,6 +28,6 @@ private:
     // <panel>.png, window, at -> image/png; 404 for an unknown panel, 503 when no painter
     QByteArray panel(const QString &file, const QUrlQuery &query) const;
 
-    MetricsQueries *m_queries;
+    QueriesSource m_queries;
     PanelPainter m_painter;
 };

@@ -2,13 +2,26 @@
 
 #include "routes.h"
 
+#include <QHttpServerRequest>
 #include <QHttpServerResponse>
 #include <QJsonObject>
 #include <QStringList>
+#include <QUrl>
 
 #include <functional>
 
-class QHttpServerRequest;
+class MetricsQueries;
+
+// What a handler may read of its request: a copy, so that it can be answered on a reader
+// thread after QHttpServer has moved on.
+struct ApiRequest
+{
+    QUrl url;
+    QHttpServerRequest::Method method = QHttpServerRequest::Method::Get;
+};
+
+// The calling thread's queries: each reader thread, and the server's, has its own connection.
+using QueriesSource = std::function<MetricsQueries &()>;
 
 // Whether an answer may be reused until the data changes, and whether it also moves
 // with the clock (a window ending "now", unless the request names its end with `at`).
@@ -20,12 +33,17 @@ enum class Caching { Off, ByRequest, ByRequestAndSecond };
 struct Endpoint
 {
     // `path`: the route's {parameters}, in order. May throw ApiError or StoreUnavailable.
-    using Handler = std::function<QHttpServerResponse(const QStringList &path,
-                                                      const QHttpServerRequest &request)>;
+    using Handler
+        = std::function<QHttpServerResponse(const QStringList &path, const ApiRequest &request)>;
+    // Where it is answered: metrics on the reader threads, so that no request waits behind
+    // another's slow query; quick answers (health) on the server thread, so that they
+    // never wait behind a metric.
+    enum class Runs { OnReaders, OnServer };
 
     Route route;
     Caching caching = Caching::Off;
     Handler handler;
     QJsonObject operations; // the OpenAPI path item: {"get": {...}}; empty when undocumented
     QJsonObject schemas; // the OpenAPI components its operations refer to, by name
+    Runs runs = Runs::OnReaders;
 };

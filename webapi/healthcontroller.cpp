@@ -43,9 +43,9 @@ bool pollerDegraded(const PollerSnapshot &poller)
 
 } // namespace
 
-HealthController::HealthController(MetricsQueries *queries, const PollerSnapshot *poller,
+HealthController::HealthController(QueriesSource queries, const PollerSnapshot *poller,
                                    const HttpMetrics *http)
-    : m_queries(queries)
+    : m_queries(std::move(queries))
     , m_poller(poller)
     , m_http(http)
 {
@@ -58,8 +58,9 @@ QJsonObject HealthController::health() const
     QJsonValue eventsStored;
     QJsonValue lastEventAt;
     try {
-        eventsStored = m_queries->eventsStored();
-        const std::optional<qint64> latest = m_queries->latestEventAt();
+        MetricsQueries &queries = m_queries();
+        eventsStored = queries.eventsStored();
+        const std::optional<qint64> latest = queries.latestEventAt();
         lastEventAt = latest ? QJsonValue(TimeFormat::iso(*latest)) : QJsonValue();
     } catch (const StoreUnavailable &unavailable) {
         store = {{u"state"_s, u"unavailable"_s}, {u"error"_s, unavailable.message}};
@@ -85,23 +86,25 @@ QList<Endpoint> HealthController::endpoints() const
     return {
         {Routes::health,
          Caching::Off,
-         [this](const QStringList &, const QHttpServerRequest &) {
+         [this](const QStringList &, const ApiRequest &) {
              return QHttpServerResponse("application/json; charset=utf-8",
                                         QJsonDocument(health()).toJson(QJsonDocument::Compact));
          },
          OpenApi::get(u"Service health, store and poller state"_s, {},
                       {{u"200"_s, OpenApi::jsonResponse(u"health"_s, OpenApi::ref(u"Health"_s))}}),
-         {{u"Health"_s, healthSchema}}},
+         {{u"Health"_s, healthSchema}},
+         Endpoint::Runs::OnServer},
         {Routes::prometheus,
          Caching::Off,
-         [this](const QStringList &, const QHttpServerRequest &) {
+         [this](const QStringList &, const ApiRequest &) {
+             MetricsQueries &queries = m_queries();
              return QHttpServerResponse("text/plain; version=0.0.4; charset=utf-8",
-                                        Prometheus::render(m_queries->eventTotalsByType(),
-                                                           m_queries->quarantinedEvents(),
-                                                           *m_poller)
+                                        Prometheus::render(queries.eventTotalsByType(),
+                                                           queries.quarantinedEvents(), *m_poller)
                                             + m_http->render());
          },
          OpenApi::get(u"Prometheus metrics (text exposition format 0.0.4)"_s, {},
                       {{u"200"_s, OpenApi::textResponse(u"text/plain"_s, u"metrics"_s)}}),
-         {}}};
+         {},
+         Endpoint::Runs::OnServer}};
 }

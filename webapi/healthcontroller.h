@@ -3,17 +3,15 @@
 #include "endpoint.h"
 
 class HttpMetrics;
-class MetricsQueries;
 struct PollerSnapshot;
 
-// /api/health and /metrics. Health never fails when the store cannot answer: it reports
-// it, with status "degraded".
+// /api/health and /metrics, answered on the server thread: they never wait behind a metric.
+// Health never fails when the store cannot answer: it reports it, with status "degraded".
 class HealthController
 {
 public:
     // `poller` and `http` belong to the server and outlive this controller.
-    HealthController(MetricsQueries *queries, const PollerSnapshot *poller,
-                     const HttpMetrics *http);
+    HealthController(QueriesSource queries, const PollerSnapshot *poller, const HttpMetrics *http);
     QList<Endpoint> endpoints() const;
 
     // -> {status: ok|degraded, version, store{state, error}, events_stored, last_event_at,
@@ -21,7 +19,7 @@ public:
     QJsonObject health() const;
 
 private:
-    MetricsQueries *m_queries;
+    QueriesSource m_queries;
     const PollerSnapshot *m_poller;
     const HttpMetrics *m_http;
 };

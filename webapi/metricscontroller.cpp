@@ -6,7 +6,6 @@
 #include "openapi.h"
 #include "timeformat.h"
 
-#include <QHttpServerRequest>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -61,7 +60,7 @@ QJsonObject eventCount(MetricsQueries &queries, const QUrlQuery &query)
             {u"counts"_s, counts}};
 }
 
-Endpoint eventCountEndpoint(MetricsQueries *queries)
+Endpoint eventCountEndpoint(const QueriesSource &queries)
 {
     QJsonObject responses = badRequest();
     responses.insert(u"200"_s, jsonResponse(u"event counts by type"_s, ref(u"EventCounts"_s)));
@@ -74,8 +73,8 @@ Endpoint eventCountEndpoint(MetricsQueries *queries)
           QJsonObject {{u"type"_s, u"object"_s}, {u"additionalProperties"_s, typed("integer")}}}});
     return {Routes::eventCount,
             Caching::ByRequestAndSecond,
-            [queries](const QStringList &, const QHttpServerRequest &request) {
-                return json(eventCount(*queries, QUrlQuery(request.url())));
+            [queries](const QStringList &, const ApiRequest &request) {
+                return json(eventCount(queries(), QUrlQuery(request.url)));
             },
             get(u"Event counts by type over the last N minutes"_s,
                 {windowParameter(u"offset"_s, 10), atParameter()}, responses),
@@ -108,7 +107,7 @@ QJsonObject averagePullRequestTime(const PullRequestStats &stats)
             {u"last_opened_at"_s, optionalTime(stats.lastOpenedAt)}};
 }
 
-QList<Endpoint> averagePullRequestTimeEndpoints(MetricsQueries *queries)
+QList<Endpoint> averagePullRequestTimeEndpoints(const QueriesSource &queries)
 {
     QJsonObject responses = unknownRepository();
     responses.insert(u"200"_s,
@@ -122,25 +121,24 @@ QList<Endpoint> averagePullRequestTimeEndpoints(MetricsQueries *queries)
                                              {u"first_opened_at"_s, typed("string", true)},
                                              {u"last_opened_at"_s, typed("string", true)}});
     const auto answer = [queries](const QString &owner, const QString &name) {
-        return json(averagePullRequestTime(knownRepository(*queries, owner, name)));
+        return json(averagePullRequestTime(knownRepository(queries(), owner, name)));
     };
-    return {{Routes::averagePullRequestTime,
-             Caching::ByRequest,
-             [answer](const QStringList &path, const QHttpServerRequest &) {
-                 return answer(path[0], path[1]);
-             },
-             get(u"Average time between opened pull requests of a repository"_s,
-                 repositoryParameters(), responses),
-             {{u"PullRequestInterval"_s, schema}}},
-            // One segment where owner/name belongs: a malformed repository, not an unknown
-            // path.
-            {Routes::averagePullRequestTimeOneSegment,
-             Caching::Off,
-             [answer](const QStringList &path, const QHttpServerRequest &) {
-                 return answer(path[0], QString());
-             },
-             {},
-             {}}};
+    return {
+        {Routes::averagePullRequestTime,
+         Caching::ByRequest,
+         [answer](const QStringList &path, const ApiRequest &) { return answer(path[0], path[1]); },
+         get(u"Average time between opened pull requests of a repository"_s, repositoryParameters(),
+             responses),
+         {{u"PullRequestInterval"_s, schema}}},
+        // One segment where owner/name belongs: a malformed repository, not an unknown
+        // path.
+        {Routes::averagePullRequestTimeOneSegment,
+         Caching::Off,
+         [answer](const QStringList &path, const ApiRequest &) {
+             return answer(path[0], QString());
+         },
+         {},
+         {}}};
 }
 
 // -> {repository, source, window{from, to}, pull_requests, open, average_seconds,
@@ -156,7 +154,7 @@ QJsonObject pullRequests(const PullRequestStats &stats)
     return answer;
 }
 
-Endpoint pullRequestsEndpoint(MetricsQueries *queries)
+Endpoint pullRequestsEndpoint(const QueriesSource &queries)
 {
     QJsonObject responses = unknownRepository();
     responses.insert(u"200"_s,
@@ -164,8 +162,8 @@ Endpoint pullRequestsEndpoint(MetricsQueries *queries)
     return {
         Routes::pullRequests,
         Caching::ByRequest,
-        [queries](const QStringList &path, const QHttpServerRequest &) {
-            return json(pullRequests(knownRepository(*queries, path[0], path[1])));
+        [queries](const QStringList &path, const ApiRequest &) {
+            return json(pullRequests(knownRepository(queries(), path[0], path[1])));
         },
         get(u"Pull-request cadence, time to merge (median, p90) and open count; complete for watched repositories"_s,
             repositoryParameters(), responses),
@@ -190,7 +188,7 @@ QJsonObject activeRepositories(MetricsQueries &queries, const QUrlQuery &query)
             {u"repositories"_s, repositories}};
 }
 
-Endpoint activeRepositoriesEndpoint(MetricsQueries *queries)
+Endpoint activeRepositoriesEndpoint(const QueriesSource &queries)
 {
     QJsonObject responses = badRequest();
     responses.insert(u"200"_s,
@@ -209,8 +207,8 @@ Endpoint activeRepositoriesEndpoint(MetricsQueries *queries)
         = parameter(u"limit"_s, u"query"_s, integerSchema(1, 1000, 10), u"how many repositories"_s);
     return {Routes::activeRepositories,
             Caching::ByRequestAndSecond,
-            [queries](const QStringList &, const QHttpServerRequest &request) {
-                return json(activeRepositories(*queries, QUrlQuery(request.url())));
+            [queries](const QStringList &, const ApiRequest &request) {
+                return json(activeRepositories(queries(), QUrlQuery(request.url)));
             },
             get(u"Most active repositories"_s,
                 {limit, windowParameter(u"offset"_s, 60), atParameter()}, responses),
@@ -219,8 +217,8 @@ Endpoint activeRepositoriesEndpoint(MetricsQueries *queries)
 
 } // namespace
 
-MetricsController::MetricsController(MetricsQueries *queries)
-    : m_queries(queries)
+MetricsController::MetricsController(QueriesSource queries)
+    : m_queries(std::move(queries))
 {
 }
 

@@ -23,6 +23,7 @@ void header(QByteArray &out, const char *name, const char *type, const char *hel
 
 void HttpMetrics::record(const QString &route, int status, double seconds)
 {
+    const QMutexLocker locker(&m_mutex);
     ++m_requests[{route, status}];
     Histogram &histogram = m_latency[route];
     if (histogram.buckets.isEmpty())
@@ -39,6 +40,7 @@ void HttpMetrics::record(const QString &route, int status, double seconds)
 
 QByteArray HttpMetrics::render() const
 {
+    const QMutexLocker locker(&m_mutex);
     QByteArray out;
     header(out, "ghm_http_requests_total", "counter", "HTTP requests by route and status.");
     for (auto it = m_requests.cbegin(); it != m_requests.cend(); ++it)

@@ -4,6 +4,7 @@
 #include <QHash>
 #include <QList>
 #include <QMap>
+#include <QMutex>
 #include <QString>
 
 struct PollerSnapshot;
@@ -22,6 +23,7 @@ private:
         qint64 count = 0;
         double sum = 0;
     };
+    mutable QMutex m_mutex; // requests are recorded from the reader threads
     QMap<std::pair<QString, int>, qint64> m_requests;
     QMap<QString, Histogram> m_latency;
 };

@@ -31,14 +31,15 @@ QList<Endpoint> WatchlistController::endpoints()
     removal.insert(u"404"_s, jsonResponse(u"the repository is not watched"_s, ref(u"Error"_s)));
     return {{Routes::watchlist,
              Caching::Off,
-             [this](const QStringList &, const QHttpServerRequest &) { return json(list()); },
+             [this](const QStringList &, const ApiRequest &) { return json(list()); },
              get(u"Watched repositories and their state"_s, {},
                  {{u"200"_s, jsonResponse(u"the watch list"_s, typed("object"))}}),
-             {}},
+             {},
+             Endpoint::Runs::OnServer},
             {Routes::watchedRepository,
              Caching::Off,
-             [this](const QStringList &path, const QHttpServerRequest &request) {
-                 return json(request.method() == QHttpServerRequest::Method::Put
+             [this](const QStringList &path, const ApiRequest &request) {
+                 return json(request.method == QHttpServerRequest::Method::Put
                                  ? add(path[0], path[1])
                                  : remove(path[0], path[1]));
              },
@@ -47,7 +48,8 @@ QList<Endpoint> WatchlistController::endpoints()
                          repositoryParameters(), change)},
               {u"delete"_s,
                operation(u"Stop watching a repository"_s, repositoryParameters(), removal)}},
-             {}}};
+             {},
+             Endpoint::Runs::OnServer}};
 }
 
 Watchlist &WatchlistController::watchlist() const

@@ -1,0 +1,22 @@
+#include "readerpool.h"
+
+#include "metricsqueries.h"
+
+ReaderPool::ReaderPool(const StoreLocation &store, int threads)
+    : m_store(store)
+{
+    m_pool.setMaxThreadCount(threads);
+    m_pool.setExpiryTimeout(-1); // threads, and their connections, live as long as the pool
+}
+
+ReaderPool::~ReaderPool()
+{
+    m_pool.waitForDone();
+}
+
+MetricsQueries &ReaderPool::queries()
+{
+    if (!m_queries.hasLocalData())
+        m_queries.setLocalData(new MetricsQueries(m_store)); // opens on its first read
+    return *m_queries.localData();
+}
