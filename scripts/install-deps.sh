@@ -6,7 +6,7 @@ packages=(
     cmake g++ make ccache pkg-config clang-format
     qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev
     libqt6opengl6-dev libqt6sql6-sqlite libqt6sql6-psql libgl-dev libxkbcommon-dev
-    zlib1g-dev libsqlite3-dev sqlite3 libsimdjson-dev
+    zlib1g-dev libsqlite3-dev sqlite3 libsimdjson-dev libssl-dev
     postgresql libpq-dev xvfb xauth wrk
 )
 

@@ -1,6 +1,5 @@
 #include "bronzestore.h"
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
 #include <QFileInfo>
@@ -14,9 +13,42 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 using namespace Qt::StringLiterals;
 
 namespace {
+
+// SHA-256 through OpenSSL, which uses the CPU's SHA instructions: 1.6 GB/s here against
+// 130 MB/s for QCryptographicHash, which made hashing half of a GH Archive import's time.
+class Sha256
+{
+public:
+    Sha256()
+        : m_context(EVP_MD_CTX_new())
+    {
+        EVP_DigestInit_ex(m_context, EVP_sha256(), nullptr);
+    }
+    ~Sha256() { EVP_MD_CTX_free(m_context); }
+    Sha256(const Sha256 &) = delete;
+    Sha256 &operator=(const Sha256 &) = delete;
+
+    void addData(QByteArrayView data)
+    {
+        EVP_DigestUpdate(m_context, data.data(), size_t(data.size()));
+    }
+    QByteArray result()
+    {
+        QByteArray digest(EVP_MAX_MD_SIZE, Qt::Uninitialized);
+        unsigned int size = 0;
+        EVP_DigestFinal_ex(m_context, reinterpret_cast<unsigned char *>(digest.data()), &size);
+        digest.resize(size);
+        return digest;
+    }
+
+private:
+    EVP_MD_CTX *m_context;
+};
 
 const auto metaSuffix = ".meta.json"_L1;
 
@@ -155,7 +187,7 @@ QString BronzeStore::registerImport(const QString &sourcePath, QString *error)
 // one, and returns the SHA-256 of the bytes; empty with `error` on failure.
 QByteArray BronzeStore::copyHashing(QFile &input, QFile &output, QString *error)
 {
-    QCryptographicHash hash(QCryptographicHash::Sha256);
+    Sha256 hash;
     const bool cloned = ::ioctl(output.handle(), FICLONE, input.handle()) == 0;
     QFile &reading = cloned ? output : input;
     QByteArray chunk(4 * 1024 * 1024, Qt::Uninitialized);

@@ -429,14 +429,25 @@ bool SqliteEventStore::flushGold()
             return false;
     }
     // Repositories and types first: their gold ids key the count blocks and pull requests.
-    QList<qint64> repoIds, typeIds;
-    for (const GoldDelta::Repository &totals : gold.repositories()) {
+    // In key order: the upserts then walk gold's key index from one end to the other
+    // instead of jumping about it, which matters once it holds millions of repositories.
+    const QList<GoldDelta::Repository> &repositories = gold.repositories();
+    QList<std::pair<QByteArray, int>> byKey;
+    byKey.reserve(repositories.size());
+    for (int i = 0; i < repositories.size(); ++i)
+        byKey.append({repositories[i].name.toLower(), i});
+    std::sort(byKey.begin(), byKey.end());
+    QList<qint64> repoIds(repositories.size()), typeIds;
+    for (const auto &[key, index] : std::as_const(byKey)) {
+        const GoldDelta::Repository &totals = repositories[index];
         sqlite3_stmt *repo = d->statements[UpsertRepo];
         bindText(repo, 1, totals.name);
         sqlite3_bind_int64(repo, 2, totals.events);
         sqlite3_bind_int64(repo, 3, totals.lastEventAt);
-        if (!returnedId(repo, &repoIds))
+        QList<qint64> returned;
+        if (!returnedId(repo, &returned))
             return false;
+        repoIds[index] = returned.constFirst();
     }
     for (const QByteArray &name : gold.types()) {
         sqlite3_stmt *type = d->statements[UpsertType];
