@@ -110,6 +110,7 @@ private slots:
     void rebuildReproducesSilverAndGold();
     void goldBehindSilverIsRepairedOnOpen();
     void cancelledImportResumes();
+    void importStopsAtAFileItCannotCopy();
     void livePagesAreIngestedAndSignalled();
     void collectorParsedPagesStoreWhatTheirFilesHold();
     void everyInvalidElementOfAPageIsQuarantined();
@@ -361,6 +362,32 @@ void TestStore::cancelledImportResumes()
     QCOMPARE(rest.duplicates, 0);
     store->close();
     QCOMPARE(Inspector(dir.location()).scalar(u"SELECT COUNT(*) FROM events"_s), 1024);
+}
+
+// Each file is copied into bronze while the one before it is ingested: a file that cannot
+// be copied stops the import there, with what came before it kept and said.
+void TestStore::importStopsAtAFileItCannotCopy()
+{
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
+    const auto eventLine = [](int id) {
+        return u"{\"id\":\"%1\",\"type\":\"WatchEvent\",\"created_at\":\"2024-05-01T10:00:0%2Z\","
+               "\"repo\":{\"id\":7,\"name\":\"a/b\"}}\n"_s.arg(id)
+                   .arg(id % 10)
+                   .toUtf8();
+    };
+    const QString first = writeFile(dir.filePath(u"first.ndjson"_s), eventLine(1) + eventLine(2));
+    const QString missing = dir.filePath(u"missing.ndjson"_s);
+    const QString third = writeFile(dir.filePath(u"third.ndjson"_s), eventLine(3));
+    Pipeline pipeline(dir.location());
+    QVERIFY(pipeline.open());
+    const IngestSummary summary = import(pipeline, {first, missing, third});
+    QVERIFY(!summary.ok);
+    QVERIFY2(summary.error.contains(missing), qPrintable(summary.error));
+    QCOMPARE(summary.inserted, 2);
+    Inspector inspector(dir.location());
+    QCOMPARE(inspector.rows(u"SELECT id FROM events ORDER BY id"_s),
+             (QStringList {u"1"_s, u"2"_s}));
 }
 
 void TestStore::livePagesAreIngestedAndSignalled()

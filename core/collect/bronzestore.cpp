@@ -129,6 +129,24 @@ bool BronzeStore::storeRejected(const QByteArray &body, const PageLineage &linea
 // Bronze keeps its own copy, named by its content: rewriting the original later changes
 // nothing here, another file of the same name is another source, and the same content
 // imported again is the same source (which resumes, or has nothing to add).
+bool BronzeStore::hasRoomFor(const QStringList &sourcePaths, QString *error) const
+{
+    const QString folder = m_root + "/bronze/imports"_L1;
+    qint64 needed = 0;
+    for (const QString &path : sourcePaths) {
+        const QFileInfo source(path);
+        if (source.absolutePath() != folder)
+            needed += source.size();
+    }
+    const QStorageInfo storage(QDir().mkpath(folder) ? folder : m_root);
+    if (!storage.isValid() || storage.bytesAvailable() >= needed)
+        return true;
+    *error = u"no room to keep copies of the %1 files in %2: %3 MiB needed, %4 MiB free"_s.arg(
+        QString::number(sourcePaths.size()), folder, QString::number(needed / (1024 * 1024) + 1),
+        QString::number(storage.bytesAvailable() / (1024 * 1024)));
+    return false;
+}
+
 QString BronzeStore::registerImport(const QString &sourcePath, QString *error)
 {
     const QFileInfo source(sourcePath);

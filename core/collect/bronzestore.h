@@ -41,6 +41,9 @@ public:
     // content registered twice gives the same path. A file that changes while it is
     // copied is refused.
     QString registerImport(const QString &sourcePath, QString *error);
+    // Whether the disk has room for copies of all of `sourcePaths`; `error` says how
+    // much is missing when it has not.
+    bool hasRoomFor(const QStringList &sourcePaths, QString *error) const;
 
     const QString &root() const { return m_root; }
 

@@ -4,6 +4,8 @@
 
 #include <QLoggingCategory>
 
+#include <future>
+
 using namespace Qt::StringLiterals;
 
 Q_LOGGING_CATEGORY(lcPipeline, "ghm.pipeline")
@@ -62,30 +64,35 @@ void Pipeline::ingestPage(const QString &path, const ParsedPagePtr &page)
     }
 }
 
+// Each file is copied into bronze on a helper thread while the one before it is ingested:
+// the copy (reading, hashing, writing) and the ingest each keep a core busy.
 void Pipeline::importFiles(const QStringList &paths)
 {
     m_cancel = false;
-    if (!m_open) {
+    QString error;
+    if (!m_open || !m_bronze.hasRoomFor(paths, &error)) {
         IngestSummary summary;
         summary.ok = false;
-        summary.error = u"the store is not open"_s;
+        summary.error = m_open ? error : u"the store is not open"_s;
         emit finished(summary);
         return;
     }
-    QStringList registered;
-    for (const QString &path : paths) {
-        QString error;
-        const QString bronzePath = m_bronze.registerImport(path, &error);
-        if (bronzePath.isEmpty()) {
-            IngestSummary summary;
-            summary.ok = false;
-            summary.error = error;
-            emit finished(summary);
-            return;
-        }
-        registered << bronzePath;
-    }
-    emit finished(ingestAll(registered));
+    using Registered = std::pair<QString, QString>; // the bronze path, or the error
+    const auto registerAt = [this, &paths](int index) {
+        return std::async(std::launch::async, [this, path = paths.value(index)] {
+            QString error;
+            const QString registered = m_bronze.registerImport(path, &error);
+            return Registered {registered, error};
+        });
+    };
+    std::future<Registered> next = registerAt(0);
+    emit finished(ingestEach(int(paths.size()), [&](int index, QString *failure) {
+        const Registered registered = next.get();
+        if (index + 1 < paths.size())
+            next = registerAt(index + 1);
+        *failure = registered.second;
+        return registered.first;
+    }));
 }
 
 void Pipeline::rebuild()
@@ -105,14 +112,25 @@ void Pipeline::rebuild()
 
 IngestSummary Pipeline::ingestAll(const QStringList &paths)
 {
+    return ingestEach(int(paths.size()), [&paths](int index, QString *) { return paths[index]; });
+}
+
+IngestSummary Pipeline::ingestEach(int count, const SourceAt &sourceAt)
+{
     IngestSummary total;
-    m_fileCount = int(paths.size());
+    m_fileCount = count;
     for (m_fileIndex = 0; m_fileIndex < m_fileCount && !total.cancelled; ++m_fileIndex) {
-        const IngestSummary summary = m_ingestor.ingest(paths[m_fileIndex]);
+        QString error;
+        const QString path = sourceAt(m_fileIndex, &error);
+        if (path.isEmpty()) {
+            total.ok = false;
+            total.error = error;
+            break;
+        }
+        const IngestSummary summary = m_ingestor.ingest(path);
         if (!summary.ok) {
-            qCWarning(lcPipeline).noquote()
-                << "cannot ingest" << paths[m_fileIndex] << ":" << summary.error;
-            emit failed(u"%1: %2"_s.arg(paths[m_fileIndex], summary.error));
+            qCWarning(lcPipeline).noquote() << "cannot ingest" << path << ":" << summary.error;
+            emit failed(u"%1: %2"_s.arg(path, summary.error));
         }
         total.add(summary);
     }

@@ -10,6 +10,7 @@
 #include <QStringList>
 
 #include <atomic>
+#include <functional>
 
 // Bronze -> silver -> gold, on the thread it lives in, with its own connection. Live
 // pages are ingested as they arrive; imports and rebuilds report progress and can be
@@ -42,6 +43,10 @@ signals:
 
 private:
     IngestSummary ingestAll(const QStringList &paths);
+    // Ingests sources 0 to count - 1, in order; `sourceAt` gives each one's bronze path,
+    // or an empty path and the error that stops the run.
+    using SourceAt = std::function<QString(int index, QString *error)>;
+    IngestSummary ingestEach(int count, const SourceAt &sourceAt);
     void onBatch(const BatchResult &batch);
 
     BronzeStore m_bronze;

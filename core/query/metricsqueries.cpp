@@ -397,10 +397,23 @@ std::optional<qint64> MetricsQueries::latestEventAt()
 QList<std::pair<QString, qint64>> MetricsQueries::eventTotalsByType()
 {
     return m_connection.read([&] {
+        QList<std::pair<QString, qint64>> totals;
+        if (!m_connection.isPostgres()) {
+            // The whole stored span as one window: mostly day blocks, whatever its length.
+            sqlite3 *db = Database::handle(m_connection.database());
+            SqliteStatement span(db,
+                                 "SELECT MIN(period), MAX(period) FROM gold.type_counts_minute");
+            if (span.next() && sqlite3_column_type(span, 0) != SQLITE_NULL) {
+                const TimeWindow all {span.integer(0) * 60, span.integer(1) * 60 + 59};
+                for (const KeyCount &count : typeCountsSqlite(all))
+                    totals.append({count.key, count.count});
+            }
+            std::sort(totals.begin(), totals.end());
+            return totals;
+        }
         QSqlQuery query = statement(uR"(SELECT type, CAST(SUM(events) AS BIGINT)
                                         FROM gold.type_minute GROUP BY type ORDER BY type)"_s);
         exec(query);
-        QList<std::pair<QString, qint64>> totals;
         while (query.next())
             totals.append({query.value(0).toString(), query.value(1).toLongLong()});
         return totals;
