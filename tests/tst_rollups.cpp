@@ -12,6 +12,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
+#include <QSqlQuery>
 #include <QTest>
 
 #include <algorithm>
@@ -62,6 +63,7 @@ private slots:
     void windowsMatchTheEvents();
     void storedRollupsEqualTheirMinutes();
     void goldRebuiltFromSilverAnswersTheSame();
+    void aWriterNoticesGoldRebuiltUnderIt();
 
 private:
     QString writeEvents(const QString &name, qint64 firstIndex, qint64 count,
@@ -267,6 +269,68 @@ void TestRollups::goldRebuiltFromSilverAnswersTheSame()
     QVERIFY(check.days >= 3); // a rebuild rolls everything up
     Database::close(database);
     compareWindows(100, 22);
+}
+
+// A writer remembers the gold ids of the repositories it has seen. Another process that
+// recomputes gold from silver gives them new ids: the writer must not trust its own.
+void TestRollups::aWriterNoticesGoldRebuiltUnderIt()
+{
+    if (TestStorage::onPostgres())
+        QSKIP("SQLite's writer only");
+    TestStorage dir;
+    QVERIFY(dir.isValid());
+    const auto write = [&dir](const QString &name, qint64 first) {
+        const QString path = dir.filePath(name);
+        QFile file(path);
+        file.open(QIODevice::WriteOnly);
+        for (qint64 i = first; i < first + 2000; ++i)
+            file.write(SyntheticEvents::event(i, 1700000000 + i, 5) + '\n');
+        return path;
+    };
+    const std::unique_ptr<EventStore> writer = StoreFactory::eventStore(dir.location());
+    QString error;
+    QVERIFY2(writer->open(&error), qPrintable(error));
+    BronzeStore bronze(dir.path());
+    Ingestor ingestor(writer.get(), &bronze);
+    ingestor.setBatchLines(300); // ids in the order repositories are first seen
+    QVERIFY(ingestor.ingest(bronze.registerImport(write(u"one.ndjson"_s, 0), &error)).ok);
+    {
+        // Gold one batch behind: the next store to open recomputes it, ids in key order.
+        QSqlDatabase database = Database::open(dir.location(), u"behind"_s, false, &error);
+        QSqlQuery behind(u"UPDATE gold.meta SET value = value - 1 WHERE key = 'batch'"_s, database);
+        behind.finish();
+        Database::close(database);
+        const std::unique_ptr<EventStore> other = StoreFactory::eventStore(dir.location());
+        QVERIFY2(other->open(&error), qPrintable(error));
+    }
+    QVERIFY(ingestor.ingest(bronze.registerImport(write(u"two.ndjson"_s, 2000), &error)).ok);
+    writer->close();
+
+    QSqlDatabase database = Database::open(dir.location(), u"check"_s, true, &error);
+    QSqlQuery silver(u"SELECT lower(repo_name), COUNT(*) FROM events GROUP BY 1 ORDER BY 1"_s,
+                     database);
+    QSqlQuery gold(u"SELECT repo_key, events FROM gold.repos ORDER BY 1"_s, database);
+    int repositories = 0;
+    while (silver.next()) {
+        QVERIFY(gold.next());
+        QCOMPARE(gold.value(0).toString(), silver.value(0).toString());
+        QCOMPARE(gold.value(1).toLongLong(), silver.value(1).toLongLong());
+        ++repositories;
+    }
+    QVERIFY(!gold.next());
+    QVERIFY(repositories > 100);
+    silver.finish();
+    gold.finish();
+    QSqlQuery minutes(u"SELECT created_at / 60, lower(repo_name), COUNT(*) FROM events "
+                      "GROUP BY 1, 2 ORDER BY 1, 2"_s,
+                      database);
+    QStringList expected;
+    while (minutes.next())
+        expected << u"%1|%2|%3"_s.arg(minutes.value(0).toString(), minutes.value(1).toString(),
+                                      minutes.value(2).toString());
+    minutes.finish();
+    QCOMPARE(GoldCounts::repositoryMinutes(database), expected);
+    Database::close(database);
 }
 
 QTEST_GUILESS_MAIN(TestRollups)

@@ -89,6 +89,7 @@ enum Statement {
     InsertQuarantine,
     UpsertTypeMinute,
     UpsertRepo,
+    UpdateKnownRepo,
     UpsertType,
     InsertPrOpened,
     UpdateSource,
@@ -110,6 +111,10 @@ const char *const statementText[StatementCount] = {
                         THEN excluded.repo_name ELSE repo_name END,
        last_event_at = MAX(last_event_at, excluded.last_event_at)
        RETURNING repo_id)",
+    R"(UPDATE gold.repos SET events = events + ?3,
+       repo_name = CASE WHEN ?4 >= last_event_at THEN ?2 ELSE repo_name END,
+       last_event_at = MAX(last_event_at, ?4)
+       WHERE repo_id = ?1 AND repo_key = lower(?2))",
     R"(INSERT INTO gold.types(name) VALUES(?1)
        ON CONFLICT(name) DO UPDATE SET name = name RETURNING type_id)",
     "INSERT OR IGNORE INTO gold.pr_opened VALUES(?1, ?2, ?3)",
@@ -158,6 +163,9 @@ struct SqliteEventStore::Private
     qint64 sourceId = 0;
     BatchResult batch;
     GoldDelta gold;
+    // Gold ids this writer has seen, by a hash of the repository key. Bounded; checked
+    // against the row's key on use, so a stale or colliding entry is never trusted.
+    QHash<size_t, qint64> knownRepoIds;
     CountRollups repoRollups {"repo"};
     CountRollups typeRollups {"type"};
     bool failed = false;
@@ -223,6 +231,7 @@ bool SqliteEventStore::open(QString *error)
 
 void SqliteEventStore::close()
 {
+    d->knownRepoIds.clear();
     d->repoRollups.detach();
     d->typeRollups.detach();
     for (sqlite3_stmt *&statement : d->statements) {
@@ -429,26 +438,9 @@ bool SqliteEventStore::flushGold()
             return false;
     }
     // Repositories and types first: their gold ids key the count blocks and pull requests.
-    // In key order: the upserts then walk gold's key index from one end to the other
-    // instead of jumping about it, which matters once it holds millions of repositories.
-    const QList<GoldDelta::Repository> &repositories = gold.repositories();
-    QList<std::pair<QByteArray, int>> byKey;
-    byKey.reserve(repositories.size());
-    for (int i = 0; i < repositories.size(); ++i)
-        byKey.append({repositories[i].name.toLower(), i});
-    std::sort(byKey.begin(), byKey.end());
-    QList<qint64> repoIds(repositories.size()), typeIds;
-    for (const auto &[key, index] : std::as_const(byKey)) {
-        const GoldDelta::Repository &totals = repositories[index];
-        sqlite3_stmt *repo = d->statements[UpsertRepo];
-        bindText(repo, 1, totals.name);
-        sqlite3_bind_int64(repo, 2, totals.events);
-        sqlite3_bind_int64(repo, 3, totals.lastEventAt);
-        QList<qint64> returned;
-        if (!returnedId(repo, &returned))
-            return false;
-        repoIds[index] = returned.constFirst();
-    }
+    QList<qint64> repoIds, typeIds;
+    if (!upsertRepositories(&repoIds))
+        return false;
     for (const QByteArray &name : gold.types()) {
         sqlite3_stmt *type = d->statements[UpsertType];
         bindText(type, 1, name);
@@ -467,6 +459,57 @@ bool SqliteEventStore::flushGold()
     sqlite3_bind_int64(total, 1, d->batch.inserted);
     return run(total) && addToRollups(d->repoRollups, gold.repositorySeconds(), repoIds)
         && addToRollups(d->typeRollups, gold.typeSeconds(), typeIds);
+}
+
+// Adds the batch's repositories to gold and gives their ids, by GoldDelta's index. At a
+// million repositories the upsert's walk of the key index is what costs most: ids this
+// writer knows are updated by id instead, in id order, and the rest upserted in key order.
+bool SqliteEventStore::upsertRepositories(QList<qint64> *ids)
+{
+    constexpr qsizetype maxKnownIds = 4000000; // about 100 MB
+    const QList<GoldDelta::Repository> &repositories = d->gold.repositories();
+    ids->fill(0, repositories.size());
+    QList<std::pair<qint64, int>> known; // cached id, index
+    QList<std::pair<QByteArray, int>> unknown; // key, index
+    for (int i = 0; i < repositories.size(); ++i) {
+        const QByteArray key = repositories[i].name.toLower();
+        const auto it = d->knownRepoIds.constFind(qHash(key));
+        if (it != d->knownRepoIds.cend())
+            known.append({it.value(), i});
+        else
+            unknown.append({key, i});
+    }
+    std::sort(known.begin(), known.end());
+    sqlite3_stmt *update = d->statements[UpdateKnownRepo];
+    for (const auto &[id, index] : std::as_const(known)) {
+        const GoldDelta::Repository &totals = repositories[index];
+        sqlite3_bind_int64(update, 1, id);
+        bindText(update, 2, totals.name);
+        sqlite3_bind_int64(update, 3, totals.events);
+        sqlite3_bind_int64(update, 4, totals.lastEventAt);
+        if (!run(update))
+            return false;
+        if (sqlite3_changes(d->db) == 1)
+            (*ids)[index] = id;
+        else
+            unknown.append({totals.name.toLower(), index}); // gold was rebuilt meanwhile
+    }
+    std::sort(unknown.begin(), unknown.end());
+    if (d->knownRepoIds.size() + unknown.size() > maxKnownIds)
+        d->knownRepoIds.clear();
+    sqlite3_stmt *upsert = d->statements[UpsertRepo];
+    for (const auto &[key, index] : std::as_const(unknown)) {
+        const GoldDelta::Repository &totals = repositories[index];
+        bindText(upsert, 1, totals.name);
+        sqlite3_bind_int64(upsert, 2, totals.events);
+        sqlite3_bind_int64(upsert, 3, totals.lastEventAt);
+        QList<qint64> returned;
+        if (!returnedId(upsert, &returned))
+            return false;
+        (*ids)[index] = returned.constFirst();
+        d->knownRepoIds.insert(qHash(key), returned.constFirst());
+    }
+    return true;
 }
 
 // Steps an upsert ... RETURNING id and appends the id.

@@ -38,6 +38,7 @@ private:
     bool repairGold();
     bool rollUpFromSilver();
     bool flushGold();
+    bool upsertRepositories(QList<qint64> *ids);
     bool returnedId(sqlite3_stmt *upsert, QList<qint64> *ids);
     bool addToRollups(CountRollups &rollups, const QHash<GoldDelta::SecondKey, qint64> &seconds,
                       const QList<qint64> &goldIds);
