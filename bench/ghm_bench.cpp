@@ -246,7 +246,8 @@ WrkResult runWrk(const QString &api, const QString &script, int seconds, int con
 }
 
 // A wrk script requesting `pathFormat` with %AT% replaced by an `at` that walks the
-// stored history in steps of a prime number of seconds, and %REPO% by busy repositories.
+// stored history in steps of a prime number of seconds, %REPO% by busy repositories, and a
+// nonce that makes every URL unique.
 QString wrkScript(const QString &work, const QString &name, const QString &pathFormat,
                   const History &history, const QStringList &repositories)
 {
@@ -260,7 +261,9 @@ request = function()
   local at = os.date("!%Y-%m-%dT%H:%M:%SZ", %2 + (n * 7919) % %3)
   local path = string.gsub("%4", "%%AT%%", at)
   path = string.gsub(path, "%%REPO%%", repos[n % #repos + 1])
-  return wrk.format("GET", path)
+  -- A parameter the API ignores makes every URL new, so the response cache never answers.
+  local separator = string.find(path, "?", 1, true) and "&" or "?"
+  return wrk.format("GET", path .. separator .. "nonce=" .. n)
 end
 )"_s.arg(quoted.join(u','))
                             .arg(history.first + 3600)
