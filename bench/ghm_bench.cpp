@@ -184,7 +184,6 @@ QStringList busyRepositories(const StoreLocation &store, int count)
 struct Cardinality
 {
     double perHour = 0; // distinct repositories, over the stored hour blocks
-    qint64 perDay = 0; // the largest stored day block
     qint64 total = 0;
 };
 
@@ -194,15 +193,9 @@ Cardinality cardinality(const StoreLocation &store)
     QSqlDatabase database = Database::open(store, u"bench"_s, true, &error);
     QSqlQuery query(database);
     Cardinality result;
-    query.exec(u"SELECT AVG(length(counts)), 0 FROM gold.repo_counts_hour UNION ALL "
-               "SELECT MAX(length(counts)), 1 FROM gold.repo_counts_day"_s);
-    while (query.next()) {
-        const double entries = query.value(0).toDouble() / double(CountBlock::entrySize);
-        if (query.value(1).toInt() == 0)
-            result.perHour = entries;
-        else
-            result.perDay = qint64(entries);
-    }
+    query.exec(u"SELECT AVG(length(counts)) FROM gold.repo_counts_hour"_s);
+    if (query.next())
+        result.perHour = query.value(0).toDouble() / double(CountBlock::entrySize);
     query.exec(u"SELECT COUNT(*) FROM gold.repos"_s);
     result.total = query.next() ? query.value(0).toLongLong() : 0;
     query.finish();
@@ -428,8 +421,8 @@ bool realShape(const QString &binary, const QString &work)
     std::printf("\n## GitHub's real shape: %lld hours, %lld events\n\n", hours, events);
     std::printf("| measure | value |\n|---|---|\n");
     std::printf("| events a minute | %lld |\n", generator.eventsPerHour() / 60);
-    std::printf("| repositories an hour (mean) / in a day / stored | %.0f / %lld / %lld |\n",
-                repositories.perHour, repositories.perDay, repositories.total);
+    std::printf("| repositories an hour (mean) / in all %lld hours | %.0f / %lld |\n", hours,
+                repositories.perHour, repositories.total);
     std::printf("| import, plain NDJSON, %lld events | %.0f events/s (%.1f s) |\n", events,
                 double(events) / imported.seconds, imported.seconds);
     std::printf("| import, .json.gz (zlib level 1), %lld events | %.0f events/s (%.1f s) |\n",
