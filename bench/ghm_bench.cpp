@@ -386,10 +386,15 @@ bool realShape(const QString &binary, const QString &work)
     const qint64 hours = environment("GHM_BENCH_HOURS", 24);
     const qint64 gzipHours = std::min(environment("GHM_BENCH_GZIP_HOURS", 4), hours);
     const int samples = int(environment("GHM_BENCH_SAMPLES", 200));
-    const EventGenerator generator(Shape::github(), historyStart());
-    const QStringList plain = hourFiles(generator, work + u"/archive"_s, 0, hours, "");
-    const QStringList gzip = hourFiles(generator, work + u"/archive-gz"_s, 0, gzipHours, ".gz");
-    const QStringList later = hourFiles(generator, work + u"/archive-later"_s, hours, 1, "");
+    Shape shape = Shape::github();
+    shape.payloadText = environment("GHM_BENCH_PAYLOAD", 1) != 0;
+    const EventGenerator generator(shape, historyStart());
+    const QString suffix = shape.payloadText ? QString() : u"-light"_s;
+    const QStringList plain = hourFiles(generator, work + u"/archive"_s + suffix, 0, hours, "");
+    const QStringList gzip
+        = hourFiles(generator, work + u"/archive-gz"_s + suffix, 0, gzipHours, ".gz");
+    const QStringList later
+        = hourFiles(generator, work + u"/archive-later"_s + suffix, hours, 1, "");
     if (plain.isEmpty() || gzip.isEmpty() || later.isEmpty())
         return false;
 
@@ -409,6 +414,8 @@ bool realShape(const QString &binary, const QString &work)
     const History history {historyStart(), historyStart() + hours * 3600 - 1};
     std::fprintf(stderr, "querying…\n");
     QList<qint64> windows {1, 10, 60, 1440};
+    if (hours >= 48)
+        windows << 2 * 1440;
     if (hours >= 7 * 24)
         windows << 7 * 1440;
     const QList<WindowLatency> latencies = measureWindows(store, history, windows, samples);

@@ -91,8 +91,15 @@ QByteArray hex40(Dice &dice)
     return hex.left(40);
 }
 
-QByteArray payloadFor(const char *type, Dice &dice, qint64 repoId)
+QByteArray payloadFor(const char *type, Dice &dice, qint64 repoId, bool text)
 {
+    if (!text) {
+        const char *action = qstrcmp(type, "PullRequestEvent") != 0 ? "started"
+            : dice.below(4) == 0                                    ? "opened"
+                                                                    : "closed";
+        return R"({"action":")" + QByteArray(action) + R"(","number":)"
+            + QByteArray::number(1 + dice.below(5000)) + "}";
+    }
     const QByteArray number = QByteArray::number(1 + dice.below(5000));
     if (qstrcmp(type, "PullRequestEvent") == 0) {
         // A quarter are openings: 1 % of all events.
@@ -154,7 +161,8 @@ QByteArray EventGenerator::event(qint64 index) const
         + R"(","avatar_url":"https://avatars.githubusercontent.com/u/)" + actor
         + R"(?"},"repo":{"id":)" + QByteArray::number(repoId) + R"(,"name":")" + name
         + R"(","url":"https://api.github.com/repos/)" + name + R"("},"payload":)"
-        + payloadFor(type, dice, repoId) + R"(,"public":true,"created_at":")" + created + R"("})";
+        + payloadFor(type, dice, repoId, m_shape.payloadText) + R"(,"public":true,"created_at":")"
+        + created + R"("})";
 }
 
 bool EventGenerator::write(const QString &path, qint64 first, qint64 count) const

@@ -15,11 +15,14 @@ struct Shape
     double rankOffset = 30;
     // The share of events from the long tail: repositories drawn uniformly from 30M.
     double tailShare = 0.1;
+    // Payload text as GH Archive has it; without, events are about 450 bytes, for stores
+    // of many days where only the metrics are timed.
+    bool payloadText = true;
 
     // GitHub in 2025: about 100,000 repositories an hour and 1,000,000 a day.
     static Shape github() { return {}; }
     // The benchmark's earlier data: 2,500 repositories, for comparison.
-    static Shape fewRepositories() { return {4000, 2500, 5, 0}; }
+    static Shape fewRepositories() { return {4000, 2500, 5, 0, true}; }
 };
 
 class EventGenerator
