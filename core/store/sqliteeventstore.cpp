@@ -466,7 +466,7 @@ bool SqliteEventStore::flushGold()
 // writer knows are updated by id instead, in id order, and the rest upserted in key order.
 bool SqliteEventStore::upsertRepositories(QList<qint64> *ids)
 {
-    constexpr qsizetype maxKnownIds = 4000000; // about 100 MB
+    constexpr qsizetype maxKnownIds = 2000000; // two days of GitHub, about 50 MB
     const QList<GoldDelta::Repository> &repositories = d->gold.repositories();
     ids->fill(0, repositories.size());
     QList<std::pair<qint64, int>> known; // cached id, index
