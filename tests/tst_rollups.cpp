@@ -97,7 +97,7 @@ QString TestRollups::writeEvents(const QString &name, qint64 firstIndex, qint64 
 
 void TestRollups::initTestCase()
 {
-    QVERIFY(m_dir.isValid());
+    REQUIRE_STORAGE(m_dir);
     // Three days from 22:13:17, a little out of order, so that minutes, hours and days
     // all have stored blocks and windows cross every kind of edge.
     m_first = QDateTime(QDate(2024, 3, 1), QTime(22, 13, 17), Qt::UTC).toSecsSinceEpoch();
@@ -234,8 +234,7 @@ void TestRollups::windowsMatchTheEvents()
 
 void TestRollups::storedRollupsEqualTheirMinutes()
 {
-    if (TestStorage::onPostgres())
-        QSKIP("PostgreSQL keeps per-minute rows, not count blocks");
+    SKIP_ON_POSTGRES("PostgreSQL keeps per-minute rows, not count blocks");
     QString error;
     QSqlDatabase database = Database::open(m_dir.location(), u"check"_s, true, &error);
     for (const QString &dimension : {u"repo"_s, u"type"_s}) {
@@ -250,8 +249,7 @@ void TestRollups::storedRollupsEqualTheirMinutes()
 
 void TestRollups::goldRebuiltFromSilverAnswersTheSame()
 {
-    if (TestStorage::onPostgres())
-        QSKIP("PostgreSQL keeps silver and gold in one database");
+    SKIP_ON_POSTGRES("PostgreSQL keeps silver and gold in one database");
     QString error;
     QSqlDatabase database = Database::open(m_dir.location(), u"before"_s, true, &error);
     const QStringList before = GoldCounts::repositoryMinutes(database);
@@ -275,8 +273,7 @@ void TestRollups::goldRebuiltFromSilverAnswersTheSame()
 // recomputes gold from silver gives them new ids: the writer must not trust its own.
 void TestRollups::aWriterNoticesGoldRebuiltUnderIt()
 {
-    if (TestStorage::onPostgres())
-        QSKIP("SQLite's writer only");
+    SKIP_ON_POSTGRES("the writer's known ids are SQLite's");
     TestStorage dir;
     QVERIFY(dir.isValid());
     const auto write = [&dir](const QString &name, qint64 first) {
