@@ -10,6 +10,7 @@
 #include <QNetworkReply>
 #include <QSignalSpy>
 #include <QSqlQuery>
+#include <QTcpSocket>
 
 #include <map>
 
@@ -44,6 +45,7 @@ private slots:
     void droppedConnectionsGiveNumbersOrA503();
     void unreadableStoreAnswers503NeverZeros();
     void aWaitingAnswerDelaysNoOther();
+    void pipelinedRequestsAreAnsweredInOrder();
 
 private:
     void importSynthetic();
@@ -293,6 +295,53 @@ void TestService::aWaitingAnswerDelaysNoOther()
         QVERIFY(!active.json()["repositories"_L1].toArray().isEmpty());
     }
     QSqlDatabase::removeDatabase(u"locker"_s);
+}
+
+// HTTP/1.1 lets a client send its next request before the last is answered. A slow
+// answer from a reader thread must still come before the quick one that followed it.
+void TestService::pipelinedRequestsAreAnsweredInOrder()
+{
+    REQUIRE_STORAGE(*m_storage);
+    importSynthetic();
+    m_apiUrl = startService();
+    QVERIFY(!m_apiUrl.isEmpty());
+    const QUrl api(m_apiUrl);
+    QTcpSocket socket;
+    socket.connectToHost(api.host(), quint16(api.port()));
+    QVERIFY(socket.waitForConnected(5000));
+    const QByteArray host = "Host: " + api.host().toLatin1() + "\r\n\r\n";
+    socket.write("GET /dashboard/types.png?window=60&at=2025-01-01T16:00:00Z HTTP/1.1\r\n" + host
+                 + "GET /api/health HTTP/1.1\r\n" + host
+                 + "GET /api/events/count?offset=60&at=2025-01-01T16:00:00Z HTTP/1.1\r\n" + host);
+    QByteArray received;
+    QList<QByteArray> contentTypes;
+    QDeadlineTimer deadline(20000);
+    while (contentTypes.size() < 3 && !deadline.hasExpired()) {
+        socket.waitForReadyRead(200);
+        received += socket.readAll();
+        // Take every complete response off the front: headers, then Content-Length bytes.
+        for (qsizetype end; (end = received.indexOf("\r\n\r\n")) >= 0;) {
+            const QList<QByteArray> lines = received.left(end).split('\n');
+            qint64 length = 0;
+            QByteArray type;
+            for (const QByteArray &line : lines) {
+                const QByteArray lower = line.trimmed().toLower();
+                if (lower.startsWith("content-length:"))
+                    length = lower.mid(15).trimmed().toLongLong();
+                else if (lower.startsWith("content-type:"))
+                    type = lower.mid(13).trimmed();
+            }
+            if (received.size() < end + 4 + length)
+                break;
+            contentTypes << type;
+            received.remove(0, end + 4 + length);
+        }
+    }
+    QCOMPARE(contentTypes.size(), 3);
+    QCOMPARE(contentTypes[0], QByteArray("image/png"));
+    QVERIFY2(contentTypes[1].startsWith("application/json"), contentTypes[1].constData());
+    QVERIFY2(contentTypes[2].startsWith("application/json"), contentTypes[2].constData());
+    QCOMPARE(m_service.state(), QProcess::Running);
 }
 
 QTEST_GUILESS_MAIN(TestService)

@@ -1,5 +1,6 @@
 #include "apiserver.h"
 
+#include "answerqueue.h"
 #include "apierror.h"
 #include "guardedserver.h"
 #include "healthcontroller.h"
@@ -17,9 +18,7 @@
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QMetaEnum>
-#include <QPointer>
 #include <QRegularExpression>
-#include <QTcpSocket>
 #include <QThread>
 
 using namespace Qt::StringLiterals;
@@ -101,6 +100,7 @@ void ApiServer::start()
     m_health = std::make_unique<HealthController>(source, &m_poller, &m_httpMetrics);
     m_watchlistController = std::make_unique<WatchlistController>(m_watchlist);
     m_dashboard = std::make_unique<DashboardPagesController>(source, m_painter);
+    m_answers = new AnswerQueue(this);
     m_server = new QHttpServer(this);
     registerRoutes();
     const QHostAddress address = m_options.host == "localhost"_L1
@@ -189,29 +189,29 @@ void ApiServer::registerRoutes()
             addCommonHeaders(response, request.value("Origin"));
             m_httpMetrics.record(u"unknown"_s, int(response.statusCode()),
                                  double(timer.nsecsElapsed()) / 1e9);
-            response.write(std::move(responder));
+            m_answers->fulfil(m_answers->reserve(std::move(responder)), std::move(response));
         });
 }
 
 // Checks the request on the server thread, then answers it there or on a reader thread.
 // QHttpServer 6.4 keeps neither the request nor the socket for a later answer, so a
-// reader's answer is written back on the server thread, and only while its client is
-// still connected.
+// reader's answer comes back to the server thread, where the connection's answers are
+// written in order, and only while its client is still connected.
 void ApiServer::respond(const QHttpServerRequest &request, QHttpServerResponder &&responder,
                         const Endpoint &endpoint, const QStringList &path)
 {
     QElapsedTimer timer;
     timer.start();
     const QByteArray origin = request.value("Origin");
-    const auto send = [this, endpoint, timer, origin](QHttpServerResponse &response,
-                                                      QHttpServerResponder &&to) {
+    const AnswerQueue::Ticket ticket = m_answers->reserve(std::move(responder));
+    const auto send = [this, endpoint, timer, origin, ticket](QHttpServerResponse &response) {
         addCommonHeaders(response, origin);
         m_httpMetrics.record(endpoint.route.name(), int(response.statusCode()),
                              double(timer.nsecsElapsed()) / 1e9);
-        response.write(std::move(to));
+        m_answers->fulfil(ticket, std::move(response));
     };
     if (auto early = answeredBeforeHandler(request, QByteArray(endpoint.route.methods))) {
-        send(*early, std::move(responder));
+        send(*early);
         return;
     }
     Caching caching = endpoint.caching;
@@ -225,17 +225,12 @@ void ApiServer::respond(const QHttpServerRequest &request, QHttpServerResponder 
     };
     if (endpoint.runs == Endpoint::Runs::OnServer) {
         QHttpServerResponse response = work();
-        send(response, std::move(responder));
+        send(response);
         return;
     }
-    const QPointer<QTcpSocket> socket = responder.socket();
-    auto pending = std::make_shared<QHttpServerResponder>(std::move(responder));
-    m_readers->start([this, work, send, socket, pending] {
+    m_readers->start([this, work, send] {
         auto response = std::make_shared<QHttpServerResponse>(work());
-        QMetaObject::invokeMethod(this, [send, socket, pending, response] {
-            if (socket && socket->state() == QAbstractSocket::ConnectedState)
-                send(*response, std::move(*pending));
-        });
+        QMetaObject::invokeMethod(this, [send, response] { send(*response); });
     });
 }
 

@@ -19,6 +19,7 @@ class MetricsController;
 class MetricsQueries;
 class QHttpServer;
 class QHttpServerRequest;
+class AnswerQueue;
 class QHttpServerResponder;
 class QHttpServerResponse;
 class ReaderPool;
@@ -94,6 +95,7 @@ private:
     Watchlist *m_watchlist = nullptr;
     HttpMetrics m_httpMetrics;
     QString m_url;
+    AnswerQueue *m_answers = nullptr; // a child, made in start() on the server thread
 
     // Metric answers by request and second, valid while the stores' data version holds.
     QMutex m_cacheMutex;
