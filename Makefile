@@ -2,7 +2,7 @@
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: deps configure build run test bench demo format clean
+.PHONY: deps configure build run test bench demo package format clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -27,6 +27,10 @@ bench: build
 
 demo: build
 	bash scripts/demo.sh
+
+# build/ghmonitor_<version>_amd64.deb
+package: build
+	cd $(BUILD_DIR) && cpack -G DEB
 
 format:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i

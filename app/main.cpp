@@ -13,6 +13,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QGuiApplication>
+#include <QIcon>
 #include <QLoggingCategory>
 #include <QMessageBox>
 #include <QProcessEnvironment>
@@ -81,7 +82,8 @@ QString environmentHelp()
            "  MAX_PAGES_PER_COLLECTION         pages per poll (3)\n"
            "  GHM_REQUEST_TIMEOUT_SECONDS      one request's timeout (30)\n"
            "  BRONZE_RETENTION_DAYS            days of bronze pages kept (0: forever)\n"
-           "  GHM_DATA_DIR                     data root (./data)\n"
+           "  GHM_DATA_DIR                     data root (./data from a build tree,\n"
+           "                                   ~/.local/share/ghmonitor when installed)\n"
            "  GHM_DATABASE_URL                 PostgreSQL for silver and gold (none: SQLite)\n"
            "  GHM_API_HOST, GHM_API_PORT       REST API address (127.0.0.1, 8000)\n"
            "  GHM_API_TOKEN                    bearer token the API requires (none)\n"
@@ -136,7 +138,15 @@ QCoreApplication *createApplication(int &argc, char **argv)
     if (hasArgument(argc, argv, {"--headless", "--export"})
         && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
-    return new QApplication(argc, argv);
+    auto *app = new QApplication(argc, argv);
+    // Every window and dialog, the About box included, shows it; the desktop file name
+    // ties the running window to its menu entry and icon on Wayland.
+    QIcon icon;
+    for (const int size : {16, 32, 48, 64, 128, 256})
+        icon.addFile(u":/icons/ghmonitor-%1.png"_s.arg(size), QSize(size, size));
+    QApplication::setWindowIcon(icon);
+    QGuiApplication::setDesktopFileName(u"ghmonitor"_s);
+    return app;
 }
 
 int runHeadless(QCoreApplication &app, const AppConfig &config)

@@ -8,6 +8,7 @@ packages=(
     libqt6opengl6-dev libqt6sql6-sqlite libqt6sql6-psql libgl-dev libxkbcommon-dev
     zlib1g-dev libsqlite3-dev sqlite3 libsimdjson-dev libssl-dev
     postgresql libpq-dev xvfb xauth wrk
+    dpkg-dev desktop-file-utils appstream systemd
 )
 
 missing=()

@@ -36,8 +36,9 @@ void TestCommandLine::help()
     QVERIFY(process.waitForFinished(10000));
     QCOMPARE(process.exitCode(), 0);
     const QByteArray help = process.readAllStandardOutput();
-    for (const char *option : {"--headless", "--data-dir", "--api-port", "GHM_API_PORT",
-                               "GHM_DATA_DIR", "GITHUB_TOKEN", "GHM_LOG_LEVEL", "(./data)"})
+    for (const char *option :
+         {"--headless", "--data-dir", "--api-port", "GHM_API_PORT", "GHM_DATA_DIR", "GITHUB_TOKEN",
+          "GHM_LOG_LEVEL", "~/.local/share/ghmonitor when installed"})
         QVERIFY2(help.contains(option), option);
 }
 

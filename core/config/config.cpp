@@ -2,8 +2,10 @@
 
 #include "database.h"
 
+#include <QCoreApplication>
 #include <QHostAddress>
 #include <QProcessEnvironment>
+#include <QStandardPaths>
 
 using namespace Qt::StringLiterals;
 
@@ -166,6 +168,16 @@ ConfigResult Config::loadLayers(const QHash<QString, QString> &settings,
     ConfigResult result = load(merged, commandLine);
     result.sources = sources;
     return result;
+}
+
+QString AppConfig::defaultDataDir()
+{
+    const QString checkout = QStringLiteral("./data");
+    if (!QCoreApplication::instance()
+        || QCoreApplication::applicationDirPath().startsWith(QStringLiteral(GHM_BUILD_DIR)))
+        return checkout;
+    const QString shared = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
+    return shared.isEmpty() ? checkout : shared + QStringLiteral("/ghmonitor");
 }
 
 bool AppConfig::apiIsLoopback() const

@@ -31,7 +31,7 @@ struct AppConfig
     int maxPagesPerCollection = 3;
     int requestTimeoutSeconds = 30;
     int bronzeRetentionDays = 0; // 0 keeps bronze forever
-    QString dataDir = QStringLiteral("./data");
+    QString dataDir = defaultDataDir();
     QUrl databaseUrl; // PostgreSQL for silver and gold; empty keeps them in SQLite
     QString apiHost = QStringLiteral("127.0.0.1");
     int apiPort = 8000; // 0 picks a free port
@@ -45,6 +45,9 @@ struct AppConfig
     int prHorizonCount = 1000;
 
     bool apiIsLoopback() const;
+    // ./data for a binary run from its build tree (make run, the tests);
+    // ~/.local/share/ghmonitor for an installed one, which a menu may start anywhere.
+    static QString defaultDataDir();
     StoreLocation store() const { return {dataDir, databaseUrl}; }
 };
 
