@@ -23,6 +23,8 @@
 #include <cstdio>
 #include <memory>
 
+#include <sys/stat.h>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -85,6 +87,7 @@ QString environmentHelp()
            "  GHM_DATA_DIR                     data root (./data from a build tree,\n"
            "                                   ~/.local/share/ghmonitor when installed)\n"
            "  GHM_DATABASE_URL                 PostgreSQL for silver and gold (none: SQLite)\n"
+           "  GHM_UMASK                        mode of new files, as a umask (077: owner only)\n"
            "  GHM_API_HOST, GHM_API_PORT       REST API address (127.0.0.1, 8000)\n"
            "  GHM_API_TOKEN                    bearer token the API requires (none)\n"
            "  GHM_API_CORS_ORIGINS             origins allowed by CORS (none)\n"
@@ -115,6 +118,19 @@ bool setUpLogging()
         qEnvironmentVariableIsSet("JOURNAL_STREAM")
             ? u"%{if-category}%{category}: %{endif}%{message}"_s
             : u"%{time yyyy-MM-dd hh:mm:ss} %{if-category}%{category}: %{endif}%{message}"_s);
+    return true;
+}
+
+// Files and folders are created readable by their owner only, unless GHM_UMASK (octal)
+// says otherwise: the store holds the token's traffic and whatever was imported. False for
+// a value that is not an octal umask.
+bool setUpFileMode()
+{
+    bool ok = true;
+    const uint mask = qEnvironmentVariable("GHM_UMASK", u"077"_s).toUInt(&ok, 8);
+    if (!ok || mask > 0777)
+        return false;
+    ::umask(mode_t(mask));
     return true;
 }
 
@@ -261,6 +277,13 @@ int main(int argc, char **argv)
                      "ghmonitor: GHM_LOG_LEVEL=%s is invalid: expected debug, info or "
                      "warning (environment)\n",
                      qgetenv("GHM_LOG_LEVEL").constData());
+        return 2;
+    }
+    if (!setUpFileMode()) {
+        std::fprintf(stderr,
+                     "ghmonitor: GHM_UMASK=%s is invalid: expected an octal umask such as 077 "
+                     "or 022 (environment)\n",
+                     qgetenv("GHM_UMASK").constData());
         return 2;
     }
     std::unique_ptr<QCoreApplication> app(createApplication(argc, argv));

@@ -49,5 +49,7 @@ service=
 [ -f "$scratch/home/.local/share/ghmonitor/silver/github_events.db" ] ||
     fail "--headless made no store in ~/.local/share/ghmonitor"
 [ ! -e "$scratch/data" ] || fail "--headless wrote ./data"
+shared=$(find "$scratch/home/.local/share/ghmonitor" -perm /077)
+[ -z "$shared" ] || fail "readable by others than the owner: $shared"
 grep -q "API listening on" "$scratch/headless.log" || fail "--headless served no API"
 echo "package: $(basename "$deb") installs and runs"
