@@ -4,8 +4,9 @@ JOBS ?= $(shell nproc)
 
 .PHONY: deps configure build run test bench demo package format clean
 
+# Only what building and running need; test, bench and format add their own.
 deps:
-	@bash scripts/install-deps.sh
+	@bash scripts/install-deps.sh build
 
 configure: deps
 	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -19,10 +20,12 @@ run: build
 # The *_pg tests run the store, query, API, dashboard, watch and crash suites again on
 # PostgreSQL, in a throwaway cluster that lives as long as the ctest run.
 test: build
+	@bash scripts/install-deps.sh test
 	cd $(BUILD_DIR) && QT_QPA_PLATFORM=offscreen \
 		$(CURDIR)/scripts/with-postgres.sh ctest --output-on-failure -j $(JOBS)
 
 bench: build
+	@bash scripts/install-deps.sh bench
 	bash scripts/bench.sh
 
 demo: build
@@ -30,9 +33,11 @@ demo: build
 
 # build/ghmonitor_<version>_amd64.deb
 package: build
+	@bash scripts/install-deps.sh test
 	cd $(BUILD_DIR) && cpack -G DEB
 
 format:
+	@bash scripts/install-deps.sh format
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
 
 clean:

@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the build, tests and benchmark need; only the missing ones.
+# Installs the Debian packages a task needs, only the missing ones, and says nothing when
+# none is. Usage: install-deps.sh [build|test|bench|format]
+#   build   compiling and running the app (make build, make run)
+#   test    build, plus the PostgreSQL server, wrk and the package tools (make test)
+#   bench   build, plus wrk (make bench)
+#   format  clang-format (make format)
 set -euo pipefail
 
-packages=(
-    cmake g++ make ccache pkg-config clang-format
+build=(
+    cmake g++ make ccache pkg-config
     qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev
     libqt6opengl6-dev libqt6sql6-sqlite libqt6sql6-psql libgl-dev libxkbcommon-dev
-    zlib1g-dev libsqlite3-dev sqlite3 libsimdjson-dev libssl-dev
-    postgresql libpq-dev xvfb xauth wrk
-    dpkg-dev desktop-file-utils appstream systemd
+    zlib1g-dev libsqlite3-dev libsimdjson-dev libssl-dev libpq-dev
 )
+case "${1:-build}" in
+    build) packages=("${build[@]}") ;;
+    test) packages=("${build[@]}" postgresql wrk dpkg-dev desktop-file-utils appstream systemd) ;;
+    bench) packages=("${build[@]}" wrk) ;;
+    format) packages=(clang-format) ;;
+    *) echo "install-deps.sh: unknown task '$1' (build, test, bench or format)" >&2; exit 2 ;;
+esac
 
 missing=()
 for package in "${packages[@]}"; do
