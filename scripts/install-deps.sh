@@ -11,7 +11,7 @@ build=(
     cmake g++ make ccache pkg-config
     qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev
     libqt6opengl6-dev libqt6sql6-sqlite libqt6sql6-psql libgl-dev libxkbcommon-dev
-    zlib1g-dev libsqlite3-dev libsimdjson-dev libssl-dev libpq-dev
+    zlib1g-dev libsqlite3-dev libsimdjson-dev libssl-dev libpq-dev qtkeychain-qt6-dev
 )
 case "${1:-build}" in
     build) packages=("${build[@]}") ;;

@@ -6,12 +6,15 @@
 #include "settingsdialog.h"
 #include "syntheticevents.h"
 #include "teststorage.h"
+#include "tokenstore.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSet>
 #include <QChart>
 #include <QDateTimeAxis>
 #include <QDialogButtonBox>
+#include <QDirIterator>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLineSeries>
@@ -80,6 +83,7 @@ private slots:
     void spanAcrossYearsLabelsYears();
     void viewStateBelongsToTheDataDirectory();
     void settingsShowWhatRunsAndSaveOnlyChanges();
+    void theTokenIsInNoSettingsFile();
 
 private:
     QThread m_readers;
@@ -313,7 +317,7 @@ void TestWindow::settingsShowWhatRunsAndSaveOnlyChanges()
         }
         return static_cast<QWidget *>(nullptr);
     };
-    QCOMPARE(dialog.findChild<QLineEdit *>()->echoMode(), QLineEdit::Password);
+    QCOMPARE(dialog.findChild<QLineEdit *>(u"token"_s)->echoMode(), QLineEdit::Password);
     auto *port = qobject_cast<QSpinBox *>(field("API port"));
     auto *interval = qobject_cast<QSpinBox *>(field("Poll interval"));
     QVERIFY(port && interval);
@@ -331,6 +335,65 @@ void TestWindow::settingsShowWhatRunsAndSaveOnlyChanges()
     QCOMPARE(SettingsDialog::stored(),
              (QHash<QString, QString> {{u"COLLECTION_INTERVAL_SECONDS"_s, u"90"_s},
                                        {u"GHM_API_PORT"_s, u"8123"_s}}));
+}
+
+// The token lives in the system keyring, or where none runs (here) in a file only its
+// owner can read; never in the settings file, from which an old one moves out.
+void TestWindow::theTokenIsInNoSettingsFile()
+{
+    const QString configDir = QFileInfo(QSettings().fileName()).absolutePath();
+    const auto filesHolding = [&configDir](const QByteArray &secret) {
+        QStringList holding;
+        QDirIterator it(configDir, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            QFile file(it.next());
+            if (file.open(QIODevice::ReadOnly) && file.readAll().contains(secret))
+                holding << file.fileName();
+        }
+        return holding;
+    };
+    const auto storedOnlyInItsPlace = [&](const QByteArray &secret) {
+        const TokenStore::Result where = TokenStore::read();
+        QCOMPARE(where.token, QString::fromLatin1(secret));
+        if (where.where != TokenStore::fallbackPath()) {
+            QVERIFY(filesHolding(secret).isEmpty());
+            return;
+        }
+        QCOMPARE(filesHolding(secret), QStringList {TokenStore::fallbackPath()});
+        const QFileDevice::Permissions others = QFileDevice::ReadGroup | QFileDevice::WriteGroup
+            | QFileDevice::ReadOther | QFileDevice::WriteOther;
+        QVERIFY(!(QFile::permissions(TokenStore::fallbackPath()) & others));
+    };
+
+    QSettings().setValue(u"config/GITHUB_TOKEN"_s, u"ghp_fromAnOlderVersion"_s);
+    QSettings().sync();
+    QCOMPARE(SettingsDialog::stored().value(u"GITHUB_TOKEN"_s), u"ghp_fromAnOlderVersion"_s);
+    QVERIFY(!QSettings().contains(u"config/GITHUB_TOKEN"_s));
+    storedOnlyInItsPlace("ghp_fromAnOlderVersion");
+
+    const ConfigResult running = Config::loadLayers(SettingsDialog::stored(), {}, {});
+    {
+        SettingsDialog dialog(running);
+        const auto *where = dialog.findChild<QLabel *>(u"token-where"_s);
+        QVERIFY(where && where->text().contains(TokenStore::read().where));
+        QTest::keyClicks(dialog.findChild<QLineEdit *>(u"token"_s), u"ghp_typedInSettings"_s);
+        dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save)->click();
+    }
+    QSettings().sync();
+    storedOnlyInItsPlace("ghp_typedInSettings");
+    QVERIFY(filesHolding("ghp_fromAnOlderVersion").isEmpty());
+
+    {
+        SettingsDialog dialog(running);
+        for (QPushButton *button : dialog.findChildren<QPushButton *>()) {
+            if (button->text() == "Clear"_L1)
+                button->click();
+        }
+        dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save)->click();
+    }
+    QVERIFY(TokenStore::read().token.isEmpty());
+    QVERIFY(!SettingsDialog::stored().contains(u"GITHUB_TOKEN"_s));
+    QVERIFY(filesHolding("ghp_typedInSettings").isEmpty());
 }
 
 QTEST_MAIN(TestWindow)

@@ -1,11 +1,15 @@
 #include "settingsdialog.h"
 
+#include "tokenstore.h"
+
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
@@ -31,6 +35,8 @@ SettingsDialog::SettingsDialog(const ConfigResult &running, QWidget *parent)
     setWindowTitle(tr("Settings"));
     const AppConfig &config = running.config;
     m_token->setEchoMode(QLineEdit::Password);
+    m_token->setObjectName(u"token"_s);
+    m_token->setAccessibleName(tr("GitHub token"));
     m_token->setPlaceholderText(config.githubToken.isEmpty()
                                     ? tr("optional: without one GitHub allows 60 requests an hour")
                                     : tr("(set; type to replace)"));
@@ -60,7 +66,7 @@ SettingsDialog::SettingsDialog(const ConfigResult &running, QWidget *parent)
     dataLayout->addWidget(browse);
 
     auto *form = new QFormLayout;
-    addRow(form, tr("GitHub &token:"), m_token, u"GITHUB_TOKEN"_s);
+    addRow(form, tr("GitHub &token:"), tokenRow(), u"GITHUB_TOKEN"_s);
     addRow(form, tr("GitHub &API URL:"), m_apiUrl, u"GITHUB_API_URL"_s, u"--api-url"_s);
     addRow(form, tr("Poll &interval:"), m_interval, u"COLLECTION_INTERVAL_SECONDS"_s,
            u"--interval-seconds"_s);
@@ -82,6 +88,34 @@ SettingsDialog::SettingsDialog(const ConfigResult &running, QWidget *parent)
     layout->addLayout(form);
     layout->addWidget(note);
     layout->addWidget(buttons);
+}
+
+// The token's field, a Clear button, and where the token is kept.
+QWidget *SettingsDialog::tokenRow()
+{
+    const TokenStore::Result stored = TokenStore::read();
+    auto *clear = new QPushButton(tr("Clear"));
+    clear->setEnabled(!stored.token.isEmpty());
+    auto *where = new QLabel(stored.token.isEmpty()
+                                 ? tr("None saved. It will be kept in %1.").arg(stored.where)
+                                 : tr("Saved in %1.").arg(stored.where));
+    where->setObjectName(u"token-where"_s);
+    where->setEnabled(false); // drawn as secondary text
+    where->setWordWrap(true);
+    connect(clear, &QPushButton::clicked, this, [this, clear, where] {
+        m_clearToken = true;
+        m_token->clear();
+        clear->setEnabled(false);
+        where->setText(tr("Removed when you save."));
+    });
+    connect(m_token, &QLineEdit::textEdited, this, [this] { m_clearToken = false; });
+    auto *row = new QWidget;
+    auto *grid = new QGridLayout(row);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->addWidget(m_token, 0, 0);
+    grid->addWidget(clear, 0, 1);
+    grid->addWidget(where, 1, 0, 1, 2);
+    return row;
 }
 
 // A field, with a note under it when its running value comes from elsewhere than here.
@@ -118,11 +152,14 @@ QHash<QString, QString> SettingsDialog::values() const
 
 QHash<QString, QString> SettingsDialog::stored()
 {
+    const TokenStore::Result token = TokenStore::read(); // first: it moves an old one out
     QSettings settings;
     settings.beginGroup(group);
     QHash<QString, QString> values;
     for (const QString &key : settings.childKeys())
         values.insert(key, settings.value(key).toString());
+    if (!token.token.isEmpty())
+        values.insert(u"GITHUB_TOKEN"_s, token.token);
     return values;
 }
 
@@ -130,10 +167,15 @@ QHash<QString, QString> SettingsDialog::stored()
 // set it is not made permanent behind the user's back.
 void SettingsDialog::save()
 {
+    const TokenStore::Result token = !m_token->text().isEmpty() ? TokenStore::write(m_token->text())
+        : m_clearToken                                          ? TokenStore::clear()
+                                                                : TokenStore::Result();
+    if (!token.error.isEmpty())
+        QMessageBox::warning(
+            this, tr("Settings"),
+            tr("The token could not be saved in %1: %2").arg(token.where, token.error));
     QSettings settings;
     settings.beginGroup(group);
-    if (!m_token->text().isEmpty())
-        settings.setValue(u"GITHUB_TOKEN"_s, m_token->text());
     const QHash<QString, QString> now = values();
     for (auto it = now.cbegin(); it != now.cend(); ++it) {
         if (it.value() != m_shown.value(it.key()))

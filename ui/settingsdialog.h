@@ -9,10 +9,10 @@ class QFormLayout;
 class QLineEdit;
 class QSpinBox;
 
-// The settings the window keeps in QSettings: token, GitHub API URL, interval, pages per
-// poll, data directory and API port. It shows the values running now, marks those set by
-// the environment or the command line (which win over the stored ones), and saves only
-// the fields the user changed.
+// The settings the window keeps: the token in the keyring (TokenStore); GitHub API URL,
+// interval, pages per poll, data directory and API port in QSettings. It shows the values running
+// now, marks those set by the environment or the command line (which win over the stored ones), and
+// saves only the fields the user changed.
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
@@ -28,9 +28,11 @@ private:
     void addRow(QFormLayout *form, const QString &label, QWidget *field, const QString &variable,
                 const QString &option = {});
     void save();
+    QWidget *tokenRow();
 
     ConfigResult m_running;
     QLineEdit *m_token;
+    bool m_clearToken = false;
     QLineEdit *m_apiUrl;
     QSpinBox *m_interval;
     QSpinBox *m_pages;
