@@ -2,7 +2,8 @@
 # Installs the Debian packages a task needs, only the missing ones, and says nothing when
 # none is. Usage: install-deps.sh [build|test|bench|format]
 #   build   compiling and running the app (make build, make run)
-#   test    build, plus the PostgreSQL server, wrk and the package tools (make test)
+#   test    build, plus the PostgreSQL server, wrk, the package tools and a keyring
+#           (make test)
 #   bench   build, plus wrk (make bench)
 #   format  clang-format (make format)
 set -euo pipefail
@@ -15,7 +16,8 @@ build=(
 )
 case "${1:-build}" in
     build) packages=("${build[@]}") ;;
-    test) packages=("${build[@]}" postgresql wrk dpkg-dev desktop-file-utils appstream systemd) ;;
+    test) packages=("${build[@]}" postgresql wrk dpkg-dev desktop-file-utils appstream systemd
+                    dbus gnome-keyring) ;;
     bench) packages=("${build[@]}" wrk) ;;
     format) packages=(clang-format) ;;
     *) echo "install-deps.sh: unknown task '$1' (build, test, bench or format)" >&2; exit 2 ;;

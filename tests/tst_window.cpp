@@ -352,9 +352,12 @@ void TestWindow::theTokenIsInNoSettingsFile()
         }
         return holding;
     };
+    // Under tests/keyring.sh a keyring runs, and it must be the one used.
+    const bool keyring = qEnvironmentVariableIsSet("GHM_TEST_KEYRING");
     const auto storedOnlyInItsPlace = [&](const QByteArray &secret) {
         const TokenStore::Result where = TokenStore::read();
         QCOMPARE(where.token, QString::fromLatin1(secret));
+        QCOMPARE(where.where == TokenStore::fallbackPath(), !keyring);
         if (where.where != TokenStore::fallbackPath()) {
             QVERIFY(filesHolding(secret).isEmpty());
             return;
