@@ -3,6 +3,7 @@
 #include "tokenstore.h"
 
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QGridLayout>
@@ -33,6 +34,8 @@ SettingsDialog::SettingsDialog(const ConfigResult &running, QWidget *parent)
     , m_port(new QSpinBox)
 {
     setWindowTitle(tr("Settings"));
+    // Wide enough for the token's placeholder and where it is kept, on one line each.
+    setMinimumWidth(fontMetrics().averageCharWidth() * 80);
     const AppConfig &config = running.config;
     m_token->setEchoMode(QLineEdit::Password);
     m_token->setObjectName(u"token"_s);
@@ -94,11 +97,16 @@ SettingsDialog::SettingsDialog(const ConfigResult &running, QWidget *parent)
 QWidget *SettingsDialog::tokenRow()
 {
     const TokenStore::Result stored = TokenStore::read();
+    QString place = stored.where;
+    if (!stored.inKeyring && place.startsWith(QDir::homePath() + u'/'))
+        place.replace(0, QDir::homePath().size(), u"~"_s);
+    if (!stored.inKeyring)
+        place = tr("%1, readable by you only (no keyring runs here)").arg(place);
     auto *clear = new QPushButton(tr("Clear"));
     clear->setEnabled(!stored.token.isEmpty());
-    auto *where = new QLabel(stored.token.isEmpty()
-                                 ? tr("None saved. It will be kept in %1.").arg(stored.where)
-                                 : tr("Saved in %1.").arg(stored.where));
+    auto *where
+        = new QLabel(stored.token.isEmpty() ? tr("None saved. It will be kept in %1.").arg(place)
+                                            : tr("Saved in %1.").arg(place));
     where->setObjectName(u"token-where"_s);
     where->setEnabled(false); // drawn as secondary text
     where->setWordWrap(true);

@@ -84,9 +84,9 @@ TokenStore::Result TokenStore::read()
     job.setKey(key);
     runToEnd(job);
     if (job.error() == QKeychain::NoError)
-        return {job.textData(), keyringName, {}};
+        return {job.textData(), keyringName, {}, true};
     if (job.error() == QKeychain::EntryNotFound)
-        return {{}, keyringName, {}};
+        return {{}, keyringName, {}, true};
     return readFile();
 }
 
@@ -98,10 +98,10 @@ TokenStore::Result TokenStore::write(const QString &token)
     runToEnd(job);
     if (job.error() == QKeychain::NoError) {
         QFile::remove(fallbackPath()); // one copy only
-        return {token, keyringName, {}};
+        return {token, keyringName, {}, true};
     }
     if (!noKeyring(job.error()))
-        return {{}, keyringName, job.errorString()};
+        return {{}, keyringName, job.errorString(), true};
     return writeFile(token);
 }
 
@@ -119,5 +119,6 @@ TokenStore::Result TokenStore::clear()
         error = job.errorString();
     else if (!removed)
         error = u"cannot remove %1"_s.arg(fallbackPath());
-    return {{}, noKeyring(job.error()) ? fallbackPath() : keyringName, error};
+    const bool keyring = !noKeyring(job.error());
+    return {{}, keyring ? keyringName : fallbackPath(), error, keyring};
 }

@@ -13,6 +13,7 @@ struct Result
     QString token; // empty when none is stored
     QString where; // "the system keyring" or the file's path
     QString error; // empty on success
+    bool inKeyring = false;
 };
 
 Result read();
