@@ -10,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -39,6 +40,7 @@ private slots:
     void manyWatchedRepositoriesShareTheBudget();
     void eventsDeduplicateAcrossFeeds();
     void unknownRepositoryIsAClearError();
+    void failedHistoryIsRetriedSoonThenLessOften();
     void watchlistPersistsAndValidates();
     void watchlistIsCapped();
     void historiesAreFetchedOneAtATime();
@@ -271,6 +273,32 @@ void TestWatch::unknownRepositoryIsAClearError()
     watch({u"nobody/nothing"_s});
     QTRY_VERIFY(m_watchlist->status(u"nobody/nothing"_s).startsWith("error"_L1));
     QVERIFY(m_watchlist->status(u"nobody/nothing"_s).contains("404"_L1));
+}
+
+// A history that cannot be fetched is tried again after 30 s, then at doubling intervals
+// up to 30 minutes, rather than once every 10 minutes. The status announces each wait.
+void TestWatch::failedHistoryIsRetriedSoonThenLessOften()
+{
+    int attempts = 0;
+    connect(m_github.get(), &FakeGitHub::responded, this,
+            [&attempts](const QByteArray &target, int status) {
+                attempts += target.contains("/pulls") && status == 404;
+            });
+    watch({u"nobody/nothing"_s});
+    static const QRegularExpression wait(uR"(retrying in (\d+) s)"_s);
+    QList<qint64> announced;
+    while (m_clock->now() < start.addSecs(2 * 3600)) {
+        QTest::qWait(20);
+        const QRegularExpressionMatch match = wait.match(m_watchlist->status(u"nobody/nothing"_s));
+        if (match.hasMatch()
+            && (announced.isEmpty() || announced.last() != match.captured(1).toLongLong()))
+            announced.append(match.captured(1).toLongLong());
+        QTRY_VERIFY_WITH_TIMEOUT(m_clock->hasPending(), 5000);
+        m_clock->advanceToNext();
+    }
+    QTest::qWait(50);
+    QCOMPARE(announced, (QList<qint64> {30, 60, 120, 240, 480, 960, 1800}));
+    QVERIFY2(attempts >= 8, qPrintable(QString::number(attempts)));
 }
 
 void TestWatch::watchlistPersistsAndValidates()

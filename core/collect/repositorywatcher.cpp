@@ -11,7 +11,10 @@ Q_LOGGING_CATEGORY(lcWatch, "ghm.watch")
 
 namespace {
 
-constexpr qint64 backfillRetryMs = 10 * 60 * 1000;
+// A failed history is fetched again soon, then less and less often: 30 s, doubling to
+// at most 30 minutes.
+constexpr qint64 firstBackfillRetryMs = 30 * 1000;
+constexpr qint64 lastBackfillRetryMs = 30 * 60 * 1000;
 
 } // namespace
 
@@ -53,6 +56,7 @@ void RepositoryWatcher::reconcile()
             m_pollers.take(key)->deleteLater();
             if (PullRequestBackfill *backfill = m_backfills.take(key)) {
                 m_backfillQueue.removeAll(backfill);
+                m_backfillFailures.remove(backfill);
                 backfill->deleteLater();
                 backfillDone(backfill);
             }
@@ -73,17 +77,23 @@ void RepositoryWatcher::startBackfill(const QString &repository)
     connect(backfill, &PullRequestBackfill::finished, this,
             [this, backfill](const QString &name, int count) {
                 m_watchlist->setStatus(name, tr("history: %1 pull requests").arg(count));
+                m_backfillFailures.remove(backfill);
                 backfillDone(backfill);
             });
-    connect(backfill, &PullRequestBackfill::failed, this,
-            [this, backfill](const QString &name, const QString &message) {
-                qCWarning(lcWatch).noquote()
-                    << "pull-request history of" << name << "failed:" << message;
-                m_watchlist->setStatus(name, tr("error: %1").arg(message));
-                backfillDone(backfill);
-                m_clock->callAfter(backfillRetryMs, backfill,
-                                   [this, backfill] { queueBackfill(backfill); });
-            });
+    connect(
+        backfill, &PullRequestBackfill::failed, this,
+        [this, backfill](const QString &name, const QString &message) {
+            const int failures = ++m_backfillFailures[backfill];
+            const qint64 delayMs
+                = std::min(firstBackfillRetryMs << std::min(failures - 1, 10), lastBackfillRetryMs);
+            qCWarning(lcWatch).noquote()
+                << "pull-request history of" << name << "failed:" << message << "- retrying in"
+                << delayMs / 1000 << "s";
+            m_watchlist->setStatus(
+                name, tr("error: %1 (retrying in %2 s)").arg(message).arg(delayMs / 1000));
+            backfillDone(backfill);
+            m_clock->callAfter(delayMs, backfill, [this, backfill] { queueBackfill(backfill); });
+        });
     m_watchlist->setStatus(repository, tr("waiting to fetch pull-request history"));
     queueBackfill(backfill);
 }

@@ -49,4 +49,5 @@ private:
     QHash<QString, PullRequestBackfill *> m_backfills;
     QList<QPointer<PullRequestBackfill>> m_backfillQueue; // waiting, oldest first
     QPointer<PullRequestBackfill> m_runningBackfill; // at most one at a time
+    QHash<PullRequestBackfill *, int> m_backfillFailures; // in a row, for the back-off
 };
