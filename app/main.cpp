@@ -104,34 +104,35 @@ QString environmentHelp()
 }
 
 // Log lines carry their category, and their time unless journald adds its own. The
-// level comes from GHM_LOG_LEVEL. False for an unknown level.
-bool setUpLogging()
+// level comes from GHM_LOG_LEVEL. The error for an unknown level.
+QString setUpLogging()
 {
     const QString level = qEnvironmentVariable("GHM_LOG_LEVEL", u"info"_s);
     const QHash<QString, QString> rules {{u"debug"_s, u"ghm.*=true"_s},
                                          {u"info"_s, u"ghm.*.debug=false"_s},
                                          {u"warning"_s, u"ghm.*.debug=false\nghm.*.info=false"_s}};
     if (!rules.contains(level))
-        return false;
+        return u"GHM_LOG_LEVEL=%1 is invalid: expected debug, info or warning"_s.arg(level);
     QLoggingCategory::setFilterRules(rules.value(level));
     qSetMessagePattern(
         qEnvironmentVariableIsSet("JOURNAL_STREAM")
             ? u"%{if-category}%{category}: %{endif}%{message}"_s
             : u"%{time yyyy-MM-dd hh:mm:ss} %{if-category}%{category}: %{endif}%{message}"_s);
-    return true;
+    return {};
 }
 
 // Files and folders are created readable by their owner only, unless GHM_UMASK (octal)
-// says otherwise: the store holds the token's traffic and whatever was imported. False for
-// a value that is not an octal umask.
-bool setUpFileMode()
+// says otherwise: the store holds the token's traffic and whatever was imported. The
+// error for a value that is not an octal umask.
+QString setUpFileMode()
 {
     bool ok = true;
-    const uint mask = qEnvironmentVariable("GHM_UMASK", u"077"_s).toUInt(&ok, 8);
+    const QString value = qEnvironmentVariable("GHM_UMASK", u"077"_s);
+    const uint mask = value.toUInt(&ok, 8);
     if (!ok || mask > 0777)
-        return false;
+        return u"GHM_UMASK=%1 is invalid: expected an octal umask such as 077 or 022"_s.arg(value);
     ::umask(mode_t(mask));
-    return true;
+    return {};
 }
 
 bool hasArgument(int argc, char **argv, std::initializer_list<const char *> names)
@@ -272,19 +273,12 @@ int runViewer(QApplication &app, const AppConfig &config)
 
 int main(int argc, char **argv)
 {
-    if (!setUpLogging()) {
-        std::fprintf(stderr,
-                     "ghmonitor: GHM_LOG_LEVEL=%s is invalid: expected debug, info or "
-                     "warning (environment)\n",
-                     qgetenv("GHM_LOG_LEVEL").constData());
-        return 2;
-    }
-    if (!setUpFileMode()) {
-        std::fprintf(stderr,
-                     "ghmonitor: GHM_UMASK=%s is invalid: expected an octal umask such as 077 "
-                     "or 022 (environment)\n",
-                     qgetenv("GHM_UMASK").constData());
-        return 2;
+    // Before anything logs or creates a file.
+    for (const auto setUp : {setUpLogging, setUpFileMode}) {
+        if (const QString error = setUp(); !error.isEmpty()) {
+            std::fprintf(stderr, "ghmonitor: %s (environment)\n", qPrintable(error));
+            return 2;
+        }
     }
     std::unique_ptr<QCoreApplication> app(createApplication(argc, argv));
     QCoreApplication::setApplicationName(u"ghmonitor"_s);

@@ -18,7 +18,27 @@ private slots:
     void secondCollectorOnOneDataDirectoryIsRefused();
     void viewerNeedsASharedDatabase();
     void headlessStopsCleanlyOnSigterm();
+    void badFileModeIsRefused();
+
+private:
+    // Runs ghmonitor with `arguments` and extra `variables`, expects it to refuse to start
+    // (exit code 2), and gives what it wrote to stderr in `error`.
+    void expectRefusal(const QStringList &arguments, const QProcessEnvironment &variables,
+                       QByteArray *error);
 };
+
+void TestCommandLine::expectRefusal(const QStringList &arguments,
+                                    const QProcessEnvironment &variables, QByteArray *error)
+{
+    QProcessEnvironment env = ChildProcess::cleanEnvironment();
+    env.insert(variables);
+    QProcess process;
+    process.setProcessEnvironment(env);
+    process.start(QStringLiteral(GHM_BINARY), arguments);
+    QVERIFY(process.waitForFinished(10000));
+    *error = process.readAllStandardError();
+    QVERIFY2(process.exitCode() == 2, error->constData());
+}
 
 void TestCommandLine::version()
 {
@@ -44,14 +64,10 @@ void TestCommandLine::help()
 
 void TestCommandLine::badEnvironmentValueIsRefused()
 {
-    QProcess process;
-    QProcessEnvironment env = ChildProcess::cleanEnvironment();
+    QProcessEnvironment env;
     env.insert(u"MAX_PAGES_PER_COLLECTION"_s, u"0"_s);
-    process.setProcessEnvironment(env);
-    process.start(QStringLiteral(GHM_BINARY), {u"--headless"_s});
-    QVERIFY(process.waitForFinished(10000));
-    QCOMPARE(process.exitCode(), 2);
-    const QByteArray error = process.readAllStandardError();
+    QByteArray error;
+    expectRefusal({u"--headless"_s}, env, &error);
     QVERIFY2(error.contains("MAX_PAGES_PER_COLLECTION=0"), error.constData());
     QVERIFY2(error.contains("from 1 to 10"), error.constData());
     QVERIFY2(error.contains("(environment)"), error.constData());
@@ -59,12 +75,8 @@ void TestCommandLine::badEnvironmentValueIsRefused()
 
 void TestCommandLine::badOptionIsNamedAsTyped()
 {
-    QProcess process;
-    process.setProcessEnvironment(ChildProcess::cleanEnvironment());
-    process.start(QStringLiteral(GHM_BINARY), {u"--headless"_s, u"--api-port"_s, u"99999"_s});
-    QVERIFY(process.waitForFinished(10000));
-    QCOMPARE(process.exitCode(), 2);
-    const QByteArray error = process.readAllStandardError();
+    QByteArray error;
+    expectRefusal({u"--headless"_s, u"--api-port"_s, u"99999"_s}, {}, &error);
     QVERIFY2(error.contains("--api-port 99999") && error.contains("(command line)"),
              error.constData());
     QVERIFY2(!error.contains("GHM_API_PORT=99999"), error.constData());
@@ -131,12 +143,8 @@ void TestCommandLine::secondCollectorOnOneDataDirectoryIsRefused()
 
 void TestCommandLine::viewerNeedsASharedDatabase()
 {
-    QProcess process;
-    process.setProcessEnvironment(ChildProcess::cleanEnvironment());
-    process.start(QStringLiteral(GHM_BINARY), {u"--viewer"_s, u"-platform"_s, u"offscreen"_s});
-    QVERIFY(process.waitForFinished(10000));
-    QCOMPARE(process.exitCode(), 2);
-    const QByteArray error = process.readAllStandardError();
+    QByteArray error;
+    expectRefusal({u"--viewer"_s, u"-platform"_s, u"offscreen"_s}, {}, &error);
     QVERIFY2(error.contains("--viewer needs a shared database"), error.constData());
     QVERIFY2(error.contains("GHM_DATABASE_URL"), error.constData());
 }
@@ -156,6 +164,19 @@ void TestCommandLine::headlessStopsCleanlyOnSigterm()
     QVERIFY(ChildProcess::terminate(process));
     QCOMPARE(process.exitStatus(), QProcess::NormalExit);
     QCOMPARE(process.exitCode(), 0);
+}
+
+// GHM_UMASK is checked before anything is created: a bad one starts nothing.
+void TestCommandLine::badFileModeIsRefused()
+{
+    QTemporaryDir dir;
+    QProcessEnvironment env;
+    env.insert(u"GHM_UMASK"_s, u"0x22"_s);
+    QByteArray error;
+    expectRefusal({u"--headless"_s, u"--data-dir"_s, dir.filePath(u"data"_s)}, env, &error);
+    QVERIFY2(error.contains("GHM_UMASK=0x22 is invalid") && error.contains("(environment)"),
+             error.constData());
+    QVERIFY(!QFile::exists(dir.filePath(u"data"_s)));
 }
 
 QTEST_GUILESS_MAIN(TestCommandLine)

@@ -1,6 +1,7 @@
 #include "fixtureevents.h"
 #include "metricsqueries.h"
 #include "pipeline.h"
+#include "referencecounts.h"
 #include "teststorage.h"
 
 #include <QSignalSpy>
@@ -25,26 +26,6 @@ std::pair<qint64, qint64> secondsOf(const QDateTime &at, int minutes)
     const qint64 end = at.toMSecsSinceEpoch();
     const qint64 start = end - qint64(minutes) * 60000;
     return {start / 1000 + (start % 1000 > 0 ? 1 : 0), end / 1000};
-}
-
-// The reference: counts straight from the fixture events, ranked as the API ranks them.
-QList<KeyCount> referenceCounts(const QHash<qint64, FixtureEvent> &events, qint64 from, qint64 to,
-                                QString FixtureEvent::*field, int limit = -1)
-{
-    std::map<QString, qint64> counts;
-    for (const FixtureEvent &event : events) {
-        if (event.createdAt >= from && event.createdAt <= to)
-            ++counts[event.*field];
-    }
-    QList<KeyCount> ranked;
-    for (const auto &[key, count] : counts)
-        ranked.append({key, count});
-    std::sort(ranked.begin(), ranked.end(), [](const KeyCount &a, const KeyCount &b) {
-        return a.count != b.count ? a.count > b.count : a.key < b.key;
-    });
-    if (limit >= 0 && ranked.size() > limit)
-        ranked.resize(limit);
-    return ranked;
 }
 
 QList<qint64> referenceOpenedTimes(const QHash<qint64, FixtureEvent> &events, const QString &repo)

@@ -4,6 +4,7 @@
 #include "goldcounts.h"
 #include "ingestor.h"
 #include "metricsqueries.h"
+#include "referencecounts.h"
 #include "storefactory.h"
 #include "syntheticevents.h"
 #include "teststorage.h"
@@ -28,25 +29,6 @@ struct Event
     QString repository;
     QString type;
 };
-
-// Counts straight from the generated events, ranked as the API ranks them.
-QList<KeyCount> reference(const QList<Event> &events, const TimeWindow &window,
-                          QString Event::*field, qsizetype limit)
-{
-    std::map<QString, qint64> counts;
-    for (const Event &event : events) {
-        if (event.createdAt >= window.from && event.createdAt <= window.to)
-            ++counts[event.*field];
-    }
-    QList<KeyCount> ranked;
-    for (const auto &[key, count] : counts)
-        ranked.append({key, count});
-    std::sort(ranked.begin(), ranked.end(), [](const KeyCount &a, const KeyCount &b) {
-        return a.count != b.count ? a.count > b.count : a.key < b.key;
-    });
-    ranked.resize(std::min(ranked.size(), limit));
-    return ranked;
-}
 
 } // namespace
 
@@ -221,8 +203,9 @@ void TestRollups::compareWindows(int count, quint32 seed)
             Qt::UTC);
         const TimeWindow window = TimeWindow::endingAt(at, minutes);
         const QList<KeyCount> active = queries.activeRepositories(10, minutes, at);
-        QCOMPARE(active, reference(m_events, window, &Event::repository, 10));
-        QCOMPARE(queries.eventCounts(minutes, at), reference(m_events, window, &Event::type, 1000));
+        QCOMPARE(active, referenceCounts(m_events, window.from, window.to, &Event::repository, 10));
+        QCOMPARE(queries.eventCounts(minutes, at),
+                 referenceCounts(m_events, window.from, window.to, &Event::type));
     }
 }
 

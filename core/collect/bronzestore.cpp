@@ -153,7 +153,7 @@ bool BronzeStore::hasRoomFor(const QStringList &sourcePaths, QString *error) con
         if (source.absolutePath() != folder)
             needed += source.size();
     }
-    const QStorageInfo storage(QDir().mkpath(folder) ? folder : m_root);
+    const QStorageInfo storage(m_root); // imports/ is inside it
     if (!storage.isValid() || storage.bytesAvailable() >= needed)
         return true;
     *error = u"no room to keep copies of the %1 files in %2: %3 MiB needed, %4 MiB free"_s.arg(

@@ -16,9 +16,7 @@ QStringList majorTypes(const QList<MinuteCount> &minutes)
     QList<KeyCount> ranked;
     for (const auto &[type, total] : totals)
         ranked.append({type, total});
-    std::sort(ranked.begin(), ranked.end(), [](const KeyCount &a, const KeyCount &b) {
-        return a.count != b.count ? a.count > b.count : a.key < b.key;
-    });
+    std::sort(ranked.begin(), ranked.end(), KeyCount::ranksBefore);
     QStringList names;
     for (const KeyCount &count : ranked.mid(0, RateSeries::majorTypes))
         names << count.key;

@@ -42,11 +42,6 @@ struct WindowSplit
     }
 };
 
-bool byCountThenKey(const KeyCount &a, const KeyCount &b)
-{
-    return a.count != b.count ? a.count > b.count : a.key < b.key;
-}
-
 } // namespace
 
 // Events carry whole seconds: an end inside a second keeps that second, and the start,
@@ -150,7 +145,7 @@ QList<KeyCount> MetricsQueries::typeCountsSqlite(const TimeWindow &window)
         if (const quint32 count = m_counts.count(quint32(names.integer(0))))
             counts.append({names.text(1), count});
     }
-    std::sort(counts.begin(), counts.end(), byCountThenKey);
+    std::sort(counts.begin(), counts.end(), KeyCount::ranksBefore);
     return counts;
 }
 
@@ -184,7 +179,7 @@ QList<KeyCount> MetricsQueries::activeRepositoriesSqlite(int limit, const TimeWi
         ranked.append({names.next() ? names.text(0) : QString(), m_counts.count(id)});
         names.reset();
     }
-    std::sort(ranked.begin(), ranked.end(), byCountThenKey);
+    std::sort(ranked.begin(), ranked.end(), KeyCount::ranksBefore);
     ranked.resize(std::min(ranked.size(), qsizetype(limit)));
     return ranked;
 }

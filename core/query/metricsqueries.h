@@ -25,6 +25,12 @@ struct KeyCount
     QString key;
     qint64 count = 0;
     bool operator==(const KeyCount &) const = default;
+
+    // The order of every ranking: count descending, then key ascending.
+    static bool ranksBefore(const KeyCount &a, const KeyCount &b)
+    {
+        return a.count != b.count ? a.count > b.count : a.key < b.key;
+    }
 };
 
 struct PullRequestStats

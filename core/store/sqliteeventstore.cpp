@@ -444,8 +444,10 @@ bool SqliteEventStore::flushGold()
     for (const QByteArray &name : gold.types()) {
         sqlite3_stmt *type = d->statements[UpsertType];
         bindText(type, 1, name);
-        if (!returnedId(type, &typeIds))
+        const std::optional<qint64> id = returnedId(type);
+        if (!id)
             return false;
+        typeIds.append(*id);
     }
     sqlite3_stmt *pr = d->statements[InsertPrOpened];
     for (const GoldDelta::PullRequestOpened &opened : gold.pullRequestsOpened()) {
@@ -503,23 +505,23 @@ bool SqliteEventStore::upsertRepositories(QList<qint64> *ids)
         bindText(upsert, 1, totals.name);
         sqlite3_bind_int64(upsert, 2, totals.events);
         sqlite3_bind_int64(upsert, 3, totals.lastEventAt);
-        QList<qint64> returned;
-        if (!returnedId(upsert, &returned))
+        const std::optional<qint64> id = returnedId(upsert);
+        if (!id)
             return false;
-        (*ids)[index] = returned.constFirst();
-        d->knownRepoIds.insert(qHash(key), returned.constFirst());
+        (*ids)[index] = *id;
+        d->knownRepoIds.insert(qHash(key), *id);
     }
     return true;
 }
 
-// Steps an upsert ... RETURNING id and appends the id.
-bool SqliteEventStore::returnedId(sqlite3_stmt *upsert, QList<qint64> *ids)
+// Steps an upsert ... RETURNING id; the id, or nothing when the statement failed.
+std::optional<qint64> SqliteEventStore::returnedId(sqlite3_stmt *upsert)
 {
     const bool returned = sqlite3_step(upsert) == SQLITE_ROW;
-    ids->append(returned ? sqlite3_column_int64(upsert, 0) : 0);
+    const qint64 id = returned ? sqlite3_column_int64(upsert, 0) : 0;
     const bool done = returned && sqlite3_step(upsert) == SQLITE_DONE;
     sqlite3_reset(upsert);
-    return done;
+    return done ? std::optional<qint64>(id) : std::nullopt;
 }
 
 // The batch's counts by second into minute blocks, then a few pending hours and days rolled

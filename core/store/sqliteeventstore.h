@@ -6,6 +6,8 @@
 
 #include <QSqlDatabase>
 
+#include <optional>
+
 class CountRollups;
 struct sqlite3_stmt;
 
@@ -39,7 +41,7 @@ private:
     bool rollUpFromSilver();
     bool flushGold();
     bool upsertRepositories(QList<qint64> *ids);
-    bool returnedId(sqlite3_stmt *upsert, QList<qint64> *ids);
+    std::optional<qint64> returnedId(sqlite3_stmt *upsert);
     bool addToRollups(CountRollups &rollups, const QHash<GoldDelta::SecondKey, qint64> &seconds,
                       const QList<qint64> &goldIds);
 
