@@ -123,7 +123,7 @@ int BatchCommands::runExport(const AppConfig &config, const QString &file, const
         }
         request.at = *end;
     }
-    MetricsQueries queries(config.store());
+    MetricsQueries queries(config.store(), config.prHorizonDays);
     QString error;
     if (!queries.open(&error)) {
         std::fprintf(stderr, "ghmonitor: %s\n", qPrintable(error));

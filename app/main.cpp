@@ -100,6 +100,7 @@ QString environmentHelp()
            "  GHM_API_CACHE_MB                 response cache (32)\n"
            "  GHM_WATCH, GHM_WATCH_MAX         repositories to watch (none), at most (100)\n"
            "  GHM_PR_HORIZON_DAYS, _COUNT      pull-request history kept (90 days, 1000)\n"
+           "  GHM_PR_REFRESH_MINUTES           pull-request history refreshed every (15)\n"
            "  GHM_LOG_LEVEL                    debug, info or warning (info)"_s;
 }
 
@@ -210,7 +211,7 @@ int runGui(QApplication &app, const ConfigResult &configuration,
     }
     Services services(config, Services::Role::Collector);
     services.apiServer()->setPanelPainter(DashboardImage::pngPainter(&app));
-    DashboardController dashboard(config.store(), services.dashboardThread());
+    DashboardController dashboard(config.store(), config.prHorizonDays, services.dashboardThread());
     MainWindow window(&dashboard, services.pipeline());
     window.setWatchlist(services.watchlist());
     window.setConfiguration(configuration);
@@ -249,7 +250,7 @@ int runGui(QApplication &app, const ConfigResult &configuration,
 int runViewer(QApplication &app, const AppConfig &config)
 {
     Services services(config, Services::Role::Viewer);
-    DashboardController dashboard(config.store(), services.dashboardThread());
+    DashboardController dashboard(config.store(), config.prHorizonDays, services.dashboardThread());
     MainWindow window(&dashboard, nullptr);
     const QString database = config.store().describe();
     window.showViewerStatus(database);

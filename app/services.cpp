@@ -73,9 +73,9 @@ void Services::createCollector()
     options.timeoutMs = m_config.requestTimeoutSeconds * 1000;
     m_poller = new GitHubPoller(options, m_bronze, Clock::system(), m_budget);
     place(m_poller, m_collectorThread);
-    const PullRequestBackfill::Options backfill {m_config.apiUrl, m_config.githubToken,
+    const PullRequestBackfill::Options backfill {m_config.apiUrl,        m_config.githubToken,
                                                  m_config.prHorizonDays, m_config.prHorizonCount,
-                                                 options.timeoutMs};
+                                                 options.timeoutMs,      m_config.prRefreshMinutes};
     m_watcher = new RepositoryWatcher(options, backfill, m_watchlist, m_bronze, Clock::system(),
                                       m_budget);
     place(m_watcher, m_collectorThread);
@@ -98,7 +98,8 @@ void Services::createApi()
 {
     m_apiThread = newThread(QStringLiteral("api"));
     m_api = new ApiServer({m_config.store(), m_config.apiHost, m_config.apiPort, m_config.apiToken,
-                           m_config.corsOrigins, m_config.allowedHosts, m_config.apiLimits});
+                           m_config.corsOrigins, m_config.allowedHosts, m_config.apiLimits, 0,
+                           m_config.prHorizonDays});
     place(m_api, m_apiThread);
     m_api->setWatchlist(m_watchlist);
     connect(m_api, &ApiServer::listening, this, &Services::apiListening);

@@ -207,7 +207,7 @@ void TestDashboard::clickingARepositoryBarSelectsIt()
 
 void TestDashboard::goldChangedRefreshesThrottled()
 {
-    DashboardController controller(m_dir.location(), &m_readers);
+    DashboardController controller(m_dir.location(), 90, &m_readers);
     QSignalSpy ready(&controller, &DashboardController::dataReady);
     DashboardRequest request;
     request.at = at2025;
@@ -228,7 +228,7 @@ void TestDashboard::goldChangedRefreshesThrottled()
 
 void TestDashboard::exportsParseBackToTheSameNumbers()
 {
-    DashboardController controller(m_dir.location(), &m_readers);
+    DashboardController controller(m_dir.location(), 90, &m_readers);
     MainWindow window(&controller, nullptr);
     window.dashboard()->setData(load(60, at2025));
     const qint64 to = at2025.toSecsSinceEpoch();
@@ -274,7 +274,7 @@ void TestDashboard::exportsParseBackToTheSameNumbers()
 
 void TestDashboard::pngExportIsLargeAndNotBlank()
 {
-    DashboardController controller(m_dir.location(), &m_readers);
+    DashboardController controller(m_dir.location(), 90, &m_readers);
     MainWindow window(&controller, nullptr);
     window.dashboard()->setData(load(60, at2025));
     QString error;
@@ -309,7 +309,7 @@ void TestDashboard::statusBarShowsEachPollerState()
 {
     QFETCH(int, state);
     QFETCH(QString, expected);
-    DashboardController controller(m_dir.location(), &m_readers);
+    DashboardController controller(m_dir.location(), 90, &m_readers);
     MainWindow window(&controller, nullptr);
     PollerSnapshot snapshot;
     snapshot.state = PollerSnapshot::State(state);
@@ -341,7 +341,7 @@ void TestDashboard::importDialogCancels()
     pipeline->moveToThread(&thread);
     thread.start();
     QMetaObject::invokeMethod(pipeline, &Pipeline::open, Qt::BlockingQueuedConnection);
-    DashboardController controller(dir.filePath(u"data"_s), &m_readers);
+    DashboardController controller(dir.filePath(u"data"_s), 90, &m_readers);
     MainWindow window(&controller, pipeline);
     QSignalSpy finished(pipeline, &Pipeline::finished);
     QSignalSpy progress(pipeline, &Pipeline::progress);
@@ -411,7 +411,7 @@ void TestDashboard::watchButtonEditsTheWatchlist()
 {
     QTemporaryDir dir;
     Watchlist watchlist(dir.path());
-    DashboardController controller(m_dir.location(), &m_readers);
+    DashboardController controller(m_dir.location(), 90, &m_readers);
     MainWindow window(&controller, nullptr);
     window.setWatchlist(&watchlist);
     PullRequestStats stats;

@@ -209,7 +209,7 @@ void TestTeamMode::viewerUpdatesWithinTwoSecondsOfACommit()
     QVERIFY(collector.open());
 
     QThread thread;
-    DashboardController viewer(storage.location(), &thread);
+    DashboardController viewer(storage.location(), 90, &thread);
     auto *listener = new ChangeListener(storage.location());
     listener->moveToThread(&thread);
     connect(&thread, &QThread::finished, listener, &QObject::deleteLater);

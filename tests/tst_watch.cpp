@@ -36,6 +36,9 @@ private slots:
     void backfillFollowsLinkAndStopsAtTheHorizon_data();
     void backfillFollowsLinkAndStopsAtTheHorizon();
     void historyGivesCadenceAndTimeToMerge();
+    void historyIsRefreshedIncrementally();
+    void historyCountsOnlyTheHorizon();
+    void pullRequestEventsUpdateTheHistoryAtOnce();
     void repositoryFeedUsesItsOwnEtag();
     void manyWatchedRepositoriesShareTheBudget();
     void eventsDeduplicateAcrossFeeds();
@@ -49,6 +52,8 @@ private:
     void runUntilIdle(int steps);
     void watch(const QStringList &names, const PullRequestBackfill::Options &backfill = {});
     void ingestBronze();
+    PullRequestStats statsOf(const QString &repository);
+    void compareWithTheStandIn(const QString &repository, int horizonDays);
 
     std::unique_ptr<TestStorage> m_dir;
     std::unique_ptr<ManualClock> m_clock;
@@ -172,7 +177,8 @@ void TestWatch::historyGivesCadenceAndTimeToMerge()
     MetricsQueries queries(m_dir->location());
     QString error;
     QVERIFY(queries.open(&error));
-    const PullRequestStats stats = queries.averagePullRequestInterval(u"ACME/Widgets"_s);
+    const PullRequestStats stats
+        = queries.averagePullRequestInterval(u"ACME/Widgets"_s, m_clock->now());
     QVERIFY(stats.repositoryKnown);
     QCOMPARE(stats.source, u"history"_s);
     QCOMPARE(stats.count, 200);
@@ -188,6 +194,147 @@ void TestWatch::historyGivesCadenceAndTimeToMerge()
              double(toMerge[qsizetype(std::ceil(0.9 * double(toMerge.size()))) - 1]));
     QCOMPARE(stats.open, open);
     QVERIFY(m_watchlist->status(u"acme/widgets"_s).contains("200"_L1));
+}
+
+PullRequestStats TestWatch::statsOf(const QString &repository)
+{
+    MetricsQueries queries(m_dir->location());
+    QString error;
+    if (!queries.open(&error))
+        qFatal("cannot open the store: %s", qPrintable(error));
+    return queries.averagePullRequestInterval(repository, m_clock->now());
+}
+
+// The stored history's numbers against the stand-in's own pull requests created inside
+// the horizon.
+void TestWatch::compareWithTheStandIn(const QString &repository, int horizonDays)
+{
+    const qint64 since = m_clock->now().toSecsSinceEpoch() - qint64(horizonDays) * 86400;
+    qint64 count = 0, merged = 0, open = 0;
+    for (const FakeGitHub::PullRequest &pr : m_github->pullRequests(repository)) {
+        if (pr.createdAt < since)
+            continue;
+        ++count;
+        merged += pr.mergedAt >= 0;
+        open += pr.closedAt < 0;
+    }
+    const PullRequestStats stats = statsOf(repository);
+    QCOMPARE(stats.source, u"history"_s);
+    QCOMPARE(stats.count, count);
+    QCOMPARE(stats.merged, merged);
+    QCOMPARE(stats.open, open);
+    QCOMPARE(stats.horizonDays, horizonDays);
+    QCOMPARE(stats.horizonFrom.value(), since);
+}
+
+// A pull request opened, and one merged, after the first fetch count within one refresh
+// period; the refresh reads only what was updated since the previous fetch.
+void TestWatch::historyIsRefreshedIncrementally()
+{
+    const QString repository = u"acme/widgets"_s;
+    m_github->addRepository(repository, 250, 60);
+    watch({repository}, {{}, {}, 90, 1000, 2000, 15});
+    QTRY_VERIFY(m_watchlist->status(repository).contains("250 pull requests"_L1));
+    const int fullFetch = m_github->requestCount();
+
+    m_clock->advanceBy(5 * 60 * 1000);
+    const QDateTime changedAt = m_clock->now();
+    const int opened = m_github->openPullRequest(repository, u"newcomer"_s);
+    int merged = 0;
+    for (const FakeGitHub::PullRequest &pr : m_github->pullRequests(repository))
+        merged = pr.closedAt < 0 && pr.number != opened ? pr.number : merged;
+    QVERIFY(merged > 0);
+    m_github->mergePullRequest(repository, merged);
+
+    for (int step = 0; step < 100 && !m_watchlist->status(repository).contains("current"_L1);
+         ++step) {
+        QTest::qWait(20);
+        QTRY_VERIFY_WITH_TIMEOUT(m_clock->hasPending(), 5000);
+        m_clock->advanceToNext();
+    }
+    QTRY_VERIFY2(m_watchlist->status(repository).contains("(2 updated)"_L1),
+                 qPrintable(m_watchlist->status(repository)));
+    QVERIFY(changedAt.secsTo(m_clock->now()) <= 15 * 60);
+
+    QByteArrayList refreshes;
+    for (const FakeGitHub::Request &request : m_github->requests().mid(fullFetch)) {
+        if (request.target.contains("/pulls"))
+            refreshes << request.target;
+    }
+    QCOMPARE(refreshes,
+             QByteArrayList {
+                 "/repos/acme/widgets/pulls?state=all&sort=updated&direction=desc&per_page=100"});
+    ingestBronze();
+    compareWithTheStandIn(repository, 90);
+    QCOMPARE(statsOf(repository).lastOpenedAt.value(), changedAt.toSecsSinceEpoch());
+}
+
+// 300 pull requests over 120 days with a 90-day horizon: the fetch reads whole pages
+// past the horizon, and only the pull requests created inside it count.
+void TestWatch::historyCountsOnlyTheHorizon()
+{
+    const QString repository = u"acme/widgets"_s;
+    m_github->addRepository(repository, 300, 120);
+    watch({repository}, {{}, {}, 90, 1000, 2000, 15});
+    QTRY_VERIFY(m_watchlist->status(repository).contains("300 pull requests"_L1));
+    ingestBronze();
+    compareWithTheStandIn(repository, 90);
+    QVERIFY(statsOf(repository).count < 300);
+}
+
+// Between refreshes, PullRequestEvents of a watched repository update its history at
+// once; those of other repositories leave theirs (they have none) alone.
+void TestWatch::pullRequestEventsUpdateTheHistoryAtOnce()
+{
+    const QString repository = u"acme/widgets"_s;
+    m_github->addRepository(repository, 40, 20);
+    watch({repository}, {{}, {}, 90, 1000, 2000, 15});
+    QTRY_VERIFY(m_watchlist->status(repository).contains("40 pull requests"_L1));
+    ingestBronze();
+
+    const QList<FakeGitHub::PullRequest> before = m_github->pullRequests(repository);
+    QList<int> openNumbers;
+    for (const FakeGitHub::PullRequest &pr : before) {
+        if (pr.closedAt < 0)
+            openNumbers << pr.number;
+    }
+    QVERIFY(openNumbers.size() >= 2);
+    const int toMerge = openNumbers[0];
+    const int toClose = openNumbers[1];
+    const QString at = m_clock->now().toString(Qt::ISODate);
+    const auto event = [&at](int id, const QString &name, const QString &action, int number,
+                             const char *merged) {
+        return u"{\"id\":\"%1\",\"type\":\"PullRequestEvent\",\"created_at\":\"%2\","
+               "\"repo\":{\"id\":7,\"name\":\"%3\"},\"actor\":{\"id\":9,\"login\":\"someone\"},"
+               "\"payload\":{\"action\":\"%4\",\"number\":%5,\"pull_request\":{%6}}}\n"_s.arg(id)
+                   .arg(at, name, action)
+                   .arg(number)
+                   .arg(QLatin1StringView(merged));
+    };
+    QTemporaryDir dir;
+    QFile file(dir.filePath(u"feed.ndjson"_s));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write((event(900001, repository, u"opened"_s, 41, "\"merged\":false")
+                + event(900002, repository, u"closed"_s, toMerge, "\"merged\":true")
+                + event(900003, repository, u"closed"_s, toClose, "")
+                + event(900004, u"other/repo"_s, u"opened"_s, 5, ""))
+                   .toUtf8());
+    file.close();
+    Pipeline pipeline(m_dir->location());
+    QVERIFY(pipeline.open());
+    pipeline.importFiles({file.fileName()});
+
+    const PullRequestStats stats = statsOf(repository);
+    qint64 merged = 0, open = 0;
+    for (const FakeGitHub::PullRequest &pr : before) {
+        merged += pr.mergedAt >= 0;
+        open += pr.closedAt < 0;
+    }
+    QCOMPARE(stats.count, before.size() + 1);
+    QCOMPARE(stats.lastOpenedAt.value(), m_clock->now().toSecsSinceEpoch());
+    QCOMPARE(stats.merged, merged + 1); // the trimmed close leaves its merge to the refresh
+    QCOMPARE(stats.open, open + 1 - 2);
+    QCOMPARE(statsOf(u"other/repo"_s).source, u"events"_s);
 }
 
 void TestWatch::repositoryFeedUsesItsOwnEtag()

@@ -121,7 +121,7 @@ void TestWindow::firstCommitFillsEveryPanel()
         delete pipeline;
     });
     QMetaObject::invokeMethod(pipeline, &Pipeline::open, Qt::BlockingQueuedConnection);
-    DashboardController controller(storage.location(), &m_readers);
+    DashboardController controller(storage.location(), 90, &m_readers);
     connect(pipeline, &Pipeline::goldChanged, &controller, &DashboardController::onGoldChanged);
     MainWindow window(&controller, pipeline);
     window.show();
@@ -165,7 +165,7 @@ void TestWindow::barLabelsAreWholeAt1024x700()
     TestStorage empty;
     REQUIRE_STORAGE(empty);
     QVERIFY(Pipeline(empty.location()).open());
-    DashboardController controller(empty.location(), &m_readers);
+    DashboardController controller(empty.location(), 90, &m_readers);
     QSignalSpy loaded(&controller, &DashboardController::dataReady);
     MainWindow window(&controller, nullptr);
     window.resize(1024, 700);
@@ -284,14 +284,14 @@ void TestWindow::viewStateBelongsToTheDataDirectory()
     REQUIRE_STORAGE(demo);
     REQUIRE_STORAGE(other);
     {
-        DashboardController controller(demo.location(), &m_readers);
+        DashboardController controller(demo.location(), 90, &m_readers);
         MainWindow window(&controller, nullptr);
         window.selectWindow(5);
         emit window.dashboard()->repositorySelected(u"org3/project-3"_s);
         window.close();
     }
     const auto shown = [this](const TestStorage &storage) {
-        DashboardController controller(storage.location(), &m_readers);
+        DashboardController controller(storage.location(), 90, &m_readers);
         MainWindow window(&controller, nullptr);
         return std::make_pair(controller.request().minutes, controller.request().repository);
     };

@@ -527,7 +527,10 @@ void PullRequestPanel::setStats(const PullRequestStats &stats)
                 .arg(formatDuration(*stats.averageSeconds), formatDuration(*stats.medianSeconds)));
     }
     if (stats.source == "history"_L1) {
-        QString history = tr("Complete history (watched): %1 open").arg(stats.open);
+        QString history = tr("Complete history (watched), pull requests opened in the last %n "
+                             "day(s): %1 open",
+                             nullptr, stats.horizonDays)
+                              .arg(stats.open);
         if (stats.mergeMedianSeconds)
             history += tr(" · time to merge: median %1, p90 %2")
                            .arg(formatDuration(*stats.mergeMedianSeconds),

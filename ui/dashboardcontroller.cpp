@@ -10,8 +10,8 @@ class DashboardWorker : public QObject
     Q_OBJECT
 
 public:
-    explicit DashboardWorker(const StoreLocation &location)
-        : m_queries(location)
+    DashboardWorker(const StoreLocation &location, int pullRequestHorizonDays)
+        : m_queries(location, pullRequestHorizonDays)
     {
     }
 
@@ -38,11 +38,11 @@ private:
     bool m_namesLoaded = false;
 };
 
-DashboardController::DashboardController(const StoreLocation &location, QThread *thread,
-                                         QObject *parent)
+DashboardController::DashboardController(const StoreLocation &location, int pullRequestHorizonDays,
+                                         QThread *thread, QObject *parent)
     : QObject(parent)
     , m_location(location)
-    , m_worker(new DashboardWorker(location))
+    , m_worker(new DashboardWorker(location, pullRequestHorizonDays))
 {
     m_worker->moveToThread(thread);
     connect(thread, &QThread::finished, m_worker, &QObject::deleteLater);

@@ -20,7 +20,8 @@ public:
     static constexpr int throttleMs = 500;
 
     // `thread` runs the reads; it belongs to the caller (Services in the app).
-    DashboardController(const StoreLocation &location, QThread *thread, QObject *parent = nullptr);
+    DashboardController(const StoreLocation &location, int pullRequestHorizonDays, QThread *thread,
+                        QObject *parent = nullptr);
     ~DashboardController() override;
 
     DashboardRequest request() const { return m_request; }

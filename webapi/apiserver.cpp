@@ -88,13 +88,14 @@ MetricsQueries &ApiServer::queries()
 
 void ApiServer::start()
 {
-    m_queries = std::make_unique<MetricsQueries>(m_options.store);
+    m_queries = std::make_unique<MetricsQueries>(m_options.store, m_options.pullRequestHorizonDays);
     // A store that cannot be opened yet is not fatal: reads answer 503 and try again.
     if (QString openError; !m_queries->open(&openError))
         qCWarning(lcApi).noquote() << "the store is unavailable for now:" << openError;
     const int readers = m_options.readerThreads > 0 ? m_options.readerThreads
                                                     : std::max(2, QThread::idealThreadCount());
-    m_readers = std::make_unique<ReaderPool>(m_options.store, readers);
+    m_readers
+        = std::make_unique<ReaderPool>(m_options.store, m_options.pullRequestHorizonDays, readers);
     const QueriesSource source = [this]() -> MetricsQueries & { return queries(); };
     m_metrics = std::make_unique<MetricsController>(source);
     m_health = std::make_unique<HealthController>(source, &m_poller, &m_httpMetrics);

@@ -45,6 +45,7 @@ public:
         QStringList allowedHosts; // Host names accepted beyond loopback, lower case
         ApiLimits limits;
         int readerThreads = 0; // answering metrics in parallel; 0: one a core, at least 2
+        int pullRequestHorizonDays = 90; // how far back a watched repository's history counts
     };
     explicit ApiServer(const Options &options, QObject *parent = nullptr);
     ~ApiServer() override;

@@ -91,15 +91,20 @@ PullRequestStats knownRepository(MetricsQueries &queries, const QString &owner, 
     return stats;
 }
 
-// -> {repository, source, window{from, to}, pull_requests, average_seconds, median_seconds,
-//     first_opened_at, last_opened_at}; 404 when the repository has no stored events
+// -> {repository, source, window{from, to, horizon_days, since}, pull_requests,
+//     average_seconds, median_seconds, first_opened_at, last_opened_at}; 404 when the
+//     repository has no stored events. From a history, only pull requests created since
+//     `since` (horizon_days before now) count; from the event feeds, horizon_days is null.
 QJsonObject averagePullRequestTime(const PullRequestStats &stats)
 {
     return {{u"repository"_s, stats.repository},
             {u"source"_s, stats.source},
             {u"window"_s,
              QJsonObject {{u"from"_s, optionalTime(stats.firstOpenedAt)},
-                          {u"to"_s, optionalTime(stats.lastOpenedAt)}}},
+                          {u"to"_s, optionalTime(stats.lastOpenedAt)},
+                          {u"horizon_days"_s,
+                           stats.horizonFrom ? QJsonValue(stats.horizonDays) : QJsonValue()},
+                          {u"since"_s, optionalTime(stats.horizonFrom)}}},
             {u"pull_requests"_s, stats.count},
             {u"average_seconds"_s, optionalNumber(stats.averageSeconds)},
             {u"median_seconds"_s, optionalNumber(stats.medianSeconds)},

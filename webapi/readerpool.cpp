@@ -2,8 +2,9 @@
 
 #include "metricsqueries.h"
 
-ReaderPool::ReaderPool(const StoreLocation &store, int threads)
+ReaderPool::ReaderPool(const StoreLocation &store, int pullRequestHorizonDays, int threads)
     : m_store(store)
+    , m_pullRequestHorizonDays(pullRequestHorizonDays)
 {
     m_pool.setMaxThreadCount(threads);
     m_pool.setExpiryTimeout(-1); // threads, and their connections, live as long as the pool
@@ -17,6 +18,7 @@ ReaderPool::~ReaderPool()
 MetricsQueries &ReaderPool::queries()
 {
     if (!m_queries.hasLocalData())
-        m_queries.setLocalData(new MetricsQueries(m_store)); // opens on its first read
+        m_queries.setLocalData(
+            new MetricsQueries(m_store, m_pullRequestHorizonDays)); // opens on its first read
     return *m_queries.localData();
 }

@@ -15,7 +15,7 @@ class MetricsQueries;
 class ReaderPool
 {
 public:
-    ReaderPool(const StoreLocation &store, int threads);
+    ReaderPool(const StoreLocation &store, int pullRequestHorizonDays, int threads);
     ~ReaderPool();
 
     // The calling reader thread's queries, opened on first use.
@@ -25,6 +25,7 @@ public:
 
 private:
     StoreLocation m_store;
+    int m_pullRequestHorizonDays;
     QThreadStorage<MetricsQueries *> m_queries; // deleted as each reader thread ends
     QThreadPool m_pool; // destroyed first: its threads end while m_queries exists
 };

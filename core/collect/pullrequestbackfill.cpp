@@ -28,9 +28,11 @@ void PullRequestBackfill::start()
 {
     QUrl url = m_options.apiUrl;
     url.setPath(url.path() + "/repos/"_L1 + m_repository + "/pulls"_L1);
-    url.setQuery(u"state=all&sort=created&direction=desc&per_page=100"_s);
+    url.setQuery(isRefresh() ? u"state=all&sort=updated&direction=desc&per_page=100"_s
+                             : u"state=all&sort=created&direction=desc&per_page=100"_s);
     m_page = 1;
     m_fetched = 0;
+    m_startedAt = m_clock->now();
     request(url);
 }
 
@@ -48,6 +50,38 @@ void PullRequestBackfill::request(const QUrl &url)
         reply->deleteLater();
         handleReply(reply);
     });
+}
+
+// A refresh reads back to where the previous run began, less a minute for updates GitHub
+// dated while that run was under way.
+QDateTime PullRequestBackfill::refreshFrom() const
+{
+    return m_completedFrom.addSecs(-60);
+}
+
+// A full fetch ends at the horizon; a refresh at refreshFrom().
+bool PullRequestBackfill::reachedTheEnd(const QJsonArray &pulls) const
+{
+    if (pulls.isEmpty())
+        return true;
+    const auto last = [&pulls](QLatin1StringView field) {
+        return QDateTime::fromString(pulls.last()[field].toString(), Qt::ISODate);
+    };
+    if (isRefresh())
+        return last("updated_at"_L1) < refreshFrom();
+    return last("created_at"_L1) < m_clock->now().addDays(-m_options.horizonDays)
+        || m_fetched >= m_options.horizonCount;
+}
+
+// What a page brings: every pull request of a full fetch, the updated ones of a refresh.
+int PullRequestBackfill::countNew(const QJsonArray &pulls) const
+{
+    if (!isRefresh())
+        return int(pulls.size());
+    return int(std::count_if(pulls.begin(), pulls.end(), [this](const QJsonValue &pull) {
+        return QDateTime::fromString(pull["updated_at"_L1].toString(), Qt::ISODate)
+            >= refreshFrom();
+    }));
 }
 
 void PullRequestBackfill::handleReply(QNetworkReply *reply)
@@ -78,14 +112,12 @@ void PullRequestBackfill::handleReply(QNetworkReply *reply)
     emit pageStored(path);
 
     const QJsonArray pulls = document.array();
-    m_fetched += int(pulls.size());
-    const QDateTime horizon = m_clock->now().addDays(-m_options.horizonDays);
-    const QDateTime oldest = pulls.isEmpty()
-        ? horizon
-        : QDateTime::fromString(pulls.last()["created_at"_L1].toString(), Qt::ISODate);
+    m_fetched += countNew(pulls);
     const QUrl next = GitHubProtocol::nextPage(*reply, m_options.apiUrl);
-    if (!next.isValid() || oldest < horizon || m_fetched >= m_options.horizonCount) {
-        emit finished(m_repository, m_fetched);
+    if (!next.isValid() || reachedTheEnd(pulls)) {
+        const bool refresh = isRefresh();
+        m_completedFrom = m_startedAt;
+        emit finished(m_repository, m_fetched, refresh);
         return;
     }
     ++m_page;

@@ -2,17 +2,20 @@
 
 #include "githubprotocol.h"
 
+#include <QDateTime>
 #include <QObject>
 #include <QUrl>
 
 class BronzeStore;
 class Clock;
+class QJsonArray;
 class QNetworkAccessManager;
 class QNetworkReply;
 
-// Fetches a repository's pull-request history once, newest first, through
-// GET /repos/{owner}/{name}/pulls?state=all&sort=created&direction=desc&per_page=100,
-// following Link, until the horizon (days or count). Pages go to bronze as they come.
+// Fetches a repository's pull-request history, following Link; pages go to bronze as they
+// come. The first run reads newest first (sort=created) back to the horizon (days or
+// count); each later run, a refresh, reads the most recently updated first (sort=updated)
+// back to the start of the previous successful run.
 class PullRequestBackfill : public QObject
 {
     Q_OBJECT
@@ -25,22 +28,30 @@ public:
         int horizonDays = 90;
         int horizonCount = 1000;
         int timeoutMs = 30000;
+        int refreshMinutes = 15; // between the end of one run and the next refresh
     };
 
     PullRequestBackfill(const Options &options, const QString &repository, BronzeStore *bronze,
                         Clock *clock, RateBudget *budget, QObject *parent = nullptr);
 
+    // A full fetch the first time, a refresh after a successful run.
     void start();
     QString repository() const { return m_repository; }
+    bool isRefresh() const { return m_completedFrom.isValid(); }
+    const Options &options() const { return m_options; }
 
 signals:
     void pageStored(const QString &path);
-    void finished(const QString &repository, int pullRequests);
+    // `pullRequests`: fetched in this run (for a refresh, those updated since the last).
+    void finished(const QString &repository, int pullRequests, bool refresh);
     void failed(const QString &repository, const QString &message);
 
 private:
     void request(const QUrl &url);
     void handleReply(QNetworkReply *reply);
+    QDateTime refreshFrom() const;
+    bool reachedTheEnd(const QJsonArray &pulls) const;
+    int countNew(const QJsonArray &pulls) const;
 
     Options m_options;
     QString m_repository;
@@ -50,4 +61,6 @@ private:
     QNetworkAccessManager *m_network;
     int m_page = 0;
     int m_fetched = 0;
+    QDateTime m_startedAt; // of this run
+    QDateTime m_completedFrom; // the start of the last successful run; a refresh reads to it
 };

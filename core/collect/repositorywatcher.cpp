@@ -75,10 +75,16 @@ void RepositoryWatcher::startBackfill(const QString &repository)
     connect(backfill, &PullRequestBackfill::pageStored, this,
             [this](const QString &path) { emit pageStored(path, {}); });
     connect(backfill, &PullRequestBackfill::finished, this,
-            [this, backfill](const QString &name, int count) {
-                m_watchlist->setStatus(name, tr("history: %1 pull requests").arg(count));
+            [this, backfill](const QString &name, int count, bool refresh) {
+                const QString time = m_clock->now().toString(u"HH:mm"_s);
+                m_watchlist->setStatus(
+                    name,
+                    refresh ? tr("history: current at %1 UTC (%2 updated)").arg(time).arg(count)
+                            : tr("history: %1 pull requests").arg(count));
                 m_backfillFailures.remove(backfill);
                 backfillDone(backfill);
+                m_clock->callAfter(qint64(backfill->options().refreshMinutes) * 60 * 1000, backfill,
+                                   [this, backfill] { queueBackfill(backfill); });
             });
     connect(
         backfill, &PullRequestBackfill::failed, this,

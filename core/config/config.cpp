@@ -137,6 +137,7 @@ ConfigResult Config::load(const QProcessEnvironment &environment,
     reader.readInt(u"GHM_WATCH_MAX"_s, 1, 1000, &config.watchMaximum);
     reader.readInt(u"GHM_PR_HORIZON_DAYS"_s, 1, 3650, &config.prHorizonDays);
     reader.readInt(u"GHM_PR_HORIZON_COUNT"_s, 1, 100000, &config.prHorizonCount);
+    reader.readInt(u"GHM_PR_REFRESH_MINUTES"_s, 1, 1440, &config.prRefreshMinutes);
 
     result.errors = reader.errors();
     // Not the value itself: it may hold a password.

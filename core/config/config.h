@@ -43,6 +43,7 @@ struct AppConfig
     int watchMaximum = 100; // at most this many watched repositories
     int prHorizonDays = 90;
     int prHorizonCount = 1000;
+    int prRefreshMinutes = 15; // between refreshes of a watched repository's history
 
     bool apiIsLoopback() const;
     // ./data for a binary run from its build tree (make run, the tests);

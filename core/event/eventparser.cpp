@@ -135,6 +135,11 @@ const char *readEvent(element element, EventView *view)
             return "invalid payload.action";
         if (!optionalInt(payload, "number", &view->prNumber))
             return "invalid payload.number";
+        object pullRequest;
+        bool merged = false;
+        if (!payload["pull_request"].get(value) && !value.get_object().get(pullRequest)
+            && !pullRequest["merged"].get(value) && !value.get_bool().get(merged))
+            view->prMerged = merged ? 1 : 0;
     }
     return nullptr;
 }

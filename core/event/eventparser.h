@@ -20,6 +20,7 @@ struct EventView
     qint64 createdAt = 0; // UTC epoch seconds
     int isPublic = -1; // -1 unknown, 0, 1
     qint64 prNumber = -1; // payload.number, -1 when absent
+    int prMerged = -1; // payload.pull_request.merged: -1 absent (trimmed payloads), 0, 1
 };
 
 class EventSink

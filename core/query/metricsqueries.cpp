@@ -54,8 +54,9 @@ TimeWindow TimeWindow::endingAt(const QDateTime &at, qint64 minutes)
     return {-floorSeconds(-start), floorSeconds(end)};
 }
 
-MetricsQueries::MetricsQueries(const StoreLocation &location)
+MetricsQueries::MetricsQueries(const StoreLocation &location, int pullRequestHorizonDays)
     : m_connection(location, u"reader"_s, true)
+    , m_pullRequestHorizonDays(pullRequestHorizonDays)
 {
     m_connection.setBeforeClose([this] {
         m_prepared.clear();
@@ -245,17 +246,18 @@ void fillIntervals(PullRequestStats &stats)
 
 } // namespace
 
-PullRequestStats MetricsQueries::averagePullRequestInterval(const QString &repository)
+PullRequestStats MetricsQueries::averagePullRequestInterval(const QString &repository,
+                                                            const QDateTime &at)
 {
-    return m_connection.read([&] { return pullRequestStats(repository); });
+    return m_connection.read([&] { return pullRequestStats(repository, at.toSecsSinceEpoch()); });
 }
 
-PullRequestStats MetricsQueries::pullRequestStats(const QString &repository)
+PullRequestStats MetricsQueries::pullRequestStats(const QString &repository, qint64 at)
 {
     PullRequestStats stats;
     stats.repository = repository;
     const QString key = repository.toLower();
-    if (pullRequestHistory(key, &stats)) {
+    if (pullRequestHistory(key, at, &stats)) {
         fillIntervals(stats);
         return stats;
     }
@@ -279,12 +281,15 @@ PullRequestStats MetricsQueries::pullRequestStats(const QString &repository)
     return stats;
 }
 
-// A watched repository's backfilled pull requests, when there are any.
-bool MetricsQueries::pullRequestHistory(const QString &key, PullRequestStats *stats)
+// A watched repository's pull requests created inside the horizon, when it has a history.
+// The history is fetched back to the horizon's start, in whole pages: older rows on the last
+// page, and rows the horizon has passed since, are left out.
+bool MetricsQueries::pullRequestHistory(const QString &key, qint64 at, PullRequestStats *stats)
 {
     QSqlQuery &query = prepared(uR"(SELECT repo_name, created_at, closed_at, merged_at, number
                                     FROM gold.pr_history WHERE repo_key = ? ORDER BY created_at)"_s);
     const auto done = qScopeGuard([&query] { query.finish(); });
+    const qint64 horizonFrom = at - qint64(m_pullRequestHorizonDays) * 86400;
     query.bindValue(0, key);
     exec(query);
     if (!query.next())
@@ -292,9 +297,13 @@ bool MetricsQueries::pullRequestHistory(const QString &key, PullRequestStats *st
     stats->repositoryKnown = true;
     stats->source = u"history"_s;
     stats->repository = query.value(0).toString();
+    stats->horizonFrom = horizonFrom;
+    stats->horizonDays = m_pullRequestHorizonDays;
     QList<qint64> mergeTimes;
     do {
         const qint64 created = query.value(1).toLongLong();
+        if (created < horizonFrom)
+            continue;
         stats->openedAt.append(created);
         stats->numbers.append(query.value(4).toLongLong());
         if (query.value(2).isNull())

@@ -45,6 +45,10 @@ struct PullRequestStats
     std::optional<double> medianSeconds; // median gap between consecutive openings
     std::optional<qint64> firstOpenedAt;
     std::optional<qint64> lastOpenedAt;
+    // From history only: the pull requests counted are those created since `horizonFrom`
+    // (the collector's horizon, GHM_PR_HORIZON_DAYS, before now).
+    std::optional<qint64> horizonFrom;
+    int horizonDays = 0;
     QList<qint64> openedAt; // ascending
     QList<qint64> numbers; // aligned with openedAt, from history only (empty otherwise)
     // From history only: time from opening to merge, and pull requests still open.
@@ -81,7 +85,8 @@ struct EventRow
 class MetricsQueries
 {
 public:
-    explicit MetricsQueries(const StoreLocation &location);
+    // `pullRequestHorizonDays`: how far back a watched repository's history counts.
+    explicit MetricsQueries(const StoreLocation &location, int pullRequestHorizonDays = 90);
     ~MetricsQueries();
     MetricsQueries(const MetricsQueries &) = delete;
     MetricsQueries &operator=(const MetricsQueries &) = delete;
@@ -91,7 +96,8 @@ public:
 
     // Events by type with at - minutes*60 <= created_at <= at, count descending.
     QList<KeyCount> eventCounts(qint64 minutes, const QDateTime &at = currentTime());
-    PullRequestStats averagePullRequestInterval(const QString &repository);
+    PullRequestStats averagePullRequestInterval(const QString &repository,
+                                                const QDateTime &at = currentTime());
     // Repositories by event count in the same window: count descending, then name.
     QList<KeyCount> activeRepositories(int limit, qint64 minutes,
                                        const QDateTime &at = currentTime());
@@ -114,15 +120,16 @@ private:
     QSqlQuery &prepared(const QString &sql);
     QSqlQuery statement(const QString &sql);
     void exec(QSqlQuery &query);
-    PullRequestStats pullRequestStats(const QString &repository);
+    PullRequestStats pullRequestStats(const QString &repository, qint64 at);
     QList<KeyCount> typeCounts(const TimeWindow &window);
     QList<KeyCount> typeCountsSqlite(const TimeWindow &window);
     // The dialect-specific parts, one version per backend.
     QList<KeyCount> activeRepositoriesSqlite(int limit, const TimeWindow &window);
     QList<KeyCount> activeRepositoriesPostgres(int limit, const TimeWindow &window);
-    bool pullRequestHistory(const QString &key, PullRequestStats *stats);
+    bool pullRequestHistory(const QString &key, qint64 at, PullRequestStats *stats);
 
     Connection m_connection;
+    int m_pullRequestHorizonDays;
     std::map<QString, QSqlQuery> m_prepared; // node-based: references stay valid
     CountRollups m_repoRollups {"repo"};
     CountRollups m_typeRollups {"type"};

@@ -41,8 +41,23 @@ void GoldDelta::add(const EventView &event, BatchResult *batch)
     Repository &totals = m_repositories[repository];
     ++totals.events;
     totals.lastEventAt = std::max(totals.lastEventAt, event.createdAt);
-    if (event.type == "PullRequestEvent" && event.action == "opened")
+    if (event.type == "PullRequestEvent")
+        addPullRequestChange(event, repository);
+}
+
+void GoldDelta::addPullRequestChange(const EventView &event, int repository)
+{
+    using Change = PullRequestChange;
+    const Change::Kind kind = event.action == "opened" ? Change::Opened
+        : event.action == "closed"                     ? Change::Closed
+                                                       : Change::Reopened;
+    if (kind == Change::Opened)
         m_pullRequestsOpened.append({repository, event.createdAt, event.id});
+    if (event.prNumber <= 0 || (kind == Change::Reopened && event.action != "reopened"))
+        return;
+    m_pullRequestChanges.append(
+        {kind, repository, event.prNumber, event.createdAt, event.prMerged == 1,
+         QByteArray(event.actorLogin.data(), qsizetype(event.actorLogin.size()))});
 }
 
 void GoldDelta::clear()
@@ -54,6 +69,7 @@ void GoldDelta::clear()
     m_typeSeconds.clear();
     m_repositorySeconds.clear();
     m_pullRequestsOpened.clear();
+    m_pullRequestChanges.clear();
 }
 
 QHash<GoldDelta::MinuteKey, qint64> GoldDelta::byMinute(const QHash<SecondKey, qint64> &seconds)

@@ -33,6 +33,19 @@ public:
         qint64 createdAt;
         qint64 eventId;
     };
+    // A PullRequestEvent that opens, closes or reopens a pull request: the stores apply it
+    // to the history of a repository that has one (a watched repository), so that history
+    // is current before the next refresh.
+    struct PullRequestChange
+    {
+        enum Kind { Opened, Closed, Reopened };
+        Kind kind;
+        int repository; // index into repositories()
+        qint64 number;
+        qint64 at; // the event's created_at
+        bool merged; // Closed: the payload says merged (trimmed payloads do not say)
+        QByteArray author; // Opened: the actor
+    };
     using MinuteKey = std::pair<qint64, int>; // minute, type or repository index
     using SecondKey = std::pair<qint64, int>; // created_at, type or repository index
 
@@ -47,8 +60,10 @@ public:
     QHash<MinuteKey, qint64> typeMinutes() const { return byMinute(m_typeSeconds); }
     QHash<MinuteKey, qint64> repositoryMinutes() const { return byMinute(m_repositorySeconds); }
     const QList<PullRequestOpened> &pullRequestsOpened() const { return m_pullRequestsOpened; }
+    const QList<PullRequestChange> &pullRequestChanges() const { return m_pullRequestChanges; }
 
 private:
+    void addPullRequestChange(const EventView &event, int repository);
     static QHash<MinuteKey, qint64> byMinute(const QHash<SecondKey, qint64> &seconds);
 
     QHash<QByteArray, int> m_typeIndex;
@@ -58,4 +73,5 @@ private:
     QHash<SecondKey, qint64> m_typeSeconds;
     QHash<SecondKey, qint64> m_repositorySeconds;
     QList<PullRequestOpened> m_pullRequestsOpened;
+    QList<PullRequestChange> m_pullRequestChanges;
 };

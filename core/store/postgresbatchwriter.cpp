@@ -61,6 +61,12 @@ enum Statement {
     InsertQuarantine,
     UpsertPullRequest,
     UpsertPullRequestHistory,
+    OpenPullRequest,
+    OpenPullRequestHistory,
+    ClosePullRequest,
+    ClosePullRequestHistory,
+    ReopenPullRequest,
+    ReopenPullRequestHistory,
     AddEventsTotal,
     UpdateSource,
     CountBatch,
@@ -105,6 +111,27 @@ const char *const statementText[StatementCount] = {
        ON CONFLICT (repo_key, number) DO UPDATE SET created_at = excluded.created_at,
        closed_at = excluded.closed_at, merged_at = excluded.merged_at,
        repo_name = excluded.repo_name)",
+    // A PullRequestEvent changes the history of a repository that has one. Parameters: the
+    // repository, the number, the author, the event's time, the source; or, to close, the
+    // time closed and merged (or NULL), the repository and the number.
+    R"(INSERT INTO pull_requests SELECT lower(CAST(? AS text) COLLATE "C"), CAST(? AS bigint),
+       CAST(? AS text), CAST(? AS text), CAST(? AS bigint), NULL, NULL, CAST(? AS bigint)
+       WHERE EXISTS(SELECT 1 FROM pull_requests WHERE repo_key = lower(
+       CAST(? AS text) COLLATE "C")) ON CONFLICT DO NOTHING)",
+    R"(INSERT INTO gold.pr_history SELECT lower(CAST(? AS text) COLLATE "C"), CAST(? AS bigint),
+       CAST(? AS bigint), NULL, NULL, CAST(? AS text)
+       WHERE EXISTS(SELECT 1 FROM gold.pr_history WHERE repo_key = lower(
+       CAST(? AS text) COLLATE "C")) ON CONFLICT DO NOTHING)",
+    R"(UPDATE pull_requests SET closed_at = COALESCE(closed_at, CAST(? AS bigint)),
+       merged_at = COALESCE(merged_at, CAST(? AS bigint))
+       WHERE repo_key = lower(CAST(? AS text) COLLATE "C") AND number = ?)",
+    R"(UPDATE gold.pr_history SET closed_at = COALESCE(closed_at, CAST(? AS bigint)),
+       merged_at = COALESCE(merged_at, CAST(? AS bigint))
+       WHERE repo_key = lower(CAST(? AS text) COLLATE "C") AND number = ?)",
+    R"(UPDATE pull_requests SET closed_at = NULL, merged_at = NULL
+       WHERE repo_key = lower(CAST(? AS text) COLLATE "C") AND number = ? AND closed_at <= ?)",
+    R"(UPDATE gold.pr_history SET closed_at = NULL, merged_at = NULL
+       WHERE repo_key = lower(CAST(? AS text) COLLATE "C") AND number = ? AND closed_at <= ?)",
     "UPDATE gold.meta SET value = value + ? WHERE key = 'events_total'",
     // Two writers may ingest one source at once: progress only moves forward.
     R"(UPDATE sources SET "offset" = GREATEST("offset", ?), lines = GREATEST(lines, ?),
@@ -218,6 +245,7 @@ PendingEvent::PendingEvent(const EventView &event)
     , createdAt(event.createdAt)
     , prNumber(event.prNumber)
     , isPublic(event.isPublic)
+    , prMerged(event.prMerged)
     , type(event.type.data(), qsizetype(event.type.size()))
     , action(event.action.data(), qsizetype(event.action.size()))
     , actorLogin(event.actorLogin.data(), qsizetype(event.actorLogin.size()))
@@ -228,9 +256,9 @@ PendingEvent::PendingEvent(const EventView &event)
 
 EventView PendingEvent::toView() const
 {
-    return {id,      view(type),     view(action),   actorId,   view(actorLogin),
-            repoId,  view(repoName), view(orgLogin), createdAt, isPublic,
-            prNumber};
+    return {id,       view(type),     view(action),   actorId,   view(actorLogin),
+            repoId,   view(repoName), view(orgLogin), createdAt, isPublic,
+            prNumber, prMerged};
 }
 
 // The thread and everything it owns: the connection is used by this thread only.
@@ -408,6 +436,7 @@ private:
     bool writeGold();
     std::set<std::pair<qint64, qint64>>
     storedRepositoryMinutes(const std::map<std::pair<qint64, qint64>, qint64> &perMinute);
+    bool applyPullRequestChanges();
     bool writeQuarantineAndPullRequests();
     bool finishBatch();
 
@@ -560,8 +589,32 @@ bool PostgresBatchWriter::Thread::writeGold()
     }
     return copy("staged_new_repo_minutes", newMinutes) && exec(InsertRepoMinutes, {})
         && copy("staged_repo_minutes", repositoryMinutes) && exec(UpsertRepoMinutes, {})
-        && copy("staged_pr_opened", opened) && exec(InsertPrOpened, {})
+        && copy("staged_pr_opened", opened) && exec(InsertPrOpened, {}) && applyPullRequestChanges()
         && exec(AddEventsTotal, {m_batch.inserted});
+}
+
+bool PostgresBatchWriter::Thread::applyPullRequestChanges()
+{
+    using Change = GoldDelta::PullRequestChange;
+    for (const Change &change : m_gold.pullRequestChanges()) {
+        const QString name = QString::fromUtf8(m_gold.repositories()[change.repository].name);
+        const QVariant author = change.author.isEmpty()
+            ? QVariant(QMetaType::fromType<QString>())
+            : QVariant(QString::fromUtf8(change.author));
+        const QVariant mergedAt = nullable(change.merged ? change.at : -1);
+        const bool ok = change.kind == Change::Opened
+            ? exec(OpenPullRequest,
+                   {name, change.number, name, author, change.at, m_current->sourceId, name})
+                && exec(OpenPullRequestHistory, {name, change.number, change.at, name, name})
+            : change.kind == Change::Closed
+            ? exec(ClosePullRequest, {change.at, mergedAt, name, change.number})
+                && exec(ClosePullRequestHistory, {change.at, mergedAt, name, change.number})
+            : exec(ReopenPullRequest, {name, change.number, change.at})
+                && exec(ReopenPullRequestHistory, {name, change.number, change.at});
+        if (!ok)
+            return false;
+    }
+    return true;
 }
 
 // The (minute, repository) keys gold holds already in the batch's span of minutes: for an

@@ -15,7 +15,7 @@ struct PendingEvent
     EventView toView() const;
 
     qint64 id, actorId, repoId, createdAt, prNumber;
-    int isPublic;
+    int isPublic, prMerged;
     QByteArray type, action, actorLogin, repoName, orgLogin;
 };
 

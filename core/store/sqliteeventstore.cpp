@@ -96,6 +96,12 @@ enum Statement {
     AddEventsTotal,
     UpsertPullRequest,
     UpsertPullRequestHistory,
+    OpenPullRequest,
+    OpenPullRequestHistory,
+    ClosePullRequest,
+    ClosePullRequestHistory,
+    ReopenPullRequest,
+    ReopenPullRequestHistory,
     StatementCount
 };
 
@@ -125,6 +131,21 @@ const char *const statementText[StatementCount] = {
        ON CONFLICT DO UPDATE SET value = value + excluded.value)",
     "INSERT OR REPLACE INTO pull_requests VALUES(lower(?1), ?2, ?1, ?3, ?4, ?5, ?6, ?7)",
     "INSERT OR REPLACE INTO gold.pr_history VALUES(lower(?1), ?2, ?4, ?5, ?6, ?1)",
+    // A PullRequestEvent changes the history of a repository that has one: ?1 the name,
+    // ?2 the number, ?3 the author, ?4 the event's time, ?5 the source, ?6 merged at.
+    R"(INSERT INTO pull_requests SELECT lower(?1), ?2, ?1, ?3, ?4, NULL, NULL, ?5
+       WHERE EXISTS(SELECT 1 FROM pull_requests WHERE repo_key = lower(?1)) ON CONFLICT DO NOTHING)",
+    R"(INSERT INTO gold.pr_history SELECT lower(?1), ?2, ?4, NULL, NULL, ?1
+       WHERE EXISTS(SELECT 1 FROM gold.pr_history WHERE repo_key = lower(?1))
+       ON CONFLICT DO NOTHING)",
+    R"(UPDATE pull_requests SET closed_at = COALESCE(closed_at, ?4),
+       merged_at = COALESCE(merged_at, ?6) WHERE repo_key = lower(?1) AND number = ?2)",
+    R"(UPDATE gold.pr_history SET closed_at = COALESCE(closed_at, ?4),
+       merged_at = COALESCE(merged_at, ?6) WHERE repo_key = lower(?1) AND number = ?2)",
+    R"(UPDATE pull_requests SET closed_at = NULL, merged_at = NULL
+       WHERE repo_key = lower(?1) AND number = ?2 AND closed_at <= ?4)",
+    R"(UPDATE gold.pr_history SET closed_at = NULL, merged_at = NULL
+       WHERE repo_key = lower(?1) AND number = ?2 AND closed_at <= ?4)",
 };
 
 void bindText(sqlite3_stmt *statement, int index, std::string_view text)
@@ -457,10 +478,36 @@ bool SqliteEventStore::flushGold()
         if (!run(pr))
             return false;
     }
+    if (!applyPullRequestChanges())
+        return false;
     sqlite3_stmt *total = d->statements[AddEventsTotal];
     sqlite3_bind_int64(total, 1, d->batch.inserted);
     return run(total) && addToRollups(d->repoRollups, gold.repositorySeconds(), repoIds)
         && addToRollups(d->typeRollups, gold.typeSeconds(), typeIds);
+}
+
+bool SqliteEventStore::applyPullRequestChanges()
+{
+    using Change = GoldDelta::PullRequestChange;
+    for (const Change &change : d->gold.pullRequestChanges()) {
+        const Statement silver = change.kind == Change::Opened ? OpenPullRequest
+            : change.kind == Change::Closed                    ? ClosePullRequest
+                                                               : ReopenPullRequest;
+        // Each history statement follows its silver one; unused parameters stay unbound.
+        for (Statement kind : {silver, Statement(silver + 1)}) {
+            sqlite3_stmt *statement = d->statements[kind];
+            bindText(statement, 1, d->gold.repositories()[change.repository].name);
+            sqlite3_bind_int64(statement, 2, change.number);
+            bindText(statement, 3, std::string_view(change.author));
+            sqlite3_bind_int64(statement, 4, change.at);
+            sqlite3_bind_int64(statement, 5, d->sourceId);
+            change.merged ? sqlite3_bind_int64(statement, 6, change.at)
+                          : sqlite3_bind_null(statement, 6);
+            if (!run(statement))
+                return false;
+        }
+    }
+    return true;
 }
 
 // Adds the batch's repositories to gold and gives their ids, by GoldDelta's index. At a

@@ -40,6 +40,7 @@ private:
     bool repairGold();
     bool rollUpFromSilver();
     bool flushGold();
+    bool applyPullRequestChanges();
     bool upsertRepositories(QList<qint64> *ids);
     std::optional<qint64> returnedId(sqlite3_stmt *upsert);
     bool addToRollups(CountRollups &rollups, const QHash<GoldDelta::SecondKey, qint64> &seconds,

@@ -122,11 +122,32 @@ void FakeGitHub::addRepository(const QString &name, int pullRequests, int spanDa
             pr.closedAt = pr.createdAt + 600 + random.bounded(72 * 3600);
             if (fate == 0 || random.bounded(4) > 0)
                 pr.mergedAt = pr.closedAt;
+            if (pr.closedAt > now) // not yet: still open
+                pr.closedAt = pr.mergedAt = -1;
         }
         list.append(pr);
     }
     m_pulls.insert(name.toLower(), list);
     m_repositoryNames.insert(name.toLower(), name);
+}
+
+int FakeGitHub::openPullRequest(const QString &name, const QString &author)
+{
+    QList<PullRequest> &list = m_pulls[name.toLower()];
+    PullRequest pr;
+    pr.number = list.isEmpty() ? 1 : list.first().number + 1;
+    pr.createdAt = m_clock->now().toSecsSinceEpoch();
+    pr.author = author;
+    list.prepend(pr);
+    return pr.number;
+}
+
+void FakeGitHub::mergePullRequest(const QString &name, int number)
+{
+    for (PullRequest &pr : m_pulls[name.toLower()]) {
+        if (pr.number == number)
+            pr.closedAt = pr.mergedAt = m_clock->now().toSecsSinceEpoch();
+    }
 }
 
 void FakeGitHub::setRateLimit(int limit, int windowSeconds)
@@ -230,7 +251,8 @@ void FakeGitHub::respondEvents(QTcpSocket *socket, const QUrl &url, const Reques
     std::optional<Page> served;
     if (parts.size() == 5) {
         const QString repository = parts[2] + u'/' + parts[3];
-        served = listPage(parts[4] == "pulls"_L1 ? pullRequestObjects(repository)
+        const bool byUpdate = query.queryItemValue(u"sort"_s) == "updated"_L1;
+        served = listPage(parts[4] == "pulls"_L1 ? pullRequestObjects(repository, byUpdate)
                                                  : repositoryEvents(repository),
                           number, size);
     } else {
@@ -342,22 +364,30 @@ QList<QByteArray> FakeGitHub::repositoryEvents(const QString &repository)
     return newestFirst;
 }
 
-QList<QByteArray> FakeGitHub::pullRequestObjects(const QString &repository) const
+// Newest first, by creation or by last update.
+QList<QByteArray> FakeGitHub::pullRequestObjects(const QString &repository, bool byUpdate) const
 {
     const auto time = [](qint64 seconds) -> QJsonValue {
         return seconds < 0
             ? QJsonValue()
             : QJsonValue(QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC).toString(Qt::ISODate));
     };
+    QList<PullRequest> pulls = m_pulls.value(repository.toLower());
+    if (byUpdate)
+        std::stable_sort(pulls.begin(), pulls.end(),
+                         [](const PullRequest &a, const PullRequest &b) {
+                             return a.updatedAt() > b.updatedAt();
+                         });
     QList<QByteArray> objects;
-    for (const PullRequest &pr : m_pulls.value(repository.toLower())) {
+    for (const PullRequest &pr : std::as_const(pulls)) {
         const QJsonObject object {{u"number"_s, pr.number},
                                   {u"state"_s, pr.closedAt < 0 ? u"open"_s : u"closed"_s},
                                   {u"title"_s, u"Change %1"_s.arg(pr.number)},
                                   {u"user"_s, QJsonObject {{u"login"_s, pr.author}}},
                                   {u"created_at"_s, time(pr.createdAt)},
                                   {u"closed_at"_s, time(pr.closedAt)},
-                                  {u"merged_at"_s, time(pr.mergedAt)}};
+                                  {u"merged_at"_s, time(pr.mergedAt)},
+                                  {u"updated_at"_s, time(pr.updatedAt())}};
         objects << QJsonDocument(object).toJson(QJsonDocument::Compact);
     }
     return objects;

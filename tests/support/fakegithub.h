@@ -67,8 +67,13 @@ public:
         qint64 closedAt = -1;
         qint64 mergedAt = -1;
         QString author;
+        qint64 updatedAt() const { return std::max({createdAt, closedAt, mergedAt}); }
     };
     void addRepository(const QString &name, int pullRequests, int spanDays, quint32 seed = 3);
+    // Changes to a known repository's pull requests, dated now: /pulls?sort=updated lists
+    // them first. Returns the new pull request's number.
+    int openPullRequest(const QString &name, const QString &author);
+    void mergePullRequest(const QString &name, int number);
     QList<PullRequest> pullRequests(const QString &name) const
     {
         return m_pulls.value(name.toLower());
@@ -109,7 +114,7 @@ private:
     void respond(QTcpSocket *socket, const Request &request);
     void respondEvents(QTcpSocket *socket, const QUrl &url, const Request &request, Fault fault);
     QList<QByteArray> repositoryEvents(const QString &repository);
-    QList<QByteArray> pullRequestObjects(const QString &repository) const;
+    QList<QByteArray> pullRequestObjects(const QString &repository, bool byUpdate) const;
     void send(QTcpSocket *socket, const Request &request, int status, const QByteArray &body,
               const QList<QPair<QByteArray, QByteArray>> &headers);
     Fault nextFault(bool isPage);
