@@ -79,7 +79,14 @@ void Services::createCollector()
     m_watcher = new RepositoryWatcher(options, backfill, m_watchlist, m_bronze, Clock::system(),
                                       m_budget);
     place(m_watcher, m_collectorThread);
+    ArchiveFollower::Options archive;
+    archive.baseUrl = m_config.archiveUrl;
+    archive.backfillHours = m_config.archiveBackfillHours;
+    archive.timeoutMs = options.timeoutMs;
+    m_archive = new ArchiveFollower(archive, m_bronze, Clock::system());
+    place(m_archive, m_collectorThread);
     connect(m_poller, &GitHubPoller::snapshotChanged, this, &Services::pollerSnapshotChanged);
+    connect(m_archive, &ArchiveFollower::statusChanged, this, &Services::archiveStatusChanged);
 }
 
 void Services::createPipeline()
@@ -91,6 +98,12 @@ void Services::createPipeline()
     if (m_poller) {
         connect(m_poller, &GitHubPoller::pageStored, m_pipeline, &Pipeline::ingestPage);
         connect(m_watcher, &RepositoryWatcher::pageStored, m_pipeline, &Pipeline::ingestPage);
+        connect(m_archive, &ArchiveFollower::hourStored, m_pipeline,
+                [pipeline = m_pipeline](const QString &path) { pipeline->ingestPage(path); });
+        connect(m_pipeline, &Pipeline::archiveIngested, m_archive,
+                [archive = m_archive](const QDateTime &, qint64 events, double perSecond) {
+                    archive->noteIngested(events, perSecond);
+                });
     }
 }
 
@@ -105,6 +118,7 @@ void Services::createApi()
     connect(m_api, &ApiServer::listening, this, &Services::apiListening);
     connect(m_api, &ApiServer::failed, this, &Services::apiFailed);
     connect(m_poller, &GitHubPoller::snapshotChanged, m_api, &ApiServer::setPollerSnapshot);
+    connect(m_archive, &ArchiveFollower::statusChanged, m_api, &ApiServer::setArchiveStatus);
 }
 
 void Services::createListener()
@@ -138,6 +152,8 @@ void Services::start()
     m_collectorThread->start();
     QMetaObject::invokeMethod(m_poller, &GitHubPoller::start);
     QMetaObject::invokeMethod(m_watcher, &RepositoryWatcher::reconcile);
+    if (m_config.archiveEnabled)
+        QMetaObject::invokeMethod(m_archive, &ArchiveFollower::start);
 }
 
 void Services::stop()
@@ -146,6 +162,7 @@ void Services::stop()
         QMetaObject::invokeMethod(m_poller, &GitHubPoller::stop, Qt::BlockingQueuedConnection);
         QMetaObject::invokeMethod(m_watcher, &RepositoryWatcher::stop,
                                   Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(m_archive, &ArchiveFollower::stop, Qt::BlockingQueuedConnection);
     }
     if (m_ingestThread && m_ingestThread->isRunning()) {
         // Pages already in bronze are ingested before the thread ends; an import stops
@@ -178,6 +195,10 @@ QStringList Services::reconfigure(const AppConfig &config)
         watcher->reconfigure(config.githubToken, config.intervalSeconds,
                              config.maxPagesPerCollection);
     });
+    if (config.archiveEnabled != m_config.archiveEnabled)
+        QMetaObject::invokeMethod(
+            m_archive, config.archiveEnabled ? &ArchiveFollower::start : &ArchiveFollower::stop);
+    m_config.archiveEnabled = config.archiveEnabled;
     QStringList restart;
     if (config.dataDir != m_config.dataDir)
         restart << tr("data directory");

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "archivefollower.h"
 #include "config.h"
 #include "githubpoller.h"
 
@@ -47,6 +48,7 @@ public:
 
 signals:
     void pollerSnapshotChanged(const PollerSnapshot &snapshot);
+    void archiveStatusChanged(const ArchiveStatus &status);
     void goldChanged(qint64 fromSeconds, qint64 toSeconds);
     void apiListening(const QString &url);
     void apiFailed(const QString &message);
@@ -72,6 +74,7 @@ private:
     Watchlist *m_watchlist = nullptr;
     GitHubPoller *m_poller = nullptr;
     RepositoryWatcher *m_watcher = nullptr;
+    ArchiveFollower *m_archive = nullptr;
     Pipeline *m_pipeline = nullptr;
     ApiServer *m_api = nullptr;
     ChangeListener *m_listener = nullptr;

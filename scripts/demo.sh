@@ -9,7 +9,8 @@ rate="${GHM_DEMO_RATE:-20}"
 mkdir -p "$data"
 
 server_output=$(mktemp)
-build/bin/fakegithub-server --rate "$rate" --poll-interval 2 ${GHM_DEMO_REPLAY:+--replay "$GHM_DEMO_REPLAY"} \
+build/bin/fakegithub-server --rate "$rate" --poll-interval 2 --archive \
+    ${GHM_DEMO_REPLAY:+--replay "$GHM_DEMO_REPLAY"} \
     > "$server_output" &
 server=$!
 trap 'kill $server 2>/dev/null; rm -f "$server_output"' EXIT INT TERM
@@ -25,5 +26,6 @@ if [ -z "${url:-}" ]; then
 fi
 echo "GitHub stand-in on $url ($rate events/s); data in $data"
 
-GITHUB_API_URL="$url" COLLECTION_INTERVAL_SECONDS=2 GHM_DATA_DIR="$data" \
+# GH Archive too, from the stand-in, when GHM_ARCHIVE=on.
+GITHUB_API_URL="$url" GHM_ARCHIVE_URL="$url" COLLECTION_INTERVAL_SECONDS=2 GHM_DATA_DIR="$data" \
     build/bin/ghmonitor "$@"

@@ -1,6 +1,8 @@
 #include "childprocess.h"
+#include "compressedfile.h"
 #include "syntheticevents.h"
 #include "teststorage.h"
+#include "timeformat.h"
 
 #include <QImage>
 #include <QJsonArray>
@@ -46,10 +48,12 @@ private slots:
     void unreadableStoreAnswers503NeverZeros();
     void aWaitingAnswerDelaysNoOther();
     void pipelinedRequestsAreAnsweredInOrder();
+    void archiveBackfillMakesItsHoursComplete();
 
 private:
     void importSynthetic();
-    QString startService(const QStringList &extra = {});
+    QString startService(const QStringList &extra = {},
+                         const QHash<QString, QString> &environment = {});
     Reply get(const QString &path);
     Reply waitFor(QNetworkReply *reply);
     QSqlDatabase adminConnection(const QString &name) const;
@@ -94,10 +98,13 @@ void TestService::importSynthetic()
     QVERIFY2(import.exitCode() == 0, import.readAllStandardError().constData());
 }
 
-QString TestService::startService(const QStringList &extra)
+QString TestService::startService(const QStringList &extra,
+                                  const QHash<QString, QString> &environment)
 {
     QProcessEnvironment env = ChildProcess::cleanEnvironment();
     env.insert(u"GITHUB_API_URL"_s, u"http://127.0.0.1:9"_s); // nothing listens: polls fail
+    for (auto it = environment.cbegin(); it != environment.cend(); ++it)
+        env.insert(it.key(), it.value());
     m_service.setProcessEnvironment(env);
     m_service.setProcessChannelMode(QProcess::MergedChannels);
     m_service.start(QStringLiteral(GHM_BINARY),
@@ -342,6 +349,74 @@ void TestService::pipelinedRequestsAreAnsweredInOrder()
     QVERIFY2(contentTypes[1].startsWith("application/json"), contentTypes[1].constData());
     QVERIFY2(contentTypes[2].startsWith("application/json"), contentTypes[2].constData());
     QCOMPARE(m_service.state(), QProcess::Running);
+}
+
+// The follower in the real service: three finished hours fetched from the stand-in at the
+// first start give /api/events/count the counts of the served files, and those hours, and
+// no others, are complete in /api/coverage and in the count's answer.
+void TestService::archiveBackfillMakesItsHoursComplete()
+{
+    QProcess github;
+    const QUrl githubUrl
+        = ChildProcess::startFakeGitHub(github, {u"--rate"_s, u"2"_s, u"--archive"_s});
+    QVERIFY(githubUrl.isValid());
+    if (QDateTime::currentSecsSinceEpoch() % 3600 > 3570)
+        QTest::qWait(35000); // the service must see the same hour as the test
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const qint64 firstHour = now - now % 3600 - 3 * 3600;
+    m_apiUrl = startService({},
+                            {{u"GHM_ARCHIVE"_s, u"on"_s},
+                             {u"GHM_ARCHIVE_URL"_s, githubUrl.toString()},
+                             {u"GHM_ARCHIVE_BACKFILL_HOURS"_s, u"3"_s}});
+    QVERIFY(!m_apiUrl.isEmpty());
+    const QString hours = u"/api/coverage?from=%1&to=%2"_s.arg(
+        TimeFormat::iso(firstHour), TimeFormat::iso(firstHour + 3 * 3600 - 1));
+    QTRY_VERIFY_WITH_TIMEOUT(get(hours).json()["complete"_L1].toBool(), 30000);
+
+    // The reference: the served files, fetched and counted here.
+    std::map<QString, qint64> expected;
+    for (qint64 hour = firstHour; hour < firstHour + 3 * 3600; hour += 3600) {
+        const QDateTime start = QDateTime::fromSecsSinceEpoch(hour, Qt::UTC);
+        QUrl url = githubUrl;
+        url.setPath(
+            u"/%1-%2.json.gz"_s.arg(start.toString(u"yyyy-MM-dd"_s)).arg(start.time().hour()));
+        const Reply file = waitFor(m_network.get(QNetworkRequest(url)));
+        QCOMPARE(file.status, 200);
+        const QString path = m_storage->filePath(u"served.json.gz"_s);
+        QFile saved(path);
+        QVERIFY(saved.open(QIODevice::WriteOnly));
+        saved.write(file.body);
+        saved.close();
+        for (const QByteArray &line : CompressedFile::readAll(path).trimmed().split('\n'))
+            ++expected[QJsonDocument::fromJson(line).object()["type"_L1].toString()];
+    }
+    const QString lastSecond = TimeFormat::iso(firstHour + 3 * 3600 - 1);
+    const QJsonObject count = get(u"/api/events/count?offset=180&at=%1"_s.arg(lastSecond)).json();
+    std::map<QString, qint64> counted;
+    const QJsonObject counts = count["counts"_L1].toObject();
+    for (auto it = counts.begin(); it != counts.end(); ++it)
+        counted[it.key()] = it.value().toInteger();
+    QCOMPARE(counted, expected);
+    // A window includes both its ends: 180 minutes back from 17:59:59 is 14:59:59, a second
+    // of a sampled hour. 179 minutes stay inside; a second later leaves them again.
+    QVERIFY(!count["complete"_L1].toBool());
+    const auto complete = [this](const QString &query) {
+        return get(u"/api/events/count?"_s + query).json()["complete"_L1].toBool();
+    };
+    QVERIFY(complete(u"offset=179&at="_s + lastSecond));
+    QVERIFY(!complete(u"offset=179&at="_s + TimeFormat::iso(firstHour + 3 * 3600)));
+
+    const QJsonArray covered = get(hours).json()["hours"_L1].toArray();
+    QCOMPARE(covered.size(), 3);
+    for (const QJsonValue &hour : covered)
+        QCOMPARE(hour["source"_L1].toString(), u"complete"_s);
+    const QJsonObject archive = get(u"/api/health"_s).json()["archive"_L1].toObject();
+    QCOMPARE(archive["hours_stored"_L1].toInteger(), 3);
+    QCOMPARE(archive["state"_L1].toString(), u"waiting"_s);
+    QVERIFY(archive["disk_bytes"_L1].toInteger() > 0);
+    QVERIFY(get(u"/metrics"_s).body.contains("ghm_archive_hours_stored_total 3\n"));
+    QCOMPARE(m_service.state(), QProcess::Running);
+    ChildProcess::terminate(github);
 }
 
 QTEST_GUILESS_MAIN(TestService)

@@ -68,8 +68,11 @@ int main(int argc, char **argv)
         u"file"_s);
     const QCommandLineOption servedLog(u"served-log"_s,
                                        u"Append every served event id to this file."_s, u"file"_s);
+    const QCommandLineOption archive(
+        u"archive"_s, u"Serve GH Archive hours (/YYYY-MM-DD-H.json.gz) of the synthetic feed."_s);
     parser.addOptions({port, recorded, rate, pollInterval, rateLimit, failEvery, truncateEvery,
-                       retryAfterEvery, slowEvery, slowMs, resetEvery, replay, token, servedLog});
+                       retryAfterEvery, slowEvery, slowMs, resetEvery, replay, token, servedLog,
+                       archive});
     parser.process(app);
 
     FakeGitHub server(Clock::system());
@@ -93,6 +96,7 @@ int main(int argc, char **argv)
             server.addRepository(u"org%1/project-%2"_s.arg(rank % 37).arg(rank), 200 - rank * 15,
                                  60 - rank * 3, quint32(rank + 1));
     }
+    server.setSyntheticArchive(parser.isSet(archive));
     server.setPollInterval(parser.value(pollInterval).toInt());
     if (parser.isSet(rateLimit)) {
         const QStringList spec = parser.value(rateLimit).split(u':');

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "archivefollower.h"
 #include "config.h"
 #include "dashboardpagescontroller.h"
 #include "githubpoller.h"
@@ -58,6 +59,7 @@ public:
 
     Q_INVOKABLE void start();
     Q_INVOKABLE void setPollerSnapshot(const PollerSnapshot &snapshot);
+    Q_INVOKABLE void setArchiveStatus(const ArchiveStatus &status);
     // Before start(): enables /api/watchlist.
     void setWatchlist(Watchlist *watchlist) { m_watchlist = watchlist; }
 
@@ -93,6 +95,7 @@ private:
     QList<Endpoint> m_endpoints;
     DashboardPagesController::PanelPainter m_painter;
     PollerSnapshot m_poller;
+    ArchiveStatus m_archive;
     Watchlist *m_watchlist = nullptr;
     HttpMetrics m_httpMetrics;
     QString m_url;

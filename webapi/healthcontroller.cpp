@@ -1,5 +1,6 @@
 #include "healthcontroller.h"
 
+#include "archivefollower.h"
 #include "githubpoller.h"
 #include "metricsqueries.h"
 #include "openapi.h"
@@ -31,7 +32,26 @@ QJsonObject pollerJson(const PollerSnapshot &poller)
         {u"requests"_s, poller.requests},
         {u"not_modified"_s, poller.notModified},
         {u"pages"_s, poller.pages},
-        {u"events_seen"_s, poller.eventsSeen}};
+        {u"events_seen"_s, poller.eventsSeen},
+        {u"polls_without_overlap"_s, poller.pollsWithoutOverlap}};
+}
+
+QJsonObject archiveJson(const ArchiveStatus &archive)
+{
+    const auto number = [](qint64 value) { return value >= 0 ? QJsonValue(value) : QJsonValue(); };
+    return {{u"state"_s, ArchiveStatus::stateName(archive.state)},
+            {u"hour"_s, timeOrNull(archive.hour)},
+            {u"bytes_done"_s, archive.bytesDone},
+            {u"bytes_total"_s, number(archive.bytesTotal)},
+            {u"bytes_per_second"_s, archive.bytesPerSecond},
+            {u"next_attempt"_s, timeOrNull(archive.nextAttempt)},
+            {u"last_error"_s,
+             archive.lastError.isEmpty() ? QJsonValue() : QJsonValue(archive.lastError)},
+            {u"last_stored_hour"_s, timeOrNull(archive.lastStoredHour)},
+            {u"hours_stored"_s, archive.hoursStored},
+            {u"disk_bytes"_s, archive.diskBytes},
+            {u"last_ingest_events"_s, archive.lastIngestEvents},
+            {u"last_ingest_events_per_second"_s, archive.lastIngestEventsPerSecond}};
 }
 
 bool pollerDegraded(const PollerSnapshot &poller)
@@ -44,9 +64,10 @@ bool pollerDegraded(const PollerSnapshot &poller)
 } // namespace
 
 HealthController::HealthController(QueriesSource queries, const PollerSnapshot *poller,
-                                   const HttpMetrics *http)
+                                   const ArchiveStatus *archive, const HttpMetrics *http)
     : m_queries(std::move(queries))
     , m_poller(poller)
+    , m_archive(archive)
     , m_http(http)
 {
 }
@@ -71,7 +92,8 @@ QJsonObject HealthController::health() const
             {u"store"_s, store},
             {u"events_stored"_s, eventsStored},
             {u"last_event_at"_s, lastEventAt},
-            {u"poller"_s, pollerJson(poller)}};
+            {u"poller"_s, pollerJson(poller)},
+            {u"archive"_s, archiveJson(*m_archive)}};
 }
 
 QList<Endpoint> HealthController::endpoints() const
@@ -82,7 +104,8 @@ QList<Endpoint> HealthController::endpoints() const
                                  {u"store"_s, OpenApi::typed("object")},
                                  {u"events_stored"_s, OpenApi::typed("integer", true)},
                                  {u"last_event_at"_s, OpenApi::typed("string", true)},
-                                 {u"poller"_s, OpenApi::typed("object")}});
+                                 {u"poller"_s, OpenApi::typed("object")},
+                                 {u"archive"_s, OpenApi::typed("object")}});
     return {
         {Routes::health,
          Caching::Off,
@@ -100,7 +123,8 @@ QList<Endpoint> HealthController::endpoints() const
              MetricsQueries &queries = m_queries();
              return QHttpServerResponse("text/plain; version=0.0.4; charset=utf-8",
                                         Prometheus::render(queries.eventTotalsByType(),
-                                                           queries.quarantinedEvents(), *m_poller)
+                                                           queries.quarantinedEvents(), *m_poller,
+                                                           *m_archive)
                                             + m_http->render());
          },
          OpenApi::get(u"Prometheus metrics (text exposition format 0.0.4)"_s, {},

@@ -3,6 +3,7 @@
 #include "endpoint.h"
 
 class HttpMetrics;
+struct ArchiveStatus;
 struct PollerSnapshot;
 
 // /api/health and /metrics, answered on the server thread: they never wait behind a metric.
@@ -10,16 +11,19 @@ struct PollerSnapshot;
 class HealthController
 {
 public:
-    // `poller` and `http` belong to the server and outlive this controller.
-    HealthController(QueriesSource queries, const PollerSnapshot *poller, const HttpMetrics *http);
+    // `poller`, `archive` and `http` belong to the server and outlive this controller.
+    HealthController(QueriesSource queries, const PollerSnapshot *poller,
+                     const ArchiveStatus *archive, const HttpMetrics *http);
     QList<Endpoint> endpoints() const;
 
     // -> {status: ok|degraded, version, store{state, error}, events_stored, last_event_at,
-    //     poller{...}}; events_stored and last_event_at are null while the store is down
+    //     poller{...}, archive{...}}; events_stored and last_event_at are null while the store is
+    //     down
     QJsonObject health() const;
 
 private:
     QueriesSource m_queries;
     const PollerSnapshot *m_poller;
+    const ArchiveStatus *m_archive;
     const HttpMetrics *m_http;
 };

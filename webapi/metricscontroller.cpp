@@ -30,6 +30,19 @@ QJsonValue optionalNumber(const std::optional<double> &value)
     return value ? QJsonValue(*value) : QJsonValue();
 }
 
+// What "complete" means, in every answer that has it.
+const QString completeMeaning = u"true when every hour the window touches has its GH Archive "
+                                "file ingested, so the numbers are all of GitHub's public "
+                                "events; false when any of it rests on the live feed alone, a "
+                                "sample of a few percent (see /api/coverage)"_s;
+
+QJsonObject completeSchema()
+{
+    QJsonObject schema = typed("boolean");
+    schema.insert(u"description"_s, completeMeaning);
+    return schema;
+}
+
 QJsonObject badRequest()
 {
     return errors({{"400", "a malformed, missing or out-of-range parameter"}});
@@ -41,7 +54,7 @@ QJsonObject unknownRepository()
                    {"404", "no stored events for this repository"}});
 }
 
-// offset (minutes, default 10), at -> {offset, from, to, total, counts{type: n}}
+// offset (minutes, default 10), at -> {offset, from, to, complete, total, counts{type: n}}
 QJsonObject eventCount(MetricsQueries &queries, const QUrlQuery &query)
 {
     const qint64 offset = ApiParameters::windowMinutes(query, u"offset"_s, 10);
@@ -56,6 +69,7 @@ QJsonObject eventCount(MetricsQueries &queries, const QUrlQuery &query)
     return {{u"offset"_s, offset},
             {u"from"_s, TimeFormat::iso(window.from)},
             {u"to"_s, TimeFormat::iso(window.to)},
+            {u"complete"_s, queries.isComplete(window)},
             {u"total"_s, total},
             {u"counts"_s, counts}};
 }
@@ -68,6 +82,7 @@ Endpoint eventCountEndpoint(const QueriesSource &queries)
         {{u"offset"_s, typed("integer")},
          {u"from"_s, typed("string")},
          {u"to"_s, typed("string")},
+         {u"complete"_s, completeSchema()},
          {u"total"_s, typed("integer")},
          {u"counts"_s,
           QJsonObject {{u"type"_s, u"object"_s}, {u"additionalProperties"_s, typed("integer")}}}});
@@ -176,7 +191,7 @@ Endpoint pullRequestsEndpoint(const QueriesSource &queries)
 }
 
 // limit (default 10), offset (minutes, default 60), at
-//   -> {offset, limit, from, to, repositories[{repository, events}]}
+//   -> {offset, limit, from, to, complete, repositories[{repository, events}]}
 QJsonObject activeRepositories(MetricsQueries &queries, const QUrlQuery &query)
 {
     const qint64 limit = ApiParameters::integer(query, u"limit"_s, 1, 1000, 10);
@@ -190,6 +205,7 @@ QJsonObject activeRepositories(MetricsQueries &queries, const QUrlQuery &query)
             {u"limit"_s, limit},
             {u"from"_s, TimeFormat::iso(window.from)},
             {u"to"_s, TimeFormat::iso(window.to)},
+            {u"complete"_s, queries.isComplete(window)},
             {u"repositories"_s, repositories}};
 }
 
@@ -203,6 +219,7 @@ Endpoint activeRepositoriesEndpoint(const QueriesSource &queries)
                         {u"limit"_s, typed("integer")},
                         {u"from"_s, typed("string")},
                         {u"to"_s, typed("string")},
+                        {u"complete"_s, completeSchema()},
                         {u"repositories"_s,
                          QJsonObject {{u"type"_s, u"array"_s},
                                       {u"items"_s,
@@ -220,6 +237,64 @@ Endpoint activeRepositoriesEndpoint(const QueriesSource &queries)
             {{u"ActiveRepositories"_s, schema}}};
 }
 
+// from, to (ISO-8601; default the last 24 hours, at most 31 days)
+//   -> {from, to, complete, recent_live_share, hours[{hour, source, events, live_share}]}
+QJsonObject coverage(MetricsQueries &queries, const QUrlQuery &query)
+{
+    const QDateTime to = ApiParameters::time(query, u"to"_s, MetricsQueries::currentTime());
+    const QDateTime from = ApiParameters::time(query, u"from"_s, to.addSecs(-24 * 3600));
+    if (from > to || from.secsTo(to) > 31 * 86400)
+        throw ApiError {400, u"from must come before to, at most 31 days apart"_s, u"from"_s};
+    const TimeWindow window {from.toSecsSinceEpoch(), to.toSecsSinceEpoch()};
+    QJsonArray hours;
+    bool complete = true;
+    for (const HourCoverage &hour : queries.coverage(window)) {
+        complete = complete && hour.complete;
+        hours.append(QJsonObject {{u"hour"_s, TimeFormat::iso(hour.hour)},
+                                  {u"source"_s, hour.complete ? u"complete"_s : u"sampled"_s},
+                                  {u"events"_s, hour.events},
+                                  {u"live_share"_s, optionalNumber(hour.liveShare)}});
+    }
+    return {{u"from"_s, TimeFormat::iso(window.from)},
+            {u"to"_s, TimeFormat::iso(window.to)},
+            {u"complete"_s, complete},
+            {u"recent_live_share"_s, optionalNumber(queries.recentLiveShare())},
+            {u"hours"_s, hours}};
+}
+
+Endpoint coverageEndpoint(const QueriesSource &queries)
+{
+    QJsonObject responses = badRequest();
+    responses.insert(u"200"_s, jsonResponse(u"coverage by hour"_s, ref(u"Coverage"_s)));
+    QJsonObject liveShare = typed("number", true);
+    liveShare.insert(u"description"_s,
+                     u"complete hours: the share of the hour's events the live feeds had "
+                     "captured before the archive came; null for sampled hours"_s);
+    const QJsonObject hour = objectSchema({{u"hour"_s, typed("string")},
+                                           {u"source"_s, typed("string")},
+                                           {u"events"_s, typed("integer")},
+                                           {u"live_share"_s, liveShare}});
+    const QJsonObject schema
+        = objectSchema({{u"from"_s, typed("string")},
+                        {u"to"_s, typed("string")},
+                        {u"complete"_s, completeSchema()},
+                        {u"recent_live_share"_s, typed("number", true)},
+                        {u"hours"_s, QJsonObject {{u"type"_s, u"array"_s}, {u"items"_s, hour}}}});
+    const auto time = [](const QString &name, const QString &description) {
+        return parameter(name, u"query"_s, QJsonObject {{u"type"_s, u"string"_s}}, description);
+    };
+    return {Routes::coverage,
+            Caching::ByRequestAndSecond,
+            [queries](const QStringList &, const ApiRequest &request) {
+                return json(coverage(queries(), QUrlQuery(request.url)));
+            },
+            get(u"Which hours are complete (GH Archive ingested) and which are sampled"_s,
+                {time(u"from"_s, u"start, ISO-8601 UTC; default 24 hours before to"_s),
+                 time(u"to"_s, u"end, ISO-8601 UTC; default now"_s)},
+                responses),
+            {{u"Coverage"_s, schema}}};
+}
+
 } // namespace
 
 MetricsController::MetricsController(QueriesSource queries)
@@ -231,5 +306,6 @@ QList<Endpoint> MetricsController::endpoints() const
 {
     return QList<Endpoint> {eventCountEndpoint(m_queries)}
     + averagePullRequestTimeEndpoints(m_queries)
-        + QList<Endpoint> {pullRequestsEndpoint(m_queries), activeRepositoriesEndpoint(m_queries)};
+        + QList<Endpoint> {pullRequestsEndpoint(m_queries), activeRepositoriesEndpoint(m_queries),
+                           coverageEndpoint(m_queries)};
 }

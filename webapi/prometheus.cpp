@@ -1,5 +1,6 @@
 #include "prometheus.h"
 
+#include "archivefollower.h"
 #include "githubpoller.h"
 
 #include <array>
@@ -67,7 +68,8 @@ QByteArray HttpMetrics::render() const
 }
 
 QByteArray Prometheus::render(const QList<std::pair<QString, qint64>> &eventsByType,
-                              qint64 quarantined, const PollerSnapshot &poller)
+                              qint64 quarantined, const PollerSnapshot &poller,
+                              const ArchiveStatus &archive)
 {
     QByteArray out;
     header(out, "ghm_events_ingested_total", "counter", "Events stored in silver, by type.");
@@ -91,6 +93,15 @@ QByteArray Prometheus::render(const QList<std::pair<QString, qint64>> &eventsByT
     out += "ghm_rate_limit_remaining " + QByteArray::number(poller.rateLimit.remaining) + '\n';
     header(out, "ghm_bronze_pages_total", "counter", "Pages written to bronze by this process.");
     out += "ghm_bronze_pages_total " + QByteArray::number(poller.pages) + '\n';
+    header(out, "ghm_polls_without_overlap_total", "counter",
+           "Polls that shared no event with the previous one: events were missed.");
+    out += "ghm_polls_without_overlap_total " + QByteArray::number(poller.pollsWithoutOverlap)
+        + '\n';
+    header(out, "ghm_archive_hours_stored_total", "counter",
+           "GH Archive hours stored in bronze by this process.");
+    out += "ghm_archive_hours_stored_total " + QByteArray::number(archive.hoursStored) + '\n';
+    header(out, "ghm_archive_disk_bytes", "gauge", "Bytes that bronze/archive holds.");
+    out += "ghm_archive_disk_bytes " + QByteArray::number(archive.diskBytes) + '\n';
     header(out, "ghm_quarantined_events_total", "counter", "Invalid events kept in quarantine.");
     out += "ghm_quarantined_events_total " + QByteArray::number(quarantined) + '\n';
     return out;

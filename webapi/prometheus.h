@@ -7,6 +7,7 @@
 #include <QMutex>
 #include <QString>
 
+struct ArchiveStatus;
 struct PollerSnapshot;
 
 // Request counts and a latency histogram per route, for /metrics.
@@ -32,6 +33,6 @@ private:
 namespace Prometheus {
 
 QByteArray render(const QList<std::pair<QString, qint64>> &eventsByType, qint64 quarantined,
-                  const PollerSnapshot &poller);
+                  const PollerSnapshot &poller, const ArchiveStatus &archive);
 
 } // namespace Prometheus

@@ -24,6 +24,7 @@ inline constexpr Route averagePullRequestTimeOneSegment {"/api/repository/{repos
                                                          "GET", false};
 inline constexpr Route pullRequests {"/api/repository/{owner}/{name}/pull_requests"};
 inline constexpr Route activeRepositories {"/api/repositories/active"};
+inline constexpr Route coverage {"/api/coverage"};
 inline constexpr Route watchlist {"/api/watchlist"};
 inline constexpr Route watchedRepository {"/api/watchlist/{owner}/{name}", "PUT, DELETE"};
 inline constexpr Route health {"/api/health"};
@@ -38,6 +39,7 @@ inline constexpr Route all[] = {eventCount,
                                 averagePullRequestTimeOneSegment,
                                 pullRequests,
                                 activeRepositories,
+                                coverage,
                                 watchlist,
                                 watchedRepository,
                                 health,

@@ -5,6 +5,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QStorageInfo>
 #include <QTemporaryFile>
@@ -262,6 +263,13 @@ QStringList BronzeStore::listSources() const
     };
     std::sort(pages.begin(), pages.end(),
               [&](const QString &a, const QString &b) { return stampOf(a) < stampOf(b); });
+    QStringList archives;
+    QDirIterator archive(m_root + "/bronze/archive"_L1, {u"*.json.gz"_s}, QDir::Files,
+                         QDirIterator::Subdirectories);
+    while (archive.hasNext())
+        archives << archive.next();
+    archives.sort(); // YYYY/MM/DD/HH: time order
+    pages << archives;
     // Imports by their original names, after the content hash that starts each.
     QDir imports(m_root + "/bronze/imports"_L1);
     QStringList names = imports.entryList(QDir::Files, QDir::Name);
@@ -298,6 +306,87 @@ int BronzeStore::applyRetention(int days, const QDateTime &now)
 bool BronzeStore::isPage(const QString &path)
 {
     return path.contains("/bronze/events/"_L1) || path.contains("/bronze/repos/"_L1);
+}
+
+bool BronzeStore::isArchive(const QString &path)
+{
+    return path.contains("/bronze/archive/"_L1) && path.endsWith(".json.gz"_L1);
+}
+
+QDateTime BronzeStore::archiveHourOf(const QString &path)
+{
+    static const QRegularExpression archived(
+        uR"(/bronze/archive/(\d{4})/(\d\d)/(\d\d)/(\d\d)\.json\.gz$)"_s);
+    static const QRegularExpression imported(
+        uR"(/bronze/imports/[0-9a-f]+_(\d{4})-(\d\d)-(\d\d)-(\d{1,2})\.json\.gz$)"_s);
+    QRegularExpressionMatch match = archived.match(path);
+    if (!match.hasMatch())
+        match = imported.match(path);
+    if (!match.hasMatch())
+        return {};
+    const QDate day(match.captured(1).toInt(), match.captured(2).toInt(),
+                    match.captured(3).toInt());
+    const int hour = match.captured(4).toInt();
+    return day.isValid() && hour < 24 ? QDateTime(day, QTime(hour, 0), Qt::UTC) : QDateTime();
+}
+
+QString BronzeStore::archivePath(const QDateTime &hour) const
+{
+    return u"%1/bronze/archive/%2.json.gz"_s.arg(m_root, hour.toUTC().toString(u"yyyy/MM/dd/HH"_s));
+}
+
+QString BronzeStore::storeArchive(const QString &downloaded, const QDateTime &hour, const QUrl &url,
+                                  QString *error)
+{
+    QFile file(downloaded);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = u"cannot read %1"_s.arg(downloaded);
+        return {};
+    }
+    Sha256 hash;
+    QByteArray chunk(4 * 1024 * 1024, Qt::Uninitialized);
+    for (qint64 read; (read = file.read(chunk.data(), chunk.size())) > 0;)
+        hash.addData(QByteArrayView(chunk.constData(), read));
+    const QString path = archivePath(hour);
+    QJsonObject meta;
+    meta.insert("url"_L1, url.toString(QUrl::RemoveUserInfo));
+    meta.insert("sha256"_L1, QString::fromLatin1(hash.result().toHex()));
+    meta.insert("bytes"_L1, file.size());
+    meta.insert("hour"_L1, hour.toUTC().toString(Qt::ISODate));
+    meta.insert("fetched_at"_L1, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
+    file.close();
+    if (!writeAtomically(path + metaSuffix, QJsonDocument(meta).toJson(), error))
+        return {};
+    QFile::remove(path);
+    if (!QFile::rename(downloaded, path)) {
+        *error = u"cannot move %1 to %2"_s.arg(downloaded, path);
+        return {};
+    }
+    return path;
+}
+
+QDateTime BronzeStore::latestArchiveHour() const
+{
+    QDateTime latest;
+    QDirIterator it(m_root + "/bronze/archive"_L1, {u"*.json.gz"_s}, QDir::Files,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QDateTime hour = archiveHourOf(it.next());
+        if (hour.isValid() && (!latest.isValid() || hour > latest))
+            latest = hour;
+    }
+    return latest;
+}
+
+qint64 BronzeStore::archiveBytes() const
+{
+    qint64 bytes = 0;
+    QDirIterator it(m_root + "/bronze/archive"_L1, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        it.next();
+        bytes += it.fileInfo().size();
+    }
+    return bytes;
 }
 
 bool BronzeStore::isPullRequestPage(const QString &path)

@@ -21,6 +21,7 @@ struct PageLineage
 // Bronze: raw bytes on disk, written atomically, never modified afterwards.
 //   <root>/bronze/events/YYYY/MM/DD/events_<yyyyMMddTHHmmsszzz>Z_p<page>.json
 //   <root>/bronze/repos/<owner>/<name>/YYYY/MM/DD/{events,pulls}_<...>Z_p<page>.json
+//   <root>/bronze/archive/YYYY/MM/DD/HH.json.gz, a GH Archive hour, with a .meta.json
 //   <root>/bronze/imports/<file>
 //   <root>/bronze/rejected/<...>.body with a .meta.json giving the reason
 class QFile;
@@ -45,9 +46,21 @@ public:
     // much is missing when it has not.
     bool hasRoomFor(const QStringList &sourcePaths, QString *error) const;
 
+    // Where the GH Archive file of the hour starting at `hour` goes.
+    QString archivePath(const QDateTime &hour) const;
+    // Moves a downloaded (and verified) archive file into place, with its URL and SHA-256
+    // in its sidecar. Returns its path, or an empty string with `error`.
+    QString storeArchive(const QString &downloaded, const QDateTime &hour, const QUrl &url,
+                         QString *error);
+    // The latest hour in bronze/archive/; invalid when there is none.
+    QDateTime latestArchiveHour() const;
+    // Bytes that bronze/archive/ holds.
+    qint64 archiveBytes() const;
+
     const QString &root() const { return m_root; }
 
-    // Every bronze page and import, oldest page first, then imports by name.
+    // Every bronze page and import, oldest page first, then archive hours in time order,
+    // then imports by name: a rebuild meets the live feed's events before the archive's.
     QStringList listSources() const;
 
     // Relative to the data root; how silver names its sources.
@@ -57,6 +70,10 @@ public:
     int applyRetention(int days, const QDateTime &now);
 
     static bool isPage(const QString &path);
+    static bool isArchive(const QString &path);
+    // The hour a whole GH Archive file holds, from its name (bronze/archive/, or an import
+    // named as GH Archive names its files: 2025-01-01-15.json.gz); invalid otherwise.
+    static QDateTime archiveHourOf(const QString &path);
     static bool isPullRequestPage(const QString &path);
     // "owner/name" of a page under bronze/repos/, else empty.
     static QString repositoryOf(const QString &path);

@@ -221,6 +221,12 @@ void GitHubPoller::handlePage(QNetworkReply *reply, const QByteArray &body)
 
     const QUrl next = GitHubProtocol::nextPage(*reply, m_options.apiUrl);
     if (caughtUp || !next.isValid() || m_page >= m_options.maxPages) {
+        // The feed moved further than the pages read: events were certainly missed.
+        if (!caughtUp && !m_seenIds.isEmpty()) {
+            ++m_snapshot.pollsWithoutOverlap;
+            qCInfo(lcPoller).noquote()
+                << m_options.path << ": no overlap with the previous poll, events were missed";
+        }
         finishCycle();
         return;
     }

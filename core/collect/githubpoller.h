@@ -54,6 +54,9 @@ struct PollerSnapshot
     qint64 notModified = 0;
     qint64 pages = 0;
     qint64 eventsSeen = 0;
+    // Polls that shared no event with the previous one: the feed moved on by more than the
+    // pages read, so events were missed (the live feed is a sample; see GH Archive).
+    qint64 pollsWithoutOverlap = 0;
     QMap<QString, qint64> faults; // by kind: timeout, connection, http_5xx, bad_body, ...
 
     static QString stateName(State state); // stable, for the API: "up_to_date", ...

@@ -47,6 +47,20 @@ public:
         *target = Number(number * unit);
     }
 
+    void readSwitch(const QString &name, bool *target)
+    {
+        const std::optional<QString> text = value(name);
+        if (!text)
+            return;
+        const QString word = text->trimmed().toLower();
+        if (word == "on"_L1 || word == "1"_L1 || word == "true"_L1)
+            *target = true;
+        else if (word == "off"_L1 || word == "0"_L1 || word == "false"_L1)
+            *target = false;
+        else
+            m_errors << u"%1=%2 is invalid: expected on or off"_s.arg(name, *text);
+    }
+
     void readString(const QString &name, QString *target)
     {
         const std::optional<QString> text = value(name);
@@ -138,6 +152,9 @@ ConfigResult Config::load(const QProcessEnvironment &environment,
     reader.readInt(u"GHM_PR_HORIZON_DAYS"_s, 1, 3650, &config.prHorizonDays);
     reader.readInt(u"GHM_PR_HORIZON_COUNT"_s, 1, 100000, &config.prHorizonCount);
     reader.readInt(u"GHM_PR_REFRESH_MINUTES"_s, 1, 1440, &config.prRefreshMinutes);
+    reader.readSwitch(u"GHM_ARCHIVE"_s, &config.archiveEnabled);
+    reader.readUrl(u"GHM_ARCHIVE_URL"_s, &config.archiveUrl);
+    reader.readInt(u"GHM_ARCHIVE_BACKFILL_HOURS"_s, 0, 24 * 30, &config.archiveBackfillHours);
 
     result.errors = reader.errors();
     // Not the value itself: it may hold a password.

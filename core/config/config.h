@@ -44,6 +44,9 @@ struct AppConfig
     int prHorizonDays = 90;
     int prHorizonCount = 1000;
     int prRefreshMinutes = 15; // between refreshes of a watched repository's history
+    bool archiveEnabled = false; // follow GH Archive hour by hour
+    QUrl archiveUrl = QUrl(QStringLiteral("https://data.gharchive.org"));
+    int archiveBackfillHours = 0; // finished hours fetched at the first start
 
     bool apiIsLoopback() const;
     // ./data for a binary run from its build tree (make run, the tests);

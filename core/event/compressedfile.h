@@ -8,5 +8,8 @@
 namespace CompressedFile {
 
 QByteArray readAll(const QString &path);
+// Reads a gzip file to the end of its stream: false, with `error`, when it is not gzip,
+// is cut short or is corrupt. `uncompressedBytes` gets its decompressed size.
+bool verifyGzip(const QString &path, qint64 *uncompressedBytes, QString *error);
 
 } // namespace CompressedFile

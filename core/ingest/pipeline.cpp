@@ -41,7 +41,7 @@ void Pipeline::catchUp()
         return;
     QStringList pending;
     for (const QString &path : m_bronze.listSources()) {
-        if (BronzeStore::isPage(path))
+        if (BronzeStore::isPage(path) || BronzeStore::isArchive(path))
             pending << path;
     }
     const IngestSummary summary = ingestAll(pending);
@@ -131,10 +131,28 @@ IngestSummary Pipeline::ingestEach(int count, const SourceAt &sourceAt)
         if (!summary.ok) {
             qCWarning(lcPipeline).noquote() << "cannot ingest" << path << ":" << summary.error;
             emit failed(u"%1: %2"_s.arg(path, summary.error));
+        } else if (!summary.cancelled && summary.alreadyIngested == 0) {
+            noteArchiveHour(path, summary);
         }
         total.add(summary);
     }
     return total;
+}
+
+// A whole GH Archive hour makes its hour complete.
+void Pipeline::noteArchiveHour(const QString &path, const IngestSummary &summary)
+{
+    const QDateTime hour = BronzeStore::archiveHourOf(path);
+    if (!hour.isValid())
+        return;
+    if (!m_store->recordCoverage(hour.toSecsSinceEpoch())) {
+        qCWarning(lcPipeline).noquote()
+            << "cannot record the coverage of" << path << ":" << m_store->lastError();
+        return;
+    }
+    const qint64 events = summary.inserted + summary.duplicates;
+    emit archiveIngested(hour, events, summary.seconds > 0 ? double(events) / summary.seconds : 0);
+    emit goldChanged(hour.toSecsSinceEpoch(), hour.toSecsSinceEpoch() + 3599);
 }
 
 void Pipeline::onBatch(const BatchResult &batch)

@@ -27,7 +27,8 @@ public:
     void cancel() { m_cancel = true; }
 
     Q_INVOKABLE bool open();
-    // Ingests any bronze page not yet in silver (left by a crash or a full disk).
+    // Ingests any bronze page or archive hour not yet in silver (left by a crash or a full
+    // disk).
     Q_INVOKABLE void catchUp();
     // A page just stored in bronze; `page` is it as the collector parsed it, when it did.
     Q_INVOKABLE void ingestPage(const QString &path, const ParsedPagePtr &page = {});
@@ -40,6 +41,8 @@ signals:
     void progress(int fileIndex, int fileCount, const IngestProgress &progress);
     void finished(const IngestSummary &summary);
     void failed(const QString &message);
+    // A GH Archive hour was ingested whole: its hour is complete.
+    void archiveIngested(const QDateTime &hour, qint64 events, double eventsPerSecond);
 
 private:
     IngestSummary ingestAll(const QStringList &paths);
@@ -48,6 +51,7 @@ private:
     using SourceAt = std::function<QString(int index, QString *error)>;
     IngestSummary ingestEach(int count, const SourceAt &sourceAt);
     void onBatch(const BatchResult &batch);
+    void noteArchiveHour(const QString &path, const IngestSummary &summary);
 
     BronzeStore m_bronze;
     std::unique_ptr<EventStore> m_store;

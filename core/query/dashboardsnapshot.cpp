@@ -117,7 +117,15 @@ DashboardSnapshot DashboardSnapshot::load(MetricsQueries &queries, const Dashboa
         snapshot.pullRequests = queries.averagePullRequestInterval(repository);
     snapshot.latestEvents = queries.latestEvents(request.latestEvents);
     snapshot.eventsStored = queries.eventsStored();
+    snapshot.coverage = queries.coverage(snapshot.window);
+    snapshot.recentLiveShare = queries.recentLiveShare();
     return snapshot;
+}
+
+bool DashboardSnapshot::complete() const
+{
+    return std::all_of(coverage.cbegin(), coverage.cend(),
+                       [](const HourCoverage &hour) { return hour.complete; });
 }
 
 QStringList DashboardSnapshot::panelNames()

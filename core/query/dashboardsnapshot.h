@@ -58,6 +58,11 @@ struct DashboardSnapshot
     PullRequestStats pullRequests;
     QList<EventRow> latestEvents;
     qint64 eventsStored = 0;
+    // Which hours of the window are complete (GH Archive) and which sampled (live feed),
+    // and the live feed's measured share of GitHub lately.
+    QList<HourCoverage> coverage;
+    std::optional<double> recentLiveShare;
+    bool complete() const;
 
     // Throws StoreUnavailable when the store cannot answer.
     static DashboardSnapshot load(MetricsQueries &queries, const DashboardRequest &request);

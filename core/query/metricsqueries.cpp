@@ -322,6 +322,76 @@ bool MetricsQueries::pullRequestHistory(const QString &key, qint64 at, PullReque
     return true;
 }
 
+namespace {
+
+qint64 hourOf(qint64 seconds)
+{
+    return CountBlock::floorDiv(seconds, 3600) * 3600;
+}
+
+} // namespace
+
+QList<HourCoverage> MetricsQueries::coverage(const TimeWindow &window)
+{
+    const qint64 first = hourOf(window.from);
+    const qint64 last = hourOf(window.to);
+    return m_connection.read([&] {
+        QList<HourCoverage> hours;
+        for (qint64 hour = first; hour <= last; hour += 3600)
+            hours.append({hour, false, 0, std::nullopt});
+        QSqlQuery events = statement(uR"(SELECT minute / 60, SUM(events) FROM gold.type_minute
+                                         WHERE minute BETWEEN ? AND ? GROUP BY 1)"_s);
+        events.addBindValue(first / 60);
+        events.addBindValue(last / 60 + 59);
+        exec(events);
+        while (events.next())
+            hours[(events.value(0).toLongLong() * 3600 - first) / 3600].events
+                = events.value(1).toLongLong();
+        QSqlQuery complete = statement(uR"(SELECT hour, events, live_events FROM gold.coverage
+                                           WHERE hour BETWEEN ? AND ?)"_s);
+        complete.addBindValue(first);
+        complete.addBindValue(last);
+        exec(complete);
+        while (complete.next()) {
+            HourCoverage &hour = hours[(complete.value(0).toLongLong() - first) / 3600];
+            hour.complete = true;
+            const qint64 events = complete.value(1).toLongLong();
+            if (events > 0)
+                hour.liveShare = double(complete.value(2).toLongLong()) / double(events);
+        }
+        return hours;
+    });
+}
+
+bool MetricsQueries::isComplete(const TimeWindow &window)
+{
+    const qint64 first = hourOf(window.from);
+    const qint64 last = hourOf(window.to);
+    return m_connection.read([&] {
+        QSqlQuery &query
+            = prepared(u"SELECT COUNT(*) FROM gold.coverage WHERE hour BETWEEN ? AND ?"_s);
+        const auto done = qScopeGuard([&query] { query.finish(); });
+        query.bindValue(0, first);
+        query.bindValue(1, last);
+        exec(query);
+        return query.next() && query.value(0).toLongLong() == (last - first) / 3600 + 1;
+    });
+}
+
+std::optional<double> MetricsQueries::recentLiveShare()
+{
+    return m_connection.read([&]() -> std::optional<double> {
+        QSqlQuery &query = prepared(uR"(SELECT AVG(CAST(live_events AS REAL) / events) FROM (
+            SELECT live_events, events FROM gold.coverage WHERE live_events > 0
+            ORDER BY hour DESC LIMIT 24) AS latest)"_s);
+        const auto done = qScopeGuard([&query] { query.finish(); });
+        exec(query);
+        if (!query.next() || query.value(0).isNull())
+            return std::nullopt;
+        return query.value(0).toDouble();
+    });
+}
+
 QList<MinuteCount> MetricsQueries::eventsPerMinute(qint64 minutes, const QDateTime &at)
 {
     const TimeWindow window = TimeWindow::endingAt(at, minutes);

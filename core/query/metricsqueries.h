@@ -65,6 +65,18 @@ struct MinuteCount
     qint64 count = 0;
 };
 
+// One clock hour: complete once its GH Archive file is ingested, else sampled (the live
+// feeds only, a few percent of GitHub).
+struct HourCoverage
+{
+    qint64 hour = 0; // epoch seconds of its start
+    bool complete = false;
+    qint64 events = 0; // stored for the hour
+    // Complete hours: the events the live feeds had captured before the archive came, over
+    // the events of the hour.
+    std::optional<double> liveShare;
+};
+
 struct EventRow
 {
     qint64 id = 0;
@@ -103,6 +115,13 @@ public:
                                        const QDateTime &at = currentTime());
     // Per-minute counts by type of every minute the window touches, edges included.
     QList<MinuteCount> eventsPerMinute(qint64 minutes, const QDateTime &at = currentTime());
+    // Every hour that [from, to] touches, oldest first.
+    QList<HourCoverage> coverage(const TimeWindow &window);
+    // Whether every hour the window touches is complete.
+    bool isComplete(const TimeWindow &window);
+    // The live feeds' share of GitHub lately: the mean share of the latest complete hours
+    // (up to 24) during which the feeds ran, or nothing when there is none.
+    std::optional<double> recentLiveShare();
     QList<EventRow> latestEvents(int limit);
     QStringList repositoryNames(const QString &prefix, int limit);
     qint64 eventsStored();

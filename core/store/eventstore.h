@@ -45,11 +45,19 @@ public:
     virtual bool waitForCommits(QList<BatchResult> *committed) = 0;
     virtual void rollbackBatch() = 0;
 
+    // The hour starting at `hourStart` is complete: its GH Archive file is ingested. Keeps,
+    // in gold.coverage, its events and how many of them came from the live feeds (bronze
+    // pages), the feeds' share of the hour. Call once every batch is committed.
+    virtual bool recordCoverage(qint64 hourStart) = 0;
+
 protected:
     // Registers the source if new, with `registerSql`, then reads its progress with
     // `selectSql` (id, offset, lines, complete); both take the key as their parameter.
     SourceProgress readProgress(const QSqlDatabase &database, const QString &registerSql,
                                 const QString &selectSql, const QString &sourceKey);
+
+    // recordCoverage() on `database`, the same SQL on both backends.
+    bool writeCoverage(const QSqlDatabase &database, qint64 hourStart);
 
     QString m_error;
     qint64 m_line = 0;

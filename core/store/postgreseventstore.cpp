@@ -51,6 +51,8 @@ const char *const schema[] = {
         repo_id bigint NOT NULL, created_at bigint NOT NULL, event_id bigint NOT NULL,
         PRIMARY KEY(repo_id, created_at, event_id)))",
     "CREATE TABLE IF NOT EXISTS gold.meta(key text PRIMARY KEY, value bigint NOT NULL)",
+    R"(CREATE TABLE IF NOT EXISTS gold.coverage(
+        hour bigint PRIMARY KEY, events bigint NOT NULL, live_events bigint NOT NULL))",
     R"(CREATE TABLE IF NOT EXISTS gold.pr_history(
         repo_key text COLLATE "C" NOT NULL, number bigint NOT NULL, created_at bigint NOT NULL,
         closed_at bigint, merged_at bigint, repo_name text COLLATE "C" NOT NULL,
@@ -153,8 +155,8 @@ bool PostgresEventStore::clear(QString *error)
     // The batch counter goes on counting: readers' caches key on it.
     const bool ok = d->database.transaction()
         && d->exec(uR"(TRUNCATE events, sources, quarantine, pull_requests, gold.type_minute,
-                       gold.repos, gold.repo_minute, gold.pr_opened, gold.pr_history
-                       RESTART IDENTITY)"_s,
+                       gold.repos, gold.repo_minute, gold.pr_opened, gold.pr_history,
+                       gold.coverage RESTART IDENTITY)"_s,
                    error)
         && d->exec(u"UPDATE gold.meta SET value = 0 WHERE key = 'events_total'"_s, error)
         && d->exec(u"UPDATE gold.meta SET value = value + 1 WHERE key = 'batch'"_s, error)
@@ -237,4 +239,15 @@ bool PostgresEventStore::waitForCommits(QList<BatchResult> *committed)
 void PostgresEventStore::rollbackBatch()
 {
     d->batch = {};
+}
+
+// Readers cache answers by gold's batch count: the coverage counts as one.
+bool PostgresEventStore::recordCoverage(qint64 hourStart)
+{
+    QString error;
+    const bool ok = writeCoverage(d->connection.database(), hourStart)
+        && d->exec(u"UPDATE gold.meta SET value = value + 1 WHERE key = 'batch'"_s, &error);
+    if (!error.isEmpty())
+        m_error = error;
+    return ok;
 }

@@ -26,6 +26,7 @@ public:
     bool commitBatch(const SourceProgress &progress, QList<BatchResult> *committed) override;
     bool waitForCommits(QList<BatchResult> *committed) override;
     void rollbackBatch() override;
+    bool recordCoverage(qint64 hourStart) override;
 
     // The channel every commit notifies with "<first> <last>": the span of its new events.
     static QString notificationChannel();

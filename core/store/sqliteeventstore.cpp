@@ -51,6 +51,8 @@ const char *const schema[] = {
         repo_id INTEGER NOT NULL, created_at INTEGER NOT NULL, event_id INTEGER NOT NULL,
         PRIMARY KEY(repo_id, created_at, event_id)) WITHOUT ROWID)",
     "CREATE TABLE IF NOT EXISTS gold.meta(key TEXT PRIMARY KEY, value INTEGER) WITHOUT ROWID",
+    R"(CREATE TABLE IF NOT EXISTS gold.coverage(
+        hour INTEGER PRIMARY KEY, events INTEGER NOT NULL, live_events INTEGER NOT NULL))",
     R"(CREATE TABLE IF NOT EXISTS gold.pr_history(
         repo_key TEXT NOT NULL, number INTEGER NOT NULL, created_at INTEGER NOT NULL,
         closed_at INTEGER, merged_at INTEGER, repo_name TEXT NOT NULL,
@@ -650,4 +652,9 @@ void SqliteEventStore::rollbackBatch()
     if (!sqlite3_get_autocommit(d->db))
         d->exec("ROLLBACK");
     d->clearBatch();
+}
+
+bool SqliteEventStore::recordCoverage(qint64 hourStart)
+{
+    return writeCoverage(d->database, hourStart);
 }

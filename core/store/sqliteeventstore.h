@@ -32,6 +32,7 @@ public:
     bool commitBatch(const SourceProgress &progress, QList<BatchResult> *committed) override;
     bool waitForCommits(QList<BatchResult> *) override { return true; }
     void rollbackBatch() override;
+    bool recordCoverage(qint64 hourStart) override;
 
 private:
     bool progressStored(const SourceProgress &progress);

@@ -1,6 +1,7 @@
 #include "fakegithub.h"
 
 #include "clock.h"
+#include "gzip.h"
 #include "syntheticevents.h"
 
 #include <QCryptographicHash>
@@ -8,10 +9,13 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
 #include <QUrlQuery>
+
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -23,6 +27,7 @@ QByteArray reasonPhrase(int status)
 {
     switch (status) {
     case 200: return "OK";
+    case 206: return "Partial Content";
     case 304: return "Not Modified";
     case 401: return "Unauthorized";
     case 403: return "Forbidden";
@@ -193,6 +198,10 @@ void FakeGitHub::respond(QTcpSocket *socket, const Request &request)
         send(socket, request, 200, R"({"paused":true})", {});
         return;
     }
+    if (url.path().endsWith(".json.gz"_L1)) {
+        respondArchive(socket, url.path().mid(1), request);
+        return;
+    }
     const QStringList parts = url.path().split(u'/');
     const bool repositoryList = parts.size() == 5 && parts[1] == "repos"_L1
         && (parts[4] == "events"_L1 || parts[4] == "pulls"_L1);
@@ -291,6 +300,51 @@ void FakeGitHub::respondEvents(QTcpSocket *socket, const QUrl &url, const Reques
     }
     recordServed(served->body);
     send(socket, request, 200, served->body, headers);
+}
+
+// GH Archive's names: 2025-01-01-5.json.gz, the hour without a leading zero.
+void FakeGitHub::respondArchive(QTcpSocket *socket, const QString &name, const Request &request)
+{
+    static const QRegularExpression pattern(uR"(^(\d{4}-\d\d-\d\d)-([1-9]\d|\d)\.json\.gz$)"_s);
+    const QRegularExpressionMatch match = pattern.match(name);
+    const QDateTime hour = match.hasMatch()
+        ? QDateTime(QDate::fromString(match.captured(1), Qt::ISODate),
+                    QTime(match.captured(2).toInt(), 0), Qt::UTC)
+        : QDateTime();
+    if (hour.isValid() && m_syntheticArchive && m_rate > 0 && hour.addSecs(3600) <= m_clock->now()
+        && !m_archive.contains(hour.toSecsSinceEpoch()))
+        m_archive.insert(hour.toSecsSinceEpoch(), syntheticHour(hour.toSecsSinceEpoch()));
+    const auto file = m_archive.constFind(hour.isValid() ? hour.toSecsSinceEpoch() : -1);
+    if (file == m_archive.cend()) {
+        send(socket, request, 404, "<Error>NoSuchKey</Error>", {});
+        return;
+    }
+    const ArchiveFault fault
+        = m_archiveFaults.isEmpty() ? ArchiveFault::None : m_archiveFaults.takeFirst();
+    QByteArray body = fault == ArchiveFault::Truncated ? file->left(file->size() / 2) : *file;
+    QList<QPair<QByteArray, QByteArray>> headers {{"Accept-Ranges", "bytes"}};
+    int status = 200;
+    const QByteArray range = request.headers.value("range");
+    if (range.startsWith("bytes=") && range.endsWith('-')) {
+        const qint64 from = range.mid(6).chopped(1).toLongLong();
+        headers << qMakePair(QByteArray("Content-Range"),
+                             "bytes " + QByteArray::number(from) + '-'
+                                 + QByteArray::number(body.size() - 1) + '/'
+                                 + QByteArray::number(body.size()));
+        body = body.mid(from);
+        status = 206;
+    }
+    if (fault != ArchiveFault::Cut) {
+        send(socket, request, status, body, headers);
+        return;
+    }
+    QByteArray response = "HTTP/1.1 " + QByteArray::number(status)
+        + " OK\r\nContent-Type: application/gzip\r\nContent-Length: "
+        + QByteArray::number(body.size()) + "\r\n\r\n" + body.left(body.size() / 2);
+    socket->write(response);
+    socket->flush();
+    QTimer::singleShot(50, socket, [socket] { socket->abort(); });
+    emit responded(request.target, status);
 }
 
 void FakeGitHub::send(QTcpSocket *socket, const Request &request, int status,
@@ -442,6 +496,19 @@ void FakeGitHub::releaseSyntheticEvents()
     // Only the newest events can ever be served again.
     if (m_synthetic.size() > 4 * feedSize)
         m_synthetic.remove(0, m_synthetic.size() - feedSize);
+}
+
+// The feed's event i is created at start + i / rate; earlier hours take negative indices.
+QByteArray FakeGitHub::syntheticHour(qint64 hourStart) const
+{
+    const qint64 start = m_feedStart.toSecsSinceEpoch();
+    const auto firstIndex
+        = [&](qint64 second) { return qint64(std::ceil(double(second - start) * m_rate)); };
+    QByteArray lines;
+    for (qint64 i = firstIndex(hourStart); i < firstIndex(hourStart + 3600); ++i)
+        lines += SyntheticEvents::event(i, start + qint64(std::floor(double(i) / m_rate)), m_seed)
+            + '\n';
+    return gzipped(lines);
 }
 
 void FakeGitHub::recordServed(const QByteArray &body)

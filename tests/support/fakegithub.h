@@ -79,6 +79,23 @@ public:
         return m_pulls.value(name.toLower());
     }
 
+    // GH Archive: /YYYY-MM-DD-H.json.gz answers with these bytes (Range honoured), and 404
+    // for an hour not set yet.
+    enum class ArchiveFault {
+        None,
+        Cut, // the connection closes halfway through the body
+        Truncated // a complete 200 of the first half of the file
+    };
+    void setArchiveHour(const QDateTime &hour, const QByteArray &gzip)
+    {
+        m_archive.insert(hour.toSecsSinceEpoch(), gzip);
+    }
+    void queueArchiveFault(ArchiveFault fault) { m_archiveFaults.append(fault); }
+    // Every hour that has ended is served from the synthetic feed, extended into the past
+    // at its rate: the events the feed released in that hour are in its archive, as on
+    // GitHub. Needs setSyntheticFeed().
+    void setSyntheticArchive(bool on) { m_syntheticArchive = on; }
+
     void setPollInterval(int seconds) { m_pollInterval = seconds; }
     void setRateLimit(int limit, int windowSeconds);
     void setRequiredToken(const QByteArray &token) { m_requiredToken = token; }
@@ -113,6 +130,7 @@ private:
     void onReadyRead(QTcpSocket *socket);
     void respond(QTcpSocket *socket, const Request &request);
     void respondEvents(QTcpSocket *socket, const QUrl &url, const Request &request, Fault fault);
+    void respondArchive(QTcpSocket *socket, const QString &name, const Request &request);
     QList<QByteArray> repositoryEvents(const QString &repository);
     QList<QByteArray> pullRequestObjects(const QString &repository, bool byUpdate) const;
     void send(QTcpSocket *socket, const Request &request, int status, const QByteArray &body,
@@ -123,6 +141,7 @@ private:
     QByteArray linkHeader(const QString &path, int page, int lastPage, int perPage) const;
     QList<QPair<QByteArray, QByteArray>> rateHeaders();
     void releaseSyntheticEvents();
+    QByteArray syntheticHour(qint64 hourStart) const;
     void recordServed(const QByteArray &body);
 
     Clock *m_clock;
@@ -156,6 +175,9 @@ private:
     QRandomGenerator m_random;
     QSet<qint64> m_servedIds;
     QString m_servedLogPath;
+    QHash<qint64, QByteArray> m_archive; // by the hour's epoch seconds
+    QList<ArchiveFault> m_archiveFaults;
+    bool m_syntheticArchive = false;
     QUrl m_linkBase;
     QUrl m_redirect;
 };

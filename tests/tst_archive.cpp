@@ -1,0 +1,335 @@
+#include "archivefollower.h"
+#include "bronzestore.h"
+#include "clock.h"
+#include "compressedfile.h"
+#include "fakegithub.h"
+#include "gzip.h"
+#include "metricsqueries.h"
+#include "pipeline.h"
+#include "testdata.h"
+#include "teststorage.h"
+
+#include <QCryptographicHash>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// The real GH Archive excerpt's hour; the stand-in serves three hours cut from it.
+const QDateTime firstHour(QDate(2025, 1, 1), QTime(15, 0), Qt::UTC);
+constexpr int hoursServed = 3;
+
+} // namespace
+
+// The GH Archive follower against the stand-in, with a manual clock: backfill, following,
+// resuming, refusing a cut file, exactly-once with the live feed, and coverage.
+class TestArchive : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void backfillGivesTheArchivesCounts();
+    void completeFlagsHoldAtTheEdgesOfAnHour();
+    void aNewHourIsFollowedOnceItIsPublished();
+    void aCutDownloadResumes();
+    void aTruncatedArchiveIsRetriedNeverPartial();
+    void liveEventsAreStoredOnceAndTheirShareMeasured();
+    void anImportedArchiveHourIsComplete();
+
+private:
+    void follow(int backfillHours);
+    void waitForHours(int count);
+    MetricsQueries &queries();
+
+    QList<QByteArray> m_lines[hoursServed]; // NDJSON lines of each served hour
+    QByteArray m_files[hoursServed]; // gzip
+    std::unique_ptr<TestStorage> m_dir;
+    std::unique_ptr<ManualClock> m_clock;
+    std::unique_ptr<FakeGitHub> m_server;
+    std::unique_ptr<BronzeStore> m_bronze;
+    std::unique_ptr<Pipeline> m_pipeline;
+    std::unique_ptr<ArchiveFollower> m_follower;
+    std::unique_ptr<MetricsQueries> m_queries;
+    int m_stored = 0;
+};
+
+// The excerpt's 2,048 events cut into three hours: the second and third have their
+// created_at moved on by one and two hours.
+void TestArchive::initTestCase()
+{
+    SKIP_WITHOUT_FIXTURES();
+    const QByteArray excerpt = CompressedFile::readAll(
+        TestData::fixture(u"gharchive_2025-01-01-15_first2048.ndjson.gz"_s));
+    const QList<QByteArray> lines = excerpt.trimmed().split('\n');
+    QCOMPARE(lines.size(), 2048);
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const int hour = int(i * hoursServed / lines.size());
+        QByteArray line = lines[i];
+        const qsizetype at = line.lastIndexOf("\"created_at\":\"2025-01-01T15:");
+        QVERIFY(at > 0);
+        line.replace(at + 25, 2, QByteArray::number(15 + hour));
+        m_lines[hour] << line;
+    }
+    for (int hour = 0; hour < hoursServed; ++hour)
+        m_files[hour] = gzipped(m_lines[hour].join('\n') + '\n');
+}
+
+void TestArchive::init()
+{
+    m_dir = std::make_unique<TestStorage>();
+    REQUIRE_STORAGE(*m_dir);
+    m_clock = std::make_unique<ManualClock>(firstHour.addSecs(hoursServed * 3600 + 600));
+    m_server = std::make_unique<FakeGitHub>(m_clock.get());
+    QVERIFY(m_server->listen());
+    for (int hour = 0; hour < hoursServed; ++hour)
+        m_server->setArchiveHour(firstHour.addSecs(hour * 3600), m_files[hour]);
+    m_bronze = std::make_unique<BronzeStore>(m_dir->path());
+    m_pipeline = std::make_unique<Pipeline>(m_dir->location());
+    QVERIFY(m_pipeline->open());
+    m_stored = 0;
+}
+
+void TestArchive::cleanup()
+{
+    m_queries.reset();
+    m_follower.reset();
+    m_pipeline.reset();
+    m_server.reset();
+}
+
+void TestArchive::follow(int backfillHours)
+{
+    ArchiveFollower::Options options;
+    options.baseUrl = m_server->url();
+    options.backfillHours = backfillHours;
+    options.timeoutMs = 5000;
+    m_follower = std::make_unique<ArchiveFollower>(options, m_bronze.get(), m_clock.get());
+    connect(m_follower.get(), &ArchiveFollower::hourStored, this, [this](const QString &path) {
+        m_pipeline->ingestPage(path);
+        ++m_stored;
+    });
+    m_follower->start();
+}
+
+// Lets downloads finish, moving the clock on whenever the follower waits.
+void TestArchive::waitForHours(int count)
+{
+    for (int step = 0; step < 200 && m_stored < count; ++step) {
+        QTest::qWait(20);
+        if (m_stored < count && m_follower->status().state != ArchiveStatus::State::Downloading
+            && m_clock->hasPending())
+            m_clock->advanceToNext();
+    }
+    QCOMPARE(m_stored, count);
+}
+
+MetricsQueries &TestArchive::queries()
+{
+    if (!m_queries) {
+        m_queries = std::make_unique<MetricsQueries>(m_dir->location());
+        QString error;
+        if (!m_queries->open(&error))
+            qFatal("cannot open the store: %s", qPrintable(error));
+    }
+    return *m_queries;
+}
+
+// A 3-hour backfill stores each hour in bronze, named by its hour, with its URL and hash,
+// and gives counts equal to counting the served files.
+void TestArchive::backfillGivesTheArchivesCounts()
+{
+    follow(hoursServed);
+    waitForHours(hoursServed);
+    QMap<QString, qint64> expected;
+    QSet<qint64> ids;
+    for (const QList<QByteArray> &hour : m_lines) {
+        for (const QByteArray &line : hour) {
+            const QJsonObject event = QJsonDocument::fromJson(line).object();
+            if (!ids.contains(event["id"_L1].toString().toLongLong()))
+                ++expected[event["type"_L1].toString()];
+            ids.insert(event["id"_L1].toString().toLongLong());
+        }
+    }
+    const qint64 minutes = hoursServed * 60;
+    const QDateTime end = firstHour.addSecs(hoursServed * 3600 - 1);
+    QMap<QString, qint64> counted;
+    for (const KeyCount &count : queries().eventCounts(minutes, end))
+        counted.insert(count.key, count.count);
+    QCOMPARE(counted, expected);
+    QCOMPARE(queries().eventsStored(), qint64(ids.size()));
+
+    for (int hour = 0; hour < hoursServed; ++hour) {
+        const QString path = m_bronze->archivePath(firstHour.addSecs(hour * 3600));
+        QFile file(path);
+        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(path));
+        QCOMPARE(file.readAll(), m_files[hour]);
+        QFile sidecar(path + ".meta.json"_L1);
+        QVERIFY(sidecar.open(QIODevice::ReadOnly));
+        const QJsonObject meta = QJsonDocument::fromJson(sidecar.readAll()).object();
+        QCOMPARE(
+            meta["url"_L1].toString(),
+            ArchiveFollower::hourUrl(m_server->url(), firstHour.addSecs(hour * 3600)).toString());
+        QCOMPARE(meta["sha256"_L1].toString().toLatin1(),
+                 QCryptographicHash::hash(m_files[hour], QCryptographicHash::Sha256).toHex());
+    }
+    QVERIFY(m_server->requests().first().target.endsWith("/2025-01-01-15.json.gz"));
+    const QList<HourCoverage> hours
+        = queries().coverage({firstHour.toSecsSinceEpoch(),
+                              firstHour.addSecs(hoursServed * 3600 - 1).toSecsSinceEpoch()});
+    QCOMPARE(hours.size(), hoursServed);
+    for (int hour = 0; hour < hoursServed; ++hour) {
+        QVERIFY(hours[hour].complete);
+        QCOMPARE(hours[hour].events, m_lines[hour].size());
+        QCOMPARE(hours[hour].liveShare.value(), 0.0); // no live feed ran
+    }
+    QVERIFY(!queries().recentLiveShare());
+}
+
+// A window is complete when every hour it touches is: one second past the last complete
+// hour, or before the first, makes it sampled.
+void TestArchive::completeFlagsHoldAtTheEdgesOfAnHour()
+{
+    follow(hoursServed);
+    waitForHours(hoursServed);
+    const qint64 first = firstHour.toSecsSinceEpoch();
+    const qint64 last = first + hoursServed * 3600 - 1; // the last second of the last hour
+    QVERIFY(queries().isComplete({first, last}));
+    QVERIFY(queries().isComplete({first + 3600, first + 3600})); // one second
+    QVERIFY(!queries().isComplete({first, last + 1}));
+    QVERIFY(!queries().isComplete({first - 1, last}));
+    QVERIFY(!queries().isComplete({last + 1, last + 3600}));
+    const QList<HourCoverage> around = queries().coverage({first - 3600, last + 3600});
+    QCOMPARE(around.size(), hoursServed + 2);
+    QVERIFY(!around.first().complete && !around.last().complete);
+    QVERIFY(!around.first().liveShare);
+}
+
+// The next hour is asked for once it has ended; a 404 means not yet, asked again a
+// minute later, then less often, until it is there.
+void TestArchive::aNewHourIsFollowedOnceItIsPublished()
+{
+    follow(hoursServed);
+    waitForHours(hoursServed);
+    const QDateTime next = firstHour.addSecs(hoursServed * 3600);
+    QCOMPARE(m_follower->status().hour, next);
+    QCOMPARE(m_follower->status().state, ArchiveStatus::State::Waiting);
+    QCOMPARE(m_follower->status().nextAttempt, next.addSecs(3600 + 120));
+
+    int notFound = 0;
+    connect(m_server.get(), &FakeGitHub::responded, this,
+            [&notFound](const QByteArray &, int status) { notFound += status == 404; });
+    QList<qint64> waits;
+    while (notFound < 3) {
+        QTRY_VERIFY(m_clock->hasPending());
+        m_clock->advanceToNext();
+        QTRY_VERIFY(m_follower->status().state == ArchiveStatus::State::Waiting);
+        waits << m_clock->now().msecsTo(m_follower->status().nextAttempt) / 1000;
+    }
+    QCOMPARE(waits.mid(0, 3), (QList<qint64> {60, 120, 240}));
+    QCOMPARE(m_stored, hoursServed);
+
+    m_server->setArchiveHour(next, m_files[0]);
+    m_clock->advanceToNext();
+    QTRY_COMPARE(m_stored, hoursServed + 1);
+    QVERIFY(QFile::exists(m_bronze->archivePath(next)));
+}
+
+// A connection cut halfway keeps what arrived; the next request asks for the rest only.
+void TestArchive::aCutDownloadResumes()
+{
+    m_server->queueArchiveFault(FakeGitHub::ArchiveFault::Cut);
+    follow(1);
+    waitForHours(1);
+    QList<QByteArray> ranges;
+    for (const FakeGitHub::Request &request : m_server->requests())
+        ranges << request.headers.value("range");
+    QCOMPARE(ranges.size(), 2);
+    QVERIFY(ranges[0].isEmpty());
+    QVERIFY(ranges[1].startsWith("bytes="));
+    const qint64 resumedAt = ranges[1].mid(6).chopped(1).toLongLong();
+    QVERIFY(resumedAt > 0 && resumedAt < m_files[2].size());
+    QFile file(m_bronze->archivePath(firstHour.addSecs(2 * 3600)));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), m_files[2]);
+    QCOMPARE(queries().eventsStored(), m_lines[2].size());
+}
+
+// A file whose gzip stream stops short is an error, retried; nothing of it is stored.
+void TestArchive::aTruncatedArchiveIsRetriedNeverPartial()
+{
+    m_server->queueArchiveFault(FakeGitHub::ArchiveFault::Truncated);
+    follow(1);
+    QTRY_COMPARE(m_follower->status().state, ArchiveStatus::State::Retrying);
+    QVERIFY2(m_follower->status().lastError.contains("cut short"_L1),
+             qPrintable(m_follower->status().lastError));
+    QCOMPARE(m_stored, 0);
+    QVERIFY(!QFile::exists(m_bronze->archivePath(firstHour.addSecs(2 * 3600))));
+    QCOMPARE(queries().eventsStored(), 0);
+    waitForHours(1);
+    QCOMPARE(queries().eventsStored(), m_lines[2].size());
+}
+
+// Events the live feed stored before the archive came are not stored twice, and the
+// hour's live share is the feed's ids over the archive's.
+void TestArchive::liveEventsAreStoredOnceAndTheirShareMeasured()
+{
+    QList<QByteArray> live; // every seventh event of the second hour, as a feed page
+    for (qsizetype i = 0; i < m_lines[1].size(); i += 7)
+        live << m_lines[1][i];
+    PageLineage lineage {m_server->url(), 200, 1, {}, {}, firstHour.addSecs(3600 + 300)};
+    QString error;
+    const QString page
+        = m_bronze->storePage('[' + live.join(',') + ']', lineage, u"events"_s, &error);
+    QVERIFY2(!page.isEmpty(), qPrintable(error));
+    m_pipeline->ingestPage(page);
+    QCOMPARE(queries().eventsStored(), live.size());
+
+    follow(hoursServed);
+    waitForHours(hoursServed);
+    QSet<qint64> ids;
+    for (const QList<QByteArray> &hour : m_lines) {
+        for (const QByteArray &line : hour)
+            ids.insert(QJsonDocument::fromJson(line).object()["id"_L1].toString().toLongLong());
+    }
+    QCOMPARE(queries().eventsStored(), qint64(ids.size()));
+    const qint64 second = firstHour.addSecs(3600).toSecsSinceEpoch();
+    const QList<HourCoverage> hours = queries().coverage({second, second + 3599});
+    QCOMPARE(hours.size(), 1);
+    QVERIFY(hours[0].complete);
+    QCOMPARE(hours[0].liveShare.value(), double(live.size()) / double(m_lines[1].size()));
+    // The hours the feed did not run say nothing about its share.
+    QCOMPARE(queries().recentLiveShare().value(), double(live.size()) / double(m_lines[1].size()));
+}
+
+// An analyst's import of a whole hour, named as GH Archive names it, completes that hour;
+// a file of another name (an excerpt) does not.
+void TestArchive::anImportedArchiveHourIsComplete()
+{
+    QTemporaryDir dir;
+    const QString hourFile = dir.filePath(u"2025-01-01-16.json.gz"_s);
+    const QString excerpt = dir.filePath(u"excerpt_2025-01-01-17.json.gz"_s);
+    for (const auto &[path, hour] : {std::pair {hourFile, 1}, std::pair {excerpt, 2}}) {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(m_files[hour]);
+    }
+    m_pipeline->importFiles({hourFile, excerpt});
+    const qint64 second = firstHour.addSecs(3600).toSecsSinceEpoch();
+    const QList<HourCoverage> hours = queries().coverage({second, second + 7199});
+    QCOMPARE(hours.size(), 2);
+    QVERIFY(hours[0].complete);
+    QCOMPARE(hours[0].events, m_lines[1].size());
+    QVERIFY(!hours[1].complete);
+    QCOMPARE(hours[1].events, m_lines[2].size());
+}
+
+QTEST_GUILESS_MAIN(TestArchive)
+#include "tst_archive.moc"
