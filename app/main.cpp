@@ -101,6 +101,9 @@ QString environmentHelp()
            "  GHM_WATCH, GHM_WATCH_MAX         repositories to watch (none), at most (100)\n"
            "  GHM_PR_HORIZON_DAYS, _COUNT      pull-request history kept (90 days, 1000)\n"
            "  GHM_PR_REFRESH_MINUTES           pull-request history refreshed every (15)\n"
+           "  GHM_ARCHIVE                      follow GH Archive hour by hour: on, off (off)\n"
+           "  GHM_ARCHIVE_URL                  GH Archive (https://data.gharchive.org)\n"
+           "  GHM_ARCHIVE_BACKFILL_HOURS       finished hours fetched at the first start (0)\n"
            "  GHM_LOG_LEVEL                    debug, info or warning (info)"_s;
 }
 
@@ -217,6 +220,8 @@ int runGui(QApplication &app, const ConfigResult &configuration,
     window.setConfiguration(configuration);
     QObject::connect(&services, &Services::pollerSnapshotChanged, &window,
                      &MainWindow::showPollerSnapshot);
+    QObject::connect(&services, &Services::archiveStatusChanged, &window,
+                     &MainWindow::showArchiveStatus);
     QObject::connect(&services, &Services::goldChanged, &dashboard,
                      &DashboardController::onGoldChanged);
     QObject::connect(&services, &Services::apiListening, &window, &MainWindow::setApiAddress);

@@ -1,5 +1,6 @@
 #include "chartpanels.h"
 
+#include <QAreaSeries>
 #include <QBarCategoryAxis>
 #include <QBarSet>
 #include <QChart>
@@ -95,13 +96,30 @@ QString displayTypeName(const QString &type)
     return type.endsWith("Event"_L1) ? type.chopped(5) : type;
 }
 
+void ChartPanel::setTitle(const QString &title)
+{
+    m_title = title;
+    m_chart->setTitle(this->title());
+}
+
+void ChartPanel::setNote(const QString &note)
+{
+    m_note = note;
+    m_chart->setTitle(title());
+}
+
+QString ChartPanel::title() const
+{
+    return m_note.isEmpty() ? m_title : tr("%1 · %2").arg(m_title, m_note);
+}
+
 ChartPanel::ChartPanel(const QString &title, QWidget *parent)
     : QWidget(parent)
     , m_view(new QChartView(this))
     , m_chart(new QChart)
 {
     applyPalette();
-    m_chart->setTitle(title);
+    setTitle(title);
     m_chart->legend()->hide();
     m_chart->setAnimationOptions(QChart::NoAnimation);
     m_chart->setMargins(QMargins(2, 2, 2, 2));
@@ -281,6 +299,12 @@ EventRatePanel::EventRatePanel(QWidget *parent)
     m_time->setTickCount(6);
     m_values->setLabelFormat(u"%d"_s);
     connect(m_chart, &QChart::plotAreaChanged, this, &EventRatePanel::fitTimeTicks);
+    m_sampled = new QAreaSeries(new QLineSeries(this), new QLineSeries(this));
+    m_sampled->setName(tr("sampled (live feed only)"));
+    m_sampled->setPen(Qt::NoPen);
+    m_chart->addSeries(m_sampled);
+    m_sampled->attachAxis(m_time);
+    m_sampled->attachAxis(m_values);
     for (int i = 0; i <= RateSeries::majorTypes; ++i) {
         auto *line = new QLineSeries;
         addLine(line);
@@ -394,12 +418,40 @@ void EventRatePanel::setSeries(const RateSeries &rate, const TimeWindow &window)
                      QDateTime::fromSecsSinceEpoch(window.to));
     m_time->setFormat(timeFormat(window));
     fitTimeTicks();
-    m_chart->setTitle(tr("Events over time (%1)").arg(localTimeZoneLabel()));
+    setTitle(tr("Events over time (%1)").arg(localTimeZoneLabel()));
     m_values->setTitleText(
         rate.bucketSeconds == rate.unitSeconds
             ? unitName(rate.unitSeconds)
             : tr("%1, %2").arg(unitName(rate.unitSeconds), bucketName(rate.bucketSeconds)));
     setNiceRange(m_values, maximum);
+}
+
+// One area over every sampled stretch, from the axis to the top of the plot.
+void EventRatePanel::setCoverage(const QList<HourCoverage> &coverage, const TimeWindow &window)
+{
+    const double top = m_values->max();
+    QList<QPointF> upper;
+    for (const HourCoverage &hour : coverage) {
+        if (hour.complete)
+            continue;
+        const double from = double(std::max(hour.hour, window.from)) * 1000;
+        const double to = double(std::min(hour.hour + 3600, window.to)) * 1000;
+        if (!upper.isEmpty() && upper.last().x() == from) {
+            upper.removeLast(); // the stretch goes on
+            upper.last().setX(to);
+        } else {
+            upper << QPointF(from, 0) << QPointF(from, top) << QPointF(to, top);
+        }
+        upper << QPointF(to, 0);
+    }
+    m_sampled->upperSeries()->replace(upper);
+    m_sampled->lowerSeries()->replace(
+        {QPointF(double(window.from) * 1000, 0), QPointF(double(window.to) * 1000, 0)});
+    QColor shade = palette().color(QPalette::Text);
+    shade.setAlphaF(0.07f);
+    m_sampled->setBrush(shade);
+    m_sampled->setVisible(!upper.isEmpty());
+    m_chart->legend()->markers(m_sampled).value(0)->setVisible(!upper.isEmpty());
 }
 
 QList<QLineSeries *> EventRatePanel::series() const

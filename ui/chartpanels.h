@@ -15,6 +15,7 @@ class QCompleter;
 class QDateTimeAxis;
 class QLabel;
 class QLineEdit;
+class QAreaSeries;
 class QLineSeries;
 class QPushButton;
 class QScatterSeries;
@@ -33,6 +34,10 @@ public:
     // come back as messageLinkActivated(). Empty hides it.
     void setMessage(const QString &message);
     QString message() const;
+    // The title, and a note after it (how complete the numbers are).
+    void setTitle(const QString &title);
+    void setNote(const QString &note);
+    QString title() const;
 
 signals:
     void messageLinkActivated(const QString &link);
@@ -47,6 +52,8 @@ protected:
 
 private:
     QLabel *m_message;
+    QString m_title;
+    QString m_note;
 };
 
 // Horizontal bars, the first of the counts on top, their names on the left and whole in
@@ -96,7 +103,8 @@ public:
 
 // 2. Events over time: one line per major type, the rest as "Other", in the unit the
 // bucket allows (per minute, hour or day). The unfinished last bucket is a dashed stretch,
-// scaled to the seconds it covers.
+// scaled to the seconds it covers. Hours counted from the live feed alone (sampled) are
+// shaded.
 class EventRatePanel : public ChartPanel
 {
     Q_OBJECT
@@ -104,6 +112,9 @@ class EventRatePanel : public ChartPanel
 public:
     explicit EventRatePanel(QWidget *parent = nullptr);
     void setSeries(const RateSeries &rate, const TimeWindow &window);
+    // After setSeries(): shades the window's sampled hours.
+    void setCoverage(const QList<HourCoverage> &coverage, const TimeWindow &window);
+    QAreaSeries *sampled() const { return m_sampled; }
     QList<QLineSeries *> series() const; // the solid lines in use, biggest type first
     QLineSeries *partial(qsizetype line) const { return m_partial.value(line); }
     QDateTimeAxis *timeAxis() const { return m_time; }
@@ -120,6 +131,7 @@ private:
     QValueAxis *m_values;
     QList<QLineSeries *> m_lines; // made once; a chart's series are never removed
     QList<QLineSeries *> m_partial; // the dashed last stretch of each line
+    QAreaSeries *m_sampled; // the sampled hours, under the lines
     qsizetype m_used = 0;
 };
 

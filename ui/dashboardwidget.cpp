@@ -102,13 +102,32 @@ void DashboardWidget::setData(const DashboardSnapshot &data)
     m_data = data;
     m_eventTypes->setBars(data.typeBars);
     m_eventRate->setSeries(data.rate, data.window);
+    m_eventRate->setCoverage(data.coverage, data.window);
     m_activeRepositories->setCounts(data.activeRepositories);
+    const QString note = coverageNote(data);
+    for (ChartPanel *panel :
+         {static_cast<ChartPanel *>(m_eventTypes), static_cast<ChartPanel *>(m_eventRate),
+          static_cast<ChartPanel *>(m_activeRepositories)})
+        panel->setNote(note);
     m_pullRequests->setStats(data.pullRequests);
     m_feed->setEvents(data.latestEvents);
     for (const KeyCount &count : data.eventsByType) {
         if (m_typeFilter->findData(count.key) < 0)
             m_typeFilter->addItem(displayTypeName(count.key), count.key);
     }
+}
+
+// How much of GitHub the window's numbers are: all of it where GH Archive is ingested,
+// else the live feed's sample, with its share as last measured.
+QString DashboardWidget::coverageNote(const DashboardSnapshot &data)
+{
+    if (data.complete())
+        return tr("complete");
+    if (!data.recentLiveShare)
+        return tr("sampled: the live feed only");
+    const double percent = *data.recentLiveShare * 100;
+    return percent < 1 ? tr("sampled: under 1 % of GitHub")
+                       : tr("sampled: about %1 % of GitHub").arg(qRound(percent));
 }
 
 // Right-click on an event: open it, watch or filter by its repository, copy the row.

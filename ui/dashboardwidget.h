@@ -45,6 +45,10 @@ public:
     // The panel of one of DashboardSnapshot::panelNames(), or null.
     QWidget *panel(const QString &name) const;
 
+    // "complete", or "sampled: about N % of GitHub": after the titles of the panels whose
+    // numbers depend on it.
+    static QString coverageNote(const DashboardSnapshot &data);
+
 signals:
     void repositorySelected(const QString &repository);
     void watchRequested(const QString &repository);

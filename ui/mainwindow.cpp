@@ -200,13 +200,15 @@ void MainWindow::createStatusBar()
     m_rateLabel = new QLabel;
     m_eventsLabel = new QLabel;
     m_apiLabel = new QLabel(tr("API starting…"));
+    m_archiveLabel = new QLabel;
+    m_archiveLabel->setVisible(false); // until the follower runs
     m_apiLabel->setToolTip(tr("Click to copy the API address"));
     connect(m_apiLabel, &QLabel::linkActivated, this, [this](const QString &url) {
         QGuiApplication::clipboard()->setText(url);
         statusBar()->showMessage(tr("Copied %1").arg(url), 3000);
     });
     statusBar()->addWidget(m_pollerLabel, 1);
-    for (QLabel *label : {m_countdownLabel, m_rateLabel, m_eventsLabel, m_apiLabel})
+    for (QLabel *label : {m_archiveLabel, m_countdownLabel, m_rateLabel, m_eventsLabel, m_apiLabel})
         statusBar()->addPermanentWidget(label);
 }
 
@@ -511,6 +513,44 @@ void MainWindow::updateCountdown()
     if (failing)
         m_pollerLabel->setText(describe(m_snapshot, QDateTime::currentDateTimeUtc()).toHtmlEscaped()
                                + u' ' + tr("<a href=\"retry\">Retry now</a>"));
+}
+
+void MainWindow::showArchiveStatus(const ArchiveStatus &status)
+{
+    m_archiveLabel->setVisible(status.state != ArchiveStatus::State::Off);
+    m_archiveLabel->setText(describe(status));
+    const QLocale locale;
+    QString tip = tr("GH Archive: %n hour(s) stored since the start, %1 on disk", nullptr,
+                     int(status.hoursStored))
+                      .arg(locale.formattedDataSize(status.diskBytes));
+    if (status.lastIngestEvents > 0)
+        tip += u'\n'
+            + tr("Last hour ingested: %1 events, %2 a second")
+                  .arg(locale.toString(status.lastIngestEvents))
+                  .arg(locale.toString(qRound64(status.lastIngestEventsPerSecond)));
+    if (!status.lastError.isEmpty())
+        tip += u'\n' + status.lastError;
+    m_archiveLabel->setToolTip(tip);
+}
+
+QString MainWindow::describe(const ArchiveStatus &status)
+{
+    using State = ArchiveStatus::State;
+    const QLocale locale;
+    const QString hour = status.hour.toLocalTime().toString(u"yyyy-MM-dd HH:00"_s);
+    const QString at = status.nextAttempt.toLocalTime().toString(u"HH:mm"_s);
+    switch (status.state) {
+    case State::Off: return {};
+    case State::Waiting: return tr("Archive: waiting for %1 (next try %2)").arg(hour, at);
+    case State::Retrying: return tr("Archive: %1 failed, retrying at %2").arg(hour, at);
+    case State::Downloading: break;
+    }
+    const QString done = locale.formattedDataSize(status.bytesDone);
+    const QString speed = locale.formattedDataSize(qint64(status.bytesPerSecond)) + tr("/s");
+    return status.bytesTotal > 0
+        ? tr("Archive: %1, %2 of %3, %4")
+              .arg(hour, done, locale.formattedDataSize(status.bytesTotal), speed)
+        : tr("Archive: %1, %2, %3").arg(hour, done, speed);
 }
 
 void MainWindow::showViewerStatus(const QString &database, const QString &problem)

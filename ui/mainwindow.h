@@ -1,5 +1,6 @@
 #pragma once
 
+#include "archivefollower.h"
 #include "config.h"
 #include "dashboardsnapshot.h"
 #include "githubpoller.h"
@@ -40,6 +41,7 @@ public:
     ~MainWindow() override;
 
     void showPollerSnapshot(const PollerSnapshot &snapshot);
+    void showArchiveStatus(const ArchiveStatus &status);
     // In place of the poller's state: whose data a viewer shows, or why it cannot.
     void showViewerStatus(const QString &database, const QString &problem = {});
     void setApiAddress(const QString &url);
@@ -56,10 +58,12 @@ public:
     void startImport(const QStringList &files);
 
     static QString describe(const PollerSnapshot &snapshot, const QDateTime &now);
+    static QString describe(const ArchiveStatus &status);
 
     DashboardWidget *dashboard() const { return m_dashboard; }
     QLabel *pollerLabel() const { return m_pollerLabel; }
     QLabel *apiLabel() const { return m_apiLabel; }
+    QLabel *archiveLabel() const { return m_archiveLabel; }
     QProgressDialog *importDialog() const { return m_importDialog; }
     QMenu *watchedMenu() const { return m_watchedMenu; }
     void selectWindow(qint64 minutes);
@@ -111,6 +115,7 @@ private:
     QLabel *m_rateLabel;
     QLabel *m_eventsLabel;
     QLabel *m_apiLabel;
+    QLabel *m_archiveLabel;
     QTimer *m_countdown;
     QPointer<QProgressDialog> m_importDialog;
     PollerSnapshot m_snapshot;

@@ -2,6 +2,7 @@
 
 #include "tokenstore.h"
 
+#include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
@@ -32,6 +33,8 @@ SettingsDialog::SettingsDialog(const ConfigResult &running, QWidget *parent)
     , m_pages(new QSpinBox)
     , m_dataDir(new QLineEdit)
     , m_port(new QSpinBox)
+    , m_archive(new QCheckBox(tr("Fetch every hour of GH Archive: complete numbers, "
+                                 "about 100 MB of download and disk an hour")))
 {
     setWindowTitle(tr("Settings"));
     // Wide enough for the token's placeholder and where it is kept, on one line each.
@@ -53,6 +56,10 @@ SettingsDialog::SettingsDialog(const ConfigResult &running, QWidget *parent)
     m_port->setRange(0, 65535);
     m_port->setSpecialValueText(tr("any free port"));
     m_port->setValue(config.apiPort);
+    m_archive->setChecked(config.archiveEnabled);
+    m_archive->setToolTip(tr("The live feed shows a few percent of GitHub's events. GH Archive "
+                             "publishes all of them, an hour at a time, shortly after the hour "
+                             "ends."));
     m_shown = values();
 
     auto *browse = new QPushButton(tr("Browse…"));
@@ -76,7 +83,9 @@ SettingsDialog::SettingsDialog(const ConfigResult &running, QWidget *parent)
     addRow(form, tr("&Pages per poll:"), m_pages, u"MAX_PAGES_PER_COLLECTION"_s, u"--max-pages"_s);
     addRow(form, tr("&Data directory:"), dataRow, u"GHM_DATA_DIR"_s, u"--data-dir"_s);
     addRow(form, tr("API p&ort:"), m_port, u"GHM_API_PORT"_s, u"--api-port"_s);
-    auto *note = new QLabel(tr("The token, interval and pages per poll apply at once; the API "
+    addRow(form, tr("GH &Archive:"), m_archive, u"GHM_ARCHIVE"_s);
+    auto *note = new QLabel(tr("The token, interval, pages per poll and GH Archive apply at "
+                               "once; the API "
                                "URL, data directory and API port at the next start. A value "
                                "set in the environment or on the command line wins over the "
                                "one saved here."));
@@ -155,7 +164,8 @@ QHash<QString, QString> SettingsDialog::values() const
             {u"COLLECTION_INTERVAL_SECONDS"_s, QString::number(m_interval->value())},
             {u"MAX_PAGES_PER_COLLECTION"_s, QString::number(m_pages->value())},
             {u"GHM_DATA_DIR"_s, m_dataDir->text().trimmed()},
-            {u"GHM_API_PORT"_s, QString::number(m_port->value())}};
+            {u"GHM_API_PORT"_s, QString::number(m_port->value())},
+            {u"GHM_ARCHIVE"_s, m_archive->isChecked() ? u"on"_s : u"off"_s}};
 }
 
 QHash<QString, QString> SettingsDialog::stored()

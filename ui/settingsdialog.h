@@ -5,14 +5,15 @@
 #include <QDialog>
 #include <QHash>
 
+class QCheckBox;
 class QFormLayout;
 class QLineEdit;
 class QSpinBox;
 
 // The settings the window keeps: the token in the keyring (TokenStore); GitHub API URL,
-// interval, pages per poll, data directory and API port in QSettings. It shows the values running
-// now, marks those set by the environment or the command line (which win over the stored ones), and
-// saves only the fields the user changed.
+// interval, pages per poll, data directory, API port and the GH Archive switch in QSettings. It
+// shows the values running now, marks those set by the environment or the command line (which win
+// over the stored ones), and saves only the fields the user changed.
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
@@ -38,5 +39,6 @@ private:
     QSpinBox *m_pages;
     QLineEdit *m_dataDir;
     QSpinBox *m_port;
+    QCheckBox *m_archive;
     QHash<QString, QString> m_shown; // what the fields showed when the dialog opened
 };
