@@ -1,6 +1,7 @@
 #include "chartpanels.h"
 #include "dashboardcontroller.h"
 #include "dashboardwidget.h"
+#include "gzip.h"
 #include "mainwindow.h"
 #include "pipeline.h"
 #include "settingsdialog.h"
@@ -8,6 +9,7 @@
 #include "teststorage.h"
 #include "tokenstore.h"
 
+#include <QAreaSeries>
 #include <QBarCategoryAxis>
 #include <QBarSet>
 #include <QChart>
@@ -80,6 +82,7 @@ private slots:
     void barLabelsAreWholeAt1024x700();
     void everyPresetLabelsItsTimeAxis();
     void steadyFeedDoesNotEndInACliff();
+    void sampledHoursAreShadedAndSaySo();
     void spanAcrossYearsLabelsYears();
     void viewStateBelongsToTheDataDirectory();
     void settingsShowWhatRunsAndSaveOnlyChanges();
@@ -255,6 +258,56 @@ void TestWindow::steadyFeedDoesNotEndInACliff()
     }
     QVERIFY2(complete >= 1100, QByteArray::number(complete)); // 1,200 a minute
     QVERIFY2(partial >= 0.8 * complete, QByteArray::number(partial));
+}
+
+// An hour whose GH Archive file is imported is complete; the hours around it are sampled:
+// shaded on the rate chart, and named in the titles of the panels they feed.
+void TestWindow::sampledHoursAreShadedAndSaySo()
+{
+    TestStorage storage;
+    REQUIRE_STORAGE(storage);
+    const qint64 hour = 1735740000; // 2025-01-01T14:00:00Z
+    const QString archived = storage.filePath(u"2025-01-01-14.json.gz"_s);
+    {
+        QByteArray lines;
+        for (qint64 i = 0; i < 3600; ++i)
+            lines += SyntheticEvents::event(i, hour + i, 11) + '\n';
+        QFile file(archived);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(gzipped(lines));
+    }
+    QVERIFY(import(storage.location(),
+                   {archived, writeEvents(storage, u"later.ndjson"_s, hour + 3600, 3600)}));
+    MetricsQueries queries(storage.location());
+    DashboardWidget widget;
+    widget.resize(1400, 820);
+    widget.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&widget));
+    EventRatePanel *rate = widget.eventRate();
+    const QList<ChartPanel *> noted {widget.eventTypes(), rate, widget.activeRepositories()};
+
+    DashboardRequest request;
+    request.minutes = 180;
+    request.at = QDateTime::fromSecsSinceEpoch(hour + 2 * 3600 - 1, Qt::UTC);
+    widget.setData(DashboardSnapshot::load(queries, request));
+    for (ChartPanel *panel : noted)
+        QVERIFY2(panel->title().endsWith(u"sampled: the live feed only"_s),
+                 qPrintable(panel->title()));
+    QVERIFY(rate->sampled()->isVisible());
+    // The shaded stretches are the hours before and after the archived one, not it.
+    const QList<QPointF> shade = rate->sampled()->upperSeries()->points();
+    QCOMPARE(shade.size(), 8); // two stretches, four corners each
+    QCOMPARE(qint64(shade[3].x() / 1000), hour);
+    QCOMPARE(qint64(shade[4].x() / 1000), hour + 3600);
+    QCOMPARE(qint64(shade[7].x() / 1000), hour + 2 * 3600 - 1);
+    QCOMPARE(shade[1].y(), rate->valueAxis()->max());
+
+    request.minutes = 15;
+    request.at = QDateTime::fromSecsSinceEpoch(hour + 3599, Qt::UTC);
+    widget.setData(DashboardSnapshot::load(queries, request));
+    for (ChartPanel *panel : noted)
+        QVERIFY2(panel->title().endsWith(u"complete"_s), qPrintable(panel->title()));
+    QVERIFY(!rate->sampled()->isVisible());
 }
 
 void TestWindow::spanAcrossYearsLabelsYears()
