@@ -1,5 +1,7 @@
 #include "batchcommands.h"
 
+#include "archivedownload.h"
+#include "bronzestore.h"
 #include "config.h"
 #include "dashboardimage.h"
 #include "metricsexport.h"
@@ -9,8 +11,10 @@
 #include "timeformat.h"
 
 #include <QCoreApplication>
+#include <QEventLoop>
 #include <QJsonDocument>
 #include <QLocale>
+#include <QNetworkAccessManager>
 #include <QSaveFile>
 
 #include <cstdio>
@@ -34,6 +38,62 @@ void printProgress(int fileIndex, int fileCount, const IngestProgress &progress)
     // On a terminal the line redraws in place; in a log each update is its own line.
     std::fprintf(stderr, isatty(STDERR_FILENO) ? "\r%-78s" : "%s\n", qPrintable(line));
     std::fflush(stderr);
+}
+
+// One removed archive hour fetched again, a few attempts (each resuming the last); the
+// error, or empty once it is back.
+QString restoreArchiveHour(QNetworkAccessManager *network, BronzeStore *bronze,
+                           const BronzeStore::ArchiveLineage &lineage, int timeoutMs)
+{
+    QString error;
+    for (int attempt = 1; attempt <= 3; ++attempt) {
+        ArchiveDownload download(network, bronze, lineage.url, lineage.hour, timeoutMs);
+        download.setExpectedSha256(lineage.sha256);
+        QEventLoop loop;
+        bool done = false;
+        QString path;
+        QObject::connect(&download, &ArchiveDownload::finished,
+                         [&](const QString &stored, const QString &problem, bool) {
+                             path = stored;
+                             error = problem;
+                             done = true;
+                             loop.quit();
+                         });
+        download.start();
+        if (!done)
+            loop.exec();
+        if (!path.isEmpty())
+            return {};
+    }
+    return error;
+}
+
+// GH Archive hours that retention removed come back from where they were fetched, each
+// checked against the hash its lineage kept, before anything is dropped: a rebuild never
+// loses an hour bronze once held. False when one could not be fetched.
+bool restoreArchiveHours(const AppConfig &config)
+{
+    BronzeStore bronze(config.dataDir);
+    const QList<BronzeStore::ArchiveLineage> removed = bronze.removedArchiveHours();
+    if (removed.isEmpty())
+        return true;
+    std::printf("fetching %lld GH Archive hour(s) that retention removed\n",
+                qint64(removed.size()));
+    QNetworkAccessManager network;
+    bool ok = true;
+    for (const BronzeStore::ArchiveLineage &lineage : removed) {
+        const QString error
+            = restoreArchiveHour(&network, &bronze, lineage, config.requestTimeoutSeconds * 1000);
+        if (error.isEmpty()) {
+            std::printf("fetched %s\n", qPrintable(lineage.url.toString()));
+        } else {
+            std::fprintf(stderr, "ghmonitor: cannot fetch %s again: %s\n",
+                         qPrintable(lineage.url.toString()), qPrintable(error));
+            ok = false;
+        }
+    }
+    std::fflush(stdout);
+    return ok;
 }
 
 int run(QCoreApplication &app, const AppConfig &config,
@@ -96,6 +156,12 @@ int BatchCommands::runImport(QCoreApplication &app, const AppConfig &config,
 
 int BatchCommands::runRebuild(QCoreApplication &app, const AppConfig &config)
 {
+    if (!restoreArchiveHours(config)) {
+        std::fprintf(stderr,
+                     "ghmonitor: nothing was rebuilt: run --rebuild again once those "
+                     "hours can be fetched\n");
+        return 1;
+    }
     return run(app, config,
                [](Pipeline *pipeline) { QMetaObject::invokeMethod(pipeline, &Pipeline::rebuild); });
 }

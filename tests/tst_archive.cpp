@@ -1,5 +1,6 @@
 #include "archivefollower.h"
 #include "bronzestore.h"
+#include "childprocess.h"
 #include "clock.h"
 #include "compressedfile.h"
 #include "fakegithub.h"
@@ -43,9 +44,14 @@ private slots:
     void aTruncatedArchiveIsRetriedNeverPartial();
     void liveEventsAreStoredOnceAndTheirShareMeasured();
     void anImportedArchiveHourIsComplete();
+    void rebuildFetchesWhatRetentionRemoved();
+    void rebuildRefusesAFileThatChanged();
 
 private:
     void follow(int backfillHours);
+    // `ghmonitor --rebuild` on this store, with the stand-in answering meanwhile.
+    std::pair<int, QByteArray> rebuild();
+    void removeWithRetention();
     void waitForHours(int count);
     MetricsQueries &queries();
 
@@ -329,6 +335,65 @@ void TestArchive::anImportedArchiveHourIsComplete()
     QCOMPARE(hours[0].events, m_lines[1].size());
     QVERIFY(!hours[1].complete);
     QCOMPARE(hours[1].events, m_lines[2].size());
+}
+
+std::pair<int, QByteArray> TestArchive::rebuild()
+{
+    m_queries.reset();
+    m_pipeline.reset(); // the process is the only writer
+    QProcess process;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.setProcessEnvironment(ChildProcess::cleanEnvironment());
+    process.start(QStringLiteral(GHM_BINARY), QStringList {u"--rebuild"_s} + m_dir->options());
+    QSignalSpy finished(&process, &QProcess::finished);
+    if (!finished.wait(60000))
+        return {-1, process.readAll()};
+    return {process.exitCode(), process.readAll()};
+}
+
+// Retention removes the hours (their sidecars stay), days after they ended.
+void TestArchive::removeWithRetention()
+{
+    follow(hoursServed);
+    waitForHours(hoursServed);
+    m_follower.reset();
+    QCOMPARE(m_bronze->applyRetention(1, firstHour.addDays(2)), hoursServed);
+    QCOMPARE(m_bronze->removedArchiveHours().size(), hoursServed);
+    QCOMPARE(m_bronze->removedArchiveHours().first().hour, firstHour);
+}
+
+// Bronze is the source of truth: a rebuild fetches the hours retention removed, checks
+// them against the hash their lineage kept, and gives the same counts as before.
+void TestArchive::rebuildFetchesWhatRetentionRemoved()
+{
+    removeWithRetention();
+    const QList<KeyCount> before
+        = queries().eventCounts(hoursServed * 60, firstHour.addSecs(3 * 3600 - 1));
+    const auto [exitCode, output] = rebuild();
+    QVERIFY2(exitCode == 0, output.constData());
+    QVERIFY2(output.contains("fetched"), output.constData());
+    QVERIFY(m_bronze->removedArchiveHours().isEmpty());
+    for (int hour = 0; hour < hoursServed; ++hour) {
+        QFile file(m_bronze->archivePath(firstHour.addSecs(hour * 3600)));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), m_files[hour]);
+    }
+    QCOMPARE(queries().eventCounts(hoursServed * 60, firstHour.addSecs(3 * 3600 - 1)), before);
+    QVERIFY(queries().isComplete(
+        {firstHour.toSecsSinceEpoch(), firstHour.addSecs(3 * 3600 - 1).toSecsSinceEpoch()}));
+}
+
+// A file that is no longer the one first fetched is refused, and nothing is dropped.
+void TestArchive::rebuildRefusesAFileThatChanged()
+{
+    removeWithRetention();
+    const qint64 stored = queries().eventsStored();
+    m_server->setArchiveHour(firstHour.addSecs(3600), m_files[0]);
+    const auto [exitCode, output] = rebuild();
+    QCOMPARE(exitCode, 1);
+    QVERIFY2(output.contains("SHA-256") && output.contains("nothing was rebuilt"),
+             output.constData());
+    QCOMPARE(queries().eventsStored(), stored);
 }
 
 QTEST_GUILESS_MAIN(TestArchive)

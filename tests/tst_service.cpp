@@ -360,8 +360,11 @@ void TestService::archiveBackfillMakesItsHoursComplete()
     const QUrl githubUrl
         = ChildProcess::startFakeGitHub(github, {u"--rate"_s, u"2"_s, u"--archive"_s});
     QVERIFY(githubUrl.isValid());
-    if (QDateTime::currentSecsSinceEpoch() % 3600 > 3570)
-        QTest::qWait(35000); // the service must see the same hour as the test
+    // The service must see the same hour as the test, and the last hour must be due: the
+    // follower asks for an hour 2 minutes after it ends.
+    const qint64 intoHour = QDateTime::currentSecsSinceEpoch() % 3600;
+    if (intoHour > 3570 || intoHour < 125)
+        QTest::qWait(int((125 - intoHour + 3600) % 3600) * 1000);
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     const qint64 firstHour = now - now % 3600 - 3 * 3600;
     m_apiUrl = startService({},

@@ -1,14 +1,11 @@
 #include "archivefollower.h"
 
+#include "archivedownload.h"
 #include "bronzestore.h"
 #include "clock.h"
-#include "compressedfile.h"
 
-#include <QDir>
-#include <QFileInfo>
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
-#include <QNetworkReply>
 
 using namespace Qt::StringLiterals;
 
@@ -85,9 +82,11 @@ void ArchiveFollower::start()
 void ArchiveFollower::stop()
 {
     m_running = false;
-    if (m_reply)
-        m_reply->abort();
-    m_part.close();
+    if (m_download) {
+        m_download->abort();
+        m_download->deleteLater();
+        m_download = nullptr;
+    }
     m_status.state = ArchiveStatus::State::Off;
 }
 
@@ -121,121 +120,45 @@ void ArchiveFollower::scheduleNext()
 
 void ArchiveFollower::download()
 {
-    if (!m_running || m_reply)
+    if (!m_running || m_download)
         return;
-    const QString partPath = m_bronze->archivePath(m_next) + ".part"_L1;
-    QDir().mkpath(QFileInfo(partPath).absolutePath());
-    m_part.setFileName(partPath);
-    if (!m_part.open(QIODevice::ReadWrite | QIODevice::Append)) {
-        retryLater(u"cannot write %1: %2"_s.arg(partPath, m_part.errorString()), false);
-        return;
-    }
-    m_resumedFrom = m_part.size();
-    QNetworkRequest request(hourUrl(m_options.baseUrl, m_next));
-    request.setTransferTimeout(m_options.timeoutMs);
-    request.setRawHeader("User-Agent", "ghmonitor");
-    if (m_resumedFrom > 0)
-        request.setRawHeader("Range", "bytes=" + QByteArray::number(m_resumedFrom) + '-');
+    m_download = new ArchiveDownload(m_network, m_bronze, hourUrl(m_options.baseUrl, m_next),
+                                     m_next, m_options.timeoutMs, this);
+    connect(m_download, &ArchiveDownload::progressed, this, &ArchiveFollower::onProgress);
+    connect(m_download, &ArchiveDownload::finished, this, &ArchiveFollower::onFinished);
     m_status.state = ArchiveStatus::State::Downloading;
-    m_status.bytesDone = m_resumedFrom;
-    m_started.start();
-    m_reply = m_network->get(request);
-    connect(m_reply, &QNetworkReply::metaDataChanged, this, &ArchiveFollower::onMetaData);
-    connect(m_reply, &QNetworkReply::readyRead, this, &ArchiveFollower::onData);
-    connect(m_reply, &QNetworkReply::finished, this, &ArchiveFollower::onFinished);
-    publish();
+    m_download->start();
+    onProgress();
 }
 
-// A server that ignores Range sends the whole file again: start the .part over.
-void ArchiveFollower::onMetaData()
+void ArchiveFollower::onProgress()
 {
-    const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (status == 200 && m_part.size() > 0) {
-        m_part.resize(0);
-        m_resumedFrom = 0;
-    }
-    if (status == 200 || status == 206) {
-        const qint64 length = m_reply->header(QNetworkRequest::ContentLengthHeader).toLongLong();
-        m_status.bytesTotal = length > 0 ? m_resumedFrom + length : -1;
-    }
-}
-
-void ArchiveFollower::onData()
-{
-    const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (status != 200 && status != 206)
-        return; // an error body is not archive data
-    const QByteArray data = m_reply->readAll();
-    if (m_part.write(data) != data.size()) {
-        m_reply->abort();
+    if (!m_download)
         return;
-    }
-    m_status.bytesDone = m_part.size();
-    const qint64 elapsedMs = std::max<qint64>(m_started.elapsed(), 1);
-    m_status.bytesPerSecond = double(m_part.size() - m_resumedFrom) * 1000.0 / double(elapsedMs);
+    m_status.bytesDone = m_download->bytesDone();
+    m_status.bytesTotal = m_download->bytesTotal();
+    m_status.bytesPerSecond = m_download->bytesPerSecond();
     publish(false);
 }
 
-void ArchiveFollower::onFinished()
+void ArchiveFollower::onFinished(const QString &path, const QString &error, bool notPublished)
 {
-    QNetworkReply *reply = m_reply;
-    reply->deleteLater();
-    onData();
-    m_reply = nullptr;
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const bool cut = reply->error() != QNetworkReply::NoError && status != 404;
-    const bool writeFailed = m_part.error() != QFileDevice::NoError;
-    m_part.close();
-    const QString url = reply->url().toString();
+    m_download->deleteLater();
+    m_download = nullptr;
     if (!m_running)
         return;
-    if (writeFailed) {
-        retryLater(u"cannot write %1: %2"_s.arg(m_part.fileName(), m_part.errorString()), false);
-        return;
-    }
-    if (status == 404) {
-        retryLater(u"%1 is not published yet (404)"_s.arg(url), true);
-        return;
-    }
-    if (cut || (status != 200 && status != 206)) {
-        // What arrived stays in the .part file; the next request asks for the rest.
-        retryLater(status > 0 && status != 200 && status != 206
-                       ? u"HTTP %1 for %2"_s.arg(status).arg(url)
-                       : u"%1: %2"_s.arg(url, reply->errorString()),
-                   false);
-        return;
-    }
-    QString error;
-    if (!storeDownload(&error)) {
-        retryLater(error, false);
+    if (path.isEmpty()) {
+        retryLater(error, notPublished);
         return;
     }
     m_failures = 0;
     m_status.lastError.clear();
-    m_next = m_next.addSecs(3600);
-    scheduleNext();
-}
-
-// A .part that does not read whole as gzip is thrown away: resuming it cannot mend it.
-bool ArchiveFollower::storeDownload(QString *error)
-{
-    const QString partPath = m_part.fileName();
-    qint64 uncompressed = 0;
-    if (!CompressedFile::verifyGzip(partPath, &uncompressed, error)) {
-        QFile::remove(partPath);
-        return false;
-    }
-    const QString path
-        = m_bronze->storeArchive(partPath, m_next, hourUrl(m_options.baseUrl, m_next), error);
-    if (path.isEmpty())
-        return false;
-    qCInfo(lcArchive).noquote() << "stored" << path << QFileInfo(path).size() << "bytes,"
-                                << uncompressed << "uncompressed";
     m_status.lastStoredHour = m_next;
     ++m_status.hoursStored;
     m_status.diskBytes = m_bronze->archiveBytes();
     emit hourStored(path);
-    return true;
+    m_next = m_next.addSecs(3600);
+    scheduleNext();
 }
 
 void ArchiveFollower::retryLater(const QString &error, bool notPublished)

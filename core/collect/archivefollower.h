@@ -2,15 +2,14 @@
 
 #include <QDateTime>
 #include <QElapsedTimer>
-#include <QFile>
 #include <QObject>
 #include <QPointer>
 #include <QUrl>
 
+class ArchiveDownload;
 class BronzeStore;
 class Clock;
 class QNetworkAccessManager;
-class QNetworkReply;
 
 // What the GH Archive follower is doing: for the status bar, /api/health and /metrics.
 struct ArchiveStatus
@@ -35,10 +34,9 @@ struct ArchiveStatus
 };
 
 // Follows GH Archive (https://data.gharchive.org/YYYY-MM-DD-H.json.gz), one finished hour
-// after another, into bronze/archive/. Lives in the collector thread. Each download is
-// streamed to a .part file and resumed with Range after a cut; the file is stored only
-// once its gzip stream reads whole to the end. A 404 means "not published yet": it asks
-// again a minute later, then less and less often.
+// after another, into bronze/archive/ (each through an ArchiveDownload). Lives in the
+// collector thread. A 404 means "not published yet": it asks again a minute later, then
+// less and less often; a fault is retried from 30 s, the download resuming where it was.
 class ArchiveFollower : public QObject
 {
     Q_OBJECT
@@ -71,10 +69,8 @@ signals:
 private:
     void scheduleNext();
     void download();
-    void onMetaData();
-    void onData();
-    void onFinished();
-    bool storeDownload(QString *error);
+    void onProgress();
+    void onFinished(const QString &path, const QString &error, bool notPublished);
     void retryLater(const QString &error, bool notPublished);
     void publish(bool force = true);
 
@@ -82,12 +78,9 @@ private:
     BronzeStore *m_bronze;
     Clock *m_clock;
     QNetworkAccessManager *m_network;
-    QPointer<QNetworkReply> m_reply;
-    QFile m_part;
+    QPointer<ArchiveDownload> m_download;
     QDateTime m_next; // the hour to fetch next
-    qint64 m_resumedFrom = 0; // bytes already in the .part file when the request went out
     int m_failures = 0; // in a row, for the back-off
-    QElapsedTimer m_started; // of this download, for its speed
     QElapsedTimer m_published; // status updates at most a few a second
     ArchiveStatus m_status;
     bool m_running = false;

@@ -300,6 +300,14 @@ int BronzeStore::applyRetention(int days, const QDateTime &now)
         if (it.fileName() < cutoff && QFile::remove(path) && !path.endsWith(metaSuffix))
             ++removed;
     }
+    QDirIterator archive(m_root + "/bronze/archive"_L1, {u"*.json.gz"_s}, QDir::Files,
+                         QDirIterator::Subdirectories);
+    while (archive.hasNext()) {
+        const QString path = archive.next();
+        const QDateTime hour = archiveHourOf(path);
+        if (hour.isValid() && hour.addSecs(3600) < now.addDays(-days) && QFile::remove(path))
+            ++removed;
+    }
     return removed;
 }
 
@@ -336,7 +344,7 @@ QString BronzeStore::archivePath(const QDateTime &hour) const
 }
 
 QString BronzeStore::storeArchive(const QString &downloaded, const QDateTime &hour, const QUrl &url,
-                                  QString *error)
+                                  const QByteArray &expectedSha256, QString *error)
 {
     QFile file(downloaded);
     if (!file.open(QIODevice::ReadOnly)) {
@@ -347,10 +355,16 @@ QString BronzeStore::storeArchive(const QString &downloaded, const QDateTime &ho
     QByteArray chunk(4 * 1024 * 1024, Qt::Uninitialized);
     for (qint64 read; (read = file.read(chunk.data(), chunk.size())) > 0;)
         hash.addData(QByteArrayView(chunk.constData(), read));
+    const QByteArray sha256 = hash.result().toHex();
+    if (!expectedSha256.isEmpty() && sha256 != expectedSha256) {
+        *error = u"%1 is not the file first fetched: its SHA-256 is %2, its lineage says %3"_s.arg(
+            url.toString(), QString::fromLatin1(sha256), QString::fromLatin1(expectedSha256));
+        return {};
+    }
     const QString path = archivePath(hour);
     QJsonObject meta;
     meta.insert("url"_L1, url.toString(QUrl::RemoveUserInfo));
-    meta.insert("sha256"_L1, QString::fromLatin1(hash.result().toHex()));
+    meta.insert("sha256"_L1, QString::fromLatin1(sha256));
     meta.insert("bytes"_L1, file.size());
     meta.insert("hour"_L1, hour.toUTC().toString(Qt::ISODate));
     meta.insert("fetched_at"_L1, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
@@ -363,6 +377,26 @@ QString BronzeStore::storeArchive(const QString &downloaded, const QDateTime &ho
         return {};
     }
     return path;
+}
+
+QList<BronzeStore::ArchiveLineage> BronzeStore::removedArchiveHours() const
+{
+    QList<ArchiveLineage> removed;
+    QDirIterator it(m_root + "/bronze/archive"_L1, {u"*.json.gz"_s + metaSuffix}, QDir::Files,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString meta = it.next();
+        const QString path = meta.chopped(metaSuffix.size());
+        QFile file(meta);
+        if (QFile::exists(path) || !file.open(QIODevice::ReadOnly))
+            continue;
+        const QJsonObject lineage = QJsonDocument::fromJson(file.readAll()).object();
+        removed.append({archiveHourOf(path), QUrl(lineage["url"_L1].toString()),
+                        lineage["sha256"_L1].toString().toLatin1()});
+    }
+    std::sort(removed.begin(), removed.end(),
+              [](const ArchiveLineage &a, const ArchiveLineage &b) { return a.hour < b.hour; });
+    return removed;
 }
 
 QDateTime BronzeStore::latestArchiveHour() const

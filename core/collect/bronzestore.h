@@ -49,9 +49,18 @@ public:
     // Where the GH Archive file of the hour starting at `hour` goes.
     QString archivePath(const QDateTime &hour) const;
     // Moves a downloaded (and verified) archive file into place, with its URL and SHA-256
-    // in its sidecar. Returns its path, or an empty string with `error`.
+    // in its sidecar. Returns its path, or an empty string with `error`, also when
+    // `expectedSha256` (hex) is given and the bytes do not have it.
     QString storeArchive(const QString &downloaded, const QDateTime &hour, const QUrl &url,
-                         QString *error);
+                         const QByteArray &expectedSha256, QString *error);
+    // An archive hour that retention removed: its sidecar stays, to fetch it again.
+    struct ArchiveLineage
+    {
+        QDateTime hour;
+        QUrl url;
+        QByteArray sha256; // hex
+    };
+    QList<ArchiveLineage> removedArchiveHours() const;
     // The latest hour in bronze/archive/; invalid when there is none.
     QDateTime latestArchiveHour() const;
     // Bytes that bronze/archive/ holds.
@@ -66,7 +75,9 @@ public:
     // Relative to the data root; how silver names its sources.
     QString sourceKey(const QString &path) const;
 
-    // Deletes event pages fetched more than `days` days before `now`; returns how many.
+    // Deletes event pages fetched, and archive hours that ended, more than `days` days
+    // before `now`; returns how many. An archive hour keeps its sidecar, so that a
+    // rebuild can fetch it again.
     int applyRetention(int days, const QDateTime &now);
 
     static bool isPage(const QString &path);
