@@ -61,6 +61,7 @@ private slots:
     void deduplicatesOverlappingRecordedPages();
     void conditionalRequestGets304();
     void stopsEarlyOnOverlap();
+    void pollsWithoutOverlapAreCounted();
     void waitsForTheLargerOfIntervalAndPollInterval();
     void pacesWithinSixtyRequestsAnHour();
     void waitsForResetWithBudgetOfTwo();
@@ -217,6 +218,27 @@ void TestPoller::stopsEarlyOnOverlap()
     QCOMPARE(m_github->requestCount(), 4);
     QCOMPARE(m_poller->snapshot().eventsSeen, 360);
     QCOMPARE(bronzeIds(m_dir->path()).size(), 360);
+}
+
+// A feed that moves on by more than the pages read between two polls leaves a gap: each
+// such poll is counted, and a poll that overlaps the previous one is not.
+void TestPoller::pollsWithoutOverlapAreCounted()
+{
+    m_github->setSyntheticFeed(1.0);
+    m_clock->advanceBy(400 * 1000);
+    PollerOptions options;
+    options.maxPages = 1; // 100 events a poll
+    createPoller(options);
+    m_poller->start();
+    waitUntilIdle();
+    QCOMPARE(m_poller->snapshot().pollsWithoutOverlap, 0); // the first poll has nothing before it
+    runCycles(1); // 60 s: 60 new events, page 1 overlaps
+    QCOMPARE(m_poller->snapshot().pollsWithoutOverlap, 0);
+    m_clock->advanceBy(200 * 1000); // 260 new events by the next poll: page 1 falls short
+    runCycles(1);
+    QCOMPARE(m_poller->snapshot().pollsWithoutOverlap, 1);
+    runCycles(1);
+    QCOMPARE(m_poller->snapshot().pollsWithoutOverlap, 1);
 }
 
 void TestPoller::waitsForTheLargerOfIntervalAndPollInterval()
