@@ -11,6 +11,7 @@
 #include "routes.h"
 #include "watchlistcontroller.h"
 
+#include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QHostAddress>
 #include <QHttpServer>
@@ -50,7 +51,8 @@ QHttpServerResponse error(int status, const QString &message, const QString &par
 QHttpServerResponse withoutBody(const QHttpServerResponse &response)
 {
     QHttpServerResponse head(response.mimeType(), QByteArray(), response.statusCode());
-    for (const QByteArray &name : {QByteArray("Retry-After"), QByteArray("Allow")}) {
+    for (const QByteArray &name :
+         {QByteArray("Retry-After"), QByteArray("Allow"), QByteArray("ETag")}) {
         if (response.hasHeader(name))
             head.setHeader(name, response.headers(name).constFirst());
     }
@@ -216,7 +218,7 @@ void ApiServer::respond(const QHttpServerRequest &request, QHttpServerResponder 
                              double(timer.nsecsElapsed()) / 1e9);
         m_answers->fulfil(ticket, std::move(response));
     };
-    if (auto early = answeredBeforeHandler(request, QByteArray(endpoint.route.methods))) {
+    if (auto early = answeredBeforeHandler(request, endpoint)) {
         send(*early);
         return;
     }
@@ -224,7 +226,7 @@ void ApiServer::respond(const QHttpServerRequest &request, QHttpServerResponder 
     if (caching == Caching::ByRequestAndSecond && QUrlQuery(request.url()).hasQueryItem(u"at"_s))
         caching = Caching::ByRequest; // an explicit end does not move with the clock
     const bool head = request.method() == QHttpServerRequest::Method::Head;
-    const ApiRequest copy {request.url(), request.method()};
+    const ApiRequest copy {request.url(), request.method(), request.value("If-None-Match")};
     const auto work = [=, this] {
         QHttpServerResponse response = answer(endpoint, path, copy, caching);
         return head ? withoutBody(response) : std::move(response);
@@ -242,9 +244,10 @@ void ApiServer::respond(const QHttpServerRequest &request, QHttpServerResponder 
 
 // The answers that need no handler: a CORS preflight, a refusal, a method not allowed.
 std::optional<QHttpServerResponse>
-ApiServer::answeredBeforeHandler(const QHttpServerRequest &request, const QByteArray &allowed) const
+ApiServer::answeredBeforeHandler(const QHttpServerRequest &request, const Endpoint &endpoint) const
 {
     using Method = QHttpServerRequest::Method;
+    const QByteArray allowed(endpoint.route.methods);
     // HEAD wherever GET is, and OPTIONS everywhere (a browser's CORS preflight).
     QByteArray methods = allowed;
     if (allowed.contains("GET"))
@@ -261,7 +264,7 @@ ApiServer::answeredBeforeHandler(const QHttpServerRequest &request, const QByteA
         preflight.setHeader("Access-Control-Max-Age", "600");
         return preflight;
     }
-    if (auto refusal = refuse(request))
+    if (auto refusal = refuse(request, endpoint.needsToken))
         return refusal;
     const QByteArray method = request.method() == Method::Head
         ? QByteArray("GET")
@@ -297,18 +300,36 @@ QHttpServerResponse ApiServer::answer(const Endpoint &endpoint, const QStringLis
     }
 }
 
+// A reusable answer is named by the data version and the request (and the second, for a
+// window that moves with the clock): its ETag. A client that holds it gets 304.
 QHttpServerResponse ApiServer::cachedOrComputed(const Endpoint &endpoint, const QStringList &path,
                                                 const ApiRequest &request, Caching caching)
 {
-    QByteArray key;
-    if (caching != Caching::Off)
-        key = request.url.toEncoded();
+    if (caching == Caching::Off)
+        return endpoint.handler(path, request);
+    QByteArray key = request.url.toEncoded();
     if (caching == Caching::ByRequestAndSecond)
         key += ' ' + QByteArray::number(QDateTime::currentSecsSinceEpoch());
-    if (!key.isEmpty()) {
-        if (auto cached = cachedResponse(key))
-            return std::move(*cached);
+    const qint64 version = queries().dataVersion();
+    const QByteArray etag = "W/\"" + QByteArray::number(quint64(version), 36) + '-'
+        + QCryptographicHash::hash(key, QCryptographicHash::Sha256).toHex().left(24) + '"';
+    if (request.ifNoneMatch == etag) {
+        QHttpServerResponse notModified(QHttpServerResponse::StatusCode::NotModified);
+        notModified.setHeader("ETag", etag);
+        return notModified;
     }
+    QHttpServerResponse response = answerOf(endpoint, path, request, key, version);
+    if (response.statusCode() == QHttpServerResponse::StatusCode::Ok)
+        response.setHeader("ETag", etag);
+    return response;
+}
+
+QHttpServerResponse ApiServer::answerOf(const Endpoint &endpoint, const QStringList &path,
+                                        const ApiRequest &request, const QByteArray &key,
+                                        qint64 version)
+{
+    if (auto cached = cachedResponse(key, version))
+        return std::move(*cached);
     QHttpServerResponse response = endpoint.handler(path, request);
     if (!key.isEmpty() && response.statusCode() == QHttpServerResponse::StatusCode::Ok) {
         const qint64 size = response.data().size() + key.size();
@@ -325,9 +346,8 @@ QHttpServerResponse ApiServer::cachedOrComputed(const Endpoint &endpoint, const 
     return response;
 }
 
-std::optional<QHttpServerResponse> ApiServer::cachedResponse(const QByteArray &key)
+std::optional<QHttpServerResponse> ApiServer::cachedResponse(const QByteArray &key, qint64 version)
 {
-    const qint64 version = queries().dataVersion();
     const QMutexLocker locker(&m_cacheMutex);
     if (version != m_cacheVersion) {
         m_cache.clear();
@@ -342,11 +362,12 @@ std::optional<QHttpServerResponse> ApiServer::cachedResponse(const QByteArray &k
 }
 
 // The Host check defends against DNS rebinding; the token guards non-loopback binds.
-std::optional<QHttpServerResponse> ApiServer::refuse(const QHttpServerRequest &request) const
+std::optional<QHttpServerResponse> ApiServer::refuse(const QHttpServerRequest &request,
+                                                     bool needsToken) const
 {
     if (!hostAllowed(request.value("Host")))
         return error(403, u"this Host is not allowed"_s);
-    if (!m_options.token.isEmpty()
+    if (needsToken && !m_options.token.isEmpty()
         && !sameSecret(request.value("Authorization"), "Bearer " + m_options.token.toUtf8())) {
         QHttpServerResponse unauthorized = error(401, u"a bearer token is required"_s);
         unauthorized.setHeader("WWW-Authenticate", "Bearer");
@@ -380,6 +401,10 @@ void ApiServer::addCommonHeaders(QHttpServerResponse &response, const QByteArray
 {
     response.setHeader("X-Content-Type-Options", "nosniff");
     response.setHeader("Cache-Control", "no-store");
+    // The dashboard loads nothing from elsewhere, and no page may frame it.
+    response.setHeader("Content-Security-Policy",
+                       "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                       "base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
     if (!origin.isEmpty() && m_options.corsOrigins.contains(QString::fromUtf8(origin))) {
         response.setHeader("Access-Control-Allow-Origin", origin);
         response.setHeader("Vary", "Origin");

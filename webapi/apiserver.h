@@ -72,14 +72,17 @@ private:
     void respond(const QHttpServerRequest &request, QHttpServerResponder &&responder,
                  const Endpoint &endpoint, const QStringList &path);
     std::optional<QHttpServerResponse> answeredBeforeHandler(const QHttpServerRequest &request,
-                                                             const QByteArray &allowed) const;
+                                                             const Endpoint &endpoint) const;
     QHttpServerResponse answer(const Endpoint &endpoint, const QStringList &path,
                                const ApiRequest &request, Caching caching);
     QHttpServerResponse cachedOrComputed(const Endpoint &endpoint, const QStringList &path,
                                          const ApiRequest &request, Caching caching);
-    std::optional<QHttpServerResponse> cachedResponse(const QByteArray &key);
+    QHttpServerResponse answerOf(const Endpoint &endpoint, const QStringList &path,
+                                 const ApiRequest &request, const QByteArray &key, qint64 version);
+    std::optional<QHttpServerResponse> cachedResponse(const QByteArray &key, qint64 version);
     MetricsQueries &queries();
-    std::optional<QHttpServerResponse> refuse(const QHttpServerRequest &request) const;
+    std::optional<QHttpServerResponse> refuse(const QHttpServerRequest &request,
+                                              bool needsToken = true) const;
     bool hostAllowed(const QByteArray &host) const;
     void registerRoutes();
     void addCommonHeaders(QHttpServerResponse &response, const QByteArray &origin) const;

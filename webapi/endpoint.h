@@ -18,6 +18,7 @@ struct ApiRequest
 {
     QUrl url;
     QHttpServerRequest::Method method = QHttpServerRequest::Method::Get;
+    QByteArray ifNoneMatch; // the ETag the client holds, for a 304
 };
 
 // The calling thread's queries: each reader thread, and the server's, has its own connection.
@@ -25,6 +26,7 @@ using QueriesSource = std::function<MetricsQueries &()>;
 
 // Whether an answer may be reused until the data changes, and whether it also moves
 // with the clock (a window ending "now", unless the request names its end with `at`).
+// A reusable answer carries an ETag, and a request that holds it gets 304.
 enum class Caching { Off, ByRequest, ByRequestAndSecond };
 
 // One route as its controller declares it: what it answers, how, and how it is
@@ -46,4 +48,7 @@ struct Endpoint
     QJsonObject operations; // the OpenAPI path item: {"get": {...}}; empty when undocumented
     QJsonObject schemas; // the OpenAPI components its operations refer to, by name
     Runs runs = Runs::OnReaders;
+    // The dashboard's page and scripts hold no data: they load without the token, so
+    // that the page can ask for it. Every other route needs it when one is configured.
+    bool needsToken = true;
 };

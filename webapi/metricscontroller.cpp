@@ -295,6 +295,41 @@ Endpoint coverageEndpoint(const QueriesSource &queries)
             {{u"Coverage"_s, schema}}};
 }
 
+// prefix (case-insensitive, up to 100 characters), limit (default 20)
+//   -> {prefix, repositories[name]}: stored repositories, by name
+QJsonObject repositoryNames(MetricsQueries &queries, const QUrlQuery &query)
+{
+    const QString prefix = query.queryItemValue(u"prefix"_s, QUrl::FullyDecoded);
+    if (prefix.size() > 100)
+        throw ApiError {400, u"prefix is over 100 characters"_s, u"prefix"_s};
+    const qint64 limit = ApiParameters::integer(query, u"limit"_s, 1, 1000, 20);
+    return {{u"prefix"_s, prefix},
+            {u"repositories"_s,
+             QJsonArray::fromStringList(queries.repositoryNames(prefix, int(limit)))}};
+}
+
+Endpoint repositoryNamesEndpoint(const QueriesSource &queries)
+{
+    QJsonObject responses = badRequest();
+    responses.insert(u"200"_s, jsonResponse(u"repository names"_s, ref(u"RepositoryNames"_s)));
+    const QJsonObject schema
+        = objectSchema({{u"prefix"_s, typed("string")},
+                        {u"repositories"_s,
+                         QJsonObject {{u"type"_s, u"array"_s}, {u"items"_s, typed("string")}}}});
+    return {
+        Routes::repositories,
+        Caching::ByRequest,
+        [queries](const QStringList &, const ApiRequest &request) {
+            return json(repositoryNames(queries(), QUrlQuery(request.url)));
+        },
+        get(u"Stored repositories whose name starts with a prefix (to search)"_s,
+            {parameter(u"prefix"_s, u"query"_s, QJsonObject {{u"type"_s, u"string"_s}},
+                       u"the start of owner/name, any case"_s),
+             parameter(u"limit"_s, u"query"_s, integerSchema(1, 1000, 20), u"how many names"_s)},
+            responses),
+        {{u"RepositoryNames"_s, schema}}};
+}
+
 } // namespace
 
 MetricsController::MetricsController(QueriesSource queries)
@@ -307,5 +342,5 @@ QList<Endpoint> MetricsController::endpoints() const
     return QList<Endpoint> {eventCountEndpoint(m_queries)}
     + averagePullRequestTimeEndpoints(m_queries)
         + QList<Endpoint> {pullRequestsEndpoint(m_queries), activeRepositoriesEndpoint(m_queries),
-                           coverageEndpoint(m_queries)};
+                           coverageEndpoint(m_queries), repositoryNamesEndpoint(m_queries)};
 }

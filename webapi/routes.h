@@ -32,6 +32,9 @@ inline constexpr Route openApi {"/api/openapi.json"};
 inline constexpr Route prometheus {"/metrics"};
 inline constexpr Route dashboard {"/dashboard", "GET", false};
 inline constexpr Route dashboardPanel {"/dashboard/{panel}", "GET", false};
+inline constexpr Route dashboardAsset {"/dashboard/assets/{file}", "GET", false};
+inline constexpr Route dashboardData {"/api/dashboard"};
+inline constexpr Route repositories {"/api/repositories"};
 
 // Every route; the documented ones are in the OpenAPI document.
 inline constexpr Route all[] = {eventCount,
@@ -46,6 +49,9 @@ inline constexpr Route all[] = {eventCount,
                                 openApi,
                                 prometheus,
                                 dashboard,
-                                dashboardPanel};
+                                dashboardPanel,
+                                dashboardAsset,
+                                dashboardData,
+                                repositories};
 
 } // namespace Routes

@@ -59,15 +59,21 @@ QByteArray MetricsExport::csv(const DashboardSnapshot &snapshot)
     return out;
 }
 
-QJsonObject MetricsExport::json(const DashboardSnapshot &snapshot)
+namespace {
+
+QJsonArray countsJson(const QList<KeyCount> &counts, const QString &keyName)
 {
-    QJsonObject byType;
-    for (const KeyCount &count : snapshot.eventsByType)
-        byType.insert(count.key, count.count);
-    QJsonArray repositories;
-    for (const KeyCount &count : snapshot.activeRepositories)
-        repositories.append(QJsonObject {{u"repository"_s, count.key}, {u"events"_s, count.count}});
-    const RateSeries &rate = snapshot.rate;
+    QJsonArray array;
+    for (const KeyCount &count : counts)
+        array.append(QJsonObject {{keyName, count.key}, {u"events"_s, count.count}});
+    return array;
+}
+
+QJsonObject rateJson(const RateSeries &rate)
+{
+    QJsonArray lines;
+    for (const RateSeries::Line &line : rate.lines)
+        lines.append(line.name);
     QJsonArray buckets;
     for (qsizetype i = 0; i < rate.bucketStarts.size(); ++i) {
         QJsonObject counts;
@@ -76,24 +82,86 @@ QJsonObject MetricsExport::json(const DashboardSnapshot &snapshot)
         buckets.append(QJsonObject {{u"start"_s, TimeFormat::iso(rate.bucketStarts[i])},
                                     {u"events"_s, counts}});
     }
-    const PullRequestStats &prs = snapshot.pullRequests;
-    QJsonValue pullRequests;
-    if (prs.repositoryKnown) {
-        pullRequests = QJsonObject {{u"repository"_s, prs.repository},
-                                    {u"pull_requests"_s, prs.count},
-                                    {u"average_seconds"_s, optionalNumber(prs.averageSeconds)},
-                                    {u"median_seconds"_s, optionalNumber(prs.medianSeconds)}};
+    return {{u"bucket_seconds"_s, rate.bucketSeconds},
+            {u"unit_seconds"_s, rate.unitSeconds},
+            {u"last_bucket_partial"_s, rate.lastBucketPartial},
+            {u"last_bucket_seconds_covered"_s, rate.lastBucketSecondsCovered},
+            {u"lines"_s, lines},
+            {u"buckets"_s, buckets}};
+}
+
+QJsonValue pullRequestsJson(const PullRequestStats &prs)
+{
+    if (!prs.repositoryKnown)
+        return QJsonValue();
+    QJsonArray opened;
+    for (qsizetype i = 0; i < prs.openedAt.size(); ++i) {
+        QJsonObject pr {{u"opened_at"_s, TimeFormat::iso(prs.openedAt[i])}};
+        if (i < prs.numbers.size())
+            pr.insert(u"number"_s, prs.numbers[i]);
+        opened.append(pr);
     }
+    const bool history = prs.source == "history"_L1;
+    return QJsonObject {
+        {u"repository"_s, prs.repository},
+        {u"source"_s, prs.source},
+        {u"pull_requests"_s, prs.count},
+        {u"average_seconds"_s, optionalNumber(prs.averageSeconds)},
+        {u"median_seconds"_s, optionalNumber(prs.medianSeconds)},
+        {u"horizon_days"_s, prs.horizonFrom ? QJsonValue(prs.horizonDays) : QJsonValue()},
+        {u"open"_s, history ? QJsonValue(prs.open) : QJsonValue()},
+        {u"time_to_merge"_s,
+         QJsonObject {{u"merged"_s, prs.merged},
+                      {u"median_seconds"_s, optionalNumber(prs.mergeMedianSeconds)},
+                      {u"p90_seconds"_s, optionalNumber(prs.mergeP90Seconds)}}},
+        {u"opened"_s, opened}};
+}
+
+QJsonObject coverageJson(const DashboardSnapshot &snapshot)
+{
+    QJsonArray hours;
+    for (const HourCoverage &hour : snapshot.coverage)
+        hours.append(QJsonObject {{u"hour"_s, TimeFormat::iso(hour.hour)},
+                                  {u"source"_s, hour.complete ? u"complete"_s : u"sampled"_s},
+                                  {u"live_share"_s, optionalNumber(hour.liveShare)}});
+    return {{u"complete"_s, snapshot.complete()},
+            {u"recent_live_share"_s, optionalNumber(snapshot.recentLiveShare)},
+            {u"hours"_s, hours}};
+}
+
+QJsonArray latestEventsJson(const QList<EventRow> &events)
+{
+    QJsonArray rows;
+    for (const EventRow &event : events) {
+        rows.append(QJsonObject {
+            {u"id"_s, QString::number(event.id)},
+            {u"created_at"_s, TimeFormat::iso(event.createdAt)},
+            {u"type"_s, event.type},
+            {u"action"_s, event.action.isEmpty() ? QJsonValue() : QJsonValue(event.action)},
+            {u"repository"_s, event.repository},
+            {u"actor"_s, event.actor}});
+    }
+    return rows;
+}
+
+} // namespace
+
+// The whole snapshot: what the window draws, for the exports and the web dashboard.
+QJsonObject MetricsExport::json(const DashboardSnapshot &snapshot)
+{
+    QJsonObject byType;
+    for (const KeyCount &count : snapshot.eventsByType)
+        byType.insert(count.key, count.count);
     return {{u"window"_s,
              QJsonObject {{u"from"_s, TimeFormat::iso(snapshot.window.from)},
                           {u"to"_s, TimeFormat::iso(snapshot.window.to)},
                           {u"minutes"_s, snapshot.minutes}}},
             {u"events_by_type"_s, byType},
-            {u"active_repositories"_s, repositories},
-            {u"events_over_time"_s,
-             QJsonObject {{u"bucket_seconds"_s, rate.bucketSeconds},
-                          {u"last_bucket_partial"_s, rate.lastBucketPartial},
-                          {u"buckets"_s, buckets}}},
-            {u"pull_requests"_s, pullRequests},
+            {u"type_bars"_s, countsJson(snapshot.typeBars, u"type"_s)},
+            {u"active_repositories"_s, countsJson(snapshot.activeRepositories, u"repository"_s)},
+            {u"events_over_time"_s, rateJson(snapshot.rate)},
+            {u"pull_requests"_s, pullRequestsJson(snapshot.pullRequests)},
+            {u"coverage"_s, coverageJson(snapshot)},
+            {u"latest_events"_s, latestEventsJson(snapshot.latestEvents)},
             {u"events_stored"_s, snapshot.eventsStored}};
 }

@@ -505,20 +505,15 @@ qint64 MetricsQueries::quarantinedEvents()
 
 qint64 MetricsQueries::dataVersion()
 {
+    // Every committed batch counts itself in gold.meta, on both backends, and so does a
+    // recorded coverage: the same for every connection, so that an ETag holds across the
+    // reader threads. A store made anew (a rebuild) counts from another start.
     return m_connection.read([&] {
-        // PostgreSQL: every committed batch counts itself in gold.meta.
-        if (m_connection.isPostgres()) {
-            QSqlQuery &query = prepared(u"SELECT value FROM gold.meta WHERE key = 'batch'"_s);
-            const auto done = qScopeGuard([&query] { query.finish(); });
-            exec(query);
-            return query.next() ? query.value(0).toLongLong() : 0;
-        }
-        sqlite3 *db = Database::handle(m_connection.database());
-        qint64 version = 0;
-        for (const char *sql : {"PRAGMA main.data_version", "PRAGMA gold.data_version"}) {
-            SqliteStatement pragma(db, sql);
-            version = version * 1000003 + (pragma.next() ? pragma.integer(0) : 0);
-        }
-        return version;
+        QSqlQuery &query = prepared(uR"(SELECT (SELECT value FROM gold.meta WHERE key = 'batch'),
+                                               (SELECT value FROM gold.meta WHERE key = 'created'))"_s);
+        const auto done = qScopeGuard([&query] { query.finish(); });
+        exec(query);
+        return query.next() ? query.value(1).toLongLong() * 1000003 + query.value(0).toLongLong()
+                            : 0;
     });
 }

@@ -57,7 +57,8 @@ const char *const schema[] = {
         repo_key text COLLATE "C" NOT NULL, number bigint NOT NULL, created_at bigint NOT NULL,
         closed_at bigint, merged_at bigint, repo_name text COLLATE "C" NOT NULL,
         PRIMARY KEY(repo_key, number)))",
-    R"(INSERT INTO gold.meta VALUES('events_total', 0), ('batch', 0)
+    R"(INSERT INTO gold.meta VALUES('events_total', 0), ('batch', 0),
+       ('created', CAST(extract(epoch FROM clock_timestamp()) * 1000 AS bigint))
        ON CONFLICT DO NOTHING)",
 };
 

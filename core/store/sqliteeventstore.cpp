@@ -285,7 +285,10 @@ bool SqliteEventStore::createSchema()
         if (!d->exec(statement.constData()))
             return false;
     }
-    return true;
+    // When this gold began: data versions of a store made anew never repeat an old one.
+    const QByteArray created = "INSERT OR IGNORE INTO gold.meta VALUES('created', "
+        + QByteArray::number(QDateTime::currentMSecsSinceEpoch()) + ")";
+    return d->exec(created.constData());
 }
 
 // Silver and gold are two files: SQLite commits an attached database's WAL separately,
@@ -654,7 +657,13 @@ void SqliteEventStore::rollbackBatch()
     d->clearBatch();
 }
 
+// Counted as a batch, in silver and gold alike: readers see a new data version.
 bool SqliteEventStore::recordCoverage(qint64 hourStart)
 {
-    return writeCoverage(d->database, hourStart);
+    if (d->exec("BEGIN IMMEDIATE") && writeCoverage(d->database, hourStart)
+        && d->exec("UPDATE main.meta SET value = value + 1 WHERE key = 'batch';"
+                   "UPDATE gold.meta SET value = value + 1 WHERE key = 'batch'; COMMIT"))
+        return true;
+    d->exec("ROLLBACK");
+    return false;
 }
