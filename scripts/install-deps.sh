@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a task needs, only the missing ones, and says nothing when
 # none is. Usage: install-deps.sh [build|test|bench|format]
-#   build   compiling and running the app (make build, make run)
-#   test    build, plus the PostgreSQL server, wrk, the package tools and a keyring
-#           (make test)
+#   build   compiling and running the app (make build, make run), with Node.js and npm
+#   test    build, plus the PostgreSQL server, wrk, the package tools, a keyring and
+#           chromium (make test)
 #   bench   build, plus wrk (make bench)
 #   format  clang-format (make format)
 set -euo pipefail
@@ -14,10 +14,15 @@ build=(
     libqt6opengl6-dev libqt6sql6-sqlite libqt6sql6-psql libgl-dev libxkbcommon-dev
     zlib1g-dev libsqlite3-dev libsimdjson-dev libssl-dev libpq-dev qtkeychain-qt6-dev
 )
+# npm installs the web dashboard's Chart.js at build time. A Node.js installed another way,
+# with its own npm, is used as it is.
+if ! command -v npm >/dev/null; then
+    build+=(nodejs npm)
+fi
 case "${1:-build}" in
     build) packages=("${build[@]}") ;;
     test) packages=("${build[@]}" postgresql wrk dpkg-dev desktop-file-utils appstream systemd
-                    dbus gnome-keyring) ;;
+                    dbus gnome-keyring chromium) ;;
     bench) packages=("${build[@]}" wrk) ;;
     format) packages=(clang-format) ;;
     *) echo "install-deps.sh: unknown task '$1' (build, test, bench or format)" >&2; exit 2 ;;

@@ -13,6 +13,9 @@
 
 #include <QBarSet>
 #include <QChart>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLineSeries>
@@ -377,21 +380,74 @@ void TestDashboard::dashboardPageAndImagesAreServed()
     const QString base = listening.first().first().toString();
 
     QNetworkAccessManager network;
-    const auto get = [&](const QString &path) {
-        QNetworkReply *reply = network.get(QNetworkRequest(QUrl(base + path)));
+    QByteArray etag;
+    QByteArray policy;
+    const auto get = [&](const QString &path, const QByteArray &ifNoneMatch = {}) {
+        QNetworkRequest request(QUrl(base + path));
+        if (!ifNoneMatch.isEmpty())
+            request.setRawHeader("If-None-Match", ifNoneMatch);
+        QNetworkReply *reply = network.get(request);
         QSignalSpy done(reply, &QNetworkReply::finished);
         done.wait(20000);
         reply->deleteLater();
+        etag = reply->rawHeader("ETag");
+        policy = reply->rawHeader("Content-Security-Policy");
         return std::make_tuple(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(),
                                reply->header(QNetworkRequest::ContentTypeHeader).toString(),
                                reply->readAll());
     };
-    const auto [pageStatus, pageType, html] = get(u"/dashboard?window=120"_s);
+    // The page, its scripts (Chart.js bundled at build time) and nothing from elsewhere.
+    const auto [pageStatus, pageType, html] = get(u"/dashboard"_s);
     QCOMPARE(pageStatus, 200);
     QVERIFY(pageType.startsWith("text/html"_L1));
-    QVERIFY(html.contains("http-equiv=\"refresh\" content=\"30\""));
+    QVERIFY(policy.startsWith("default-src 'self'"));
+    QVERIFY(!html.contains("http://") && !html.contains("https://"));
+    for (const char *asset :
+         {"dashboard.js", "dashboard.css", "chart.umd.min.js", "ghmonitor.svg"}) {
+        const QByteArray path = "/dashboard/assets/" + QByteArray(asset);
+        QVERIFY2(html.contains(path), asset);
+        const auto [status, type, body] = get(QString::fromLatin1(path));
+        QCOMPARE(status, 200);
+        QVERIFY(!type.isEmpty() && body.size() > 500);
+    }
+    QCOMPARE(std::get<0>(get(u"/dashboard/assets/../../etc/passwd"_s)), 404);
+
+    // The page's data: the snapshot the window draws, 304 while the data stands still.
+    const QString data = u"/api/dashboard?window=60&at=2025-01-01T15:30:00Z"_s;
+    const auto [dataStatus, dataType, body] = get(data);
+    QCOMPARE(dataStatus, 200);
+    const QJsonObject snapshot = QJsonDocument::fromJson(body).object();
+    const QDateTime at = QDateTime::fromString(u"2025-01-01T15:30:00Z"_s, Qt::ISODate);
+    QJsonObject byType;
+    for (const KeyCount &count : m_queries->eventCounts(60, at))
+        byType.insert(count.key, count.count);
+    QVERIFY(!byType.isEmpty());
+    QCOMPARE(snapshot["events_by_type"_L1].toObject(), byType);
+    const QList<KeyCount> active = m_queries->activeRepositories(10, 60, at);
+    const QJsonArray repositories = snapshot["active_repositories"_L1].toArray();
+    QCOMPARE(repositories.size(), active.size());
+    for (qsizetype i = 0; i < active.size(); ++i) {
+        QCOMPARE(repositories[i]["repository"_L1].toString(), active[i].key);
+        QCOMPARE(repositories[i]["events"_L1].toInteger(), active[i].count);
+    }
+    QCOMPARE(snapshot["latest_events"_L1].toArray().size(), 50);
+    QVERIFY(!etag.isEmpty());
+    const QByteArray first = etag;
+    QCOMPARE(std::get<0>(get(data, first)), 304);
+    QCOMPARE(etag, first);
+    QCOMPARE(std::get<0>(get(data, "W/\"another\"")), 200);
+
+    // The pull-request panel's search: stored names by prefix, any case.
+    const QString top = active.first().key;
+    const auto [namesStatus, namesType, names]
+        = get(u"/api/repositories?limit=1000&prefix="_s + top.left(3).toUpper());
+    QCOMPARE(namesStatus, 200);
+    const QJsonArray found = QJsonDocument::fromJson(names).object()["repositories"_L1].toArray();
+    QVERIFY(found.contains(top));
+    for (const QJsonValue &name : found)
+        QVERIFY(name.toString().startsWith(top.left(3), Qt::CaseInsensitive));
+
     for (const QString &panel : DashboardSnapshot::panelNames()) {
-        QVERIFY(html.contains(QByteArray("/dashboard/" + panel.toUtf8() + ".png?window=120")));
         const auto [status, type, png]
             = get(u"/dashboard/%1.png?window=60&at=2025-01-01T15:30:00Z"_s.arg(panel));
         QCOMPARE(status, 200);

@@ -3,14 +3,19 @@
 #include "apierror.h"
 #include "apiparameters.h"
 #include "dashboardsnapshot.h"
+#include "metricsexport.h"
+#include "openapi.h"
 
+#include <QFile>
 #include <QHttpServerRequest>
+#include <QJsonDocument>
 
 using namespace Qt::StringLiterals;
 
 namespace {
 
-// Without `at`, the window ends at the latest stored event: a page about stored history.
+// Without `at`, the window ends at the latest stored event: the answer then depends on
+// the data alone, and stays valid (304) until the data changes.
 DashboardRequest requestFrom(const QUrlQuery &query)
 {
     DashboardRequest request;
@@ -21,30 +26,26 @@ DashboardRequest requestFrom(const QUrlQuery &query)
     return request;
 }
 
+// The page and its scripts, from resources/web.
+QHttpServerResponse asset(const QString &name)
+{
+    static const QHash<QString, QByteArray> types {{u"html"_s, "text/html; charset=utf-8"},
+                                                   {u"js"_s, "text/javascript; charset=utf-8"},
+                                                   {u"css"_s, "text/css; charset=utf-8"},
+                                                   {u"svg"_s, "image/svg+xml"}};
+    QFile file(u":/web/"_s + name);
+    const QByteArray type = types.value(name.section(u'.', -1));
+    if (name.contains(u'/') || type.isEmpty() || !file.open(QIODevice::ReadOnly))
+        throw ApiError {404, u"no such file: %1"_s.arg(name), u"file"_s};
+    return QHttpServerResponse(type, file.readAll());
+}
+
 } // namespace
 
 DashboardPagesController::DashboardPagesController(QueriesSource queries, PanelPainter painter)
     : m_queries(std::move(queries))
     , m_painter(std::move(painter))
 {
-}
-
-QByteArray DashboardPagesController::page(const QUrlQuery &query) const
-{
-    const QByteArray minutes = QByteArray::number(requestFrom(query).minutes);
-    QByteArray html = R"(<!DOCTYPE html>
-<html><head><meta charset="utf-8"><meta http-equiv="refresh" content="30">
-<title>GitHub Event Monitor</title>
-<style>body{font-family:sans-serif;margin:1em;background:#fafafa}
-.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:1em}
-img{width:100%;border:1px solid #ddd;background:#fff}</style></head>
-<body><h1>GitHub Event Monitor</h1><p>Window: )"
-        + minutes
-        + R"( minutes, ending at the latest stored event. Refreshes every 30 s.</p><div class="grid">)";
-    for (const QString &panel : DashboardSnapshot::panelNames())
-        html += "<img alt=\"" + panel.toUtf8() + "\" src=\"/dashboard/" + panel.toUtf8()
-            + ".png?window=" + minutes + "\">";
-    return html + "</div></body></html>\n";
 }
 
 QByteArray DashboardPagesController::panel(const QString &file, const QUrlQuery &query) const
@@ -59,21 +60,58 @@ QByteArray DashboardPagesController::panel(const QString &file, const QUrlQuery 
     return png;
 }
 
+QByteArray DashboardPagesController::snapshot(const QUrlQuery &query) const
+{
+    DashboardRequest request = requestFrom(query);
+    request.repository = query.queryItemValue(u"repository"_s, QUrl::FullyDecoded);
+    if (!request.repository.isEmpty()) {
+        const QString owner = request.repository.section(u'/', 0, 0);
+        request.repository = ApiParameters::repository(owner, request.repository.section(u'/', 1));
+    }
+    request.latestEvents = 50;
+    const DashboardSnapshot data = DashboardSnapshot::load(m_queries(), request);
+    return QJsonDocument(MetricsExport::json(data)).toJson(QJsonDocument::Compact);
+}
+
 QList<Endpoint> DashboardPagesController::endpoints() const
 {
-    return {{Routes::dashboard,
-             Caching::Off,
-             [this](const QStringList &, const ApiRequest &request) {
-                 return QHttpServerResponse("text/html; charset=utf-8",
-                                            page(QUrlQuery(request.url)));
-             },
-             {},
-             {}},
-            {Routes::dashboardPanel,
-             Caching::Off,
-             [this](const QStringList &path, const ApiRequest &request) {
-                 return QHttpServerResponse("image/png", panel(path[0], QUrlQuery(request.url)));
-             },
-             {},
-             {}}};
+    const auto page = [](const QString &name) {
+        return [name](const QStringList &, const ApiRequest &) { return asset(name); };
+    };
+    Endpoint dashboard {Routes::dashboard, Caching::Off, page(u"index.html"_s), {}, {}};
+    Endpoint assets {Routes::dashboardAsset,
+                     Caching::Off,
+                     [](const QStringList &path, const ApiRequest &) { return asset(path[0]); },
+                     {},
+                     {}};
+    dashboard.runs = assets.runs = Endpoint::Runs::OnServer;
+    dashboard.needsToken = assets.needsToken = false;
+    const QJsonObject window = OpenApi::windowParameter(u"window"_s, 60);
+    return {
+        dashboard,
+        assets,
+        {Routes::dashboardData,
+         Caching::ByRequest,
+         [this](const QStringList &, const ApiRequest &request) {
+             return QHttpServerResponse("application/json; charset=utf-8",
+                                        snapshot(QUrlQuery(request.url)));
+         },
+         OpenApi::get(
+             u"Everything the dashboard draws, for one window: ends at `at`, or at the "
+             "latest stored event; answers 304 to If-None-Match until the data changes"_s,
+             {window, OpenApi::atParameter(),
+              OpenApi::parameter(u"repository"_s, u"query"_s,
+                                 QJsonObject {{u"type"_s, u"string"_s}},
+                                 u"owner/name for the pull-request panel; default the most "
+                                 "active repository"_s)},
+             {{u"200"_s,
+               OpenApi::jsonResponse(u"the dashboard's snapshot"_s, OpenApi::typed("object"))}}),
+         {}},
+        {Routes::dashboardPanel,
+         Caching::Off,
+         [this](const QStringList &path, const ApiRequest &request) {
+             return QHttpServerResponse("image/png", panel(path[0], QUrlQuery(request.url)));
+         },
+         {},
+         {}}};
 }

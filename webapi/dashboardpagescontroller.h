@@ -10,9 +10,12 @@
 class QUrlQuery;
 struct DashboardSnapshot;
 
-// GET /dashboard (a small self-refreshing HTML page) and /dashboard/<panel>.png. The
-// snapshot is loaded here, on a reader thread; only the painting is handed to the painter,
-// which app/ supplies from ui/ (webapi knows no widgets).
+// The dashboard on the web: GET /dashboard, a page that draws the panels in the browser
+// from GET /api/dashboard (the window's snapshot as JSON), its scripts under
+// /dashboard/assets/ (compiled into the binary from resources/web), and each panel as a
+// PNG (/dashboard/<panel>.png) for scripts and embedding. Snapshots are loaded on a
+// reader thread; only PNG painting goes to the painter, which app/ supplies from ui/
+// (webapi knows no widgets).
 class DashboardPagesController
 {
 public:
@@ -23,10 +26,10 @@ public:
     QList<Endpoint> endpoints() const;
 
 private:
-    // window (minutes, default 60) -> text/html
-    QByteArray page(const QUrlQuery &query) const;
     // <panel>.png, window, at -> image/png; 404 for an unknown panel, 503 when no painter
     QByteArray panel(const QString &file, const QUrlQuery &query) const;
+    // window, at, repository -> the snapshot as JSON (MetricsExport::json)
+    QByteArray snapshot(const QUrlQuery &query) const;
 
     QueriesSource m_queries;
     PanelPainter m_painter;

@@ -1,0 +1,227 @@
+// The web dashboard as a person sees it: Debian's chromium, driven by puppeteer-core,
+// against the real `ghmonitor --headless` on imported GH Archive data and the GitHub
+// stand-in's moving feed. Exits 0 when every check holds, 1 otherwise, 77 (skipped)
+// without the recorded fixtures.
+//
+// node dashboard.test.cjs GHMONITOR FAKEGITHUB FIXTURES_DIR ARTIFACTS_DIR
+'use strict';
+
+const assert = require('node:assert/strict');
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const puppeteer = require('puppeteer-core');
+
+const [ghmonitor, fakegithub, fixtures, artifacts] = process.argv.slice(2);
+const archiveHour = path.join(fixtures, 'gharchive_2025-01-01-15_first2048.ndjson.gz');
+const children = [];
+const pageErrors = []; // every page's, for the report of a failure
+
+function cleanEnvironment(extra) {
+  const env = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^(GHM_|GITHUB_|COLLECTION_)/.test(key)) env[key] = value;
+  }
+  return { ...env, GHM_API_PORT: '0', ...extra };
+}
+
+// Starts a program and resolves with the first output line that `pattern` matches.
+function start(program, args, env, pattern) {
+  const child = spawn(program, args, { env });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`${program} did not start:\n${output}`)), 15000);
+    const read = (chunk) => {
+      output += chunk;
+      const match = output.match(pattern);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1] });
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+  });
+}
+
+async function stop(child) {
+  if (child.exitCode !== null) return;
+  const ended = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await ended;
+}
+
+async function json(url, token) {
+  const response = await fetch(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  assert.equal(response.status, 200, `${url}: ${response.status}`);
+  return response.json();
+}
+
+// Every request the page makes, and every error it logs.
+function watch(page, origin, allowedErrors = []) {
+  const seen = { requests: [], errors: [] };
+  page.on('request', (request) => seen.requests.push(request.url()));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !allowedErrors.some((allowed) => message.text().includes(allowed)))
+      seen.errors.push(message.text());
+  });
+  page.on('pageerror', (error) => seen.errors.push(String(error)));
+  page.on('console', (message) => pageErrors.push(`${message.type()}: ${message.text()}`));
+  seen.check = () => {
+    assert.deepEqual(seen.errors, [], 'the page logged errors');
+    // data: URLs (the browser's own date-picker icons) never leave the page.
+    const outside = seen.requests.filter((url) => !url.startsWith(origin) && !url.startsWith('data:'));
+    assert.deepEqual(outside, [], 'requests left 127.0.0.1');
+  };
+  return seen;
+}
+
+// What the page's charts show: the bars' full names and values, by chart.
+function shown(page) {
+  return page.evaluate(() => {
+    const bars = (id) => {
+      const dataset = Chart.getChart(id).data.datasets[0];
+      return dataset.fullNames.map((name, index) => [name, dataset.data[index]]);
+    };
+    const label = document.getElementById('window-label').dataset;
+    return {
+      types: bars('types'),
+      repositories: bars('repositories'),
+      rateLines: Chart.getChart('rate').data.datasets.length,
+      feed: [...document.querySelectorAll('#feed tbody tr')].map((row) => row.dataset.id),
+      from: label.from,
+      to: label.to,
+    };
+  });
+}
+
+// Each panel's numbers against the JSON API's own answers for the page's window.
+async function compareWithTheApi(page, api) {
+  const view = await shown(page);
+  const minutes = (Date.parse(view.to) - Date.parse(view.from)) / 60000;
+  const count = await json(`${api}/api/events/count?offset=${minutes}&at=${view.to}`);
+  let bars = 0;
+  for (const [type, value] of view.types) {
+    if (type !== 'Other') assert.equal(value, count.counts[type], `events of type ${type}`);
+    bars += value;
+  }
+  assert.equal(bars, count.total, 'the type bars add up to the window\'s events');
+  const active = await json(`${api}/api/repositories/active?limit=10&offset=${minutes}&at=${view.to}`);
+  assert.deepEqual(view.repositories,
+                   active.repositories.map((row) => [row.repository, row.events]), 'active repositories');
+  assert.ok(view.types.length > 0 && view.rateLines > 0 && view.feed.length > 0, 'every panel drawn');
+  return { view, minutes };
+}
+
+async function main() {
+  if (!fs.existsSync(archiveHour)) {
+    console.log('SKIP: ../shared/fixtures/github is absent: the recorded GH Archive hour is needed');
+    process.exit(77);
+  }
+  fs.mkdirSync(artifacts, { recursive: true });
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'ghm-browser-'));
+  execFileSync(ghmonitor, ['--import', archiveHour, '--data-dir', data], { env: cleanEnvironment({}) });
+
+  const github = await start(fakegithub, ['--rate', '3', '--poll-interval', '1'], process.env, /^(http\S+)/m);
+  const service = await start(ghmonitor, ['--headless', '--data-dir', data],
+    cleanEnvironment({ GITHUB_API_URL: github.url, COLLECTION_INTERVAL_SECONDS: '1' }),
+    /API listening on (\S+)/);
+  const api = service.url.replace(/\/$/, '');
+  const browser = await puppeteer.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1400, height: 1000 });
+    const seen = watch(page, api);
+    await page.goto(`${api}/dashboard`, { waitUntil: 'load' });
+    await page.waitForFunction(() => document.querySelectorAll('#feed tbody tr').length > 0);
+    await page.evaluate(() => { window.sameDocument = true; });
+
+    // New events from the stand-in reach the page within 5 s, without a reload (GitHub's
+    // ids are not in time order across sources: the imported hour's are larger).
+    const before = (await shown(page)).feed;
+    await page.waitForFunction((ids) => {
+      const first = document.querySelector('#feed tbody tr');
+      return first && !ids.includes(first.dataset.id);
+    }, { timeout: 5000 }, before);
+
+    // The feed stops; once the page has caught up, each panel matches the API.
+    await fetch(`${github.url}/_control/pause`, { method: 'POST' });
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    const first = await compareWithTheApi(page, api);
+    assert.equal(first.minutes, 60);
+
+    // Another window redraws the charts in place.
+    await page.click('[data-minutes="15"]');
+    await page.waitForFunction((to) => {
+      const label = document.getElementById('window-label').dataset;
+      return (Date.parse(label.to) - Date.parse(label.from)) === 15 * 60000 && label.to === to;
+    }, { timeout: 5000 }, first.view.to);
+    const second = await compareWithTheApi(page, api);
+    assert.equal(second.minutes, 15);
+    assert.ok(await page.evaluate(() => window.sameDocument === true), 'the page was not reloaded');
+
+    // Polling costs the service nothing while its data stands still: 304s.
+    const statuses = [];
+    page.on('response', (response) => {
+      if (response.url().includes('/api/dashboard')) statuses.push(response.status());
+    });
+    await new Promise((resolve) => setTimeout(resolve, 4500));
+    assert.ok(statuses.length >= 2 && statuses.every((status) => status === 304),
+              `unchanged data is answered 304: ${statuses}`);
+
+    await page.screenshot({ path: path.join(artifacts, 'dashboard.png') });
+    await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
+    await page.screenshot({ path: path.join(artifacts, 'dashboard-dark.png') });
+    await page.emulateMediaFeatures([]);
+    await page.setViewport({ width: 390, height: 844, isMobile: true });
+    await page.screenshot({ path: path.join(artifacts, 'dashboard-phone.png'), fullPage: true });
+    seen.check();
+    await stop(service.child);
+
+    // With a token, the page asks for it and shows no data without it.
+    const token = 'browser-test-token';
+    const guarded = await start(ghmonitor, ['--headless', '--data-dir', data],
+      cleanEnvironment({ GITHUB_API_URL: github.url, GHM_API_TOKEN: token }), /API listening on (\S+)/);
+    const guardedApi = guarded.url.replace(/\/$/, '');
+    const context = await browser.createBrowserContext();
+    const signIn = await context.newPage();
+    const guardedSeen = watch(signIn, guardedApi, ['401']);
+    const answered = [];
+    signIn.on('response', (response) => {
+      if (response.url().includes('/api/')) answered.push(response.status());
+    });
+    await signIn.goto(`${guardedApi}/dashboard`, { waitUntil: 'load' });
+    await signIn.waitForSelector('#signin:not([hidden])');
+    assert.ok(await signIn.$eval('#panels', (panels) => panels.hidden), 'no panel without the token');
+    assert.equal(await signIn.$$eval('#feed tbody tr', (rows) => rows.length), 0);
+    assert.ok(answered.length > 0 && answered.every((status) => status === 401), `${answered}`);
+    await signIn.screenshot({ path: path.join(artifacts, 'dashboard-signin.png') });
+
+    await signIn.type('#token', token);
+    await signIn.click('#signin button[type="submit"]');
+    await signIn.waitForFunction(() => document.querySelectorAll('#feed tbody tr').length > 0);
+    assert.equal(await signIn.evaluate(() => sessionStorage.getItem('ghmonitor-token')), token);
+    assert.ok(!(await signIn.url()).includes(token), 'the token is never in a URL');
+    const count = await json(`${guardedApi}/api/events/count?offset=60`, token);
+    assert.ok(count.total >= 0);
+    guardedSeen.check();
+    console.log('dashboard: every check held; screenshots in', artifacts);
+  } finally {
+    await browser.close();
+    for (const child of children) await stop(child);
+    fs.rmSync(data, { recursive: true, force: true });
+  }
+}
+
+main().catch(async (error) => {
+  console.error(error);
+  if (pageErrors.length) console.error('the page logged:', pageErrors);
+  for (const child of children) child.kill('SIGKILL');
+  process.exit(1);
+});
