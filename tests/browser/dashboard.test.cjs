@@ -90,6 +90,8 @@ function shown(page) {
       types: bars('types'),
       repositories: bars('repositories'),
       rateLines: Chart.getChart('rate').data.datasets.length,
+      repository: document.getElementById('repository').value,
+      pullRequests: Chart.getChart('pull-requests').data.datasets[0].data.length,
       feed: [...document.querySelectorAll('#feed tbody tr')].map((row) => row.dataset.id),
       from: label.from,
       to: label.to,
@@ -111,6 +113,9 @@ async function compareWithTheApi(page, api) {
   const active = await json(`${api}/api/repositories/active?limit=10&offset=${minutes}&at=${view.to}`);
   assert.deepEqual(view.repositories,
                    active.repositories.map((row) => [row.repository, row.events]), 'active repositories');
+  const [owner, name] = view.repository.split('/');
+  const prs = await json(`${api}/api/repository/${owner}/${name}/avg_pr_time`);
+  assert.equal(view.pullRequests, prs.pull_requests, `pull requests of ${view.repository}`);
   assert.ok(view.types.length > 0 && view.rateLines > 0 && view.feed.length > 0, 'every panel drawn');
   return { view, minutes };
 }
