@@ -82,6 +82,7 @@ void ArchiveFollower::start()
 void ArchiveFollower::stop()
 {
     m_running = false;
+    ++m_run;
     if (m_download) {
         m_download->abort();
         m_download->deleteLater();
@@ -115,7 +116,16 @@ void ArchiveFollower::scheduleNext()
     m_status.state = ArchiveStatus::State::Waiting;
     m_status.nextAttempt = due;
     publish();
-    m_clock->callAfter(waitMs, this, [this] { download(); });
+    downloadAfter(waitMs);
+}
+
+// A wait scheduled before a stop does not outlive it.
+void ArchiveFollower::downloadAfter(qint64 waitMs)
+{
+    m_clock->callAfter(waitMs, this, [this, run = m_run] {
+        if (run == m_run)
+            download();
+    });
 }
 
 void ArchiveFollower::download()
@@ -174,7 +184,7 @@ void ArchiveFollower::retryLater(const QString &error, bool notPublished)
     m_status.lastError = notPublished ? QString() : error;
     m_status.nextAttempt = m_clock->now().addMSecs(waitMs);
     publish();
-    m_clock->callAfter(waitMs, this, [this] { download(); });
+    downloadAfter(waitMs);
 }
 
 void ArchiveFollower::publish(bool force)

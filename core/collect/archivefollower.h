@@ -68,6 +68,7 @@ signals:
 
 private:
     void scheduleNext();
+    void downloadAfter(qint64 waitMs);
     void download();
     void onProgress();
     void onFinished(const QString &path, const QString &error, bool notPublished);
@@ -84,4 +85,5 @@ private:
     QElapsedTimer m_published; // status updates at most a few a second
     ArchiveStatus m_status;
     bool m_running = false;
+    int m_run = 0; // counts stops: waits from an earlier run are dropped
 };

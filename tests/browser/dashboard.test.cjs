@@ -187,7 +187,13 @@ async function main() {
     await page.setViewport({ width: 390, height: 844, isMobile: true });
     await page.screenshot({ path: path.join(artifacts, 'dashboard-phone.png'), fullPage: true });
     seen.check();
+
+    // A service that goes away is an error shown on the page itself.
+    await page.setViewport({ width: 1400, height: 1000 });
+    await page.waitForFunction(() => document.querySelectorAll('#feed tbody tr').length > 0);
     await stop(service.child);
+    await page.waitForSelector('#error:not([hidden])', { timeout: 5000 });
+    assert.match(await page.$eval('#error', (banner) => banner.textContent), /unreachable/);
 
     // With a token, the page asks for it and shows no data without it.
     const token = 'browser-test-token';
