@@ -104,6 +104,14 @@ void FakeGitHub::setSyntheticFeed(double eventsPerSecond, quint32 seed)
     m_released = 0;
 }
 
+// The synthetic feed is a function of time, as GitHub's is: its event k is created at
+// k / rate seconds after the epoch, with id SyntheticEvents::idFor(k). A stand-in started
+// again, or an archive hour served later, tells of the same events.
+qint64 FakeGitHub::syntheticIndexAt(qint64 msecsSinceEpoch) const
+{
+    return qint64(std::ceil(double(msecsSinceEpoch) / 1000.0 * m_rate));
+}
+
 void FakeGitHub::setReplayFeed(const QList<QByteArray> &events, double eventsPerSecond)
 {
     m_replay = events;
@@ -481,7 +489,8 @@ void FakeGitHub::releaseSyntheticEvents()
 {
     if (m_rate <= 0 || m_paused)
         return;
-    qint64 due = qint64(double(m_feedStart.msecsTo(m_clock->now())) / 1000.0 * m_rate);
+    const qint64 first = syntheticIndexAt(m_feedStart.toMSecsSinceEpoch());
+    qint64 due = syntheticIndexAt(m_clock->now().toMSecsSinceEpoch()) - first;
     if (!m_replay.isEmpty())
         due = std::min<qint64>(due, m_replay.size());
     for (; m_released < due; ++m_released) {
@@ -489,25 +498,22 @@ void FakeGitHub::releaseSyntheticEvents()
             m_synthetic.append(m_replay[m_released]);
             continue;
         }
-        const qint64 createdAt
-            = m_feedStart.toSecsSinceEpoch() + qint64(double(m_released) / m_rate);
-        m_synthetic.append(SyntheticEvents::event(m_released, createdAt, m_seed));
+        const qint64 index = first + m_released;
+        const qint64 createdAt = qint64(std::floor(double(index) / m_rate));
+        m_synthetic.append(SyntheticEvents::event(index, createdAt, m_seed));
     }
     // Only the newest events can ever be served again.
     if (m_synthetic.size() > 4 * feedSize)
         m_synthetic.remove(0, m_synthetic.size() - feedSize);
 }
 
-// The feed's event i is created at start + i / rate; earlier hours take negative indices.
+// Every event of the synthetic feed created in the hour.
 QByteArray FakeGitHub::syntheticHour(qint64 hourStart) const
 {
-    const qint64 start = m_feedStart.toSecsSinceEpoch();
-    const auto firstIndex
-        = [&](qint64 second) { return qint64(std::ceil(double(second - start) * m_rate)); };
     QByteArray lines;
-    for (qint64 i = firstIndex(hourStart); i < firstIndex(hourStart + 3600); ++i)
-        lines += SyntheticEvents::event(i, start + qint64(std::floor(double(i) / m_rate)), m_seed)
-            + '\n';
+    for (qint64 k = syntheticIndexAt(hourStart * 1000);
+         k < syntheticIndexAt((hourStart + 3600) * 1000); ++k)
+        lines += SyntheticEvents::event(k, qint64(std::floor(double(k) / m_rate)), m_seed) + '\n';
     return gzipped(lines);
 }
 

@@ -141,6 +141,7 @@ private:
     QByteArray linkHeader(const QString &path, int page, int lastPage, int perPage) const;
     QList<QPair<QByteArray, QByteArray>> rateHeaders();
     void releaseSyntheticEvents();
+    qint64 syntheticIndexAt(qint64 msecsSinceEpoch) const; // the first event at or after
     QByteArray syntheticHour(qint64 hourStart) const;
     void recordServed(const QByteArray &body);
 
