@@ -489,6 +489,14 @@ void TestApi::tokenRequiredWhenConfigured()
         rawRequest(port, "GET", "/api/health", "127.0.0.1", "Authorization: Bearer api-secret\r\n")
             .status,
         200);
+    // The web dashboard's page and scripts hold no data: they load without the token, so
+    // that the page can ask for it; its data does not, and neither passes the Host check.
+    QCOMPARE(rawRequest(port, "GET", "/dashboard").status, 200);
+    QCOMPARE(rawRequest(port, "GET", "/dashboard/assets/dashboard.js").status, 200);
+    QCOMPARE(rawRequest(port, "GET", "/api/dashboard").status, 401);
+    QCOMPARE(rawRequest(port, "GET", "/dashboard/types.png").status, 401);
+    QCOMPARE(rawRequest(port, "GET", "/dashboard", "evil.example").status, 403);
+    QCOMPARE(rawRequest(port, "GET", "/dashboard/assets/dashboard.js", "evil.example").status, 403);
 
     // The document says so: every operation requires the bearer scheme and may answer 401.
     const QJsonObject paths = rawRequest(port, "GET", "/api/openapi.json", "127.0.0.1",
