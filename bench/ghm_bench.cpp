@@ -457,6 +457,7 @@ bool realShape(const QString &binary, const QString &work)
         {u"/api/repositories/active (60 min)"_s, u"/api/repositories/active?offset=60&at=%AT%"_s},
         {u"/api/repositories/active (24 h)"_s, u"/api/repositories/active?offset=1440&at=%AT%"_s},
         {u"/api/repository/…/avg_pr_time"_s, u"/api/repository/%REPO%/avg_pr_time"_s},
+        {u"/api/dashboard (60 min), the web page's poll"_s, u"/api/dashboard?window=60&at=%AT%"_s},
         {u"/api/health"_s, u"/api/health"_s},
     };
     int index = 0;
