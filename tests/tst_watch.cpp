@@ -52,6 +52,9 @@ private:
     void runUntilIdle(int steps);
     void watch(const QStringList &names, const PullRequestBackfill::Options &backfill = {});
     void ingestBronze();
+    // Watches a repository the stand-in gives `pullRequests` over `spanDays`, until its
+    // first fetch is done.
+    void watchHistory(const QString &repository, int pullRequests, int spanDays);
     PullRequestStats statsOf(const QString &repository);
     void compareWithTheStandIn(const QString &repository, int horizonDays);
 
@@ -196,6 +199,13 @@ void TestWatch::historyGivesCadenceAndTimeToMerge()
     QVERIFY(m_watchlist->status(u"acme/widgets"_s).contains("200"_L1));
 }
 
+void TestWatch::watchHistory(const QString &repository, int pullRequests, int spanDays)
+{
+    m_github->addRepository(repository, pullRequests, spanDays);
+    watch({repository}, {{}, {}, 90, 1000, 2000, 15});
+    QTRY_VERIFY(m_watchlist->status(repository).contains(u"%1 pull requests"_s.arg(pullRequests)));
+}
+
 PullRequestStats TestWatch::statsOf(const QString &repository)
 {
     MetricsQueries queries(m_dir->location());
@@ -232,9 +242,7 @@ void TestWatch::compareWithTheStandIn(const QString &repository, int horizonDays
 void TestWatch::historyIsRefreshedIncrementally()
 {
     const QString repository = u"acme/widgets"_s;
-    m_github->addRepository(repository, 250, 60);
-    watch({repository}, {{}, {}, 90, 1000, 2000, 15});
-    QTRY_VERIFY(m_watchlist->status(repository).contains("250 pull requests"_L1));
+    watchHistory(repository, 250, 60);
     const int fullFetch = m_github->requestCount();
 
     m_clock->advanceBy(5 * 60 * 1000);
@@ -292,9 +300,7 @@ void TestWatch::historyIsRefreshedIncrementally()
 void TestWatch::historyCountsOnlyTheHorizon()
 {
     const QString repository = u"acme/widgets"_s;
-    m_github->addRepository(repository, 300, 120);
-    watch({repository}, {{}, {}, 90, 1000, 2000, 15});
-    QTRY_VERIFY(m_watchlist->status(repository).contains("300 pull requests"_L1));
+    watchHistory(repository, 300, 120);
     ingestBronze();
     compareWithTheStandIn(repository, 90);
     QVERIFY(statsOf(repository).count < 300);
@@ -305,9 +311,7 @@ void TestWatch::historyCountsOnlyTheHorizon()
 void TestWatch::pullRequestEventsUpdateTheHistoryAtOnce()
 {
     const QString repository = u"acme/widgets"_s;
-    m_github->addRepository(repository, 40, 20);
-    watch({repository}, {{}, {}, 90, 1000, 2000, 15});
-    QTRY_VERIFY(m_watchlist->status(repository).contains("40 pull requests"_L1));
+    watchHistory(repository, 40, 20);
     ingestBronze();
 
     const QList<FakeGitHub::PullRequest> before = m_github->pullRequests(repository);

@@ -2,6 +2,8 @@
 
 #include "countblock.h"
 
+#include <algorithm>
+
 namespace {
 
 // The index of `text` in `index`, added through `add` when new.
@@ -48,15 +50,17 @@ void GoldDelta::add(const EventView &event, BatchResult *batch)
 void GoldDelta::addPullRequestChange(const EventView &event, int repository)
 {
     using Change = PullRequestChange;
-    const Change::Kind kind = event.action == "opened" ? Change::Opened
-        : event.action == "closed"                     ? Change::Closed
-                                                       : Change::Reopened;
-    if (kind == Change::Opened)
+    if (event.action == "opened")
         m_pullRequestsOpened.append({repository, event.createdAt, event.id});
-    if (event.prNumber <= 0 || (kind == Change::Reopened && event.action != "reopened"))
+    // Only these change a history; edits, labels, reviews and pushes do not.
+    static const std::pair<std::string_view, Change::Kind> changes[]
+        = {{"opened", Change::Opened}, {"closed", Change::Closed}, {"reopened", Change::Reopened}};
+    const auto change = std::find_if(std::begin(changes), std::end(changes),
+                                     [&](const auto &each) { return each.first == event.action; });
+    if (change == std::end(changes) || event.prNumber <= 0)
         return;
     m_pullRequestChanges.append(
-        {kind, repository, event.prNumber, event.createdAt, event.prMerged == 1,
+        {change->second, repository, event.prNumber, event.createdAt, event.prMerged == 1,
          QByteArray(event.actorLogin.data(), qsizetype(event.actorLogin.size()))});
 }
 
