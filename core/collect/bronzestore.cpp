@@ -437,3 +437,25 @@ QString BronzeStore::repositoryOf(const QString &path)
     const QStringList parts = path.mid(at + 14).split(u'/');
     return parts.size() > 2 ? parts[0] + u'/' + parts[1] : QString();
 }
+
+SourceOrigin BronzeStore::originOf(const QString &path)
+{
+    if (const QDateTime hour = archiveHourOf(path); hour.isValid()) {
+        // GH Archive names the hour its crawler read the events in (or, before 2025-05-24,
+        // created them): they arrived by the hour's end at the latest.
+        const qint64 start = hour.toSecsSinceEpoch();
+        return {u"archive"_s, start, start + 3600, false};
+    }
+    static const QRegularExpression page(uR"(/(\w+)_(\d{8}T\d{9})Z_p(\d+)\.json$)"_s);
+    const QRegularExpressionMatch match = page.match(path);
+    if (!isPage(path) || !match.hasMatch())
+        return {u"import"_s, -1, -1, false};
+    QDateTime fetched = QDateTime::fromString(match.captured(2), u"yyyyMMdd'T'HHmmsszzz"_s);
+    fetched.setTimeSpec(Qt::UTC);
+    const qint64 at = fetched.toSecsSinceEpoch();
+    const QString source = isPullRequestPage(path) ? u"pulls"_s
+        : path.contains("/bronze/repos/"_L1)       ? u"repository"_s
+                                                   : u"feed-p%1"_s.arg(
+                                                 std::clamp(match.captured(3).toInt(), 1, 3));
+    return {source, at - at % 3600, at, true};
+}

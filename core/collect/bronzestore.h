@@ -1,5 +1,6 @@
 #pragma once
 
+#include "feedhealth.h"
 #include "githubprotocol.h"
 
 #include <QDateTime>
@@ -88,6 +89,9 @@ public:
     static bool isPullRequestPage(const QString &path);
     // "owner/name" of a page under bronze/repos/, else empty.
     static QString repositoryOf(const QString &path);
+    // The source a bronze file measures, from its name alone: a page's feed and position
+    // and the time it was fetched, an archive file's hour, or an import.
+    static SourceOrigin originOf(const QString &path);
 
 private:
     static QByteArray copyHashing(QFile &input, QFile &output, QString *error);

@@ -223,6 +223,7 @@ IngestSummary Ingestor::ingestParsed(const QString &path, const ParsedPage &page
 {
     IngestSummary summary;
     const RateMeter meter;
+    m_store->setOrigin(BronzeStore::originOf(path));
     const SourceProgress progress = m_store->sourceProgress(m_bronze->sourceKey(path));
     if (progress.sourceId == 0) {
         summary.ok = false;
@@ -276,6 +277,7 @@ IngestSummary Ingestor::ingest(const QString &path)
 {
     IngestSummary summary;
     const RateMeter meter;
+    m_store->setOrigin(BronzeStore::originOf(path));
     SourceProgress progress = m_store->sourceProgress(m_bronze->sourceKey(path));
     if (progress.sourceId == 0) {
         summary.ok = false;

@@ -119,6 +119,7 @@ DashboardSnapshot DashboardSnapshot::load(MetricsQueries &queries, const Dashboa
     snapshot.eventsStored = queries.eventsStored();
     snapshot.coverage = queries.coverage(snapshot.window);
     snapshot.recentLiveShare = queries.recentLiveShare();
+    snapshot.quality = queries.quality(snapshot.window);
     return snapshot;
 }
 
@@ -126,6 +127,14 @@ bool DashboardSnapshot::complete() const
 {
     return std::all_of(coverage.cbegin(), coverage.cend(),
                        [](const HourCoverage &hour) { return hour.complete; });
+}
+
+bool DashboardSnapshot::isLowerBound(const QString &bar) const
+{
+    if (bar != otherName() || typeBars.size() == eventsByType.size())
+        return quality.isLowerBound(bar);
+    return std::any_of(eventsByType.cbegin() + typeBars.size() - 1, eventsByType.cend(),
+                       [this](const KeyCount &type) { return quality.isLowerBound(type.key); });
 }
 
 QStringList DashboardSnapshot::panelNames()

@@ -62,7 +62,11 @@ struct DashboardSnapshot
     // and the live feed's measured share of GitHub lately.
     QList<HourCoverage> coverage;
     std::optional<double> recentLiveShare;
+    // How far the window's numbers can be trusted: complete, settling, sampled or degraded.
+    WindowQuality quality;
     bool complete() const;
+    // Whether a type bar's count is a lower bound: a degraded type, or "Other" holding one.
+    bool isLowerBound(const QString &bar) const;
 
     // Throws StoreUnavailable when the store cannot answer.
     static DashboardSnapshot load(MetricsQueries &queries, const DashboardRequest &request);

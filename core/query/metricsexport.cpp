@@ -1,5 +1,6 @@
 #include "metricsexport.h"
 
+#include "feedhealth.h"
 #include "timeformat.h"
 
 #include <QJsonArray>
@@ -34,6 +35,12 @@ QByteArray MetricsExport::csv(const DashboardSnapshot &snapshot)
     out += csvRow("window_from", {}, TimeFormat::iso(snapshot.window.from).toUtf8());
     out += csvRow("window_to", {}, TimeFormat::iso(snapshot.window.to).toUtf8());
     out += csvRow("window_minutes", {}, QByteArray::number(snapshot.minutes));
+    const WindowQuality &quality = snapshot.quality;
+    out += csvRow("quality", {}, quality.statusName().toUtf8());
+    for (const QString &type : quality.degradedTypes)
+        out += csvRow("degraded_type", type, "lower_bound");
+    out += csvRow("settling_hours", {}, QByteArray::number(quality.settlingHours));
+    out += csvRow("complete_hours", {}, QByteArray::number(quality.completeHours));
     for (const KeyCount &count : snapshot.eventsByType)
         out += csvRow("events_by_type", count.key, QByteArray::number(count.count));
     for (const KeyCount &count : snapshot.activeRepositories)
@@ -67,6 +74,26 @@ QJsonArray countsJson(const QList<KeyCount> &counts, const QString &keyName)
     for (const KeyCount &count : counts)
         array.append(QJsonObject {{keyName, count.key}, {u"events"_s, count.count}});
     return array;
+}
+
+QJsonArray typeBarsJson(const DashboardSnapshot &snapshot)
+{
+    QJsonArray array;
+    for (const KeyCount &count : snapshot.typeBars)
+        array.append(QJsonObject {{u"type"_s, count.key},
+                                  {u"events"_s, count.count},
+                                  {u"lower_bound"_s, snapshot.isLowerBound(count.key)}});
+    return array;
+}
+
+QJsonValue optionalInteger(const std::optional<qint64> &value)
+{
+    return value ? QJsonValue(*value) : QJsonValue();
+}
+
+QJsonValue optionalTime(const std::optional<qint64> &value)
+{
+    return value ? QJsonValue(TimeFormat::iso(*value)) : QJsonValue();
 }
 
 QJsonObject rateJson(const RateSeries &rate)
@@ -123,11 +150,73 @@ QJsonObject coverageJson(const DashboardSnapshot &snapshot)
     for (const HourCoverage &hour : snapshot.coverage)
         hours.append(QJsonObject {{u"hour"_s, TimeFormat::iso(hour.hour)},
                                   {u"source"_s, hour.complete ? u"complete"_s : u"sampled"_s},
+                                  {u"archived"_s, hour.archived},
+                                  {u"incomplete_reason"_s, hour.incompleteReason.isEmpty()
+                                       ? QJsonValue()
+                                       : QJsonValue(hour.incompleteReason)},
                                   {u"live_share"_s, optionalNumber(hour.liveShare)}});
     return {{u"complete"_s, snapshot.complete()},
             {u"recent_live_share"_s, optionalNumber(snapshot.recentLiveShare)},
             {u"hours"_s, hours}};
 }
+
+} // namespace
+
+QJsonObject MetricsExport::qualityJson(const WindowQuality &quality)
+{
+    return {{u"status"_s, quality.statusName()},
+            {u"label"_s, quality.label()},
+            {u"hours"_s, quality.hours},
+            {u"complete_hours"_s, quality.completeHours},
+            {u"settling_hours"_s, quality.settlingHours},
+            {u"settled_at"_s, optionalTime(quality.settledAt)},
+            {u"settle_seconds"_s, optionalInteger(quality.settleSeconds)},
+            {u"degraded_types"_s, QJsonArray::fromStringList(quality.degradedTypes)},
+            {u"lower_bounds"_s, !quality.degradedTypes.isEmpty()},
+            {u"push_share"_s, optionalNumber(quality.pushShare)}};
+}
+
+QJsonObject MetricsExport::sourceHourJson(const SourceHour &hour)
+{
+    QJsonObject types;
+    for (auto it = hour.types.cbegin(); it != hour.types.cend(); ++it)
+        types.insert(it.key(), it.value());
+    const auto lag = [&hour](double p) {
+        const qint64 seconds = FeedHealth::lagPercentile(hour.lagHistogram, p);
+        return seconds < 0 ? QJsonValue() : QJsonValue(seconds);
+    };
+    return {{u"hour"_s, TimeFormat::iso(hour.hour)},
+            {u"source"_s, hour.source},
+            {u"requests"_s, hour.requests},
+            {u"events"_s, hour.events},
+            {u"new_events"_s, hour.newEvents},
+            {u"created_in_hour"_s, hour.inHour},
+            {u"yield"_s, optionalNumber(hour.yield())},
+            {u"overlap"_s, hour.overlap()},
+            {u"types"_s, types},
+            {u"degraded_types"_s, QJsonArray::fromStringList(hour.degradedTypes)},
+            {u"lag_seconds"_s,
+             QJsonObject {{u"p50"_s, lag(0.5)}, {u"p90"_s, lag(0.9)}, {u"p99"_s, lag(0.99)}}}};
+}
+
+QJsonObject MetricsExport::referenceJson()
+{
+    const ReferenceMix &reference = ReferenceMix::builtIn();
+    QJsonObject shares;
+    for (auto it = reference.shares.cbegin(); it != reference.shares.cend(); ++it)
+        shares.insert(it.key(), it.value());
+    return {{u"shares"_s, shares},
+            {u"provenance"_s, QJsonArray::fromStringList(reference.provenance)},
+            {u"test"_s,
+             u"a type is degraded in a source when its count is under %1 of its reference "
+             "share and that few would arise by chance with probability under %2 (Poisson); "
+             "types under %3 % of the reference are not tested"_s
+                 .arg(u"a third"_s)
+                 .arg(FeedHealth::significance)
+                 .arg(FeedHealth::minimumReferenceShare * 100)}};
+}
+
+namespace {
 
 QJsonArray latestEventsJson(const QList<EventRow> &events)
 {
@@ -157,11 +246,12 @@ QJsonObject MetricsExport::json(const DashboardSnapshot &snapshot)
                           {u"to"_s, TimeFormat::iso(snapshot.window.to)},
                           {u"minutes"_s, snapshot.minutes}}},
             {u"events_by_type"_s, byType},
-            {u"type_bars"_s, countsJson(snapshot.typeBars, u"type"_s)},
+            {u"type_bars"_s, typeBarsJson(snapshot)},
             {u"active_repositories"_s, countsJson(snapshot.activeRepositories, u"repository"_s)},
             {u"events_over_time"_s, rateJson(snapshot.rate)},
             {u"pull_requests"_s, pullRequestsJson(snapshot.pullRequests)},
             {u"coverage"_s, coverageJson(snapshot)},
+            {u"quality"_s, qualityJson(snapshot.quality)},
             {u"latest_events"_s, latestEventsJson(snapshot.latestEvents)},
             {u"events_stored"_s, snapshot.eventsStored}};
 }

@@ -10,5 +10,11 @@ namespace MetricsExport {
 
 QByteArray csv(const DashboardSnapshot &snapshot);
 QJsonObject json(const DashboardSnapshot &snapshot);
+// The quality block of every metric answer, in one shape.
+QJsonObject qualityJson(const WindowQuality &quality);
+// One source's measurements in one hour, for /api/sources.
+QJsonObject sourceHourJson(const SourceHour &hour);
+// The reference mix the sources are measured against, with its provenance.
+QJsonObject referenceJson();
 
 } // namespace MetricsExport

@@ -338,7 +338,7 @@ QList<HourCoverage> MetricsQueries::coverage(const TimeWindow &window)
     return m_connection.read([&] {
         QList<HourCoverage> hours;
         for (qint64 hour = first; hour <= last; hour += 3600)
-            hours.append({hour, false, 0, std::nullopt});
+            hours.append({hour, false, false, {}, 0, std::nullopt});
         QSqlQuery events = statement(uR"(SELECT minute / 60, SUM(events) FROM gold.type_minute
                                          WHERE minute BETWEEN ? AND ? GROUP BY 1)"_s);
         events.addBindValue(first / 60);
@@ -347,17 +347,19 @@ QList<HourCoverage> MetricsQueries::coverage(const TimeWindow &window)
         while (events.next())
             hours[(events.value(0).toLongLong() * 3600 - first) / 3600].events
                 = events.value(1).toLongLong();
-        QSqlQuery complete = statement(uR"(SELECT hour, events, live_events FROM gold.coverage
-                                           WHERE hour BETWEEN ? AND ?)"_s);
-        complete.addBindValue(first);
-        complete.addBindValue(last);
-        exec(complete);
-        while (complete.next()) {
-            HourCoverage &hour = hours[(complete.value(0).toLongLong() - first) / 3600];
-            hour.complete = true;
-            const qint64 events = complete.value(1).toLongLong();
-            if (events > 0)
-                hour.liveShare = double(complete.value(2).toLongLong()) / double(events);
+        QSqlQuery archived = statement(uR"(SELECT hour, events, live_events, complete, reason
+                                           FROM gold.archive_hours WHERE hour BETWEEN ? AND ?)"_s);
+        archived.addBindValue(first);
+        archived.addBindValue(last);
+        exec(archived);
+        while (archived.next()) {
+            HourCoverage &hour = hours[(archived.value(0).toLongLong() - first) / 3600];
+            hour.archived = true;
+            hour.complete = archived.value(3).toLongLong() == 1;
+            hour.incompleteReason = archived.value(4).toString();
+            const qint64 events = archived.value(1).toLongLong();
+            if (hour.complete && events > 0)
+                hour.liveShare = double(archived.value(2).toLongLong()) / double(events);
         }
         return hours;
     });
@@ -369,7 +371,8 @@ bool MetricsQueries::isComplete(const TimeWindow &window)
     const qint64 last = hourOf(window.to);
     return m_connection.read([&] {
         QSqlQuery &query
-            = prepared(u"SELECT COUNT(*) FROM gold.coverage WHERE hour BETWEEN ? AND ?"_s);
+            = prepared(u"SELECT COUNT(*) FROM gold.archive_hours WHERE hour BETWEEN ? AND ? "
+                       "AND complete = 1"_s);
         const auto done = qScopeGuard([&query] { query.finish(); });
         query.bindValue(0, first);
         query.bindValue(1, last);
@@ -382,7 +385,8 @@ std::optional<double> MetricsQueries::recentLiveShare()
 {
     return m_connection.read([&]() -> std::optional<double> {
         QSqlQuery &query = prepared(uR"(SELECT AVG(CAST(live_events AS REAL) / events) FROM (
-            SELECT live_events, events FROM gold.coverage WHERE live_events > 0
+            SELECT live_events, events FROM gold.archive_hours WHERE live_events > 0
+            AND complete = 1
             ORDER BY hour DESC LIMIT 24) AS latest)"_s);
         const auto done = qScopeGuard([&query] { query.finish(); });
         exec(query);

@@ -2,6 +2,7 @@
 
 #include "connection.h"
 #include "countrollups.h"
+#include "feedquality.h"
 
 #include <QDateTime>
 #include <QList>
@@ -65,12 +66,15 @@ struct MinuteCount
     qint64 count = 0;
 };
 
-// One clock hour: complete once its GH Archive file is ingested, else sampled (the live
-// feeds only, a few percent of GitHub).
+// One clock hour: complete once a GH Archive file filed by created_at and passing the
+// health checks is ingested for it, else sampled (the live feeds, or an archive file that
+// cannot vouch for the hour).
 struct HourCoverage
 {
     qint64 hour = 0; // epoch seconds of its start
     bool complete = false;
+    bool archived = false; // its GH Archive file is ingested
+    QString incompleteReason; // archived but not complete: why
     qint64 events = 0; // stored for the hour
     // Complete hours: the events the live feeds had captured before the archive came, over
     // the events of the hour.
@@ -122,6 +126,12 @@ public:
     // The live feeds' share of GitHub lately: the mean share of the latest complete hours
     // (up to 24) during which the feeds ran, or nothing when there is none.
     std::optional<double> recentLiveShare();
+    // Each source's measurements in every hour [from, to] touches (feedquality.cpp).
+    QList<SourceHour> sourceHours(const TimeWindow &window);
+    // The live sources' p99 arrival lag over their latest day of measurements.
+    std::optional<qint64> settleSeconds();
+    // The quality block of a window, as of `now`.
+    WindowQuality quality(const TimeWindow &window, const QDateTime &now = currentTime());
     QList<EventRow> latestEvents(int limit);
     QStringList repositoryNames(const QString &prefix, int limit);
     qint64 eventsStored();

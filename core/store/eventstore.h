@@ -2,6 +2,7 @@
 
 #include "eventparser.h"
 #include "golddelta.h"
+#include "healthdelta.h"
 
 #include <QSqlDatabase>
 #include <QString>
@@ -32,6 +33,8 @@ public:
 
     virtual bool beginBatch(qint64 sourceId) = 0;
     void setLine(qint64 line) { m_line = line; } // for quarantine records
+    // The source the next batches measure (see HealthDelta); set before beginBatch().
+    void setOrigin(const SourceOrigin &origin) { m_health.setOrigin(origin); }
     // One pull request of a watched repository's history; a later fetch replaces it.
     virtual void pullRequest(const QString &repository, qint64 number, const QString &author,
                              qint64 createdAt, qint64 closedAt, qint64 mergedAt)
@@ -45,10 +48,15 @@ public:
     virtual bool waitForCommits(QList<BatchResult> *committed) = 0;
     virtual void rollbackBatch() = 0;
 
-    // The hour starting at `hourStart` is complete: its GH Archive file is ingested. Keeps,
-    // in gold.coverage, its events and how many of them came from the live feeds (bronze
-    // pages), the feeds' share of the hour. Call once every batch is committed.
+    // The GH Archive file of the hour starting at `hourStart` is ingested. Keeps, in
+    // gold.archive_hours, the events created in the hour, how many of them the live feeds
+    // had stored first, and whether the hour is complete: only when the file is filed by
+    // created_at and passes the health checks (ArchiveHourCheck). Call once every batch of
+    // the file is committed.
     virtual bool recordCoverage(qint64 hourStart) = 0;
+
+    // gold.archive_hours, for both backends.
+    static QString archiveHoursSchema(bool postgres);
 
 protected:
     // Registers the source if new, with `registerSql`, then reads its progress with
@@ -60,5 +68,6 @@ protected:
     bool writeCoverage(const QSqlDatabase &database, qint64 hourStart);
 
     QString m_error;
+    HealthDelta m_health; // the batch's measurements of its source
     qint64 m_line = 0;
 };

@@ -33,7 +33,8 @@ const char *const staging[] = {
     R"(CREATE TEMP TABLE IF NOT EXISTS staged_events(
         id bigint, type text COLLATE "C", action text, actor_id bigint, actor_login text,
         repo_id bigint, repo_name text COLLATE "C", org_login text, created_at bigint,
-        public smallint, pr_number bigint, source_id bigint) ON COMMIT DELETE ROWS)",
+        public smallint, pr_number bigint, source_id bigint, arrived_at bigint)
+        ON COMMIT DELETE ROWS)",
     R"(CREATE TEMP TABLE IF NOT EXISTS staged_type_minutes(
         minute bigint, type text COLLATE "C", events bigint) ON COMMIT DELETE ROWS)",
     R"(CREATE TEMP TABLE IF NOT EXISTS staged_repos(
@@ -434,6 +435,7 @@ private:
     bool writeBatch();
     bool insertEvents();
     bool writeGold();
+    bool writeHealth();
     std::set<std::pair<qint64, qint64>>
     storedRepositoryMinutes(const std::map<std::pair<qint64, qint64>, qint64> &perMinute);
     bool applyPullRequestChanges();
@@ -458,6 +460,7 @@ private:
     bool m_firstAttempt = true;
     BatchResult m_batch;
     GoldDelta m_gold;
+    HealthDelta m_health;
 };
 
 bool PostgresBatchWriter::Thread::commit(PendingBatch &batch)
@@ -477,6 +480,10 @@ bool PostgresBatchWriter::Thread::commit(PendingBatch &batch)
         m_batch = {};
         m_batch.duplicates = repeatedInBatch;
         m_gold.clear();
+        m_health.clear();
+        m_health.setOrigin(batch.origin);
+        if (batch.progress.complete)
+            m_health.addRequest();
         m_lastError = {};
         QSqlDatabase &database = m_connection.current();
         if (connected() && database.transaction() && writeBatch() && database.commit())
@@ -496,7 +503,8 @@ bool PostgresBatchWriter::Thread::commit(PendingBatch &batch)
 
 bool PostgresBatchWriter::Thread::writeBatch()
 {
-    return insertEvents() && writeGold() && writeQuarantineAndPullRequests() && finishBatch();
+    return insertEvents() && writeGold() && writeHealth() && writeQuarantineAndPullRequests()
+        && finishBatch();
 }
 
 // Inserts the batch's events that are not stored yet; only those count in gold.
@@ -522,11 +530,14 @@ bool PostgresBatchWriter::Thread::insertEvents()
     for (const PendingEvent &event : m_current->events) {
         while (next != stored.cend() && *next < event.id)
             ++next;
+        const EventView parsed = event.toView();
         if (next != stored.cend() && *next == event.id) {
+            m_health.add(parsed, false);
             ++m_batch.duplicates;
             continue;
         }
-        m_gold.add(event.toView(), &m_batch);
+        m_health.add(parsed, true);
+        m_gold.add(parsed, &m_batch);
         rows << event.id << view(event.type) << view(event.action);
         event.actorId ? rows << event.actorId : rows.null();
         rows << view(event.actorLogin);
@@ -535,6 +546,7 @@ bool PostgresBatchWriter::Thread::insertEvents()
         event.isPublic >= 0 ? rows << qint64(event.isPublic) : rows.null();
         event.prNumber >= 0 ? rows << event.prNumber : rows.null();
         rows << m_current->sourceId;
+        m_current->origin.arrivedAt >= 0 ? rows << m_current->origin.arrivedAt : rows.null();
         rows.endRow();
     }
     return m_batch.inserted == 0 || (copy("staged_events", rows) && exec(InsertEvents, {}));
@@ -591,6 +603,15 @@ bool PostgresBatchWriter::Thread::writeGold()
         && copy("staged_repo_minutes", repositoryMinutes) && exec(UpsertRepoMinutes, {})
         && copy("staged_pr_opened", opened) && exec(InsertPrOpened, {}) && applyPullRequestChanges()
         && exec(AddEventsTotal, {m_batch.inserted});
+}
+
+bool PostgresBatchWriter::Thread::writeHealth()
+{
+    QString error;
+    if (m_health.write(m_connection.current(), &error))
+        return true;
+    m_lastError = QSqlError(u"source measurements"_s, error, QSqlError::StatementError);
+    return false;
 }
 
 bool PostgresBatchWriter::Thread::applyPullRequestChanges()

@@ -39,6 +39,7 @@ struct PendingBatch
 {
     qint64 sourceId = 0;
     SourceProgress progress;
+    SourceOrigin origin;
     std::vector<PendingEvent> events;
     QList<PendingQuarantine> quarantine;
     QList<PendingPullRequest> pullRequests;

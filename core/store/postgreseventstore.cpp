@@ -28,7 +28,9 @@ const char *const schema[] = {
         id bigint PRIMARY KEY, type text COLLATE "C" NOT NULL, action text, actor_id bigint,
         actor_login text, repo_id bigint, repo_name text COLLATE "C" NOT NULL, org_login text,
         created_at bigint NOT NULL, public smallint, pr_number bigint,
-        source_id bigint NOT NULL))",
+        source_id bigint NOT NULL, arrived_at bigint))",
+    // Silver written before arrival times were kept gains the column, NULL for its events.
+    "ALTER TABLE silver.events ADD COLUMN IF NOT EXISTS arrived_at bigint",
     "CREATE INDEX IF NOT EXISTS events_created_at ON silver.events(created_at)",
     R"(CREATE TABLE IF NOT EXISTS silver.quarantine(
         id bigserial PRIMARY KEY, source_id bigint NOT NULL, line bigint NOT NULL,
@@ -51,8 +53,8 @@ const char *const schema[] = {
         repo_id bigint NOT NULL, created_at bigint NOT NULL, event_id bigint NOT NULL,
         PRIMARY KEY(repo_id, created_at, event_id)))",
     "CREATE TABLE IF NOT EXISTS gold.meta(key text PRIMARY KEY, value bigint NOT NULL)",
-    R"(CREATE TABLE IF NOT EXISTS gold.coverage(
-        hour bigint PRIMARY KEY, events bigint NOT NULL, live_events bigint NOT NULL))",
+    // Replaced by gold.archive_hours, which says whether an archived hour is complete.
+    "DROP TABLE IF EXISTS gold.coverage",
     R"(CREATE TABLE IF NOT EXISTS gold.pr_history(
         repo_key text COLLATE "C" NOT NULL, number bigint NOT NULL, created_at bigint NOT NULL,
         closed_at bigint, merged_at bigint, repo_name text COLLATE "C" NOT NULL,
@@ -141,6 +143,9 @@ bool PostgresEventStore::createSchema(QString *error)
     bool ok = d->exec(u"SELECT pg_advisory_xact_lock(hashtext('ghmonitor schema'))"_s, error);
     for (const char *statement : schema)
         ok = ok && d->exec(QString::fromUtf8(statement), error);
+    const QStringList measurements = HealthDelta::schema(true) << archiveHoursSchema(true);
+    for (const QString &statement : measurements)
+        ok = ok && d->exec(statement, error);
     if (ok && d->database.commit())
         return true;
     d->database.rollback();
@@ -157,7 +162,8 @@ bool PostgresEventStore::clear(QString *error)
     const bool ok = d->database.transaction()
         && d->exec(uR"(TRUNCATE events, sources, quarantine, pull_requests, gold.type_minute,
                        gold.repos, gold.repo_minute, gold.pr_opened, gold.pr_history,
-                       gold.coverage RESTART IDENTITY)"_s,
+                       gold.archive_hours, gold.source_hours, gold.source_types,
+                       gold.source_lag RESTART IDENTITY)"_s,
                    error)
         && d->exec(u"UPDATE gold.meta SET value = 0 WHERE key = 'events_total'"_s, error)
         && d->exec(u"UPDATE gold.meta SET value = value + 1 WHERE key = 'batch'"_s, error)
@@ -191,6 +197,7 @@ bool PostgresEventStore::beginBatch(qint64 sourceId)
 {
     d->batch = {};
     d->batch.sourceId = sourceId;
+    d->batch.origin = m_health.origin();
     return true;
 }
 
@@ -221,6 +228,7 @@ bool PostgresEventStore::commitBatch(const SourceProgress &progress, QList<Batch
         return false;
     }
     d->batch.progress = progress;
+    d->batch.origin = m_health.origin();
     d->writer->write(std::exchange(d->batch, {}));
     d->writing = true;
     return true;

@@ -28,7 +28,7 @@ const char *const schema[] = {
         id INTEGER PRIMARY KEY, type TEXT NOT NULL, action TEXT, actor_id INTEGER,
         actor_login TEXT, repo_id INTEGER, repo_name TEXT NOT NULL, org_login TEXT,
         created_at INTEGER NOT NULL, public INTEGER, pr_number INTEGER,
-        source_id INTEGER NOT NULL REFERENCES sources(id)))",
+        source_id INTEGER NOT NULL REFERENCES sources(id), arrived_at INTEGER))",
     "CREATE INDEX IF NOT EXISTS main.events_created_at ON events(created_at)",
     R"(CREATE TABLE IF NOT EXISTS main.quarantine(
         id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL REFERENCES sources(id),
@@ -51,8 +51,8 @@ const char *const schema[] = {
         repo_id INTEGER NOT NULL, created_at INTEGER NOT NULL, event_id INTEGER NOT NULL,
         PRIMARY KEY(repo_id, created_at, event_id)) WITHOUT ROWID)",
     "CREATE TABLE IF NOT EXISTS gold.meta(key TEXT PRIMARY KEY, value INTEGER) WITHOUT ROWID",
-    R"(CREATE TABLE IF NOT EXISTS gold.coverage(
-        hour INTEGER PRIMARY KEY, events INTEGER NOT NULL, live_events INTEGER NOT NULL))",
+    // Replaced by gold.archive_hours, which says whether an archived hour is complete.
+    "DROP TABLE IF EXISTS gold.coverage",
     R"(CREATE TABLE IF NOT EXISTS gold.pr_history(
         repo_key TEXT NOT NULL, number INTEGER NOT NULL, created_at INTEGER NOT NULL,
         closed_at INTEGER, merged_at INTEGER, repo_name TEXT NOT NULL,
@@ -108,7 +108,7 @@ enum Statement {
 };
 
 const char *const statementText[StatementCount] = {
-    "INSERT OR IGNORE INTO events VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    "INSERT OR IGNORE INTO events VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     "INSERT OR IGNORE INTO quarantine(source_id, line, reason, raw) VALUES(?1, ?2, ?3, ?4)",
     R"(INSERT INTO gold.type_minute VALUES(?1, ?2, ?3)
        ON CONFLICT DO UPDATE SET events = events + excluded.events)",
@@ -285,10 +285,27 @@ bool SqliteEventStore::createSchema()
         if (!d->exec(statement.constData()))
             return false;
     }
+    QStringList measurements = HealthDelta::schema(false) << archiveHoursSchema(false);
+    for (const QString &statement : std::as_const(measurements)) {
+        if (!d->exec(statement.toUtf8().constData()))
+            return false;
+    }
+    if (!addArrivalColumn())
+        return false;
     // When this gold began: data versions of a store made anew never repeat an old one.
     const QByteArray created = "INSERT OR IGNORE INTO gold.meta VALUES('created', "
         + QByteArray::number(QDateTime::currentMSecsSinceEpoch()) + ")";
     return d->exec(created.constData());
+}
+
+// Silver written before arrival times were kept gains the column, NULL for its events.
+bool SqliteEventStore::addArrivalColumn()
+{
+    QSqlQuery query(d->database);
+    query.exec(u"SELECT COUNT(*) FROM pragma_table_info('events') WHERE name = 'arrived_at'"_s);
+    const bool present = query.next() && query.value(0).toInt() > 0;
+    query.finish();
+    return present || d->exec("ALTER TABLE main.events ADD COLUMN arrived_at INTEGER");
 }
 
 // Silver and gold are two files: SQLite commits an attached database's WAL separately,
@@ -379,6 +396,7 @@ SourceProgress SqliteEventStore::sourceProgress(const QString &sourceKey)
 bool SqliteEventStore::beginBatch(qint64 sourceId)
 {
     d->clearBatch();
+    m_health.clear();
     d->sourceId = sourceId;
     if (!d->exec("BEGIN IMMEDIATE")) {
         m_error = QString::fromUtf8(sqlite3_errmsg(d->db));
@@ -404,11 +422,15 @@ void SqliteEventStore::event(const EventView &event)
     event.prNumber >= 0 ? sqlite3_bind_int64(insert, 11, event.prNumber)
                         : sqlite3_bind_null(insert, 11);
     sqlite3_bind_int64(insert, 12, d->sourceId);
+    const qint64 arrivedAt = m_health.origin().arrivedAt;
+    arrivedAt >= 0 ? sqlite3_bind_int64(insert, 13, arrivedAt) : sqlite3_bind_null(insert, 13);
     if (!run(insert)) {
         d->failed = true;
         return;
     }
-    if (sqlite3_changes(d->db) == 0) {
+    const bool inserted = sqlite3_changes(d->db) > 0;
+    m_health.add(event, inserted);
+    if (!inserted) {
         ++d->batch.duplicates;
         return;
     }
@@ -489,6 +511,15 @@ bool SqliteEventStore::flushGold()
     sqlite3_bind_int64(total, 1, d->batch.inserted);
     return run(total) && addToRollups(d->repoRollups, gold.repositorySeconds(), repoIds)
         && addToRollups(d->typeRollups, gold.typeSeconds(), typeIds);
+}
+
+bool SqliteEventStore::writeHealth()
+{
+    QString error;
+    if (m_health.write(d->database, &error))
+        return true;
+    qCWarning(lcStore) << "cannot write the source's measurements:" << error;
+    return false;
 }
 
 bool SqliteEventStore::applyPullRequestChanges()
@@ -612,7 +643,9 @@ bool SqliteEventStore::commitBatch(const SourceProgress &progress, QList<BatchRe
     sqlite3_bind_int64(source, 6, d->batch.duplicates);
     sqlite3_bind_int64(source, 7, d->batch.quarantined);
     sqlite3_bind_int64(source, 8, QDateTime::currentSecsSinceEpoch());
-    const bool ok = !d->failed && flushGold() && run(source)
+    if (progress.complete)
+        m_health.addRequest();
+    const bool ok = !d->failed && flushGold() && writeHealth() && run(source)
         && d->exec(
             "INSERT INTO main.meta VALUES('batch', 1) ON CONFLICT DO UPDATE SET value = value + 1;"
             "INSERT INTO gold.meta VALUES('batch', (SELECT value FROM main.meta WHERE key = "
@@ -655,6 +688,7 @@ void SqliteEventStore::rollbackBatch()
     if (!sqlite3_get_autocommit(d->db))
         d->exec("ROLLBACK");
     d->clearBatch();
+    m_health.clear();
 }
 
 // Counted as a batch, in silver and gold alike: readers see a new data version.

@@ -38,9 +38,11 @@ private:
     bool progressStored(const SourceProgress &progress);
     struct Private;
     bool createSchema();
+    bool addArrivalColumn();
     bool repairGold();
     bool rollUpFromSilver();
     bool flushGold();
+    bool writeHealth();
     bool applyPullRequestChanges();
     bool upsertRepositories(QList<qint64> *ids);
     std::optional<qint64> returnedId(sqlite3_stmt *upsert);

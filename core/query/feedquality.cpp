@@ -1,0 +1,169 @@
+#include "feedquality.h"
+
+#include "metricsqueries.h"
+
+#include "feedhealth.h"
+#include "timeformat.h"
+
+#include <QSqlQuery>
+
+#include <map>
+
+using namespace Qt::StringLiterals;
+
+std::optional<double> SourceHour::yield() const
+{
+    if (requests <= 0)
+        return std::nullopt;
+    return double(newEvents) / double(requests);
+}
+
+double SourceHour::overlap() const
+{
+    return events > 0 ? double(events - newEvents) / double(events) : 0;
+}
+
+QString WindowQuality::statusName(Status status)
+{
+    switch (status) {
+    case Status::Degraded: return u"degraded"_s;
+    case Status::Settling: return u"settling"_s;
+    case Status::Sampled: return u"sampled"_s;
+    case Status::Complete: return u"complete"_s;
+    }
+    return {};
+}
+
+QString WindowQuality::label() const
+{
+    if (status == Status::Complete)
+        return u"complete"_s;
+    QString text = u"sampled"_s;
+    if (settledAt)
+        text = u"settling until %1"_s.arg(TimeFormat::iso(*settledAt));
+    if (!degradedTypes.isEmpty())
+        text += u", degraded: %1 (lower bounds)"_s.arg(degradedTypes.join(u", "_s));
+    return text;
+}
+
+namespace {
+
+qint64 hourOf(qint64 seconds)
+{
+    return (seconds >= 0 ? seconds : seconds - 3599) / 3600 * 3600;
+}
+
+} // namespace
+
+QList<SourceHour> MetricsQueries::sourceHours(const TimeWindow &window)
+{
+    const qint64 first = hourOf(window.from);
+    const qint64 last = hourOf(window.to);
+    return m_connection.read([&] {
+        std::map<std::pair<qint64, QString>, SourceHour> hours;
+        QSqlQuery query = statement(uR"(SELECT hour, source, requests, events, new_events, in_hour
+                                        FROM gold.source_hours WHERE hour BETWEEN ? AND ?)"_s);
+        query.addBindValue(first);
+        query.addBindValue(last);
+        exec(query);
+        while (query.next()) {
+            SourceHour &hour = hours[{query.value(0).toLongLong(), query.value(1).toString()}];
+            hour = {query.value(0).toLongLong(), query.value(1).toString(),
+                    query.value(2).toLongLong(), query.value(3).toLongLong(),
+                    query.value(4).toLongLong(), query.value(5).toLongLong(),
+                    {}, QList<qint64>(FeedHealth::lagBucketCount, 0), {}};
+        }
+        // An archive file's mix is the whole file's; a feed's is what it brought first, so
+        // that polls repeating the same events do not weigh them twice.
+        QSqlQuery types = statement(uR"(SELECT hour, source, type,
+                                        CASE WHEN source = 'archive' THEN events ELSE new_events END
+                                        FROM gold.source_types WHERE hour BETWEEN ? AND ?)"_s);
+        types.addBindValue(first);
+        types.addBindValue(last);
+        exec(types);
+        while (types.next()) {
+            const auto it = hours.find({types.value(0).toLongLong(), types.value(1).toString()});
+            if (it != hours.end() && types.value(3).toLongLong() > 0)
+                it->second.types.insert(types.value(2).toString(), types.value(3).toLongLong());
+        }
+        QSqlQuery lag = statement(uR"(SELECT hour, source, bucket, events FROM gold.source_lag
+                                      WHERE hour BETWEEN ? AND ?)"_s);
+        lag.addBindValue(first);
+        lag.addBindValue(last);
+        exec(lag);
+        while (lag.next()) {
+            const auto it = hours.find({lag.value(0).toLongLong(), lag.value(1).toString()});
+            const int bucket = lag.value(2).toInt();
+            if (it != hours.end() && bucket >= 0 && bucket < FeedHealth::lagBucketCount)
+                it->second.lagHistogram[bucket] += lag.value(3).toLongLong();
+        }
+        QList<SourceHour> list;
+        for (auto &[key, hour] : hours) {
+            hour.degradedTypes = FeedHealth::degradedTypes(hour.types);
+            list.append(hour);
+        }
+        return list;
+    });
+}
+
+std::optional<qint64> MetricsQueries::settleSeconds()
+{
+    return m_connection.read([&]() -> std::optional<qint64> {
+        // The live sources' latest day of measurements.
+        QSqlQuery query = statement(uR"(SELECT bucket, SUM(events) FROM gold.source_lag
+            WHERE source <> 'archive' AND source <> 'import' AND hour >= (
+                SELECT MAX(hour) - 23 * 3600 FROM gold.source_lag
+                WHERE source <> 'archive' AND source <> 'import')
+            GROUP BY bucket)"_s);
+        exec(query);
+        QList<qint64> histogram(FeedHealth::lagBucketCount, 0);
+        while (query.next()) {
+            const int bucket = query.value(0).toInt();
+            if (bucket >= 0 && bucket < FeedHealth::lagBucketCount)
+                histogram[bucket] = query.value(1).toLongLong();
+        }
+        const qint64 p99 = FeedHealth::lagPercentile(histogram, 0.99);
+        return p99 < 0 ? std::nullopt : std::optional<qint64>(p99);
+    });
+}
+
+WindowQuality MetricsQueries::quality(const TimeWindow &window, const QDateTime &now)
+{
+    WindowQuality quality;
+    const QList<HourCoverage> hours = coverage(window);
+    const QList<SourceHour> measured = sourceHours(window);
+    quality.settleSeconds = settleSeconds();
+    quality.hours = int(hours.size());
+    QSet<qint64> completeHours;
+    for (const HourCoverage &hour : hours) {
+        if (hour.complete) {
+            completeHours.insert(hour.hour);
+            continue;
+        }
+        const qint64 settlesAt = hour.hour + 3600 + quality.settleSeconds.value_or(0);
+        if (quality.settleSeconds && settlesAt > now.toSecsSinceEpoch()) {
+            ++quality.settlingHours;
+            quality.settledAt = std::max(quality.settledAt.value_or(0), settlesAt);
+        }
+    }
+    quality.completeHours = int(completeHours.size());
+    // The sampled hours' events by type, from every source but pull-request lists.
+    QHash<QString, qint64> sampled;
+    for (const SourceHour &hour : measured) {
+        if (completeHours.contains(hour.hour))
+            continue;
+        for (auto it = hour.types.cbegin(); it != hour.types.cend(); ++it)
+            sampled[it.key()] += it.value();
+    }
+    quality.degradedTypes = FeedHealth::degradedTypes(sampled);
+    qint64 total = 0;
+    for (const qint64 count : std::as_const(sampled))
+        total += count;
+    if (total > 0)
+        quality.pushShare = double(sampled.value(u"PushEvent"_s)) / double(total);
+    quality.status = quality.completeHours == quality.hours ? WindowQuality::Status::Complete
+        : !quality.degradedTypes.isEmpty()                  ? WindowQuality::Status::Degraded
+        : quality.settlingHours > 0                         ? WindowQuality::Status::Settling
+                                                            : WindowQuality::Status::Sampled;
+    return quality;
+}

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <QHash>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+// One source's measurements in one hour (gold.source_hours, _types and _lag): what it
+// carried, what was new to silver, how late it arrived and what it cost.
+struct SourceHour
+{
+    qint64 hour = 0; // epoch seconds of its start
+    QString source; // see SourceOrigin
+    qint64 requests = 0;
+    qint64 events = 0; // carried, duplicates included
+    qint64 newEvents = 0; // first stored from this source
+    qint64 inHour = 0; // created inside the hour
+    QHash<QString, qint64> types; // new events by type (for archive files: all events)
+    QList<qint64> lagHistogram; // FeedHealth::lagBucketCount buckets
+    QStringList degradedTypes; // far below the reference mix (FeedHealth::degradedTypes)
+
+    // New distinct events per request; nothing for a source without requests.
+    std::optional<double> yield() const;
+    // The share of carried events already stored: 0 when requests share no event.
+    double overlap() const;
+};
+
+// How far a window's numbers can be trusted: the quality block of every metric answer.
+struct WindowQuality
+{
+    // Worst first: some type is a lower bound; late events may still arrive; a sample of
+    // GitHub; every event of every hour.
+    enum class Status { Degraded, Settling, Sampled, Complete };
+
+    Status status = Status::Sampled;
+    int hours = 0; // clock hours the window touches
+    int completeHours = 0;
+    int settlingHours = 0;
+    QStringList degradedTypes; // their counts are lower bounds
+    // p99 of the live sources' measured arrival lag: an hour settles this long after its
+    // end. Nothing when no live source was measured.
+    std::optional<qint64> settleSeconds;
+    std::optional<qint64> settledAt; // when the window's last settling hour settles
+    // PushEvent's share of the window's sampled events: a ranking by all events ranks
+    // mostly pushes when it is high.
+    std::optional<double> pushShare;
+
+    static QString statusName(Status status);
+    QString statusName() const { return statusName(status); }
+    // A count of `type` is a lower bound.
+    bool isLowerBound(const QString &type) const { return degradedTypes.contains(type); }
+    // The words every view uses: "complete", "settling until 14:05 UTC", "sampled",
+    // "sampled, degraded: WatchEvent, IssuesEvent (lower bounds)".
+    QString label() const;
+};

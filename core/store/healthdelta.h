@@ -1,0 +1,50 @@
+#pragma once
+
+#include "eventparser.h"
+#include "feedhealth.h"
+
+#include <QHash>
+#include <QSqlDatabase>
+
+// What a batch adds to gold's measurements of its source, per hour: the events it carried
+// by type (all of them, and those new to silver), how late they arrived, and the request it
+// took. Written with the batch, in one SQL text for both backends, so a source is measured
+// exactly once however often its bronze file is replayed.
+class HealthDelta
+{
+public:
+    void setOrigin(const SourceOrigin &origin) { m_origin = origin; }
+    const SourceOrigin &origin() const { return m_origin; }
+
+    // An event of the source; `isNew` when this batch inserted it into silver. Lag counts the
+    // events this source delivered first, and every event of an archive file.
+    void add(const EventView &event, bool isNew);
+    // The source's request, once its file is wholly ingested.
+    void addRequest();
+    void clear();
+    bool isEmpty() const { return m_hours.isEmpty(); }
+
+    // Upserts the batch's measurements; false with `error` when a statement failed.
+    bool write(const QSqlDatabase &database, QString *error) const;
+
+    // gold.source_hours, gold.source_types and gold.source_lag, for both backends.
+    static QStringList schema(bool postgres);
+
+private:
+    struct Counts
+    {
+        qint64 events = 0;
+        qint64 newEvents = 0;
+    };
+    struct Hour
+    {
+        qint64 requests = 0;
+        Counts total;
+        qint64 inHour = 0; // created inside the hour measured
+        QHash<QByteArray, Counts> types;
+        QHash<int, qint64> lag; // by FeedHealth::lagBucket
+    };
+
+    SourceOrigin m_origin;
+    QHash<qint64, Hour> m_hours;
+};
