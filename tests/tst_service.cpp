@@ -49,6 +49,8 @@ private slots:
     void aWaitingAnswerDelaysNoOther();
     void pipelinedRequestsAreAnsweredInOrder();
     void archiveBackfillMakesItsHoursComplete();
+    void theLiveFeedIsMeasuredAsItIs_data();
+    void theLiveFeedIsMeasuredAsItIs();
 
 private:
     void importSynthetic();
@@ -358,7 +360,7 @@ void TestService::archiveBackfillMakesItsHoursComplete()
 {
     QProcess github;
     const QUrl githubUrl
-        = ChildProcess::startFakeGitHub(github, {u"--rate"_s, u"2"_s, u"--archive"_s});
+        = ChildProcess::startFakeGitHub(github, {u"--era"_s, u"2024"_s, u"--rate"_s, u"2"_s, u"--archive"_s});
     QVERIFY(githubUrl.isValid());
     // The service must see the same hour as the test, and the last hour must be due: the
     // follower asks for an hour 2 minutes after it ends.
@@ -418,6 +420,84 @@ void TestService::archiveBackfillMakesItsHoursComplete()
     QCOMPARE(archive["state"_L1].toString(), u"waiting"_s);
     QVERIFY(archive["disk_bytes"_L1].toInteger() > 0);
     QVERIFY(get(u"/metrics"_s).body.contains("ghm_archive_hours_stored_total 3\n"));
+    QCOMPARE(m_service.state(), QProcess::Running);
+    ChildProcess::terminate(github);
+}
+
+void TestService::theLiveFeedIsMeasuredAsItIs_data()
+{
+    QTest::addColumn<QString>("era");
+    QTest::newRow("2024") << u"2024"_s;
+    QTest::newRow("2026") << u"2026"_s;
+}
+
+// The same service on the stand-in of each era: the 2024 feed is measured healthy, the 2026
+// feed degraded, with page 1 almost all pushes and the missing stars named; an archive hour
+// of 2026 is filed by crawl hour and completes nothing. Nothing here knows the era but the
+// stand-in.
+void TestService::theLiveFeedIsMeasuredAsItIs()
+{
+    QFETCH(QString, era);
+    QProcess github;
+    const QUrl githubUrl = ChildProcess::startFakeGitHub(
+        github, {u"--era"_s, era, u"--rate"_s, u"40"_s, u"--poll-interval"_s, u"1"_s,
+                 u"--rate-limit"_s, u"20000:3600"_s, u"--archive"_s});
+    QVERIFY(githubUrl.isValid());
+    const qint64 intoHour = QDateTime::currentSecsSinceEpoch() % 3600;
+    if (intoHour > 3540 || intoHour < 125)
+        QTest::qWait(int((125 - intoHour + 3600) % 3600) * 1000);
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const qint64 archivedHour = now - now % 3600 - 3600;
+    m_apiUrl = startService({},
+                            {{u"GITHUB_API_URL"_s, githubUrl.toString()},
+                             {u"COLLECTION_INTERVAL_SECONDS"_s, u"1"_s},
+                             {u"GHM_ARCHIVE"_s, u"on"_s},
+                             {u"GHM_ARCHIVE_URL"_s, githubUrl.toString()},
+                             {u"GHM_ARCHIVE_BACKFILL_HOURS"_s, u"1"_s}});
+    QVERIFY(!m_apiUrl.isEmpty());
+
+    // Until page 1 has brought 300 events this hour.
+    const auto pageOne = [this] {
+        for (const QJsonValue &hour : get(u"/api/sources"_s).json()["hours"_L1].toArray()) {
+            if (hour["source"_L1].toString() == "feed-p1"_L1
+                && hour["hour"_L1].toString() == TimeFormat::iso(QDateTime::currentSecsSinceEpoch() / 3600 * 3600))
+                return hour.toObject();
+        }
+        return QJsonObject();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(pageOne()["new_events"_L1].toInteger() >= 300, 90000);
+    const QJsonObject first = pageOne();
+    const QJsonObject types = first["types"_L1].toObject();
+    qint64 total = 0;
+    for (auto it = types.begin(); it != types.end(); ++it)
+        total += it.value().toInteger();
+    const double pushShare = double(types["PushEvent"_L1].toInteger()) / double(total);
+    const QJsonArray degraded = first["degraded_types"_L1].toArray();
+    QCOMPARE(first["yield"_L1].toDouble(),
+             double(first["new_events"_L1].toInteger()) / double(first["requests"_L1].toInteger()));
+
+    const QJsonObject count = get(u"/api/events/count?offset=1440"_s).json();
+    const QJsonObject quality = count["quality"_L1].toObject();
+    const QString archived = u"/api/coverage?from=%1&to=%2"_s.arg(
+        TimeFormat::iso(archivedHour), TimeFormat::iso(archivedHour + 3599));
+    if (era == "2024"_L1) {
+        QVERIFY2(pushShare < 0.8, qPrintable(QString::number(pushShare)));
+        QVERIFY(degraded.isEmpty());
+        QVERIFY(quality["degraded_types"_L1].toArray().isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(get(archived).json()["complete"_L1].toBool(), 30000);
+    } else {
+        QVERIFY2(pushShare > 0.9, qPrintable(QString::number(pushShare)));
+        QVERIFY(degraded.contains(u"CreateEvent"_s));
+        QCOMPARE(quality["status"_L1].toString(), u"degraded"_s);
+        QVERIFY(quality["degraded_types"_L1].toArray().contains(u"WatchEvent"_s));
+        QVERIFY(quality["lower_bounds"_L1].toBool());
+        QTRY_VERIFY_WITH_TIMEOUT(get(archived).json()["hours"_L1][0]["archived"_L1].toBool(),
+                                 60000);
+        const QJsonObject hour = get(archived).json()["hours"_L1][0].toObject();
+        QCOMPARE(hour["source"_L1].toString(), u"sampled"_s);
+        QVERIFY2(hour["incomplete_reason"_L1].toString().startsWith(u"filed by crawl hour"_s),
+                 qPrintable(hour["incomplete_reason"_L1].toString()));
+    }
     QCOMPARE(m_service.state(), QProcess::Running);
     ChildProcess::terminate(github);
 }

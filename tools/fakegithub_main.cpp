@@ -70,12 +70,22 @@ int main(int argc, char **argv)
                                        u"Append every served event id to this file."_s, u"file"_s);
     const QCommandLineOption archive(
         u"archive"_s, u"Serve GH Archive hours (/YYYY-MM-DD-H.json.gz) of the synthetic feed."_s);
+    const QCommandLineOption era(
+        u"era"_s,
+        u"The synthetic feed's GitHub: 2026 (partitioned, late, no overlap, GH Archive by crawl "
+        "hour) or 2024 (one moving window, the full mix)."_s,
+        u"year"_s, u"2026"_s);
     parser.addOptions({port, recorded, rate, pollInterval, rateLimit, failEvery, truncateEvery,
                        retryAfterEvery, slowEvery, slowMs, resetEvery, replay, token, servedLog,
-                       archive});
+                       archive, era});
     parser.process(app);
 
+    if (parser.value(era) != "2024"_L1 && parser.value(era) != "2026"_L1) {
+        std::fprintf(stderr, "fakegithub: --era takes 2024 or 2026\n");
+        return 1;
+    }
     FakeGitHub server(Clock::system());
+    server.setEra(parser.value(era) == "2024"_L1 ? FakeGitHub::Era::Y2024 : FakeGitHub::Era::Y2026);
     if (parser.isSet(recorded)) {
         QString error;
         if (!server.loadRecordedPages(parser.value(recorded), &error)) {

@@ -2,6 +2,7 @@
 
 #include "apierror.h"
 #include "apiparameters.h"
+#include "metricsexport.h"
 #include "metricsqueries.h"
 #include "openapi.h"
 #include "timeformat.h"
@@ -43,6 +44,32 @@ QJsonObject completeSchema()
     return schema;
 }
 
+// The quality block every metric answer carries (MetricsExport::qualityJson).
+QJsonObject qualitySchema()
+{
+    QJsonObject status = typed("string");
+    status.insert(u"enum"_s, QJsonArray {u"complete"_s, u"settling"_s, u"sampled"_s,
+                                         u"degraded"_s});
+    status.insert(u"description"_s,
+                  u"complete: every hour has a healthy GH Archive file filed by created_at; "
+                  "degraded: some types fall far below the reference mix, so their counts are "
+                  "lower bounds; settling: late events may still arrive (the live feeds' "
+                  "measured p99 lag has not passed since an hour ended); sampled: a sample "
+                  "of GitHub with a healthy mix"_s);
+    QJsonObject degraded = QJsonObject {{u"type"_s, u"array"_s}, {u"items"_s, typed("string")}};
+    degraded.insert(u"description"_s, u"types whose counts are lower bounds"_s);
+    return objectSchema({{u"status"_s, status},
+                         {u"label"_s, typed("string")},
+                         {u"hours"_s, typed("integer")},
+                         {u"complete_hours"_s, typed("integer")},
+                         {u"settling_hours"_s, typed("integer")},
+                         {u"settled_at"_s, typed("string", true)},
+                         {u"settle_seconds"_s, typed("integer", true)},
+                         {u"degraded_types"_s, degraded},
+                         {u"lower_bounds"_s, typed("boolean")},
+                         {u"push_share"_s, typed("number", true)}});
+}
+
 QJsonObject badRequest()
 {
     return errors({{"400", "a malformed, missing or out-of-range parameter"}});
@@ -70,6 +97,7 @@ QJsonObject eventCount(MetricsQueries &queries, const QUrlQuery &query)
             {u"from"_s, TimeFormat::iso(window.from)},
             {u"to"_s, TimeFormat::iso(window.to)},
             {u"complete"_s, queries.isComplete(window)},
+            {u"quality"_s, MetricsExport::qualityJson(queries.quality(window))},
             {u"total"_s, total},
             {u"counts"_s, counts}};
 }
@@ -83,6 +111,7 @@ Endpoint eventCountEndpoint(const QueriesSource &queries)
          {u"from"_s, typed("string")},
          {u"to"_s, typed("string")},
          {u"complete"_s, completeSchema()},
+         {u"quality"_s, ref(u"Quality"_s)},
          {u"total"_s, typed("integer")},
          {u"counts"_s,
           QJsonObject {{u"type"_s, u"object"_s}, {u"additionalProperties"_s, typed("integer")}}}});
@@ -93,7 +122,7 @@ Endpoint eventCountEndpoint(const QueriesSource &queries)
             },
             get(u"Event counts by type over the last N minutes"_s,
                 {windowParameter(u"offset"_s, 10), atParameter()}, responses),
-            {{u"EventCounts"_s, schema}}};
+            {{u"EventCounts"_s, schema}, {u"Quality"_s, qualitySchema()}}};
 }
 
 PullRequestStats knownRepository(MetricsQueries &queries, const QString &owner, const QString &name)
@@ -201,11 +230,14 @@ QJsonObject activeRepositories(MetricsQueries &queries, const QUrlQuery &query)
     QJsonArray repositories;
     for (const KeyCount &count : queries.activeRepositories(int(limit), offset, at))
         repositories.append(QJsonObject {{u"repository"_s, count.key}, {u"events"_s, count.count}});
+    const WindowQuality quality = queries.quality(window);
     return {{u"offset"_s, offset},
             {u"limit"_s, limit},
             {u"from"_s, TimeFormat::iso(window.from)},
             {u"to"_s, TimeFormat::iso(window.to)},
             {u"complete"_s, queries.isComplete(window)},
+            {u"quality"_s, MetricsExport::qualityJson(quality)},
+            {u"ranking_depends_on_degraded_types"_s, !quality.degradedTypes.isEmpty()},
             {u"repositories"_s, repositories}};
 }
 
@@ -220,6 +252,8 @@ Endpoint activeRepositoriesEndpoint(const QueriesSource &queries)
                         {u"from"_s, typed("string")},
                         {u"to"_s, typed("string")},
                         {u"complete"_s, completeSchema()},
+                        {u"quality"_s, ref(u"Quality"_s)},
+                        {u"ranking_depends_on_degraded_types"_s, typed("boolean")},
                         {u"repositories"_s,
                          QJsonObject {{u"type"_s, u"array"_s},
                                       {u"items"_s,
@@ -237,27 +271,47 @@ Endpoint activeRepositoriesEndpoint(const QueriesSource &queries)
             {{u"ActiveRepositories"_s, schema}}};
 }
 
-// from, to (ISO-8601; default the last 24 hours, at most 31 days)
-//   -> {from, to, complete, recent_live_share, hours[{hour, source, events, live_share}]}
-QJsonObject coverage(MetricsQueries &queries, const QUrlQuery &query)
+// from, to (ISO-8601; default the last 24 hours, at most 31 days apart)
+TimeWindow hourRange(const QUrlQuery &query)
 {
     const QDateTime to = ApiParameters::time(query, u"to"_s, MetricsQueries::currentTime());
     const QDateTime from = ApiParameters::time(query, u"from"_s, to.addSecs(-24 * 3600));
     if (from > to || from.secsTo(to) > 31 * 86400)
         throw ApiError {400, u"from must come before to, at most 31 days apart"_s, u"from"_s};
-    const TimeWindow window {from.toSecsSinceEpoch(), to.toSecsSinceEpoch()};
+    return {from.toSecsSinceEpoch(), to.toSecsSinceEpoch()};
+}
+
+QJsonArray hourRangeParameters()
+{
+    const auto time = [](const QString &name, const QString &description) {
+        return parameter(name, u"query"_s, QJsonObject {{u"type"_s, u"string"_s}}, description);
+    };
+    return {time(u"from"_s, u"start, ISO-8601 UTC; default 24 hours before to"_s),
+            time(u"to"_s, u"end, ISO-8601 UTC; default now"_s)};
+}
+
+// from, to -> {from, to, complete, quality, recent_live_share,
+//              hours[{hour, source, archived, incomplete_reason, events, live_share}]}
+QJsonObject coverage(MetricsQueries &queries, const QUrlQuery &query)
+{
+    const TimeWindow window = hourRange(query);
     QJsonArray hours;
     bool complete = true;
     for (const HourCoverage &hour : queries.coverage(window)) {
         complete = complete && hour.complete;
         hours.append(QJsonObject {{u"hour"_s, TimeFormat::iso(hour.hour)},
                                   {u"source"_s, hour.complete ? u"complete"_s : u"sampled"_s},
+                                  {u"archived"_s, hour.archived},
+                                  {u"incomplete_reason"_s, hour.incompleteReason.isEmpty()
+                                       ? QJsonValue()
+                                       : QJsonValue(hour.incompleteReason)},
                                   {u"events"_s, hour.events},
                                   {u"live_share"_s, optionalNumber(hour.liveShare)}});
     }
     return {{u"from"_s, TimeFormat::iso(window.from)},
             {u"to"_s, TimeFormat::iso(window.to)},
             {u"complete"_s, complete},
+            {u"quality"_s, MetricsExport::qualityJson(queries.quality(window))},
             {u"recent_live_share"_s, optionalNumber(queries.recentLiveShare())},
             {u"hours"_s, hours}};
 }
@@ -272,27 +326,87 @@ Endpoint coverageEndpoint(const QueriesSource &queries)
                      "captured before the archive came; null for sampled hours"_s);
     const QJsonObject hour = objectSchema({{u"hour"_s, typed("string")},
                                            {u"source"_s, typed("string")},
+                                           {u"archived"_s, typed("boolean")},
+                                           {u"incomplete_reason"_s, typed("string", true)},
                                            {u"events"_s, typed("integer")},
                                            {u"live_share"_s, liveShare}});
     const QJsonObject schema
         = objectSchema({{u"from"_s, typed("string")},
                         {u"to"_s, typed("string")},
                         {u"complete"_s, completeSchema()},
+                        {u"quality"_s, ref(u"Quality"_s)},
                         {u"recent_live_share"_s, typed("number", true)},
                         {u"hours"_s, QJsonObject {{u"type"_s, u"array"_s}, {u"items"_s, hour}}}});
-    const auto time = [](const QString &name, const QString &description) {
-        return parameter(name, u"query"_s, QJsonObject {{u"type"_s, u"string"_s}}, description);
-    };
     return {Routes::coverage,
             Caching::ByRequestAndSecond,
             [queries](const QStringList &, const ApiRequest &request) {
                 return json(coverage(queries(), QUrlQuery(request.url)));
             },
-            get(u"Which hours are complete (GH Archive ingested) and which are sampled"_s,
-                {time(u"from"_s, u"start, ISO-8601 UTC; default 24 hours before to"_s),
-                 time(u"to"_s, u"end, ISO-8601 UTC; default now"_s)},
-                responses),
+            get(u"Which hours are complete (a healthy GH Archive file filed by created_at) and "
+                "which are sampled"_s,
+                hourRangeParameters(), responses),
             {{u"Coverage"_s, schema}}};
+}
+
+// from, to -> {from, to, reference{shares, provenance, test}, settle_seconds,
+//              hours[{hour, source, requests, events, new_events, created_in_hour, yield,
+//                     overlap, types, degraded_types, lag_seconds{p50, p90, p99}}]}
+QJsonObject sources(MetricsQueries &queries, const QUrlQuery &query)
+{
+    const TimeWindow window = hourRange(query);
+    QJsonArray hours;
+    for (const SourceHour &hour : queries.sourceHours(window))
+        hours.append(MetricsExport::sourceHourJson(hour));
+    const std::optional<qint64> settle = queries.settleSeconds();
+    return {{u"from"_s, TimeFormat::iso(window.from)},
+            {u"to"_s, TimeFormat::iso(window.to)},
+            {u"reference"_s, MetricsExport::referenceJson()},
+            {u"settle_seconds"_s, settle ? QJsonValue(*settle) : QJsonValue()},
+            {u"hours"_s, hours}};
+}
+
+Endpoint sourcesEndpoint(const QueriesSource &queries)
+{
+    QJsonObject responses = badRequest();
+    responses.insert(u"200"_s, jsonResponse(u"each source's measurements by hour"_s,
+                                            ref(u"SourceHealth"_s)));
+    const QJsonObject lag = objectSchema({{u"p50"_s, typed("integer", true)},
+                                          {u"p90"_s, typed("integer", true)},
+                                          {u"p99"_s, typed("integer", true)}});
+    const QJsonObject counts
+        = QJsonObject {{u"type"_s, u"object"_s}, {u"additionalProperties"_s, typed("integer")}};
+    const QJsonObject names = QJsonObject {{u"type"_s, u"array"_s}, {u"items"_s, typed("string")}};
+    QJsonObject source = typed("string");
+    source.insert(u"description"_s,
+                  u"feed-p1, feed-p2, feed-p3: the global feed by page position; repository: "
+                  "watched repositories' feeds; pulls: their pull-request lists; archive: GH "
+                  "Archive files; import: other imported files"_s);
+    const QJsonObject hour = objectSchema({{u"hour"_s, typed("string")},
+                                           {u"source"_s, source},
+                                           {u"requests"_s, typed("integer")},
+                                           {u"events"_s, typed("integer")},
+                                           {u"new_events"_s, typed("integer")},
+                                           {u"created_in_hour"_s, typed("integer")},
+                                           {u"yield"_s, typed("number", true)},
+                                           {u"overlap"_s, typed("number")},
+                                           {u"types"_s, counts},
+                                           {u"degraded_types"_s, names},
+                                           {u"lag_seconds"_s, lag}});
+    const QJsonObject schema
+        = objectSchema({{u"from"_s, typed("string")},
+                        {u"to"_s, typed("string")},
+                        {u"reference"_s, typed("object")},
+                        {u"settle_seconds"_s, typed("integer", true)},
+                        {u"hours"_s, QJsonObject {{u"type"_s, u"array"_s}, {u"items"_s, hour}}}});
+    return {Routes::sources,
+            Caching::ByRequestAndSecond,
+            [queries](const QStringList &, const ApiRequest &request) {
+                return json(sources(queries(), QUrlQuery(request.url)));
+            },
+            get(u"Each source's type mix against the reference, arrival lag, yield and overlap, "
+                "by hour"_s,
+                hourRangeParameters(), responses),
+            {{u"SourceHealth"_s, schema}}};
 }
 
 // prefix (case-insensitive, up to 100 characters), limit (default 20)
@@ -342,5 +456,6 @@ QList<Endpoint> MetricsController::endpoints() const
     return QList<Endpoint> {eventCountEndpoint(m_queries)}
     + averagePullRequestTimeEndpoints(m_queries)
         + QList<Endpoint> {pullRequestsEndpoint(m_queries), activeRepositoriesEndpoint(m_queries),
-                           coverageEndpoint(m_queries), repositoryNamesEndpoint(m_queries)};
+                           coverageEndpoint(m_queries), sourcesEndpoint(m_queries),
+                           repositoryNamesEndpoint(m_queries)};
 }

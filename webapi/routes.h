@@ -25,6 +25,7 @@ inline constexpr Route averagePullRequestTimeOneSegment {"/api/repository/{repos
 inline constexpr Route pullRequests {"/api/repository/{owner}/{name}/pull_requests"};
 inline constexpr Route activeRepositories {"/api/repositories/active"};
 inline constexpr Route coverage {"/api/coverage"};
+inline constexpr Route sources {"/api/sources"};
 inline constexpr Route watchlist {"/api/watchlist"};
 inline constexpr Route watchedRepository {"/api/watchlist/{owner}/{name}", "PUT, DELETE"};
 inline constexpr Route health {"/api/health"};
@@ -43,6 +44,7 @@ inline constexpr Route all[] = {eventCount,
                                 pullRequests,
                                 activeRepositories,
                                 coverage,
+                                sources,
                                 watchlist,
                                 watchedRepository,
                                 health,

@@ -129,7 +129,7 @@ async function main() {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'ghm-browser-'));
   execFileSync(ghmonitor, ['--import', archiveHour, '--data-dir', data], { env: cleanEnvironment({}) });
 
-  const github = await start(fakegithub, ['--rate', '3', '--poll-interval', '1'], process.env, /^(http\S+)/m);
+  const github = await start(fakegithub, ['--era', '2024', '--rate', '3', '--poll-interval', '1'], process.env, /^(http\S+)/m);
   const service = await start(ghmonitor, ['--headless', '--data-dir', data],
     cleanEnvironment({ GITHUB_API_URL: github.url, COLLECTION_INTERVAL_SECONDS: '1' }),
     /API listening on (\S+)/);

@@ -1,6 +1,7 @@
 #include "fakegithub.h"
 
 #include "clock.h"
+#include "feed2026.h"
 #include "gzip.h"
 #include "syntheticevents.h"
 
@@ -272,6 +273,8 @@ void FakeGitHub::respondEvents(QTcpSocket *socket, const QUrl &url, const Reques
         served = listPage(parts[4] == "pulls"_L1 ? pullRequestObjects(repository, byUpdate)
                                                  : repositoryEvents(repository),
                           number, size);
+    } else if (m_era == Era::Y2026 && m_rate > 0 && m_replay.isEmpty()) {
+        served = page2026(number, size);
     } else {
         served = page(number, size);
     }
@@ -321,7 +324,10 @@ void FakeGitHub::respondArchive(QTcpSocket *socket, const QString &name, const R
         : QDateTime();
     if (hour.isValid() && m_syntheticArchive && m_rate > 0 && hour.addSecs(3600) <= m_clock->now()
         && !m_archive.contains(hour.toSecsSinceEpoch()))
-        m_archive.insert(hour.toSecsSinceEpoch(), syntheticHour(hour.toSecsSinceEpoch()));
+        m_archive.insert(hour.toSecsSinceEpoch(),
+                         m_era == Era::Y2026
+                             ? Feed2026::archiveHour(hour.toSecsSinceEpoch(), m_rate, m_seed)
+                             : syntheticHour(hour.toSecsSinceEpoch()));
     const auto file = m_archive.constFind(hour.isValid() ? hour.toSecsSinceEpoch() : -1);
     if (file == m_archive.cend()) {
         send(socket, request, 404, "<Error>NoSuchKey</Error>", {});
@@ -414,8 +420,22 @@ std::optional<FakeGitHub::Page> FakeGitHub::listPage(const QList<QByteArray> &it
     return Page {body, weakEtag(body), lastPage};
 }
 
+std::optional<FakeGitHub::Page> FakeGitHub::page2026(int number, int perPage) const
+{
+    if (number > Feed2026::pages)
+        return std::nullopt;
+    const QByteArray body = '['
+        + Feed2026::page(m_clock->now().toSecsSinceEpoch(), number, perPage, m_rate, m_seed)
+              .join(',')
+        + ']';
+    return Page {body, weakEtag(body), Feed2026::pages};
+}
+
 QList<QByteArray> FakeGitHub::repositoryEvents(const QString &repository)
 {
+    if (m_era == Era::Y2026 && m_rate > 0)
+        return Feed2026::repositoryEvents(m_repositoryNames.value(repository.toLower()).toUtf8(),
+                                          m_clock->now().toSecsSinceEpoch(), m_rate, m_seed);
     const QByteArray needle
         = "\"name\":\"" + m_repositoryNames.value(repository.toLower()).toUtf8() + '"';
     QList<QByteArray> newestFirst;

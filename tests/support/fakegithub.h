@@ -48,6 +48,13 @@ public:
     bool loadRecordedPages(const QString &fixturesDir, QString *error);
     // A moving feed: `eventsPerSecond` synthetic events released from now on.
     void setSyntheticFeed(double eventsPerSecond, quint32 seed = 1);
+    // Which GitHub the synthetic feed is. 2024: one ordered window of 300 events that
+    // moves, so polls overlap; the full mix at every position; full payloads; GH Archive
+    // hours filed by created_at. 2026 (GITHUB_2026.md, modelled in Feed2026): partitioned
+    // by position, no overlap between requests, events 30 s to days late, trimmed
+    // payloads, most stars and issues missing; GH Archive filed by crawl hour.
+    enum class Era { Y2024, Y2026 };
+    void setEra(Era era) { m_era = era; }
     // A moving feed that replays these events (JSON objects, oldest first), then stops.
     void setReplayFeed(const QList<QByteArray> &events, double eventsPerSecond);
     // Stops releasing new events: the feed stays as it is (also POST /_control/pause).
@@ -137,6 +144,7 @@ private:
               const QList<QPair<QByteArray, QByteArray>> &headers);
     Fault nextFault(bool isPage);
     std::optional<Page> page(int number, int perPage);
+    std::optional<Page> page2026(int number, int perPage) const;
     static std::optional<Page> listPage(const QList<QByteArray> &items, int number, int perPage);
     QByteArray linkHeader(const QString &path, int page, int lastPage, int perPage) const;
     QList<QPair<QByteArray, QByteArray>> rateHeaders();
@@ -161,6 +169,7 @@ private:
     QHash<QString, QList<PullRequest>> m_pulls; // by lower-case name, newest first
     QHash<QString, QString> m_repositoryNames; // lower-case -> as created
     bool m_paused = false;
+    Era m_era = Era::Y2024;
 
     int m_pollInterval = 60;
     int m_limit = 5000;
