@@ -44,6 +44,8 @@ constexpr Override overrides[] = {
     {"api-url", "GITHUB_API_URL", "url", "GitHub API base URL."},
     {"interval-seconds", "COLLECTION_INTERVAL_SECONDS", "seconds", "Poll interval."},
     {"max-pages", "MAX_PAGES_PER_COLLECTION", "n", "Pages per poll."},
+    {"capture-budget", "GHM_CAPTURE_BUDGET", "percent",
+     "Share of the rate limit the global feed may spend (0: obey X-Poll-Interval)."},
     {"api-host", "GHM_API_HOST", "address", "REST API bind address."},
     {"api-port", "GHM_API_PORT", "port", "REST API port."},
 };
@@ -82,6 +84,8 @@ QString environmentHelp()
            "  GITHUB_API_URL                   GitHub API (https://api.github.com)\n"
            "  COLLECTION_INTERVAL_SECONDS      poll interval (60; or COLLECTION_INTERVAL_MINUTES)\n"
            "  MAX_PAGES_PER_COLLECTION         pages per poll (3)\n"
+           "  GHM_CAPTURE_BUDGET               % of the rate limit the global feed may spend\n"
+           "                                   (0: obey GitHub's X-Poll-Interval)\n"
            "  GHM_REQUEST_TIMEOUT_SECONDS      one request's timeout (30)\n"
            "  BRONZE_RETENTION_DAYS            days of bronze pages kept (0: forever)\n"
            "  GHM_DATA_DIR                     data root (./data from a build tree,\n"

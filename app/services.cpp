@@ -71,7 +71,9 @@ void Services::createCollector()
     options.intervalSeconds = m_config.intervalSeconds;
     options.maxPages = m_config.maxPagesPerCollection;
     options.timeoutMs = m_config.requestTimeoutSeconds * 1000;
-    m_poller = new GitHubPoller(options, m_bronze, Clock::system(), m_budget);
+    PollerOptions feed = options;
+    feed.captureBudgetPercent = m_config.captureBudgetPercent; // the global feed's alone
+    m_poller = new GitHubPoller(feed, m_bronze, Clock::system(), m_budget);
     place(m_poller, m_collectorThread);
     const PullRequestBackfill::Options backfill {m_config.apiUrl,        m_config.githubToken,
                                                  m_config.prHorizonDays, m_config.prHorizonCount,
@@ -189,7 +191,7 @@ QStringList Services::reconfigure(const AppConfig &config)
         return {};
     QMetaObject::invokeMethod(m_poller, [poller = m_poller, config] {
         poller->reconfigure(config.githubToken, config.intervalSeconds,
-                            config.maxPagesPerCollection);
+                            config.maxPagesPerCollection, config.captureBudgetPercent);
     });
     QMetaObject::invokeMethod(m_watcher, [watcher = m_watcher, config] {
         watcher->reconfigure(config.githubToken, config.intervalSeconds,
@@ -209,5 +211,6 @@ QStringList Services::reconfigure(const AppConfig &config)
     m_config.githubToken = config.githubToken;
     m_config.intervalSeconds = config.intervalSeconds;
     m_config.maxPagesPerCollection = config.maxPagesPerCollection;
+    m_config.captureBudgetPercent = config.captureBudgetPercent;
     return restart;
 }

@@ -49,6 +49,7 @@ void TestConfig::environmentIsRead()
         {u"GITHUB_API_URL"_s, u"http://127.0.0.1:9000/"_s},
         {u"COLLECTION_INTERVAL_MINUTES"_s, u"5"_s},
         {u"MAX_PAGES_PER_COLLECTION"_s, u"2"_s},
+        {u"GHM_CAPTURE_BUDGET"_s, u"25"_s},
         {u"GHM_DATA_DIR"_s, u"/tmp/ghm"_s},
         {u"GHM_API_PORT"_s, u"8123"_s},
     }));
@@ -57,6 +58,7 @@ void TestConfig::environmentIsRead()
     QCOMPARE(result.config.apiUrl, QUrl(u"http://127.0.0.1:9000"_s));
     QCOMPARE(result.config.intervalSeconds, 300);
     QCOMPARE(result.config.maxPagesPerCollection, 2);
+    QCOMPARE(result.config.captureBudgetPercent, 25);
     QCOMPARE(result.config.dataDir, u"/tmp/ghm"_s);
     QCOMPARE(result.config.apiPort, 8123);
 }
@@ -85,6 +87,7 @@ void TestConfig::badValuesAreRefused_data()
     QTest::addColumn<QString>("value");
     QTest::addColumn<QString>("range");
     QTest::newRow("pages zero") << u"MAX_PAGES_PER_COLLECTION"_s << u"0"_s << u"from 1 to 10"_s;
+    QTest::newRow("budget over 100") << u"GHM_CAPTURE_BUDGET"_s << u"101"_s << u"from 0 to 100"_s;
     QTest::newRow("port too large") << u"GHM_API_PORT"_s << u"70000"_s << u"from 0 to 65535"_s;
     QTest::newRow("interval text")
         << u"COLLECTION_INTERVAL_MINUTES"_s << u"abc"_s << u"from 1 to 1440"_s;

@@ -64,6 +64,7 @@ private slots:
     void pollsWithoutOverlapAreCounted();
     void waitsForTheLargerOfIntervalAndPollInterval();
     void pacesWithinSixtyRequestsAnHour();
+    void aCaptureBudgetSpendsItsShareOfTheLimit();
     void waitsForResetWithBudgetOfTwo();
     void recoversFromEachFault_data();
     void recoversFromEachFault();
@@ -273,6 +274,42 @@ void TestPoller::pacesWithinSixtyRequestsAnHour()
     // It keeps polling all along, spending most of the budget rather than idling.
     QVERIFY2(m_github->requestCount() >= 150, QByteArray::number(m_github->requestCount()));
     QVERIFY(m_github->requestCount() <= 3 * 60 + 3);
+}
+
+// On today's feed, which shares no event between requests, a capture budget of 20 % of
+// 5,000 requests an hour spends about 1,000 where X-Poll-Interval (60 s) allows 180, and
+// recovers more distinct events for it.
+void TestPoller::aCaptureBudgetSpendsItsShareOfTheLimit()
+{
+    const auto runHour = [this](int budgetPercent) {
+        m_github = std::make_unique<FakeGitHub>(m_clock.get());
+        m_github->listen();
+        m_github->setEra(FakeGitHub::Era::Y2026);
+        m_github->setSyntheticFeed(20.0);
+        m_github->setPollInterval(60);
+        PollerOptions options;
+        options.intervalSeconds = 1;
+        options.captureBudgetPercent = budgetPercent;
+        createPoller(options);
+        const QDateTime end = m_clock->now().addSecs(3600);
+        m_poller->start();
+        waitUntilIdle();
+        while (m_clock->now().addMSecs(m_clock->nextDelayMs()) < end) {
+            m_clock->advanceToNext();
+            waitUntilIdle();
+        }
+        m_poller.reset();
+        return std::pair(m_github->requestCount(), m_github->servedIds().size());
+    };
+    const auto [obeying, obeyingEvents] = runHour(0);
+    const auto [budgeted, budgetedEvents] = runHour(20);
+    QVERIFY2(obeying <= 3 * 61, QByteArray::number(obeying));
+    QVERIFY2(budgeted <= 1000 + 3, QByteArray::number(budgeted));
+    QVERIFY2(budgeted >= 950, QByteArray::number(budgeted));
+    QVERIFY2(budgetedEvents > 4 * obeyingEvents,
+             QByteArray(QByteArray::number(budgetedEvents) + " against "
+                        + QByteArray::number(obeyingEvents))
+                 .constData());
 }
 
 void TestPoller::waitsForResetWithBudgetOfTwo()

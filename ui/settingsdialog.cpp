@@ -31,6 +31,7 @@ SettingsDialog::SettingsDialog(const ConfigResult &running, QWidget *parent)
     , m_apiUrl(new QLineEdit)
     , m_interval(new QSpinBox)
     , m_pages(new QSpinBox)
+    , m_budget(new QSpinBox)
     , m_dataDir(new QLineEdit)
     , m_port(new QSpinBox)
     , m_archive(new QCheckBox(tr("Follow GH Archive, hour by hour")))
@@ -51,6 +52,14 @@ SettingsDialog::SettingsDialog(const ConfigResult &running, QWidget *parent)
     m_interval->setValue(config.intervalSeconds);
     m_pages->setRange(1, 10);
     m_pages->setValue(config.maxPagesPerCollection);
+    m_budget->setRange(0, 100);
+    m_budget->setSuffix(tr(" % of the rate limit"));
+    m_budget->setSpecialValueText(tr("GitHub's poll interval"));
+    m_budget->setValue(config.captureBudgetPercent);
+    m_budget->setToolTip(tr("Today's feed shares no event between two requests: each request "
+                            "brings new events, so the more of the rate limit the feed may "
+                            "spend, the more of GitHub it sees. Watched repositories and GH "
+                            "Archive keep the rest."));
     m_dataDir->setText(config.dataDir);
     m_port->setRange(0, 65535);
     m_port->setSpecialValueText(tr("any free port"));
@@ -80,6 +89,8 @@ SettingsDialog::SettingsDialog(const ConfigResult &running, QWidget *parent)
     addRow(form, tr("Poll &interval:"), m_interval, u"COLLECTION_INTERVAL_SECONDS"_s,
            u"--interval-seconds"_s);
     addRow(form, tr("&Pages per poll:"), m_pages, u"MAX_PAGES_PER_COLLECTION"_s, u"--max-pages"_s);
+    addRow(form, tr("Capture &budget:"), m_budget, u"GHM_CAPTURE_BUDGET"_s,
+           u"--capture-budget"_s);
     addRow(form, tr("&Data directory:"), dataRow, u"GHM_DATA_DIR"_s, u"--data-dir"_s);
     addRow(form, tr("API p&ort:"), m_port, u"GHM_API_PORT"_s, u"--api-port"_s);
     addRow(form, tr("GH &Archive:"), m_archive, u"GHM_ARCHIVE"_s);
@@ -89,8 +100,8 @@ SettingsDialog::SettingsDialog(const ConfigResult &running, QWidget *parent)
     archiveCost->setWordWrap(true);
     archiveCost->setEnabled(false); // drawn as secondary text
     form->addRow(QString(), archiveCost);
-    auto *note = new QLabel(tr("The token, interval, pages per poll and GH Archive apply at "
-                               "once; the API "
+    auto *note = new QLabel(tr("The token, interval, pages per poll, capture budget and GH "
+                               "Archive apply at once; the API "
                                "URL, data directory and API port at the next start. A value "
                                "set in the environment or on the command line wins over the "
                                "one saved here."));
@@ -168,6 +179,7 @@ QHash<QString, QString> SettingsDialog::values() const
     return {{u"GITHUB_API_URL"_s, m_apiUrl->text().trimmed()},
             {u"COLLECTION_INTERVAL_SECONDS"_s, QString::number(m_interval->value())},
             {u"MAX_PAGES_PER_COLLECTION"_s, QString::number(m_pages->value())},
+            {u"GHM_CAPTURE_BUDGET"_s, QString::number(m_budget->value())},
             {u"GHM_DATA_DIR"_s, m_dataDir->text().trimmed()},
             {u"GHM_API_PORT"_s, QString::number(m_port->value())},
             {u"GHM_ARCHIVE"_s, m_archive->isChecked() ? u"on"_s : u"off"_s}};

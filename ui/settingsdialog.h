@@ -37,6 +37,7 @@ private:
     QLineEdit *m_apiUrl;
     QSpinBox *m_interval;
     QSpinBox *m_pages;
+    QSpinBox *m_budget;
     QLineEdit *m_dataDir;
     QSpinBox *m_port;
     QCheckBox *m_archive;

@@ -87,11 +87,13 @@ void GitHubPoller::stop()
     }
 }
 
-void GitHubPoller::reconfigure(const QString &token, int intervalSeconds, int maxPages)
+void GitHubPoller::reconfigure(const QString &token, int intervalSeconds, int maxPages,
+                               int captureBudgetPercent)
 {
     m_options.token = token;
     m_options.intervalSeconds = intervalSeconds;
     m_options.maxPages = maxPages;
+    m_options.captureBudgetPercent = captureBudgetPercent;
     m_consecutiveFailures = 0;
     start();
 }
@@ -305,11 +307,17 @@ void GitHubPoller::scheduleCycle(qint64 delayMs, PollerSnapshot::State state)
 }
 
 // The larger of our interval, the server's X-Poll-Interval and the pace that makes the
-// remaining budget last until the reset, assuming every poll costs a full set of pages.
+// remaining budget last until the reset, assuming every poll costs a full set of pages. With a
+// capture budget, the pace that spends that share of the hourly limit replaces the first two.
 qint64 GitHubPoller::pacedDelayMs() const
 {
-    qint64 delay = std::max(qint64(m_options.intervalSeconds) * 1000, m_serverPollIntervalMs);
     const RateLimitInfo &rate = m_budget->info();
+    qint64 delay = std::max(qint64(m_options.intervalSeconds) * 1000, m_serverPollIntervalMs);
+    if (m_options.captureBudgetPercent > 0 && rate.isKnown() && rate.limit > 0) {
+        const qint64 requestsAnHour = std::max<qint64>(
+            qint64(rate.limit) * m_options.captureBudgetPercent / 100, m_options.maxPages);
+        delay = std::max<qint64>(3600 * 1000 * m_options.maxPages / requestsAnHour, 1000);
+    }
     if (rate.isKnown()) {
         const qint64 untilReset = std::max<qint64>(m_clock->now().msecsTo(rate.reset), 0) + 1000;
         const qint64 pollsLeft = rate.remaining / (m_options.maxPages * m_budget->consumers());

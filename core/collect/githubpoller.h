@@ -22,6 +22,11 @@ struct PollerOptions
     QString token;
     int intervalSeconds = 60;
     int maxPages = 3;
+    // The share of the hourly rate limit this feed may spend, in percent. 0 obeys
+    // X-Poll-Interval and intervalSeconds; more polls as often as that share allows: on
+    // today's feed, which shares no event between requests, more requests recover more
+    // events (GITHUB_2026.md).
+    int captureBudgetPercent = 0;
     int timeoutMs = 30000;
     qint64 backoffBaseMs = 1000;
     qint64 backoffCapMs = 10 * 60 * 1000;
@@ -79,7 +84,8 @@ public:
     // The user's "Retry now": a poll at once, unless one is under way; back-off restarts.
     void pollNow();
     // New settings from the user: applied at once, with a fresh poll.
-    void reconfigure(const QString &token, int intervalSeconds, int maxPages);
+    void reconfigure(const QString &token, int intervalSeconds, int maxPages,
+                     int captureBudgetPercent = 0);
     PollerSnapshot snapshot() const { return m_snapshot; }
     bool isRequestInFlight() const { return m_reply != nullptr; }
 

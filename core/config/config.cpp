@@ -116,6 +116,7 @@ ConfigResult Config::load(const QProcessEnvironment &environment,
     reader.readInt(u"COLLECTION_INTERVAL_SECONDS"_s, 1, 86400, &config.intervalSeconds);
 
     reader.readInt(u"MAX_PAGES_PER_COLLECTION"_s, 1, 10, &config.maxPagesPerCollection);
+    reader.readInt(u"GHM_CAPTURE_BUDGET"_s, 0, 100, &config.captureBudgetPercent);
     reader.readInt(u"GHM_REQUEST_TIMEOUT_SECONDS"_s, 1, 600, &config.requestTimeoutSeconds);
     reader.readInt(u"BRONZE_RETENTION_DAYS"_s, 0, 36500, &config.bronzeRetentionDays);
     reader.readString(u"GHM_DATA_DIR"_s, &config.dataDir);

@@ -29,6 +29,9 @@ struct AppConfig
     QUrl apiUrl = QUrl(QStringLiteral("https://api.github.com"));
     int intervalSeconds = 60;
     int maxPagesPerCollection = 3;
+    // The share of the hourly rate limit, in percent, the global feed may spend; 0 obeys
+    // GitHub's X-Poll-Interval.
+    int captureBudgetPercent = 0;
     int requestTimeoutSeconds = 30;
     int bronzeRetentionDays = 0; // 0 keeps bronze forever
     QString dataDir = defaultDataDir();
