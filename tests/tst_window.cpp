@@ -1,10 +1,14 @@
 #include "chartpanels.h"
+#include "clock.h"
 #include "dashboardcontroller.h"
 #include "dashboardwidget.h"
+#include "fakegithub.h"
+#include "githubpoller.h"
 #include "gzip.h"
 #include "mainwindow.h"
 #include "pipeline.h"
 #include "settingsdialog.h"
+#include "sourcehealthdialog.h"
 #include "syntheticevents.h"
 #include "teststorage.h"
 #include "tokenstore.h"
@@ -26,6 +30,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTableWidget>
 #include <QTest>
 #include <QThread>
 #include <QValueAxis>
@@ -79,6 +84,7 @@ private slots:
     void cleanupTestCase();
     void init();
     void firstCommitFillsEveryPanel();
+    void todaysFeedIsMarkedDegradedAndSettling();
     void barLabelsAreWholeAt1024x700();
     void everyPresetLabelsItsTimeAxis();
     void steadyFeedDoesNotEndInACliff();
@@ -152,6 +158,74 @@ void TestWindow::firstCommitFillsEveryPanel()
     for (ChartPanel *panel : QList<ChartPanel *> {dashboard->eventTypes(), dashboard->eventRate(),
                                                   dashboard->activeRepositories()})
         QCOMPARE(panel->message(), QString());
+}
+
+// The real window on the stand-in of today's GitHub, from an empty store: the panel titles
+// say the numbers are settling and hold lower bounds, the type chart marks the missing
+// stars with "≥", and Source Health names page 1 of the feed as degraded.
+void TestWindow::todaysFeedIsMarkedDegradedAndSettling()
+{
+    TestStorage storage;
+    REQUIRE_STORAGE(storage);
+    FakeGitHub github(Clock::system());
+    QVERIFY(github.listen());
+    github.setEra(FakeGitHub::Era::Y2026);
+    github.setSyntheticFeed(40.0);
+    github.setPollInterval(1);
+    QThread ingest;
+    auto *pipeline = new Pipeline(storage.location());
+    pipeline->moveToThread(&ingest);
+    ingest.start();
+    const auto stop = qScopeGuard([&] {
+        ingest.quit();
+        ingest.wait();
+        delete pipeline;
+    });
+    QMetaObject::invokeMethod(pipeline, &Pipeline::open, Qt::BlockingQueuedConnection);
+    DashboardController controller(storage.location(), 90, &m_readers);
+    connect(pipeline, &Pipeline::goldChanged, &controller, &DashboardController::onGoldChanged);
+    MainWindow window(&controller, pipeline);
+    window.resize(1280, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    PollerOptions options;
+    options.apiUrl = github.url();
+    options.intervalSeconds = 1;
+    BronzeStore bronze(storage.path());
+    GitHubPoller poller(options, &bronze, Clock::system());
+    connect(&poller, &GitHubPoller::pageStored, pipeline, &Pipeline::ingestPage);
+    poller.start();
+
+    BarsPanel *types = window.dashboard()->eventTypes();
+    QTRY_VERIFY_WITH_TIMEOUT(types->categories().contains(u"≥ Watch"_s), 60000);
+    QVERIFY2(types->title().contains(u"≥ marks lower bounds"_s), qPrintable(types->title()));
+    QVERIFY2(types->title().contains(u"settling until"_s), qPrintable(types->title()));
+    QVERIFY(types->isLowerBound(u"WatchEvent"_s));
+    QVERIFY(!types->isLowerBound(u"PushEvent"_s));
+    QVERIFY(!types->categories().contains(u"≥ Push"_s));
+    QVERIFY2(window.dashboard()->activeRepositories()->title().contains(u"% pushes"_s),
+             qPrintable(window.dashboard()->activeRepositories()->title()));
+    QVERIFY(window.dashboard()->eventRate()->settling()->isVisible());
+
+    QAction *health = nullptr;
+    for (QAction *action : window.findChildren<QAction *>()) {
+        if (action->text() == tr("Source &Health…"))
+            health = action;
+    }
+    QVERIFY(health);
+    health->trigger();
+    auto *dialog = window.findChild<SourceHealthDialog *>();
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->sourcesTable()->rowCount() >= 3);
+    QTableWidget *sources = dialog->sourcesTable();
+    QCOMPARE(sources->item(0, 0)->text(), u"Global feed, page 1"_s);
+    // Page 1 is almost all pushes: with enough of it, the other types are named.
+    QTRY_VERIFY_WITH_TIMEOUT(sources->item(0, 8)->text().contains(u"Create"_s), 60000);
+    poller.stop();
+    const QString artifacts = QStringLiteral(GHM_ARTIFACTS_DIR);
+    QDir().mkpath(artifacts);
+    window.grab().save(artifacts + u"/window-2026.png"_s);
+    dialog->grab().save(artifacts + u"/source-health-2026.png"_s);
 }
 
 void TestWindow::barLabelsAreWholeAt1024x700()
@@ -291,7 +365,7 @@ void TestWindow::sampledHoursAreShadedAndSaySo()
     request.at = QDateTime::fromSecsSinceEpoch(hour + 2 * 3600 - 1, Qt::UTC);
     widget.setData(DashboardSnapshot::load(queries, request));
     for (ChartPanel *panel : noted)
-        QVERIFY2(panel->title().endsWith(u"sampled: the live feed only"_s),
+        QVERIFY2(panel->title().endsWith(u"sampled"_s),
                  qPrintable(panel->title()));
     QVERIFY(rate->sampled()->isVisible());
     // The shaded stretches are the hours before and after the archived one, not it.

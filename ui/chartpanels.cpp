@@ -209,12 +209,36 @@ BarsPanel::BarsPanel(const QString &title, std::function<QString(const QString &
     // long names itself, in the middle.
     m_categories->setTruncateLabels(false);
     connect(m_bars, &QBarSet::hovered, this, [this](bool status, int index) {
-        if (status && index < m_names.size())
-            QToolTip::showText(QCursor::pos(),
-                               u"%1: %2"_s.arg(m_names[index]).arg(m_bars->at(index)));
-        else
+        if (!status || index >= m_names.size()) {
             QToolTip::hideText();
+            return;
+        }
+        const QString count = QString::number(qint64(m_bars->at(index)));
+        QToolTip::showText(
+            QCursor::pos(),
+            isLowerBound(m_names[index])
+                ? tr("%1: at least %2 (a lower bound: this type is missing from the sampled "
+                     "feed far more than chance allows)")
+                      .arg(m_names[index], count)
+                : u"%1: %2"_s.arg(m_names[index], count));
     });
+}
+
+void BarsPanel::setLowerBounds(const QStringList &keys)
+{
+    m_lowerBounds = keys;
+    layOut();
+}
+
+bool BarsPanel::isLowerBound(const QString &key) const
+{
+    if (m_lowerBounds.contains(key))
+        return true;
+    if (key != m_other)
+        return false;
+    const QList<KeyCount> shown = fitting();
+    return std::any_of(m_all.cbegin() + std::min(shown.size() - 1, m_all.size()), m_all.cend(),
+                       [this](const KeyCount &count) { return m_lowerBounds.contains(count.key); });
 }
 
 void BarsPanel::setBars(const QList<KeyCount> &topFirst)
@@ -251,8 +275,9 @@ void BarsPanel::layOut()
     QList<qreal> counts;
     qint64 maximum = 0;
     for (auto it = shown.crbegin(); it != shown.crend(); ++it) {
-        const QString label
-            = metrics.elidedText(m_label ? m_label(it->key) : it->key, Qt::ElideMiddle, room);
+        const QString mark = isLowerBound(it->key) ? u"≥ "_s : QString();
+        const QString label = mark
+            + metrics.elidedText(m_label ? m_label(it->key) : it->key, Qt::ElideMiddle, room);
         labels << (labels.contains(label) ? it->key : label); // categories must stay distinct
         names << it->key;
         counts << qreal(it->count);
@@ -300,11 +325,15 @@ EventRatePanel::EventRatePanel(QWidget *parent)
     m_values->setLabelFormat(u"%d"_s);
     connect(m_chart, &QChart::plotAreaChanged, this, &EventRatePanel::fitTimeTicks);
     m_sampled = new QAreaSeries(new QLineSeries(this), new QLineSeries(this));
-    m_sampled->setName(tr("sampled (live feed only)"));
-    m_sampled->setPen(Qt::NoPen);
-    m_chart->addSeries(m_sampled);
-    m_sampled->attachAxis(m_time);
-    m_sampled->attachAxis(m_values);
+    m_sampled->setName(tr("sampled"));
+    m_settling = new QAreaSeries(new QLineSeries(this), new QLineSeries(this));
+    m_settling->setName(tr("settling (late events still arriving)"));
+    for (QAreaSeries *area : {m_sampled, m_settling}) {
+        area->setPen(Qt::NoPen);
+        m_chart->addSeries(area);
+        area->attachAxis(m_time);
+        area->attachAxis(m_values);
+    }
     for (int i = 0; i <= RateSeries::majorTypes; ++i) {
         auto *line = new QLineSeries;
         addLine(line);
@@ -427,15 +456,26 @@ void EventRatePanel::setSeries(const RateSeries &rate, const TimeWindow &window)
 }
 
 // One area over every sampled stretch, from the axis to the top of the plot.
-void EventRatePanel::setCoverage(const QList<HourCoverage> &coverage, const TimeWindow &window)
+void EventRatePanel::setCoverage(const QList<HourCoverage> &coverage, const TimeWindow &window,
+                                 const QList<qint64> &settlingHourStarts)
+{
+    QList<qint64> sampled;
+    for (const HourCoverage &hour : coverage) {
+        if (!hour.complete && !settlingHourStarts.contains(hour.hour))
+            sampled << hour.hour;
+    }
+    shadeHours(m_sampled, sampled, window, 0.07f);
+    shadeHours(m_settling, settlingHourStarts, window, 0.18f);
+}
+
+void EventRatePanel::shadeHours(QAreaSeries *area, const QList<qint64> &hourStarts,
+                                const TimeWindow &window, float alpha)
 {
     const double top = m_values->max();
     QList<QPointF> upper;
-    for (const HourCoverage &hour : coverage) {
-        if (hour.complete)
-            continue;
-        const double from = double(std::max(hour.hour, window.from)) * 1000;
-        const double to = double(std::min(hour.hour + 3600, window.to)) * 1000;
+    for (const qint64 hour : hourStarts) {
+        const double from = double(std::max(hour, window.from)) * 1000;
+        const double to = double(std::min(hour + 3600, window.to)) * 1000;
         if (!upper.isEmpty() && upper.last().x() == from) {
             upper.removeLast(); // the stretch goes on
             upper.last().setX(to);
@@ -444,14 +484,14 @@ void EventRatePanel::setCoverage(const QList<HourCoverage> &coverage, const Time
         }
         upper << QPointF(to, 0);
     }
-    m_sampled->upperSeries()->replace(upper);
-    m_sampled->lowerSeries()->replace(
+    area->upperSeries()->replace(upper);
+    area->lowerSeries()->replace(
         {QPointF(double(window.from) * 1000, 0), QPointF(double(window.to) * 1000, 0)});
     QColor shade = palette().color(QPalette::Text);
-    shade.setAlphaF(0.07f);
-    m_sampled->setBrush(shade);
-    m_sampled->setVisible(!upper.isEmpty());
-    m_chart->legend()->markers(m_sampled).value(0)->setVisible(!upper.isEmpty());
+    shade.setAlphaF(alpha);
+    area->setBrush(shade);
+    area->setVisible(!upper.isEmpty());
+    m_chart->legend()->markers(area).value(0)->setVisible(!upper.isEmpty());
 }
 
 QList<QLineSeries *> EventRatePanel::series() const

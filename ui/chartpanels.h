@@ -72,6 +72,10 @@ public:
     BarsPanel(const QString &title, std::function<QString(const QString &)> label,
               const QString &other, QWidget *parent = nullptr);
     void setBars(const QList<KeyCount> &topFirst);
+    // Bars whose counts are lower bounds: their labels start with "≥", their tooltips say
+    // "at least". A bar that gathers the rest is one when any bar it gathers is.
+    void setLowerBounds(const QStringList &keys);
+    bool isLowerBound(const QString &key) const;
     QBarSet *bars() const { return m_bars; }
     QStringList categories() const; // bottom-up, as drawn
     QStringList names() const { return m_names; } // bottom-up, whole
@@ -89,6 +93,7 @@ private:
     std::function<QString(const QString &)> m_label;
     QString m_other;
     QList<KeyCount> m_all; // top first, as given
+    QStringList m_lowerBounds;
     QStringList m_names; // bottom-up, whole, as drawn
 };
 
@@ -112,9 +117,12 @@ class EventRatePanel : public ChartPanel
 public:
     explicit EventRatePanel(QWidget *parent = nullptr);
     void setSeries(const RateSeries &rate, const TimeWindow &window);
-    // After setSeries(): shades the window's sampled hours.
-    void setCoverage(const QList<HourCoverage> &coverage, const TimeWindow &window);
+    // After setSeries(): shades the window's sampled hours, and apart from them the hours
+    // still settling (late events may still arrive).
+    void setCoverage(const QList<HourCoverage> &coverage, const TimeWindow &window,
+                     const QList<qint64> &settlingHourStarts = {});
     QAreaSeries *sampled() const { return m_sampled; }
+    QAreaSeries *settling() const { return m_settling; }
     QList<QLineSeries *> series() const; // the solid lines in use, biggest type first
     QLineSeries *partial(qsizetype line) const { return m_partial.value(line); }
     QDateTimeAxis *timeAxis() const { return m_time; }
@@ -126,12 +134,16 @@ protected:
 private:
     void addLine(QLineSeries *series);
     void fitTimeTicks();
+    // Shades the hours that `shaded` picks with `area`, in `alpha` of the text colour.
+    void shadeHours(QAreaSeries *area, const QList<qint64> &hourStarts, const TimeWindow &window,
+                    float alpha);
 
     QDateTimeAxis *m_time;
     QValueAxis *m_values;
     QList<QLineSeries *> m_lines; // made once; a chart's series are never removed
     QList<QLineSeries *> m_partial; // the dashed last stretch of each line
     QAreaSeries *m_sampled; // the sampled hours, under the lines
+    QAreaSeries *m_settling; // the hours whose late events may still arrive
     qsizetype m_used = 0;
 };
 

@@ -101,14 +101,23 @@ void DashboardWidget::setData(const DashboardSnapshot &data)
 {
     m_data = data;
     m_eventTypes->setBars(data.typeBars);
+    QStringList lowerBounds = data.quality.degradedTypes;
+    if (data.isLowerBound(DashboardSnapshot::otherName()))
+        lowerBounds << DashboardSnapshot::otherName();
+    m_eventTypes->setLowerBounds(lowerBounds);
     m_eventRate->setSeries(data.rate, data.window);
-    m_eventRate->setCoverage(data.coverage, data.window);
+    m_eventRate->setCoverage(data.coverage, data.window, data.quality.settlingHourStarts);
     m_activeRepositories->setCounts(data.activeRepositories);
     const QString note = coverageNote(data);
-    for (ChartPanel *panel :
-         {static_cast<ChartPanel *>(m_eventTypes), static_cast<ChartPanel *>(m_eventRate),
-          static_cast<ChartPanel *>(m_activeRepositories)})
-        panel->setNote(note);
+    const bool degraded = !data.quality.degradedTypes.isEmpty();
+    m_eventTypes->setNote(degraded ? tr("%1; ≥ marks lower bounds").arg(note) : note);
+    m_eventRate->setNote(degraded ? tr("%1; a degraded feed").arg(note) : note);
+    m_activeRepositories->setNote(
+        degraded && data.quality.pushShare
+            ? tr("%1; ranked over a feed of %2 % pushes")
+                  .arg(note)
+                  .arg(qRound(*data.quality.pushShare * 100))
+            : note);
     m_pullRequests->setStats(data.pullRequests);
     m_feed->setEvents(data.latestEvents);
     for (const KeyCount &count : data.eventsByType) {
@@ -117,14 +126,20 @@ void DashboardWidget::setData(const DashboardSnapshot &data)
     }
 }
 
-// How much of GitHub the window's numbers are: all of it where GH Archive is ingested,
-// else the live feed's sample, with its share as last measured.
+// How much of GitHub the window's numbers are: all of it where GH Archive vouches for every
+// hour, else a sample, still settling while late events may arrive, with the live feed's
+// share as last measured.
 QString DashboardWidget::coverageNote(const DashboardSnapshot &data)
 {
     if (data.complete())
         return tr("complete");
+    if (data.quality.settledAt)
+        return tr("settling until %1")
+            .arg(QDateTime::fromSecsSinceEpoch(*data.quality.settledAt)
+                     .toLocalTime()
+                     .toString(tr("ddd HH:mm")));
     if (!data.recentLiveShare)
-        return tr("sampled: the live feed only");
+        return tr("sampled");
     const double percent = *data.recentLiveShare * 100;
     return percent < 1 ? tr("sampled: under 1 % of GitHub")
                        : tr("sampled: about %1 % of GitHub").arg(qRound(percent));

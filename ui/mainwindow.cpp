@@ -7,6 +7,7 @@
 #include "metricsexport.h"
 #include "pipeline.h"
 #include "settingsdialog.h"
+#include "sourcehealthdialog.h"
 #include "timeformat.h"
 #include "watchlist.h"
 
@@ -137,6 +138,8 @@ void MainWindow::createMenus()
         setFollowNow(on);
     });
     view->addAction(tr("&Refresh"), QKeySequence::Refresh, this, &MainWindow::updateRequest);
+    view->addAction(tr("Source &Health…"), QKeySequence(tr("Ctrl+H")), this,
+                    &MainWindow::showSourceHealth);
     QAction *pollNow = view->addAction(tr("&Poll GitHub Now"), QKeySequence(tr("Ctrl+R")), this,
                                        &MainWindow::pollNowRequested);
     pollNow->setEnabled(m_pipeline);
@@ -359,6 +362,22 @@ void MainWindow::chooseRange()
     setCustomRange(start, end);
 }
 
+// Non-modal: it follows the window's snapshots while it is open.
+void MainWindow::showSourceHealth()
+{
+    if (!m_sourceHealth) {
+        m_sourceHealth = new SourceHealthDialog(this);
+        m_sourceHealth->setAttribute(Qt::WA_DeleteOnClose);
+        if (m_lastData)
+            m_sourceHealth->setData(*m_lastData);
+    }
+    m_sourceHealth->setBudget(m_configuration.config.captureBudgetPercent,
+                              m_snapshot.rateLimit.limit);
+    m_sourceHealth->show();
+    m_sourceHealth->raise();
+    m_sourceHealth->activateWindow();
+}
+
 void MainWindow::onData(const DashboardSnapshot &data)
 {
     // Until the user chooses, follow now only when live data is arriving.
@@ -372,6 +391,9 @@ void MainWindow::onData(const DashboardSnapshot &data)
     }
     m_storeProblem.clear();
     m_dashboard->setData(data);
+    m_lastData = data;
+    if (m_sourceHealth)
+        m_sourceHealth->setData(data);
     showWatchState(data.pullRequests.repository);
     showEventsStored(data.eventsStored);
     updatePanelMessages();

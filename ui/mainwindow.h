@@ -14,6 +14,7 @@
 class DashboardController;
 class DashboardWidget;
 class Pipeline;
+class SourceHealthDialog;
 struct IngestSummary;
 class Watchlist;
 class QActionGroup;
@@ -98,6 +99,7 @@ private:
     void showSettings();
     void showApiReference();
     void showAbout();
+    void showSourceHealth();
     void fillWatchedMenu();
     void showWatchState(const QString &repository);
 
@@ -118,6 +120,8 @@ private:
     QLabel *m_archiveLabel;
     QTimer *m_countdown;
     QPointer<QProgressDialog> m_importDialog;
+    QPointer<SourceHealthDialog> m_sourceHealth;
+    std::optional<DashboardSnapshot> m_lastData;
     PollerSnapshot m_snapshot;
     ConfigResult m_configuration;
     QString m_storeProblem; // why the last load failed; empty once one succeeds

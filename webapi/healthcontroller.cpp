@@ -2,11 +2,13 @@
 
 #include "archivefollower.h"
 #include "githubpoller.h"
+#include "metricsexport.h"
 #include "metricsqueries.h"
 #include "openapi.h"
 #include "prometheus.h"
 #include "timeformat.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 
 using namespace Qt::StringLiterals;
@@ -34,6 +36,24 @@ QJsonObject pollerJson(const PollerSnapshot &poller)
         {u"pages"_s, poller.pages},
         {u"events_seen"_s, poller.eventsSeen},
         {u"polls_without_overlap"_s, poller.pollsWithoutOverlap}};
+}
+
+// The last hour as measured: its quality block and each source's yield and degraded types.
+QJsonObject feedJson(MetricsQueries &queries)
+{
+    const TimeWindow lastHour = TimeWindow::endingAt(MetricsQueries::currentTime(), 60);
+    QJsonArray sources;
+    for (const SourceHour &hour : queries.sourceHours(lastHour)) {
+        sources.append(QJsonObject {
+            {u"hour"_s, TimeFormat::iso(hour.hour)},
+            {u"source"_s, hour.source},
+            {u"requests"_s, hour.requests},
+            {u"new_events"_s, hour.newEvents},
+            {u"yield"_s, hour.yield() ? QJsonValue(*hour.yield()) : QJsonValue()},
+            {u"degraded_types"_s, QJsonArray::fromStringList(hour.degradedTypes)}});
+    }
+    return {{u"last_hour"_s, MetricsExport::qualityJson(queries.quality(lastHour))},
+            {u"sources"_s, sources}};
 }
 
 QJsonObject archiveJson(const ArchiveStatus &archive)
@@ -78,11 +98,13 @@ QJsonObject HealthController::health() const
     QJsonObject store {{u"state"_s, u"ok"_s}, {u"error"_s, QJsonValue()}};
     QJsonValue eventsStored;
     QJsonValue lastEventAt;
+    QJsonValue feed;
     try {
         MetricsQueries &queries = m_queries();
         eventsStored = queries.eventsStored();
         const std::optional<qint64> latest = queries.latestEventAt();
         lastEventAt = latest ? QJsonValue(TimeFormat::iso(*latest)) : QJsonValue();
+        feed = feedJson(queries);
     } catch (const StoreUnavailable &unavailable) {
         store = {{u"state"_s, u"unavailable"_s}, {u"error"_s, unavailable.message}};
     }
@@ -93,6 +115,7 @@ QJsonObject HealthController::health() const
             {u"events_stored"_s, eventsStored},
             {u"last_event_at"_s, lastEventAt},
             {u"poller"_s, pollerJson(poller)},
+            {u"feed"_s, feed},
             {u"archive"_s, archiveJson(*m_archive)}};
 }
 
@@ -105,6 +128,7 @@ QList<Endpoint> HealthController::endpoints() const
                                  {u"events_stored"_s, OpenApi::typed("integer", true)},
                                  {u"last_event_at"_s, OpenApi::typed("string", true)},
                                  {u"poller"_s, OpenApi::typed("object")},
+                                 {u"feed"_s, OpenApi::typed("object", true)},
                                  {u"archive"_s, OpenApi::typed("object")}});
     return {
         {Routes::health,
@@ -121,10 +145,14 @@ QList<Endpoint> HealthController::endpoints() const
          Caching::Off,
          [this](const QStringList &, const ApiRequest &) {
              MetricsQueries &queries = m_queries();
+             const TimeWindow lastHour = TimeWindow::endingAt(MetricsQueries::currentTime(), 60);
              return QHttpServerResponse("text/plain; version=0.0.4; charset=utf-8",
                                         Prometheus::render(queries.eventTotalsByType(),
                                                            queries.quarantinedEvents(), *m_poller,
                                                            *m_archive)
+                                            + Prometheus::renderSources(
+                                                queries.sourceHours(lastHour),
+                                                queries.quality(lastHour))
                                             + m_http->render());
          },
          OpenApi::get(u"Prometheus metrics (text exposition format 0.0.4)"_s, {},

@@ -63,6 +63,8 @@ QJsonObject qualitySchema()
                          {u"hours"_s, typed("integer")},
                          {u"complete_hours"_s, typed("integer")},
                          {u"settling_hours"_s, typed("integer")},
+                         {u"settling_hour_starts"_s,
+                          QJsonObject {{u"type"_s, u"array"_s}, {u"items"_s, typed("string")}}},
                          {u"settled_at"_s, typed("string", true)},
                          {u"settle_seconds"_s, typed("integer", true)},
                          {u"degraded_types"_s, degraded},

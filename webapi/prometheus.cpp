@@ -3,6 +3,8 @@
 #include "archivefollower.h"
 #include "githubpoller.h"
 
+#include <QMap>
+
 #include <array>
 
 namespace {
@@ -64,6 +66,43 @@ QByteArray HttpMetrics::render() const
         out += "ghm_http_request_duration_seconds_count{route=\"" + route + "\"} "
             + QByteArray::number(it->count) + '\n';
     }
+    return out;
+}
+
+QByteArray Prometheus::renderSources(const QList<SourceHour> &lastHour,
+                                     const WindowQuality &quality)
+{
+    QMap<QString, SourceHour> bySource; // the latest hour of each source
+    for (const SourceHour &hour : lastHour) {
+        if (!bySource.contains(hour.source) || bySource[hour.source].hour < hour.hour)
+            bySource.insert(hour.source, hour);
+    }
+    QByteArray out;
+    header(out, "ghm_source_new_events", "gauge",
+           "Events a source brought first in its latest measured hour.");
+    for (const SourceHour &hour : std::as_const(bySource))
+        out += "ghm_source_new_events{source=\"" + escaped(hour.source) + "\"} "
+            + QByteArray::number(hour.newEvents) + '\n';
+    header(out, "ghm_source_yield", "gauge",
+           "New distinct events per request of a source in its latest measured hour.");
+    for (const SourceHour &hour : std::as_const(bySource)) {
+        if (hour.yield())
+            out += "ghm_source_yield{source=\"" + escaped(hour.source) + "\"} "
+                + QByteArray::number(*hour.yield(), 'g', 6) + '\n';
+    }
+    header(out, "ghm_source_degraded_types", "gauge",
+           "Types far below the reference mix in a source's latest measured hour.");
+    for (const SourceHour &hour : std::as_const(bySource))
+        out += "ghm_source_degraded_types{source=\"" + escaped(hour.source) + "\"} "
+            + QByteArray::number(hour.degradedTypes.size()) + '\n';
+    header(out, "ghm_feed_degraded", "gauge",
+           "1 when the last hour's numbers hold lower bounds (degraded types), else 0.");
+    out += "ghm_feed_degraded " + QByteArray(quality.degradedTypes.isEmpty() ? "0" : "1") + '\n';
+    header(out, "ghm_feed_settle_seconds", "gauge",
+           "The live sources' p99 arrival lag: how long after its end an hour settles "
+           "(-1 unmeasured).");
+    out += "ghm_feed_settle_seconds " + QByteArray::number(quality.settleSeconds.value_or(-1))
+        + '\n';
     return out;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "feedquality.h"
+
 #include <QByteArray>
 #include <QHash>
 #include <QList>
@@ -32,6 +34,8 @@ private:
 // The text exposition format 0.0.4, for the values that are not HTTP counters.
 namespace Prometheus {
 
+// Each source's measurements over the last hour, and the quality of that hour's numbers.
+QByteArray renderSources(const QList<SourceHour> &lastHour, const WindowQuality &quality);
 QByteArray render(const QList<std::pair<QString, qint64>> &eventsByType, qint64 quarantined,
                   const PollerSnapshot &poller, const ArchiveStatus &archive);
 

@@ -120,6 +120,7 @@ DashboardSnapshot DashboardSnapshot::load(MetricsQueries &queries, const Dashboa
     snapshot.coverage = queries.coverage(snapshot.window);
     snapshot.recentLiveShare = queries.recentLiveShare();
     snapshot.quality = queries.quality(snapshot.window);
+    snapshot.sources = SourceHour::bySource(queries.sourceHours(snapshot.window));
     return snapshot;
 }
 

@@ -64,6 +64,8 @@ struct DashboardSnapshot
     std::optional<double> recentLiveShare;
     // How far the window's numbers can be trusted: complete, settling, sampled or degraded.
     WindowQuality quality;
+    // Each source's measurements over the window's hours, one entry per source.
+    QList<SourceHour> sources;
     bool complete() const;
     // Whether a type bar's count is a lower bound: a degraded type, or "Other" holding one.
     bool isLowerBound(const QString &bar) const;

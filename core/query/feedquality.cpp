@@ -18,6 +18,34 @@ std::optional<double> SourceHour::yield() const
     return double(newEvents) / double(requests);
 }
 
+QList<SourceHour> SourceHour::bySource(const QList<SourceHour> &hours)
+{
+    std::map<QString, SourceHour> sums;
+    for (const SourceHour &hour : hours) {
+        SourceHour &sum = sums[hour.source];
+        if (sum.source.isEmpty()) {
+            sum.source = hour.source;
+            sum.hour = hour.hour;
+            sum.lagHistogram.fill(0, FeedHealth::lagBucketCount);
+        }
+        sum.hour = std::min(sum.hour, hour.hour);
+        sum.requests += hour.requests;
+        sum.events += hour.events;
+        sum.newEvents += hour.newEvents;
+        sum.inHour += hour.inHour;
+        for (auto it = hour.types.cbegin(); it != hour.types.cend(); ++it)
+            sum.types[it.key()] += it.value();
+        for (qsizetype bucket = 0; bucket < hour.lagHistogram.size(); ++bucket)
+            sum.lagHistogram[bucket] += hour.lagHistogram[bucket];
+    }
+    QList<SourceHour> list;
+    for (auto &[source, sum] : sums) {
+        sum.degradedTypes = FeedHealth::degradedTypes(sum.types);
+        list.append(sum);
+    }
+    return list;
+}
+
 double SourceHour::overlap() const
 {
     return events > 0 ? double(events - newEvents) / double(events) : 0;
@@ -143,6 +171,7 @@ WindowQuality MetricsQueries::quality(const TimeWindow &window, const QDateTime 
         const qint64 settlesAt = hour.hour + 3600 + quality.settleSeconds.value_or(0);
         if (quality.settleSeconds && settlesAt > now.toSecsSinceEpoch()) {
             ++quality.settlingHours;
+            quality.settlingHourStarts.append(hour.hour);
             quality.settledAt = std::max(quality.settledAt.value_or(0), settlesAt);
         }
     }

@@ -23,6 +23,9 @@ struct SourceHour
 
     // New distinct events per request; nothing for a source without requests.
     std::optional<double> yield() const;
+    // The hours of each source added up, one entry per source, its degraded types measured
+    // on the sum.
+    static QList<SourceHour> bySource(const QList<SourceHour> &hours);
     // The share of carried events already stored: 0 when requests share no event.
     double overlap() const;
 };
@@ -38,6 +41,7 @@ struct WindowQuality
     int hours = 0; // clock hours the window touches
     int completeHours = 0;
     int settlingHours = 0;
+    QList<qint64> settlingHourStarts; // epoch seconds, ascending
     QStringList degradedTypes; // their counts are lower bounds
     // p99 of the live sources' measured arrival lag: an hour settles this long after its
     // end. Nothing when no live source was measured.

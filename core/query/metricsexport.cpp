@@ -169,6 +169,12 @@ QJsonObject MetricsExport::qualityJson(const WindowQuality &quality)
             {u"hours"_s, quality.hours},
             {u"complete_hours"_s, quality.completeHours},
             {u"settling_hours"_s, quality.settlingHours},
+            {u"settling_hour_starts"_s, [&quality] {
+                 QJsonArray starts;
+                 for (const qint64 start : quality.settlingHourStarts)
+                     starts.append(TimeFormat::iso(start));
+                 return starts;
+             }()},
             {u"settled_at"_s, optionalTime(quality.settledAt)},
             {u"settle_seconds"_s, optionalInteger(quality.settleSeconds)},
             {u"degraded_types"_s, QJsonArray::fromStringList(quality.degradedTypes)},
@@ -218,6 +224,14 @@ QJsonObject MetricsExport::referenceJson()
 
 namespace {
 
+QJsonArray sourcesJson(const QList<SourceHour> &sources)
+{
+    QJsonArray array;
+    for (const SourceHour &source : sources)
+        array.append(MetricsExport::sourceHourJson(source));
+    return array;
+}
+
 QJsonArray latestEventsJson(const QList<EventRow> &events)
 {
     QJsonArray rows;
@@ -252,6 +266,7 @@ QJsonObject MetricsExport::json(const DashboardSnapshot &snapshot)
             {u"pull_requests"_s, pullRequestsJson(snapshot.pullRequests)},
             {u"coverage"_s, coverageJson(snapshot)},
             {u"quality"_s, qualityJson(snapshot.quality)},
+            {u"sources"_s, sourcesJson(snapshot.sources)},
             {u"latest_events"_s, latestEventsJson(snapshot.latestEvents)},
             {u"events_stored"_s, snapshot.eventsStored}};
 }
