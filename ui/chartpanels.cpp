@@ -7,6 +7,7 @@
 #include <QChartView>
 #include <QCompleter>
 #include <QDateTimeAxis>
+#include <QLocale>
 #include <QGraphicsLayout>
 #include <QHorizontalBarSeries>
 #include <QLabel>
@@ -68,6 +69,14 @@ void setNiceRange(QValueAxis *axis, double maximum)
 }
 
 } // namespace
+
+QString formatMoment(qint64 epochSeconds)
+{
+    const QDateTime moment = QDateTime::fromSecsSinceEpoch(epochSeconds).toLocalTime();
+    return moment.date() == QDate::currentDate()
+        ? moment.toString(u"HH:mm"_s)
+        : QLocale().toString(moment, u"ddd d MMM HH:mm"_s);
+}
 
 QString formatDuration(double seconds)
 {

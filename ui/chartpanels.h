@@ -199,6 +199,8 @@ private:
 };
 
 QString formatDuration(double seconds);
+// A coming time in local time: "14:05" today, "Sat 12 Dec 04:00" on another day.
+QString formatMoment(qint64 epochSeconds);
 // The time zone the axes use (the computer's): "UTC", or "CET, UTC+01:00".
 QString localTimeZoneLabel();
 // An event type as the window names it: "Push" for PushEvent, in charts, feed and filter.

@@ -135,9 +135,7 @@ QString DashboardWidget::coverageNote(const DashboardSnapshot &data)
         return tr("complete");
     if (data.quality.settledAt)
         return tr("settling until %1")
-            .arg(QDateTime::fromSecsSinceEpoch(*data.quality.settledAt)
-                     .toLocalTime()
-                     .toString(tr("ddd HH:mm")));
+            .arg(formatMoment(*data.quality.settledAt));
     if (!data.recentLiveShare)
         return tr("sampled");
     const double percent = *data.recentLiveShare * 100;

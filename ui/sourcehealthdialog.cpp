@@ -105,9 +105,7 @@ void SourceHealthDialog::setData(const DashboardSnapshot &data)
                                                                          : tr("sampled")};
     if (quality.settledAt)
         words << tr("settling until %1")
-                     .arg(QDateTime::fromSecsSinceEpoch(*quality.settledAt)
-                              .toLocalTime()
-                              .toString(tr("ddd HH:mm")));
+                     .arg(formatMoment(*quality.settledAt));
     QStringList degraded;
     for (const QString &type : quality.degradedTypes)
         degraded << displayTypeName(type);

@@ -119,14 +119,45 @@
   const unitName = (seconds) => (seconds === 60 ? 'events / minute'
     : seconds === 3600 ? 'events / hour' : 'events / day');
 
-  // "complete", or the live feed's share of GitHub: after the titles of the panels whose
-  // numbers depend on it.
-  function coverageNote(coverage) {
-    if (coverage.complete) return '· complete';
-    if (coverage.recent_live_share === null) return '· sampled: the live feed only';
-    const percent = coverage.recent_live_share * 100;
-    return percent < 1 ? '· sampled: under 1 % of GitHub'
-      : `· sampled: about ${Math.round(percent)} % of GitHub`;
+  // A coming time in the page's time zone, 24-hour: "14:05" today, "Sat, 12 Dec, 04:00" later.
+  function clockTime(iso) {
+    const moment = new Date(iso);
+    const options = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+    if (moment.toDateString() !== new Date().toDateString()) Object.assign(options, { weekday: 'short', day: 'numeric', month: 'short' });
+    return moment.toLocaleString([], options);
+  }
+
+  // How far the numbers can be trusted, after the titles of the panels whose numbers depend
+  // on it: complete, settling while late events may arrive, or the live feed's share of
+  // GitHub; then what a degraded feed means for each panel.
+  function qualityNotes(data) {
+    const { quality, coverage } = data;
+    let base;
+    if (quality.status === 'complete') base = '· complete';
+    else if (quality.settled_at) base = `· settling until ${clockTime(quality.settled_at)}`;
+    else if (coverage.recent_live_share === null) base = '· sampled';
+    else {
+      const percent = coverage.recent_live_share * 100;
+      base = percent < 1 ? '· sampled: under 1 % of GitHub' : `· sampled: about ${Math.round(percent)} % of GitHub`;
+    }
+    const degraded = quality.degraded_types.length > 0;
+    const pushes = quality.push_share === null ? null : Math.round(quality.push_share * 100);
+    return {
+      types: degraded ? `${base}; ≥ marks lower bounds` : base,
+      rate: degraded ? `${base}; a degraded feed` : base,
+      repositories: degraded && pushes !== null ? `${base}; ranked over a feed of ${pushes} % pushes` : base,
+    };
+  }
+
+  // The quality block in words, for the banner above the panels.
+  function qualityText(quality) {
+    const parts = [quality.status === 'complete' ? 'Complete: every hour has a healthy GH Archive file.'
+      : 'A sample of GitHub.'];
+    if (quality.settled_at) parts.push(`Late events may still arrive until ${clockTime(quality.settled_at)}.`);
+    if (quality.degraded_types.length) {
+      parts.push(`Degraded feed: ${quality.degraded_types.map(typeName).join(', ')} fall far below their usual share; their counts are lower bounds.`);
+    }
+    return parts.join(' ');
   }
 
   // ---- Charts ------------------------------------------------------------------------
@@ -147,23 +178,30 @@
         scale.title.color = color('--muted');
       }
       chart.options.plugins.legend.labels.color = color('--text');
-      if (chart.options.plugins.sampledShade) chart.options.plugins.sampledShade.color = color('--sampled');
+      if (chart.options.plugins.sampledShade) {
+        chart.options.plugins.sampledShade.color = color('--sampled');
+        chart.options.plugins.sampledShade.settlingColor = color('--settling');
+      }
       chart.update('none');
     }
   }
 
-  // Shades the hours that rest on the live feed alone, under the lines.
+  // Shades the sampled hours under the lines, and the hours still settling darker.
   const sampledShade = {
     id: 'sampledShade',
     beforeDatasetsDraw(chart, args, options) {
       const { ctx, chartArea, scales } = chart;
       ctx.save();
-      ctx.fillStyle = options.color;
-      for (const [from, to] of options.spans || []) {
-        const left = Math.max(scales.x.getPixelForValue(from), chartArea.left);
-        const right = Math.min(scales.x.getPixelForValue(to), chartArea.right);
-        if (right > left) ctx.fillRect(left, chartArea.top, right - left, chartArea.bottom - chartArea.top);
-      }
+      const fill = (spans, color) => {
+        ctx.fillStyle = color;
+        for (const [from, to] of spans || []) {
+          const left = Math.max(scales.x.getPixelForValue(from), chartArea.left);
+          const right = Math.min(scales.x.getPixelForValue(to), chartArea.right);
+          if (right > left) ctx.fillRect(left, chartArea.top, right - left, chartArea.bottom - chartArea.top);
+        }
+      };
+      fill(options.spans, options.color);
+      fill(options.settling, options.settlingColor);
       ctx.restore();
     },
   };
@@ -171,14 +209,20 @@
   function barChart(canvas, onClick) {
     return new Chart(canvas, {
       type: 'bar',
-      data: { labels: [], datasets: [{ data: [], backgroundColor: palette[0], fullNames: [] }] },
+      data: { labels: [], datasets: [{ data: [], backgroundColor: palette[0], fullNames: [], lowerBounds: [] }] },
       options: {
         indexAxis: 'y',
         maintainAspectRatio: false,
         animation: false,
         plugins: {
           legend: { display: false },
-          tooltip: { callbacks: { title: (items) => items[0].dataset.fullNames[items[0].dataIndex] } },
+          tooltip: {
+            callbacks: {
+              title: (items) => items[0].dataset.fullNames[items[0].dataIndex],
+              label: (item) => (item.dataset.lowerBounds[item.dataIndex]
+                ? `at least ${item.formattedValue} (a lower bound)` : item.formattedValue),
+            },
+          },
         },
         scales: { x: { beginAtZero: true, ticks: { precision: 0 } } },
         onClick,
@@ -244,17 +288,19 @@
     });
   }
 
+  // A bar whose count is a lower bound is labelled "≥ name".
   function setBars(chart, rows, key, shortName) {
     const dataset = chart.data.datasets[0];
-    chart.data.labels = rows.map((row) => shortName(row[key]));
+    chart.data.labels = rows.map((row) => (row.lower_bound ? '≥ ' : '') + shortName(row[key]));
     dataset.fullNames = rows.map((row) => row[key]);
+    dataset.lowerBounds = rows.map((row) => Boolean(row.lower_bound));
     dataset.data = rows.map((row) => row.events);
     chart.update('none');
   }
 
   // One line per major type; the unfinished last bucket dashed, scaled to the seconds
   // it covers so that a steady feed stays level.
-  function setRate(rate, window, coverage) {
+  function setRate(rate, window, coverage, quality) {
     const from = Date.parse(window.from);
     const to = Date.parse(window.to);
     const last = rate.buckets.length - 1;
@@ -270,9 +316,11 @@
         return { x: Date.parse(bucket.start), y: (bucket.events[line] || 0) * rate.unit_seconds / seconds, partial };
       }),
     }));
-    const spans = coverage.hours.filter((hour) => hour.source === 'sampled')
-      .map((hour) => [Date.parse(hour.hour), Date.parse(hour.hour) + 3600000]);
-    charts.rate.options.plugins.sampledShade.spans = spans;
+    const settling = new Set(quality.settling_hour_starts);
+    const span = (start) => [Date.parse(start), Date.parse(start) + 3600000];
+    charts.rate.options.plugins.sampledShade.spans = coverage.hours
+      .filter((hour) => hour.source === 'sampled' && !settling.has(hour.hour)).map((hour) => span(hour.hour));
+    charts.rate.options.plugins.sampledShade.settling = quality.settling_hour_starts.map(span);
     charts.rate.options.scales.x.min = from;
     charts.rate.options.scales.x.max = to;
     charts.rate.options.scales.y.title.text = rate.bucket_seconds === rate.unit_seconds
@@ -328,12 +376,36 @@
     $('feed').tBodies[0].replaceChildren(...rows);
   }
 
+  const percentText = (share) => `${(share * 100).toFixed(share >= 0.1 ? 1 : 2)} %`;
+  const lagText = (seconds) => (seconds === null ? '–' : `≤ ${duration(seconds)}`);
+
+  // Each source of the window, measured: a table, readable as text.
+  function setSources(sources) {
+    const rows = sources.map((source) => {
+      const row = document.createElement('tr');
+      const cells = [source.source, source.requests, source.new_events,
+        source.yield === null ? '–' : source.yield.toFixed(1), percentText(source.overlap),
+        lagText(source.lag_seconds.p50), lagText(source.lag_seconds.p90), lagText(source.lag_seconds.p99),
+        source.degraded_types.length ? source.degraded_types.map(typeName).join(', ') : 'none'];
+      for (const value of cells) {
+        const cell = document.createElement('td');
+        cell.textContent = String(value);
+        row.append(cell);
+      }
+      return row;
+    });
+    $('sources').tBodies[0].replaceChildren(...rows);
+  }
+
   function draw(data) {
-    const note = coverageNote(data.coverage);
-    for (const element of document.querySelectorAll('[data-note]')) element.textContent = note;
+    const notes = qualityNotes(data);
+    for (const element of document.querySelectorAll('[data-note]')) element.textContent = notes[element.dataset.note];
+    $('quality').textContent = qualityText(data.quality);
+    $('quality').dataset.status = data.quality.status;
     setBars(charts.types, data.type_bars, 'type', typeName);
     setBars(charts.repositories, data.active_repositories, 'repository', (name) => name);
-    setRate(data.events_over_time, data.window, data.coverage);
+    setRate(data.events_over_time, data.window, data.coverage, data.quality);
+    setSources(data.sources);
     setPullRequests(data.pull_requests);
     setFeed(data.latest_events);
     const from = new Date(data.window.from);
