@@ -112,7 +112,9 @@ void TestEndToEnd::nothingLostNothingDoubledUnderFaultsAndKills()
     const QString servedLog = dir.filePath(u"served.log"_s);
     QProcess github;
     m_github = ChildProcess::startFakeGitHub(github,
-                                             {u"--era"_s, u"2024"_s, u"--rate"_s,
+                                             {u"--era"_s,
+                                              u"2024"_s,
+                                              u"--rate"_s,
                                               u"25"_s,
                                               u"--poll-interval"_s,
                                               u"1"_s,

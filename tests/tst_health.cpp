@@ -155,8 +155,8 @@ void TestHealth::theRealFixturesAreHealthy()
     QFETCH(QString, fixture);
     const QList<QJsonObject> events = fixtureLines(fixture);
     const qint64 hour = createdAt(events.first()) / 3600 * 3600;
-    const QString archiveName = QDateTime::fromSecsSinceEpoch(hour, Qt::UTC)
-                                    .toString(u"yyyy-MM-dd-H'.json.gz'"_s);
+    const QString archiveName
+        = QDateTime::fromSecsSinceEpoch(hour, Qt::UTC).toString(u"yyyy-MM-dd-H'.json.gz'"_s);
     import(archiveName, gzipped(ndjson(events)));
 
     const QList<SourceHour> measured = queries().sourceHours({hour, hour + 3599});
@@ -211,14 +211,13 @@ void TestHealth::aFixtureReshapedTo2026IsDegraded()
 void TestHealth::aCrawlHourFileSpreadsItsEventsAndCompletesNone()
 {
     SKIP_WITHOUT_FIXTURES();
-    const qint64 crawlHour
-        = QDateTime(QDate(2025, 1, 1), QTime(15, 0), Qt::UTC).toSecsSinceEpoch();
+    const qint64 crawlHour = QDateTime(QDate(2025, 1, 1), QTime(15, 0), Qt::UTC).toSecsSinceEpoch();
     QList<QJsonObject> events = fixtureLines(excerpt2025);
     QHash<qint64, qint64> perHour; // the independent count, by created hour
     for (qsizetype i = 0; i < events.size(); ++i) {
         const qint64 created = createdAt(events[i]) - 3600 * (i % 4);
-        events[i].insert(u"created_at"_s, QDateTime::fromSecsSinceEpoch(created, Qt::UTC)
-                                               .toString(Qt::ISODate));
+        events[i].insert(u"created_at"_s,
+                         QDateTime::fromSecsSinceEpoch(created, Qt::UTC).toString(Qt::ISODate));
         ++perHour[created / 3600 * 3600];
     }
     import(u"2025-01-01-15.json.gz"_s, gzipped(ndjson(events)));
@@ -255,16 +254,14 @@ void TestHealth::recentHoursSettleOnceTheMeasuredLagHasPassed()
         QJsonObject event = excerpt[i];
         const qint64 lag = 30 + (i * i * 7) % 7200; // 30 s to two hours
         lags << lag;
-        event.insert(u"created_at"_s,
-                     fetchedAt.addSecs(-lag).toString(Qt::ISODate));
+        event.insert(u"created_at"_s, fetchedAt.addSecs(-lag).toString(Qt::ISODate));
         page.append(event);
     }
     BronzeStore bronze(m_dir->path());
     QString error;
-    const QString path = bronze.storePage(QJsonDocument(page).toJson(QJsonDocument::Compact),
-                                          {QUrl(u"https://api.github.com/events"_s), 200, 1, {},
-                                           {}, fetchedAt},
-                                          u"events"_s, &error);
+    const QString path = bronze.storePage(
+        QJsonDocument(page).toJson(QJsonDocument::Compact),
+        {QUrl(u"https://api.github.com/events"_s), 200, 1, {}, {}, fetchedAt}, u"events"_s, &error);
     QVERIFY2(!path.isEmpty(), qPrintable(error));
     {
         Pipeline pipeline(m_dir->location());

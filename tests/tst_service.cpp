@@ -359,8 +359,8 @@ void TestService::pipelinedRequestsAreAnsweredInOrder()
 void TestService::archiveBackfillMakesItsHoursComplete()
 {
     QProcess github;
-    const QUrl githubUrl
-        = ChildProcess::startFakeGitHub(github, {u"--era"_s, u"2024"_s, u"--rate"_s, u"2"_s, u"--archive"_s});
+    const QUrl githubUrl = ChildProcess::startFakeGitHub(
+        github, {u"--era"_s, u"2024"_s, u"--rate"_s, u"2"_s, u"--archive"_s});
     QVERIFY(githubUrl.isValid());
     // The service must see the same hour as the test, and the last hour must be due: the
     // follower asks for an hour 2 minutes after it ends.
@@ -440,8 +440,9 @@ void TestService::theLiveFeedIsMeasuredAsItIs()
     QFETCH(QString, era);
     QProcess github;
     const QUrl githubUrl = ChildProcess::startFakeGitHub(
-        github, {u"--era"_s, era, u"--rate"_s, u"40"_s, u"--poll-interval"_s, u"1"_s,
-                 u"--rate-limit"_s, u"20000:3600"_s, u"--archive"_s});
+        github,
+        {u"--era"_s, era, u"--rate"_s, u"40"_s, u"--poll-interval"_s, u"1"_s, u"--rate-limit"_s,
+         u"20000:3600"_s, u"--archive"_s});
     QVERIFY(githubUrl.isValid());
     const qint64 intoHour = QDateTime::currentSecsSinceEpoch() % 3600;
     if (intoHour > 3540 || intoHour < 125)
@@ -460,7 +461,8 @@ void TestService::theLiveFeedIsMeasuredAsItIs()
     const auto pageOne = [this] {
         for (const QJsonValue &hour : get(u"/api/sources"_s).json()["hours"_L1].toArray()) {
             if (hour["source"_L1].toString() == "feed-p1"_L1
-                && hour["hour"_L1].toString() == TimeFormat::iso(QDateTime::currentSecsSinceEpoch() / 3600 * 3600))
+                && hour["hour"_L1].toString()
+                    == TimeFormat::iso(QDateTime::currentSecsSinceEpoch() / 3600 * 3600))
                 return hour.toObject();
         }
         return QJsonObject();

@@ -62,6 +62,27 @@ bool import(const StoreLocation &location, const QStringList &files)
     return finished.size() == 1 && finished.first().first().value<IngestSummary>().ok;
 }
 
+// A pipeline, opened, on an ingest thread of its own, as Services runs it.
+struct IngestThread
+{
+    explicit IngestThread(const StoreLocation &location)
+        : pipeline(new Pipeline(location))
+    {
+        pipeline->moveToThread(&thread);
+        thread.start();
+        QMetaObject::invokeMethod(pipeline, &Pipeline::open, Qt::BlockingQueuedConnection);
+    }
+    ~IngestThread()
+    {
+        thread.quit();
+        thread.wait();
+        delete pipeline;
+    }
+
+    QThread thread;
+    Pipeline *pipeline;
+};
+
 QList<BarsPanel *> barPanels(DashboardWidget *dashboard)
 {
     return {dashboard->eventTypes(), dashboard->activeRepositories()};
@@ -120,16 +141,8 @@ void TestWindow::firstCommitFillsEveryPanel()
 {
     TestStorage storage;
     REQUIRE_STORAGE(storage);
-    QThread ingest;
-    auto *pipeline = new Pipeline(storage.location());
-    pipeline->moveToThread(&ingest);
-    ingest.start();
-    const auto stop = qScopeGuard([&] {
-        ingest.quit();
-        ingest.wait();
-        delete pipeline;
-    });
-    QMetaObject::invokeMethod(pipeline, &Pipeline::open, Qt::BlockingQueuedConnection);
+    const IngestThread ingest(storage.location());
+    Pipeline *pipeline = ingest.pipeline;
     DashboardController controller(storage.location(), 90, &m_readers);
     connect(pipeline, &Pipeline::goldChanged, &controller, &DashboardController::onGoldChanged);
     MainWindow window(&controller, pipeline);
@@ -172,16 +185,8 @@ void TestWindow::todaysFeedIsMarkedDegradedAndSettling()
     github.setEra(FakeGitHub::Era::Y2026);
     github.setSyntheticFeed(40.0);
     github.setPollInterval(1);
-    QThread ingest;
-    auto *pipeline = new Pipeline(storage.location());
-    pipeline->moveToThread(&ingest);
-    ingest.start();
-    const auto stop = qScopeGuard([&] {
-        ingest.quit();
-        ingest.wait();
-        delete pipeline;
-    });
-    QMetaObject::invokeMethod(pipeline, &Pipeline::open, Qt::BlockingQueuedConnection);
+    const IngestThread ingest(storage.location());
+    Pipeline *pipeline = ingest.pipeline;
     DashboardController controller(storage.location(), 90, &m_readers);
     connect(pipeline, &Pipeline::goldChanged, &controller, &DashboardController::onGoldChanged);
     MainWindow window(&controller, pipeline);
@@ -365,8 +370,7 @@ void TestWindow::sampledHoursAreShadedAndSaySo()
     request.at = QDateTime::fromSecsSinceEpoch(hour + 2 * 3600 - 1, Qt::UTC);
     widget.setData(DashboardSnapshot::load(queries, request));
     for (ChartPanel *panel : noted)
-        QVERIFY2(panel->title().endsWith(u"sampled"_s),
-                 qPrintable(panel->title()));
+        QVERIFY2(panel->title().endsWith(u"sampled"_s), qPrintable(panel->title()));
     QVERIFY(rate->sampled()->isVisible());
     // The shaded stretches are the hours before and after the archived one, not it.
     const QList<QPointF> shade = rate->sampled()->upperSeries()->points();

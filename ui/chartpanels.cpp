@@ -7,13 +7,13 @@
 #include <QChartView>
 #include <QCompleter>
 #include <QDateTimeAxis>
-#include <QLocale>
 #include <QGraphicsLayout>
 #include <QHorizontalBarSeries>
 #include <QLabel>
 #include <QLegendMarker>
 #include <QLineEdit>
 #include <QLineSeries>
+#include <QLocale>
 #include <QPushButton>
 #include <QScatterSeries>
 #include <QStringListModel>
@@ -73,9 +73,8 @@ void setNiceRange(QValueAxis *axis, double maximum)
 QString formatMoment(qint64 epochSeconds)
 {
     const QDateTime moment = QDateTime::fromSecsSinceEpoch(epochSeconds).toLocalTime();
-    return moment.date() == QDate::currentDate()
-        ? moment.toString(u"HH:mm"_s)
-        : QLocale().toString(moment, u"ddd d MMM HH:mm"_s);
+    return moment.date() == QDate::currentDate() ? moment.toString(u"HH:mm"_s)
+                                                 : QLocale().toString(moment, u"ddd d MMM HH:mm"_s);
 }
 
 QString formatDuration(double seconds)

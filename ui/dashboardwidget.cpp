@@ -112,12 +112,11 @@ void DashboardWidget::setData(const DashboardSnapshot &data)
     const bool degraded = !data.quality.degradedTypes.isEmpty();
     m_eventTypes->setNote(degraded ? tr("%1; ≥ marks lower bounds").arg(note) : note);
     m_eventRate->setNote(degraded ? tr("%1; a degraded feed").arg(note) : note);
-    m_activeRepositories->setNote(
-        degraded && data.quality.pushShare
-            ? tr("%1; ranked over a feed of %2 % pushes")
-                  .arg(note)
-                  .arg(qRound(*data.quality.pushShare * 100))
-            : note);
+    m_activeRepositories->setNote(degraded && data.quality.pushShare
+                                      ? tr("%1; ranked over a feed of %2 % pushes")
+                                            .arg(note)
+                                            .arg(qRound(*data.quality.pushShare * 100))
+                                      : note);
     m_pullRequests->setStats(data.pullRequests);
     m_feed->setEvents(data.latestEvents);
     for (const KeyCount &count : data.eventsByType) {
@@ -134,8 +133,7 @@ QString DashboardWidget::coverageNote(const DashboardSnapshot &data)
     if (data.complete())
         return tr("complete");
     if (data.quality.settledAt)
-        return tr("settling until %1")
-            .arg(formatMoment(*data.quality.settledAt));
+        return tr("settling until %1").arg(formatMoment(*data.quality.settledAt));
     if (!data.recentLiveShare)
         return tr("sampled");
     const double percent = *data.recentLiveShare * 100;

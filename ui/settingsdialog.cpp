@@ -89,8 +89,7 @@ SettingsDialog::SettingsDialog(const ConfigResult &running, QWidget *parent)
     addRow(form, tr("Poll &interval:"), m_interval, u"COLLECTION_INTERVAL_SECONDS"_s,
            u"--interval-seconds"_s);
     addRow(form, tr("&Pages per poll:"), m_pages, u"MAX_PAGES_PER_COLLECTION"_s, u"--max-pages"_s);
-    addRow(form, tr("Capture &budget:"), m_budget, u"GHM_CAPTURE_BUDGET"_s,
-           u"--capture-budget"_s);
+    addRow(form, tr("Capture &budget:"), m_budget, u"GHM_CAPTURE_BUDGET"_s, u"--capture-budget"_s);
     addRow(form, tr("&Data directory:"), dataRow, u"GHM_DATA_DIR"_s, u"--data-dir"_s);
     addRow(form, tr("API p&ort:"), m_port, u"GHM_API_PORT"_s, u"--api-port"_s);
     addRow(form, tr("GH &Archive:"), m_archive, u"GHM_ARCHIVE"_s);

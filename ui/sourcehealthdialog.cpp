@@ -104,8 +104,7 @@ void SourceHealthDialog::setData(const DashboardSnapshot &data)
     QStringList words {quality.status == WindowQuality::Status::Complete ? tr("complete")
                                                                          : tr("sampled")};
     if (quality.settledAt)
-        words << tr("settling until %1")
-                     .arg(formatMoment(*quality.settledAt));
+        words << tr("settling until %1").arg(formatMoment(*quality.settledAt));
     QStringList degraded;
     for (const QString &type : quality.degradedTypes)
         degraded << displayTypeName(type);
@@ -113,8 +112,7 @@ void SourceHealthDialog::setData(const DashboardSnapshot &data)
         words << tr("degraded: %1 are lower bounds").arg(degraded.join(u", "_s));
     QString text = tr("This window: %1.").arg(words.join(u"; "_s));
     if (quality.pushShare)
-        text += u' '
-            + tr("Pushes are %1 of the sampled events.").arg(percent(*quality.pushShare));
+        text += u' ' + tr("Pushes are %1 of the sampled events.").arg(percent(*quality.pushShare));
     if (quality.settleSeconds)
         text += u' '
             + tr("Late events: 99 % arrive within %1, so an hour settles that long after it ends.")
@@ -163,9 +161,8 @@ void SourceHealthDialog::fillSources(const QList<SourceHour> &sources)
         m_sources->setItem(row, 0, cell(sourceName(source.source), Qt::AlignLeft));
         m_sources->setItem(row, 1, cell(QString::number(source.requests)));
         m_sources->setItem(row, 2, cell(QString::number(source.newEvents)));
-        m_sources->setItem(row, 3,
-                           cell(source.yield() ? QString::number(*source.yield(), 'f', 1)
-                                               : u"–"_s));
+        m_sources->setItem(
+            row, 3, cell(source.yield() ? QString::number(*source.yield(), 'f', 1) : u"–"_s));
         m_sources->setItem(row, 4, cell(percent(source.overlap())));
         m_sources->setItem(row, 5, cell(lagText(source, 0.5)));
         m_sources->setItem(row, 6, cell(lagText(source, 0.9)));
@@ -173,9 +170,8 @@ void SourceHealthDialog::fillSources(const QList<SourceHour> &sources)
         QStringList degraded;
         for (const QString &type : source.degradedTypes)
             degraded << displayTypeName(type);
-        m_sources->setItem(row, 8,
-                           cell(degraded.isEmpty() ? tr("none") : degraded.join(u", "_s),
-                                Qt::AlignLeft));
+        m_sources->setItem(
+            row, 8, cell(degraded.isEmpty() ? tr("none") : degraded.join(u", "_s), Qt::AlignLeft));
     }
 }
 
@@ -205,10 +201,10 @@ void SourceHealthDialog::fillMix(const QList<SourceHour> &sources)
             for (const qint64 count : source.types)
                 total += count;
             const bool degraded = source.degradedTypes.contains(type);
-            QTableWidgetItem *item = cell(
-                total == 0 ? u"–"_s
-                           : (degraded ? u"≥ "_s : QString())
-                        + percent(double(source.types.value(type)) / double(total)));
+            QTableWidgetItem *item
+                = cell(total == 0 ? u"–"_s
+                                  : (degraded ? u"≥ "_s : QString())
+                               + percent(double(source.types.value(type)) / double(total)));
             if (degraded) {
                 QFont font = item->font();
                 font.setBold(true);

@@ -44,13 +44,13 @@ QJsonObject feedJson(MetricsQueries &queries)
     const TimeWindow lastHour = TimeWindow::endingAt(MetricsQueries::currentTime(), 60);
     QJsonArray sources;
     for (const SourceHour &hour : queries.sourceHours(lastHour)) {
-        sources.append(QJsonObject {
-            {u"hour"_s, TimeFormat::iso(hour.hour)},
-            {u"source"_s, hour.source},
-            {u"requests"_s, hour.requests},
-            {u"new_events"_s, hour.newEvents},
-            {u"yield"_s, hour.yield() ? QJsonValue(*hour.yield()) : QJsonValue()},
-            {u"degraded_types"_s, QJsonArray::fromStringList(hour.degradedTypes)}});
+        sources.append(
+            QJsonObject {{u"hour"_s, TimeFormat::iso(hour.hour)},
+                         {u"source"_s, hour.source},
+                         {u"requests"_s, hour.requests},
+                         {u"new_events"_s, hour.newEvents},
+                         {u"yield"_s, hour.yield() ? QJsonValue(*hour.yield()) : QJsonValue()},
+                         {u"degraded_types"_s, QJsonArray::fromStringList(hour.degradedTypes)}});
     }
     return {{u"last_hour"_s, MetricsExport::qualityJson(queries.quality(lastHour))},
             {u"sources"_s, sources}};
@@ -146,14 +146,13 @@ QList<Endpoint> HealthController::endpoints() const
          [this](const QStringList &, const ApiRequest &) {
              MetricsQueries &queries = m_queries();
              const TimeWindow lastHour = TimeWindow::endingAt(MetricsQueries::currentTime(), 60);
-             return QHttpServerResponse("text/plain; version=0.0.4; charset=utf-8",
-                                        Prometheus::render(queries.eventTotalsByType(),
-                                                           queries.quarantinedEvents(), *m_poller,
-                                                           *m_archive)
-                                            + Prometheus::renderSources(
-                                                queries.sourceHours(lastHour),
-                                                queries.quality(lastHour))
-                                            + m_http->render());
+             return QHttpServerResponse(
+                 "text/plain; version=0.0.4; charset=utf-8",
+                 Prometheus::render(queries.eventTotalsByType(), queries.quarantinedEvents(),
+                                    *m_poller, *m_archive)
+                     + Prometheus::renderSources(queries.sourceHours(lastHour),
+                                                 queries.quality(lastHour))
+                     + m_http->render());
          },
          OpenApi::get(u"Prometheus metrics (text exposition format 0.0.4)"_s, {},
                       {{u"200"_s, OpenApi::textResponse(u"text/plain"_s, u"metrics"_s)}}),

@@ -48,8 +48,8 @@ QJsonObject completeSchema()
 QJsonObject qualitySchema()
 {
     QJsonObject status = typed("string");
-    status.insert(u"enum"_s, QJsonArray {u"complete"_s, u"settling"_s, u"sampled"_s,
-                                         u"degraded"_s});
+    status.insert(u"enum"_s,
+                  QJsonArray {u"complete"_s, u"settling"_s, u"sampled"_s, u"degraded"_s});
     status.insert(u"description"_s,
                   u"complete: every hour has a healthy GH Archive file filed by created_at; "
                   "degraded: some types fall far below the reference mix, so their counts are "
@@ -301,14 +301,14 @@ QJsonObject coverage(MetricsQueries &queries, const QUrlQuery &query)
     bool complete = true;
     for (const HourCoverage &hour : queries.coverage(window)) {
         complete = complete && hour.complete;
-        hours.append(QJsonObject {{u"hour"_s, TimeFormat::iso(hour.hour)},
-                                  {u"source"_s, hour.complete ? u"complete"_s : u"sampled"_s},
-                                  {u"archived"_s, hour.archived},
-                                  {u"incomplete_reason"_s, hour.incompleteReason.isEmpty()
-                                       ? QJsonValue()
-                                       : QJsonValue(hour.incompleteReason)},
-                                  {u"events"_s, hour.events},
-                                  {u"live_share"_s, optionalNumber(hour.liveShare)}});
+        hours.append(QJsonObject {
+            {u"hour"_s, TimeFormat::iso(hour.hour)},
+            {u"source"_s, hour.complete ? u"complete"_s : u"sampled"_s},
+            {u"archived"_s, hour.archived},
+            {u"incomplete_reason"_s,
+             hour.incompleteReason.isEmpty() ? QJsonValue() : QJsonValue(hour.incompleteReason)},
+            {u"events"_s, hour.events},
+            {u"live_share"_s, optionalNumber(hour.liveShare)}});
     }
     return {{u"from"_s, TimeFormat::iso(window.from)},
             {u"to"_s, TimeFormat::iso(window.to)},
@@ -370,8 +370,8 @@ QJsonObject sources(MetricsQueries &queries, const QUrlQuery &query)
 Endpoint sourcesEndpoint(const QueriesSource &queries)
 {
     QJsonObject responses = badRequest();
-    responses.insert(u"200"_s, jsonResponse(u"each source's measurements by hour"_s,
-                                            ref(u"SourceHealth"_s)));
+    responses.insert(u"200"_s,
+                     jsonResponse(u"each source's measurements by hour"_s, ref(u"SourceHealth"_s)));
     const QJsonObject lag = objectSchema({{u"p50"_s, typed("integer", true)},
                                           {u"p90"_s, typed("integer", true)},
                                           {u"p99"_s, typed("integer", true)}});

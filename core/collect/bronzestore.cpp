@@ -454,8 +454,8 @@ SourceOrigin BronzeStore::originOf(const QString &path)
     fetched.setTimeSpec(Qt::UTC);
     const qint64 at = fetched.toSecsSinceEpoch();
     const QString source = isPullRequestPage(path) ? u"pulls"_s
-        : path.contains("/bronze/repos/"_L1)       ? u"repository"_s
-                                                   : u"feed-p%1"_s.arg(
-                                                 std::clamp(match.captured(3).toInt(), 1, 3));
+        : path.contains("/bronze/repos/"_L1)
+        ? u"repository"_s
+        : u"feed-p%1"_s.arg(std::clamp(match.captured(3).toInt(), 1, 3));
     return {source, at - at % 3600, at, true};
 }

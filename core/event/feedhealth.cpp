@@ -16,9 +16,8 @@ const ReferenceMix &ReferenceMix::builtIn()
     static const ReferenceMix mix = [] {
         QFile file(u":/reference/reference_mix.json"_s);
         QString error;
-        ReferenceMix loaded = file.open(QIODevice::ReadOnly)
-            ? fromJson(file.readAll(), &error)
-            : ReferenceMix();
+        ReferenceMix loaded
+            = file.open(QIODevice::ReadOnly) ? fromJson(file.readAll(), &error) : ReferenceMix();
         Q_ASSERT_X(!loaded.shares.isEmpty(), "ReferenceMix", "reference_mix.json is compiled in");
         return loaded;
     }();

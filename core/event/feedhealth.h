@@ -22,7 +22,8 @@ struct SourceOrigin
 
     bool isLive() const
     {
-        return source.startsWith(QLatin1StringView("feed")) || source == QLatin1StringView("repository");
+        return source.startsWith(QLatin1StringView("feed"))
+            || source == QLatin1StringView("repository");
     }
 };
 
@@ -57,9 +58,9 @@ QStringList degradedTypes(const QHash<QString, qint64> &counts,
 
 // Arrival lag in buckets of a histogram: bucket i holds lags below lagBucketEnds[i] seconds
 // (and at least the end of bucket i - 1); the last bucket is open.
-constexpr qint64 lagBucketEnds[] = {30,    60,    120,       300,       600,       1800,
-                                    3600,  7200,  4 * 3600,  6 * 3600,  12 * 3600, 86400,
-                                    2 * 86400, 7 * 86400, 30 * 86400};
+constexpr qint64 lagBucketEnds[]
+    = {30,       60,       120,       300,   600,       1800,      3600,      7200,
+       4 * 3600, 6 * 3600, 12 * 3600, 86400, 2 * 86400, 7 * 86400, 30 * 86400};
 constexpr int lagBucketCount = int(std::size(lagBucketEnds)) + 1;
 int lagBucket(qint64 lagSeconds);
 // The lag under which a share `p` of the histogram's events arrived: the end of the bucket

@@ -96,10 +96,15 @@ QList<SourceHour> MetricsQueries::sourceHours(const TimeWindow &window)
         exec(query);
         while (query.next()) {
             SourceHour &hour = hours[{query.value(0).toLongLong(), query.value(1).toString()}];
-            hour = {query.value(0).toLongLong(), query.value(1).toString(),
-                    query.value(2).toLongLong(), query.value(3).toLongLong(),
-                    query.value(4).toLongLong(), query.value(5).toLongLong(),
-                    {}, QList<qint64>(FeedHealth::lagBucketCount, 0), {}};
+            hour = {query.value(0).toLongLong(),
+                    query.value(1).toString(),
+                    query.value(2).toLongLong(),
+                    query.value(3).toLongLong(),
+                    query.value(4).toLongLong(),
+                    query.value(5).toLongLong(),
+                    {},
+                    QList<qint64>(FeedHealth::lagBucketCount, 0),
+                    {}};
         }
         // An archive file's mix is the whole file's; a feed's is what it brought first, so
         // that polls repeating the same events do not weigh them twice.

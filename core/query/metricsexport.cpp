@@ -148,13 +148,13 @@ QJsonObject coverageJson(const DashboardSnapshot &snapshot)
 {
     QJsonArray hours;
     for (const HourCoverage &hour : snapshot.coverage)
-        hours.append(QJsonObject {{u"hour"_s, TimeFormat::iso(hour.hour)},
-                                  {u"source"_s, hour.complete ? u"complete"_s : u"sampled"_s},
-                                  {u"archived"_s, hour.archived},
-                                  {u"incomplete_reason"_s, hour.incompleteReason.isEmpty()
-                                       ? QJsonValue()
-                                       : QJsonValue(hour.incompleteReason)},
-                                  {u"live_share"_s, optionalNumber(hour.liveShare)}});
+        hours.append(QJsonObject {
+            {u"hour"_s, TimeFormat::iso(hour.hour)},
+            {u"source"_s, hour.complete ? u"complete"_s : u"sampled"_s},
+            {u"archived"_s, hour.archived},
+            {u"incomplete_reason"_s,
+             hour.incompleteReason.isEmpty() ? QJsonValue() : QJsonValue(hour.incompleteReason)},
+            {u"live_share"_s, optionalNumber(hour.liveShare)}});
     return {{u"complete"_s, snapshot.complete()},
             {u"recent_live_share"_s, optionalNumber(snapshot.recentLiveShare)},
             {u"hours"_s, hours}};
@@ -169,7 +169,8 @@ QJsonObject MetricsExport::qualityJson(const WindowQuality &quality)
             {u"hours"_s, quality.hours},
             {u"complete_hours"_s, quality.completeHours},
             {u"settling_hours"_s, quality.settlingHours},
-            {u"settling_hour_starts"_s, [&quality] {
+            {u"settling_hour_starts"_s,
+             [&quality] {
                  QJsonArray starts;
                  for (const qint64 start : quality.settlingHourStarts)
                      starts.append(TimeFormat::iso(start));
@@ -216,8 +217,7 @@ QJsonObject MetricsExport::referenceJson()
             {u"test"_s,
              u"a type is degraded in a source when its count is under %1 of its reference "
              "share and that few would arise by chance with probability under %2 (Poisson); "
-             "types under %3 % of the reference are not tested"_s
-                 .arg(u"a third"_s)
+             "types under %3 % of the reference are not tested"_s.arg(u"a third"_s)
                  .arg(FeedHealth::significance)
                  .arg(FeedHealth::minimumReferenceShare * 100)}};
 }

@@ -32,8 +32,8 @@ QString EventStore::archiveHoursSchema(bool postgres)
 {
     return uR"(CREATE TABLE IF NOT EXISTS gold.archive_hours(
         hour %1 PRIMARY KEY, file_events %1 NOT NULL, in_hour %1 NOT NULL, events %1 NOT NULL,
-        live_events %1 NOT NULL, complete %1 NOT NULL, reason %2))"_s
-        .arg(postgres ? u"bigint"_s : u"INTEGER"_s, postgres ? u"text"_s : u"TEXT"_s);
+        live_events %1 NOT NULL, complete %1 NOT NULL, reason %2))"_s.arg(
+        postgres ? u"bigint"_s : u"INTEGER"_s, postgres ? u"text"_s : u"TEXT"_s);
 }
 
 namespace {
@@ -50,13 +50,15 @@ ArchiveFile readArchiveFile(const QSqlDatabase &database, qint64 hourStart)
 {
     ArchiveFile file;
     QSqlQuery query(database);
-    query.prepare(u"SELECT events, in_hour FROM gold.source_hours WHERE hour = ? AND source = 'archive'"_s);
+    query.prepare(
+        u"SELECT events, in_hour FROM gold.source_hours WHERE hour = ? AND source = 'archive'"_s);
     query.addBindValue(hourStart);
     if (query.exec() && query.next()) {
         file.events = query.value(0).toLongLong();
         file.inHour = query.value(1).toLongLong();
     }
-    query.prepare(u"SELECT type, events FROM gold.source_types WHERE hour = ? AND source = 'archive'"_s);
+    query.prepare(
+        u"SELECT type, events FROM gold.source_types WHERE hour = ? AND source = 'archive'"_s);
     query.addBindValue(hourStart);
     query.exec();
     while (query.next())

@@ -38,8 +38,8 @@ QStringList HealthDelta::schema(bool postgres)
     return {
         uR"(CREATE TABLE IF NOT EXISTS gold.source_hours(
             hour %1 NOT NULL, source %2 NOT NULL, requests %1 NOT NULL, events %1 NOT NULL,
-            new_events %1 NOT NULL, in_hour %1 NOT NULL, PRIMARY KEY(hour, source)))"_s
-            .arg(integer, text),
+            new_events %1 NOT NULL, in_hour %1 NOT NULL, PRIMARY KEY(hour, source)))"_s.arg(integer,
+                                                                                            text),
         uR"(CREATE TABLE IF NOT EXISTS gold.source_types(
             hour %1 NOT NULL, source %2 NOT NULL, type %2 NOT NULL, events %1 NOT NULL,
             new_events %1 NOT NULL, PRIMARY KEY(hour, source, type)))"_s.arg(integer, text),
@@ -72,12 +72,13 @@ bool HealthDelta::write(const QSqlDatabase &database, QString *error) const
     const QString &source = m_origin.source;
     for (auto hour = m_hours.cbegin(); hour != m_hours.cend(); ++hour) {
         const Hour &h = hour.value();
-        if (!run(hours, {hour.key(), source, h.requests, h.total.events, h.total.newEvents,
-                         h.inHour}))
+        if (!run(hours,
+                 {hour.key(), source, h.requests, h.total.events, h.total.newEvents, h.inHour}))
             return false;
         for (auto type = h.types.cbegin(); type != h.types.cend(); ++type) {
-            if (!run(types, {hour.key(), source, QString::fromUtf8(type.key()),
-                             type.value().events, type.value().newEvents}))
+            if (!run(types,
+                     {hour.key(), source, QString::fromUtf8(type.key()), type.value().events,
+                      type.value().newEvents}))
                 return false;
         }
         for (auto bucket = h.lag.cbegin(); bucket != h.lag.cend(); ++bucket) {

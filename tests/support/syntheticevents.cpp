@@ -100,7 +100,8 @@ SyntheticEvents::Traits SyntheticEvents::traits(qint64 index, quint32 seed)
 
 QByteArray SyntheticEvents::repositoryName(int repository)
 {
-    return "org" + QByteArray::number(repository % 37) + "/project-" + QByteArray::number(repository);
+    return "org" + QByteArray::number(repository % 37) + "/project-"
+        + QByteArray::number(repository);
 }
 
 QByteArray SyntheticEvents::event(qint64 index, qint64 createdAt, quint32 seed, bool trimmed)
