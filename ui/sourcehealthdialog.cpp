@@ -19,7 +19,7 @@ namespace {
 QTableWidgetItem *cell(const QString &text, Qt::Alignment alignment = Qt::AlignRight)
 {
     auto *item = new QTableWidgetItem(text);
-    item->setTextAlignment(int(alignment | Qt::AlignVCenter));
+    item->setTextAlignment(alignment | Qt::AlignVCenter);
     item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
     return item;
 }
