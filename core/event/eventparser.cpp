@@ -1,16 +1,31 @@
 #include "eventparser.h"
 
+#include "repositoryname.h"
+
 #include <QByteArray>
 
 #include <simdjson.h>
+
+#include <algorithm>
+#include <vector>
 
 static_assert(EventParser::padding >= simdjson::SIMDJSON_PADDING);
 
 using simdjson::dom::element;
 using simdjson::dom::object;
 
+// Depth of one event: the page's array, the event, its payload and what GitHub nests in it
+// (a pull request's head repository's owner...) stay far below this.
+constexpr size_t maxDepth = 64;
+
 struct EventParser::Private
 {
+    Private()
+    {
+        // Only the depth matters here: parse() grows the capacity as documents need.
+        [[maybe_unused]] const auto code = parser.allocate(1 << 16, maxDepth);
+    }
+
     simdjson::dom::parser parser;
     std::string rawText;
 };
@@ -82,6 +97,20 @@ bool optionalInt(object parent, std::string_view key, qint64 *out)
     return true;
 }
 
+// GitHub's event types: PushEvent, PullRequestReviewCommentEvent... letters only.
+bool isTypeName(std::string_view type)
+{
+    constexpr std::string_view suffix = "Event";
+    if (type.size() <= suffix.size() || type.size() > 64 || type.substr(type.size() - 5) != suffix
+        || type[0] < 'A' || type[0] > 'Z')
+        return false;
+    return std::all_of(type.begin(), type.end(),
+                       [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); });
+}
+
+// Logins, org names and actions longer than this are no GitHub's (logins have 39).
+constexpr size_t maxShortText = 100;
+
 // Returns the reason the element is not a valid event, or nullptr when `view` is filled.
 const char *readEvent(element element, EventView *view)
 {
@@ -91,7 +120,7 @@ const char *readEvent(element element, EventView *view)
     simdjson::dom::element value;
     if (event["id"].get(value) || !readId(value, &view->id))
         return "missing or invalid id";
-    if (event["type"].get(value) || value.get_string().get(view->type) || view->type.empty())
+    if (event["type"].get(value) || value.get_string().get(view->type) || !isTypeName(view->type))
         return "missing or invalid type";
     std::string_view created;
     if (event["created_at"].get(value) || value.get_string().get(created))
@@ -103,7 +132,8 @@ const char *readEvent(element element, EventView *view)
     object repo;
     if (event["repo"].get(value) || value.get_object().get(repo))
         return "missing or invalid repo";
-    if (repo["name"].get(value) || value.get_string().get(view->repoName) || view->repoName.empty())
+    if (repo["name"].get(value) || value.get_string().get(view->repoName)
+        || !RepositoryName::isValidUtf8(view->repoName))
         return "missing or invalid repo.name";
     if (!optionalInt(repo, "id", &view->repoId))
         return "invalid repo.id";
@@ -113,12 +143,14 @@ const char *readEvent(element element, EventView *view)
         if (value.get_object().get(actor))
             return "invalid actor";
         if (!optionalInt(actor, "id", &view->actorId)
-            || !optionalString(actor, "login", &view->actorLogin))
+            || !optionalString(actor, "login", &view->actorLogin)
+            || view->actorLogin.size() > maxShortText)
             return "invalid actor fields";
     }
     if (!event["org"].get(value) && !value.is_null()) {
         object org;
-        if (value.get_object().get(org) || !optionalString(org, "login", &view->orgLogin))
+        if (value.get_object().get(org) || !optionalString(org, "login", &view->orgLogin)
+            || view->orgLogin.size() > maxShortText)
             return "invalid org";
     }
     if (!event["public"].get(value) && !value.is_null()) {
@@ -131,7 +163,7 @@ const char *readEvent(element element, EventView *view)
         object payload;
         if (value.get_object().get(payload))
             return "invalid payload";
-        if (!optionalString(payload, "action", &view->action))
+        if (!optionalString(payload, "action", &view->action) || view->action.size() > maxShortText)
             return "invalid payload.action";
         if (!optionalInt(payload, "number", &view->prNumber))
             return "invalid payload.number";
@@ -175,36 +207,89 @@ qint64 EventParser::parseTimestamp(std::string_view text)
         || !readDigits(text, 8, 2, &day) || !readDigits(text, 11, 2, &hour)
         || !readDigits(text, 14, 2, &minute) || !readDigits(text, 17, 2, &second))
         return -1;
-    if (text.size() > 20 && text[19] != '.')
+    // Fractional seconds are digits, one to nine of them.
+    if (text.size() > 20
+        && (text[19] != '.' || text.size() < 22 || text.size() > 30
+            || !std::all_of(text.begin() + 20, text.end() - 1,
+                            [](char c) { return c >= '0' && c <= '9'; })))
         return -1;
     // GitHub has no events before 2007 or after this century; February 30 is no date.
     static constexpr int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     if (year < 2007 || year > 2100 || month < 1 || month > 12 || day < 1
         || day > days[month - 1] - (month == 2 && !leap ? 1 : 0) || hour > 23 || minute > 59
-        || second > 60)
+        || second > 59)
         return -1;
     return daysFromCivil(year, unsigned(month), unsigned(day)) * 86400 + hour * 3600 + minute * 60
         + second;
 }
 
+namespace {
+
+// The top-level elements of a JSON array, found by its brackets, commas and strings alone,
+// without recursion: each is parsed on its own when the whole would not parse (one
+// element nested too deep, or not UTF-8). Empty when `text` is not one whole array.
+std::vector<std::string_view> arrayElements(std::string_view text)
+{
+    const size_t first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos || text[first] != '[')
+        return {};
+    std::vector<std::string_view> elements;
+    size_t depth = 0;
+    size_t start = first + 1;
+    bool inString = false;
+    for (size_t i = first; i < text.size(); ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            ++depth;
+        } else if (c == ']' || c == '}') {
+            if (depth-- == 1) {
+                const std::string_view last = text.substr(start, i - start);
+                if (last.find_first_not_of(" \t\r\n") != std::string_view::npos)
+                    elements.push_back(last);
+                const bool rest
+                    = text.find_first_not_of(" \t\r\n", i + 1) != std::string_view::npos;
+                return rest || c != ']' ? std::vector<std::string_view>() : elements;
+            }
+        } else if (c == ',' && depth == 1) {
+            elements.push_back(text.substr(start, i - start));
+            start = i + 1;
+        }
+    }
+    return {}; // cut short
+}
+
+} // namespace
+
 bool EventParser::parsePage(const char *data, qsizetype size, EventSink &sink, QByteArray *error)
 {
     simdjson::dom::array page;
     const auto code = d->parser.parse(data, size_t(size)).get_array().get(page);
-    if (code) {
-        *error = code == simdjson::INCORRECT_TYPE ? QByteArray("body is not a JSON array")
-                                                  : QByteArray(simdjson::error_message(code));
+    if (!code) {
+        for (element item : page)
+            deliver(item, sink, d->rawText);
+        return true;
+    }
+    if (code == simdjson::INCORRECT_TYPE) {
+        *error = "body is not a JSON array";
         return false;
     }
-    for (element item : page) {
-        if (!item.is_object()) {
-            *error = "array element is not an object";
-            return false;
-        }
+    // A whole array with a bad element: each element on its own, the bad ones quarantined.
+    const std::vector<std::string_view> elements
+        = arrayElements(std::string_view(data, size_t(size)));
+    if (elements.empty()) {
+        *error = simdjson::error_message(code);
+        return false;
     }
-    for (element item : page)
-        deliver(item, sink, d->rawText);
+    for (const std::string_view text : elements)
+        parseLine(text.data(), qsizetype(text.size()), sink);
     return true;
 }
 

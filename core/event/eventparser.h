@@ -32,8 +32,11 @@ public:
     virtual void invalid(std::string_view reason, std::string_view raw) = 0;
 };
 
-// Fast, lenient GitHub event parser (simdjson). Requires only id, type, created_at and
-// repo.name; everything else is optional, as GitHub trims payloads since October 2025.
+// Fast GitHub event parser (simdjson). Requires only id, type, created_at and repo.name,
+// each in GitHub's syntax (a type is letters ending in "Event", at most 64; a repository
+// is owner/name as RepositoryName has it; created_at is ISO-8601 UTC with digits for its
+// fraction); logins, orgs and actions hold at most 100 bytes. Everything else is optional,
+// as GitHub trims payloads since October 2025.
 class EventParser
 {
 public:
@@ -45,8 +48,10 @@ public:
     // Extra readable bytes that parseLine() may read beyond a line's end.
     static constexpr qsizetype padding = 64;
 
-    // An `/events` page: a JSON array of objects. Returns false, with `error` and no call
-    // on `sink`, if the body is anything else (truncated, garbage, wrong shape).
+    // An `/events` page: a JSON array. Each element that is not a valid event (not an
+    // object, nested deeper than 64, not UTF-8, a field out of GitHub's syntax) goes to
+    // EventSink::invalid() and the others to event(). Returns false, with `error` and no
+    // call on `sink`, if the body is not one whole JSON array (truncated, garbage).
     bool parsePage(const char *data, qsizetype size, EventSink &sink, QByteArray *error);
 
     // One NDJSON line; `size` excludes the newline, and `padding` bytes after it must be

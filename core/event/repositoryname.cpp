@@ -6,17 +6,20 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-bool isNamePart(const QString &part, bool owner)
+// QString or std::string_view: the same rule for both.
+template <typename Text> bool isNamePart(const Text &part, bool owner)
 {
-    if (part.isEmpty() || part.size() > 100 || part == "."_L1 || part == ".."_L1)
+    const auto size = qsizetype(part.size());
+    // "." and ".." are no names.
+    if (size == 0 || size > 100 || (size <= 2 && part[0] == u'.' && part[size - 1] == u'.'))
         return false;
-    for (QChar c : part) {
+    for (const auto c : part) {
         const bool plain = (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z')
             || (c >= u'0' && c <= u'9') || c == u'-';
         if (!plain && (owner || (c != u'.' && c != u'_')))
             return false;
     }
-    return !owner || !part.startsWith(u'-');
+    return !owner || part[0] != u'-';
 }
 
 } // namespace
@@ -24,6 +27,13 @@ bool isNamePart(const QString &part, bool owner)
 bool RepositoryName::isValid(const QString &owner, const QString &name)
 {
     return isNamePart(owner, true) && isNamePart(name, false);
+}
+
+bool RepositoryName::isValidUtf8(std::string_view repository)
+{
+    const size_t slash = repository.find('/');
+    return slash != std::string_view::npos && isNamePart(repository.substr(0, slash), true)
+        && isNamePart(repository.substr(slash + 1), false);
 }
 
 bool RepositoryName::isValid(const QString &repository)

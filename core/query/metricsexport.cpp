@@ -9,10 +9,14 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
+// A cell no spreadsheet runs as a formula (OWASP's rule: a leading =, +, -, @, TAB or CR
+// gets a ' before it), quoted when it holds a separator, a quote or a line break.
 QByteArray csvField(const QString &text)
 {
     QByteArray field = text.toUtf8();
-    if (field.contains(',') || field.contains('"') || field.contains('\n'))
+    if (!field.isEmpty() && QByteArrayView("=+-@\t\r").contains(field.front()))
+        field.prepend('\'');
+    if (field.contains(',') || field.contains('"') || field.contains('\n') || field.contains('\r'))
         field = '"' + field.replace('"', "\"\"") + '"';
     return field;
 }
