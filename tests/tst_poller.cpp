@@ -2,6 +2,7 @@
 #include "clock.h"
 #include "fakegithub.h"
 #include "githubpoller.h"
+#include "syntheticevents.h"
 #include "testdata.h"
 
 #include <QDirIterator>
@@ -65,6 +66,7 @@ private slots:
     void waitsForTheLargerOfIntervalAndPollInterval();
     void pacesWithinSixtyRequestsAnHour();
     void aCaptureBudgetSpendsItsShareOfTheLimit();
+    void anOversizedPageIsRefusedWhileItDownloads();
     void waitsForResetWithBudgetOfTwo();
     void recoversFromEachFault_data();
     void recoversFromEachFault();
@@ -310,6 +312,25 @@ void TestPoller::aCaptureBudgetSpendsItsShareOfTheLimit()
              QByteArray(QByteArray::number(budgetedEvents) + " against "
                         + QByteArray::number(obeyingEvents))
                  .constData());
+}
+
+// A page of 12 MiB (GitHub's are under a few MB) is refused as it downloads, stored
+// nowhere, and retried with back-off like any fault.
+void TestPoller::anOversizedPageIsRefusedWhileItDownloads()
+{
+    QByteArray huge = SyntheticEvents::event(1, start.toSecsSinceEpoch(), 1);
+    huge.insert(huge.size() - 1, ",\"filler\":\"" + QByteArray(12 * 1024 * 1024, 'x') + '"');
+    m_github->setReplayFeed({huge}, 1000.0);
+    m_clock->advanceBy(1000);
+    PollerOptions options;
+    createPoller(options);
+    m_poller->start();
+    waitUntilIdle();
+    QCOMPARE(m_poller->snapshot().faults.value(u"too_large"_s), 1);
+    QCOMPARE(m_poller->snapshot().pages, 0);
+    QCOMPARE(m_poller->snapshot().state, PollerSnapshot::State::BackingOff);
+    QDirIterator stored(m_dir->path(), QDir::Files, QDirIterator::Subdirectories);
+    QVERIFY(!stored.hasNext());
 }
 
 void TestPoller::waitsForResetWithBudgetOfTwo()

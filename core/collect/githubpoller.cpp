@@ -18,6 +18,8 @@ Q_LOGGING_CATEGORY(lcPoller, "ghm.poller")
 
 namespace {
 
+// Set on a reply aborted because its page grew past maxPageBytes.
+constexpr char tooLargeProperty[] = "ghm_too_large";
 constexpr qsizetype maxRememberedIds = 20000;
 constexpr qint64 secondaryLimitMinimumMs = 60 * 1000;
 
@@ -142,6 +144,14 @@ void GitHubPoller::request(const QUrl &url)
 
     ++m_snapshot.requests;
     m_reply = m_network->get(request);
+    connect(m_reply, &QNetworkReply::downloadProgress, this,
+            [this, reply = m_reply](qint64 received, qint64 total) {
+                if (std::max(received, total) > m_options.maxPageBytes
+                    && !reply->property(tooLargeProperty).toBool()) {
+                    reply->setProperty(tooLargeProperty, true);
+                    reply->abort();
+                }
+            });
     connect(m_reply, &QNetworkReply::finished, this, [this, reply = m_reply] {
         if (reply != m_reply)
             return;
@@ -153,6 +163,13 @@ void GitHubPoller::request(const QUrl &url)
 
 void GitHubPoller::handleReply(QNetworkReply *reply)
 {
+    if (reply->property(tooLargeProperty).toBool()) {
+        fail(u"too_large"_s,
+             u"page %1 is over %2 MiB: refused while it downloaded"_s.arg(m_page).arg(
+                 m_options.maxPageBytes / (1024 * 1024)),
+             PollerSnapshot::State::BackingOff);
+        return;
+    }
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (status == 0) {
         fail(faultKind(reply->error()), reply->errorString(), PollerSnapshot::State::Offline);

@@ -34,6 +34,9 @@ struct PollerOptions
     // polling resumes within seconds of space returning.
     qint64 storageRetryMs = 5000;
     qint64 minimumFreeBytes = 64 * 1024 * 1024; // checked before each request
+    // A page is refused past this size, while it downloads: GitHub's are under a few MB
+    // (100 events), so more is a fault, not data, and must not grow the process.
+    qint64 maxPageBytes = 8 * 1024 * 1024;
 };
 
 struct PollerSnapshot
