@@ -1,3 +1,4 @@
+#include "gzip.h"
 #include "metricsexport.h"
 #include "metricsqueries.h"
 #include "pipeline.h"
@@ -48,6 +49,7 @@ private slots:
     void ingestionRefusesWhatTheApiRefuses_data();
     void ingestionRefusesWhatTheApiRefuses();
     void csvCellsAreNeverFormulas();
+    void aFileOfNoEventsIsRefusedNotQuarantinedWhole();
 
 private:
     // Imports `content` as a file named `name`; the events stored and quarantined.
@@ -156,6 +158,38 @@ void TestHostile::csvCellsAreNeverFormulas()
             QVERIFY2(cell.isEmpty() || !QByteArrayView("=+@").contains(cell.front()),
                      line.constData());
     }
+}
+
+// 32 KB of gzip holding a million "{}" lines: at most 10,000 quarantine rows, then the file
+// is refused as not GitHub events, keeping the valid events before, and importing it again
+// adds nothing.
+void TestHostile::aFileOfNoEventsIsRefusedNotQuarantinedWhole()
+{
+    REQUIRE_STORAGE(TestStorage());
+    QByteArray lines = validEvent(1) + '\n' + validEvent(2) + '\n';
+    lines.reserve(3 * 1000000 + lines.size());
+    for (int i = 0; i < 1000000; ++i)
+        lines += "{}\n";
+    const QByteArray gzip = gzipped(lines);
+    QVERIFY(gzip.size() < 64 * 1024);
+    m_storage = std::make_unique<TestStorage>();
+    QFile file(m_storage->filePath(u"nothing.ndjson.gz"_s));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(gzip);
+    file.close();
+    Pipeline pipeline(m_storage->location());
+    QVERIFY(pipeline.open());
+    QSignalSpy finished(&pipeline, &Pipeline::finished);
+    pipeline.importFiles({file.fileName()});
+    const IngestSummary summary = finished.takeFirst().first().value<IngestSummary>();
+    QVERIFY(!summary.ok);
+    QVERIFY2(summary.error.contains(u"is not GitHub events"_s), qPrintable(summary.error));
+    MetricsQueries queries(m_storage->location());
+    QCOMPARE(queries.eventsStored(), 2);
+    QCOMPARE(queries.quarantinedEvents(), 10000);
+    pipeline.importFiles({file.fileName()});
+    QCOMPARE(finished.takeFirst().first().value<IngestSummary>().alreadyIngested, 1);
+    QCOMPARE(queries.quarantinedEvents(), 10000);
 }
 
 QTEST_GUILESS_MAIN(TestHostile)

@@ -105,6 +105,36 @@ qint64 skipLine(CompressedReader &reader, QByteArray &buffer, qsizetype *filled)
     }
 }
 
+// What one run of a source may put in quarantine. Past either cap the source is not
+// GitHub events: it is refused, keeping what was valid, rather than filling the disk with
+// rows (a 32 KB gzip of "{}" lines is 11 million of them).
+class QuarantineCap : public EventSink
+{
+public:
+    static constexpr qint64 maxRows = 10000;
+    static constexpr qint64 maxBytes = 16 * 1024 * 1024;
+
+    explicit QuarantineCap(EventSink *next)
+        : m_next(next)
+    {
+    }
+    void event(const EventView &event) override { m_next->event(event); }
+    void invalid(std::string_view reason, std::string_view raw) override
+    {
+        ++m_rows;
+        m_bytes += qint64(std::min<size_t>(raw.size(), quarantinedPrefix));
+        if (!exceeded())
+            m_next->invalid(reason, raw);
+    }
+    bool exceeded() const { return m_rows > maxRows || m_bytes > maxBytes; }
+    qint64 rows() const { return m_rows; }
+
+private:
+    EventSink *m_next;
+    qint64 m_rows = 0;
+    qint64 m_bytes = 0;
+};
+
 class RateMeter
 {
 public:
@@ -305,6 +335,7 @@ IngestSummary Ingestor::ingest(const QString &path)
     qint64 linesThisRun = 0;
     qint64 linesInBatch = 0;
     bool inBatch = false;
+    QuarantineCap quarantine(m_store);
     bool arrayChecked = progress.offset > 0;
 
     for (;;) {
@@ -360,13 +391,17 @@ IngestSummary Ingestor::ingest(const QString &path)
             }
             if (QByteArrayView(begin, length).trimmed().size() > 0) {
                 m_store->setLine(progress.lines + 1);
-                m_parser.parseLine(begin, length, *m_store);
+                m_parser.parseLine(begin, length, quarantine);
             }
             ++progress.lines;
             ++linesThisRun;
             ++linesInBatch;
             lineStart += length + (newline ? 1 : 0);
             progress.offset += length + (newline ? 1 : 0);
+            if (quarantine.exceeded()) {
+                summary.ok = false;
+                break;
+            }
             if (linesInBatch >= m_batchLines) {
                 inBatch = false;
                 linesInBatch = 0;
@@ -399,12 +434,28 @@ IngestSummary Ingestor::ingest(const QString &path)
                 inBatch = true;
             }
             m_store->setLine(++progress.lines);
-            m_store->invalid("line longer than 4 MiB",
-                             std::string_view(buffer.constData(), size_t(quarantinedPrefix)));
+            quarantine.invalid("line longer than 4 MiB",
+                               std::string_view(buffer.constData(), size_t(quarantinedPrefix)));
             progress.offset += skipLine(reader, buffer, &filled);
             ++linesThisRun;
             ++linesInBatch;
         }
+    }
+    if (quarantine.exceeded()) {
+        // Refused for good: complete, so that no start ingests it again.
+        progress.complete = true;
+        if (!inBatch)
+            m_store->beginBatch(progress.sourceId);
+        commit(progress, &summary);
+        inBatch = false;
+        summary.ok = false;
+        summary.error = u"%1 is not GitHub events: %2 of its %3 lines read are not events (at "
+                        "most %4, or %5 MiB of them, are kept in quarantine); the valid events "
+                        "before are kept"_s.arg(path)
+                            .arg(quarantine.rows())
+                            .arg(linesThisRun)
+                            .arg(QuarantineCap::maxRows)
+                            .arg(QuarantineCap::maxBytes / (1024 * 1024));
     }
     if (summary.ok && reader.isTruncated()) {
         summary.ok = false;
