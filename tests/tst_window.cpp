@@ -106,6 +106,7 @@ private slots:
     void init();
     void firstCommitFillsEveryPanel();
     void todaysFeedIsMarkedDegradedAndSettling();
+    void namesFromDataAreShownAsWritten();
     void barLabelsAreWholeAt1024x700();
     void everyPresetLabelsItsTimeAxis();
     void steadyFeedDoesNotEndInACliff();
@@ -231,6 +232,35 @@ void TestWindow::todaysFeedIsMarkedDegradedAndSettling()
     QDir().mkpath(artifacts);
     window.grab().save(artifacts + u"/window-2026.png"_s);
     dialog->grab().save(artifacts + u"/source-health-2026.png"_s);
+}
+
+// Names from data drawn as written: no markup styles a label, no resource it names is loaded
+// (an <img> of /dev/zero took 2 GB and killed the process), in the window and its images.
+void TestWindow::namesFromDataAreShownAsWritten()
+{
+    const QString image = u"<img src=\"file:///dev/zero\">"_s;
+    const QString bold = u"<b>Push</b>"_s;
+    DashboardSnapshot snapshot;
+    snapshot.window = {1735740000, 1735743600};
+    snapshot.minutes = 60;
+    snapshot.eventsByType = {{image, 5}, {bold, 3}};
+    snapshot.typeBars = snapshot.eventsByType;
+    snapshot.activeRepositories = {{image + u"/x"_s, 4}};
+    snapshot.rate.bucketStarts = {1735740000};
+    snapshot.rate.lines = {{image, {5}}};
+    DashboardWidget widget;
+    widget.resize(1200, 800);
+    widget.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&widget));
+    widget.setData(snapshot);
+    const QStringList labels = widget.eventTypes()->categories();
+    QVERIFY2(labels.contains(image.toHtmlEscaped()), qPrintable(labels.join(u", "_s)));
+    QVERIFY(labels.contains(bold.toHtmlEscaped()));
+    QVERIFY(widget.activeRepositories()->categories().contains(
+        QString(image + u"/x"_s).toHtmlEscaped()));
+    QCOMPARE(widget.eventRate()->series().first()->name(), image.toHtmlEscaped());
+    const QImage drawn = widget.grab().toImage();
+    QVERIFY(!drawn.isNull());
 }
 
 void TestWindow::barLabelsAreWholeAt1024x700()

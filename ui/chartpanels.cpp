@@ -70,6 +70,11 @@ void setNiceRange(QValueAxis *axis, double maximum)
 
 } // namespace
 
+QString plainText(const QString &text)
+{
+    return text.toHtmlEscaped();
+}
+
 QString formatMoment(qint64 epochSeconds)
 {
     const QDateTime moment = QDateTime::fromSecsSinceEpoch(epochSeconds).toLocalTime();
@@ -227,8 +232,8 @@ BarsPanel::BarsPanel(const QString &title, std::function<QString(const QString &
             isLowerBound(m_names[index])
                 ? tr("%1: at least %2 (a lower bound: this type is missing from the sampled "
                      "feed far more than chance allows)")
-                      .arg(m_names[index], count)
-                : u"%1: %2"_s.arg(m_names[index], count));
+                      .arg(plainText(m_names[index]), count)
+                : u"%1: %2"_s.arg(plainText(m_names[index]), count));
     });
 }
 
@@ -285,8 +290,10 @@ void BarsPanel::layOut()
     for (auto it = shown.crbegin(); it != shown.crend(); ++it) {
         const QString mark = isLowerBound(it->key) ? u"≥ "_s : QString();
         const QString label = mark
-            + metrics.elidedText(m_label ? m_label(it->key) : it->key, Qt::ElideMiddle, room);
-        labels << (labels.contains(label) ? it->key : label); // categories must stay distinct
+            + plainText(metrics.elidedText(m_label ? m_label(it->key) : it->key, Qt::ElideMiddle,
+                                           room));
+        // Categories must stay distinct.
+        labels << (labels.contains(label) ? plainText(it->key) : label);
         names << it->key;
         counts << qreal(it->count);
         maximum = std::max(maximum, it->count);
@@ -438,7 +445,7 @@ void EventRatePanel::setSeries(const RateSeries &rate, const TimeWindow &window)
             }
             if (!partial.isEmpty() && !points.isEmpty())
                 partial.prepend(points.last());
-            m_lines[i]->setName(displayTypeName(line.name));
+            m_lines[i]->setName(plainText(displayTypeName(line.name)));
         }
         m_lines[i]->replace(points);
         m_partial[i]->replace(partial);
@@ -548,6 +555,9 @@ PullRequestPanel::PullRequestPanel(QWidget *parent)
             &PullRequestPanel::repositoryRequested);
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Both name repositories and carry GitHub's words: never rich text.
+    m_summary->setTextFormat(Qt::PlainText);
+    m_watchStatus->setTextFormat(Qt::PlainText);
 
     m_timeline->setName(tr("opened"));
     // Which pull request a point is, on hover: its number where the history has it.

@@ -199,6 +199,9 @@ private:
 };
 
 QString formatDuration(double seconds);
+// Text from GitHub or a file, made safe where Qt would read rich text (chart labels,
+// legends, titles, tooltips): shown as written, never styled, never loading a resource.
+QString plainText(const QString &text);
 // A coming time in local time: "14:05" today, "Sat 12 Dec 04:00" on another day.
 QString formatMoment(qint64 epochSeconds);
 // The time zone the axes use (the computer's): "UTC", or "CET, UTC+01:00".

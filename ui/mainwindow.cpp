@@ -449,7 +449,7 @@ void MainWindow::showStoreUnavailable(const QString &message)
     m_storeProblem = message;
     updatePanelMessages();
     m_eventsLabel->setText(tr("Database unavailable"));
-    m_eventsLabel->setToolTip(message);
+    m_eventsLabel->setToolTip(plainText(message));
     statusBar()->showMessage(tr("Database unavailable: %1").arg(message), 10000);
 }
 
@@ -500,7 +500,7 @@ void MainWindow::fillWatchedMenu()
             m_repository = name;
             updateRequest();
         });
-        action->setToolTip(m_watchlist->status(name));
+        action->setToolTip(plainText(m_watchlist->status(name)));
     }
 }
 
@@ -552,7 +552,7 @@ void MainWindow::showArchiveStatus(const ArchiveStatus &status)
                   .arg(locale.toString(qRound64(status.lastIngestEventsPerSecond)));
     if (!status.lastError.isEmpty())
         tip += u'\n' + status.lastError;
-    m_archiveLabel->setToolTip(tip);
+    m_archiveLabel->setToolTip(plainText(tip));
 }
 
 QString MainWindow::describe(const ArchiveStatus &status)
@@ -593,7 +593,7 @@ void MainWindow::setApiFailed(const QString &message)
 {
     m_apiUrl.clear();
     m_apiLabel->setText(tr("API off"));
-    m_apiLabel->setToolTip(message);
+    m_apiLabel->setToolTip(plainText(message));
 }
 
 QString MainWindow::describe(const PollerSnapshot &snapshot, const QDateTime &now)
