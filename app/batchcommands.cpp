@@ -47,7 +47,9 @@ QString restoreArchiveHour(QNetworkAccessManager *network, BronzeStore *bronze,
 {
     QString error;
     for (int attempt = 1; attempt <= 3; ++attempt) {
-        ArchiveDownload download(network, bronze, lineage.url, lineage.hour, timeoutMs);
+        ArchiveDownload::Limits limits;
+        limits.timeoutMs = timeoutMs;
+        ArchiveDownload download(network, bronze, lineage.url, lineage.hour, limits);
         download.setExpectedSha256(lineage.sha256);
         QEventLoop loop;
         bool done = false;

@@ -84,7 +84,8 @@ void Services::createCollector()
     ArchiveFollower::Options archive;
     archive.baseUrl = m_config.archiveUrl;
     archive.backfillHours = m_config.archiveBackfillHours;
-    archive.timeoutMs = options.timeoutMs;
+    archive.limits.timeoutMs = options.timeoutMs;
+    archive.limits.minimumFreeBytes = options.minimumFreeBytes;
     m_archive = new ArchiveFollower(archive, m_bronze, Clock::system());
     place(m_archive, m_collectorThread);
     connect(m_poller, &GitHubPoller::snapshotChanged, this, &Services::pollerSnapshotChanged);

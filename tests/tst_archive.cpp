@@ -13,6 +13,7 @@
 #include <QCryptographicHash>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QNetworkAccessManager>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -46,6 +47,8 @@ private slots:
     void anImportedArchiveHourIsComplete();
     void rebuildFetchesWhatRetentionRemoved();
     void rebuildRefusesAFileThatChanged();
+    void aDownloadIsBounded_data();
+    void aDownloadIsBounded();
 
 private:
     void follow(int backfillHours);
@@ -116,7 +119,7 @@ void TestArchive::follow(int backfillHours)
     ArchiveFollower::Options options;
     options.baseUrl = m_server->url();
     options.backfillHours = backfillHours;
-    options.timeoutMs = 5000;
+    options.limits.timeoutMs = 5000;
     m_follower = std::make_unique<ArchiveFollower>(options, m_bronze.get(), m_clock.get());
     connect(m_follower.get(), &ArchiveFollower::hourStored, this, [this](const QString &path) {
         m_pipeline->ingestPage(path);
@@ -394,6 +397,51 @@ void TestArchive::rebuildRefusesAFileThatChanged()
     QVERIFY2(output.contains("SHA-256") && output.contains("nothing was rebuilt"),
              output.constData());
     QCOMPARE(queries().eventsStored(), stored);
+}
+
+void TestArchive::aDownloadIsBounded_data()
+{
+    using Fault = FakeGitHub::ArchiveFault;
+    QTest::addColumn<int>("fault");
+    QTest::addColumn<qint64>("maxBytes");
+    QTest::addColumn<qint64>("freeFloor"); // 0: the default
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("larger than its cap")
+        << int(Fault::None) << qint64(1000) << qint64(0) << u"over the 0 MiB"_s;
+    QTest::newRow("no room for its length")
+        << int(Fault::None) << (qint64(1) << 40) << (qint64(1) << 60) << u"no room for"_s;
+    QTest::newRow("an endless body")
+        << int(Fault::Endless) << (qint64(8) << 20) << qint64(0) << u"runs past 8 MiB"_s;
+    QTest::newRow("a byte a tick")
+        << int(Fault::Trickle) << (qint64(1) << 30) << qint64(0) << u"took over"_s;
+}
+
+// However the server answers, a download stops at its cap, at the disk's floor or at its
+// deadline, leaves no .part behind and stores nothing.
+void TestArchive::aDownloadIsBounded()
+{
+    QFETCH(int, fault);
+    QFETCH(qint64, maxBytes);
+    QFETCH(qint64, freeFloor);
+    QFETCH(QString, reason);
+    m_server->queueArchiveFault(FakeGitHub::ArchiveFault(fault));
+    ArchiveDownload::Limits limits;
+    limits.maxBytes = maxBytes;
+    if (freeFloor > 0)
+        limits.minimumFreeBytes = freeFloor;
+    limits.deadlineMs = 1500;
+    QNetworkAccessManager network;
+    ArchiveDownload download(&network, m_bronze.get(),
+                             ArchiveFollower::hourUrl(m_server->url(), firstHour), firstHour,
+                             limits);
+    QSignalSpy finished(&download, &ArchiveDownload::finished);
+    download.start();
+    QVERIFY(finished.wait(20000));
+    QVERIFY(finished.first()[0].toString().isEmpty());
+    QVERIFY2(finished.first()[1].toString().contains(reason),
+             qPrintable(finished.first()[1].toString()));
+    QVERIFY(!QFile::exists(m_bronze->archivePath(firstHour) + u".part"_s));
+    QVERIFY(!QFile::exists(m_bronze->archivePath(firstHour)));
 }
 
 QTEST_GUILESS_MAIN(TestArchive)

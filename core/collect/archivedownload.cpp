@@ -8,21 +8,29 @@
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QStorageInfo>
+
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
 Q_LOGGING_CATEGORY(lcDownload, "ghm.archive")
 
 ArchiveDownload::ArchiveDownload(QNetworkAccessManager *network, BronzeStore *bronze,
-                                 const QUrl &url, const QDateTime &hour, int timeoutMs,
+                                 const QUrl &url, const QDateTime &hour, const Limits &limits,
                                  QObject *parent)
     : QObject(parent)
     , m_network(network)
     , m_bronze(bronze)
     , m_url(url)
     , m_hour(hour)
-    , m_timeoutMs(timeoutMs)
+    , m_limits(limits)
 {
+    m_deadline.setSingleShot(true);
+    connect(&m_deadline, &QTimer::timeout, this, [this] {
+        refuse(u"%1 took over %2 minutes: refused, to be fetched again later"_s.arg(
+            m_url.toString(), QString::number(m_limits.deadlineMs / 60000.0, 'g', 3)));
+    });
 }
 
 void ArchiveDownload::start()
@@ -36,11 +44,12 @@ void ArchiveDownload::start()
     }
     m_resumedFrom = m_done = m_part.size();
     QNetworkRequest request(m_url);
-    request.setTransferTimeout(m_timeoutMs); // without a byte arriving
+    request.setTransferTimeout(m_limits.timeoutMs); // without a byte arriving
     request.setRawHeader("User-Agent", "ghmonitor");
     if (m_resumedFrom > 0)
         request.setRawHeader("Range", "bytes=" + QByteArray::number(m_resumedFrom) + '-');
     m_started.start();
+    m_deadline.start(m_limits.deadlineMs);
     m_reply = m_network->get(request);
     connect(m_reply, &QNetworkReply::metaDataChanged, this, &ArchiveDownload::onMetaData);
     connect(m_reply, &QNetworkReply::readyRead, this, &ArchiveDownload::onData);
@@ -74,19 +83,54 @@ void ArchiveDownload::onMetaData()
     if (status == 200 || status == 206) {
         const qint64 length = m_reply->header(QNetworkRequest::ContentLengthHeader).toLongLong();
         m_total = length > 0 ? m_resumedFrom + length : -1;
+        if (m_total > m_limits.maxBytes)
+            refuse(u"%1 is %2 MiB, over the %3 MiB an archive hour may be"_s.arg(
+                m_url.toString(), QString::number(m_total >> 20),
+                QString::number(m_limits.maxBytes >> 20)));
+        else if (length > 0 && freeBytes() - length < m_limits.minimumFreeBytes)
+            refuse(u"no room for %1: %2 MiB to come, %3 MiB free, %4 MiB kept free"_s.arg(
+                m_url.toString(), QString::number(length >> 20), QString::number(freeBytes() >> 20),
+                QString::number(m_limits.minimumFreeBytes >> 20)));
     }
+}
+
+qint64 ArchiveDownload::freeBytes() const
+{
+    const QStorageInfo storage(QFileInfo(m_part.fileName()).absolutePath());
+    return storage.isValid() ? storage.bytesAvailable() : std::numeric_limits<qint64>::max();
+}
+
+void ArchiveDownload::refuse(const QString &error)
+{
+    if (!m_refusal.isEmpty())
+        return;
+    m_refusal = error;
+    m_deadline.stop();
+    if (m_reply)
+        m_reply->abort(); // finished() follows, and reports the refusal
 }
 
 void ArchiveDownload::onData()
 {
     const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (status != 200 && status != 206)
+    if ((status != 200 && status != 206) || !m_refusal.isEmpty())
         return; // an error page is not archive data
     const QByteArray data = m_reply->readAll();
     if (m_part.write(data) != data.size()) {
         m_reply->abort();
         return;
     }
+    // Checked every few megabytes: a body may run past what it announced, or announce
+    // nothing.
+    constexpr qint64 checkEvery = 4 * 1024 * 1024;
+    const qint64 written = m_part.size();
+    if (written > m_limits.maxBytes)
+        refuse(u"%1 runs past %2 MiB, more than an archive hour may be"_s.arg(
+            m_url.toString(), QString::number(m_limits.maxBytes >> 20)));
+    else if ((written - data.size()) / checkEvery != written / checkEvery
+             && freeBytes() < m_limits.minimumFreeBytes)
+        refuse(u"stopped %1: under %2 MiB free where bronze is kept"_s.arg(
+            m_url.toString(), QString::number(m_limits.minimumFreeBytes >> 20)));
     emit progressed();
 }
 
@@ -96,6 +140,14 @@ void ArchiveDownload::onFinished()
     reply->deleteLater();
     onData();
     m_reply = nullptr;
+    m_deadline.stop();
+    if (!m_refusal.isEmpty()) {
+        m_part.close();
+        m_part.remove();
+        m_done = 0;
+        emit finished({}, m_refusal, false);
+        return;
+    }
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const bool writeFailed = m_part.error() != QFileDevice::NoError;
     const QString writeError = m_part.errorString();

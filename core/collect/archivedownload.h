@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QObject>
 #include <QPointer>
+#include <QTimer>
 #include <QUrl>
 
 class BronzeStore;
@@ -15,13 +16,26 @@ class QNetworkReply;
 // resumed from there with Range (a cut connection keeps what arrived), then stored only
 // once its gzip stream reads whole to the end, and, when a hash is expected, only if the
 // bytes have it. A .part that fails the check is deleted: resuming cannot mend it.
+//
+// Bounded whatever the server sends: a file over maxBytes, one that would leave less than
+// minimumFreeBytes on bronze's disk (by its Content-Length before a byte is written, and
+// as it arrives), or one that takes over deadlineMs in all is refused and its .part
+// removed, so that the live poller, which keeps the same floor, never runs out of room.
 class ArchiveDownload : public QObject
 {
     Q_OBJECT
 
 public:
+    struct Limits
+    {
+        int timeoutMs = 60000; // without a byte arriving
+        qint64 maxBytes = qint64(1) << 30; // GH Archive's largest hours are about 130 MB
+        qint64 minimumFreeBytes = 64 * 1024 * 1024; // the live poller's floor too
+        int deadlineMs = 30 * 60 * 1000; // for the whole file, however it trickles
+    };
+
     ArchiveDownload(QNetworkAccessManager *network, BronzeStore *bronze, const QUrl &url,
-                    const QDateTime &hour, int timeoutMs, QObject *parent = nullptr);
+                    const QDateTime &hour, const Limits &limits, QObject *parent = nullptr);
 
     // The SHA-256 (hex) the file must have, as its lineage recorded it.
     void setExpectedSha256(const QByteArray &hex) { m_expectedSha256 = hex; }
@@ -44,12 +58,16 @@ private:
     void onData();
     void onFinished();
     QString store(QString *error);
+    // Stops the transfer for good: the .part goes, and finished() gives `error`.
+    void refuse(const QString &error);
+    qint64 freeBytes() const;
 
     QNetworkAccessManager *m_network;
     BronzeStore *m_bronze;
     QUrl m_url;
     QDateTime m_hour;
-    int m_timeoutMs;
+    Limits m_limits;
+    QString m_refusal; // why the transfer was stopped, once it was
     QByteArray m_expectedSha256;
     QPointer<QNetworkReply> m_reply;
     QFile m_part;
@@ -57,4 +75,5 @@ private:
     qint64 m_done = 0;
     qint64 m_total = -1; // unknown until the server says
     QElapsedTimer m_started;
+    QTimer m_deadline;
 };

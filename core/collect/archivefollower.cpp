@@ -133,7 +133,7 @@ void ArchiveFollower::download()
     if (!m_running || m_download)
         return;
     m_download = new ArchiveDownload(m_network, m_bronze, hourUrl(m_options.baseUrl, m_next),
-                                     m_next, m_options.timeoutMs, this);
+                                     m_next, m_options.limits, this);
     connect(m_download, &ArchiveDownload::progressed, this, &ArchiveFollower::onProgress);
     connect(m_download, &ArchiveDownload::finished, this, &ArchiveFollower::onFinished);
     m_status.state = ArchiveStatus::State::Downloading;

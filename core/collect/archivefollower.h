@@ -1,12 +1,13 @@
 #pragma once
 
+#include "archivedownload.h"
+
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 #include <QUrl>
 
-class ArchiveDownload;
 class BronzeStore;
 class Clock;
 class QNetworkAccessManager;
@@ -46,7 +47,7 @@ public:
     {
         QUrl baseUrl = QUrl(QStringLiteral("https://data.gharchive.org"));
         int backfillHours = 0; // finished hours fetched when bronze holds none yet
-        int timeoutMs = 60000; // without a byte arriving
+        ArchiveDownload::Limits limits;
         int publishDelaySeconds = 120; // first try this long after an hour ends
     };
 

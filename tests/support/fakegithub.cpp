@@ -348,6 +348,10 @@ void FakeGitHub::respondArchive(QTcpSocket *socket, const QString &name, const R
         body = body.mid(from);
         status = 206;
     }
+    if (fault == ArchiveFault::Trickle || fault == ArchiveFault::Endless) {
+        stream(socket, request, fault, body);
+        return;
+    }
     if (fault != ArchiveFault::Cut) {
         send(socket, request, status, body, headers);
         return;
@@ -359,6 +363,29 @@ void FakeGitHub::respondArchive(QTcpSocket *socket, const QString &name, const R
     socket->flush();
     QTimer::singleShot(50, socket, [socket] { socket->abort(); });
     emit responded(request.target, status);
+}
+
+void FakeGitHub::stream(QTcpSocket *socket, const Request &request, ArchiveFault fault,
+                        const QByteArray &body)
+{
+    const bool trickle = fault == ArchiveFault::Trickle;
+    socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/gzip\r\nConnection: close\r\n"
+                  + (trickle ? "Content-Length: " + QByteArray::number(body.size()) + "\r\n"
+                             : QByteArray())
+                  + "\r\n");
+    auto *timer = new QTimer(socket);
+    auto sent = std::make_shared<qsizetype>(0);
+    connect(timer, &QTimer::timeout, socket, [socket, trickle, body, sent] {
+        if (socket->state() != QAbstractSocket::ConnectedState)
+            return;
+        if (trickle) {
+            socket->write(body.mid((*sent)++ % body.size(), 1));
+        } else if (socket->bytesToWrite() < 4 * 1024 * 1024) {
+            socket->write(QByteArray(1024 * 1024, 'x'));
+        }
+    });
+    timer->start(trickle ? 100 : 5);
+    emit responded(request.target, 200);
 }
 
 void FakeGitHub::send(QTcpSocket *socket, const Request &request, int status,

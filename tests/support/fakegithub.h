@@ -91,7 +91,9 @@ public:
     enum class ArchiveFault {
         None,
         Cut, // the connection closes halfway through the body
-        Truncated // a complete 200 of the first half of the file
+        Truncated, // a complete 200 of the first half of the file
+        Trickle, // the file's length announced, then a byte every 100 ms
+        Endless // no length, and 1 MiB after 1 MiB for as long as it is read
     };
     void setArchiveHour(const QDateTime &hour, const QByteArray &gzip)
     {
@@ -138,6 +140,9 @@ private:
     void respond(QTcpSocket *socket, const Request &request);
     void respondEvents(QTcpSocket *socket, const QUrl &url, const Request &request, Fault fault);
     void respondArchive(QTcpSocket *socket, const QString &name, const Request &request);
+    // Trickle and Endless: the body keeps coming on a timer until the client leaves.
+    void stream(QTcpSocket *socket, const Request &request, ArchiveFault fault,
+                const QByteArray &body);
     QList<QByteArray> repositoryEvents(const QString &repository);
     QList<QByteArray> pullRequestObjects(const QString &repository, bool byUpdate) const;
     void send(QTcpSocket *socket, const Request &request, int status, const QByteArray &body,
