@@ -1,3 +1,5 @@
+#include "bronzestore.h"
+#include "database.h"
 #include "gzip.h"
 #include "metricsexport.h"
 #include "metricsqueries.h"
@@ -7,6 +9,8 @@
 
 #include <QFile>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -50,6 +54,7 @@ private slots:
     void ingestionRefusesWhatTheApiRefuses();
     void csvCellsAreNeverFormulas();
     void aFileOfNoEventsIsRefusedNotQuarantinedWhole();
+    void aPageThatFailedIsStoredOnceTheStoreRecovers();
 
 private:
     // Imports `content` as a file named `name`; the events stored and quarantined.
@@ -190,6 +195,38 @@ void TestHostile::aFileOfNoEventsIsRefusedNotQuarantinedWhole()
     pipeline.importFiles({file.fileName()});
     QCOMPARE(finished.takeFirst().first().value<IngestSummary>().alreadyIngested, 1);
     QCOMPARE(queries.quarantinedEvents(), 10000);
+}
+
+// A live page whose ingest failed (here the database was locked; a full disk fails the
+// same way) is ingested again within seconds of the store recovering, without a restart.
+void TestHostile::aPageThatFailedIsStoredOnceTheStoreRecovers()
+{
+    SKIP_ON_POSTGRES("the lock is SQLite's");
+    m_storage = std::make_unique<TestStorage>();
+    Pipeline pipeline(m_storage->location());
+    QVERIFY(pipeline.open());
+    BronzeStore bronze(m_storage->path());
+    QString error;
+    const QString page = bronze.storePage(
+        '[' + validEvent(1) + ',' + validEvent(2) + ',' + validEvent(3) + ']',
+        {QUrl(u"https://api.github.com/events"_s), 200, 1, {}, {}, QDateTime::currentDateTimeUtc()},
+        u"events"_s, &error);
+    QVERIFY2(!page.isEmpty(), qPrintable(error));
+    {
+        QSqlDatabase locker = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"locker"_s);
+        locker.setDatabaseName(Database::silverPath(m_storage->path()));
+        QVERIFY(locker.open());
+        QSqlQuery lock(locker);
+        QVERIFY(lock.exec(u"BEGIN EXCLUSIVE"_s));
+        QSignalSpy failed(&pipeline, &Pipeline::failed);
+        pipeline.ingestPage(page); // waits out the busy timeout, then fails
+        QCOMPARE(failed.size(), 1);
+        QVERIFY(lock.exec(u"ROLLBACK"_s));
+    }
+    QSqlDatabase::removeDatabase(u"locker"_s);
+    MetricsQueries queries(m_storage->location());
+    QCOMPARE(queries.eventsStored(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(queries.eventsStored(), 3, 15000);
 }
 
 QTEST_GUILESS_MAIN(TestHostile)

@@ -10,12 +10,23 @@ using namespace Qt::StringLiterals;
 
 Q_LOGGING_CATEGORY(lcPipeline, "ghm.pipeline")
 
+namespace {
+
+constexpr int firstRetryMs = 5000;
+constexpr int lastRetryMs = 60000;
+
+} // namespace
+
 Pipeline::Pipeline(const StoreLocation &location, QObject *parent)
     : QObject(parent)
     , m_bronze(location.dataDir)
     , m_store(StoreFactory::eventStore(location))
     , m_ingestor(m_store.get(), &m_bronze)
+    , m_retry(new QTimer(this))
 {
+    m_retry->setSingleShot(true);
+    m_retry->setInterval(firstRetryMs);
+    connect(m_retry, &QTimer::timeout, this, &Pipeline::retryFailed);
     m_ingestor.setCancelFlag(&m_cancel);
     m_ingestor.setBatchCallback([this](const BatchResult &batch) { onBatch(batch); });
     m_ingestor.setProgressCallback([this](const IngestProgress &progress) {
@@ -54,14 +65,40 @@ void Pipeline::ingestPage(const QString &path, const ParsedPagePtr &page)
     if (!m_open)
         return;
     if (!page) {
-        ingestAll({path});
+        if (!ingestAll({path}).ok)
+            retryLater(path);
         return;
     }
     const IngestSummary summary = m_ingestor.ingestParsed(path, *page);
     if (!summary.ok) {
         qCWarning(lcPipeline).noquote() << "cannot ingest" << path << ":" << summary.error;
         emit failed(u"%1: %2"_s.arg(path, summary.error));
+        retryLater(path);
     }
+}
+
+void Pipeline::retryLater(const QString &path)
+{
+    if (!m_failed.contains(path))
+        m_failed << path;
+    if (!m_retry->isActive())
+        m_retry->start();
+}
+
+void Pipeline::retryFailed()
+{
+    const QStringList paths = std::exchange(m_failed, {});
+    for (const QString &path : paths) {
+        if (!ingestAll({path}).ok)
+            m_failed << path;
+    }
+    if (m_failed.isEmpty()) {
+        m_retry->setInterval(firstRetryMs);
+        qCInfo(lcPipeline) << "ingested" << paths.size() << "source(s) that had failed";
+        return;
+    }
+    m_retry->setInterval(std::min(m_retry->interval() * 2, lastRetryMs));
+    m_retry->start();
 }
 
 // Each file is copied into bronze on a helper thread while the one before it is ingested:

@@ -8,6 +8,7 @@
 
 #include <QObject>
 #include <QStringList>
+#include <QTimer>
 
 #include <atomic>
 #include <functional>
@@ -52,6 +53,11 @@ private:
     IngestSummary ingestEach(int count, const SourceAt &sourceAt);
     void onBatch(const BatchResult &batch);
     void noteArchiveHour(const QString &path, const IngestSummary &summary);
+    // A live page or archive hour whose ingest failed (a full disk, a locked or lost
+    // database) is tried again after 5 s, then at doubling waits up to a minute, without a
+    // restart: bronze has it.
+    void retryLater(const QString &path);
+    void retryFailed();
 
     BronzeStore m_bronze;
     std::unique_ptr<EventStore> m_store;
@@ -60,4 +66,6 @@ private:
     std::atomic_bool m_cancel = false;
     int m_fileIndex = 0;
     int m_fileCount = 0;
+    QStringList m_failed; // live sources to ingest again
+    QTimer *m_retry;
 };

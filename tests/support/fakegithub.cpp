@@ -369,10 +369,10 @@ void FakeGitHub::stream(QTcpSocket *socket, const Request &request, ArchiveFault
                         const QByteArray &body)
 {
     const bool trickle = fault == ArchiveFault::Trickle;
-    socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/gzip\r\nConnection: close\r\n"
-                  + (trickle ? "Content-Length: " + QByteArray::number(body.size()) + "\r\n"
-                             : QByteArray())
-                  + "\r\n");
+    socket->write(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/gzip\r\nConnection: close\r\n"
+        + (trickle ? "Content-Length: " + QByteArray::number(body.size()) + "\r\n" : QByteArray())
+        + "\r\n");
     auto *timer = new QTimer(socket);
     auto sent = std::make_shared<qsizetype>(0);
     connect(timer, &QTimer::timeout, socket, [socket, trickle, body, sent] {
