@@ -115,6 +115,8 @@ private slots:
     void watchlistEndpoints();
     void watchlistAdditionsAreRateLimited();
     void limitsAnswerBeforeTheyCostMemory();
+    void everyRequestIsFramedStrictly_data();
+    void everyRequestIsFramedStrictly();
 
 private:
     Reply get(const QString &pathAndQuery);
@@ -770,6 +772,55 @@ void TestApi::limitsAnswerBeforeTheyCostMemory()
     QTest::qWait(100);
     QVERIFY(
         exchange(port, "GET /api/health HTTP/1.1\r\n\r\n", 500).first.startsWith("HTTP/1.1 503"));
+}
+
+void TestApi::everyRequestIsFramedStrictly_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QByteArray>("status");
+    const QByteArray get = "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    const QByteArray put = "PUT /api/watchlist/a/b HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    QTest::newRow("pipelined, too large")
+        << get + put + "Content-Length: 4000000000\r\n\r\n\r\n\r\n"
+        << QByteArray("413");
+    QTest::newRow("bare LF") << QByteArray("GET /api/health HTTP/1.1\nHost: 127.0.0.1\n\n")
+                             << QByteArray("400");
+    QTest::newRow("pipelined bare LF")
+        << get + "PUT /api/watchlist/a/b HTTP/1.1\nContent-Length: 4000000000\n\n"
+        << QByteArray("400");
+    QTest::newRow("folded Content-Length") << put + "Content-Length:\r\n 4000000000\r\n\r\n"
+                                           << QByteArray("400");
+    QTest::newRow("duplicate Content-Length")
+        << put + "Content-Length: 1\r\nContent-Length: 1\r\n\r\nx" << QByteArray("400");
+    QTest::newRow("signed Content-Length")
+        << put + "Content-Length: +1\r\n\r\nx" << QByteArray("400");
+    QTest::newRow("Transfer-Encoding") << put + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+                                       << QByteArray("400");
+    QTest::newRow("space in the target")
+        << QByteArray("GET /api/he alth HTTP/1.1\r\n\r\n") << QByteArray("400");
+    QTest::newRow("twenty pipelined") << get.repeated(20) << QByteArray("429");
+}
+
+// Every head on a connection is checked before QHttpServer sees its bytes, pipelined ones
+// too: the refusal is the answer, and the connection is closed.
+void TestApi::everyRequestIsFramedStrictly()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(QByteArray, status);
+    ApiServer server({m_dir.location(), u"127.0.0.1"_s, 0, u"secret"_s, {}, {}, {}});
+    QSignalSpy listening(&server, &ApiServer::listening);
+    server.start();
+    QCOMPARE(listening.size(), 1);
+    const quint16 port = quint16(QUrl(listening.first().first().toString()).port());
+    const auto [answer, closed] = exchange(port, bytes);
+    QVERIFY2(answer.contains(QByteArray("HTTP/1.1 " + status)), answer.constData());
+    QVERIFY(closed);
+    // A sound request on a new connection is served as ever.
+    QVERIFY(exchange(port,
+                     "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     "Authorization: Bearer secret\r\n\r\n",
+                     500)
+                .first.startsWith("HTTP/1.1 200"));
 }
 
 void TestApi::watchlistAdditionsAreRateLimited()

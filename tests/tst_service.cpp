@@ -48,6 +48,7 @@ private slots:
     void unreadableStoreAnswers503NeverZeros();
     void aWaitingAnswerDelaysNoOther();
     void pipelinedRequestsAreAnsweredInOrder();
+    void hostileClientsCostBoundedMemory();
     void archiveBackfillMakesItsHoursComplete();
     void theLiveFeedIsMeasuredAsItIs_data();
     void theLiveFeedIsMeasuredAsItIs();
@@ -350,6 +351,82 @@ void TestService::pipelinedRequestsAreAnsweredInOrder()
     QCOMPARE(contentTypes[0], QByteArray("image/png"));
     QVERIFY2(contentTypes[1].startsWith("application/json"), contentTypes[1].constData());
     QVERIFY2(contentTypes[2].startsWith("application/json"), contentTypes[2].constData());
+    QCOMPARE(m_service.state(), QProcess::Running);
+}
+
+namespace {
+
+qint64 residentBytes(qint64 pid)
+{
+    QFile status(u"/proc/%1/status"_s.arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong() * 1024;
+    }
+    return -1;
+}
+
+} // namespace
+
+// The attacks of the last hostile-input round, on the real service: bodies smuggled behind
+// pipelined heads, and thousands of pipelined requests for a 200 KB asset left unread.
+// Each connection is refused or closed, and the service's memory stays within 64 MiB of
+// where it started (the README's limits table).
+void TestService::hostileClientsCostBoundedMemory()
+{
+    REQUIRE_STORAGE(*m_storage);
+    m_apiUrl = startService({}, {{u"GHM_API_TOKEN"_s, u"secret"_s}});
+    QVERIFY(!m_apiUrl.isEmpty());
+    const QUrl api(m_apiUrl);
+    const qint64 pid = m_service.processId();
+    QTest::qWait(500);
+    const qint64 before = residentBytes(pid);
+    QVERIFY(before > 0);
+
+    const QByteArray host = "Host: " + api.host().toLatin1() + "\r\n";
+    std::array<QTcpSocket, 3> smugglers;
+    for (QTcpSocket &socket : smugglers) {
+        socket.connectToHost(api.host(), quint16(api.port()));
+        QVERIFY(socket.waitForConnected(5000));
+        socket.write("GET /api/health HTTP/1.1\r\n" + host
+                     + "\r\nPUT /api/watchlist/a/b HTTP/1.1\r\n" + host
+                     + "Content-Length: 4000000000\r\n\r\n");
+    }
+    const QByteArray chunk = "\r\n\r\n" + QByteArray(1024 * 1024, 'x');
+    for (int sent = 0; sent < 100; ++sent) {
+        for (QTcpSocket &socket : smugglers) {
+            if (socket.state() == QAbstractSocket::ConnectedState) {
+                socket.write(chunk);
+                socket.waitForBytesWritten(50);
+            }
+        }
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(smugglers.cbegin(), smugglers.cend(),
+                                         [](const QTcpSocket &socket) {
+                                             return socket.state()
+                                                 != QAbstractSocket::ConnectedState;
+                                         }),
+                             10000);
+
+    QTcpSocket hoarder; // asks for the asset again and again, reads nothing
+    hoarder.connectToHost(api.host(), quint16(api.port()));
+    QVERIFY(hoarder.waitForConnected(5000));
+    hoarder.setReadBufferSize(1);
+    const QByteArray asset = "GET /dashboard/assets/chart.umd.min.js HTTP/1.1\r\n" + host + "\r\n";
+    hoarder.write(asset.repeated(4000));
+    QTest::qWait(4000); // the service cuts it meanwhile; what it had sent waits unread
+    const qint64 during = residentBytes(pid);
+    hoarder.setReadBufferSize(0);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (hoarder.readAll(), hoarder.state() != QAbstractSocket::ConnectedState), 10000);
+
+    const qint64 after = std::max(residentBytes(pid), during);
+    qInfo("service RSS: %lld MB before, %lld MB at most after", before >> 20, after >> 20);
+    QVERIFY2(after - before < 64 * 1024 * 1024,
+             qPrintable(u"RSS went from %1 to %2 MB"_s.arg(before >> 20).arg(after >> 20)));
+    QCOMPARE(get(u"/api/health"_s).status, 401); // and it still answers
     QCOMPARE(m_service.state(), QProcess::Running);
 }
 

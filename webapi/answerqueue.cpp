@@ -21,6 +21,8 @@ void AnswerQueue::fulfil(const Ticket &ticket, QHttpServerResponse &&response)
     ticket->response.emplace(std::move(response));
     while (!queue->empty() && queue->front()->response) {
         Place &place = *queue->front();
+        if (place.socket && place.socket->bytesToWrite() > m_maxQueuedBytes)
+            place.socket->abort(); // its client does not read what it asked for
         if (place.socket && place.socket->state() == QAbstractSocket::ConnectedState)
             place.response->write(std::move(place.responder));
         queue->pop_front();

@@ -28,6 +28,8 @@ public:
     };
     using Ticket = std::shared_ptr<Place>;
 
+    // A connection whose unread answers exceed this is closed: its client does not read.
+    void setMaxQueuedBytes(qint64 bytes) { m_maxQueuedBytes = bytes; }
     // The next place in line on the responder's connection.
     Ticket reserve(QHttpServerResponder &&responder);
     // Writes `response` in its place: after every earlier answer on its connection, and
@@ -36,4 +38,5 @@ public:
 
 private:
     QHash<QTcpSocket *, std::deque<Ticket>> m_queues;
+    qint64 m_maxQueuedBytes = 8 * 1024 * 1024;
 };

@@ -104,6 +104,7 @@ void ApiServer::start()
     m_watchlistController = std::make_unique<WatchlistController>(m_watchlist);
     m_dashboard = std::make_unique<DashboardPagesController>(source, m_painter);
     m_answers = new AnswerQueue(this);
+    m_answers->setMaxQueuedBytes(m_options.limits.maxQueuedAnswerBytes);
     m_server = new QHttpServer(this);
     registerRoutes();
     const QHostAddress address = m_options.host == "localhost"_L1

@@ -18,6 +18,9 @@ struct ApiLimits
     int maxHeaders = 100; // 431
     int idleTimeoutSeconds = 30; // an idle connection is closed
     int requestTimeoutSeconds = 10; // a request must arrive whole within this (408)
+    int answerTimeoutSeconds = 60; // a client must read a whole answer within this
+    int maxPipelined = 16; // requests sent ahead of their answers (429 beyond)
+    qint64 maxQueuedAnswerBytes = 8 * 1024 * 1024; // answers waiting for a slow reader
     int maxConnections = 256; // beyond, 503 at once
     qint64 cacheBytes = 32 * 1024 * 1024; // answers kept for repeated requests
 };
