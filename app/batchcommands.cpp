@@ -1,5 +1,7 @@
 #include "batchcommands.h"
 
+#include "database.h"
+
 #include "archivedownload.h"
 #include "bronzestore.h"
 #include "config.h"
@@ -119,8 +121,13 @@ int run(QCoreApplication &app, const AppConfig &config,
         if (summary.alreadyIngested > 0)
             std::printf("%lld file(s) already imported: nothing to do for them\n",
                         summary.alreadyIngested);
-        if (!summary.ok)
+        if (!summary.ok) {
             std::fprintf(stderr, "ghmonitor: %s\n", qPrintable(summary.error));
+            // A store error may be damage: then say so, with the way out.
+            if (const QString damage = Database::integrityProblem(config.store());
+                !damage.isEmpty())
+                std::fprintf(stderr, "ghmonitor: %s\n", qPrintable(damage));
+        }
         exitCode = summary.cancelled ? 130 : summary.ok ? 0 : 1;
         app.quit();
     });

@@ -231,6 +231,7 @@ int runGui(QApplication &app, const ConfigResult &configuration,
     QObject::connect(&services, &Services::apiListening, &window, &MainWindow::setApiAddress);
     QObject::connect(&window, &MainWindow::pollNowRequested, &services, &Services::pollNow);
     QObject::connect(&services, &Services::apiFailed, &window, &MainWindow::setApiFailed);
+    QObject::connect(&services, &Services::integrityChecked, &window, &MainWindow::showStoreDamage);
     QObject::connect(&window, &MainWindow::settingsSaved, &window, [&] {
         const ConfigResult changed = loadConfig(true, commandLine);
         if (!changed.ok()) {

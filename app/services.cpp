@@ -1,5 +1,7 @@
 #include "services.h"
 
+#include "database.h"
+
 #include "apiserver.h"
 #include "bronzestore.h"
 #include "changelistener.h"
@@ -99,6 +101,13 @@ void Services::createPipeline()
     place(m_pipeline, m_ingestThread);
     connect(m_pipeline, &Pipeline::goldChanged, this, &Services::goldChanged);
     if (m_poller) {
+        m_integrityThread = newThread(QStringLiteral("integrity"));
+        m_integrity = new QObject;
+        place(m_integrity, m_integrityThread);
+        connect(m_pipeline, &Pipeline::failed, this, [this] {
+            if (m_lastIntegrityCheck.hasExpired(60000))
+                checkIntegrity();
+        });
         connect(m_poller, &GitHubPoller::pageStored, m_pipeline, &Pipeline::ingestPage);
         connect(m_watcher, &RepositoryWatcher::pageStored, m_pipeline, &Pipeline::ingestPage);
         connect(m_archive, &ArchiveFollower::hourStored, m_pipeline,
@@ -122,6 +131,18 @@ void Services::createApi()
     connect(m_api, &ApiServer::failed, this, &Services::apiFailed);
     connect(m_poller, &GitHubPoller::snapshotChanged, m_api, &ApiServer::setPollerSnapshot);
     connect(m_archive, &ArchiveFollower::statusChanged, m_api, &ApiServer::setArchiveStatus);
+    connect(this, &Services::integrityChecked, m_api, &ApiServer::setStoreDamage);
+}
+
+void Services::checkIntegrity()
+{
+    m_lastIntegrityCheck.start();
+    QMetaObject::invokeMethod(m_integrity, [this, location = m_config.store()] {
+        const QString problem = Database::integrityProblem(location);
+        if (!problem.isEmpty())
+            qCritical().noquote() << problem;
+        QMetaObject::invokeMethod(this, [this, problem] { emit integrityChecked(problem); });
+    });
 }
 
 void Services::createListener()
@@ -150,6 +171,8 @@ void Services::start()
         return;
     m_bronze->applyRetention(m_config.bronzeRetentionDays, QDateTime::currentDateTimeUtc());
     QMetaObject::invokeMethod(m_pipeline, &Pipeline::catchUp);
+    m_integrityThread->start();
+    checkIntegrity();
     m_apiThread->start();
     QMetaObject::invokeMethod(m_api, &ApiServer::start);
     m_collectorThread->start();

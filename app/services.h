@@ -4,6 +4,7 @@
 #include "config.h"
 #include "githubpoller.h"
 
+#include <QElapsedTimer>
 #include <QList>
 #include <QObject>
 
@@ -52,6 +53,8 @@ signals:
     void goldChanged(qint64 fromSeconds, qint64 toSeconds);
     void apiListening(const QString &url);
     void apiFailed(const QString &message);
+    // What the last integrity check found wrong with the store; empty when it is sound.
+    void integrityChecked(const QString &problem);
 
 private:
     QThread *newThread(const QString &name);
@@ -60,6 +63,9 @@ private:
     void createPipeline();
     void createApi();
     void createListener();
+    // SQLite's quick_check on a thread of its own, at start and after an ingest fails (at
+    // most once a minute): a damaged store is told, with the way out.
+    void checkIntegrity();
 
     AppConfig m_config;
     Role m_role;
@@ -69,6 +75,9 @@ private:
     QThread *m_apiThread = nullptr;
     QThread *m_listenerThread = nullptr;
     QThread *m_dashboardThread = nullptr;
+    QThread *m_integrityThread = nullptr;
+    QObject *m_integrity = nullptr; // lives on m_integrityThread
+    QElapsedTimer m_lastIntegrityCheck;
     BronzeStore *m_bronze = nullptr;
     RateBudget *m_budget = nullptr;
     Watchlist *m_watchlist = nullptr;

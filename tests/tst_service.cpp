@@ -1,5 +1,6 @@
 #include "childprocess.h"
 #include "compressedfile.h"
+#include "database.h"
 #include "syntheticevents.h"
 #include "teststorage.h"
 #include "timeformat.h"
@@ -10,6 +11,7 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTcpSocket>
@@ -49,6 +51,7 @@ private slots:
     void aWaitingAnswerDelaysNoOther();
     void pipelinedRequestsAreAnsweredInOrder();
     void hostileClientsCostBoundedMemory();
+    void aDamagedStoreIsReportedWithTheWayOut();
     void archiveBackfillMakesItsHoursComplete();
     void theLiveFeedIsMeasuredAsItIs_data();
     void theLiveFeedIsMeasuredAsItIs();
@@ -427,6 +430,33 @@ void TestService::hostileClientsCostBoundedMemory()
     QVERIFY2(after - before < 64 * 1024 * 1024,
              qPrintable(u"RSS went from %1 to %2 MB"_s.arg(before >> 20).arg(after >> 20)));
     QCOMPARE(get(u"/api/health"_s).status, 401); // and it still answers
+    QCOMPARE(m_service.state(), QProcess::Running);
+}
+
+// Random bytes across silver's pages: at start the service checks the store on a thread of
+// its own and reports the damage in health, with the way out, while it keeps polling.
+void TestService::aDamagedStoreIsReportedWithTheWayOut()
+{
+    SKIP_ON_POSTGRES("quick_check is SQLite's");
+    importSynthetic();
+    QFile silver(Database::silverPath(m_storage->path()));
+    QVERIFY(silver.open(QIODevice::ReadWrite));
+    QRandomGenerator random(5);
+    for (qint64 at = 8192; at < silver.size() - 4096; at += 16384) {
+        QByteArray noise(3000, Qt::Uninitialized);
+        random.fillRange(reinterpret_cast<quint32 *>(noise.data()), noise.size() / 4);
+        silver.seek(at);
+        silver.write(noise);
+    }
+    silver.close();
+    m_apiUrl = startService();
+    QVERIFY(!m_apiUrl.isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(get(u"/api/health"_s).json()["store"_L1]["state"_L1].toString(),
+                              u"damaged"_s, 15000);
+    const QJsonObject health = get(u"/api/health"_s).json();
+    QCOMPARE(health["status"_L1].toString(), u"degraded"_s);
+    QVERIFY2(health["store"_L1]["error"_L1].toString().contains(u"ghmonitor --rebuild"_s),
+             qPrintable(health["store"_L1]["error"_L1].toString()));
     QCOMPARE(m_service.state(), QProcess::Running);
 }
 

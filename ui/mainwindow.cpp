@@ -444,6 +444,16 @@ void MainWindow::updatePanelMessages()
 }
 
 // Until the next snapshot arrives: the panels keep their last numbers, marked as stale.
+void MainWindow::showStoreDamage(const QString &problem)
+{
+    m_storeDamage = problem;
+    if (problem.isEmpty())
+        return;
+    m_eventsLabel->setText(tr("Database damaged"));
+    m_eventsLabel->setToolTip(plainText(problem));
+    statusBar()->showMessage(tr("Database damaged: %1").arg(problem));
+}
+
 void MainWindow::showStoreUnavailable(const QString &message)
 {
     m_storeProblem = message;
@@ -506,6 +516,8 @@ void MainWindow::fillWatchedMenu()
 
 void MainWindow::showEventsStored(qint64 events)
 {
+    if (!m_storeDamage.isEmpty())
+        return; // the damage stays in sight until --rebuild
     m_eventsLabel->setText(tr("%1 events").arg(QLocale().toString(events)));
     m_eventsLabel->setToolTip(QString());
 }

@@ -48,6 +48,8 @@ public:
     void setApiAddress(const QString &url);
     void setApiFailed(const QString &message);
     void showEventsStored(qint64 events);
+    // What the integrity check found wrong with the store, with the way out; empty: sound.
+    void showStoreDamage(const QString &problem);
     // Enables the Watch button and the View > Watched menu.
     void setWatchlist(Watchlist *watchlist);
     // The configuration running now and where each value came from, for Settings and About.
@@ -125,6 +127,7 @@ private:
     PollerSnapshot m_snapshot;
     ConfigResult m_configuration;
     QString m_storeProblem; // why the last load failed; empty once one succeeds
+    QString m_storeDamage; // what the integrity check found; empty when sound
     QString m_apiUrl;
     QString m_repository;
     std::optional<TimeWindow> m_customRange; // a chosen range, instead of a preset

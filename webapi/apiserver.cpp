@@ -100,7 +100,8 @@ void ApiServer::start()
         = std::make_unique<ReaderPool>(m_options.store, m_options.pullRequestHorizonDays, readers);
     const QueriesSource source = [this]() -> MetricsQueries & { return queries(); };
     m_metrics = std::make_unique<MetricsController>(source);
-    m_health = std::make_unique<HealthController>(source, &m_poller, &m_archive, &m_httpMetrics);
+    m_health = std::make_unique<HealthController>(source, &m_poller, &m_archive, &m_httpMetrics,
+                                                  &m_storeDamage);
     m_watchlistController = std::make_unique<WatchlistController>(m_watchlist);
     m_dashboard = std::make_unique<DashboardPagesController>(source, m_painter);
     m_answers = new AnswerQueue(this);
@@ -142,6 +143,11 @@ void ApiServer::setPollerSnapshot(const PollerSnapshot &snapshot)
 void ApiServer::setArchiveStatus(const ArchiveStatus &status)
 {
     m_archive = status;
+}
+
+void ApiServer::setStoreDamage(const QString &problem)
+{
+    m_storeDamage = problem;
 }
 
 void ApiServer::serve(const Endpoint &endpoint)

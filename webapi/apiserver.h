@@ -60,6 +60,8 @@ public:
     Q_INVOKABLE void start();
     Q_INVOKABLE void setPollerSnapshot(const PollerSnapshot &snapshot);
     Q_INVOKABLE void setArchiveStatus(const ArchiveStatus &status);
+    // What the integrity check found wrong with the store (empty: sound), for health.
+    Q_INVOKABLE void setStoreDamage(const QString &problem);
     // Before start(): enables /api/watchlist.
     void setWatchlist(Watchlist *watchlist) { m_watchlist = watchlist; }
 
@@ -99,6 +101,7 @@ private:
     DashboardPagesController::PanelPainter m_painter;
     PollerSnapshot m_poller;
     ArchiveStatus m_archive;
+    QString m_storeDamage;
     Watchlist *m_watchlist = nullptr;
     HttpMetrics m_httpMetrics;
     QString m_url;

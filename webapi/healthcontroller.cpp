@@ -84,11 +84,13 @@ bool pollerDegraded(const PollerSnapshot &poller)
 } // namespace
 
 HealthController::HealthController(QueriesSource queries, const PollerSnapshot *poller,
-                                   const ArchiveStatus *archive, const HttpMetrics *http)
+                                   const ArchiveStatus *archive, const HttpMetrics *http,
+                                   const QString *damage)
     : m_queries(std::move(queries))
     , m_poller(poller)
     , m_archive(archive)
     , m_http(http)
+    , m_damage(damage)
 {
 }
 
@@ -108,6 +110,8 @@ QJsonObject HealthController::health() const
     } catch (const StoreUnavailable &unavailable) {
         store = {{u"state"_s, u"unavailable"_s}, {u"error"_s, unavailable.message}};
     }
+    if (!m_damage->isEmpty())
+        store = {{u"state"_s, u"damaged"_s}, {u"error"_s, *m_damage}};
     const bool degraded = pollerDegraded(poller) || store[u"state"_s] != u"ok"_s;
     return {{u"status"_s, degraded ? u"degraded"_s : u"ok"_s},
             {u"version"_s, QStringLiteral(GHM_VERSION)},

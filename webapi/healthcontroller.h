@@ -11,12 +11,14 @@ struct PollerSnapshot;
 class HealthController
 {
 public:
-    // `poller`, `archive` and `http` belong to the server and outlive this controller.
+    // `poller`, `archive`, `http` and `damage` belong to the server and outlive this
+    // controller; `damage` is what the integrity check found wrong with the store.
     HealthController(QueriesSource queries, const PollerSnapshot *poller,
-                     const ArchiveStatus *archive, const HttpMetrics *http);
+                     const ArchiveStatus *archive, const HttpMetrics *http, const QString *damage);
     QList<Endpoint> endpoints() const;
 
-    // -> {status: ok|degraded, version, store{state, error}, events_stored, last_event_at,
+    // -> {status: ok|degraded, version, store{state: ok|unavailable|damaged, error}, events_stored,
+    // last_event_at,
     //     poller{...}, archive{...}}; events_stored and last_event_at are null while the store is
     //     down
     QJsonObject health() const;
@@ -26,4 +28,5 @@ private:
     const PollerSnapshot *m_poller;
     const ArchiveStatus *m_archive;
     const HttpMetrics *m_http;
+    const QString *m_damage;
 };

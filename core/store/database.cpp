@@ -190,3 +190,28 @@ sqlite3 *Database::handle(const QSqlDatabase &database)
         ? *static_cast<sqlite3 *const *>(value.constData())
         : nullptr;
 }
+
+QString Database::integrityProblem(const StoreLocation &location)
+{
+    if (location.isPostgres())
+        return {};
+    QString error;
+    QSqlDatabase database = open(location, u"integrity"_s, true, &error);
+    if (!database.isValid())
+        return error.isEmpty() ? QString() : error + u"; run ghmonitor --rebuild"_s;
+    QString problem;
+    for (const char *schema : {"main", "gold"}) {
+        QSqlQuery query(database);
+        const bool ran = query.exec(u"PRAGMA %1.quick_check(1)"_s.arg(QLatin1StringView(schema)));
+        const QString answer
+            = ran && query.next() ? query.value(0).toString() : query.lastError().text();
+        if (answer != "ok"_L1 && problem.isEmpty())
+            problem = u"%1 is damaged (%2): run ghmonitor --rebuild to make it again from "
+                      "bronze"_s.arg(QString::fromLatin1(schema) == "main"_L1
+                                         ? silverPath(location.dataDir)
+                                         : goldPath(location.dataDir),
+                                     answer.simplified().left(200));
+    }
+    close(database);
+    return problem;
+}

@@ -19,6 +19,10 @@ QString goldPath(const QString &dataDir);
 // An error message when `url` cannot name a PostgreSQL database; empty when it can.
 // Never repeats the password.
 QString checkUrl(const QUrl &url);
+// What SQLite's quick_check finds wrong with silver or gold, with the way out; empty when
+// both are sound (and always on PostgreSQL, which checks its own pages). Opens a connection
+// of its own, on the calling thread.
+QString integrityProblem(const StoreLocation &location);
 
 // SQLite: silver with gold attached as schema `gold`. PostgreSQL: the URL's database
 // with `silver` first on the search path, so both dialects name tables alike: `events`,
