@@ -117,6 +117,7 @@ private slots:
     void limitsAnswerBeforeTheyCostMemory();
     void everyRequestIsFramedStrictly_data();
     void everyRequestIsFramedStrictly();
+    void mutatedRequestsNeverReachA5xx();
 
 private:
     Reply get(const QString &pathAndQuery);
@@ -821,6 +822,48 @@ void TestApi::everyRequestIsFramedStrictly()
                      "Authorization: Bearer secret\r\n\r\n",
                      500)
                 .first.startsWith("HTTP/1.1 200"));
+}
+
+// A small fuzzer of the HTTP front: 400 requests made from sound ones by flipping,
+// inserting and deleting bytes (CR, LF, space, colon, digits, NUL...), pipelined in pairs.
+// Each is answered with a status below 500 or closed, and the service goes on.
+void TestApi::mutatedRequestsNeverReachA5xx()
+{
+    QTemporaryDir dir;
+    Watchlist watchlist(dir.path(), 1000);
+    ApiServer server({m_dir.location(), u"127.0.0.1"_s, 0, {}, {}, {}, {}});
+    server.setWatchlist(&watchlist);
+    QSignalSpy listening(&server, &ApiServer::listening);
+    server.start();
+    QCOMPARE(listening.size(), 1);
+    const quint16 port = quint16(QUrl(listening.first().first().toString()).port());
+    const QList<QByteArray> seeds {
+        "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        "GET /api/events/count?offset=10 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        "PUT /api/watchlist/a/b HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}",
+    };
+    static constexpr char alphabet[] = "\r\n :0123456789\t\x00\xff"
+                                       "Az/-";
+    QRandomGenerator random(27);
+    for (int round = 0; round < 200; ++round) {
+        QByteArray request
+            = seeds[random.bounded(int(seeds.size()))] + seeds[random.bounded(int(seeds.size()))];
+        for (int edits = random.bounded(1, 4); edits > 0; --edits) {
+            const int at = random.bounded(int(request.size()));
+            const char c = alphabet[random.bounded(int(sizeof(alphabet) - 1))];
+            switch (random.bounded(3)) {
+            case 0: request[at] = c; break;
+            case 1: request.insert(at, c); break;
+            default: request.remove(at, 1); break;
+            }
+        }
+        const QByteArray answer = exchange(port, request, 150).first;
+        for (qsizetype at = answer.indexOf("HTTP/1.1 "); at >= 0;
+             at = answer.indexOf("HTTP/1.1 ", at + 1))
+            QVERIFY2(answer.at(at + 9) != '5',
+                     QByteArray(request + " => " + answer.left(400)).constData());
+    }
+    QVERIFY(exchange(port, seeds.first(), 1000).first.startsWith("HTTP/1.1 200"));
 }
 
 void TestApi::watchlistAdditionsAreRateLimited()
