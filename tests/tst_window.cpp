@@ -17,6 +17,7 @@
 #include <QBarCategoryAxis>
 #include <QBarSet>
 #include <QChart>
+#include <QClipboard>
 #include <QDateTimeAxis>
 #include <QDialogButtonBox>
 #include <QDirIterator>
@@ -24,15 +25,18 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLineSeries>
+#include <QMenu>
 #include <QProcessEnvironment>
 #include <QPushButton>
 #include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTableView>
 #include <QTableWidget>
 #include <QTest>
 #include <QThread>
+#include <QTimer>
 #include <QValueAxis>
 
 using namespace Qt::StringLiterals;
@@ -107,6 +111,7 @@ private slots:
     void firstCommitFillsEveryPanel();
     void todaysFeedIsMarkedDegradedAndSettling();
     void namesFromDataAreShownAsWritten();
+    void copyTakesTheRowTheMenuWasOpenedOn();
     void barLabelsAreWholeAt1024x700();
     void everyPresetLabelsItsTimeAxis();
     void steadyFeedDoesNotEndInACliff();
@@ -261,6 +266,42 @@ void TestWindow::namesFromDataAreShownAsWritten()
     QCOMPARE(widget.eventRate()->series().first()->name(), image.toHtmlEscaped());
     const QImage drawn = widget.grab().toImage();
     QVERIFY(!drawn.isNull());
+}
+
+// The feed refreshes while its context menu is open (every few seconds on a live feed):
+// Copy copies the row the menu was opened on, and nothing crashes.
+void TestWindow::copyTakesTheRowTheMenuWasOpenedOn()
+{
+    const auto snapshotOf = [](const QString &repository) {
+        static qint64 id = 0;
+        ++id;
+        DashboardSnapshot snapshot;
+        snapshot.window = {1735740000, 1735743600};
+        snapshot.latestEvents
+            = {{id, 1735743000 + id, u"PushEvent"_s, {}, repository, u"dev-1"_s, -1}};
+        return snapshot;
+    };
+    DashboardWidget widget;
+    widget.resize(1200, 800);
+    widget.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&widget));
+    widget.setData(snapshotOf(u"first/repository"_s));
+    QTableView *table = widget.feedTable();
+    const QPoint row = table->visualRect(table->model()->index(0, 0)).center();
+    QGuiApplication::clipboard()->clear();
+    QTimer::singleShot(200, &widget, [&widget, &snapshotOf] {
+        widget.setData(snapshotOf(u"second/repository"_s)); // the row leaves the feed
+        auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget());
+        QVERIFY(menu);
+        for (QAction *action : menu->actions()) {
+            if (action->text() == QCoreApplication::translate("DashboardWidget", "Copy"))
+                action->trigger();
+        }
+        menu->close();
+    });
+    emit table->customContextMenuRequested(row);
+    QVERIFY2(QGuiApplication::clipboard()->text().contains(u"first/repository"_s),
+             qPrintable(QGuiApplication::clipboard()->text()));
 }
 
 void TestWindow::barLabelsAreWholeAt1024x700()

@@ -141,13 +141,17 @@ QString DashboardWidget::coverageNote(const DashboardSnapshot &data)
                        : tr("sampled: about %1 % of GitHub").arg(qRound(percent));
 }
 
-// Right-click on an event: open it, watch or filter by its repository, copy the row.
+// Right-click on an event: open it, watch or filter by its repository, copy the row. The
+// row is taken by value when the menu opens: the feed may refresh while the menu is up.
 void DashboardWidget::showFeedMenu(const QPoint &position)
 {
     const QModelIndex index = m_table->indexAt(position);
     if (!index.isValid())
         return;
     const EventRow event = m_feed->event(m_filter->mapToSource(index).row());
+    QStringList fields;
+    for (int column = 0; column < EventFeedModel::ColumnCount; ++column)
+        fields << index.siblingAtColumn(column).data().toString();
     QMenu menu(this);
     menu.addAction(tr("Open on GitHub"), this,
                    [event] { QDesktopServices::openUrl(EventFeedModel::webUrl(event)); });
@@ -158,12 +162,8 @@ void DashboardWidget::showFeedMenu(const QPoint &position)
     menu.addAction(tr("Pull Requests of %1").arg(event.repository), this,
                    [this, event] { emit repositorySelected(event.repository); });
     menu.addSeparator();
-    menu.addAction(tr("Copy"), this, [this, index] {
-        QStringList fields;
-        for (int column = 0; column < EventFeedModel::ColumnCount; ++column)
-            fields << index.siblingAtColumn(column).data().toString();
-        QGuiApplication::clipboard()->setText(fields.join(u'\t'));
-    });
+    menu.addAction(tr("Copy"), this,
+                   [fields] { QGuiApplication::clipboard()->setText(fields.join(u'\t')); });
     menu.exec(m_table->viewport()->mapToGlobal(position));
 }
 

@@ -43,6 +43,7 @@ public:
     void restoreLayout(const QByteArray &layout);
 
     // The panel of one of DashboardSnapshot::panelNames(), or null.
+    QTableView *feedTable() const { return m_table; }
     QWidget *panel(const QString &name) const;
 
     // "complete", or "sampled: about N % of GitHub": after the titles of the panels whose
