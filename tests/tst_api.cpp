@@ -708,6 +708,14 @@ void TestApi::watchlistEndpoints()
 
 namespace {
 
+// Starts `server` and gives its port, or 0 when it does not listen.
+quint16 listen(ApiServer &server)
+{
+    QSignalSpy listening(&server, &ApiServer::listening);
+    server.start();
+    return listening.size() == 1 ? quint16(QUrl(listening.first().first().toString()).port()) : 0;
+}
+
 // Sends `bytes` and returns what the server answered within `waitMs`, and whether it
 // closed the connection.
 std::pair<QByteArray, bool> exchange(quint16 port, const QByteArray &bytes, int waitMs = 2000)
@@ -740,10 +748,8 @@ void TestApi::limitsAnswerBeforeTheyCostMemory()
     limits.idleTimeoutSeconds = 1;
     limits.requestTimeoutSeconds = 1;
     ApiServer server({m_dir.location(), u"127.0.0.1"_s, 0, u"secret"_s, {}, {}, limits});
-    QSignalSpy listening(&server, &ApiServer::listening);
-    server.start();
-    QCOMPARE(listening.size(), 1);
-    const quint16 port = quint16(QUrl(listening.first().first().toString()).port());
+    const quint16 port = listen(server);
+    QVERIFY(port != 0);
 
     const auto [tooLarge, closedAfterBody]
         = exchange(port,
@@ -809,10 +815,8 @@ void TestApi::everyRequestIsFramedStrictly()
     QFETCH(QByteArray, bytes);
     QFETCH(QByteArray, status);
     ApiServer server({m_dir.location(), u"127.0.0.1"_s, 0, u"secret"_s, {}, {}, {}});
-    QSignalSpy listening(&server, &ApiServer::listening);
-    server.start();
-    QCOMPARE(listening.size(), 1);
-    const quint16 port = quint16(QUrl(listening.first().first().toString()).port());
+    const quint16 port = listen(server);
+    QVERIFY(port != 0);
     const auto [answer, closed] = exchange(port, bytes);
     QVERIFY2(answer.contains(QByteArray("HTTP/1.1 " + status)), answer.constData());
     QVERIFY(closed);
@@ -833,10 +837,8 @@ void TestApi::mutatedRequestsNeverReachA5xx()
     Watchlist watchlist(dir.path(), 1000);
     ApiServer server({m_dir.location(), u"127.0.0.1"_s, 0, {}, {}, {}, {}});
     server.setWatchlist(&watchlist);
-    QSignalSpy listening(&server, &ApiServer::listening);
-    server.start();
-    QCOMPARE(listening.size(), 1);
-    const quint16 port = quint16(QUrl(listening.first().first().toString()).port());
+    const quint16 port = listen(server);
+    QVERIFY(port != 0);
     const QList<QByteArray> seeds {
         "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
         "GET /api/events/count?offset=10 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
@@ -872,10 +874,8 @@ void TestApi::watchlistAdditionsAreRateLimited()
     Watchlist watchlist(dir.path(), 1000);
     ApiServer server({m_dir.location(), u"127.0.0.1"_s, 0, {}, {}, {}, {}});
     server.setWatchlist(&watchlist);
-    QSignalSpy listening(&server, &ApiServer::listening);
-    server.start();
-    QCOMPARE(listening.size(), 1);
-    const quint16 port = quint16(QUrl(listening.first().first().toString()).port());
+    const quint16 port = listen(server);
+    QVERIFY(port != 0);
     int accepted = 0;
     Reply refused;
     for (int i = 0; i < WatchlistController::maxAdditionsPerMinute + 5; ++i) {

@@ -301,14 +301,7 @@ QJsonObject coverage(MetricsQueries &queries, const QUrlQuery &query)
     bool complete = true;
     for (const HourCoverage &hour : queries.coverage(window)) {
         complete = complete && hour.complete;
-        hours.append(QJsonObject {
-            {u"hour"_s, TimeFormat::iso(hour.hour)},
-            {u"source"_s, hour.complete ? u"complete"_s : u"sampled"_s},
-            {u"archived"_s, hour.archived},
-            {u"incomplete_reason"_s,
-             hour.incompleteReason.isEmpty() ? QJsonValue() : QJsonValue(hour.incompleteReason)},
-            {u"events"_s, hour.events},
-            {u"live_share"_s, optionalNumber(hour.liveShare)}});
+        hours.append(MetricsExport::hourCoverageJson(hour));
     }
     return {{u"from"_s, TimeFormat::iso(window.from)},
             {u"to"_s, TimeFormat::iso(window.to)},

@@ -152,13 +152,7 @@ QJsonObject coverageJson(const DashboardSnapshot &snapshot)
 {
     QJsonArray hours;
     for (const HourCoverage &hour : snapshot.coverage)
-        hours.append(QJsonObject {
-            {u"hour"_s, TimeFormat::iso(hour.hour)},
-            {u"source"_s, hour.complete ? u"complete"_s : u"sampled"_s},
-            {u"archived"_s, hour.archived},
-            {u"incomplete_reason"_s,
-             hour.incompleteReason.isEmpty() ? QJsonValue() : QJsonValue(hour.incompleteReason)},
-            {u"live_share"_s, optionalNumber(hour.liveShare)}});
+        hours.append(MetricsExport::hourCoverageJson(hour));
     return {{u"complete"_s, snapshot.complete()},
             {u"recent_live_share"_s, optionalNumber(snapshot.recentLiveShare)},
             {u"hours"_s, hours}};
@@ -185,6 +179,17 @@ QJsonObject MetricsExport::qualityJson(const WindowQuality &quality)
             {u"degraded_types"_s, QJsonArray::fromStringList(quality.degradedTypes)},
             {u"lower_bounds"_s, !quality.degradedTypes.isEmpty()},
             {u"push_share"_s, optionalNumber(quality.pushShare)}};
+}
+
+QJsonObject MetricsExport::hourCoverageJson(const HourCoverage &hour)
+{
+    return {{u"hour"_s, TimeFormat::iso(hour.hour)},
+            {u"source"_s, hour.complete ? u"complete"_s : u"sampled"_s},
+            {u"archived"_s, hour.archived},
+            {u"incomplete_reason"_s,
+             hour.incompleteReason.isEmpty() ? QJsonValue() : QJsonValue(hour.incompleteReason)},
+            {u"events"_s, hour.events},
+            {u"live_share"_s, optionalNumber(hour.liveShare)}};
 }
 
 QJsonObject MetricsExport::sourceHourJson(const SourceHour &hour)

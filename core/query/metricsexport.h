@@ -12,6 +12,8 @@ QByteArray csv(const DashboardSnapshot &snapshot);
 QJsonObject json(const DashboardSnapshot &snapshot);
 // The quality block of every metric answer, in one shape.
 QJsonObject qualityJson(const WindowQuality &quality);
+// One hour of coverage, in /api/coverage and the snapshot's JSON alike.
+QJsonObject hourCoverageJson(const HourCoverage &hour);
 // One source's measurements in one hour, for /api/sources.
 QJsonObject sourceHourJson(const SourceHour &hour);
 // The reference mix the sources are measured against, with its provenance.
