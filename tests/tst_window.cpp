@@ -1,6 +1,7 @@
 #include "chartpanels.h"
 #include "clock.h"
 #include "dashboardcontroller.h"
+#include "dashboardimage.h"
 #include "dashboardwidget.h"
 #include "fakegithub.h"
 #include "githubpoller.h"
@@ -266,6 +267,10 @@ void TestWindow::namesFromDataAreShownAsWritten()
     QCOMPARE(widget.eventRate()->series().first()->name(), image.toHtmlEscaped());
     const QImage drawn = widget.grab().toImage();
     QVERIFY(!drawn.isNull());
+    // The PNG report (--export x.png) and each /dashboard/<panel>.png draw the same way.
+    QVERIFY(!DashboardImage::render(snapshot).isNull());
+    for (const QString &panel : DashboardSnapshot::panelNames())
+        QVERIFY(!DashboardImage::renderPanel(snapshot, panel).isNull());
 }
 
 // The feed refreshes while its context menu is open (every few seconds on a live feed):
