@@ -13,9 +13,13 @@ void HealthDelta::add(const EventView &event, bool isNew)
     ++hour.total.events;
     hour.total.newEvents += isNew ? 1 : 0;
     hour.inHour += createdHour == hourStart ? 1 : 0;
-    Counts &type = hour.types[QByteArray(event.type.data(), qsizetype(event.type.size()))];
-    ++type.events;
-    type.newEvents += isNew ? 1 : 0;
+    // Looked up without a copy; copied once, when the hour first sees the type.
+    const QByteArray name = QByteArray::fromRawData(event.type.data(), qsizetype(event.type.size()));
+    auto type = hour.types.find(name);
+    if (type == hour.types.end())
+        type = hour.types.insert(QByteArray(name.constData(), name.size()), {});
+    ++type->events;
+    type->newEvents += isNew ? 1 : 0;
     if (m_origin.arrivedAt >= 0 && (isNew || m_origin.source == "archive"_L1))
         ++hour.lag[FeedHealth::lagBucket(m_origin.arrivedAt - event.createdAt)];
 }
