@@ -113,6 +113,7 @@ private slots:
     void todaysFeedIsMarkedDegradedAndSettling();
     void namesFromDataAreShownAsWritten();
     void copyTakesTheRowTheMenuWasOpenedOn();
+    void followNowFollowsTheClock();
     void barLabelsAreWholeAt1024x700();
     void everyPresetLabelsItsTimeAxis();
     void steadyFeedDoesNotEndInACliff();
@@ -307,6 +308,28 @@ void TestWindow::copyTakesTheRowTheMenuWasOpenedOn()
     emit table->customContextMenuRequested(row);
     QVERIFY2(QGuiApplication::clipboard()->text().contains(u"first/repository"_s),
              qPrintable(QGuiApplication::clipboard()->text()));
+}
+
+// With Follow now and no event arriving (offline, a paused feed), the window still ends
+// now: its time axis moves with the clock.
+void TestWindow::followNowFollowsTheClock()
+{
+    TestStorage storage;
+    REQUIRE_STORAGE(storage);
+    QVERIFY(Pipeline(storage.location()).open());
+    DashboardController controller(storage.location(), 90, &m_readers);
+    QSignalSpy loaded(&controller, &DashboardController::dataReady);
+    MainWindow window(&controller, nullptr);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.selectWindow(5);
+    window.setFollowNow(true);
+    QTRY_VERIFY(!loaded.isEmpty());
+    const auto windowEnd
+        = [&loaded] { return loaded.last().first().value<DashboardSnapshot>().window.to; };
+    const qint64 first = windowEnd();
+    QTRY_VERIFY_WITH_TIMEOUT(windowEnd() >= first + 5, 8000);
+    QVERIFY(std::abs(windowEnd() - QDateTime::currentSecsSinceEpoch()) <= 2);
 }
 
 void TestWindow::barLabelsAreWholeAt1024x700()

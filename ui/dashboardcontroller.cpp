@@ -3,6 +3,8 @@
 #include <QLoggingCategory>
 #include <QThread>
 
+#include <algorithm>
+
 Q_LOGGING_CATEGORY(lcDashboard, "ghm.dashboard")
 
 class DashboardWorker : public QObject
@@ -57,6 +59,7 @@ DashboardController::DashboardController(const StoreLocation &location, int pull
         if (std::exchange(m_pending, false))
             load();
     });
+    connect(&m_clock, &QTimer::timeout, this, &DashboardController::onGoldChanged);
 }
 
 // The worker's connection belongs to its thread: it is deleted there, after any load
@@ -70,6 +73,12 @@ DashboardController::~DashboardController()
 void DashboardController::setRequest(const DashboardRequest &request)
 {
     m_request = request;
+    if (request.followNow && !request.at.isValid()) {
+        // A sixtieth of the window: the axis moves a pixel or so at a time.
+        m_clock.start(int(std::clamp<qint64>(request.minutes, 5, 60) * 1000));
+    } else {
+        m_clock.stop();
+    }
     load();
 }
 

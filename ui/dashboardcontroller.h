@@ -11,7 +11,9 @@ class DashboardWorker;
 class QThread;
 
 // Loads DashboardSnapshot on the given thread (with its own connection there) and hands
-// it to the GUI. Refreshes are pushed by "gold changed", at most two a second; nothing polls.
+// it to the GUI. Refreshes are pushed by "gold changed", at most two a second. A window that
+// follows now also moves with the clock, a sixtieth of the window at a time (5 s to a
+// minute), when no event arrives: offline, or with a paused feed, its axis still ends now.
 class DashboardController : public QObject
 {
     Q_OBJECT
@@ -42,6 +44,7 @@ private:
     QPointer<DashboardWorker> m_worker; // deleted in its thread, when that thread ends
     DashboardRequest m_request;
     QTimer m_throttle;
+    QTimer m_clock; // while the window follows now
     bool m_pending = false;
     int m_loads = 0;
 };
