@@ -118,6 +118,7 @@ private slots:
     void everyRequestIsFramedStrictly_data();
     void everyRequestIsFramedStrictly();
     void mutatedRequestsNeverReachA5xx();
+    void unknownParametersAreNamed();
 
 private:
     Reply get(const QString &pathAndQuery);
@@ -866,6 +867,26 @@ void TestApi::mutatedRequestsNeverReachA5xx()
                      QByteArray(request + " => " + answer.left(400)).constData());
     }
     QVERIFY(exchange(port, seeds.first(), 1000).first.startsWith("HTTP/1.1 200"));
+}
+
+// A misspelt parameter is an error that names it, not a default silently used; `window`
+// is the window's name, `offset` its alias, and the two together are refused.
+void TestApi::unknownParametersAreNamed()
+{
+    const Reply misspelt = get(u"/api/events/count?offest=10&at=2025-01-01T15:30:00Z"_s);
+    QCOMPARE(misspelt.status, 400);
+    QCOMPARE(misspelt.json()["parameter"_L1].toString(), u"offest"_s);
+    QVERIFY2(misspelt.json()["error"_L1].toString().contains(u"offset"_s),
+             misspelt.body.constData());
+    const QString at = u"&at=2025-01-01T15:30:00Z"_s;
+    const Reply byWindow = get(u"/api/events/count?window=7"_s + at);
+    const Reply byOffset = get(u"/api/events/count?offset=7"_s + at);
+    QCOMPARE(byWindow.status, 200);
+    QCOMPARE(byWindow.json()["from"_L1], byOffset.json()["from"_L1]);
+    QCOMPARE(byWindow.json()["total"_L1], byOffset.json()["total"_L1]);
+    QCOMPARE(get(u"/api/repositories/active?window=7"_s + at).status, 200);
+    QCOMPARE(get(u"/api/events/count?window=7&offset=7"_s).status, 400);
+    QCOMPARE(get(u"/api/health?verbose=1"_s).status, 400);
 }
 
 void TestApi::watchlistAdditionsAreRateLimited()

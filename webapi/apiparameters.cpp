@@ -36,6 +36,12 @@ qint64 ApiParameters::integer(const QUrlQuery &query, const QString &name, qint6
 
 qint64 ApiParameters::windowMinutes(const QUrlQuery &query, const QString &name, qint64 fallback)
 {
+    // `window` names the window; `offset`, its older name, stays as an alias.
+    if (name == "offset"_L1 && query.hasQueryItem(u"window"_s)) {
+        if (query.hasQueryItem(name))
+            throw ApiError {400, u"window and offset are one parameter: give one"_s, name};
+        return integer(query, u"window"_s, 1, TimeFormat::maxWindowMinutes, fallback);
+    }
     return integer(query, name, 1, TimeFormat::maxWindowMinutes, fallback);
 }
 

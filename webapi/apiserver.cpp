@@ -288,10 +288,40 @@ ApiServer::answeredBeforeHandler(const QHttpServerRequest &request, const Endpoi
     return notAllowed;
 }
 
+// A documented route takes the query parameters its OpenAPI operation lists, and `window`
+// wherever `offset` is one: anything else is a mistake to name, not to ignore.
+void ApiServer::refuseUnknownParameters(const Endpoint &endpoint, const ApiRequest &request)
+{
+    if (endpoint.operations.isEmpty())
+        return;
+    QStringList known;
+    for (const QJsonValue &operation : endpoint.operations) {
+        for (const QJsonValue &parameter : operation["parameters"_L1].toArray()) {
+            if (parameter["in"_L1].toString() == "query"_L1)
+                known << parameter["name"_L1].toString();
+        }
+    }
+    if (known.contains(u"offset"_s))
+        known << u"window"_s;
+    QStringList unknown;
+    for (const auto &[name, value] : QUrlQuery(request.url).queryItems(QUrl::FullyDecoded)) {
+        if (!known.contains(name) && !unknown.contains(name))
+            unknown << name;
+    }
+    if (unknown.isEmpty())
+        return;
+    throw ApiError {400,
+                    u"unknown parameter%1: %2 (this route takes %3)"_s.arg(
+                        unknown.size() > 1 ? u"s"_s : QString(), unknown.join(u", "_s),
+                        known.isEmpty() ? u"none"_s : known.join(u", "_s)),
+                    unknown.first()};
+}
+
 QHttpServerResponse ApiServer::answer(const Endpoint &endpoint, const QStringList &path,
                                       const ApiRequest &request, Caching caching)
 {
     try {
+        refuseUnknownParameters(endpoint, request);
         return cachedOrComputed(endpoint, path, request, caching);
     } catch (const ApiError &apiError) {
         QHttpServerResponse response = error(apiError.status, apiError.message, apiError.parameter);

@@ -75,6 +75,7 @@ private:
                  const Endpoint &endpoint, const QStringList &path);
     std::optional<QHttpServerResponse> answeredBeforeHandler(const QHttpServerRequest &request,
                                                              const Endpoint &endpoint) const;
+    static void refuseUnknownParameters(const Endpoint &endpoint, const ApiRequest &request);
     QHttpServerResponse answer(const Endpoint &endpoint, const QStringList &path,
                                const ApiRequest &request, Caching caching);
     QHttpServerResponse cachedOrComputed(const Endpoint &endpoint, const QStringList &path,

@@ -25,7 +25,9 @@ QJsonObject OpenApi::integerSchema(qint64 minimum, qint64 maximum, qint64 fallba
 QJsonObject OpenApi::windowParameter(const QString &name, qint64 fallback)
 {
     return parameter(name, u"query"_s, integerSchema(1, TimeFormat::maxWindowMinutes, fallback),
-                     u"window length in minutes"_s);
+                     name == "offset"_L1
+                         ? u"window length in minutes; `window` is the same parameter"_s
+                         : u"window length in minutes"_s);
 }
 
 QJsonObject OpenApi::atParameter()
