@@ -150,7 +150,7 @@ void MainWindow::createMenus()
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&API Reference"), QKeySequence::HelpContents, this,
                     &MainWindow::showApiReference);
-    help->addAction(tr("&About"), this, &MainWindow::showAbout);
+    help->addAction(tr("A&bout"), this, &MainWindow::showAbout);
 }
 
 void MainWindow::followLink(const QString &link)
@@ -700,7 +700,7 @@ void MainWindow::chooseImportFiles()
 {
     const QStringList files = QFileDialog::getOpenFileNames(
         this, tr("Import GH Archive / Events Files"), QString(),
-        tr("GH Archive and event files (*.json.gz *.gz *.ndjson *.json);;All files (*)"));
+        tr("GH Archive and event files (*.json.gz *.gz *.ndjson *.jsonl *.json);;All files (*)"));
     if (!files.isEmpty())
         startImport(files);
 }
