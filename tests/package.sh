@@ -20,6 +20,7 @@ done
 root="$scratch/root"
 dpkg-deb -x "$deb" "$root"
 desktop-file-validate "$root/usr/share/applications/ghmonitor.desktop"
+grep -q "^License: MIT" "$root/usr/share/doc/ghmonitor/copyright" || fail "no copyright file"
 appstreamcli validate --no-net "$root/usr/share/metainfo/io.github.ghmonitor.metainfo.xml"
 for size in 16 32 48 64 128 256; do
     [ -s "$root/usr/share/icons/hicolor/${size}x${size}/apps/ghmonitor.png" ] || fail "no ${size}px icon"
