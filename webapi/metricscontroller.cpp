@@ -299,14 +299,18 @@ QJsonObject coverage(MetricsQueries &queries, const QUrlQuery &query)
     const TimeWindow window = hourRange(query);
     QJsonArray hours;
     bool complete = true;
-    for (const HourCoverage &hour : queries.coverage(window)) {
+    const QList<HourCoverage> covered = queries.coverage(window);
+    for (const HourCoverage &hour : covered) {
         complete = complete && hour.complete;
         hours.append(MetricsExport::hourCoverageJson(hour));
     }
     return {{u"from"_s, TimeFormat::iso(window.from)},
             {u"to"_s, TimeFormat::iso(window.to)},
             {u"complete"_s, complete},
-            {u"quality"_s, MetricsExport::qualityJson(queries.quality(window))},
+            {u"quality"_s,
+             MetricsExport::qualityJson(
+                 WindowQuality::of(covered, queries.sourceHours(window), queries.settleSeconds(),
+                                   MetricsQueries::currentTime().toSecsSinceEpoch()))},
             {u"recent_live_share"_s, optionalNumber(queries.recentLiveShare())},
             {u"hours"_s, hours}};
 }

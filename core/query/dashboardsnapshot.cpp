@@ -119,8 +119,11 @@ DashboardSnapshot DashboardSnapshot::load(MetricsQueries &queries, const Dashboa
     snapshot.eventsStored = queries.eventsStored();
     snapshot.coverage = queries.coverage(snapshot.window);
     snapshot.recentLiveShare = queries.recentLiveShare();
-    snapshot.quality = queries.quality(snapshot.window);
-    snapshot.sources = SourceHour::bySource(queries.sourceHours(snapshot.window));
+    // Read once, for both the quality block and the Source Health view.
+    const QList<SourceHour> measured = queries.sourceHours(snapshot.window);
+    snapshot.quality = WindowQuality::of(snapshot.coverage, measured, queries.settleSeconds(),
+                                         MetricsQueries::currentTime().toSecsSinceEpoch());
+    snapshot.sources = SourceHour::bySource(measured);
     return snapshot;
 }
 

@@ -74,19 +74,10 @@ QString WindowQuality::label() const
     return text;
 }
 
-namespace {
-
-qint64 hourOf(qint64 seconds)
-{
-    return (seconds >= 0 ? seconds : seconds - 3599) / 3600 * 3600;
-}
-
-} // namespace
-
 QList<SourceHour> MetricsQueries::sourceHours(const TimeWindow &window)
 {
-    const qint64 first = hourOf(window.from);
-    const qint64 last = hourOf(window.to);
+    const qint64 first = CountBlock::floorDiv(window.from, 3600) * 3600;
+    const qint64 last = CountBlock::floorDiv(window.to, 3600) * 3600;
     return m_connection.read([&] {
         std::map<std::pair<qint64, QString>, SourceHour> hours;
         QSqlQuery query = statement(uR"(SELECT hour, source, requests, events, new_events, in_hour
@@ -162,10 +153,15 @@ std::optional<qint64> MetricsQueries::settleSeconds()
 
 WindowQuality MetricsQueries::quality(const TimeWindow &window, const QDateTime &now)
 {
+    return WindowQuality::of(coverage(window), sourceHours(window), settleSeconds(),
+                             now.toSecsSinceEpoch());
+}
+
+WindowQuality WindowQuality::of(const QList<HourCoverage> &hours, const QList<SourceHour> &measured,
+                                std::optional<qint64> settleSeconds, qint64 now)
+{
     WindowQuality quality;
-    const QList<HourCoverage> hours = coverage(window);
-    const QList<SourceHour> measured = sourceHours(window);
-    quality.settleSeconds = settleSeconds();
+    quality.settleSeconds = settleSeconds;
     quality.hours = int(hours.size());
     QSet<qint64> completeHours;
     for (const HourCoverage &hour : hours) {
@@ -173,15 +169,15 @@ WindowQuality MetricsQueries::quality(const TimeWindow &window, const QDateTime 
             completeHours.insert(hour.hour);
             continue;
         }
-        const qint64 settlesAt = hour.hour + 3600 + quality.settleSeconds.value_or(0);
-        if (quality.settleSeconds && settlesAt > now.toSecsSinceEpoch()) {
+        const qint64 settlesAt = hour.hour + 3600 + settleSeconds.value_or(0);
+        if (settleSeconds && settlesAt > now) {
             ++quality.settlingHours;
             quality.settlingHourStarts.append(hour.hour);
             quality.settledAt = std::max(quality.settledAt.value_or(0), settlesAt);
         }
     }
     quality.completeHours = int(completeHours.size());
-    // The sampled hours' events by type, from every source but pull-request lists.
+    // The sampled hours' events by type, from every source.
     QHash<QString, qint64> sampled;
     for (const SourceHour &hour : measured) {
         if (completeHours.contains(hour.hour))
@@ -195,9 +191,9 @@ WindowQuality MetricsQueries::quality(const TimeWindow &window, const QDateTime 
         total += count;
     if (total > 0)
         quality.pushShare = double(sampled.value(u"PushEvent"_s)) / double(total);
-    quality.status = quality.completeHours == quality.hours ? WindowQuality::Status::Complete
-        : !quality.degradedTypes.isEmpty()                  ? WindowQuality::Status::Degraded
-        : quality.settlingHours > 0                         ? WindowQuality::Status::Settling
-                                                            : WindowQuality::Status::Sampled;
+    quality.status = quality.completeHours == quality.hours ? Status::Complete
+        : !quality.degradedTypes.isEmpty()                  ? Status::Degraded
+        : quality.settlingHours > 0                         ? Status::Settling
+                                                            : Status::Sampled;
     return quality;
 }

@@ -7,6 +7,8 @@
 
 #include <optional>
 
+struct HourCoverage;
+
 // One source's measurements in one hour (gold.source_hours, _types and _lag): what it
 // carried, what was new to silver, how late it arrived and what it cost.
 struct SourceHour
@@ -51,6 +53,10 @@ struct WindowQuality
     // mostly pushes when it is high.
     std::optional<double> pushShare;
 
+    // The block from what the queries read: every hour of the window, each source's hours,
+    // the live sources' settle time, as of `now` (epoch seconds).
+    static WindowQuality of(const QList<HourCoverage> &hours, const QList<SourceHour> &measured,
+                            std::optional<qint64> settleSeconds, qint64 now);
     static QString statusName(Status status);
     QString statusName() const { return statusName(status); }
     // A count of `type` is a lower bound.
