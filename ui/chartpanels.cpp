@@ -342,7 +342,7 @@ EventRatePanel::EventRatePanel(QWidget *parent)
     m_sampled = new QAreaSeries(new QLineSeries(this), new QLineSeries(this));
     m_sampled->setName(tr("sampled"));
     m_settling = new QAreaSeries(new QLineSeries(this), new QLineSeries(this));
-    m_settling->setName(tr("settling (late events still arriving)"));
+    m_settling->setName(tr("settling"));
     for (QAreaSeries *area : {m_sampled, m_settling}) {
         area->setPen(Qt::NoPen);
         m_chart->addSeries(area);

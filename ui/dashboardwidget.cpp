@@ -113,7 +113,7 @@ void DashboardWidget::setData(const DashboardSnapshot &data)
     m_eventTypes->setNote(degraded ? tr("%1; ≥ marks lower bounds").arg(note) : note);
     m_eventRate->setNote(degraded ? tr("%1; a degraded feed").arg(note) : note);
     m_activeRepositories->setNote(degraded && data.quality.pushShare
-                                      ? tr("%1; ranked over a feed of %2 % pushes")
+                                      ? tr("%1; %2 % pushes")
                                             .arg(note)
                                             .arg(qRound(*data.quality.pushShare * 100))
                                       : note);

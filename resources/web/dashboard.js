@@ -145,7 +145,7 @@
     return {
       types: degraded ? `${base}; ≥ marks lower bounds` : base,
       rate: degraded ? `${base}; a degraded feed` : base,
-      repositories: degraded && pushes !== null ? `${base}; ranked over a feed of ${pushes} % pushes` : base,
+      repositories: degraded && pushes !== null ? `${base}; ${pushes} % pushes` : base,
     };
   }
 
