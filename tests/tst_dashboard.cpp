@@ -63,6 +63,8 @@ private slots:
     void initTestCase();
     void cleanupTestCase();
     void panelsHoldTheFixtureNumbers();
+    void pastWindowsHoldExactlyTheirEvents_data();
+    void pastWindowsHoldExactlyTheirEvents();
     void clickingARepositoryBarSelectsIt();
     void goldChangedRefreshesThrottled();
     void exportsParseBackToTheSameNumbers();
@@ -156,24 +158,97 @@ void TestDashboard::panelsHoldTheFixtureNumbers()
         QCOMPARE(qint64(widget.activeRepositories()->bars()->at(9 - i)), ranked[i].second);
     }
 
-    // Rate: the lines together hold every event of the minutes the window touches. The
-    // last minute has one second in the window: it is dashed, scaled to a minute's rate.
-    QVERIFY(widget.data().rate.lastBucketPartial);
-    QCOMPARE(widget.data().rate.lastBucketSecondsCovered, 1);
+    // Rate: the lines together hold every event of the window, each bucket's rate over the
+    // seconds it has in the window. The last bucket has one second; the hour before the
+    // fixture's, which no source measured, is a gap.
+    const RateSeries &rate = widget.data().rate;
+    QCOMPARE(rate.secondsIn(rate.bucketStarts.size() - 1), 1);
+    QVERIFY(rate.gaps.contains(true));
     double plotted = 0;
-    for (qsizetype line = 0; line < widget.eventRate()->series().size(); ++line) {
-        for (const QPointF &point : widget.eventRate()->series()[line]->points())
-            plotted += point.y();
-        plotted += widget.eventRate()->partial(line)->points().last().y() / 60;
+    for (const QLineSeries *line : widget.eventRate()->series()) {
+        const QList<QPointF> points = line->points();
+        QCOMPARE(points.size(), rate.gaps.count(false));
+        qsizetype point = 0;
+        for (qsizetype bucket = 0; bucket < rate.bucketStarts.size(); ++bucket) {
+            if (!rate.gaps[bucket])
+                plotted += points[point++].y() * double(rate.secondsIn(bucket)) / 60;
+        }
     }
-    qint64 wholeMinutes = 0;
+    qint64 inWindow = 0;
     for (const FixtureEvent &event : std::as_const(m_events))
-        wholeMinutes += event.createdAt / 60 >= (to - 3600) / 60 && event.createdAt / 60 <= to / 60;
-    QCOMPARE(qRound64(plotted), wholeMinutes);
+        inWindow += event.createdAt >= to - 3600 && event.createdAt <= to;
+    QCOMPARE(qRound64(plotted), inWindow);
     QCOMPARE(widget.eventRate()->series().size(), RateSeries::majorTypes + 1);
 
-    // Feed: newest first.
-    QCOMPARE(widget.feed()->rowCount(), qMin(500, int(m_events.size())));
+    // Feed: the window's newest.
+    QCOMPARE(widget.feed()->rowCount(), qMin(500, int(inWindow)));
+}
+
+void TestDashboard::pastWindowsHoldExactlyTheirEvents_data()
+{
+    QTest::addColumn<qint64>("minutes");
+    // From 2025-01-01T15:00:00Z: the fixture's hour holds events from 15:00:00 to 15:00:38.
+    QTest::addColumn<qint64>("endOffsetMs");
+    QTest::addColumn<bool>("wholeStore");
+    for (const qint64 minutes : {1, 2, 5, 15, 60, 360, 1440, 10080}) {
+        QTest::addRow("%lld min, on a minute", minutes) << minutes << qint64(60'000) << false;
+        QTest::addRow("%lld min, mid-minute", minutes) << minutes << qint64(20'000) << false;
+        QTest::addRow("%lld min, sub-second", minutes) << minutes << qint64(30'500) << false;
+    }
+    QTest::addRow("All") << qint64(0) << qint64(0) << true;
+}
+
+// Each bucket holds the window's events inside it, counted here from the fixtures, and its
+// rate is their mean rate over its seconds: never more. The buckets add up to the counts.
+void TestDashboard::pastWindowsHoldExactlyTheirEvents()
+{
+    QFETCH(qint64, minutes);
+    QFETCH(qint64, endOffsetMs);
+    QFETCH(bool, wholeStore);
+    DashboardRequest request;
+    request.minutes = minutes;
+    request.at = QDateTime(QDate(2025, 1, 1), QTime(15, 0), Qt::UTC).addMSecs(endOffsetMs);
+    request.wholeStore = wholeStore;
+    const DashboardSnapshot snapshot = DashboardSnapshot::load(*m_queries, request);
+    const TimeWindow &window = snapshot.window;
+    if (wholeStore) {
+        qint64 first = std::numeric_limits<qint64>::max();
+        qint64 last = 0;
+        for (const FixtureEvent &event : std::as_const(m_events)) {
+            first = std::min(first, event.createdAt);
+            last = std::max(last, event.createdAt);
+        }
+        QCOMPARE(window.from, first);
+        QCOMPARE(window.to, last);
+    }
+    const RateSeries &rate = snapshot.rate;
+    QVERIFY(!rate.lastBucketFilling);
+    QCOMPARE(rate.bucketStarts.first(), window.from);
+    QCOMPARE(rate.bucketEnds.last(), window.to + 1);
+    qint64 bucketed = 0;
+    for (qsizetype bucket = 0; bucket < rate.bucketStarts.size(); ++bucket) {
+        qint64 expected = 0;
+        for (const FixtureEvent &event : std::as_const(m_events))
+            expected += event.createdAt >= rate.bucketStarts[bucket]
+                && event.createdAt < rate.bucketEnds[bucket];
+        qint64 counted = 0;
+        double rated = 0;
+        for (const RateSeries::Line &line : rate.lines) {
+            counted += line.counts[bucket];
+            rated += rate.rate(line, bucket).value_or(0);
+        }
+        QCOMPARE(counted, expected);
+        const double trueRate
+            = double(expected) * double(rate.unitSeconds) / double(rate.secondsIn(bucket));
+        QVERIFY2(qAbs(rated - trueRate) <= 1e-9 * std::max(trueRate, 1.0),
+                 qPrintable(u"bucket %1: %2 against %3"_s.arg(bucket).arg(rated).arg(trueRate)));
+        bucketed += counted;
+    }
+    qint64 inWindow = 0;
+    for (const FixtureEvent &event : std::as_const(m_events))
+        inWindow += event.createdAt >= window.from && event.createdAt <= window.to;
+    QCOMPARE(bucketed, inWindow);
+    QCOMPARE(snapshot.eventsTotal(), inWindow);
 }
 
 void TestDashboard::clickingARepositoryBarSelectsIt()
@@ -191,10 +266,15 @@ void TestDashboard::clickingARepositoryBarSelectsIt()
     emit widget.activeRepositories()->bars()->clicked(0); // the bottom bar
     QCOMPARE(selected.last().first().toString(), shown.last());
 
-    // The selection drives the pull-request panel.
+    // The selection drives the pull-request panel, which counts the window's openings.
+    const qint64 to = at2025.toSecsSinceEpoch();
+    const auto openedInWindow = [&](const FixtureEvent &event) {
+        return event.type == "PullRequestEvent"_L1 && event.action == "opened"_L1
+            && event.createdAt >= to - 3600 && event.createdAt <= to;
+    };
     QString busy;
     for (const FixtureEvent &event : std::as_const(m_events)) {
-        if (event.type == "PullRequestEvent"_L1 && event.action == "opened"_L1) {
+        if (openedInWindow(event)) {
             busy = event.repo;
             break;
         }
@@ -202,8 +282,8 @@ void TestDashboard::clickingARepositoryBarSelectsIt()
     widget.setData(load(60, at2025, busy));
     qint64 opened = 0;
     for (const FixtureEvent &event : std::as_const(m_events))
-        opened += event.repo == busy && event.type == "PullRequestEvent"_L1
-            && event.action == "opened"_L1;
+        opened += event.repo == busy && openedInWindow(event);
+    QVERIFY(opened > 0);
     QCOMPARE(qint64(widget.pullRequests()->timeline()->count()), opened);
     QCOMPARE(widget.pullRequests()->picker()->text(), busy);
 }

@@ -215,14 +215,11 @@ void TestMetrics::eventsPerMinute()
     const QDateTime at = utc("2015-01-01T15:05:30Z");
     const int minutes = 5;
     const qint64 to = at.toSecsSinceEpoch();
-    // Every minute the window touches.
-    const qint64 firstMinute = (to - minutes * 60) / 60;
-    const qint64 lastMinute = to / 60;
+    // The events inside the window, by minute: the minutes it cuts hold only their part.
     std::map<std::pair<qint64, QString>, qint64> expected;
     for (const FixtureEvent &event : std::as_const(m_events)) {
-        const qint64 minute = event.createdAt / 60;
-        if (minute >= firstMinute && minute <= lastMinute)
-            ++expected[{minute, event.type}];
+        if (event.createdAt >= to - minutes * 60 && event.createdAt <= to)
+            ++expected[{event.createdAt / 60, event.type}];
     }
     const QList<MinuteCount> actual = m_queries->eventsPerMinute(minutes, at);
     QCOMPARE(actual.size(), qsizetype(expected.size()));
@@ -236,7 +233,8 @@ void TestMetrics::latestEvents()
     std::sort(sorted.begin(), sorted.end(), [](const FixtureEvent &a, const FixtureEvent &b) {
         return a.createdAt != b.createdAt ? a.createdAt > b.createdAt : a.id > b.id;
     });
-    const QList<EventRow> rows = m_queries->latestEvents(20);
+    const QList<EventRow> rows
+        = m_queries->latestEvents(20, {sorted.last().createdAt, sorted.first().createdAt});
     QCOMPARE(rows.size(), 20);
     for (int i = 0; i < 20; ++i) {
         QCOMPARE(rows[i].id, sorted[i].id);
@@ -250,9 +248,13 @@ void TestMetrics::totals()
 {
     QCOMPARE(m_queries->eventsStored(), qint64(m_events.size()));
     qint64 latest = 0;
-    for (const FixtureEvent &event : std::as_const(m_events))
+    qint64 earliest = std::numeric_limits<qint64>::max();
+    for (const FixtureEvent &event : std::as_const(m_events)) {
         latest = std::max(latest, event.createdAt);
+        earliest = std::min(earliest, event.createdAt);
+    }
     QCOMPARE(m_queries->latestEventAt().value(), latest);
+    QCOMPARE(m_queries->storedSpan().value(), std::pair(earliest, latest));
 }
 
 void TestMetrics::repositoryCompletion()

@@ -1,6 +1,13 @@
 #include "dashboardsnapshot.h"
+#include "timeformat.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QTest>
 
 #include <map>
@@ -18,7 +25,10 @@ private slots:
     void bucketsAreTheShortestRoundSpanWithinTheLimit();
     void bucketsHoldEveryMinuteOnce_data();
     void bucketsHoldEveryMinuteOnce();
-    void onlyAnUnfinishedLastBucketIsPartial();
+    void edgeBucketsAreCutAndRatedOverTheirSeconds();
+    void gapsAreEmptyUnmeasuredBuckets();
+    void typeColoursAreStableAndDistinct();
+    void formattingFollowsTheSharedVectors();
 };
 
 void TestSnapshot::otherHoldsEverythingBeyondTheBars_data()
@@ -96,7 +106,7 @@ void TestSnapshot::bucketsHoldEveryMinuteOnce()
     QRandomGenerator random {quint32(minutes)};
     QList<MinuteCount> counts;
     std::map<QString, qint64> totals;
-    for (qint64 minute = window.from / 60; minute <= window.to / 60;
+    for (qint64 minute = window.from / 60 + 1; minute <= window.to / 60;
          minute += 1 + random.bounded(qint64(minutes / 500 + 1))) {
         for (qsizetype type = 0; type < types.size(); ++type) {
             const qint64 events = random.bounded(qint64(50 / (type + 1) + 1));
@@ -105,15 +115,18 @@ void TestSnapshot::bucketsHoldEveryMinuteOnce()
         }
     }
 
-    const RateSeries rate = DashboardShaping::rateSeries(counts, window);
+    const RateSeries rate = DashboardShaping::rateSeries(counts, window, {}, false);
     QVERIFY(rate.bucketStarts.size() <= RateSeries::maxBuckets + 1);
+    // Cut at the window's edges, round inside, one after another.
+    QCOMPARE(rate.bucketStarts.first(), window.from);
+    QCOMPARE(rate.bucketEnds.last(), window.to + 1);
     for (qsizetype i = 0; i < rate.bucketStarts.size(); ++i) {
-        QCOMPARE(rate.bucketStarts[i] % rate.bucketSeconds, 0);
-        if (i > 0)
-            QCOMPARE(rate.bucketStarts[i] - rate.bucketStarts[i - 1], rate.bucketSeconds);
+        if (i > 0) {
+            QCOMPARE(rate.bucketStarts[i] % rate.bucketSeconds, 0);
+            QCOMPARE(rate.bucketStarts[i], rate.bucketEnds[i - 1]);
+        }
+        QVERIFY(rate.secondsIn(i) > 0 && rate.secondsIn(i) <= rate.bucketSeconds);
     }
-    QVERIFY(rate.bucketStarts.first() <= window.from);
-    QVERIFY(rate.bucketStarts.last() + rate.bucketSeconds > window.to);
 
     // Lines: the four biggest types, then Other with the rest.
     QCOMPARE(rate.lines.size(), RateSeries::majorTypes + 1);
@@ -137,7 +150,7 @@ void TestSnapshot::bucketsHoldEveryMinuteOnce()
     const qint64 start = rate.bucketStarts[middle];
     qint64 inBucket = 0;
     for (const MinuteCount &count : counts)
-        inBucket += count.minute * 60 >= start && count.minute * 60 < start + rate.bucketSeconds
+        inBucket += count.minute * 60 >= start && count.minute * 60 < rate.bucketEnds[middle]
             ? count.count
             : 0;
     qint64 drawn = 0;
@@ -146,26 +159,82 @@ void TestSnapshot::bucketsHoldEveryMinuteOnce()
     QCOMPARE(drawn, inBucket);
 }
 
-void TestSnapshot::onlyAnUnfinishedLastBucketIsPartial()
+// A window from 15:29:20.x to 15:30:19: 40 seconds of one minute, then 20 of the next.
+void TestSnapshot::edgeBucketsAreCutAndRatedOverTheirSeconds()
 {
     const qint64 minuteStart = 1735745400; // 15:30:00
-    const RateSeries whole
-        = DashboardShaping::rateSeries({}, TimeWindow {minuteStart - 3600, minuteStart - 1});
-    QVERIFY(!whole.lastBucketPartial);
-    QCOMPARE(whole.bucketStarts.last(), minuteStart - 60);
+    const TimeWindow window {minuteStart - 40, minuteStart + 19};
+    const QList<MinuteCount> counts {{minuteStart / 60 - 1, u"PushEvent"_s, 10},
+                                     {minuteStart / 60, u"PushEvent"_s, 7}};
+    const RateSeries rate = DashboardShaping::rateSeries(counts, window, {}, false);
+    QCOMPARE(rate.bucketStarts, (QList<qint64> {minuteStart - 40, minuteStart}));
+    QCOMPARE(rate.bucketEnds, (QList<qint64> {minuteStart, minuteStart + 20}));
+    QCOMPARE(rate.lines.first().counts, (QList<qint64> {10, 7}));
+    // Events per minute over the seconds each bucket holds: no more than happened.
+    QCOMPARE(rate.rate(rate.lines.first(), 0).value(), 10.0 * 60 / 40);
+    QCOMPARE(rate.rate(rate.lines.first(), 1).value(), 7.0 * 60 / 20);
+    QVERIFY(!rate.lastBucketFilling);
+    QVERIFY(DashboardShaping::rateSeries(counts, window, {}, true).lastBucketFilling);
 
-    const RateSeries partial
-        = DashboardShaping::rateSeries({}, TimeWindow {minuteStart - 3600 + 20, minuteStart + 19});
-    QVERIFY(partial.lastBucketPartial);
-    QCOMPARE(partial.bucketStarts.last(), minuteStart);
-    QCOMPARE(partial.lastBucketSecondsCovered, 20);
-
-    // Hour buckets: the window ends half way into its last hour.
-    const RateSeries hours
-        = DashboardShaping::rateSeries({}, TimeWindow {minuteStart - 7 * 86400, minuteStart - 1});
+    // Hour buckets: a week ending half way into an hour ends in a half-hour bucket.
+    const RateSeries hours = DashboardShaping::rateSeries(
+        {}, TimeWindow {minuteStart - 7 * 86400, minuteStart - 1}, {}, false);
     QCOMPARE(hours.bucketSeconds, 3600);
-    QVERIFY(hours.lastBucketPartial);
-    QCOMPARE(hours.lastBucketSecondsCovered, 30 * 60);
+    QCOMPARE(hours.secondsIn(hours.bucketStarts.size() - 1), 30 * 60);
+}
+
+// An hour no source looked at is a gap where it holds no event; a measured empty hour and
+// an unmeasured one with events are not.
+void TestSnapshot::gapsAreEmptyUnmeasuredBuckets()
+{
+    const qint64 hour = 1735743600; // 15:00
+    const TimeWindow window {hour - 3 * 3600, hour + 3599};
+    const QList<MinuteCount> counts {{(hour - 3600) / 60 + 5, u"PushEvent"_s, 3}};
+    const QSet<qint64> measured {hour - 3 * 3600, hour};
+    const RateSeries rate = DashboardShaping::rateSeries(counts, window, measured, false);
+    QCOMPARE(rate.bucketSeconds, 60);
+    for (qsizetype bucket = 0; bucket < rate.bucketStarts.size(); ++bucket) {
+        const qint64 hourOf = rate.bucketStarts[bucket] / 3600 * 3600;
+        const bool holdsEvents = rate.bucketStarts[bucket] == hour - 3600 + 300;
+        const bool expected = !measured.contains(hourOf) && !holdsEvents;
+        QCOMPARE(rate.gaps[bucket], expected);
+        QCOMPARE(rate.rate(rate.lines.first(), bucket).has_value(), !expected);
+    }
+}
+
+// The common types' colours differ from each other and from Other; any name has one, the
+// same on every call.
+void TestSnapshot::typeColoursAreStableAndDistinct()
+{
+    const QStringList common {
+        u"PushEvent"_s,         u"CreateEvent"_s, u"PullRequestEvent"_s,
+        u"IssueCommentEvent"_s, u"WatchEvent"_s,  u"DeleteEvent"_s,
+        u"IssuesEvent"_s,       u"ForkEvent"_s,   DashboardSnapshot::otherName()};
+    QSet<QString> colours;
+    for (const QString &type : common)
+        colours.insert(TypeColours::of(type));
+    QCOMPARE(colours.size(), common.size());
+    const QString odd = u"<b>Made</b>UpEvent"_s;
+    QCOMPARE(TypeColours::of(odd), TypeColours::of(QString(odd)));
+    QVERIFY(QRegularExpression(u"^#[0-9a-f]{6}$"_s).match(TypeColours::of(odd)).hasMatch());
+}
+
+// The vectors the web page's format.js is tested with too (tests/web/format.test.mjs).
+void TestSnapshot::formattingFollowsTheSharedVectors()
+{
+    QFile file(QStringLiteral(GHM_TESTS_DIR "/format_vectors.json"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QJsonObject vectors = QJsonDocument::fromJson(file.readAll()).object();
+    const auto check = [&](const QString &name, QString (*format)(double)) {
+        const QJsonArray cases = vectors[name].toArray();
+        QVERIFY(cases.size() >= 5);
+        for (const QJsonValue &each : cases) {
+            const QJsonArray pair = each.toArray();
+            QCOMPARE(format(pair[0].toDouble()), pair[1].toString());
+        }
+    };
+    check(u"duration"_s, TimeFormat::duration);
+    check(u"count"_s, TimeFormat::count);
 }
 
 QTEST_GUILESS_MAIN(TestSnapshot)

@@ -1,5 +1,7 @@
 #include "chartpanels.h"
 
+#include "timeformat.h"
+
 #include <QAreaSeries>
 #include <QBarCategoryAxis>
 #include <QBarSet>
@@ -80,17 +82,6 @@ QString formatMoment(qint64 epochSeconds)
     const QDateTime moment = QDateTime::fromSecsSinceEpoch(epochSeconds).toLocalTime();
     return moment.date() == QDate::currentDate() ? moment.toString(u"HH:mm"_s)
                                                  : QLocale().toString(moment, u"ddd d MMM HH:mm"_s);
-}
-
-QString formatDuration(double seconds)
-{
-    if (seconds < 90)
-        return QObject::tr("%1 s").arg(qRound(seconds));
-    if (seconds < 90 * 60)
-        return QObject::tr("%1 min").arg(seconds / 60, 0, 'f', 1);
-    if (seconds < 36 * 3600)
-        return QObject::tr("%1 h").arg(seconds / 3600, 0, 'f', 1);
-    return QObject::tr("%1 days").arg(seconds / 86400, 0, 'f', 1);
 }
 
 QString localTimeZoneLabel()
@@ -353,10 +344,14 @@ EventRatePanel::EventRatePanel(QWidget *parent)
         auto *line = new QLineSeries;
         addLine(line);
         m_lines << line;
-        auto *partial = new QLineSeries;
-        addLine(partial);
-        m_partial << partial;
     }
+    // Over the lines: nothing was measured there.
+    m_gaps = new QAreaSeries(new QLineSeries(this), new QLineSeries(this));
+    m_gaps->setName(tr("no source"));
+    m_gaps->setPen(Qt::NoPen);
+    m_chart->addSeries(m_gaps);
+    m_gaps->attachAxis(m_time);
+    m_gaps->attachAxis(m_values);
 }
 
 // A short panel keeps its height for the plot: the legend moves to the side.
@@ -390,6 +385,23 @@ void EventRatePanel::addLine(QLineSeries *series)
     m_chart->addSeries(series);
     series->attachAxis(m_time);
     series->attachAxis(m_values);
+    connect(series, &QLineSeries::hovered, this, [this, series](const QPointF &point, bool state) {
+        const QString text = state ? pointText(lineNameOf(series), point.x()) : QString();
+        if (text.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(QCursor::pos(), text);
+    });
+}
+
+// The line a series draws: a segment has its line's colour.
+QString EventRatePanel::lineNameOf(const QLineSeries *series) const
+{
+    for (const QLineSeries *line : m_lines) {
+        if (line->isVisible() && line->pen().color() == series->pen().color())
+            return line->name();
+    }
+    return {};
 }
 
 namespace {
@@ -427,36 +439,70 @@ QString bucketName(qint64 seconds)
 
 } // namespace
 
+QLineSeries *EventRatePanel::segment(qsizetype index)
+{
+    while (m_segments.size() <= index) {
+        auto *series = new QLineSeries;
+        addLine(series);
+        m_chart->legend()->markers(series).value(0)->setVisible(false);
+        m_segments << series;
+    }
+    return m_segments[index];
+}
+
+// Each line is drawn in runs between gaps: its first run carries the legend entry, the
+// others and the still-filling last stretch (dashed) are segments of the same colour.
 void EventRatePanel::setSeries(const RateSeries &rate, const TimeWindow &window)
 {
-    const qsizetype complete = rate.bucketStarts.size() - (rate.lastBucketPartial ? 1 : 0);
+    m_rate = rate;
+    m_window = window;
     double maximum = 0;
-    m_used = rate.lines.size();
+    qsizetype segments = 0;
     for (qsizetype i = 0; i < m_lines.size(); ++i) {
-        QList<QPointF> points;
-        QList<QPointF> partial;
-        if (i < rate.lines.size()) {
-            const RateSeries::Line &line = rate.lines[i];
-            for (qsizetype bucket = 0; bucket < rate.bucketStarts.size(); ++bucket) {
-                const QPointF point(double(rate.bucketStarts[bucket]) * 1000,
-                                    rate.rate(line, bucket));
-                maximum = std::max(maximum, point.y());
-                (bucket < complete ? points : partial) << point;
-            }
-            if (!partial.isEmpty() && !points.isEmpty())
-                partial.prepend(points.last());
-            m_lines[i]->setName(plainText(displayTypeName(line.name)));
-        }
-        m_lines[i]->replace(points);
-        m_partial[i]->replace(partial);
-        QPen dashed = m_lines[i]->pen(); // the line's colour, which the theme may change
-        dashed.setStyle(Qt::DashLine);
-        m_partial[i]->setPen(dashed);
         m_lines[i]->setVisible(i < rate.lines.size());
-        m_partial[i]->setVisible(i < rate.lines.size());
-        m_chart->legend()->markers(m_partial[i]).value(0)->setVisible(false);
-        // A lone point needs a marker to be seen at all.
-        m_lines[i]->setPointsVisible(points.size() <= 2);
+        if (i >= rate.lines.size()) {
+            m_lines[i]->clear();
+            continue;
+        }
+        const RateSeries::Line &line = rate.lines[i];
+        QPen pen = m_lines[i]->pen();
+        pen.setColor(QColor(line.colour));
+        pen.setStyle(Qt::SolidLine);
+        QList<QList<QPointF>> runs {{}};
+        for (qsizetype bucket = 0; bucket < rate.bucketStarts.size(); ++bucket) {
+            const std::optional<double> value = rate.rate(line, bucket);
+            if (!value) {
+                if (!runs.last().isEmpty())
+                    runs.append(QList<QPointF>());
+                continue;
+            }
+            maximum = std::max(maximum, *value);
+            runs.last() << QPointF(double(rate.bucketStarts[bucket]) * 1000, *value);
+        }
+        const bool filling = rate.lastBucketFilling && !rate.gaps.value(rate.gaps.size() - 1, true);
+        if (filling && runs.last().size() >= 2) {
+            QList<QPointF> &run = runs.last();
+            runs.append(QList<QPointF> {run[run.size() - 2], run.last()});
+            run.removeLast();
+        }
+        m_lines[i]->setName(plainText(displayTypeName(line.name)));
+        m_lines[i]->setPen(pen);
+        m_lines[i]->replace(runs.first());
+        m_lines[i]->setPointsVisible(runs.first().size() <= 2);
+        for (qsizetype run = 1; run < runs.size(); ++run) {
+            QLineSeries *series = segment(segments++);
+            QPen runPen = pen;
+            if (filling && run == runs.size() - 1)
+                runPen.setStyle(Qt::DashLine);
+            series->setPen(runPen);
+            series->replace(runs[run]);
+            series->setPointsVisible(runs[run].size() <= 2);
+            series->setVisible(true);
+        }
+    }
+    for (qsizetype unused = segments; unused < m_segments.size(); ++unused) {
+        m_segments[unused]->clear();
+        m_segments[unused]->setVisible(false);
     }
     m_time->setRange(QDateTime::fromSecsSinceEpoch(window.from),
                      QDateTime::fromSecsSinceEpoch(window.to));
@@ -468,6 +514,34 @@ void EventRatePanel::setSeries(const RateSeries &rate, const TimeWindow &window)
             ? unitName(rate.unitSeconds)
             : tr("%1, %2").arg(unitName(rate.unitSeconds), bucketName(rate.bucketSeconds)));
     setNiceRange(m_values, maximum);
+    QList<qint64> gapStarts;
+    QList<qint64> gapEnds;
+    for (qsizetype bucket = 0; bucket < rate.gaps.size(); ++bucket) {
+        if (rate.gaps[bucket]) {
+            gapStarts << rate.bucketStarts[bucket];
+            gapEnds << rate.bucketEnds[bucket];
+        }
+    }
+    shadeSpans(m_gaps, gapStarts, gapEnds, window, Qt::BDiagPattern, 0.35f);
+}
+
+// The bucket under a hovered point, in words: "Push: 840 / minute, 14:05 (840 events)".
+QString EventRatePanel::pointText(const QString &line, double x) const
+{
+    const auto at = std::lower_bound(m_rate.bucketStarts.cbegin(), m_rate.bucketStarts.cend(),
+                                     qint64(std::llround(x / 1000)));
+    const qsizetype bucket
+        = std::min(at - m_rate.bucketStarts.cbegin(), m_rate.bucketStarts.size() - 1);
+    for (const RateSeries::Line &each : m_rate.lines) {
+        if (displayTypeName(each.name) != line || bucket < 0)
+            continue;
+        const std::optional<double> rate = m_rate.rate(each, bucket);
+        return tr("%1: %2 %3, from %4 (%n event(s) in %5)", nullptr, int(each.counts[bucket]))
+            .arg(plainText(line), TimeFormat::count(rate.value_or(0)), unitName(m_rate.unitSeconds),
+                 QDateTime::fromSecsSinceEpoch(m_rate.bucketStarts[bucket]).toString(u"HH:mm:ss"_s),
+                 TimeFormat::duration(double(m_rate.secondsIn(bucket))));
+    }
+    return {};
 }
 
 // One area over every sampled stretch, from the axis to the top of the plot.
@@ -486,11 +560,22 @@ void EventRatePanel::setCoverage(const QList<HourCoverage> &coverage, const Time
 void EventRatePanel::shadeHours(QAreaSeries *area, const QList<qint64> &hourStarts,
                                 const TimeWindow &window, float alpha)
 {
+    QList<qint64> ends;
+    for (const qint64 hour : hourStarts)
+        ends << hour + 3600;
+    shadeSpans(area, hourStarts, ends, window, Qt::SolidPattern, alpha);
+}
+
+// One area over the spans [starts[i], ends[i]), from the axis to the top of the plot.
+void EventRatePanel::shadeSpans(QAreaSeries *area, const QList<qint64> &starts,
+                                const QList<qint64> &ends, const TimeWindow &window,
+                                Qt::BrushStyle style, float alpha)
+{
     const double top = m_values->max();
     QList<QPointF> upper;
-    for (const qint64 hour : hourStarts) {
-        const double from = double(std::max(hour, window.from)) * 1000;
-        const double to = double(std::min(hour + 3600, window.to)) * 1000;
+    for (qsizetype i = 0; i < starts.size(); ++i) {
+        const double from = double(std::max(starts[i], window.from)) * 1000;
+        const double to = double(std::min(ends[i], window.to)) * 1000;
         if (!upper.isEmpty() && upper.last().x() == from) {
             upper.removeLast(); // the stretch goes on
             upper.last().setX(to);
@@ -504,14 +589,32 @@ void EventRatePanel::shadeHours(QAreaSeries *area, const QList<qint64> &hourStar
         {QPointF(double(window.from) * 1000, 0), QPointF(double(window.to) * 1000, 0)});
     QColor shade = palette().color(QPalette::Text);
     shade.setAlphaF(alpha);
-    area->setBrush(shade);
+    area->setBrush(QBrush(shade, style));
     area->setVisible(!upper.isEmpty());
     m_chart->legend()->markers(area).value(0)->setVisible(!upper.isEmpty());
 }
 
 QList<QLineSeries *> EventRatePanel::series() const
 {
-    return m_lines.mid(0, m_used);
+    return m_lines.mid(0, m_rate.lines.size());
+}
+
+QList<QLineSeries *> EventRatePanel::segments() const
+{
+    QList<QLineSeries *> used;
+    for (QLineSeries *series : m_segments) {
+        if (series->isVisible())
+            used << series;
+    }
+    return used;
+}
+
+// A theme change resets the series' colours: the types get theirs back.
+void EventRatePanel::changeEvent(QEvent *event)
+{
+    ChartPanel::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange && !m_rate.lines.isEmpty())
+        setSeries(m_rate, m_window);
 }
 
 ActiveRepositoriesPanel::ActiveRepositoriesPanel(QWidget *parent)
@@ -631,10 +734,10 @@ void PullRequestPanel::setStats(const PullRequestStats &stats)
     } else if (stats.count < 2) {
         m_summary->setText(tr("One opened pull request: not enough for an average"));
     } else {
-        m_summary->setText(
-            tr("%1 opened pull requests · average gap %2 · median gap %3")
-                .arg(stats.count)
-                .arg(formatDuration(*stats.averageSeconds), formatDuration(*stats.medianSeconds)));
+        m_summary->setText(tr("%1 opened pull requests · average gap %2 · median gap %3")
+                               .arg(stats.count)
+                               .arg(TimeFormat::duration(*stats.averageSeconds),
+                                    TimeFormat::duration(*stats.medianSeconds)));
     }
     if (stats.source == "history"_L1) {
         QString history = tr("Complete history (watched), pull requests opened in the last %n "
@@ -643,8 +746,8 @@ void PullRequestPanel::setStats(const PullRequestStats &stats)
                               .arg(stats.open);
         if (stats.mergeMedianSeconds)
             history += tr(" · time to merge: median %1, p90 %2")
-                           .arg(formatDuration(*stats.mergeMedianSeconds),
-                                formatDuration(*stats.mergeP90Seconds));
+                           .arg(TimeFormat::duration(*stats.mergeMedianSeconds),
+                                TimeFormat::duration(*stats.mergeP90Seconds));
         m_summary->setText(m_summary->text() + u'\n' + history);
     } else if (stats.repositoryKnown) {
         m_summary->setText(

@@ -106,10 +106,10 @@ public:
     explicit EventTypesPanel(QWidget *parent = nullptr);
 };
 
-// 2. Events over time: one line per major type, the rest as "Other", in the unit the
-// bucket allows (per minute, hour or day). The unfinished last bucket is a dashed stretch,
-// scaled to the seconds it covers. Hours counted from the live feed alone (sampled) are
-// shaded.
+// 2. Events over time: one line per major type, the rest as "Other", each in its type's
+// colour, in the unit the bucket allows (per minute, hour or day). Lines break at gaps (no
+// source measured them), which are hatched; a window ending now draws its still-filling
+// last bucket dashed. Hours counted from the live feed alone (sampled) are shaded.
 class EventRatePanel : public ChartPanel
 {
     Q_OBJECT
@@ -123,28 +123,39 @@ public:
                      const QList<qint64> &settlingHourStarts = {});
     QAreaSeries *sampled() const { return m_sampled; }
     QAreaSeries *settling() const { return m_settling; }
-    QList<QLineSeries *> series() const; // the solid lines in use, biggest type first
-    QLineSeries *partial(qsizetype line) const { return m_partial.value(line); }
+    QAreaSeries *gaps() const { return m_gaps; }
+    QList<QLineSeries *> series() const; // the lines in use, biggest type first
+    // The runs after each line's first, and the dashed filling stretch, in use.
+    QList<QLineSeries *> segments() const;
+    // A hovered point's tooltip: the bucket's rate, start, events and length.
+    QString pointText(const QString &line, double x) const;
     QDateTimeAxis *timeAxis() const { return m_time; }
     QValueAxis *valueAxis() const { return m_values; }
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
     void addLine(QLineSeries *series);
+    QLineSeries *segment(qsizetype index);
+    QString lineNameOf(const QLineSeries *series) const;
     void fitTimeTicks();
-    // Shades the hours that `shaded` picks with `area`, in `alpha` of the text colour.
+    // Shades the hours with `area`, in `alpha` of the text colour.
     void shadeHours(QAreaSeries *area, const QList<qint64> &hourStarts, const TimeWindow &window,
                     float alpha);
+    void shadeSpans(QAreaSeries *area, const QList<qint64> &starts, const QList<qint64> &ends,
+                    const TimeWindow &window, Qt::BrushStyle style, float alpha);
 
     QDateTimeAxis *m_time;
     QValueAxis *m_values;
     QList<QLineSeries *> m_lines; // made once; a chart's series are never removed
-    QList<QLineSeries *> m_partial; // the dashed last stretch of each line
+    QList<QLineSeries *> m_segments; // a pool, made as needed, never removed
     QAreaSeries *m_sampled; // the sampled hours, under the lines
     QAreaSeries *m_settling; // the hours whose late events may still arrive
-    qsizetype m_used = 0;
+    QAreaSeries *m_gaps; // no source, over the lines
+    RateSeries m_rate;
+    TimeWindow m_window;
 };
 
 // 3. Most active repositories as horizontal bars; a click selects one.
@@ -198,7 +209,6 @@ private:
     QValueAxis *m_values;
 };
 
-QString formatDuration(double seconds);
 // Text from GitHub or a file, made safe where Qt would read rich text (chart labels,
 // legends, titles, tooltips): shown as written, never styled, never loading a resource.
 QString plainText(const QString &text);

@@ -381,9 +381,9 @@ void MainWindow::showSourceHealth()
 void MainWindow::onData(const DashboardSnapshot &data)
 {
     // Until the user chooses, follow now only when live data is arriving.
-    if (!m_followChosen && !data.latestEvents.isEmpty()) {
+    if (!m_followChosen && data.latestStoredAt) {
         m_followChosen = true;
-        const qint64 age = QDateTime::currentSecsSinceEpoch() - data.latestEvents.first().createdAt;
+        const qint64 age = QDateTime::currentSecsSinceEpoch() - *data.latestStoredAt;
         if ((age < liveDataAge) != m_followBox->isChecked()) {
             setFollowNow(age < liveDataAge);
             return;

@@ -1,5 +1,7 @@
 #include "sourcehealthdialog.h"
 
+#include "timeformat.h"
+
 #include "chartpanels.h"
 #include "feedhealth.h"
 
@@ -27,7 +29,7 @@ QTableWidgetItem *cell(const QString &text, Qt::Alignment alignment = Qt::AlignR
 QString lagText(const SourceHour &source, double p)
 {
     const qint64 seconds = FeedHealth::lagPercentile(source.lagHistogram, p);
-    return seconds < 0 ? u"–"_s : u"≤ "_s + formatDuration(double(seconds));
+    return seconds < 0 ? u"–"_s : u"≤ "_s + TimeFormat::duration(double(seconds));
 }
 
 QString percent(double share)
@@ -116,7 +118,7 @@ void SourceHealthDialog::setData(const DashboardSnapshot &data)
     if (quality.settleSeconds)
         text += u' '
             + tr("Late events: 99 % arrive within %1, so an hour settles that long after it ends.")
-                  .arg(formatDuration(double(*quality.settleSeconds)));
+                  .arg(TimeFormat::duration(double(*quality.settleSeconds)));
     m_summary->setText(text);
     fillSources(data.sources);
     fillMix(data.sources);

@@ -8,6 +8,7 @@
 
 #include <QFile>
 #include <QHttpServerRequest>
+#include <QJsonArray>
 #include <QJsonDocument>
 
 using namespace Qt::StringLiterals;
@@ -19,7 +20,9 @@ namespace {
 DashboardRequest requestFrom(const QUrlQuery &query)
 {
     DashboardRequest request;
-    request.minutes = ApiParameters::windowMinutes(query, u"window"_s, 60);
+    request.wholeStore = query.queryItemValue(u"window"_s) == "all"_L1;
+    if (!request.wholeStore)
+        request.minutes = ApiParameters::windowMinutes(query, u"window"_s, 60);
     request.at = ApiParameters::time(query, u"at"_s, QDateTime());
     request.followNow = false;
     request.latestEvents = 0;
@@ -86,7 +89,12 @@ QList<Endpoint> DashboardPagesController::endpoints() const
                      {}};
     dashboard.runs = assets.runs = Endpoint::Runs::OnServer;
     dashboard.needsToken = assets.needsToken = false;
-    const QJsonObject window = OpenApi::windowParameter(u"window"_s, 60);
+    QJsonObject window = OpenApi::windowParameter(u"window"_s, 60);
+    window[u"schema"_s] = QJsonObject {
+        {u"oneOf"_s,
+         QJsonArray {window[u"schema"_s],
+                     QJsonObject {{u"type"_s, u"string"_s}, {u"enum"_s, QJsonArray {u"all"_s}}}}}};
+    window[u"description"_s] = u"window length in minutes, or `all`: every stored event"_s;
     return {
         dashboard,
         assets,

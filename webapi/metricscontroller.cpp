@@ -127,10 +127,16 @@ Endpoint eventCountEndpoint(const QueriesSource &queries)
             {{u"EventCounts"_s, schema}, {u"Quality"_s, qualitySchema()}}};
 }
 
-PullRequestStats knownRepository(MetricsQueries &queries, const QString &owner, const QString &name)
+// Every pull request opened up to `at`, or with `window`, those opened in the window.
+PullRequestStats knownRepository(MetricsQueries &queries, const QString &owner, const QString &name,
+                                 const QUrlQuery &query)
 {
     const QString repository = ApiParameters::repository(owner, name);
-    PullRequestStats stats = queries.averagePullRequestInterval(repository);
+    const QDateTime at = ApiParameters::time(query, u"at"_s, MetricsQueries::currentTime());
+    const qint64 minutes = ApiParameters::windowMinutes(query, u"window"_s, 0);
+    PullRequestStats stats = minutes > 0
+        ? queries.pullRequestsIn(repository, TimeWindow::endingAt(at, minutes))
+        : queries.averagePullRequestInterval(repository, at);
     if (!stats.repositoryKnown)
         throw ApiError {404, u"no stored events for repository %1"_s.arg(repository),
                         u"repository"_s};
@@ -141,6 +147,19 @@ PullRequestStats knownRepository(MetricsQueries &queries, const QString &owner, 
 //     average_seconds, median_seconds, first_opened_at, last_opened_at}; 404 when the
 //     repository has no stored events. From a history, only pull requests created since
 //     `since` (horizon_days before now) count; from the event feeds, horizon_days is null.
+// The repository, and optionally the window the pull requests were opened in.
+QJsonArray pullRequestParameters()
+{
+    QJsonArray parameters = repositoryParameters();
+    QJsonObject window = windowParameter(u"window"_s, 0);
+    window[u"description"_s] = u"count only the pull requests opened in the last `window` "
+                               "minutes before `at`; default all of them"_s;
+    window[u"schema"_s] = QJsonObject {
+        {u"type"_s, u"integer"_s}, {u"minimum"_s, 1}, {u"maximum"_s, TimeFormat::maxWindowMinutes}};
+    parameters << window << atParameter();
+    return parameters;
+}
+
 QJsonObject averagePullRequestTime(const PullRequestStats &stats)
 {
     return {{u"repository"_s, stats.repository},
@@ -171,25 +190,28 @@ QList<Endpoint> averagePullRequestTimeEndpoints(const QueriesSource &queries)
                                              {u"median_seconds"_s, typed("number", true)},
                                              {u"first_opened_at"_s, typed("string", true)},
                                              {u"last_opened_at"_s, typed("string", true)}});
-    const auto answer = [queries](const QString &owner, const QString &name) {
-        return json(averagePullRequestTime(knownRepository(queries(), owner, name)));
-    };
-    return {
-        {Routes::averagePullRequestTime,
-         Caching::ByRequest,
-         [answer](const QStringList &path, const ApiRequest &) { return answer(path[0], path[1]); },
-         get(u"Average time between opened pull requests of a repository"_s, repositoryParameters(),
-             responses),
-         {{u"PullRequestInterval"_s, schema}}},
-        // One segment where owner/name belongs: a malformed repository, not an unknown
-        // path.
-        {Routes::averagePullRequestTimeOneSegment,
-         Caching::Off,
-         [answer](const QStringList &path, const ApiRequest &) {
-             return answer(path[0], QString());
-         },
-         {},
-         {}}};
+    const auto answer
+        = [queries](const QString &owner, const QString &name, const ApiRequest &request) {
+              return json(averagePullRequestTime(
+                  knownRepository(queries(), owner, name, QUrlQuery(request.url))));
+          };
+    return {{Routes::averagePullRequestTime,
+             Caching::ByRequest,
+             [answer](const QStringList &path, const ApiRequest &request) {
+                 return answer(path[0], path[1], request);
+             },
+             get(u"Average time between opened pull requests of a repository"_s,
+                 pullRequestParameters(), responses),
+             {{u"PullRequestInterval"_s, schema}}},
+            // One segment where owner/name belongs: a malformed repository, not an unknown
+            // path.
+            {Routes::averagePullRequestTimeOneSegment,
+             Caching::Off,
+             [answer](const QStringList &path, const ApiRequest &request) {
+                 return answer(path[0], QString(), request);
+             },
+             {},
+             {}}};
 }
 
 // -> {repository, source, window{from, to}, pull_requests, open, average_seconds,
@@ -213,11 +235,12 @@ Endpoint pullRequestsEndpoint(const QueriesSource &queries)
     return {
         Routes::pullRequests,
         Caching::ByRequest,
-        [queries](const QStringList &path, const ApiRequest &) {
-            return json(pullRequests(knownRepository(queries(), path[0], path[1])));
+        [queries](const QStringList &path, const ApiRequest &request) {
+            return json(
+                pullRequests(knownRepository(queries(), path[0], path[1], QUrlQuery(request.url))));
         },
         get(u"Pull-request cadence, time to merge (median, p90) and open count; complete for watched repositories"_s,
-            repositoryParameters(), responses),
+            pullRequestParameters(), responses),
         {}};
 }
 

@@ -1,5 +1,10 @@
 #include "timeformat.h"
 
+#include <QCoreApplication>
+#include <QLocale>
+
+#include <cmath>
+
 using namespace Qt::StringLiterals;
 
 QString TimeFormat::iso(qint64 epochSeconds)
@@ -29,4 +34,25 @@ std::optional<qint64> TimeFormat::parseWholeNumber(const QString &text, qint64 m
     if (value < minimum || value > maximum)
         return std::nullopt;
     return value;
+}
+
+// The rules of resources/web/format.js, checked with the same vectors on both sides
+// (tests/format_vectors.json).
+QString TimeFormat::duration(double seconds)
+{
+    if (seconds < 90)
+        return QCoreApplication::translate("TimeFormat", "%1 s").arg(qRound64(seconds));
+    if (seconds < 90 * 60)
+        return QCoreApplication::translate("TimeFormat", "%1 min").arg(qRound64(seconds / 60));
+    if (seconds < 48 * 3600)
+        return QCoreApplication::translate("TimeFormat", "%1 h").arg(seconds / 3600, 0, 'f', 1);
+    return QCoreApplication::translate("TimeFormat", "%1 days").arg(seconds / 86400, 0, 'f', 1);
+}
+
+QString TimeFormat::count(double value)
+{
+    static const QLocale english(QLocale::English);
+    if (std::abs(value) < 10 && value != std::round(value))
+        return english.toString(value, 'f', 1);
+    return english.toString(qRound64(value));
 }

@@ -1,5 +1,7 @@
 #include "dashboardsnapshot.h"
 
+#include <QHash>
+
 #include <algorithm>
 #include <map>
 
@@ -43,11 +45,44 @@ qint64 RateSeries::bucketSecondsFor(qint64 windowSeconds)
     return ladder[std::size(ladder) - 1];
 }
 
-double RateSeries::rate(const Line &line, qsizetype bucket) const
+std::optional<double> RateSeries::rate(const Line &line, qsizetype bucket) const
 {
-    const bool partial = lastBucketPartial && bucket == bucketStarts.size() - 1;
-    const qint64 seconds = partial ? std::max<qint64>(lastBucketSecondsCovered, 1) : bucketSeconds;
-    return double(line.counts[bucket]) * double(unitSeconds) / double(seconds);
+    if (gaps[bucket])
+        return std::nullopt;
+    return double(line.counts[bucket]) * double(unitSeconds) / double(secondsIn(bucket));
+}
+
+// Colours apart from each other and from the page, light or dark.
+QString TypeColours::of(const QString &type)
+{
+    static const QHash<QString, QString> common {
+        {u"PushEvent"_s, u"#0969da"_s},
+        {u"CreateEvent"_s, u"#1a7f37"_s},
+        {u"PullRequestEvent"_s, u"#8250df"_s},
+        {u"IssueCommentEvent"_s, u"#bf8700"_s},
+        {u"WatchEvent"_s, u"#cf222e"_s},
+        {u"DeleteEvent"_s, u"#6e7781"_s},
+        {u"IssuesEvent"_s, u"#e16f24"_s},
+        {u"PullRequestReviewEvent"_s, u"#1b7c83"_s},
+        {u"PullRequestReviewCommentEvent"_s, u"#bf3989"_s},
+        {u"ForkEvent"_s, u"#4d2d00"_s},
+        {u"ReleaseEvent"_s, u"#2da44e"_s},
+        {u"GollumEvent"_s, u"#a475f9"_s},
+        {u"MemberEvent"_s, u"#54aeff"_s},
+        {u"PublicEvent"_s, u"#fa4549"_s},
+        {u"CommitCommentEvent"_s, u"#d4a72c"_s},
+    };
+    static const QString others[]
+        = {u"#116329"_s, u"#953800"_s, u"#0550ae"_s, u"#8a4600"_s, u"#6639ba"_s, u"#a40e26"_s};
+    if (type == DashboardSnapshot::otherName())
+        return u"#8c959f"_s;
+    if (const auto known = common.constFind(type); known != common.cend())
+        return *known;
+    // A hash that does not change between runs, unlike qHash's seeded one.
+    quint32 hash = 2166136261u;
+    for (const QChar c : type)
+        hash = (hash ^ c.unicode()) * 16777619u;
+    return others[hash % std::size(others)];
 }
 
 QList<KeyCount> DashboardShaping::topWithOther(const QList<KeyCount> &counts, int maxBars,
@@ -63,64 +98,117 @@ QList<KeyCount> DashboardShaping::topWithOther(const QList<KeyCount> &counts, in
     return bars;
 }
 
-RateSeries DashboardShaping::rateSeries(const QList<MinuteCount> &minutes, const TimeWindow &window)
+RateSeries DashboardShaping::rateSeries(const QList<MinuteCount> &minutes, const TimeWindow &window,
+                                        const QSet<qint64> &measuredHours, bool filling)
 {
     RateSeries series;
     series.bucketSeconds = RateSeries::bucketSecondsFor(window.to - window.from);
     series.unitSeconds = series.bucketSeconds < 3600 ? 60
         : series.bucketSeconds < 86400               ? 3600
                                                      : 86400;
-    const qint64 first = floorTo(window.from, series.bucketSeconds);
-    const qint64 last = floorTo(window.to, series.bucketSeconds);
-    for (qint64 start = first; start <= last; start += series.bucketSeconds)
+    series.lastBucketFilling = filling;
+    for (qint64 start = window.from; start <= window.to;) {
+        const qint64 end
+            = std::min(floorTo(start, series.bucketSeconds) + series.bucketSeconds, window.to + 1);
         series.bucketStarts << start;
-    series.lastBucketSecondsCovered = window.to - last + 1;
-    series.lastBucketPartial = series.lastBucketSecondsCovered < series.bucketSeconds;
+        series.bucketEnds << end;
+        start = end;
+    }
 
     const QStringList names = majorTypes(minutes);
     for (const QString &name : names)
-        series.lines.append({name, QList<qint64>(series.bucketStarts.size(), 0)});
+        series.lines.append(
+            {name, TypeColours::of(name), QList<qint64>(series.bucketStarts.size(), 0)});
+    QList<qint64> totals(series.bucketStarts.size(), 0);
     for (const MinuteCount &count : minutes) {
         qsizetype line = names.indexOf(count.type);
         if (line < 0)
             line = names.size() - 1;
-        const qsizetype bucket
-            = (floorTo(count.minute * 60, series.bucketSeconds) - first) / series.bucketSeconds;
-        if (bucket >= 0 && bucket < series.bucketStarts.size())
+        // The bucket holding the minute: the last one starting at or before it.
+        const qint64 second = std::max(count.minute * 60, window.from);
+        const auto after
+            = std::upper_bound(series.bucketStarts.cbegin(), series.bucketStarts.cend(), second);
+        const qsizetype bucket = after - series.bucketStarts.cbegin() - 1;
+        if (bucket >= 0 && second <= window.to) {
             series.lines[line].counts[bucket] += count.count;
+            totals[bucket] += count.count;
+        }
+    }
+    for (qsizetype bucket = 0; bucket < series.bucketStarts.size(); ++bucket) {
+        bool measured = false;
+        for (qint64 hour = floorTo(series.bucketStarts[bucket], 3600);
+             hour < series.bucketEnds[bucket] && !measured; hour += 3600)
+            measured = measuredHours.contains(hour);
+        series.gaps << (!measured && totals[bucket] == 0);
     }
     return series;
 }
 
-DashboardSnapshot DashboardSnapshot::load(MetricsQueries &queries, const DashboardRequest &request)
+namespace {
+
+// The window a request names: ending now, at the latest stored event or at a given time,
+// or spanning every stored event.
+TimeWindow windowOf(MetricsQueries &queries, const DashboardRequest &request,
+                    std::optional<qint64> latest, qint64 *minutes)
 {
+    *minutes = request.minutes;
+    if (request.wholeStore) {
+        const std::optional<std::pair<qint64, qint64>> stored = queries.storedSpan();
+        if (stored) {
+            *minutes = (stored->second - stored->first) / 60 + 1;
+            return {stored->first, stored->second};
+        }
+    }
     QDateTime at = request.at;
     if (!at.isValid()) {
-        const std::optional<qint64> latest = queries.latestEventAt();
         at = request.followNow || !latest ? MetricsQueries::currentTime()
                                           : QDateTime::fromSecsSinceEpoch(*latest, Qt::UTC);
     }
+    return TimeWindow::endingAt(at, *minutes);
+}
+
+// The hours some source looked at: an archive file, or a live or imported source's records.
+QSet<qint64> measuredHours(const QList<HourCoverage> &coverage, const QList<SourceHour> &measured)
+{
+    QSet<qint64> hours;
+    for (const HourCoverage &hour : coverage) {
+        if (hour.archived || hour.events > 0)
+            hours.insert(hour.hour);
+    }
+    for (const SourceHour &hour : measured) {
+        if (hour.requests > 0 || hour.events > 0)
+            hours.insert(hour.hour);
+    }
+    return hours;
+}
+
+} // namespace
+
+DashboardSnapshot DashboardSnapshot::load(MetricsQueries &queries, const DashboardRequest &request)
+{
     DashboardSnapshot snapshot;
-    snapshot.minutes = request.minutes;
-    snapshot.window = TimeWindow::endingAt(at, request.minutes);
-    snapshot.eventsByType = queries.eventCounts(request.minutes, at);
+    snapshot.latestStoredAt = queries.latestEventAt();
+    snapshot.window = windowOf(queries, request, snapshot.latestStoredAt, &snapshot.minutes);
+    const TimeWindow &window = snapshot.window;
+    snapshot.eventsByType = queries.typeCounts(window);
     snapshot.typeBars
         = DashboardShaping::topWithOther(snapshot.eventsByType, maxTypeBars, otherName());
-    snapshot.activeRepositories
-        = queries.activeRepositories(request.topRepositories, request.minutes, at);
-    snapshot.rate = DashboardShaping::rateSeries(queries.eventsPerMinute(request.minutes, at),
-                                                 snapshot.window);
+    snapshot.activeRepositories = queries.activeRepositories(request.topRepositories, window);
+    snapshot.coverage = queries.coverage(window);
+    // Read once, for the gaps, the quality block and the Source Health view.
+    const QList<SourceHour> measured = queries.sourceHours(window);
+    const bool endsNow = request.followNow && !request.at.isValid() && !request.wholeStore;
+    snapshot.rate
+        = DashboardShaping::rateSeries(queries.eventsPerMinute(window), window,
+                                       measuredHours(snapshot.coverage, measured), endsNow);
     const QString repository = !request.repository.isEmpty() ? request.repository
         : snapshot.activeRepositories.isEmpty()              ? QString()
                                                 : snapshot.activeRepositories.first().key;
     if (!repository.isEmpty())
-        snapshot.pullRequests = queries.averagePullRequestInterval(repository);
-    snapshot.latestEvents = queries.latestEvents(request.latestEvents);
+        snapshot.pullRequests = queries.pullRequestsIn(repository, window);
+    snapshot.latestEvents = queries.latestEvents(request.latestEvents, window);
     snapshot.eventsStored = queries.eventsStored();
-    snapshot.coverage = queries.coverage(snapshot.window);
     snapshot.recentLiveShare = queries.recentLiveShare();
-    // Read once, for both the quality block and the Source Health view.
-    const QList<SourceHour> measured = queries.sourceHours(snapshot.window);
     snapshot.quality = WindowQuality::of(snapshot.coverage, measured, queries.settleSeconds(),
                                          MetricsQueries::currentTime().toSecsSinceEpoch());
     snapshot.sources = SourceHour::bySource(measured);
@@ -131,6 +219,14 @@ bool DashboardSnapshot::complete() const
 {
     return std::all_of(coverage.cbegin(), coverage.cend(),
                        [](const HourCoverage &hour) { return hour.complete; });
+}
+
+qint64 DashboardSnapshot::eventsTotal() const
+{
+    qint64 total = 0;
+    for (const KeyCount &count : eventsByType)
+        total += count.count;
+    return total;
 }
 
 bool DashboardSnapshot::isLowerBound(const QString &bar) const

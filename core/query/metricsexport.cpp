@@ -52,10 +52,12 @@ QByteArray MetricsExport::csv(const DashboardSnapshot &snapshot)
     const RateSeries &rate = snapshot.rate;
     out += csvRow("bucket_seconds", {}, QByteArray::number(rate.bucketSeconds));
     for (const RateSeries::Line &line : rate.lines) {
-        for (qsizetype i = 0; i < rate.bucketStarts.size(); ++i)
-            out += csvRow("events_per_bucket",
-                          TimeFormat::iso(rate.bucketStarts[i]) + u' ' + line.name,
-                          QByteArray::number(line.counts[i]));
+        for (qsizetype i = 0; i < rate.bucketStarts.size(); ++i) {
+            if (!rate.gaps[i])
+                out += csvRow("events_per_bucket",
+                              TimeFormat::iso(rate.bucketStarts[i]) + u' ' + line.name,
+                              QByteArray::number(line.counts[i]));
+        }
     }
     const PullRequestStats &prs = snapshot.pullRequests;
     if (prs.repositoryKnown) {
@@ -86,6 +88,7 @@ QJsonArray typeBarsJson(const DashboardSnapshot &snapshot)
     for (const KeyCount &count : snapshot.typeBars)
         array.append(QJsonObject {{u"type"_s, count.key},
                                   {u"events"_s, count.count},
+                                  {u"colour"_s, TypeColours::of(count.key)},
                                   {u"lower_bound"_s, snapshot.isLowerBound(count.key)}});
     return array;
 }
@@ -100,23 +103,30 @@ QJsonValue optionalTime(const std::optional<qint64> &value)
     return value ? QJsonValue(TimeFormat::iso(*value)) : QJsonValue();
 }
 
+// Each bucket's counts and rates as the window draws them: a gap's rates are null.
 QJsonObject rateJson(const RateSeries &rate)
 {
     QJsonArray lines;
     for (const RateSeries::Line &line : rate.lines)
-        lines.append(line.name);
+        lines.append(QJsonObject {{u"type"_s, line.name}, {u"colour"_s, line.colour}});
     QJsonArray buckets;
     for (qsizetype i = 0; i < rate.bucketStarts.size(); ++i) {
         QJsonObject counts;
-        for (const RateSeries::Line &line : rate.lines)
+        QJsonObject rates;
+        for (const RateSeries::Line &line : rate.lines) {
             counts.insert(line.name, line.counts[i]);
+            rates.insert(line.name, optionalNumber(rate.rate(line, i)));
+        }
         buckets.append(QJsonObject {{u"start"_s, TimeFormat::iso(rate.bucketStarts[i])},
-                                    {u"events"_s, counts}});
+                                    {u"end"_s, TimeFormat::iso(rate.bucketEnds[i])},
+                                    {u"seconds"_s, rate.secondsIn(i)},
+                                    {u"gap"_s, rate.gaps[i]},
+                                    {u"events"_s, counts},
+                                    {u"rates"_s, rates}});
     }
     return {{u"bucket_seconds"_s, rate.bucketSeconds},
             {u"unit_seconds"_s, rate.unitSeconds},
-            {u"last_bucket_partial"_s, rate.lastBucketPartial},
-            {u"last_bucket_seconds_covered"_s, rate.lastBucketSecondsCovered},
+            {u"last_bucket_filling"_s, rate.lastBucketFilling},
             {u"lines"_s, lines},
             {u"buckets"_s, buckets}};
 }
@@ -268,6 +278,7 @@ QJsonObject MetricsExport::json(const DashboardSnapshot &snapshot)
              QJsonObject {{u"from"_s, TimeFormat::iso(snapshot.window.from)},
                           {u"to"_s, TimeFormat::iso(snapshot.window.to)},
                           {u"minutes"_s, snapshot.minutes}}},
+            {u"events_total"_s, snapshot.eventsTotal()},
             {u"events_by_type"_s, byType},
             {u"type_bars"_s, typeBarsJson(snapshot)},
             {u"active_repositories"_s, countsJson(snapshot.activeRepositories, u"repository"_s)},
@@ -277,5 +288,6 @@ QJsonObject MetricsExport::json(const DashboardSnapshot &snapshot)
             {u"quality"_s, qualityJson(snapshot.quality)},
             {u"sources"_s, sourcesJson(snapshot.sources)},
             {u"latest_events"_s, latestEventsJson(snapshot.latestEvents)},
-            {u"events_stored"_s, snapshot.eventsStored}};
+            {u"events_stored"_s, snapshot.eventsStored},
+            {u"latest_stored_at"_s, optionalTime(snapshot.latestStoredAt)}};
 }

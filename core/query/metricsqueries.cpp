@@ -106,7 +106,7 @@ void MetricsQueries::exec(QSqlQuery &query)
         m_connection.fail(query.lastError());
 }
 
-QList<KeyCount> MetricsQueries::typeCounts(const TimeWindow &window)
+QList<KeyCount> MetricsQueries::typeCountsIn(const TimeWindow &window)
 {
     if (!m_connection.isPostgres())
         return typeCountsSqlite(window);
@@ -152,14 +152,23 @@ QList<KeyCount> MetricsQueries::typeCountsSqlite(const TimeWindow &window)
 
 QList<KeyCount> MetricsQueries::eventCounts(qint64 minutes, const QDateTime &at)
 {
-    return m_connection.read([&] { return typeCounts(TimeWindow::endingAt(at, minutes)); });
+    return typeCounts(TimeWindow::endingAt(at, minutes));
+}
+
+QList<KeyCount> MetricsQueries::typeCounts(const TimeWindow &window)
+{
+    return m_connection.read([&] { return typeCountsIn(window); });
 }
 
 QList<KeyCount> MetricsQueries::activeRepositories(int limit, qint64 minutes, const QDateTime &at)
 {
+    return activeRepositories(limit, TimeWindow::endingAt(at, minutes));
+}
+
+QList<KeyCount> MetricsQueries::activeRepositories(int limit, const TimeWindow &window)
+{
     if (limit <= 0)
         return {};
-    const TimeWindow window = TimeWindow::endingAt(at, minutes);
     return m_connection.read([&] {
         return m_connection.isPostgres() ? activeRepositoriesPostgres(limit, window)
                                          : activeRepositoriesSqlite(limit, window);
@@ -249,15 +258,21 @@ void fillIntervals(PullRequestStats &stats)
 PullRequestStats MetricsQueries::averagePullRequestInterval(const QString &repository,
                                                             const QDateTime &at)
 {
-    return m_connection.read([&] { return pullRequestStats(repository, at.toSecsSinceEpoch()); });
+    return pullRequestsIn(repository, {std::numeric_limits<qint64>::min(), at.toSecsSinceEpoch()});
 }
 
-PullRequestStats MetricsQueries::pullRequestStats(const QString &repository, qint64 at)
+PullRequestStats MetricsQueries::pullRequestsIn(const QString &repository, const TimeWindow &window)
+{
+    return m_connection.read([&] { return pullRequestStats(repository, window); });
+}
+
+PullRequestStats MetricsQueries::pullRequestStats(const QString &repository,
+                                                  const TimeWindow &window)
 {
     PullRequestStats stats;
     stats.repository = repository;
     const QString key = repository.toLower();
-    if (pullRequestHistory(key, at, &stats)) {
+    if (pullRequestHistory(key, window, &stats)) {
         fillIntervals(stats);
         return stats;
     }
@@ -270,10 +285,13 @@ PullRequestStats MetricsQueries::pullRequestStats(const QString &repository, qin
     stats.repositoryKnown = true;
     stats.repository = known.value(0).toString();
 
-    QSqlQuery &opened = prepared(
-        u"SELECT created_at FROM gold.pr_opened WHERE repo_id = ? ORDER BY created_at"_s);
+    QSqlQuery &opened = prepared(uR"(SELECT created_at FROM gold.pr_opened
+                                     WHERE repo_id = ? AND created_at BETWEEN ? AND ?
+                                     ORDER BY created_at)"_s);
     const auto openedDone = qScopeGuard([&opened] { opened.finish(); });
     opened.bindValue(0, known.value(1).toLongLong());
+    opened.bindValue(1, window.from);
+    opened.bindValue(2, window.to);
     exec(opened);
     while (opened.next())
         stats.openedAt.append(opened.value(0).toLongLong());
@@ -281,15 +299,17 @@ PullRequestStats MetricsQueries::pullRequestStats(const QString &repository, qin
     return stats;
 }
 
-// A watched repository's pull requests created inside the horizon, when it has a history.
-// The history is fetched back to the horizon's start, in whole pages: older rows on the last
-// page, and rows the horizon has passed since, are left out.
-bool MetricsQueries::pullRequestHistory(const QString &key, qint64 at, PullRequestStats *stats)
+// A watched repository's pull requests created inside the window and the horizon, when it
+// has a history. The history is fetched back to the horizon's start, in whole pages: older
+// rows on the last page, and rows the horizon has passed since, are left out.
+bool MetricsQueries::pullRequestHistory(const QString &key, const TimeWindow &window,
+                                        PullRequestStats *stats)
 {
     QSqlQuery &query = prepared(uR"(SELECT repo_name, created_at, closed_at, merged_at, number
                                     FROM gold.pr_history WHERE repo_key = ? ORDER BY created_at)"_s);
     const auto done = qScopeGuard([&query] { query.finish(); });
-    const qint64 horizonFrom = at - qint64(m_pullRequestHorizonDays) * 86400;
+    const qint64 horizonFrom
+        = std::max(window.from, window.to - qint64(m_pullRequestHorizonDays) * 86400);
     query.bindValue(0, key);
     exec(query);
     if (!query.next())
@@ -302,7 +322,7 @@ bool MetricsQueries::pullRequestHistory(const QString &key, qint64 at, PullReque
     QList<qint64> mergeTimes;
     do {
         const qint64 created = query.value(1).toLongLong();
-        if (created < horizonFrom)
+        if (created < horizonFrom || created > window.to)
             continue;
         stats->openedAt.append(created);
         stats->numbers.append(query.value(4).toLongLong());
@@ -396,29 +416,58 @@ std::optional<double> MetricsQueries::recentLiveShare()
     });
 }
 
+// Whole minutes from gold; a minute the window cuts is counted to the second, so that the
+// minutes hold exactly the window's events.
 QList<MinuteCount> MetricsQueries::eventsPerMinute(qint64 minutes, const QDateTime &at)
 {
-    const TimeWindow window = TimeWindow::endingAt(at, minutes);
+    return eventsPerMinute(TimeWindow::endingAt(at, minutes));
+}
+
+QList<MinuteCount> MetricsQueries::eventsPerMinute(const TimeWindow &window)
+{
+    // Whole minutes [firstWhole, lastWhole]; the cut minutes around them, if any.
+    const qint64 firstWhole = -CountBlock::floorDiv(-window.from, 60);
+    const qint64 lastWhole = CountBlock::floorDiv(window.to + 1, 60) - 1;
     return m_connection.read([&] {
+        QList<MinuteCount> counts;
+        const auto addCut = [&](qint64 from, qint64 to) {
+            for (const KeyCount &count : typeCountsIn({from, to}))
+                counts.append({CountBlock::floorDiv(from, 60), count.key, count.count});
+        };
+        if (firstWhole > lastWhole) {
+            // No whole minute: one or two cut ones.
+            const qint64 boundary = firstWhole * 60;
+            addCut(window.from, std::min(boundary - 1, window.to));
+            if (boundary <= window.to)
+                addCut(boundary, window.to);
+            return counts;
+        }
+        if (window.from < firstWhole * 60)
+            addCut(window.from, firstWhole * 60 - 1);
         QSqlQuery query = statement(uR"(SELECT minute, type, events FROM gold.type_minute
                                         WHERE minute BETWEEN ? AND ? ORDER BY minute, type)"_s);
-        query.addBindValue(window.from / 60);
-        query.addBindValue(window.to / 60);
+        query.addBindValue(firstWhole);
+        query.addBindValue(lastWhole);
         exec(query);
-        QList<MinuteCount> counts;
         while (query.next())
             counts.append({query.value(0).toLongLong(), query.value(1).toString(),
                            query.value(2).toLongLong()});
+        query.finish();
+        if ((lastWhole + 1) * 60 <= window.to)
+            addCut((lastWhole + 1) * 60, window.to);
         return counts;
     });
 }
 
-QList<EventRow> MetricsQueries::latestEvents(int limit)
+QList<EventRow> MetricsQueries::latestEvents(int limit, const TimeWindow &window)
 {
     return m_connection.read([&] {
         QSqlQuery query
             = statement(uR"(SELECT id, created_at, type, action, repo_name, actor_login, pr_number
-                            FROM events ORDER BY created_at DESC, id DESC LIMIT ?)"_s);
+                            FROM events WHERE created_at BETWEEN ? AND ?
+                            ORDER BY created_at DESC, id DESC LIMIT ?)"_s);
+        query.addBindValue(window.from);
+        query.addBindValue(window.to);
         query.addBindValue(limit);
         exec(query);
         QList<EventRow> rows;
@@ -458,6 +507,17 @@ qint64 MetricsQueries::eventsStored()
         QSqlQuery query = statement(u"SELECT value FROM gold.meta WHERE key = 'events_total'"_s);
         exec(query);
         return query.next() ? query.value(0).toLongLong() : 0;
+    });
+}
+
+std::optional<std::pair<qint64, qint64>> MetricsQueries::storedSpan()
+{
+    return m_connection.read([&]() -> std::optional<std::pair<qint64, qint64>> {
+        QSqlQuery query = statement(u"SELECT MIN(created_at), MAX(created_at) FROM events"_s);
+        exec(query);
+        if (query.next() && !query.value(0).isNull())
+            return std::pair(query.value(0).toLongLong(), query.value(1).toLongLong());
+        return std::nullopt;
     });
 }
 

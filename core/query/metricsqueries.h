@@ -112,13 +112,20 @@ public:
 
     // Events by type with at - minutes*60 <= created_at <= at, count descending.
     QList<KeyCount> eventCounts(qint64 minutes, const QDateTime &at = currentTime());
+    QList<KeyCount> typeCounts(const TimeWindow &window);
+    // Every pull request of a repository opened up to `at`.
     PullRequestStats averagePullRequestInterval(const QString &repository,
                                                 const QDateTime &at = currentTime());
+    // The pull requests of a repository opened inside the window.
+    PullRequestStats pullRequestsIn(const QString &repository, const TimeWindow &window);
     // Repositories by event count in the same window: count descending, then name.
     QList<KeyCount> activeRepositories(int limit, qint64 minutes,
                                        const QDateTime &at = currentTime());
-    // Per-minute counts by type of every minute the window touches, edges included.
+    QList<KeyCount> activeRepositories(int limit, const TimeWindow &window);
+    // Per-minute counts by type of every minute the window touches. A minute the window
+    // cuts holds only its events inside the window.
     QList<MinuteCount> eventsPerMinute(qint64 minutes, const QDateTime &at = currentTime());
+    QList<MinuteCount> eventsPerMinute(const TimeWindow &window);
     // Every hour that [from, to] touches, oldest first.
     QList<HourCoverage> coverage(const TimeWindow &window);
     // Whether every hour the window touches is complete.
@@ -132,12 +139,15 @@ public:
     std::optional<qint64> settleSeconds();
     // The quality block of a window, as of `now`.
     WindowQuality quality(const TimeWindow &window, const QDateTime &now = currentTime());
-    QList<EventRow> latestEvents(int limit);
+    // The newest events inside the window, newest first.
+    QList<EventRow> latestEvents(int limit, const TimeWindow &window);
     QStringList repositoryNames(const QString &prefix, int limit);
     qint64 eventsStored();
     QList<std::pair<QString, qint64>> eventTotalsByType();
     qint64 quarantinedEvents();
     std::optional<qint64> latestEventAt();
+    // The first and the last stored event's created_at; nothing for an empty store.
+    std::optional<std::pair<qint64, qint64>> storedSpan();
 
     // Changes whenever another connection commits to silver or gold: answers computed
     // under one version stay exact until it changes.
@@ -149,13 +159,13 @@ private:
     QSqlQuery &prepared(const QString &sql);
     QSqlQuery statement(const QString &sql);
     void exec(QSqlQuery &query);
-    PullRequestStats pullRequestStats(const QString &repository, qint64 at);
-    QList<KeyCount> typeCounts(const TimeWindow &window);
+    PullRequestStats pullRequestStats(const QString &repository, const TimeWindow &window);
+    QList<KeyCount> typeCountsIn(const TimeWindow &window);
     QList<KeyCount> typeCountsSqlite(const TimeWindow &window);
     // The dialect-specific parts, one version per backend.
     QList<KeyCount> activeRepositoriesSqlite(int limit, const TimeWindow &window);
     QList<KeyCount> activeRepositoriesPostgres(int limit, const TimeWindow &window);
-    bool pullRequestHistory(const QString &key, qint64 at, PullRequestStats *stats);
+    bool pullRequestHistory(const QString &key, const TimeWindow &window, PullRequestStats *stats);
 
     Connection m_connection;
     int m_pullRequestHorizonDays;
