@@ -78,46 +78,75 @@ function watch(page, origin, allowedErrors = []) {
   return seen;
 }
 
-// What the page's charts show: the bars' full names and values, by chart.
+// What the page shows, read as a screen reader would: each chart's table of numbers, the
+// window's label and the URL.
 function shown(page) {
   return page.evaluate(() => {
-    const bars = (id) => {
-      const dataset = Chart.getChart(id).data.datasets[0];
-      return dataset.fullNames.map((name, index) => [name, dataset.data[index]]);
-    };
-    const label = document.getElementById('window-label').dataset;
+    const table = (id) => [...document.querySelectorAll(`#${id} tbody tr`)]
+      .map((row) => [...row.cells].map((cell) => cell.textContent));
+    const number = (text) => Number(text.replace(/^≥ /, '').replace(/,/g, ''));
+    const label = document.getElementById('window-label');
+    const rate = table('rate-table');
     return {
-      types: bars('types'),
-      repositories: bars('repositories'),
-      rateLines: Chart.getChart('rate').data.datasets.length,
+      types: table('types-table').map(([name, events]) => [name, number(events)]),
+      repositories: table('repositories-table').map(([name, events]) => [name, number(events)]),
+      rateTotal: rate.reduce((sum, row) => sum + row.slice(1).reduce((cells, cell) => cells + (cell === 'no source' ? 0 : number(cell)), 0), 0),
+      totals: [...document.querySelectorAll('[data-total]')].map((element) => element.textContent),
       repository: document.getElementById('repository').value,
-      pullRequests: Chart.getChart('pull-requests').data.datasets[0].data.length,
+      pullRequestsName: document.getElementById('pull-requests-name').textContent,
+      pullRequests: table('pull-requests-table').length,
       feed: [...document.querySelectorAll('#feed tbody tr')].map((row) => row.dataset.id),
-      from: label.from,
-      to: label.to,
+      label: label.textContent,
+      from: label.dataset.from,
+      to: label.dataset.to,
+      minutes: Number(label.dataset.minutes),
+      search: location.search,
     };
   });
 }
 
-// Each panel's numbers against the JSON API's own answers for the page's window.
+// Each panel's numbers, as text, against the JSON API's own answers for the page's window.
 async function compareWithTheApi(page, api) {
   const view = await shown(page);
-  const minutes = (Date.parse(view.to) - Date.parse(view.from)) / 60000;
-  const count = await json(`${api}/api/events/count?offset=${minutes}&at=${view.to}`);
+  const { minutes } = view;
+  const count = await json(`${api}/api/events/count?window=${minutes}&at=${view.to}`);
   let bars = 0;
   for (const [type, value] of view.types) {
     if (type !== 'Other') assert.equal(value, count.counts[type], `events of type ${type}`);
     bars += value;
   }
   assert.equal(bars, count.total, 'the type bars add up to the window\'s events');
-  const active = await json(`${api}/api/repositories/active?limit=10&offset=${minutes}&at=${view.to}`);
+  assert.equal(view.rateTotal, count.total, 'the buckets add up to the window\'s events');
+  const total = `${count.total.toLocaleString('en-US')} events`;
+  assert.deepEqual(view.totals, [total, total], 'the panels\' totals');
+  const active = await json(`${api}/api/repositories/active?limit=10&window=${minutes}&at=${view.to}`);
   assert.deepEqual(view.repositories,
                    active.repositories.map((row) => [row.repository, row.events]), 'active repositories');
   const [owner, name] = view.repository.split('/');
-  const prs = await json(`${api}/api/repository/${owner}/${name}/avg_pr_time`);
+  const prs = await json(`${api}/api/repository/${owner}/${name}/avg_pr_time?window=${minutes}&at=${view.to}`);
   assert.equal(view.pullRequests, prs.pull_requests, `pull requests of ${view.repository}`);
-  assert.ok(view.types.length > 0 && view.rateLines > 0 && view.feed.length > 0, 'every panel drawn');
+  assert.equal(view.pullRequestsName, `· ${view.repository}`, 'the panel names its repository');
+  assert.ok(view.types.length > 0 && view.feed.length > 0, 'every panel drawn');
+  assert.doesNotMatch(view.label, /AM|PM/, '24-hour times');
+  assert.match(view.label, /UTC/, 'the time zone is named');
   return { view, minutes };
+}
+
+// At a phone's width every column of the page's tables is at least as wide as the first
+// 12 characters of each of its cells.
+async function columnsReadable(page) {
+  return page.evaluate(() => {
+    const canvas = document.createElement('canvas').getContext('2d');
+    const narrow = [];
+    for (const cell of document.querySelectorAll('.feed td')) {
+      const style = getComputedStyle(cell);
+      canvas.font = `${style.fontSize} ${style.fontFamily}`;
+      const needed = canvas.measureText(cell.textContent.slice(0, 12)).width;
+      const room = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      if (room + 0.5 < needed) narrow.push(`${cell.textContent}: ${room} < ${needed}`);
+    }
+    return { narrow, scrollWidth: document.documentElement.scrollWidth };
+  });
 }
 
 async function main() {
@@ -160,6 +189,7 @@ async function main() {
     await new Promise((resolve) => setTimeout(resolve, 4000));
     const first = await compareWithTheApi(page, api);
     assert.equal(first.minutes, 60);
+    assert.equal(first.view.search, '?window=60', 'the URL names the window');
 
     // Another window redraws the charts in place.
     await page.click('[data-minutes="15"]');
@@ -169,6 +199,22 @@ async function main() {
     }, { timeout: 5000 }, first.view.to);
     const second = await compareWithTheApi(page, api);
     assert.equal(second.minutes, 15);
+    assert.match(second.view.search, /window=15/);
+
+    // All spans the stored events, first to last.
+    await page.click('[data-minutes="all"]');
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('window') === 'all'
+      && document.getElementById('window-label').textContent.includes('every stored event'), { timeout: 5000 });
+    const all = await compareWithTheApi(page, api);
+    const whole = await json(`${api}/api/dashboard?window=all`);
+    assert.equal(all.view.from, whole.window.from);
+    assert.equal(all.view.to, whole.window.to);
+    assert.equal(all.view.rateTotal, whole.events_stored, 'All holds every stored event');
+
+    // A link with a window shows that window.
+    await page.goto(`${api}/dashboard?window=15`, { waitUntil: 'load' });
+    await page.waitForFunction(() => document.getElementById('window-label').dataset.minutes === '15', { timeout: 5000 });
+    await page.evaluate(() => { window.sameDocument = true; });
     assert.ok(await page.evaluate(() => window.sameDocument === true), 'the page was not reloaded');
 
     // Polling costs the service nothing while its data stands still: 304s.
@@ -184,7 +230,11 @@ async function main() {
     await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
     await page.screenshot({ path: path.join(artifacts, 'dashboard-dark.png') });
     await page.emulateMediaFeatures([]);
-    await page.setViewport({ width: 390, height: 844, isMobile: true });
+    await page.setViewport({ width: 360, height: 740, isMobile: true });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const phone = await columnsReadable(page);
+    assert.deepEqual(phone.narrow, [], 'columns at 360 px');
+    assert.ok(phone.scrollWidth <= 360, `the page fits 360 px: ${phone.scrollWidth}`);
     await page.screenshot({ path: path.join(artifacts, 'dashboard-phone.png'), fullPage: true });
     seen.check();
 
