@@ -2,8 +2,8 @@
 # Installs the Debian packages a task needs, only the missing ones, and says nothing when
 # none is. Usage: install-deps.sh [build|test|bench|format]
 #   build   compiling and running the app (make build, make run), with Node.js and npm
-#   test    build, plus the PostgreSQL server, wrk, the package tools, a keyring and
-#           chromium (make test)
+#   test    build, plus the PostgreSQL server, wrk, the package tools, a keyring,
+#           chromium and prometheus's promtool (make test)
 #   bench   build, plus wrk (make bench)
 #   format  clang-format (make format)
 set -euo pipefail
@@ -22,7 +22,7 @@ fi
 case "${1:-build}" in
     build) packages=("${build[@]}") ;;
     test) packages=("${build[@]}" postgresql wrk dpkg-dev desktop-file-utils appstream systemd
-                    dbus gnome-keyring chromium) ;;
+                    dbus gnome-keyring chromium prometheus) ;;
     bench) packages=("${build[@]}" wrk) ;;
     format) packages=(clang-format) ;;
     *) echo "install-deps.sh: unknown task '$1' (build, test, bench or format)" >&2; exit 2 ;;

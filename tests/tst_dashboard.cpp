@@ -566,7 +566,7 @@ void TestDashboard::watchButtonEditsTheWatchlist()
     panel->setStats(stats);
     QVERIFY2(panel->summary().contains("time to merge: median 2.0 h, p90 3.0 h"_L1),
              qPrintable(panel->summary()));
-    QVERIFY(panel->summary().contains("1 open"_L1));
+    QVERIFY(panel->summary().contains("1 still open"_L1));
 
     QTest::mouseClick(panel->watchButton(), Qt::LeftButton);
     QCOMPARE(watchlist.names(), QStringList {u"acme/widgets"_s});

@@ -528,7 +528,7 @@ void TestService::archiveBackfillMakesItsHoursComplete()
     QCOMPARE(archive["hours_stored"_L1].toInteger(), 3);
     QCOMPARE(archive["state"_L1].toString(), u"waiting"_s);
     QVERIFY(archive["disk_bytes"_L1].toInteger() > 0);
-    QVERIFY(get(u"/metrics"_s).body.contains("ghm_archive_hours_stored_total 3\n"));
+    QVERIFY(get(u"/metrics"_s).body.contains("ghm_archive_files_stored_total 3\n"));
     QCOMPARE(m_service.state(), QProcess::Running);
     ChildProcess::terminate(github);
 }

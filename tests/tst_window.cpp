@@ -3,6 +3,7 @@
 #include "dashboardcontroller.h"
 #include "dashboardimage.h"
 #include "dashboardwidget.h"
+#include "eventfeedmodel.h"
 #include "fakegithub.h"
 #include "githubpoller.h"
 #include "gzip.h"
@@ -12,8 +13,10 @@
 #include "sourcehealthdialog.h"
 #include "syntheticevents.h"
 #include "teststorage.h"
+#include "timeformat.h"
 #include "tokenstore.h"
 
+#include <QAbstractBarSeries>
 #include <QAreaSeries>
 #include <QBarCategoryAxis>
 #include <QBarSet>
@@ -115,6 +118,8 @@ private slots:
     void copyTakesTheRowTheMenuWasOpenedOn();
     void followNowFollowsTheClock();
     void barLabelsAreWholeAt1024x700();
+    void feedKeepsItsSelectionAndIsOneTabStop();
+    void typeColoursSurviveRankChanges();
     void everyPresetLabelsItsTimeAxis();
     void steadyFeedIsLevelToTheWindowsEdge();
     void sampledHoursAreShadedAndSaySo();
@@ -370,6 +375,85 @@ void TestWindow::barLabelsAreWholeAt1024x700()
             if (metrics.horizontalAdvance(whole) <= panel->width() * 6 / 10)
                 QCOMPARE(labels[i], whole);
         }
+        // Every bar the snapshot shaped is drawn, its value written beside it, on an axis
+        // fitted to the longest bar.
+        const auto *series = qobject_cast<QAbstractBarSeries *>(panel->chart()->series().first());
+        QVERIFY(series->isLabelsVisible());
+        QCOMPARE(series->labelsFormat(), u"@value"_s);
+        double longest = 0;
+        for (int bar = 0; bar < panel->bars()->count(); ++bar)
+            longest = std::max(longest, panel->bars()->at(bar));
+        const auto *values
+            = qobject_cast<QValueAxis *>(panel->chart()->axes(Qt::Horizontal).first());
+        QVERIFY2(values->max() > longest && values->max() < 1.5 * longest + 5,
+                 qPrintable(u"%1 for %2"_s.arg(values->max()).arg(longest)));
+    }
+    const DashboardSnapshot &shown = window.dashboard()->data();
+    QCOMPARE(window.dashboard()->eventTypes()->names().size(), shown.typeBars.size());
+    QVERIFY(window.dashboard()->eventTypes()->title().contains(
+        TimeFormat::count(double(shown.eventsTotal()))));
+}
+
+// The feed keeps the chosen row through refreshes that add rows above it, and the table is
+// one Tab stop: Tab leaves it.
+void TestWindow::feedKeepsItsSelectionAndIsOneTabStop()
+{
+    DashboardSnapshot snapshot;
+    snapshot.window = {1735740000, 1735743600};
+    for (qint64 id = 1; id <= 20; ++id)
+        snapshot.latestEvents.prepend(
+            {id, 1735740000 + id, u"PushEvent"_s, {}, u"o/r"_s, u"a"_s, -1});
+    DashboardWidget widget;
+    widget.resize(1200, 800);
+    widget.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&widget));
+    widget.setData(snapshot);
+    QTableView *table = widget.feedTable();
+    table->selectRow(5);
+    const QString chosen = table->model()->index(5, EventFeedModel::Time).data().toString();
+    for (qint64 id = 21; id <= 23; ++id)
+        snapshot.latestEvents.prepend(
+            {id, 1735740000 + id, u"PushEvent"_s, {}, u"o/r"_s, u"a"_s, -1});
+    widget.setData(snapshot);
+    const QModelIndexList selected = table->selectionModel()->selectedRows();
+    QCOMPARE(selected.size(), 1);
+    QCOMPARE(selected.first().row(), 8);
+    QCOMPARE(selected.first().data().toString(), chosen);
+
+    table->setFocus();
+    QTRY_VERIFY(table->hasFocus());
+    QTest::keyClick(table, Qt::Key_Tab);
+    QVERIFY(!table->hasFocus());
+}
+
+// A type keeps its colour when the ranks change, in every view: the snapshot gives it.
+void TestWindow::typeColoursSurviveRankChanges()
+{
+    DashboardSnapshot first;
+    first.window = {1735740000, 1735740119};
+    first.rate = DashboardShaping::rateSeries({{28929000, u"PushEvent"_s, 9},
+                                               {28929000, u"PullRequestEvent"_s, 5},
+                                               {28929001, u"IssuesEvent"_s, 2}},
+                                              first.window, {}, false);
+    DashboardSnapshot second = first;
+    second.rate = DashboardShaping::rateSeries({{28929000, u"PushEvent"_s, 1},
+                                                {28929000, u"PullRequestEvent"_s, 5},
+                                                {28929001, u"IssuesEvent"_s, 7}},
+                                               first.window, {}, false);
+    DashboardWidget widget;
+    const auto colours = [&widget](const DashboardSnapshot &snapshot) {
+        widget.setData(snapshot);
+        QHash<QString, QColor> byName;
+        for (const QLineSeries *line : widget.eventRate()->series())
+            byName.insert(line->name(), line->pen().color());
+        return byName;
+    };
+    const QHash<QString, QColor> before = colours(first);
+    const QHash<QString, QColor> after = colours(second);
+    QCOMPARE(widget.eventRate()->series().first()->name(), u"Issues"_s);
+    for (const QString &name : {u"Push"_s, u"PullRequest"_s, u"Issues"_s}) {
+        QCOMPARE(before.value(name), after.value(name));
+        QCOMPARE(before.value(name), QColor(TypeColours::of(name + u"Event"_s)));
     }
 }
 
@@ -389,6 +473,7 @@ void TestWindow::everyPresetLabelsItsTimeAxis()
     for (const MainWindow::Preset &preset : MainWindow::presets()) {
         DashboardRequest request;
         request.minutes = preset.minutes;
+        request.wholeStore = preset.minutes == 0;
         request.at = QDateTime::fromSecsSinceEpoch(end, Qt::UTC);
         widget.setData(DashboardSnapshot::load(queries, request));
         QCoreApplication::processEvents();
@@ -504,10 +589,12 @@ void TestWindow::spanAcrossYearsLabelsYears()
                     writeEvents(storage, u"new.ndjson"_s, in2025, 100)}));
     MetricsQueries queries(storage.location());
     DashboardRequest request;
-    request.minutes = MainWindow::presets().last().minutes; // All
-    request.at = QDateTime::fromSecsSinceEpoch(in2025 + 3600, Qt::UTC);
+    request.wholeStore = true; // All
     DashboardWidget widget;
     widget.setData(DashboardSnapshot::load(queries, request));
+    // All spans the stored events: from the first to the last.
+    QCOMPARE(widget.data().window.from, in2015);
+    QVERIFY(widget.data().window.to >= in2025 && widget.data().window.to < in2025 + 3600);
     QVERIFY2(widget.eventRate()->timeAxis()->format().contains("yyyy"_L1),
              qPrintable(widget.eventRate()->timeAxis()->format()));
     QCOMPARE(widget.data().rate.unitSeconds, 86400);

@@ -1,5 +1,6 @@
 #include "chartpanels.h"
 
+#include "repositoryname.h"
 #include "timeformat.h"
 
 #include <QAreaSeries>
@@ -29,19 +30,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// 1, 2 or 5 times a power of ten: axis ranges that only change when they must.
-double niceCeiling(double value)
-{
-    if (value <= 5)
-        return 5;
-    const double magnitude = std::pow(10.0, std::floor(std::log10(value)));
-    for (double step : {1.0, 2.0, 5.0, 10.0}) {
-        if (value <= step * magnitude)
-            return step * magnitude;
-    }
-    return 10 * magnitude;
-}
-
 // A category axis for new categories.
 QBarCategoryAxis *replaceCategories(QChart *chart, QBarCategoryAxis *old,
                                     const QStringList &categories)
@@ -62,12 +50,31 @@ QBarCategoryAxis *replaceCategories(QChart *chart, QBarCategoryAxis *old,
     return axis;
 }
 
-void setNiceRange(QValueAxis *axis, double maximum)
+// The smallest of 1, 2 or 5 times a power of ten at or above `value`, at least 1.
+double niceStep(double value)
 {
-    const double ceiling = niceCeiling(maximum);
-    if (axis->max() != ceiling)
-        axis->setRange(0, ceiling);
-    axis->setTickCount(6); // fifths of a 1-2-5 ceiling are round numbers
+    if (value <= 1)
+        return 1;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(value)));
+    for (double step : {1.0, 2.0, 5.0}) {
+        if (value <= step * magnitude)
+            return step * magnitude;
+    }
+    return 10 * magnitude;
+}
+
+// Round steps up to the largest value times `room` (a fifth more leaves room for a value
+// written after the longest bar): fitted to the data, never twice the largest.
+void setFittedRange(QValueAxis *axis, double maximum, double room = 1.0)
+{
+    room = std::max(maximum * room, 5.0);
+    const double step = niceStep(room / 5);
+    const double top = std::ceil(room / step) * step;
+    if (axis->max() != top)
+        axis->setRange(0, top);
+    axis->setTickType(QValueAxis::TicksDynamic);
+    axis->setTickAnchor(0);
+    axis->setTickInterval(step);
 }
 
 } // namespace
@@ -135,6 +142,8 @@ ChartPanel::ChartPanel(const QString &title, QWidget *parent)
     // tracks left stale grid fragments behind. A chart redraws at most twice a second.
     m_view->setViewportUpdateMode(QGraphicsView::FullViewportUpdate);
     m_view->setAccessibleName(title);
+    // Nothing in a chart takes keys: no Tab stop that would show no focus.
+    m_view->setFocusPolicy(Qt::NoFocus);
     m_message = new QLabel(m_view);
     m_message->setObjectName(u"panelMessage"_s);
     m_message->setAlignment(Qt::AlignCenter);
@@ -193,17 +202,21 @@ void ChartPanel::changeEvent(QEvent *event)
 }
 
 BarsPanel::BarsPanel(const QString &title, std::function<QString(const QString &)> label,
-                     const QString &other, QWidget *parent)
+                     QWidget *parent)
     : ChartPanel(title, parent)
     , m_bars(new QBarSet(tr("Events")))
     , m_categories(new QBarCategoryAxis)
     , m_values(new QValueAxis)
     , m_label(std::move(label))
-    , m_other(other)
 {
     auto *series = new QHorizontalBarSeries;
     series->append(m_bars);
     m_chart->addSeries(series);
+    // Every bar's number beside it, as text.
+    series->setLabelsPosition(QAbstractBarSeries::LabelsOutsideEnd);
+    series->setLabelsFormat(u"@value"_s);
+    series->setLabelsPrecision(15);
+    series->setLabelsVisible(true);
     m_chart->addAxis(m_categories, Qt::AlignLeft);
     m_chart->addAxis(m_values, Qt::AlignBottom);
     series->attachAxis(m_categories);
@@ -236,13 +249,7 @@ void BarsPanel::setLowerBounds(const QStringList &keys)
 
 bool BarsPanel::isLowerBound(const QString &key) const
 {
-    if (m_lowerBounds.contains(key))
-        return true;
-    if (key != m_other)
-        return false;
-    const QList<KeyCount> shown = fitting();
-    return std::any_of(m_all.cbegin() + std::min(shown.size() - 1, m_all.size()), m_all.cend(),
-                       [this](const KeyCount &count) { return m_lowerBounds.contains(count.key); });
+    return m_lowerBounds.contains(key);
 }
 
 void BarsPanel::setBars(const QList<KeyCount> &topFirst)
@@ -251,27 +258,10 @@ void BarsPanel::setBars(const QList<KeyCount> &topFirst)
     layOut();
 }
 
-// The bars that have rows tall enough for their labels. Measured on the panel, not the
-// chart's plot area: the plot area follows the bars, and would feed back.
-QList<KeyCount> BarsPanel::fitting() const
-{
-    const qsizetype rows = std::max((height() - chromeHeight) / minRowHeight, 2);
-    if (m_all.size() <= rows)
-        return m_all;
-    if (m_other.isEmpty())
-        return m_all.mid(0, rows);
-    QList<KeyCount> shown = m_all.mid(0, rows - 1);
-    KeyCount rest {m_other, 0};
-    for (qsizetype i = rows - 1; i < m_all.size(); ++i)
-        rest.count += m_all[i].count;
-    shown << rest;
-    return shown;
-}
-
 // Names longer than about 40 % of the panel lose their middle; the tooltip has them whole.
 void BarsPanel::layOut()
 {
-    const QList<KeyCount> shown = fitting();
+    const QList<KeyCount> &shown = m_all;
     const QFontMetrics metrics(m_categories->labelsFont());
     const int room = std::max(width() * 2 / 5, 120);
     QStringList names;
@@ -299,7 +289,9 @@ void BarsPanel::layOut()
         m_bars->remove(0, m_bars->count());
         m_bars->append(counts);
     }
-    setNiceRange(m_values, double(maximum));
+    setFittedRange(m_values, double(maximum), 1.2);
+    // Outside the bars, on the chart's background: the text colour, whatever the theme says.
+    m_bars->setLabelColor(palette().color(QPalette::Text));
 }
 
 QStringList BarsPanel::categories() const
@@ -314,7 +306,7 @@ void BarsPanel::resizeEvent(QResizeEvent *event)
 }
 
 EventTypesPanel::EventTypesPanel(QWidget *parent)
-    : BarsPanel(tr("Events by type"), displayTypeName, DashboardSnapshot::otherName(), parent)
+    : BarsPanel(tr("Events by type"), displayTypeName, parent)
 {
 }
 
@@ -508,12 +500,11 @@ void EventRatePanel::setSeries(const RateSeries &rate, const TimeWindow &window)
                      QDateTime::fromSecsSinceEpoch(window.to));
     m_time->setFormat(timeFormat(window));
     fitTimeTicks();
-    setTitle(tr("Events over time (%1)").arg(localTimeZoneLabel()));
     m_values->setTitleText(
         rate.bucketSeconds == rate.unitSeconds
             ? unitName(rate.unitSeconds)
             : tr("%1, %2").arg(unitName(rate.unitSeconds), bucketName(rate.bucketSeconds)));
-    setNiceRange(m_values, maximum);
+    setFittedRange(m_values, maximum);
     QList<qint64> gapStarts;
     QList<qint64> gapEnds;
     for (qsizetype bucket = 0; bucket < rate.gaps.size(); ++bucket) {
@@ -618,7 +609,7 @@ void EventRatePanel::changeEvent(QEvent *event)
 }
 
 ActiveRepositoriesPanel::ActiveRepositoriesPanel(QWidget *parent)
-    : BarsPanel(tr("Most active repositories"), {}, {}, parent)
+    : BarsPanel(tr("Most active repositories"), {}, parent)
 {
     m_view->setToolTip(tr("Click a bar to see the repository's pull requests"));
     connect(bars(), &QBarSet::clicked, this, [this](int index) {
@@ -637,7 +628,7 @@ void ActiveRepositoriesPanel::setCounts(const QList<KeyCount> &counts)
 }
 
 PullRequestPanel::PullRequestPanel(QWidget *parent)
-    : ChartPanel(tr("Pull-request cadence"), parent)
+    : ChartPanel(tr("Pull requests"), parent)
     , m_picker(new QLineEdit(this))
     , m_watch(new QPushButton(tr("Watch"), this))
     , m_names(new QStringListModel(this))
@@ -652,8 +643,14 @@ PullRequestPanel::PullRequestPanel(QWidget *parent)
     auto *completer = new QCompleter(m_names, this);
     completer->setCaseSensitivity(Qt::CaseInsensitive);
     m_picker->setCompleter(completer);
-    connect(m_picker, &QLineEdit::returnPressed, this,
-            [this] { emit repositoryRequested(m_picker->text().trimmed()); });
+    connect(m_picker, &QLineEdit::returnPressed, this, [this] {
+        const QString name = m_picker->text().trimmed();
+        if (RepositoryName::isValid(name.section(u'/', 0, 0), name.section(u'/', 1)))
+            emit repositoryRequested(name);
+        else
+            m_summary->setText(
+                tr("\"%1\" is not a repository: %2").arg(name, RepositoryName::syntaxHint()));
+    });
     connect(completer, qOverload<const QString &>(&QCompleter::activated), this,
             &PullRequestPanel::repositoryRequested);
     m_summary->setWordWrap(true);
@@ -689,13 +686,21 @@ PullRequestPanel::PullRequestPanel(QWidget *parent)
     m_timeline->attachAxis(m_time);
     m_timeline->attachAxis(m_values);
     m_values->setLabelFormat(u"%d"_s);
-    m_values->setTitleText(tr("opened (cumulative)"));
+    m_values->setTitleText(tr("opened, total"));
     m_time->setTickCount(5);
 
     m_watch->setCheckable(true);
     m_watch->setToolTip(tr("Poll this repository's own events and fetch its pull-request history"));
-    connect(m_watch, &QPushButton::clicked, this,
-            [this](bool on) { emit watchToggled(m_picker->text().trimmed(), on); });
+    connect(m_watch, &QPushButton::clicked, this, [this](bool on) {
+        const QString name = m_picker->text().trimmed();
+        if (on && !RepositoryName::isValid(name.section(u'/', 0, 0), name.section(u'/', 1))) {
+            m_watch->setChecked(false);
+            m_summary->setText(
+                tr("Cannot watch \"%1\": %2").arg(name, RepositoryName::syntaxHint()));
+            return;
+        }
+        emit watchToggled(name, on);
+    });
     auto *pickerRow = new QHBoxLayout;
     pickerRow->addWidget(m_picker, 1);
     pickerRow->addWidget(m_watch);
@@ -723,37 +728,13 @@ void PullRequestPanel::setRepositoryNames(const QStringList &names)
 void PullRequestPanel::setStats(const PullRequestStats &stats)
 {
     m_stats = stats;
-    if (!m_picker->hasFocus())
+    // Not while the user is typing a name.
+    if (!m_picker->hasFocus() || !m_picker->isModified())
         m_picker->setText(stats.repository);
-    if (!stats.repositoryKnown) {
-        m_summary->setText(stats.repository.isEmpty()
-                               ? tr("No repository selected")
-                               : tr("%1: no stored events").arg(stats.repository));
-    } else if (stats.count == 0) {
-        m_summary->setText(tr("No opened pull requests stored for %1").arg(stats.repository));
-    } else if (stats.count < 2) {
-        m_summary->setText(tr("One opened pull request: not enough for an average"));
-    } else {
-        m_summary->setText(tr("%1 opened pull requests · average gap %2 · median gap %3")
-                               .arg(stats.count)
-                               .arg(TimeFormat::duration(*stats.averageSeconds),
-                                    TimeFormat::duration(*stats.medianSeconds)));
-    }
-    if (stats.source == "history"_L1) {
-        QString history = tr("Complete history (watched), pull requests opened in the last %n "
-                             "day(s): %1 open",
-                             nullptr, stats.horizonDays)
-                              .arg(stats.open);
-        if (stats.mergeMedianSeconds)
-            history += tr(" · time to merge: median %1, p90 %2")
-                           .arg(TimeFormat::duration(*stats.mergeMedianSeconds),
-                                TimeFormat::duration(*stats.mergeP90Seconds));
-        m_summary->setText(m_summary->text() + u'\n' + history);
-    } else if (stats.repositoryKnown) {
-        m_summary->setText(
-            m_summary->text() + u'\n'
-            + tr("From the public feed, a sample: watch the repository for its full history."));
-    }
+    setTitle(stats.repository.isEmpty()
+                 ? tr("Pull requests")
+                 : tr("Pull requests · %1").arg(plainText(stats.repository)));
+    m_summary->setText(summaryOf(stats));
     m_watch->setEnabled(stats.repositoryKnown || !stats.repository.isEmpty());
     QList<QPointF> points;
     for (qsizetype i = 0; i < stats.openedAt.size(); ++i)
@@ -770,18 +751,48 @@ void PullRequestPanel::setStats(const PullRequestStats &stats)
                          QDateTime::fromSecsSinceEpoch(shown.to));
         m_time->setFormat(timeFormat(shown));
     }
-    setNiceRange(m_values, double(points.size()) * 1.05); // the last point below the top
+    setFittedRange(m_values, double(points.size()), 1.05); // the last point below the top
 }
 
 void PullRequestPanel::setWatched(bool watched, const QString &status)
 {
     m_watch->setChecked(watched);
     m_watch->setText(watched ? tr("Watching") : tr("Watch"));
-    m_watchStatus->setText(watched && !status.isEmpty() ? tr("Watch: %1").arg(status) : QString());
+    // Once the history is the panel's source, its count is the panel's one count.
+    const bool counted = m_stats.source == "history"_L1;
+    m_watchStatus->setText(watched && !status.isEmpty() && !counted ? tr("Watch: %1").arg(status)
+                                                                    : QString());
     m_watchStatus->setVisible(!m_watchStatus->text().isEmpty());
 }
 
 QString PullRequestPanel::summary() const
 {
     return m_summary->text();
+}
+
+// One count, the window's openings, and where it comes from: the repository's complete
+// history when it is watched, else the public feed's sample.
+QString PullRequestPanel::summaryOf(const PullRequestStats &stats)
+{
+    if (!stats.repositoryKnown)
+        return stats.repository.isEmpty() ? tr("No repository selected")
+                                          : tr("%1: no stored events").arg(stats.repository);
+    const bool history = stats.source == "history"_L1;
+    QString text = stats.count == 0 ? tr("No pull request opened in this window")
+        : stats.count == 1
+        ? tr("1 pull request opened in this window: not enough for an average")
+        : tr("%1 pull requests opened in this window · average gap %2 · median gap %3")
+              .arg(TimeFormat::count(double(stats.count)),
+                   TimeFormat::duration(*stats.averageSeconds),
+                   TimeFormat::duration(*stats.medianSeconds));
+    text += history ? tr(", from its complete history (watched).")
+                    : tr(", from the public feed, a sample: watch it for its full history.");
+    if (history) {
+        text += u'\n' + tr("%1 still open").arg(TimeFormat::count(double(stats.open)));
+        if (stats.mergeMedianSeconds)
+            text += tr(" · time to merge: median %1, p90 %2")
+                        .arg(TimeFormat::duration(*stats.mergeMedianSeconds),
+                             TimeFormat::duration(*stats.mergeP90Seconds));
+    }
+    return text;
 }

@@ -56,24 +56,20 @@ private:
     QString m_note;
 };
 
-// Horizontal bars, the first of the counts on top, their names on the left and whole in
-// the tooltip, counts along the bottom. Rows too thin for a label are not drawn: what does
-// not fit goes to the last bar ("Other") or, without one, is left out.
+// Horizontal bars as the snapshot shaped them, the first on top, their names on the left
+// and whole in the tooltip, each count written after its bar. The panel is tall enough for
+// every bar the snapshot gives (at most ten).
 class BarsPanel : public ChartPanel
 {
     Q_OBJECT
 
 public:
-    static constexpr int minRowHeight = 16; // pixels: a label's line with air around it
-    static constexpr int chromeHeight = 64; // the title and the count axis below the bars
-
-    // `label` shortens a name for the axis; null keeps it. `other` names the bar that
-    // gathers what does not fit; empty: the last rows are left out.
+    // `label` shortens a name for the axis; null keeps it.
     BarsPanel(const QString &title, std::function<QString(const QString &)> label,
-              const QString &other, QWidget *parent = nullptr);
+              QWidget *parent = nullptr);
     void setBars(const QList<KeyCount> &topFirst);
     // Bars whose counts are lower bounds: their labels start with "≥", their tooltips say
-    // "at least". A bar that gathers the rest is one when any bar it gathers is.
+    // "at least".
     void setLowerBounds(const QStringList &keys);
     bool isLowerBound(const QString &key) const;
     QBarSet *bars() const { return m_bars; }
@@ -85,13 +81,11 @@ protected:
 
 private:
     void layOut();
-    QList<KeyCount> fitting() const;
 
     QBarSet *m_bars;
     QBarCategoryAxis *m_categories;
     QValueAxis *m_values;
     std::function<QString(const QString &)> m_label;
-    QString m_other;
     QList<KeyCount> m_all; // top first, as given
     QStringList m_lowerBounds;
     QStringList m_names; // bottom-up, whole, as drawn
@@ -175,7 +169,8 @@ private:
     QStringList m_repositories; // top first; the chart lists them bottom-up
 };
 
-// 4. Pull-request cadence of one repository: picker, average and median gap, timeline.
+// 4. The pull requests of one repository opened in the window, named in the title: picker,
+// one count with its source, average and median gap, timeline.
 class PullRequestPanel : public ChartPanel
 {
     Q_OBJECT
@@ -185,6 +180,7 @@ public:
     void setStats(const PullRequestStats &stats);
     void setRepositoryNames(const QStringList &names);
     QString summary() const;
+    static QString summaryOf(const PullRequestStats &stats);
     QScatterSeries *timeline() const { return m_timeline; }
     QLineEdit *picker() const { return m_picker; }
     QPushButton *watchButton() const { return m_watch; }

@@ -2,6 +2,7 @@
 
 #include "chartpanels.h"
 #include "eventfeedmodel.h"
+#include "timeformat.h"
 
 #include <QClipboard>
 #include <QComboBox>
@@ -11,6 +12,7 @@
 #include <QGuiApplication>
 #include <QHeaderView>
 #include <QIODevice>
+#include <QItemSelectionModel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QSplitter>
@@ -43,6 +45,8 @@ DashboardWidget::DashboardWidget(QWidget *parent)
     m_table->setModel(m_filter);
     m_table->setAlternatingRowColors(true);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    // One Tab stop: the arrows move within the feed, Tab moves on.
+    m_table->setTabKeyNavigation(false);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     m_table->horizontalHeader()->setStretchLastSection(true);
@@ -106,23 +110,52 @@ void DashboardWidget::setData(const DashboardSnapshot &data)
         lowerBounds << DashboardSnapshot::otherName();
     m_eventTypes->setLowerBounds(lowerBounds);
     m_eventRate->setSeries(data.rate, data.window);
+    const QString total = tr("%1 events").arg(TimeFormat::count(double(data.eventsTotal())));
+    m_eventTypes->setTitle(tr("Events by type · %1").arg(total));
+    m_eventRate->setTitle(tr("Events over time (%1) · %2").arg(localTimeZoneLabel(), total));
     m_eventRate->setCoverage(data.coverage, data.window, data.quality.settlingHourStarts);
     m_activeRepositories->setCounts(data.activeRepositories);
     const QString note = coverageNote(data);
     const bool degraded = !data.quality.degradedTypes.isEmpty();
     m_eventTypes->setNote(degraded ? tr("%1; ≥ marks lower bounds").arg(note) : note);
     m_eventRate->setNote(degraded ? tr("%1; a degraded feed").arg(note) : note);
-    m_activeRepositories->setNote(degraded && data.quality.pushShare
-                                      ? tr("%1; %2 % pushes")
-                                            .arg(note)
-                                            .arg(qRound(*data.quality.pushShare * 100))
-                                      : note);
+    m_activeRepositories->setNote(
+        degraded && data.quality.pushShare
+            ? tr("%1; %2 % pushes").arg(note).arg(qRound(*data.quality.pushShare * 100))
+            : note);
     m_pullRequests->setStats(data.pullRequests);
-    m_feed->setEvents(data.latestEvents);
+    setFeed(data.latestEvents);
     for (const KeyCount &count : data.eventsByType) {
         if (m_typeFilter->findData(count.key) < 0)
             m_typeFilter->addItem(displayTypeName(count.key), count.key);
     }
+}
+
+// The feed keeps its selection and current row across refreshes, by event id.
+void DashboardWidget::setFeed(const QList<EventRow> &events)
+{
+    QItemSelectionModel *selection = m_table->selectionModel();
+    QSet<qint64> selected;
+    for (const QModelIndex &row : selection->selectedRows())
+        selected.insert(m_feed->event(m_filter->mapToSource(row).row()).id);
+    const QModelIndex current = m_table->currentIndex();
+    const qint64 currentId
+        = current.isValid() ? m_feed->event(m_filter->mapToSource(current).row()).id : -1;
+    m_feed->setEvents(events);
+    QItemSelection rows;
+    for (int row = 0; row < m_filter->rowCount(); ++row) {
+        const QModelIndex index = m_filter->index(row, 0);
+        const qint64 id = m_feed->event(m_filter->mapToSource(index).row()).id;
+        if (selected.contains(id))
+            rows.select(index, m_filter->index(row, EventFeedModel::ColumnCount - 1));
+        if (id == currentId)
+            selection->setCurrentIndex(index, QItemSelectionModel::NoUpdate);
+    }
+    if (!rows.isEmpty())
+        selection->select(rows, QItemSelectionModel::ClearAndSelect);
+    // A focused feed shows where it is: the first row until one is chosen.
+    if (!m_table->currentIndex().isValid() && m_filter->rowCount() > 0)
+        selection->setCurrentIndex(m_filter->index(0, 0), QItemSelectionModel::NoUpdate);
 }
 
 // How much of GitHub the window's numbers are: all of it where GH Archive vouches for every

@@ -57,6 +57,7 @@ signals:
 
 private:
     void showFeedMenu(const QPoint &position);
+    void setFeed(const QList<EventRow> &events);
     QList<ChartPanel *> panels() const; // in the order of DashboardSnapshot::panelNames()
 
     EventTypesPanel *m_eventTypes;

@@ -42,6 +42,7 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr qint64 customRangeData = -1; // the window box's item for a chosen range
+constexpr qint64 allStoredData = 0; // the window box's item for every stored event
 
 constexpr qint64 liveDataAge = 6 * 3600; // the public feed lags by up to six hours
 
@@ -58,13 +59,10 @@ bool writeFile(const QString &path, const QByteArray &bytes, QString *error)
 
 const QList<MainWindow::Preset> &MainWindow::presets()
 {
-    static const QList<Preset> list {{QT_TR_NOOP("5 min"), 5},
-                                     {QT_TR_NOOP("15 min"), 15},
-                                     {QT_TR_NOOP("1 h"), 60},
-                                     {QT_TR_NOOP("6 h"), 360},
-                                     {QT_TR_NOOP("24 h"), 1440},
-                                     {QT_TR_NOOP("7 d"), 10080},
-                                     {QT_TR_NOOP("All"), TimeFormat::maxWindowMinutes}};
+    static const QList<Preset> list {{QT_TR_NOOP("5 min"), 5},          {QT_TR_NOOP("15 min"), 15},
+                                     {QT_TR_NOOP("1 h"), 60},           {QT_TR_NOOP("6 h"), 360},
+                                     {QT_TR_NOOP("24 h"), 1440},        {QT_TR_NOOP("7 d"), 10080},
+                                     {QT_TR_NOOP("All"), allStoredData}};
     return list;
 }
 
@@ -171,6 +169,8 @@ void MainWindow::createToolBar()
     toolBar->addWidget(new QLabel(tr("Window: ")));
     m_windowBox = new QComboBox;
     m_windowBox->setAccessibleName(tr("Time window"));
+    // A chosen range is shown whole, dates and times.
+    m_windowBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     for (const Preset &preset : presets())
         m_windowBox->addItem(tr(preset.label), preset.minutes);
     toolBar->addWidget(m_windowBox);
@@ -286,7 +286,8 @@ void MainWindow::updateRequest()
 {
     DashboardRequest request;
     request.minutes = m_windowBox->currentData().toLongLong();
-    request.followNow = m_followBox->isChecked();
+    request.wholeStore = request.minutes == allStoredData;
+    request.followNow = m_followBox->isChecked() && !request.wholeStore;
     request.repository = m_repository;
     if (m_customRange) {
         request.minutes = std::clamp<qint64>((m_customRange->to - m_customRange->from + 59) / 60, 1,
@@ -772,7 +773,14 @@ void MainWindow::showApiReference()
                                      .arg(m_apiLabel->toolTip()));
         return;
     }
-    QDesktopServices::openUrl(QUrl(m_apiUrl + "/api/openapi.json"_L1));
+    const QUrl docs(m_apiUrl + "/api/docs"_L1);
+    if (!QDesktopServices::openUrl(docs))
+        QMessageBox::information(
+            this, tr("API Reference"),
+            tr("No web browser could be started. The API reference is at <a href=\"%1\">%1</a>; "
+               "its OpenAPI document at %2.")
+                .arg(docs.toString().toHtmlEscaped(),
+                     QString(m_apiUrl + "/api/openapi.json"_L1).toHtmlEscaped()));
 }
 
 void MainWindow::showAbout()

@@ -26,6 +26,10 @@ DashboardRequest requestFrom(const QUrlQuery &query)
     request.at = ApiParameters::time(query, u"at"_s, QDateTime());
     request.followNow = false;
     request.latestEvents = 0;
+    const QString repository = query.queryItemValue(u"repository"_s, QUrl::FullyDecoded);
+    if (!repository.isEmpty())
+        request.repository = ApiParameters::repository(repository.section(u'/', 0, 0),
+                                                       repository.section(u'/', 1));
     return request;
 }
 
@@ -66,11 +70,6 @@ QByteArray DashboardPagesController::panel(const QString &file, const QUrlQuery 
 QByteArray DashboardPagesController::snapshot(const QUrlQuery &query) const
 {
     DashboardRequest request = requestFrom(query);
-    request.repository = query.queryItemValue(u"repository"_s, QUrl::FullyDecoded);
-    if (!request.repository.isEmpty()) {
-        const QString owner = request.repository.section(u'/', 0, 0);
-        request.repository = ApiParameters::repository(owner, request.repository.section(u'/', 1));
-    }
     request.latestEvents = 50;
     const DashboardSnapshot data = DashboardSnapshot::load(m_queries(), request);
     return QJsonDocument(MetricsExport::json(data)).toJson(QJsonDocument::Compact);
@@ -81,22 +80,49 @@ QList<Endpoint> DashboardPagesController::endpoints() const
     const auto page = [](const QString &name) {
         return [name](const QStringList &, const ApiRequest &) { return asset(name); };
     };
-    Endpoint dashboard {Routes::dashboard, Caching::Off, page(u"index.html"_s), {}, {}};
+
+    const QJsonObject html = OpenApi::textResponse(u"text/html"_s, u"the page"_s);
+    Endpoint docs {Routes::apiDocs,
+                   Caching::Off,
+                   page(u"docs.html"_s),
+                   OpenApi::get(u"This document, readable and interactive (Swagger UI)"_s, {},
+                                {{u"200"_s, html}}),
+                   {}};
     Endpoint assets {Routes::dashboardAsset,
                      Caching::Off,
                      [](const QStringList &path, const ApiRequest &) { return asset(path[0]); },
                      {},
                      {}};
-    dashboard.runs = assets.runs = Endpoint::Runs::OnServer;
-    dashboard.needsToken = assets.needsToken = false;
+    docs.runs = assets.runs = Endpoint::Runs::OnServer;
+    docs.needsToken = assets.needsToken = false;
     QJsonObject window = OpenApi::windowParameter(u"window"_s, 60);
     window[u"schema"_s] = QJsonObject {
         {u"oneOf"_s,
          QJsonArray {window[u"schema"_s],
                      QJsonObject {{u"type"_s, u"string"_s}, {u"enum"_s, QJsonArray {u"all"_s}}}}}};
     window[u"description"_s] = u"window length in minutes, or `all`: every stored event"_s;
+    QJsonArray panels;
+    for (const QString &name : DashboardSnapshot::panelNames())
+        panels.append(QString(name + u".png"_s));
+    const QJsonObject panel = OpenApi::parameter(
+        u"panel"_s, u"path"_s, QJsonObject {{u"type"_s, u"string"_s}, {u"enum"_s, panels}},
+        u"one panel of the window, as a PNG image"_s);
+    const QJsonObject at = OpenApi::atParameter();
+    const QJsonObject repository = OpenApi::parameter(
+        u"repository"_s, u"query"_s, QJsonObject {{u"type"_s, u"string"_s}},
+        u"owner/name for the pull-request panel; default the most active repository"_s);
+    // The page reads its window from its own URL, as the snapshot route does.
+    Endpoint dashboard {Routes::dashboard,
+                        Caching::Off,
+                        page(u"index.html"_s),
+                        OpenApi::get(u"The web dashboard: the window's panels in a browser"_s,
+                                     {window, at, repository}, {{u"200"_s, html}}),
+                        {}};
+    dashboard.runs = Endpoint::Runs::OnServer;
+    dashboard.needsToken = false;
     return {
         dashboard,
+        docs,
         assets,
         {Routes::dashboardData,
          Caching::ByRequest,
@@ -107,19 +133,21 @@ QList<Endpoint> DashboardPagesController::endpoints() const
          OpenApi::get(
              u"Everything the dashboard draws, for one window: ends at `at`, or at the "
              "latest stored event; answers 304 to If-None-Match until the data changes"_s,
-             {window, OpenApi::atParameter(),
-              OpenApi::parameter(u"repository"_s, u"query"_s,
-                                 QJsonObject {{u"type"_s, u"string"_s}},
-                                 u"owner/name for the pull-request panel; default the most "
-                                 "active repository"_s)},
+             {window, at, repository},
              {{u"200"_s,
                OpenApi::jsonResponse(u"the dashboard's snapshot"_s, OpenApi::typed("object"))}}),
          {}},
         {Routes::dashboardPanel,
          Caching::Off,
          [this](const QStringList &path, const ApiRequest &request) {
-             return QHttpServerResponse("image/png", panel(path[0], QUrlQuery(request.url)));
+             return QHttpServerResponse("image/png", this->panel(path[0], QUrlQuery(request.url)));
          },
-         {},
+         OpenApi::get(
+             u"A panel of the window as a PNG image, drawn as the window draws it"_s,
+             {panel, window, at, repository},
+             {{u"200"_s,
+               QJsonObject {{u"description"_s, u"the panel"_s},
+                            {u"content"_s, QJsonObject {{u"image/png"_s, QJsonObject {}}}}}},
+              {u"404"_s, OpenApi::jsonResponse(u"no such panel"_s, OpenApi::ref(u"Error"_s))}}),
          {}}};
 }

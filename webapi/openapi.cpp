@@ -2,6 +2,8 @@
 
 #include "timeformat.h"
 
+#include <QRegularExpression>
+
 using namespace Qt::StringLiterals;
 
 QJsonObject OpenApi::parameter(const QString &name, const QString &in, const QJsonObject &schema,
@@ -101,6 +103,23 @@ QJsonObject OpenApi::get(const QString &summary, const QJsonArray &parameters,
     return {{u"get"_s, operation(summary, parameters, std::move(responses))}};
 }
 
+namespace {
+
+// "getApiRepositoryOwnerNameAvgPrTime" for GET /api/repository/{owner}/{name}/avg_pr_time:
+// the method, then the path's words, its parameters' names among them.
+QString operationId(const QString &method, const QString &path)
+{
+    QString id = method;
+    for (const QString &segment : path.split(u'/', Qt::SkipEmptyParts)) {
+        for (const QString &word :
+             segment.split(QRegularExpression(u"[^A-Za-z0-9]+"_s), Qt::SkipEmptyParts))
+            id += word.front().toUpper() + word.mid(1);
+    }
+    return id;
+}
+
+} // namespace
+
 QJsonObject OpenApi::document(const QString &serverUrl, const QList<Endpoint> &endpoints,
                               bool tokenRequired)
 {
@@ -113,32 +132,40 @@ QJsonObject OpenApi::document(const QString &serverUrl, const QList<Endpoint> &e
         if (!endpoint.route.documented)
             continue;
         QJsonObject operations = endpoint.operations;
-        if (tokenRequired) {
-            for (auto it = operations.begin(); it != operations.end(); ++it) {
-                QJsonObject operation = it.value().toObject();
-                operation.insert(u"security"_s, bearer);
+        for (auto it = operations.begin(); it != operations.end(); ++it) {
+            QJsonObject operation = it.value().toObject();
+            operation.insert(u"operationId"_s, operationId(it.key(), endpoint.route.name()));
+            // The page and its images ask for no token; with one set, the rest do.
+            const bool guarded = tokenRequired && endpoint.needsToken;
+            operation.insert(u"security"_s, guarded ? bearer : QJsonArray {QJsonObject()});
+            if (guarded) {
                 QJsonObject responses = operation[u"responses"_s].toObject();
                 responses.insert(
                     u"401"_s,
                     jsonResponse(u"the bearer token is missing or wrong"_s, ref(u"Error"_s)));
                 operation.insert(u"responses"_s, responses);
-                it.value() = operation;
             }
+            it.value() = operation;
         }
         paths.insert(endpoint.route.name(), operations);
         for (auto it = endpoint.schemas.begin(); it != endpoint.schemas.end(); ++it)
             schemas.insert(it.key(), it.value());
     }
+    // The bearer scheme only where a token is asked for: a scheme no operation uses is noise.
+    QJsonObject components {{u"schemas"_s, schemas}};
+    if (tokenRequired)
+        components.insert(
+            u"securitySchemes"_s,
+            QJsonObject {
+                {u"bearer"_s, QJsonObject {{u"type"_s, u"http"_s}, {u"scheme"_s, u"bearer"_s}}}});
     return {{u"openapi"_s, u"3.0.3"_s},
             {u"info"_s,
              QJsonObject {{u"title"_s, u"GitHub Event Monitor API"_s},
-                          {u"version"_s, QStringLiteral(GHM_VERSION)}}},
+                          {u"version"_s, QStringLiteral(GHM_VERSION)},
+                          {u"license"_s,
+                           QJsonObject {{u"name"_s, u"MIT"_s},
+                                        {u"url"_s, u"https://opensource.org/license/mit"_s}}}}},
             {u"servers"_s, QJsonArray {QJsonObject {{u"url"_s, serverUrl}}}},
             {u"paths"_s, paths},
-            {u"components"_s,
-             QJsonObject {{u"schemas"_s, schemas},
-                          {u"securitySchemes"_s,
-                           QJsonObject {{u"bearer"_s,
-                                         QJsonObject {{u"type"_s, u"http"_s},
-                                                      {u"scheme"_s, u"bearer"_s}}}}}}}};
+            {u"components"_s, components}};
 }

@@ -136,9 +136,9 @@ QByteArray Prometheus::render(const QList<std::pair<QString, qint64>> &eventsByT
            "Polls that shared no event with the previous one: events were missed.");
     out += "ghm_polls_without_overlap_total " + QByteArray::number(poller.pollsWithoutOverlap)
         + '\n';
-    header(out, "ghm_archive_hours_stored_total", "counter",
-           "GH Archive hours stored in bronze by this process.");
-    out += "ghm_archive_hours_stored_total " + QByteArray::number(archive.hoursStored) + '\n';
+    header(out, "ghm_archive_files_stored_total", "counter",
+           "GH Archive files (one per hour) stored in bronze by this process.");
+    out += "ghm_archive_files_stored_total " + QByteArray::number(archive.hoursStored) + '\n';
     header(out, "ghm_archive_disk_bytes", "gauge", "Bytes that bronze/archive holds.");
     out += "ghm_archive_disk_bytes " + QByteArray::number(archive.diskBytes) + '\n';
     header(out, "ghm_quarantined_events_total", "counter", "Invalid events kept in quarantine.");

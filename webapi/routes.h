@@ -31,8 +31,9 @@ inline constexpr Route watchedRepository {"/api/watchlist/{owner}/{name}", "PUT,
 inline constexpr Route health {"/api/health"};
 inline constexpr Route openApi {"/api/openapi.json"};
 inline constexpr Route prometheus {"/metrics"};
-inline constexpr Route dashboard {"/dashboard", "GET", false};
-inline constexpr Route dashboardPanel {"/dashboard/{panel}", "GET", false};
+inline constexpr Route dashboard {"/dashboard"};
+inline constexpr Route dashboardPanel {"/dashboard/{panel}"};
+inline constexpr Route apiDocs {"/api/docs"};
 inline constexpr Route dashboardAsset {"/dashboard/assets/{file}", "GET", false};
 inline constexpr Route dashboardData {"/api/dashboard"};
 inline constexpr Route repositories {"/api/repositories"};
@@ -52,6 +53,7 @@ inline constexpr Route all[] = {eventCount,
                                 prometheus,
                                 dashboard,
                                 dashboardPanel,
+                                apiDocs,
                                 dashboardAsset,
                                 dashboardData,
                                 repositories};

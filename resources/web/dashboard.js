@@ -356,13 +356,12 @@ function setTable(id, head, rows) {
 }
 
 // A bar whose count is a lower bound is labelled "≥ name".
-function setBars(chart, rows, key, shortName, colour) {
+function setBars(chart, rows, key, shortName) {
   const dataset = chart.data.datasets[0];
   chart.data.labels = rows.map((row) => (row.lower_bound ? '≥ ' : '') + shortName(row[key]));
   dataset.fullNames = rows.map((row) => row[key]);
   dataset.lowerBounds = rows.map((row) => Boolean(row.lower_bound));
   dataset.data = rows.map((row) => row.events);
-  dataset.backgroundColor = rows.map((row) => colour(row));
   chart.update('none');
   setTable(`${chart.canvas.id}-table`, [key === 'type' ? 'Type' : 'Repository', 'Events'],
            rows.map((row) => [row[key], (row.lower_bound ? '≥ ' : '') + count(row.events)]));
@@ -494,8 +493,8 @@ function draw(data) {
   for (const element of document.querySelectorAll('[data-total]')) element.textContent = total;
   $('quality').textContent = qualityText(data.quality);
   $('quality').dataset.status = data.quality.status;
-  setBars(charts.types, data.type_bars, 'type', typeName, (row) => row.colour);
-  setBars(charts.repositories, data.active_repositories, 'repository', (name) => name, () => accent);
+  setBars(charts.types, data.type_bars, 'type', typeName);
+  setBars(charts.repositories, data.active_repositories, 'repository', (name) => name);
   setRate(data.events_over_time, data.window, data.coverage, data.quality);
   setSources(data.sources);
   setPullRequests(data.pull_requests);

@@ -227,6 +227,19 @@ async function main() {
               `unchanged data is answered 304: ${statuses}`);
 
     await page.screenshot({ path: path.join(artifacts, 'dashboard.png') });
+
+    // The API reference: the service's own document, readable in Swagger UI, every route.
+    const docs = await browser.newPage();
+    const docsSeen = watch(docs, api);
+    await docs.setViewport({ width: 1200, height: 900 });
+    await docs.goto(`${api}/api/docs`, { waitUntil: 'load' });
+    await docs.waitForFunction(() => document.querySelectorAll('.opblock').length > 0, { timeout: 10000 });
+    const documented = Object.keys((await json(`${api}/api/openapi.json`)).paths);
+    const listed = await docs.$$eval('.opblock-summary-path', (paths) => paths.map((element) => element.dataset.path || element.textContent.replace(/\u200b/g, '')));
+    for (const route of documented) assert.ok(listed.includes(route), `/api/docs lists ${route}: ${listed}`);
+    await docs.screenshot({ path: path.join(artifacts, 'api-docs.png') });
+    docsSeen.check();
+    await docs.close();
     await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
     await page.screenshot({ path: path.join(artifacts, 'dashboard-dark.png') });
     await page.emulateMediaFeatures([]);
