@@ -32,6 +32,7 @@
 #include <QMenu>
 #include <QProcessEnvironment>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
@@ -477,21 +478,29 @@ void TestWindow::everyPresetLabelsItsTimeAxis()
         request.at = QDateTime::fromSecsSinceEpoch(end, Qt::UTC);
         widget.setData(DashboardSnapshot::load(queries, request));
         QCoreApplication::processEvents();
-        QDateTimeAxis *axis = widget.eventRate()->timeAxis();
+        RoundTimeAxis *axis = widget.eventRate()->timeAxis();
         QVERIFY(axis->labelsVisible());
         QTRY_VERIFY2(!axis->labelsTruncated(), preset.label);
-        QVERIFY(axis->tickCount() >= 3);
-        QSet<QString> labels;
-        const qint64 min = axis->min().toMSecsSinceEpoch();
-        const qint64 max = axis->max().toMSecsSinceEpoch();
-        for (int tick = 0; tick < axis->tickCount(); ++tick) {
-            const QString label
-                = QDateTime::fromMSecsSinceEpoch(min + (max - min) * tick / (axis->tickCount() - 1))
-                      .toString(axis->format());
-            QVERIFY(!label.trimmed().isEmpty());
-            labels.insert(label);
+        // At least three ticks, inside the window, on round local times one step apart.
+        const QList<qint64> ticks = axis->tickTimes();
+        const QStringList labels = axis->categoriesLabels();
+        QVERIFY2(ticks.size() >= 3, qPrintable(labels.join(u", ")));
+        QCOMPARE(labels.size(), ticks.size());
+        QCOMPARE(QSet<QString>(labels.cbegin(), labels.cend()).size(), labels.size());
+        const TimeWindow &window = widget.data().window;
+        const qint64 step = ticks[1] - ticks[0];
+        for (qsizetype i = 0; i < ticks.size(); ++i) {
+            QVERIFY(ticks[i] >= window.from && ticks[i] <= window.to);
+            QVERIFY(!labels[i].trimmed().isEmpty());
+            const QDateTime local = QDateTime::fromSecsSinceEpoch(ticks[i]);
+            if (step < 86400 * 28) {
+                const qint64 sinceMidnight = local.time().msecsSinceStartOfDay() / 1000;
+                QVERIFY2(sinceMidnight % std::min<qint64>(step, 86400) == 0,
+                         qPrintable(local.toString(Qt::ISODate)));
+            } else {
+                QCOMPARE(local.date().day(), 1);
+            }
         }
-        QVERIFY2(labels.size() >= 3, qPrintable(axis->format()));
         QVERIFY2(widget.eventRate()->valueAxis()->titleText().startsWith("events / "_L1),
                  qPrintable(widget.eventRate()->valueAxis()->titleText()));
     }
@@ -595,8 +604,14 @@ void TestWindow::spanAcrossYearsLabelsYears()
     // All spans the stored events: from the first to the last.
     QCOMPARE(widget.data().window.from, in2015);
     QVERIFY(widget.data().window.to >= in2025 && widget.data().window.to < in2025 + 3600);
-    QVERIFY2(widget.eventRate()->timeAxis()->format().contains("yyyy"_L1),
-             qPrintable(widget.eventRate()->timeAxis()->format()));
+    widget.resize(1200, 600);
+    widget.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&widget));
+    const QStringList labels = widget.eventRate()->timeAxis()->categoriesLabels();
+    // Ten years: the ticks are years.
+    QVERIFY2(labels.size() >= 3, qPrintable(labels.join(u", ")));
+    for (const QString &label : labels)
+        QVERIFY2(QRegularExpression(u"^20[12][0-9]$"_s).match(label).hasMatch(), qPrintable(label));
     QCOMPARE(widget.data().rate.unitSeconds, 86400);
 }
 

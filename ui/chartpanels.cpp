@@ -9,7 +9,6 @@
 #include <QChart>
 #include <QChartView>
 #include <QCompleter>
-#include <QDateTimeAxis>
 #include <QGraphicsLayout>
 #include <QHorizontalBarSeries>
 #include <QLabel>
@@ -312,14 +311,13 @@ EventTypesPanel::EventTypesPanel(QWidget *parent)
 
 EventRatePanel::EventRatePanel(QWidget *parent)
     : ChartPanel(tr("Events over time"), parent)
-    , m_time(new QDateTimeAxis)
+    , m_time(new RoundTimeAxis)
     , m_values(new QValueAxis)
 {
     m_chart->legend()->show();
     m_chart->legend()->setAlignment(Qt::AlignBottom);
     m_chart->addAxis(m_time, Qt::AlignBottom);
     m_chart->addAxis(m_values, Qt::AlignLeft);
-    m_time->setTickCount(6);
     m_values->setLabelFormat(u"%d"_s);
     connect(m_chart, &QChart::plotAreaChanged, this, &EventRatePanel::fitTimeTicks);
     m_sampled = new QAreaSeries(new QLineSeries(this), new QLineSeries(this));
@@ -354,20 +352,26 @@ void EventRatePanel::resizeEvent(QResizeEvent *event)
     fitTimeTicks();
 }
 
-// As many time labels as fit side by side, 3 to 7: QtCharts cuts a label that does not
-// fit to "...".
+// Round ticks, as many as fit side by side: QtCharts cuts a label that does not fit to
+// "...". Only a new width or window lays them out again.
 void EventRatePanel::fitTimeTicks()
 {
-    const QFontMetrics metrics(m_time->labelsFont());
-    const int label = metrics.horizontalAdvance(m_time->min().toString(m_time->format())) + 24;
     const int room = int(m_chart->plotArea().width());
-    const int ticks = std::clamp(room / std::max(label, 1) + 1, 3, 7);
-    if (m_time->tickCount() != ticks)
-        m_time->setTickCount(ticks);
-    // The last label is centred on the plot's right edge: room for its right half.
+    if (room == m_ticksWidth && m_ticksWindow.from == m_window.from
+        && m_ticksWindow.to == m_window.to)
+        return;
+    m_ticksWidth = room;
+    m_ticksWindow = m_window;
+    m_time->setSpan(m_window, room);
+    // A label near the plot's right edge is centred on it: room for its right half.
+    const QFontMetrics metrics(m_time->labelsFont());
+    const int half = metrics.horizontalAdvance(
+                         m_time->categoriesLabels().value(m_time->categoriesLabels().size() - 1))
+            / 2
+        + 4;
     QMargins margins = m_chart->margins();
-    if (margins.right() != label / 2) {
-        margins.setRight(label / 2);
+    if (margins.right() != half) {
+        margins.setRight(half);
         m_chart->setMargins(margins);
     }
 }
@@ -397,23 +401,6 @@ QString EventRatePanel::lineNameOf(const QLineSeries *series) const
 }
 
 namespace {
-
-// Labels that fit the span: seconds, minutes, then days; the year once the span crosses
-// one, so that no two ticks read alike.
-QString timeFormat(const TimeWindow &window)
-{
-    const qint64 span = window.to - window.from;
-    const QDate first = QDateTime::fromSecsSinceEpoch(window.from).date();
-    const QDate last = QDateTime::fromSecsSinceEpoch(window.to).date();
-    const QString year = first.year() != last.year() ? u"yyyy-"_s : QString();
-    if (span > 400 * 86400)
-        return u"yyyy-MM"_s;
-    if (span > 14 * 86400)
-        return year + u"MM-dd"_s;
-    if (span > 86400 || first != last)
-        return year + u"MM-dd HH:mm"_s;
-    return span <= 10 * 60 ? u"HH:mm:ss"_s : u"HH:mm"_s;
-}
 
 QString unitName(qint64 unitSeconds)
 {
@@ -496,9 +483,6 @@ void EventRatePanel::setSeries(const RateSeries &rate, const TimeWindow &window)
         m_segments[unused]->clear();
         m_segments[unused]->setVisible(false);
     }
-    m_time->setRange(QDateTime::fromSecsSinceEpoch(window.from),
-                     QDateTime::fromSecsSinceEpoch(window.to));
-    m_time->setFormat(timeFormat(window));
     fitTimeTicks();
     m_values->setTitleText(
         rate.bucketSeconds == rate.unitSeconds
@@ -635,7 +619,7 @@ PullRequestPanel::PullRequestPanel(QWidget *parent)
     , m_summary(new QLabel(this))
     , m_watchStatus(new QLabel(this))
     , m_timeline(new QScatterSeries)
-    , m_time(new QDateTimeAxis)
+    , m_time(new RoundTimeAxis)
     , m_values(new QValueAxis)
 {
     m_picker->setPlaceholderText(tr("owner/name"));
@@ -687,7 +671,6 @@ PullRequestPanel::PullRequestPanel(QWidget *parent)
     m_timeline->attachAxis(m_values);
     m_values->setLabelFormat(u"%d"_s);
     m_values->setTitleText(tr("opened, total"));
-    m_time->setTickCount(5);
 
     m_watch->setCheckable(true);
     m_watch->setToolTip(tr("Poll this repository's own events and fetch its pull-request history"));
@@ -747,9 +730,8 @@ void PullRequestPanel::setStats(const PullRequestStats &stats)
         const qint64 last = std::max(stats.openedAt.last(), first + 60);
         const qint64 margin = (last - first) / 20 + 30;
         const TimeWindow shown {first - margin, last + margin};
-        m_time->setRange(QDateTime::fromSecsSinceEpoch(shown.from),
-                         QDateTime::fromSecsSinceEpoch(shown.to));
-        m_time->setFormat(timeFormat(shown));
+        // The plot is about the panel's width less the count axis.
+        m_time->setSpan(shown, std::max(width() - 80, 200));
     }
     setFittedRange(m_values, double(points.size()), 1.05); // the last point below the top
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "dashboardsnapshot.h"
+#include "roundtimeaxis.h"
 
 #include <QWidget>
 
@@ -12,7 +13,6 @@ class QBarSet;
 class QChart;
 class QChartView;
 class QCompleter;
-class QDateTimeAxis;
 class QLabel;
 class QLineEdit;
 class QAreaSeries;
@@ -123,7 +123,7 @@ public:
     QList<QLineSeries *> segments() const;
     // A hovered point's tooltip: the bucket's rate, start, events and length.
     QString pointText(const QString &line, double x) const;
-    QDateTimeAxis *timeAxis() const { return m_time; }
+    RoundTimeAxis *timeAxis() const { return m_time; }
     QValueAxis *valueAxis() const { return m_values; }
 
 protected:
@@ -141,7 +141,7 @@ private:
     void shadeSpans(QAreaSeries *area, const QList<qint64> &starts, const QList<qint64> &ends,
                     const TimeWindow &window, Qt::BrushStyle style, float alpha);
 
-    QDateTimeAxis *m_time;
+    RoundTimeAxis *m_time;
     QValueAxis *m_values;
     QList<QLineSeries *> m_lines; // made once; a chart's series are never removed
     QList<QLineSeries *> m_segments; // a pool, made as needed, never removed
@@ -150,6 +150,8 @@ private:
     QAreaSeries *m_gaps; // no source, over the lines
     RateSeries m_rate;
     TimeWindow m_window;
+    TimeWindow m_ticksWindow; // what the ticks were laid out for
+    int m_ticksWidth = -1;
 };
 
 // 3. Most active repositories as horizontal bars; a click selects one.
@@ -201,7 +203,7 @@ private:
     QLabel *m_watchStatus;
     PullRequestStats m_stats;
     QScatterSeries *m_timeline;
-    QDateTimeAxis *m_time;
+    RoundTimeAxis *m_time;
     QValueAxis *m_values;
 };
 
