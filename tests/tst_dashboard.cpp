@@ -591,6 +591,13 @@ void TestDashboard::chartsFollowADarkPalette()
     QCOMPARE(widget.pullRequests()->chart()->theme(), QChart::ChartThemeDark);
     widget.setData(load(60, at2025));
     QVERIFY(widget.eventTypes()->bars()->count() > 0);
+    // The values after the bars are written in the dark palette's text colour.
+    QVERIFY(widget.eventTypes()->bars()->labelColor().lightness() > 128);
+    widget.resize(1024, 700);
+    widget.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&widget));
+    QDir().mkpath(QStringLiteral(GHM_ARTIFACTS_DIR));
+    widget.grab().save(QStringLiteral(GHM_ARTIFACTS_DIR "/dashboard-window-dark.png"));
 }
 
 QTEST_MAIN(TestDashboard)

@@ -261,6 +261,7 @@ void BarsPanel::setBars(const QList<KeyCount> &topFirst)
 void BarsPanel::layOut()
 {
     const QList<KeyCount> &shown = m_all;
+    fitLabelFont(int(shown.size()));
     const QFontMetrics metrics(m_categories->labelsFont());
     const int room = std::max(width() * 2 / 5, 120);
     QStringList names;
@@ -290,7 +291,30 @@ void BarsPanel::layOut()
     }
     setFittedRange(m_values, double(maximum), 1.2);
     // Outside the bars, on the chart's background: the text colour, whatever the theme says.
-    m_bars->setLabelColor(palette().color(QPalette::Text));
+    m_bars->setLabelColor(palette().color(QPalette::WindowText));
+}
+
+// Every bar keeps its name: on a short panel the names and values get a smaller font, down
+// to 7 pixels, rather than QtCharts hiding every other name.
+void BarsPanel::fitLabelFont(int rows)
+{
+    static constexpr int chromeHeight = 72; // the title and the count axis below the bars
+    const int normal = QFontInfo(font()).pixelSize();
+    const int row = (height() - chromeHeight) / std::max(rows, 1);
+    QFont labels = font();
+    labels.setPixelSize(std::clamp(row - 3, 7, normal));
+    if (m_categories->labelsFont() != labels)
+        m_categories->setLabelsFont(labels);
+    if (m_bars->labelFont() != labels)
+        m_bars->setLabelFont(labels);
+}
+
+// A theme change resets the bars' label colour: the values keep the text's.
+void BarsPanel::changeEvent(QEvent *event)
+{
+    ChartPanel::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        layOut();
 }
 
 QStringList BarsPanel::categories() const

@@ -78,9 +78,11 @@ public:
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
     void layOut();
+    void fitLabelFont(int rows);
 
     QBarSet *m_bars;
     QBarCategoryAxis *m_categories;

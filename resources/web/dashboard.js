@@ -269,7 +269,7 @@ function barChart(canvas, onClick) {
       // Room at the right for the longest bar's value; long names lose their middle.
       scales: {
         x: { beginAtZero: true, grace: '15%', ticks: { precision: 0 } },
-        y: { ticks: { callback(value) { return shortened(this.getLabelForValue(value), 26); } } },
+        y: { ticks: { callback(value) { return shortened(this.getLabelForValue(value), this.chart.width < 560 ? 24 : 40); } } },
       },
       onClick,
     },
