@@ -2,7 +2,7 @@
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: deps configure build run test bench demo package format clean
+.PHONY: deps configure build app run test bench demo package format clean
 
 # Only what building and running need; test, bench and format add their own.
 deps:
@@ -11,10 +11,15 @@ deps:
 configure: deps
 	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release >/dev/null
 
+# Everything: the app, the GitHub stand-in, the tests, the benchmark.
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
-run: build
+# The app alone: no test, no benchmark, no test-only npm modules.
+app: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target ghmonitor
+
+run: app
 	$(BUILD_DIR)/bin/ghmonitor
 
 # The *_pg tests run the store, query, API, dashboard, watch and crash suites again on
@@ -28,12 +33,13 @@ bench: build
 	@bash scripts/install-deps.sh bench
 	bash scripts/bench.sh
 
-demo: build
+demo: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target ghmonitor fakegithub-server
 	bash scripts/demo.sh
 
 # build/ghmonitor_<version>_amd64.deb
-package: build
-	@bash scripts/install-deps.sh test
+package: app
+	@bash scripts/install-deps.sh package
 	cd $(BUILD_DIR) && cpack -G DEB
 
 format:

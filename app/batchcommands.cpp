@@ -180,14 +180,16 @@ int BatchCommands::runExport(const AppConfig &config, const QString &file, const
 {
     DashboardRequest request;
     request.followNow = false;
+    request.wholeStore = window == "all"_L1;
     const auto minutes = TimeFormat::parseWholeNumber(window, 1, TimeFormat::maxWindowMinutes);
-    if (!minutes) {
+    if (!minutes && !request.wholeStore) {
         std::fprintf(stderr,
-                     "ghmonitor: --window must be a whole number of minutes from 1 to %lld\n",
+                     "ghmonitor: --window must be a whole number of minutes from 1 to %lld, "
+                     "or all\n",
                      TimeFormat::maxWindowMinutes);
         return 2;
     }
-    request.minutes = *minutes;
+    request.minutes = minutes.value_or(0);
     if (!at.isEmpty()) {
         const auto end = TimeFormat::parseUtc(at);
         if (!end) {
@@ -204,7 +206,14 @@ int BatchCommands::runExport(const AppConfig &config, const QString &file, const
         std::fprintf(stderr, "ghmonitor: %s\n", qPrintable(error));
         return 1;
     }
-    const DashboardSnapshot data = DashboardSnapshot::load(queries, request);
+    DashboardSnapshot data;
+    try {
+        data = DashboardSnapshot::load(queries, request);
+    } catch (const StoreUnavailable &unavailable) {
+        std::fprintf(stderr, "ghmonitor: cannot read the store: %s\n",
+                     qPrintable(unavailable.message));
+        return 1;
+    }
     bool written = false;
     if (file.endsWith(".png"_L1, Qt::CaseInsensitive)) {
         written = DashboardImage::render(data).save(file, "PNG");

@@ -321,8 +321,9 @@ int main(int argc, char **argv)
     parser.addOption(rebuild);
     const QCommandLineOption exportFile(
         u"export"_s, u"Write the metrics to FILE (.csv, .json or .png) and exit."_s, u"file"_s);
-    const QCommandLineOption window(u"window"_s, u"Window of --export in minutes (default 60)."_s,
-                                    u"minutes"_s, u"60"_s);
+    const QCommandLineOption window(
+        u"window"_s, u"Window of --export in minutes (default 60), or all (every stored event)."_s,
+        u"minutes"_s, u"60"_s);
     const QCommandLineOption at(
         u"at"_s, u"End of the --export window, ISO-8601 UTC (default: the latest event)."_s,
         u"time"_s);

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a task needs, only the missing ones, and says nothing when
-# none is. Usage: install-deps.sh [build|test|bench|format]
+# none is. Usage: install-deps.sh [build|test|bench|package|format]
 #   build   compiling and running the app (make build, make run), with Node.js and npm
 #   test    build, plus the PostgreSQL server, wrk, the package tools, a keyring,
 #           chromium and prometheus's promtool (make test)
 #   bench   build, plus wrk (make bench)
+#   package build, plus dpkg-dev for the .deb's dependencies (make package)
 #   format  clang-format (make format)
 set -euo pipefail
 
@@ -24,8 +25,9 @@ case "${1:-build}" in
     test) packages=("${build[@]}" postgresql wrk dpkg-dev desktop-file-utils appstream systemd
                     dbus gnome-keyring chromium prometheus) ;;
     bench) packages=("${build[@]}" wrk) ;;
+    package) packages=("${build[@]}" dpkg-dev) ;;
     format) packages=(clang-format) ;;
-    *) echo "install-deps.sh: unknown task '$1' (build, test, bench or format)" >&2; exit 2 ;;
+    *) echo "install-deps.sh: unknown task '$1' (build, test, bench, package or format)" >&2; exit 2 ;;
 esac
 
 missing=()

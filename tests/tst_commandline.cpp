@@ -1,5 +1,9 @@
 #include "childprocess.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 
 using namespace Qt::StringLiterals;
@@ -19,6 +23,7 @@ private slots:
     void viewerNeedsASharedDatabase();
     void headlessStopsCleanlyOnSigterm();
     void badFileModeIsRefused();
+    void exportWritesAllOrSaysWhyNot();
 
 private:
     // Runs ghmonitor with `arguments` and extra `variables`, expects it to refuse to start
@@ -26,6 +31,64 @@ private:
     void expectRefusal(const QStringList &arguments, const QProcessEnvironment &variables,
                        QByteArray *error);
 };
+
+namespace {
+
+// Runs ghmonitor to its end; its exit code, stderr in `error`.
+int runToEnd(const QStringList &arguments, QByteArray *error = nullptr)
+{
+    QProcess process;
+    process.setProcessEnvironment(ChildProcess::cleanEnvironment());
+    process.start(QStringLiteral(GHM_BINARY), arguments);
+    if (!process.waitForFinished(30000))
+        return -1;
+    if (error)
+        *error = process.readAllStandardError();
+    return process.exitCode();
+}
+
+} // namespace
+
+// --export --window all spans the stored events; a store that cannot answer is an error
+// with its message and exit code 1, never a crash.
+void TestCommandLine::exportWritesAllOrSaysWhyNot()
+{
+    QTemporaryDir dir;
+    QFile events(dir.filePath(u"events.ndjson"_s));
+    QVERIFY(events.open(QIODevice::WriteOnly));
+    const qint64 first = 1735743600; // 2025-01-01T15:00:00Z
+    for (int i = 0; i < 40; ++i)
+        events.write(
+            u"{\"id\":\"%1\",\"type\":\"PushEvent\",\"actor\":{\"login\":\"a\"},"
+            "\"repo\":{\"name\":\"o/r\"},\"created_at\":\"%2\"}\n"_s.arg(1000 + i)
+                .arg(QDateTime::fromSecsSinceEpoch(first + i * 90, Qt::UTC).toString(Qt::ISODate))
+                .toUtf8());
+    events.close();
+    const QString data = dir.filePath(u"data"_s);
+    QCOMPARE(runToEnd({u"--import"_s, events.fileName(), u"--data-dir"_s, data}), 0);
+
+    const QString json = dir.filePath(u"all.json"_s);
+    QCOMPARE(runToEnd({u"--export"_s, json, u"--window"_s, u"all"_s, u"--data-dir"_s, data}), 0);
+    QFile written(json);
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    const QJsonObject snapshot = QJsonDocument::fromJson(written.readAll()).object();
+    QCOMPARE(snapshot["events_total"_L1].toInt(), 40);
+    QCOMPARE(snapshot["window"_L1]["from"_L1].toString(), u"2025-01-01T15:00:00Z"_s);
+    QCOMPARE(snapshot["window"_L1]["to"_L1].toString(), u"2025-01-01T15:58:30Z"_s);
+
+    {
+        QSqlDatabase gold = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"damage"_s);
+        gold.setDatabaseName(data + u"/gold/github_metrics.db"_s);
+        QVERIFY(gold.open());
+        QVERIFY(QSqlQuery(gold).exec(u"DROP TABLE source_hours"_s));
+        gold.close();
+    }
+    QSqlDatabase::removeDatabase(u"damage"_s);
+    QByteArray error;
+    QCOMPARE(runToEnd({u"--export"_s, dir.filePath(u"x.json"_s), u"--data-dir"_s, data}, &error),
+             1);
+    QVERIFY2(error.contains("cannot read the store"), error.constData());
+}
 
 void TestCommandLine::expectRefusal(const QStringList &arguments,
                                     const QProcessEnvironment &variables, QByteArray *error)

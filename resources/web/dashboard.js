@@ -8,7 +8,7 @@ import { count, duration, moment, timeLabel, typeName, zoneLabel } from './forma
 
 const pollMs = 2000;
 const tokenKey = 'ghmonitor-token';
-const state = { window: '60', at: null, repository: '', etag: null, timer: null, names: '' };
+const state = { window: '60', at: null, repository: '', etag: null, timer: null, names: '', ticket: 0 };
 const $ = (id) => document.getElementById(id);
 const charts = {};
 
@@ -47,34 +47,53 @@ function readUrl() {
   state.repository = query.get('repository') || '';
 }
 
+// One poll. Whatever goes wrong, the next one is scheduled (but after a sign-in prompt),
+// and an answer to an older request than the latest is dropped, never drawn over a newer.
 async function refresh() {
   clearTimeout(state.timer);
+  const ticket = ++state.ticket;
+  let again = true;
+  try {
+    again = await poll(ticket);
+  } catch (error) {
+    if (ticket === state.ticket) showError(`The page could not show the answer: ${error.message}`);
+  }
+  if (again && ticket === state.ticket) schedule();
+}
+
+// Asks for the snapshot and draws it; false when the page waits for a token instead.
+async function poll(ticket) {
   let response;
   try {
     response = await api(snapshotPath(), state.etag);
-  } catch (error) {
-    showError('The service is unreachable; trying again every few seconds.');
-    return schedule();
+  } catch {
+    if (ticket === state.ticket) showError('The service is unreachable; trying again every few seconds.');
+    return true;
   }
-  if (response.status === 401) return showSignIn();
+  if (ticket !== state.ticket) return true;
+  if (response.status === 401) {
+    showSignIn();
+    return false;
+  }
   if (response.status === 304) {
     showStatus();
-    return schedule();
+    return true;
   }
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
     showError(body.error ? `The service answered ${response.status}: ${body.error}`
-                         : `The service answered ${response.status}.`);
-    return schedule();
+      : `The service answered ${response.status}.`);
+    return true;
   }
-  state.etag = response.headers.get('ETag');
   const data = await response.json();
+  if (ticket !== state.ticket) return true;
+  state.etag = response.headers.get('ETag');
   $('error').hidden = true;
   $('signin').hidden = true;
   $('panels').hidden = false;
   draw(data);
   showStatus();
-  schedule();
+  return true;
 }
 
 function schedule() {
@@ -180,7 +199,8 @@ function qualityText(quality) {
 
 // ---- Charts ------------------------------------------------------------------------
 
-const accent = '#0969da';
+// The bars' colour, the page's accent: light or dark with it (applyTheme).
+let accent = '#0969da';
 
 // The page's colours, light or dark, on every chart: its text, its grid, the shade of
 // the sampled hours.
@@ -188,6 +208,12 @@ function applyTheme() {
   const style = getComputedStyle(document.documentElement);
   const color = (name) => style.getPropertyValue(name).trim();
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+  accent = color('--accent');
+  for (const chart of [charts.types, charts.repositories, charts.pullRequests]) {
+    if (!chart) continue;
+    chart.data.datasets[0].backgroundColor = accent;
+    chart.data.datasets[0].borderColor = accent;
+  }
   for (const chart of Object.values(charts)) {
     for (const scale of Object.values(chart.options.scales)) {
       scale.grid.color = color('--border');
