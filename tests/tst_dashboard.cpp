@@ -577,6 +577,20 @@ void TestDashboard::watchButtonEditsTheWatchlist()
     QTest::mouseClick(panel->watchButton(), Qt::LeftButton);
     QVERIFY(watchlist.names().isEmpty());
     QVERIFY(!panel->watchButton()->isChecked());
+
+    // A name that is not owner/name is refused with a word, in the panel, and nothing is
+    // watched; Enter on it says so too.
+    panel->picker()->setText(u"not a repository"_s);
+    QTest::mouseClick(panel->watchButton(), Qt::LeftButton);
+    QVERIFY(watchlist.names().isEmpty());
+    QVERIFY(!panel->watchButton()->isChecked());
+    QVERIFY2(panel->summary().startsWith("Cannot watch \"not a repository\""_L1),
+             qPrintable(panel->summary()));
+    QSignalSpy requested(panel, &PullRequestPanel::repositoryRequested);
+    panel->picker()->setText(u"../etc"_s);
+    QTest::keyClick(panel->picker(), Qt::Key_Return);
+    QCOMPARE(requested.size(), 0);
+    QVERIFY2(panel->summary().contains("is not a repository"_L1), qPrintable(panel->summary()));
 }
 
 void TestDashboard::chartsFollowADarkPalette()

@@ -532,6 +532,15 @@ function draw(data) {
   $('window-label').dataset.from = data.window.from;
   $('window-label').dataset.to = data.window.to;
   $('window-label').dataset.minutes = String(data.window.minutes);
+  if (state.at) showRange(from, to);
+}
+
+// A chosen range stays in the form that chose it, also when it came from a link.
+function showRange(from, to) {
+  const local = (ms) => new Date(ms - new Date(ms).getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  for (const [id, ms] of [['range-from', from], ['range-to', to]]) {
+    if (document.activeElement !== $(id)) $(id).value = local(ms);
+  }
 }
 
 // ---- Controls ----------------------------------------------------------------------
