@@ -10,6 +10,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -47,6 +49,7 @@ private slots:
     void watchlistPersistsAndValidates();
     void watchlistIsCapped();
     void historiesAreFetchedOneAtATime();
+    void standInServesStarHistoryAsGitHubDoes();
 
 private:
     void runUntilIdle(int steps);
@@ -533,4 +536,64 @@ void TestWatch::historiesAreFetchedOneAtATime()
 }
 
 QTEST_GUILESS_MAIN(TestWatch)
+// The stand-in's star history, the reference of the star tests, in GitHub's shape: weeks
+// from Sunday 00:00 UTC, newest first, seven days each, at most 30 a page and 100 pages,
+// their days summing to the repository's stargazers_count.
+void TestWatch::standInServesStarHistoryAsGitHubDoes()
+{
+    const QString repository = u"acme/widgets"_s;
+    m_github->addRepository(repository, 5, 30);
+    QNetworkAccessManager network;
+    const auto get = [&](const QString &path, int *status) {
+        std::unique_ptr<QNetworkReply> reply(
+            network.get(QNetworkRequest(m_github->url().resolved(QUrl(path)))));
+        *status = QTest::qWaitFor([&reply] { return reply->isFinished(); }, 5000)
+            ? reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt()
+            : 0;
+        return QJsonDocument::fromJson(reply->readAll());
+    };
+    int status = 0;
+    const QJsonObject object = get(u"/repos/%1"_s.arg(repository), &status).object();
+    QCOMPARE(status, 200);
+    QCOMPARE(object["stargazers_count"_L1].toInt(), m_github->starCount(repository));
+
+    QList<QJsonObject> weeks;
+    for (int page = 1;; ++page) {
+        const QJsonArray items
+            = get(u"/repos/%1/stargazers/history?per_page=100&page=%2"_s.arg(repository).arg(page),
+                  &status)
+                  .array();
+        if (status != 200)
+            break;
+        QVERIFY(items.size() <= 30);
+        for (const QJsonValue &week : items)
+            weeks << week.toObject();
+    }
+    QCOMPARE(status, 422); // past the last page
+    QVERIFY(weeks.size() >= FakeGitHub::starHistoryDays / 7);
+    qint64 sum = 0;
+    for (qsizetype i = 0; i < weeks.size(); ++i) {
+        const QDateTime sunday
+            = QDateTime::fromSecsSinceEpoch(weeks[i]["week"_L1].toInteger(), Qt::UTC);
+        QCOMPARE(sunday.date().dayOfWeek(), 7);
+        QCOMPARE(sunday.time(), QTime(0, 0));
+        if (i > 0)
+            QCOMPARE(weeks[i - 1]["week"_L1].toInteger() - weeks[i]["week"_L1].toInteger(),
+                     7 * 86400);
+        const QJsonArray days = weeks[i]["days"_L1].toArray();
+        QCOMPARE(days.size(), 7);
+        int total = 0;
+        for (int day = 0; day < 7; ++day) {
+            QCOMPARE(days[day].toInt(), m_github->starsOn(repository, sunday.date().addDays(day)));
+            total += days[day].toInt();
+        }
+        QCOMPARE(weeks[i]["total"_L1].toInt(), total);
+        sum += total;
+    }
+    QCOMPARE(sum, m_github->starCount(repository));
+    QVERIFY(sum > 0);
+    get(u"/repos/nobody/nothing/stargazers/history"_s, &status);
+    QCOMPARE(status, 404);
+}
+
 #include "tst_watch.moc"

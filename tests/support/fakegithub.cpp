@@ -214,8 +214,13 @@ void FakeGitHub::respond(QTcpSocket *socket, const Request &request)
     const QStringList parts = url.path().split(u'/');
     const bool repositoryList = parts.size() == 5 && parts[1] == "repos"_L1
         && (parts[4] == "events"_L1 || parts[4] == "pulls"_L1);
+    const bool starHistory = parts.size() == 6 && parts[1] == "repos"_L1
+        && parts[4] == "stargazers"_L1 && parts[5] == "history"_L1;
+    const bool repositoryObject = parts.size() == 4 && parts[1] == "repos"_L1;
+    const bool known
+        = parts.size() >= 4 && m_pulls.contains((parts[2] + u'/' + parts[3]).toLower());
     if (url.path() != "/events"_L1
-        && !(repositoryList && m_pulls.contains((parts[2] + u'/' + parts[3]).toLower()))) {
+        && !((repositoryList || starHistory || repositoryObject) && known)) {
         send(socket, request, 404, R"({"message":"Not Found"})", {});
         return;
     }
@@ -267,7 +272,15 @@ void FakeGitHub::respondEvents(QTcpSocket *socket, const QUrl &url, const Reques
     const QStringList parts = url.path().split(u'/');
     const int size = query.hasQueryItem(u"per_page"_s) ? perPage : 30;
     std::optional<Page> served;
-    if (parts.size() == 5) {
+    if (parts.size() == 4) {
+        const QByteArray body = repositoryObject(parts[2] + u'/' + parts[3]);
+        served = Page {body, weakEtag(body), 1};
+    } else if (parts.size() == 6) {
+        // At most 30 weeks a page, and 100 pages.
+        served = number > 100
+            ? std::nullopt
+            : listPage(starWeeks(parts[2] + u'/' + parts[3]), number, std::min(size, 30));
+    } else if (parts.size() == 5) {
         const QString repository = parts[2] + u'/' + parts[3];
         const bool byUpdate = query.queryItemValue(u"sort"_s) == "updated"_L1;
         served = listPage(parts[4] == "pulls"_L1 ? pullRequestObjects(repository, byUpdate)
@@ -456,6 +469,67 @@ std::optional<FakeGitHub::Page> FakeGitHub::page2026(int number, int perPage) co
               .join(',')
         + ']';
     return Page {body, weakEtag(body), Feed2026::pages};
+}
+
+int FakeGitHub::starsOn(const QString &name, const QDate &day) const
+{
+    const QDate today = m_clock->now().toUTC().date();
+    if (!m_pulls.contains(name.toLower()) || day > today || day < today.addDays(-starHistoryDays))
+        return 0;
+    // A repository's own pace, a weekly swell, and a burst now and then.
+    const quint32 seed = qHash(name.toLower(), 17) ^ quint32(day.toJulianDay());
+    QRandomGenerator random(seed);
+    const int pace = int(qHash(name.toLower(), 5) % 12);
+    return random.bounded(pace + 1) + (day.dayOfWeek() <= 5 ? 2 : 0)
+        + (random.bounded(30) == 0 ? 40 + random.bounded(60) : 0);
+}
+
+int FakeGitHub::starCount(const QString &name) const
+{
+    const QDate today = m_clock->now().toUTC().date();
+    int total = 0;
+    for (int back = 0; back <= starHistoryDays; ++back)
+        total += starsOn(name, today.addDays(-back));
+    return total;
+}
+
+QByteArray FakeGitHub::repositoryObject(const QString &repository) const
+{
+    const QString name = m_repositoryNames.value(repository.toLower(), repository);
+    int open = 0;
+    for (const PullRequest &pr : m_pulls.value(repository.toLower()))
+        open += pr.closedAt < 0;
+    return QJsonDocument(QJsonObject {{u"full_name"_s, name},
+                                      {u"stargazers_count"_s, starCount(name)},
+                                      {u"forks_count"_s, starCount(name) / 9},
+                                      {u"open_issues_count"_s, open},
+                                      {u"subscribers_count"_s, starCount(name) / 20}})
+        .toJson(QJsonDocument::Compact);
+}
+
+// Weeks from Sunday 00:00 UTC, newest first, back to the script's first day.
+QList<QByteArray> FakeGitHub::starWeeks(const QString &repository) const
+{
+    const QString name = m_repositoryNames.value(repository.toLower(), repository);
+    const QDate today = m_clock->now().toUTC().date();
+    QDate sunday = today.addDays(-(today.dayOfWeek() % 7));
+    const QDate first = today.addDays(-starHistoryDays);
+    QList<QByteArray> weeks;
+    for (; sunday.addDays(6) >= first; sunday = sunday.addDays(-7)) {
+        QJsonArray days;
+        int total = 0;
+        for (int day = 0; day < 7; ++day) {
+            const int stars = starsOn(name, sunday.addDays(day));
+            days.append(stars);
+            total += stars;
+        }
+        weeks.append(
+            QJsonDocument(QJsonObject {{u"week"_s, sunday.startOfDay(Qt::UTC).toSecsSinceEpoch()},
+                                       {u"total"_s, total},
+                                       {u"days"_s, days}})
+                .toJson(QJsonDocument::Compact));
+    }
+    return weeks;
 }
 
 QList<QByteArray> FakeGitHub::repositoryEvents(const QString &repository)

@@ -86,6 +86,15 @@ public:
         return m_pulls.value(name.toLower());
     }
 
+    // A known repository's stars, scripted: those still present, by the UTC day they were
+    // given, from `starHistoryDays` before now. GET /repos/{o}/{r} answers their sum as
+    // `stargazers_count`, and /stargazers/history answers them as GitHub does since
+    // 2026-09-04: weeks newest first, each {"week", "total", "days": [Sunday..Saturday]},
+    // at most 30 weeks a page and 100 pages. They are the reference of the star tests.
+    static constexpr int starHistoryDays = 400;
+    int starsOn(const QString &name, const QDate &day) const;
+    int starCount(const QString &name) const;
+
     // GH Archive: /YYYY-MM-DD-H.json.gz answers with these bytes (Range honoured), and 404
     // for an hour not set yet.
     enum class ArchiveFault {
@@ -145,6 +154,8 @@ private:
                 const QByteArray &body);
     QList<QByteArray> repositoryEvents(const QString &repository);
     QList<QByteArray> pullRequestObjects(const QString &repository, bool byUpdate) const;
+    QByteArray repositoryObject(const QString &repository) const;
+    QList<QByteArray> starWeeks(const QString &repository) const;
     void send(QTcpSocket *socket, const Request &request, int status, const QByteArray &body,
               const QList<QPair<QByteArray, QByteArray>> &headers);
     Fault nextFault(bool isPage);
