@@ -7,6 +7,7 @@
 #include "config.h"
 #include "dashboardimage.h"
 #include "metricsexport.h"
+#include "metricsqueries.h"
 #include "pipeline.h"
 #include "services.h"
 #include "signalwatcher.h"

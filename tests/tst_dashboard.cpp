@@ -6,6 +6,7 @@
 #include "eventfeedmodel.h"
 #include "fixtureevents.h"
 #include "mainwindow.h"
+#include "metricsqueries.h"
 #include "pipeline.h"
 #include "syntheticevents.h"
 #include "teststorage.h"

@@ -5,6 +5,8 @@
 #include "teststorage.h"
 
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -60,6 +62,7 @@ private slots:
     void latestEvents();
     void totals();
     void repositoryCompletion();
+    void aRepositoryGoldCannotNameIsAnError(); // last: it damages the store
 
 private:
     TestStorage m_dir;
@@ -269,6 +272,30 @@ void TestMetrics::repositoryCompletion()
     for (const FixtureEvent &event : std::as_const(m_events))
         allRepos.insert(event.repo.toLower());
     QCOMPARE(m_queries->repositoryNames(QString(), 100000).size(), allRepos.size());
+}
+
+// On SQLite, the ranking names its repositories from gold.repos: a counted repository
+// without a name there is a store error, never a bar with an empty name.
+void TestMetrics::aRepositoryGoldCannotNameIsAnError()
+{
+    if (TestStorage::onPostgres())
+        QSKIP("PostgreSQL joins the names into the ranking itself");
+    const QList<KeyCount> top = m_queries->activeRepositories(1, 60, utc("2025-01-01T15:30:00Z"));
+    QCOMPARE(top.size(), 1);
+    {
+        QSqlDatabase gold = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"damage"_s);
+        gold.setDatabaseName(m_dir.path() + u"/gold/github_metrics.db"_s);
+        QVERIFY(gold.open());
+        QSqlQuery remove(gold);
+        QVERIFY(remove.prepare(u"DELETE FROM repos WHERE repo_name = ?"_s));
+        remove.addBindValue(top.first().key);
+        QVERIFY(remove.exec());
+        QCOMPARE(remove.numRowsAffected(), 1);
+        gold.close();
+    }
+    QSqlDatabase::removeDatabase(u"damage"_s);
+    QVERIFY_THROWS_EXCEPTION(StoreUnavailable,
+                             m_queries->activeRepositories(1, 60, utc("2025-01-01T15:30:00Z")));
 }
 
 QTEST_GUILESS_MAIN(TestMetrics)

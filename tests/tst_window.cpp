@@ -8,6 +8,7 @@
 #include "githubpoller.h"
 #include "gzip.h"
 #include "mainwindow.h"
+#include "metricsqueries.h"
 #include "pipeline.h"
 #include "settingsdialog.h"
 #include "sourcehealthdialog.h"

@@ -1,5 +1,7 @@
 #include "dashboardcontroller.h"
 
+#include "metricsqueries.h"
+
 #include <QLoggingCategory>
 #include <QThread>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "metricsqueries.h"
+#include "metrictypes.h"
 
 #include <QAbstractTableModel>
 #include <QSortFilterProxyModel>

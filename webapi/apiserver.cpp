@@ -4,6 +4,7 @@
 #include "apierror.h"
 #include "guardedserver.h"
 #include "healthcontroller.h"
+#include "jsonanswer.h"
 #include "metricscontroller.h"
 #include "metricsqueries.h"
 #include "openapi.h"
@@ -28,23 +29,14 @@ Q_LOGGING_CATEGORY(lcApi, "ghm.api")
 
 namespace {
 
-const QByteArray jsonType = "application/json; charset=utf-8";
 constexpr int retryAfterSeconds = 5; // what a 503 for an unavailable store asks clients to wait
-
-QHttpServerResponse json(const QJsonObject &object,
-                         QHttpServerResponse::StatusCode status
-                         = QHttpServerResponse::StatusCode::Ok)
-{
-    return QHttpServerResponse(jsonType, QJsonDocument(object).toJson(QJsonDocument::Compact),
-                               status);
-}
 
 QHttpServerResponse error(int status, const QString &message, const QString &parameter = {})
 {
     QJsonObject body {{u"error"_s, message}};
     if (!parameter.isEmpty())
         body.insert(u"parameter"_s, parameter);
-    return json(body, QHttpServerResponse::StatusCode(status));
+    return JsonAnswer::of(body, QHttpServerResponse::StatusCode(status));
 }
 
 // The answer to HEAD: GET's status and headers, no body.
@@ -186,7 +178,8 @@ void ApiServer::registerRoutes()
         {Routes::openApi,
          Caching::Off,
          [this](const QStringList &, const ApiRequest &) {
-             return json(OpenApi::document(m_url, m_endpoints, !m_options.token.isEmpty()));
+             return JsonAnswer::of(
+                 OpenApi::document(m_url, m_endpoints, !m_options.token.isEmpty()));
          },
          OpenApi::get(u"This document"_s, {},
                       {{u"200"_s,
@@ -395,7 +388,7 @@ std::optional<QHttpServerResponse> ApiServer::cachedResponse(const QByteArray &k
     const auto it = m_cache.constFind(key);
     if (it == m_cache.cend())
         return std::nullopt;
-    return QHttpServerResponse(jsonType, it.value());
+    return JsonAnswer::ofBytes(it.value());
 }
 
 // The Host check defends against DNS rebinding; the token guards non-loopback binds.

@@ -3,6 +3,7 @@
 #include "apierror.h"
 #include "apiparameters.h"
 #include "dashboardsnapshot.h"
+#include "jsonanswer.h"
 #include "metricsexport.h"
 #include "openapi.h"
 
@@ -127,8 +128,7 @@ QList<Endpoint> DashboardPagesController::endpoints() const
         {Routes::dashboardData,
          Caching::ByRequest,
          [this](const QStringList &, const ApiRequest &request) {
-             return QHttpServerResponse("application/json; charset=utf-8",
-                                        snapshot(QUrlQuery(request.url)));
+             return JsonAnswer::ofBytes(snapshot(QUrlQuery(request.url)));
          },
          OpenApi::get(
              u"Everything the dashboard draws, for one window: ends at `at`, or at the "

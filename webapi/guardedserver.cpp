@@ -1,5 +1,7 @@
 #include "guardedserver.h"
 
+#include "jsonanswer.h"
+
 #include <QPointer>
 #include <QTcpSocket>
 #include <QTimer>
@@ -15,7 +17,7 @@ void refuse(QTcpSocket *socket, int status, const char *reason, const QString &m
 {
     const QByteArray body = R"({"error":")" + message.toUtf8() + "\"}";
     socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
-                  + "\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: "
+                  + "\r\nContent-Type: " + JsonAnswer::contentType + "\r\nContent-Length: "
                   + QByteArray::number(body.size()) + (status == 503 ? "\r\nRetry-After: 5" : "")
                   + "\r\nConnection: close\r\n\r\n" + body);
     socket->disconnectFromHost();

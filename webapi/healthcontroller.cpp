@@ -2,6 +2,7 @@
 
 #include "archivefollower.h"
 #include "githubpoller.h"
+#include "jsonanswer.h"
 #include "metricsexport.h"
 #include "metricsqueries.h"
 #include "openapi.h"
@@ -137,10 +138,7 @@ QList<Endpoint> HealthController::endpoints() const
     return {
         {Routes::health,
          Caching::Off,
-         [this](const QStringList &, const ApiRequest &) {
-             return QHttpServerResponse("application/json; charset=utf-8",
-                                        QJsonDocument(health()).toJson(QJsonDocument::Compact));
-         },
+         [this](const QStringList &, const ApiRequest &) { return JsonAnswer::of(health()); },
          OpenApi::get(u"Service health, store and poller state"_s, {},
                       {{u"200"_s, OpenApi::jsonResponse(u"health"_s, OpenApi::ref(u"Health"_s))}}),
          {{u"Health"_s, healthSchema}},

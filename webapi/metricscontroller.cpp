@@ -2,6 +2,7 @@
 
 #include "apierror.h"
 #include "apiparameters.h"
+#include "jsonanswer.h"
 #include "metricsexport.h"
 #include "metricsqueries.h"
 #include "openapi.h"
@@ -14,12 +15,6 @@ using namespace Qt::StringLiterals;
 using namespace OpenApi;
 
 namespace {
-
-QHttpServerResponse json(const QJsonObject &object)
-{
-    return QHttpServerResponse("application/json; charset=utf-8",
-                               QJsonDocument(object).toJson(QJsonDocument::Compact));
-}
 
 QJsonValue optionalTime(const std::optional<qint64> &seconds)
 {
@@ -120,7 +115,7 @@ Endpoint eventCountEndpoint(const QueriesSource &queries)
     return {Routes::eventCount,
             Caching::ByRequestAndSecond,
             [queries](const QStringList &, const ApiRequest &request) {
-                return json(eventCount(queries(), QUrlQuery(request.url)));
+                return JsonAnswer::of(eventCount(queries(), QUrlQuery(request.url)));
             },
             get(u"Event counts by type over the last N minutes"_s,
                 {windowParameter(u"offset"_s, 10), atParameter()}, responses),
@@ -192,7 +187,7 @@ QList<Endpoint> averagePullRequestTimeEndpoints(const QueriesSource &queries)
                                              {u"last_opened_at"_s, typed("string", true)}});
     const auto answer
         = [queries](const QString &owner, const QString &name, const ApiRequest &request) {
-              return json(averagePullRequestTime(
+              return JsonAnswer::of(averagePullRequestTime(
                   knownRepository(queries(), owner, name, QUrlQuery(request.url))));
           };
     return {{Routes::averagePullRequestTime,
@@ -236,7 +231,7 @@ Endpoint pullRequestsEndpoint(const QueriesSource &queries)
         Routes::pullRequests,
         Caching::ByRequest,
         [queries](const QStringList &path, const ApiRequest &request) {
-            return json(
+            return JsonAnswer::of(
                 pullRequests(knownRepository(queries(), path[0], path[1], QUrlQuery(request.url))));
         },
         get(u"Pull-request cadence, time to merge (median, p90) and open count; complete for watched repositories"_s,
@@ -289,7 +284,7 @@ Endpoint activeRepositoriesEndpoint(const QueriesSource &queries)
     return {Routes::activeRepositories,
             Caching::ByRequestAndSecond,
             [queries](const QStringList &, const ApiRequest &request) {
-                return json(activeRepositories(queries(), QUrlQuery(request.url)));
+                return JsonAnswer::of(activeRepositories(queries(), QUrlQuery(request.url)));
             },
             get(u"Most active repositories"_s,
                 {limit, windowParameter(u"offset"_s, 60), atParameter()}, responses),
@@ -362,7 +357,7 @@ Endpoint coverageEndpoint(const QueriesSource &queries)
     return {Routes::coverage,
             Caching::ByRequestAndSecond,
             [queries](const QStringList &, const ApiRequest &request) {
-                return json(coverage(queries(), QUrlQuery(request.url)));
+                return JsonAnswer::of(coverage(queries(), QUrlQuery(request.url)));
             },
             get(u"Which hours are complete (a healthy GH Archive file filed by created_at) and "
                 "which are sampled"_s,
@@ -423,7 +418,7 @@ Endpoint sourcesEndpoint(const QueriesSource &queries)
     return {Routes::sources,
             Caching::ByRequestAndSecond,
             [queries](const QStringList &, const ApiRequest &request) {
-                return json(sources(queries(), QUrlQuery(request.url)));
+                return JsonAnswer::of(sources(queries(), QUrlQuery(request.url)));
             },
             get(u"Each source's type mix against the reference, arrival lag, yield and overlap, "
                 "by hour"_s,
@@ -456,7 +451,7 @@ Endpoint repositoryNamesEndpoint(const QueriesSource &queries)
         Routes::repositories,
         Caching::ByRequest,
         [queries](const QStringList &, const ApiRequest &request) {
-            return json(repositoryNames(queries(), QUrlQuery(request.url)));
+            return JsonAnswer::of(repositoryNames(queries(), QUrlQuery(request.url)));
         },
         get(u"Stored repositories whose name starts with a prefix (to search)"_s,
             {parameter(u"prefix"_s, u"query"_s, QJsonObject {{u"type"_s, u"string"_s}},

@@ -2,6 +2,7 @@
 
 #include "apierror.h"
 #include "apiparameters.h"
+#include "jsonanswer.h"
 #include "openapi.h"
 #include "watchlist.h"
 
@@ -10,16 +11,6 @@
 #include <QJsonDocument>
 
 using namespace Qt::StringLiterals;
-
-namespace {
-
-QHttpServerResponse json(const QJsonObject &object)
-{
-    return QHttpServerResponse("application/json; charset=utf-8",
-                               QJsonDocument(object).toJson(QJsonDocument::Compact));
-}
-
-} // namespace
 
 QList<Endpoint> WatchlistController::endpoints()
 {
@@ -31,7 +22,7 @@ QList<Endpoint> WatchlistController::endpoints()
     removal.insert(u"404"_s, jsonResponse(u"the repository is not watched"_s, ref(u"Error"_s)));
     return {{Routes::watchlist,
              Caching::Off,
-             [this](const QStringList &, const ApiRequest &) { return json(list()); },
+             [this](const QStringList &, const ApiRequest &) { return JsonAnswer::of(list()); },
              get(u"Watched repositories and their state"_s, {},
                  {{u"200"_s, jsonResponse(u"the watch list"_s, typed("object"))}}),
              {},
@@ -39,9 +30,9 @@ QList<Endpoint> WatchlistController::endpoints()
             {Routes::watchedRepository,
              Caching::Off,
              [this](const QStringList &path, const ApiRequest &request) {
-                 return json(request.method == QHttpServerRequest::Method::Put
-                                 ? add(path[0], path[1])
-                                 : remove(path[0], path[1]));
+                 return JsonAnswer::of(request.method == QHttpServerRequest::Method::Put
+                                           ? add(path[0], path[1])
+                                           : remove(path[0], path[1]));
              },
              {{u"put"_s,
                operation(u"Watch a repository: poll its events, fetch its pull-request history"_s,

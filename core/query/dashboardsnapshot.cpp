@@ -1,5 +1,7 @@
 #include "dashboardsnapshot.h"
 
+#include "metricsqueries.h"
+
 #include <QHash>
 
 #include <algorithm>

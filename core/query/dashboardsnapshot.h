@@ -1,8 +1,11 @@
 #pragma once
 
-#include "metricsqueries.h"
+#include "feedquality.h"
+#include "metrictypes.h"
 
 #include <QSet>
+
+class MetricsQueries;
 
 // What every view of the dashboard draws: the window's panels, the PNG routes, the
 // exports. Everything is shaped here, chart-ready, so that no two views group or bucket

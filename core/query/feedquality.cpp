@@ -1,5 +1,6 @@
 #include "feedquality.h"
 
+#include "countblock.h"
 #include "metricsqueries.h"
 
 #include "feedhealth.h"

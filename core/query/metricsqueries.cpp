@@ -1,5 +1,6 @@
 #include "metricsqueries.h"
 
+#include "countrollups.h"
 #include "database.h"
 #include "sqlitestatement.h"
 
@@ -54,14 +55,22 @@ TimeWindow TimeWindow::endingAt(const QDateTime &at, qint64 minutes)
     return {-floorSeconds(-start), floorSeconds(end)};
 }
 
+struct MetricsQueries::Rollups
+{
+    CountRollups repo {"repo"};
+    CountRollups type {"type"};
+    KeyCounts counts;
+};
+
 MetricsQueries::MetricsQueries(const StoreLocation &location, int pullRequestHorizonDays)
     : m_connection(location, u"reader"_s, true)
     , m_pullRequestHorizonDays(pullRequestHorizonDays)
+    , m_rollups(std::make_unique<Rollups>())
 {
     m_connection.setBeforeClose([this] {
         m_prepared.clear();
-        m_repoRollups.detach();
-        m_typeRollups.detach();
+        m_rollups->repo.detach();
+        m_rollups->type.detach();
     });
 }
 
@@ -138,12 +147,12 @@ QList<KeyCount> MetricsQueries::typeCountsIn(const TimeWindow &window)
 QList<KeyCount> MetricsQueries::typeCountsSqlite(const TimeWindow &window)
 {
     sqlite3 *db = Database::handle(m_connection.database());
-    const auto cleared = qScopeGuard([this] { m_counts.clear(); });
-    m_typeRollups.sumWindow(db, window.from, window.to, m_counts);
+    const auto cleared = qScopeGuard([this] { m_rollups->counts.clear(); });
+    m_rollups->type.sumWindow(db, window.from, window.to, m_rollups->counts);
     SqliteStatement names(db, "SELECT type_id, name FROM gold.types");
     QList<KeyCount> counts;
     while (names.next()) {
-        if (const quint32 count = m_counts.count(quint32(names.integer(0))))
+        if (const quint32 count = m_rollups->counts.count(quint32(names.integer(0))))
             counts.append({names.text(1), count});
     }
     std::sort(counts.begin(), counts.end(), KeyCount::ranksBefore);
@@ -180,13 +189,17 @@ QList<KeyCount> MetricsQueries::activeRepositories(int limit, const TimeWindow &
 QList<KeyCount> MetricsQueries::activeRepositoriesSqlite(int limit, const TimeWindow &window)
 {
     sqlite3 *db = Database::handle(m_connection.database());
-    const auto cleared = qScopeGuard([this] { m_counts.clear(); });
-    m_repoRollups.sumWindow(db, window.from, window.to, m_counts);
+    const auto cleared = qScopeGuard([this] { m_rollups->counts.clear(); });
+    m_rollups->repo.sumWindow(db, window.from, window.to, m_rollups->counts);
     SqliteStatement names(db, "SELECT repo_name FROM gold.repos WHERE repo_id = ?1");
     QList<KeyCount> ranked;
-    for (const quint32 id : m_counts.topWithTies(size_t(limit))) {
+    for (const quint32 id : m_rollups->counts.topWithTies(size_t(limit))) {
         names.bind(1, id);
-        ranked.append({names.next() ? names.text(0) : QString(), m_counts.count(id)});
+        // Gold counted a repository it cannot name: the store is inconsistent, not the
+        // repository nameless.
+        if (!names.next())
+            throw StoreUnavailable {u"gold counts repository %1, which gold.repos lacks"_s.arg(id)};
+        ranked.append({names.text(0), m_rollups->counts.count(id)});
         names.reset();
     }
     std::sort(ranked.begin(), ranked.end(), KeyCount::ranksBefore);

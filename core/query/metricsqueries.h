@@ -1,8 +1,8 @@
 #pragma once
 
 #include "connection.h"
-#include "countrollups.h"
 #include "feedquality.h"
+#include "metrictypes.h"
 
 #include <QDateTime>
 #include <QList>
@@ -10,87 +10,8 @@
 #include <QString>
 
 #include <map>
+#include <memory>
 #include <optional>
-
-// [from, to], inclusive, in UTC epoch seconds.
-struct TimeWindow
-{
-    qint64 from = 0;
-    qint64 to = 0;
-
-    static TimeWindow endingAt(const QDateTime &at, qint64 minutes);
-};
-
-struct KeyCount
-{
-    QString key;
-    qint64 count = 0;
-    bool operator==(const KeyCount &) const = default;
-
-    // The order of every ranking: count descending, then key ascending.
-    static bool ranksBefore(const KeyCount &a, const KeyCount &b)
-    {
-        return a.count != b.count ? a.count > b.count : a.key < b.key;
-    }
-};
-
-struct PullRequestStats
-{
-    bool repositoryKnown = false; // any stored event or pull-request history
-    QString repository; // as GitHub spells it
-    // "history": the backfilled pull requests of a watched repository (complete);
-    // "events": PullRequestEvents "opened" seen in the event feeds (a sample).
-    QString source = QStringLiteral("events");
-    qint64 count = 0; // opened pull requests
-    std::optional<double> averageSeconds; // (last - first) / (count - 1), count >= 2
-    std::optional<double> medianSeconds; // median gap between consecutive openings
-    std::optional<qint64> firstOpenedAt;
-    std::optional<qint64> lastOpenedAt;
-    // From history only: the pull requests counted are those created since `horizonFrom`
-    // (the collector's horizon, GHM_PR_HORIZON_DAYS, before now).
-    std::optional<qint64> horizonFrom;
-    int horizonDays = 0;
-    QList<qint64> openedAt; // ascending
-    QList<qint64> numbers; // aligned with openedAt, from history only (empty otherwise)
-    // From history only: time from opening to merge, and pull requests still open.
-    qint64 merged = 0;
-    std::optional<double> mergeMedianSeconds;
-    std::optional<double> mergeP90Seconds;
-    qint64 open = 0;
-};
-
-struct MinuteCount
-{
-    qint64 minute = 0; // epoch seconds / 60
-    QString type;
-    qint64 count = 0;
-};
-
-// One clock hour: complete once a GH Archive file filed by created_at and passing the
-// health checks is ingested for it, else sampled (the live feeds, or an archive file that
-// cannot vouch for the hour).
-struct HourCoverage
-{
-    qint64 hour = 0; // epoch seconds of its start
-    bool complete = false;
-    bool archived = false; // its GH Archive file is ingested
-    QString incompleteReason; // archived but not complete: why
-    qint64 events = 0; // stored for the hour
-    // Complete hours: the events the live feeds had captured before the archive came, over
-    // the events of the hour.
-    std::optional<double> liveShare;
-};
-
-struct EventRow
-{
-    qint64 id = 0;
-    qint64 createdAt = 0;
-    QString type;
-    QString action;
-    QString repository;
-    QString actor;
-    qint64 pullRequest = -1; // payload.number, -1 when absent
-};
 
 // The one metrics query layer: the REST API and the dashboard use these and only these.
 // On SQLite, windows are summed from gold's count blocks (see CountRollups); on
@@ -170,7 +91,8 @@ private:
     Connection m_connection;
     int m_pullRequestHorizonDays;
     std::map<QString, QSqlQuery> m_prepared; // node-based: references stay valid
-    CountRollups m_repoRollups {"repo"};
-    CountRollups m_typeRollups {"type"};
-    KeyCounts m_counts;
+    // SQLite's count blocks and the sums read from them, out of this header: no reader of
+    // metric values sees SQLite.
+    struct Rollups;
+    std::unique_ptr<Rollups> m_rollups;
 };
