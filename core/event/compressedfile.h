@@ -3,8 +3,32 @@
 #include <QByteArray>
 #include <QString>
 
-// Whole small files, gzip or plain alike (zlib reads plain files through unchanged).
-// Large imports stream instead: see Ingestor.
+struct gzFile_s;
+
+// A file, gzip or plain alike, streamed: zlib reads plain files through unchanged. The one
+// reader of compressed files: imports stream through it, small files are read whole.
+class CompressedReader
+{
+public:
+    explicit CompressedReader(const QString &path);
+    ~CompressedReader();
+    CompressedReader(const CompressedReader &) = delete;
+    CompressedReader &operator=(const CompressedReader &) = delete;
+
+    bool isOpen() const { return m_file != nullptr; }
+    bool seek(qint64 offset);
+    // Decompressed bytes, 0 at the end, -1 on an error.
+    qint64 read(char *buffer, qsizetype size);
+    qint64 rawPosition() const; // in the file as stored
+    bool isPlain() const; // not gzip: read through unchanged
+    // After the end: whether the gzip stream stopped before its end (a cut download).
+    bool isTruncated() const;
+    QString error() const;
+
+private:
+    gzFile_s *m_file;
+};
+
 namespace CompressedFile {
 
 QByteArray readAll(const QString &path);

@@ -1,6 +1,7 @@
 #include "ingestor.h"
 
 #include "bronzestore.h"
+#include "compressedfile.h"
 #include "parsedpage.h"
 
 #include <QElapsedTimer>
@@ -9,8 +10,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-
-#include <zlib.h>
 
 using namespace Qt::StringLiterals;
 
@@ -21,42 +20,6 @@ constexpr qsizetype chunkSize = 4 * 1024 * 1024;
 // streams in constant memory.
 constexpr qsizetype maxArrayFileSize = 64 * 1024 * 1024;
 constexpr qsizetype quarantinedPrefix = 64 * 1024; // what is kept of an overlong line
-
-// gzip or plain, streamed: zlib reads plain files through unchanged.
-class CompressedReader
-{
-public:
-    explicit CompressedReader(const QString &path)
-        : m_file(gzopen(QFile::encodeName(path).constData(), "rb"))
-    {
-        if (m_file)
-            gzbuffer(m_file, 1 << 20);
-    }
-    ~CompressedReader()
-    {
-        if (m_file)
-            gzclose(m_file);
-    }
-    bool isOpen() const { return m_file != nullptr; }
-    bool seek(qint64 offset) { return gzseek(m_file, z_off_t(offset), SEEK_SET) == offset; }
-    qint64 read(char *buffer, qsizetype size) { return gzread(m_file, buffer, unsigned(size)); }
-    qint64 rawPosition() const { return gzoffset(m_file); }
-    // After the end: whether the gzip stream stopped before its end (a cut download).
-    bool isTruncated() const
-    {
-        int code = 0;
-        gzerror(m_file, &code);
-        return code == Z_BUF_ERROR;
-    }
-    QString error() const
-    {
-        int code = 0;
-        return QString::fromUtf8(gzerror(m_file, &code));
-    }
-
-private:
-    gzFile m_file;
-};
 
 // Hands a page's elements to the store numbered by their position in the array, the
 // page's "line" in quarantine records: one record for each element that is not an event.
