@@ -17,6 +17,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -50,6 +51,7 @@ private slots:
     void watchlistIsCapped();
     void historiesAreFetchedOneAtATime();
     void standInServesStarHistoryAsGitHubDoes();
+    void starHistoryIsStoredAndCounted();
 
 private:
     void runUntilIdle(int steps);
@@ -422,7 +424,7 @@ void TestWatch::eventsDeduplicateAcrossFeeds()
     QSet<qint64> distinct;
     qint64 fromRepositoryFeed = 0;
     for (const QString &path : m_bronze->listSources()) {
-        if (BronzeStore::isPullRequestPage(path))
+        if (BronzeStore::isPullRequestPage(path) || BronzeStore::isStarHistoryPage(path))
             continue;
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
@@ -594,6 +596,45 @@ void TestWatch::standInServesStarHistoryAsGitHubDoes()
     QVERIFY(sum > 0);
     get(u"/repos/nobody/nothing/stargazers/history"_s, &status);
     QCOMPARE(status, 404);
+}
+
+// A watched repository's star history reaches gold: each day's stars, a window's stars
+// gained and the total back to the horizon equal the stand-in's script.
+void TestWatch::starHistoryIsStoredAndCounted()
+{
+    const QString repository = u"acme/widgets"_s;
+    watchHistory(repository, 5, 30);
+    QTRY_VERIFY(std::any_of(m_github->requests().cbegin(), m_github->requests().cend(),
+                            [](const FakeGitHub::Request &request) {
+                                return request.target.contains("/stargazers/history");
+                            }));
+    QTest::qWait(200);
+    ingestBronze();
+    MetricsQueries queries(m_dir->location());
+    QString error;
+    QVERIFY2(queries.open(&error), qPrintable(error));
+
+    // The last seven days to the second: eight days touched, the first and today in part.
+    const qint64 now = m_clock->now().toSecsSinceEpoch();
+    const StarHistory week = queries.starHistory(repository, {now - 7 * 86400, now});
+    QVERIFY(week.known);
+    QCOMPARE(week.repository, repository);
+    qint64 expected = 0;
+    for (QDate day = m_clock->now().toUTC().date().addDays(-7);
+         day <= m_clock->now().toUTC().date(); day = day.addDays(1))
+        expected += m_github->starsOn(repository, day);
+    QCOMPARE(week.days.size(), 8);
+    QCOMPARE(week.gained, expected);
+    for (const auto &[day, stars] : week.days)
+        QCOMPARE(stars,
+                 m_github->starsOn(repository, QDateTime::fromSecsSinceEpoch(day, Qt::UTC).date()));
+
+    // Pages of 30 weeks back past the horizon of 52: the second page ends the script's
+    // 400 days, so every star the stand-in gave is stored.
+    const StarHistory all = queries.starHistory(repository, {0, now});
+    QCOMPARE(all.total, qint64(m_github->starCount(repository)));
+    QCOMPARE(all.gained, all.total);
+    QVERIFY(!queries.starHistory(u"nobody/nothing"_s, {0, now}).known);
 }
 
 #include "tst_watch.moc"

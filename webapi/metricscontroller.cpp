@@ -142,17 +142,22 @@ PullRequestStats knownRepository(MetricsQueries &queries, const QString &owner, 
 //     average_seconds, median_seconds, first_opened_at, last_opened_at}; 404 when the
 //     repository has no stored events. From a history, only pull requests created since
 //     `since` (horizon_days before now) count; from the event feeds, horizon_days is null.
-// The repository, and optionally the window the pull requests were opened in.
-QJsonArray pullRequestParameters()
+// The repository, and optionally a window that `counted` says what it narrows.
+QJsonArray windowedRepositoryParameters(const QString &counted)
 {
     QJsonArray parameters = repositoryParameters();
     QJsonObject window = windowParameter(u"window"_s, 0);
-    window[u"description"_s] = u"count only the pull requests opened in the last `window` "
-                               "minutes before `at`; default all of them"_s;
+    window[u"description"_s] = counted;
     window[u"schema"_s] = QJsonObject {
         {u"type"_s, u"integer"_s}, {u"minimum"_s, 1}, {u"maximum"_s, TimeFormat::maxWindowMinutes}};
     parameters << window << atParameter();
     return parameters;
+}
+
+QJsonArray pullRequestParameters()
+{
+    return windowedRepositoryParameters(u"count only the pull requests opened in the last "
+                                        "`window` minutes before `at`; default all of them"_s);
 }
 
 QJsonObject averagePullRequestTime(const PullRequestStats &stats)
@@ -468,11 +473,70 @@ MetricsController::MetricsController(QueriesSource queries)
 {
 }
 
+// window (minutes; default every stored day), at -> {repository, source, window{from, to},
+//   gained, total, days[{day, stars}]}; 404 without a stored star history.
+QJsonObject starsAnswer(MetricsQueries &queries, const QString &owner, const QString &name,
+                        const QUrlQuery &query)
+{
+    const QString repository = ApiParameters::repository(owner, name);
+    const QDateTime at = ApiParameters::time(query, u"at"_s, MetricsQueries::currentTime());
+    const qint64 minutes = ApiParameters::windowMinutes(query, u"window"_s, 0);
+    const TimeWindow window
+        = minutes > 0 ? TimeWindow::endingAt(at, minutes) : TimeWindow {0, at.toSecsSinceEpoch()};
+    const StarHistory history = queries.starHistory(repository, window);
+    if (!history.known)
+        throw ApiError {404,
+                        u"no star history stored for %1: watch it to fetch one"_s.arg(repository),
+                        u"repository"_s};
+    QJsonArray days;
+    for (const auto &[day, stars] : history.days)
+        days.append(QJsonObject {
+            {u"day"_s, QDateTime::fromSecsSinceEpoch(day, Qt::UTC).date().toString(Qt::ISODate)},
+            {u"stars"_s, stars}});
+    return {{u"repository"_s, history.repository},
+            {u"source"_s, u"stargazers/history"_s},
+            {u"window"_s,
+             QJsonObject {{u"from"_s, TimeFormat::iso(window.from)},
+                          {u"to"_s, TimeFormat::iso(window.to)}}},
+            {u"gained"_s, history.gained},
+            {u"total"_s, history.total},
+            {u"days"_s, days}};
+}
+
+Endpoint starsEndpoint(const QueriesSource &queries)
+{
+    QJsonObject responses = unknownRepository();
+    responses.insert(u"404"_s, OpenApi::jsonResponse(u"no star history stored"_s, ref(u"Error"_s)));
+    responses.insert(u"200"_s, jsonResponse(u"stars gained a day"_s, ref(u"Stars"_s)));
+    const QJsonObject schema = objectSchema({{u"repository"_s, typed("string")},
+                                             {u"source"_s, typed("string")},
+                                             {u"window"_s, typed("object")},
+                                             {u"gained"_s, typed("integer")},
+                                             {u"total"_s, typed("integer")},
+                                             {u"days"_s, typed("array")}});
+    const QJsonArray parameters = windowedRepositoryParameters(
+        u"count only the days the last `window` minutes before `at` touch; default every "
+        "stored day"_s);
+    return {Routes::stars,
+            Caching::ByRequest,
+            [queries](const QStringList &path, const ApiRequest &request) {
+                return JsonAnswer::of(
+                    starsAnswer(queries(), path[0], path[1], QUrlQuery(request.url)));
+            },
+            get(u"Stars a watched repository gained a day (GitHub's star history), in a "
+                "window of whole days"_s,
+                parameters, responses),
+            {{u"Stars"_s, schema}}};
+}
+
 QList<Endpoint> MetricsController::endpoints() const
 {
     return QList<Endpoint> {eventCountEndpoint(m_queries)}
     + averagePullRequestTimeEndpoints(m_queries)
-        + QList<Endpoint> {pullRequestsEndpoint(m_queries), activeRepositoriesEndpoint(m_queries),
-                           coverageEndpoint(m_queries), sourcesEndpoint(m_queries),
+        + QList<Endpoint> {pullRequestsEndpoint(m_queries),
+                           starsEndpoint(m_queries),
+                           activeRepositoriesEndpoint(m_queries),
+                           coverageEndpoint(m_queries),
+                           sourcesEndpoint(m_queries),
                            repositoryNamesEndpoint(m_queries)};
 }

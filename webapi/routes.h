@@ -23,6 +23,7 @@ inline constexpr Route averagePullRequestTime {"/api/repository/{owner}/{name}/a
 inline constexpr Route averagePullRequestTimeOneSegment {"/api/repository/{repository}/avg_pr_time",
                                                          "GET", false};
 inline constexpr Route pullRequests {"/api/repository/{owner}/{name}/pull_requests"};
+inline constexpr Route stars {"/api/repository/{owner}/{name}/stars"};
 inline constexpr Route activeRepositories {"/api/repositories/active"};
 inline constexpr Route coverage {"/api/coverage"};
 inline constexpr Route sources {"/api/sources"};
@@ -43,6 +44,7 @@ inline constexpr Route all[] = {eventCount,
                                 averagePullRequestTime,
                                 averagePullRequestTimeOneSegment,
                                 pullRequests,
+                                stars,
                                 activeRepositories,
                                 coverage,
                                 sources,

@@ -248,8 +248,9 @@ QStringList BronzeStore::listSources() const
 {
     QStringList pages;
     for (const char *folder : {"/bronze/events", "/bronze/repos"}) {
-        QDirIterator it(m_root + QLatin1StringView(folder), {u"events_*.json"_s, u"pulls_*.json"_s},
-                        QDir::Files, QDirIterator::Subdirectories);
+        QDirIterator it(m_root + QLatin1StringView(folder),
+                        {u"events_*.json"_s, u"pulls_*.json"_s, u"stars_*.json"_s}, QDir::Files,
+                        QDirIterator::Subdirectories);
         while (it.hasNext()) {
             const QString path = it.next();
             if (!path.endsWith(metaSuffix))
@@ -429,6 +430,12 @@ bool BronzeStore::isPullRequestPage(const QString &path)
         && QStringView(path).mid(path.lastIndexOf(u'/') + 1).startsWith(u"pulls_");
 }
 
+bool BronzeStore::isStarHistoryPage(const QString &path)
+{
+    return path.contains("/bronze/repos/"_L1)
+        && QStringView(path).mid(path.lastIndexOf(u'/') + 1).startsWith(u"stars_");
+}
+
 QString BronzeStore::repositoryOf(const QString &path)
 {
     const qsizetype at = path.indexOf("/bronze/repos/"_L1);
@@ -454,6 +461,7 @@ SourceOrigin BronzeStore::originOf(const QString &path)
     fetched.setTimeSpec(Qt::UTC);
     const qint64 at = fetched.toSecsSinceEpoch();
     const QString source = isPullRequestPage(path) ? u"pulls"_s
+        : isStarHistoryPage(path)                  ? u"stars"_s
         : path.contains("/bronze/repos/"_L1)
         ? u"repository"_s
         : u"feed-p%1"_s.arg(std::clamp(match.captured(3).toInt(), 1, 3));

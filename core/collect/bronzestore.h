@@ -87,6 +87,8 @@ public:
     // named as GH Archive names its files: 2025-01-01-15.json.gz); invalid otherwise.
     static QDateTime archiveHourOf(const QString &path);
     static bool isPullRequestPage(const QString &path);
+    // A page of a watched repository's star history.
+    static bool isStarHistoryPage(const QString &path);
     // "owner/name" of a page under bronze/repos/, else empty.
     static QString repositoryOf(const QString &path);
     // The source a bronze file measures, from its name alone: a page's feed and position

@@ -50,10 +50,15 @@ void RepositoryWatcher::reconcile()
         m_pollers.insert(key, poller);
         poller->start();
         startBackfill(name);
+        startStars(name);
     }
     for (const QString &key : m_pollers.keys()) {
         if (!wanted.contains(key)) {
             m_pollers.take(key)->deleteLater();
+            if (StarHistoryFetch *stars = m_stars.take(key)) {
+                m_starFailures.remove(stars);
+                stars->deleteLater();
+            }
             if (PullRequestBackfill *backfill = m_backfills.take(key)) {
                 m_backfillQueue.removeAll(backfill);
                 m_backfillFailures.remove(backfill);
@@ -104,6 +109,34 @@ void RepositoryWatcher::startBackfill(const QString &repository)
     queueBackfill(backfill);
 }
 
+// Stars are a page or two a day: fetched beside the histories, not queued behind them.
+void RepositoryWatcher::startStars(const QString &repository)
+{
+    if (m_starOptions.apiUrl.isEmpty())
+        m_starOptions.apiUrl = m_backfillOptions.apiUrl;
+    m_starOptions.token = m_backfillOptions.token;
+    auto *stars
+        = new StarHistoryFetch(m_starOptions, repository, m_bronze, m_clock, m_budget, this);
+    m_stars.insert(repository.toLower(), stars);
+    connect(stars, &StarHistoryFetch::pageStored, this,
+            [this](const QString &path) { emit pageStored(path, {}); });
+    connect(stars, &StarHistoryFetch::finished, this, [this, stars] {
+        m_starFailures.remove(stars);
+        m_clock->callAfter(qint64(stars->options().refreshHours) * 3600 * 1000, stars,
+                           [stars] { stars->start(); });
+    });
+    connect(stars, &StarHistoryFetch::failed, this,
+            [this, stars](const QString &name, const QString &message) {
+                const int failures = ++m_starFailures[stars];
+                const qint64 delayMs = std::min(firstBackfillRetryMs << std::min(failures - 1, 10),
+                                                lastBackfillRetryMs);
+                qCWarning(lcWatch).noquote() << "star history of" << name << "failed:" << message
+                                             << "- retrying in" << delayMs / 1000 << "s";
+                m_clock->callAfter(delayMs, stars, [stars] { stars->start(); });
+            });
+    stars->start();
+}
+
 void RepositoryWatcher::queueBackfill(PullRequestBackfill *backfill)
 {
     m_backfillQueue.append(backfill);
@@ -131,7 +164,7 @@ void RepositoryWatcher::startNextBackfill()
 
 void RepositoryWatcher::reconfigure(const QString &token, int intervalSeconds, int maxPages)
 {
-    m_pollerOptions.token = m_backfillOptions.token = token;
+    m_pollerOptions.token = m_backfillOptions.token = m_starOptions.token = token;
     m_pollerOptions.intervalSeconds = intervalSeconds;
     m_pollerOptions.maxPages = maxPages;
     for (GitHubPoller *poller : std::as_const(m_pollers))

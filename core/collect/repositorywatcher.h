@@ -2,6 +2,7 @@
 
 #include "githubpoller.h"
 #include "pullrequestbackfill.h"
+#include "starhistoryfetch.h"
 
 #include <QHash>
 #include <QObject>
@@ -11,9 +12,9 @@ class BronzeStore;
 class Clock;
 class Watchlist;
 
-// For each watched repository: a poller of /repos/{owner}/{name}/events and, once, a
-// pull-request backfill. Lives in the collector thread beside the public poller and
-// shares its rate budget.
+// For each watched repository: a poller of /repos/{owner}/{name}/events, a pull-request
+// backfill, then its refreshes, and its star history, fetched again every day. Lives in the
+// collector thread beside the public poller and shares its rate budget.
 class RepositoryWatcher : public QObject
 {
     Q_OBJECT
@@ -23,6 +24,7 @@ public:
                       const PullRequestBackfill::Options &backfillOptions, Watchlist *watchlist,
                       BronzeStore *bronze, Clock *clock, RateBudget *budget,
                       QObject *parent = nullptr);
+    void setStarOptions(const StarHistoryFetch::Options &options) { m_starOptions = options; }
 
     // Starts and stops pollers to match the watch list.
     void reconcile();
@@ -38,6 +40,7 @@ private:
     void queueBackfill(PullRequestBackfill *backfill);
     void backfillDone(PullRequestBackfill *backfill);
     void startNextBackfill();
+    void startStars(const QString &repository);
 
     PollerOptions m_pollerOptions;
     PullRequestBackfill::Options m_backfillOptions;
@@ -50,4 +53,7 @@ private:
     QList<QPointer<PullRequestBackfill>> m_backfillQueue; // waiting, oldest first
     QPointer<PullRequestBackfill> m_runningBackfill; // at most one at a time
     QHash<PullRequestBackfill *, int> m_backfillFailures; // in a row, for the back-off
+    StarHistoryFetch::Options m_starOptions;
+    QHash<QString, StarHistoryFetch *> m_stars; // by lower-case name
+    QHash<StarHistoryFetch *, int> m_starFailures; // in a row, for the back-off
 };

@@ -266,6 +266,41 @@ IngestSummary Ingestor::ingestPullRequests(const QString &path, SourceProgress p
     return summary;
 }
 
+// A /stargazers/history page: at most 30 weeks of seven daily counts. A week with other than
+// seven days, or a count below zero, is not GitHub's shape: the page is refused whole.
+IngestSummary Ingestor::ingestStarHistory(const QString &path, SourceProgress progress)
+{
+    IngestSummary summary;
+    const QJsonDocument document = QJsonDocument::fromJson(CompressedFile::readAll(path));
+    const QString repository = BronzeStore::repositoryOf(path);
+    QList<std::pair<qint64, qint64>> days;
+    for (const QJsonValue &value : document.array()) {
+        const qint64 week = value["week"_L1].toInteger(-1);
+        const QJsonArray counts = value["days"_L1].toArray();
+        if (week < 0 || week % 86400 != 0 || counts.size() != 7) {
+            days.clear();
+            break;
+        }
+        for (qsizetype day = 0; day < 7; ++day)
+            days.append({week + day * 86400, counts[day].toInteger(-1)});
+    }
+    const bool valid = document.isArray()
+        && std::none_of(days.cbegin(), days.cend(), [](const auto &day) { return day.second < 0; })
+        && (document.array().isEmpty() || !days.isEmpty());
+    if (!valid || !m_store->beginBatch(progress.sourceId)) {
+        summary.ok = false;
+        summary.error = u"%1 is not a readable page of star history"_s.arg(path);
+        return summary;
+    }
+    for (const auto &[day, stars] : std::as_const(days))
+        m_store->starDay(repository, day, stars);
+    progress.offset = QFileInfo(path).size();
+    progress.complete = true;
+    if (commit(progress, &summary))
+        waitForCommits(&summary);
+    return summary;
+}
+
 IngestSummary Ingestor::ingest(const QString &path)
 {
     IngestSummary summary;
@@ -283,6 +318,8 @@ IngestSummary Ingestor::ingest(const QString &path)
     }
     if (BronzeStore::isPullRequestPage(path))
         return ingestPullRequests(path, progress);
+    if (BronzeStore::isStarHistoryPage(path))
+        return ingestStarHistory(path, progress);
 
     CompressedReader reader(path);
     const qint64 total = QFileInfo(path).size();

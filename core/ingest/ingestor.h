@@ -60,6 +60,7 @@ private:
     bool ingestWhole(const QByteArray &content, SourceProgress progress, IngestSummary *summary);
     bool ingestElements(SourceProgress progress, qint64 size, IngestSummary *summary,
                         const std::function<bool(QByteArray *error)> &feed);
+    IngestSummary ingestStarHistory(const QString &path, SourceProgress progress);
     IngestSummary ingestPullRequests(const QString &path, SourceProgress progress);
     bool commit(const SourceProgress &progress, IngestSummary *summary);
     bool waitForCommits(IngestSummary *summary);

@@ -274,6 +274,31 @@ PullRequestStats MetricsQueries::averagePullRequestInterval(const QString &repos
     return pullRequestsIn(repository, {std::numeric_limits<qint64>::min(), at.toSecsSinceEpoch()});
 }
 
+StarHistory MetricsQueries::starHistory(const QString &repository, const TimeWindow &window)
+{
+    return m_connection.read([&] {
+        QSqlQuery &query = prepared(uR"(SELECT day, stars, repo_name FROM gold.star_days
+                                        WHERE repo_key = ? ORDER BY day)"_s);
+        const auto done = qScopeGuard([&query] { query.finish(); });
+        query.bindValue(0, repository.toLower());
+        exec(query);
+        StarHistory history;
+        history.repository = repository;
+        while (query.next()) {
+            const qint64 day = query.value(0).toLongLong();
+            const qint64 stars = query.value(1).toLongLong();
+            history.known = true;
+            history.repository = query.value(2).toString();
+            history.total += stars;
+            if (day <= window.to && day + 86400 > window.from) {
+                history.days.append({day, stars});
+                history.gained += stars;
+            }
+        }
+        return history;
+    });
+}
+
 PullRequestStats MetricsQueries::pullRequestsIn(const QString &repository, const TimeWindow &window)
 {
     return m_connection.read([&] { return pullRequestStats(repository, window); });

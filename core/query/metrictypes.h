@@ -56,6 +56,17 @@ struct PullRequestStats
     qint64 open = 0;
 };
 
+// A watched repository's stars from its star history: those still present, by the UTC
+// day they were given (GitHub's /stargazers/history).
+struct StarHistory
+{
+    bool known = false; // a history is stored
+    QString repository; // as GitHub spells it
+    QList<std::pair<qint64, qint64>> days; // (day's midnight, stars), ascending, in the window
+    qint64 gained = 0; // stars given on the days the window touches
+    qint64 total = 0; // on every day the history holds
+};
+
 struct MinuteCount
 {
     qint64 minute = 0; // epoch seconds / 60

@@ -36,6 +36,9 @@ public:
     // The source the next batches measure (see HealthDelta); set before beginBatch().
     void setOrigin(const SourceOrigin &origin) { m_health.setOrigin(origin); }
     // One pull request of a watched repository's history; a later fetch replaces it.
+    // A watched repository's stars given on a UTC day (epoch seconds of its midnight), as its
+    // star history counts them now: a later count of the same day replaces it.
+    virtual void starDay(const QString &repository, qint64 day, qint64 stars) = 0;
     virtual void pullRequest(const QString &repository, qint64 number, const QString &author,
                              qint64 createdAt, qint64 closedAt, qint64 mergedAt)
         = 0;

@@ -14,7 +14,8 @@ void HealthDelta::add(const EventView &event, bool isNew)
     hour.total.newEvents += isNew ? 1 : 0;
     hour.inHour += createdHour == hourStart ? 1 : 0;
     // Looked up without a copy; copied once, when the hour first sees the type.
-    const QByteArray name = QByteArray::fromRawData(event.type.data(), qsizetype(event.type.size()));
+    const QByteArray name
+        = QByteArray::fromRawData(event.type.data(), qsizetype(event.type.size()));
     auto type = hour.types.find(name);
     if (type == hour.types.end())
         type = hour.types.insert(QByteArray(name.constData(), name.size()), {});

@@ -68,6 +68,8 @@ enum Statement {
     ClosePullRequestHistory,
     ReopenPullRequest,
     ReopenPullRequestHistory,
+    UpsertStarDay,
+    UpsertStarDayGold,
     AddEventsTotal,
     UpdateSource,
     CountBatch,
@@ -133,6 +135,12 @@ const char *const statementText[StatementCount] = {
        WHERE repo_key = lower(CAST(? AS text) COLLATE "C") AND number = ? AND closed_at <= ?)",
     R"(UPDATE gold.pr_history SET closed_at = NULL, merged_at = NULL
        WHERE repo_key = lower(CAST(? AS text) COLLATE "C") AND number = ? AND closed_at <= ?)",
+    R"(INSERT INTO star_days VALUES(lower(CAST(? AS text) COLLATE "C"), ?, ?, ?, ?)
+       ON CONFLICT (repo_key, day) DO UPDATE SET stars = excluded.stars,
+       repo_name = excluded.repo_name, source_id = excluded.source_id)",
+    R"(INSERT INTO gold.star_days VALUES(lower(CAST(? AS text) COLLATE "C"), ?, ?, ?)
+       ON CONFLICT (repo_key, day) DO UPDATE SET stars = excluded.stars,
+       repo_name = excluded.repo_name)",
     "UPDATE gold.meta SET value = value + ? WHERE key = 'events_total'",
     // Two writers may ingest one source at once: progress only moves forward.
     R"(UPDATE sources SET "offset" = GREATEST("offset", ?), lines = GREATEST(lines, ?),
@@ -660,7 +668,7 @@ std::set<std::pair<qint64, qint64>> PostgresBatchWriter::Thread::storedRepositor
     return stored;
 }
 
-// Both are a few rows per batch at most: one statement each.
+// Each is a few rows per batch at most: one statement a row.
 bool PostgresBatchWriter::Thread::writeQuarantineAndPullRequests()
 {
     for (const PendingQuarantine &bad : std::as_const(m_current->quarantine)) {
@@ -677,6 +685,12 @@ bool PostgresBatchWriter::Thread::writeQuarantineAndPullRequests()
             || !exec(UpsertPullRequestHistory,
                      {pr.repository, pr.number, pr.createdAt, nullable(pr.closedAt),
                       nullable(pr.mergedAt), pr.repository}))
+            return false;
+    }
+    for (const PendingStarDay &day : std::as_const(m_current->starDays)) {
+        if (!exec(UpsertStarDay,
+                  {day.repository, day.day, day.stars, day.repository, m_current->sourceId})
+            || !exec(UpsertStarDayGold, {day.repository, day.day, day.stars, day.repository}))
             return false;
     }
     return true;

@@ -34,6 +34,13 @@ struct PendingPullRequest
     qint64 createdAt, closedAt, mergedAt;
 };
 
+struct PendingStarDay
+{
+    QString repository;
+    qint64 day;
+    qint64 stars;
+};
+
 // One batch as PostgresEventStore buffered it, with the progress to commit along.
 struct PendingBatch
 {
@@ -43,6 +50,7 @@ struct PendingBatch
     std::vector<PendingEvent> events;
     QList<PendingQuarantine> quarantine;
     QList<PendingPullRequest> pullRequests;
+    QList<PendingStarDay> starDays;
 };
 
 // Writes batches to PostgreSQL on a thread with a connection of its own, one at a time,

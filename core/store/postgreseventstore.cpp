@@ -55,6 +55,12 @@ const char *const schema[] = {
     "CREATE TABLE IF NOT EXISTS gold.meta(key text PRIMARY KEY, value bigint NOT NULL)",
     // Replaced by gold.archive_hours, which says whether an archived hour is complete.
     "DROP TABLE IF EXISTS gold.coverage",
+    R"(CREATE TABLE IF NOT EXISTS silver.star_days(
+        repo_key text COLLATE "C" NOT NULL, day bigint NOT NULL, stars bigint NOT NULL,
+        repo_name text NOT NULL, source_id bigint NOT NULL, PRIMARY KEY(repo_key, day)))",
+    R"(CREATE TABLE IF NOT EXISTS gold.star_days(
+        repo_key text COLLATE "C" NOT NULL, day bigint NOT NULL, stars bigint NOT NULL,
+        repo_name text NOT NULL, PRIMARY KEY(repo_key, day)))",
     R"(CREATE TABLE IF NOT EXISTS gold.pr_history(
         repo_key text COLLATE "C" NOT NULL, number bigint NOT NULL, created_at bigint NOT NULL,
         closed_at bigint, merged_at bigint, repo_name text COLLATE "C" NOT NULL,
@@ -160,8 +166,9 @@ bool PostgresEventStore::clear(QString *error)
     waitForCommits(&discarded);
     // The batch counter goes on counting: readers' caches key on it.
     const bool ok = d->database.transaction()
-        && d->exec(uR"(TRUNCATE events, sources, quarantine, pull_requests, gold.type_minute,
-                       gold.repos, gold.repo_minute, gold.pr_opened, gold.pr_history,
+        && d->exec(uR"(TRUNCATE events, sources, quarantine, pull_requests, star_days,
+                       gold.type_minute, gold.repos, gold.repo_minute, gold.pr_opened,
+                       gold.pr_history, gold.star_days,
                        gold.archive_hours, gold.source_hours, gold.source_types,
                        gold.source_lag RESTART IDENTITY)"_s,
                    error)
@@ -219,6 +226,11 @@ void PostgresEventStore::pullRequest(const QString &repository, qint64 number,
                                      qint64 mergedAt)
 {
     d->batch.pullRequests.append({repository, number, author, createdAt, closedAt, mergedAt});
+}
+
+void PostgresEventStore::starDay(const QString &repository, qint64 day, qint64 stars)
+{
+    d->batch.starDays.append({repository, day, stars});
 }
 
 bool PostgresEventStore::commitBatch(const SourceProgress &progress, QList<BatchResult> *committed)

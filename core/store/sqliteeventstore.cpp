@@ -57,6 +57,13 @@ const char *const schema[] = {
         repo_key TEXT NOT NULL, number INTEGER NOT NULL, created_at INTEGER NOT NULL,
         closed_at INTEGER, merged_at INTEGER, repo_name TEXT NOT NULL,
         PRIMARY KEY(repo_key, number)) WITHOUT ROWID)",
+    R"(CREATE TABLE IF NOT EXISTS main.star_days(
+        repo_key TEXT NOT NULL, day INTEGER NOT NULL, stars INTEGER NOT NULL,
+        repo_name TEXT NOT NULL, source_id INTEGER NOT NULL REFERENCES sources(id),
+        PRIMARY KEY(repo_key, day)) WITHOUT ROWID)",
+    R"(CREATE TABLE IF NOT EXISTS gold.star_days(
+        repo_key TEXT NOT NULL, day INTEGER NOT NULL, stars INTEGER NOT NULL,
+        repo_name TEXT NOT NULL, PRIMARY KEY(repo_key, day)) WITHOUT ROWID)",
 };
 
 // Gold recomputed from silver, for a gold file that missed a commit (see repairGold()).
@@ -66,6 +73,8 @@ const char *const goldFromSilver[] = {
     "DELETE FROM gold.types",
     "DELETE FROM gold.pr_opened",
     "DELETE FROM gold.pr_history",
+    "DELETE FROM gold.star_days",
+    "INSERT INTO gold.star_days SELECT repo_key, day, stars, repo_name FROM star_days",
     R"(INSERT INTO gold.pr_history SELECT repo_key, number, created_at, closed_at, merged_at,
        repo_name FROM pull_requests)",
     R"(INSERT INTO gold.type_minute SELECT created_at / 60, type, COUNT(*) FROM events
@@ -104,6 +113,8 @@ enum Statement {
     ClosePullRequestHistory,
     ReopenPullRequest,
     ReopenPullRequestHistory,
+    UpsertStarDay,
+    UpsertStarDayGold,
     StatementCount
 };
 
@@ -148,6 +159,8 @@ const char *const statementText[StatementCount] = {
        WHERE repo_key = lower(?1) AND number = ?2 AND closed_at <= ?4)",
     R"(UPDATE gold.pr_history SET closed_at = NULL, merged_at = NULL
        WHERE repo_key = lower(?1) AND number = ?2 AND closed_at <= ?4)",
+    "INSERT OR REPLACE INTO star_days VALUES(lower(?1), ?2, ?3, ?1, ?4)",
+    "INSERT OR REPLACE INTO gold.star_days VALUES(lower(?1), ?2, ?3, ?1)",
 };
 
 void bindText(sqlite3_stmt *statement, int index, std::string_view text)
@@ -468,6 +481,21 @@ void SqliteEventStore::pullRequest(const QString &repository, qint64 number, con
         sqlite3_bind_int64(upsert, 4, createdAt);
         closedAt >= 0 ? sqlite3_bind_int64(upsert, 5, closedAt) : sqlite3_bind_null(upsert, 5);
         mergedAt >= 0 ? sqlite3_bind_int64(upsert, 6, mergedAt) : sqlite3_bind_null(upsert, 6);
+        if (!run(upsert))
+            d->failed = true;
+    }
+}
+
+void SqliteEventStore::starDay(const QString &repository, qint64 day, qint64 stars)
+{
+    const QByteArray name = repository.toUtf8();
+    for (Statement kind : {UpsertStarDay, UpsertStarDayGold}) {
+        sqlite3_stmt *upsert = d->statements[kind];
+        bindText(upsert, 1, name);
+        sqlite3_bind_int64(upsert, 2, day);
+        sqlite3_bind_int64(upsert, 3, stars);
+        if (kind == UpsertStarDay)
+            sqlite3_bind_int64(upsert, 4, d->sourceId);
         if (!run(upsert))
             d->failed = true;
     }
