@@ -76,6 +76,7 @@ private slots:
     void dashboardPageAndImagesAreServed();
     void watchButtonEditsTheWatchlist();
     void chartsFollowADarkPalette();
+    void starsPanelShowsTheHistoryOrHowToGetIt();
 
 private:
     DashboardSnapshot load(qint64 minutes, const QDateTime &at, const QString &repository = {});
@@ -613,6 +614,35 @@ void TestDashboard::chartsFollowADarkPalette()
     QVERIFY(QTest::qWaitForWindowExposed(&widget));
     QDir().mkpath(QStringLiteral(GHM_ARTIFACTS_DIR));
     widget.grab().save(QStringLiteral(GHM_ARTIFACTS_DIR "/dashboard-window-dark.png"));
+}
+
+// The Stars tab draws the snapshot's days and says what they add up to; a repository with no
+// history says how to get one.
+void TestDashboard::starsPanelShowsTheHistoryOrHowToGetIt()
+{
+    DashboardSnapshot snapshot;
+    snapshot.window = {1764892800, 1765497599}; // a week of days
+    snapshot.pullRequests.repository = u"acme/widgets"_s;
+    snapshot.stars.known = true;
+    snapshot.stars.repository = u"acme/widgets"_s;
+    for (qint64 day = 0; day < 7; ++day)
+        snapshot.stars.days.append({snapshot.window.from + day * 86400, 3 + day});
+    snapshot.stars.gained = 3 + 4 + 5 + 6 + 7 + 8 + 9;
+    snapshot.stars.total = 1234;
+    DashboardWidget widget;
+    widget.resize(1200, 800);
+    widget.setData(snapshot);
+    StarsPanel *stars = widget.stars();
+    QCOMPARE(stars->days()->count(), 7);
+    QCOMPARE(stars->days()->at(6).y(), 9.0);
+    QCOMPARE(stars->title(),
+             u"Stars · acme/widgets · 42 gained on the window's days · 1,234 in the history"_s);
+
+    snapshot.stars = {};
+    widget.setData(snapshot);
+    QCOMPARE(stars->days()->count(), 0);
+    QVERIFY2(stars->title().endsWith("no star history: watch it to fetch one"_L1),
+             qPrintable(stars->title()));
 }
 
 QTEST_MAIN(TestDashboard)

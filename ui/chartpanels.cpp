@@ -771,6 +771,58 @@ void PullRequestPanel::setWatched(bool watched, const QString &status)
     m_watchStatus->setVisible(!m_watchStatus->text().isEmpty());
 }
 
+StarsPanel::StarsPanel(QWidget *parent)
+    : ChartPanel(tr("Stars"), parent)
+    , m_days(new QLineSeries)
+    , m_time(new RoundTimeAxis)
+    , m_values(new QValueAxis)
+{
+    m_days->setName(tr("stars a day"));
+    m_days->setPointsVisible(true);
+    m_chart->addSeries(m_days);
+    m_chart->addAxis(m_time, Qt::AlignBottom);
+    m_chart->addAxis(m_values, Qt::AlignLeft);
+    m_days->attachAxis(m_time);
+    m_days->attachAxis(m_values);
+    m_values->setLabelFormat(u"%d"_s);
+    m_values->setTitleText(tr("stars / day"));
+    connect(m_days, &QLineSeries::hovered, this, [](const QPointF &point, bool state) {
+        if (!state) {
+            QToolTip::hideText();
+            return;
+        }
+        QToolTip::showText(QCursor::pos(),
+                           tr("%1: %2 stars")
+                               .arg(QDateTime::fromMSecsSinceEpoch(qint64(point.x()), Qt::UTC)
+                                        .toString(u"ddd d MMM yyyy"_s),
+                                    TimeFormat::count(point.y())));
+    });
+}
+
+void StarsPanel::setStars(const StarHistory &stars, const QString &repository)
+{
+    QList<QPointF> points;
+    double most = 0;
+    for (const auto &[day, count] : stars.days) {
+        points << QPointF(double(day) * 1000, double(count));
+        most = std::max(most, double(count));
+    }
+    m_days->replace(points);
+    setTitle(repository.isEmpty() ? tr("Stars") : tr("Stars · %1").arg(plainText(repository)));
+    setNote(stars.known ? tr("%1 gained on the window's days · %2 in the history")
+                              .arg(TimeFormat::count(double(stars.gained)),
+                                   TimeFormat::count(double(stars.total)))
+                : repository.isEmpty() ? QString()
+                                       : tr("no star history: watch it to fetch one"));
+    m_time->setVisible(!points.isEmpty());
+    if (!points.isEmpty()) {
+        const qint64 first = stars.days.first().first;
+        const qint64 last = stars.days.last().first + 86399;
+        m_time->setSpan({first, last}, std::max(width() - 80, 200));
+    }
+    setFittedRange(m_values, most, 1.1);
+}
+
 QString PullRequestPanel::summary() const
 {
     return m_summary->text();

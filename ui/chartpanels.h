@@ -212,6 +212,23 @@ private:
 // Text from GitHub or a file, made safe where Qt would read rich text (chart labels,
 // legends, titles, tooltips): shown as written, never styled, never loading a resource.
 QString plainText(const QString &text);
+
+// 5. Stars of the pull-request panel's repository, from its star history: the stars given
+// on each day the window touches, with the window's gain and the total in the title.
+class StarsPanel : public ChartPanel
+{
+    Q_OBJECT
+
+public:
+    explicit StarsPanel(QWidget *parent = nullptr);
+    void setStars(const StarHistory &stars, const QString &repository);
+    QLineSeries *days() const { return m_days; }
+
+private:
+    QLineSeries *m_days;
+    RoundTimeAxis *m_time;
+    QValueAxis *m_values;
+};
 // A coming time in local time: "14:05" today, "Sat 12 Dec 04:00" on another day.
 QString formatMoment(qint64 epochSeconds);
 // The time zone the axes use (the computer's): "UTC", or "CET, UTC+01:00".

@@ -61,8 +61,10 @@ QImage DashboardImage::render(const DashboardSnapshot &snapshot, const QSize &si
     painter.drawText(margin, top + painter.fontMetrics().ascent(), subtitle);
 
     const int gridTop = top + painter.fontMetrics().height() + margin;
-    const QSize cell((size.width() - 3 * margin) / 2, (size.height() - gridTop - 2 * margin) / 2);
     const QStringList panels = DashboardSnapshot::panelNames();
+    const int rows = int(panels.size() + 1) / 2;
+    const QSize cell((size.width() - 3 * margin) / 2,
+                     (size.height() - gridTop - rows * margin) / rows);
     for (qsizetype i = 0; i < panels.size(); ++i) {
         const QPoint at(margin + int(i % 2) * (cell.width() + margin),
                         gridTop + int(i / 2) * (cell.height() + margin));

@@ -16,6 +16,7 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -27,6 +28,7 @@ DashboardWidget::DashboardWidget(QWidget *parent)
     , m_eventRate(new EventRatePanel)
     , m_activeRepositories(new ActiveRepositoriesPanel)
     , m_pullRequests(new PullRequestPanel)
+    , m_stars(new StarsPanel)
     , m_feed(new EventFeedModel(this))
     , m_filter(new EventFeedFilter(this))
     , m_table(new QTableView)
@@ -39,7 +41,12 @@ DashboardWidget::DashboardWidget(QWidget *parent)
     grid->addWidget(m_eventTypes, 0, 0);
     grid->addWidget(m_eventRate, 0, 1);
     grid->addWidget(m_activeRepositories, 1, 0);
-    grid->addWidget(m_pullRequests, 1, 1);
+    // The repository's pull requests and its stars share a cell, a tab each.
+    auto *repository = new QTabWidget;
+    repository->setDocumentMode(true);
+    repository->addTab(m_pullRequests, tr("&Pull requests"));
+    repository->addTab(m_stars, tr("S&tars"));
+    grid->addWidget(repository, 1, 1);
 
     m_filter->setSourceModel(m_feed);
     m_table->setModel(m_filter);
@@ -124,6 +131,7 @@ void DashboardWidget::setData(const DashboardSnapshot &data)
             ? tr("%1; %2 % pushes").arg(note).arg(qRound(*data.quality.pushShare * 100))
             : note);
     m_pullRequests->setStats(data.pullRequests);
+    m_stars->setStars(data.stars, data.pullRequests.repository);
     setFeed(data.latestEvents);
     for (const KeyCount &count : data.eventsByType) {
         if (m_typeFilter->findData(count.key) < 0)
@@ -239,5 +247,5 @@ QWidget *DashboardWidget::panel(const QString &name) const
 
 QList<ChartPanel *> DashboardWidget::panels() const
 {
-    return {m_eventTypes, m_eventRate, m_activeRepositories, m_pullRequests};
+    return {m_eventTypes, m_eventRate, m_activeRepositories, m_pullRequests, m_stars};
 }

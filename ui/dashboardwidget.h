@@ -11,6 +11,7 @@ class EventFeedModel;
 class EventRatePanel;
 class EventTypesPanel;
 class PullRequestPanel;
+class StarsPanel;
 class QComboBox;
 class QLineEdit;
 class QSplitter;
@@ -32,6 +33,7 @@ public:
     EventRatePanel *eventRate() const { return m_eventRate; }
     ActiveRepositoriesPanel *activeRepositories() const { return m_activeRepositories; }
     PullRequestPanel *pullRequests() const { return m_pullRequests; }
+    StarsPanel *stars() const { return m_stars; }
     EventFeedModel *feed() const { return m_feed; }
     QComboBox *typeFilter() const { return m_typeFilter; }
 
@@ -64,6 +66,7 @@ private:
     EventRatePanel *m_eventRate;
     ActiveRepositoriesPanel *m_activeRepositories;
     PullRequestPanel *m_pullRequests;
+    StarsPanel *m_stars;
     EventFeedModel *m_feed;
     EventFeedFilter *m_filter;
     QTableView *m_table;

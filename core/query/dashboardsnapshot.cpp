@@ -206,8 +206,10 @@ DashboardSnapshot DashboardSnapshot::load(MetricsQueries &queries, const Dashboa
     const QString repository = !request.repository.isEmpty() ? request.repository
         : snapshot.activeRepositories.isEmpty()              ? QString()
                                                 : snapshot.activeRepositories.first().key;
-    if (!repository.isEmpty())
+    if (!repository.isEmpty()) {
         snapshot.pullRequests = queries.pullRequestsIn(repository, window);
+        snapshot.stars = queries.starHistory(repository, window);
+    }
     snapshot.latestEvents = queries.latestEvents(request.latestEvents, window);
     snapshot.eventsStored = queries.eventsStored();
     snapshot.recentLiveShare = queries.recentLiveShare();
@@ -241,7 +243,7 @@ bool DashboardSnapshot::isLowerBound(const QString &bar) const
 
 QStringList DashboardSnapshot::panelNames()
 {
-    return {u"types"_s, u"rate"_s, u"repositories"_s, u"pull_requests"_s};
+    return {u"types"_s, u"rate"_s, u"repositories"_s, u"pull_requests"_s, u"stars"_s};
 }
 
 QString DashboardSnapshot::otherName()

@@ -76,6 +76,7 @@ struct DashboardSnapshot
     QList<KeyCount> activeRepositories; // top first
     RateSeries rate;
     PullRequestStats pullRequests;
+    StarHistory stars; // of the pull-request panel's repository, when it is watched
     QList<EventRow> latestEvents; // the window's newest
     qint64 eventsStored = 0;
     std::optional<qint64> latestStoredAt; // the newest stored event's created_at

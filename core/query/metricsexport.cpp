@@ -251,6 +251,20 @@ QJsonArray sourcesJson(const QList<SourceHour> &sources)
     return array;
 }
 
+QJsonValue starsJson(const StarHistory &stars)
+{
+    if (!stars.known)
+        return QJsonValue();
+    QJsonArray days;
+    for (const auto &[day, count] : stars.days)
+        days.append(QJsonObject {{u"day"_s, TimeFormat::iso(day).left(10)}, {u"stars"_s, count}});
+    return QJsonObject {{u"repository"_s, stars.repository},
+                        {u"source"_s, u"stargazers/history"_s},
+                        {u"gained"_s, stars.gained},
+                        {u"total"_s, stars.total},
+                        {u"days"_s, days}};
+}
+
 QJsonArray latestEventsJson(const QList<EventRow> &events)
 {
     QJsonArray rows;
@@ -284,6 +298,7 @@ QJsonObject MetricsExport::json(const DashboardSnapshot &snapshot)
             {u"active_repositories"_s, countsJson(snapshot.activeRepositories, u"repository"_s)},
             {u"events_over_time"_s, rateJson(snapshot.rate)},
             {u"pull_requests"_s, pullRequestsJson(snapshot.pullRequests)},
+            {u"stars"_s, starsJson(snapshot.stars)},
             {u"coverage"_s, coverageJson(snapshot)},
             {u"quality"_s, qualityJson(snapshot.quality)},
             {u"sources"_s, sourcesJson(snapshot.sources)},

@@ -209,7 +209,7 @@ function applyTheme() {
   const color = (name) => style.getPropertyValue(name).trim();
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   accent = color('--accent');
-  for (const chart of [charts.types, charts.repositories, charts.pullRequests]) {
+  for (const chart of [charts.types, charts.repositories, charts.pullRequests, charts.stars]) {
     if (!chart) continue;
     chart.data.datasets[0].backgroundColor = accent;
     chart.data.datasets[0].borderColor = accent;
@@ -333,6 +333,23 @@ function createCharts() {
       scales: {
         x: { type: 'linear', afterBuildTicks: roundTicks, ticks: { maxTicksLimit: 7, callback: spanLabel } },
         y: { beginAtZero: true, title: { display: true, text: 'events / minute' } },
+      },
+    },
+  });
+  charts.stars = new Chart($('stars'), {
+    type: 'line',
+    data: { datasets: [{ label: 'stars a day', data: [], pointRadius: 2, borderColor: accent, backgroundColor: accent }] },
+    options: {
+      maintainAspectRatio: false,
+      animation: false,
+      parsing: false,
+      plugins: {
+        legend: { display: false },
+        tooltip: { callbacks: { title: (items) => moment(items[0].parsed.x), label: (item) => `${count(item.parsed.y)} stars` } },
+      },
+      scales: {
+        x: { type: 'linear', afterBuildTicks: roundTicks, ticks: { maxTicksLimit: 6, callback: spanLabel } },
+        y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'stars / day' } },
       },
     },
   });
@@ -476,6 +493,23 @@ function setPullRequests(prs) {
            prs.opened.map((pr) => [moment(Date.parse(pr.opened_at)), pr.number ? `#${pr.number}` : '–']));
 }
 
+// A watched repository's stars a day, from its star history; without one, a word on how to
+// get it.
+function setStars(stars, repository) {
+  const chart = charts.stars;
+  $('stars-name').textContent = repository ? `· ${repository}` : '';
+  $('stars-note').textContent = stars ? `· ${count(stars.gained)} gained on the window's days · ${count(stars.total)} in the history`
+    : repository ? '· no star history: watch it in the app to fetch one' : '';
+  const points = stars ? stars.days.map((day) => ({ x: Date.parse(`${day.day}T00:00:00Z`), y: day.stars })) : [];
+  chart.data.datasets[0].data = points;
+  chart.span = points.length > 1 ? (points[points.length - 1].x - points[0].x) / 1000 : 86400;
+  chart.options.scales.x.display = points.length > 0;
+  chart.options.scales.x.min = points.length ? points[0].x : undefined;
+  chart.options.scales.x.max = points.length ? points[points.length - 1].x : undefined;
+  chart.update('none');
+  setTable('stars-table', ['Day', 'Stars'], stars ? stars.days.map((day) => [day.day, count(day.stars)]) : []);
+}
+
 function setFeed(events, spanSeconds) {
   const rows = events.map((event) => {
     const row = document.createElement('tr');
@@ -524,6 +558,7 @@ function draw(data) {
   setRate(data.events_over_time, data.window, data.coverage, data.quality);
   setSources(data.sources);
   setPullRequests(data.pull_requests);
+  setStars(data.stars, data.pull_requests ? data.pull_requests.repository : state.repository);
   const from = Date.parse(data.window.from);
   const to = Date.parse(data.window.to);
   setFeed(data.latest_events, (to - from) / 1000);
