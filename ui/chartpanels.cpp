@@ -380,7 +380,9 @@ void EventRatePanel::resizeEvent(QResizeEvent *event)
 // "...". Only a new width or window lays them out again.
 void EventRatePanel::fitTimeTicks()
 {
-    const int room = int(m_chart->plotArea().width());
+    // Before its first layout (an image painted off screen) the plot's width is estimated.
+    const int plot = int(m_chart->plotArea().width());
+    const int room = plot > 0 ? plot : std::max(width() - 120, 200);
     if (room == m_ticksWidth && m_ticksWindow.from == m_window.from
         && m_ticksWindow.to == m_window.to)
         return;

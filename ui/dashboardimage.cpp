@@ -26,15 +26,21 @@ QImage paint(QWidget *widget, const QSize &size)
     if (widget->layout())
         widget->layout()->activate();
     QImage image(size, QImage::Format_ARGB32_Premultiplied);
-    image.fill(widget->palette().window().color());
-    QPainter painter(&image);
-    widget->render(&painter);
+    // The first pass lays the charts out, so that their time axes choose ticks for the real
+    // width; the second draws them.
+    for (int pass = 0; pass < 2; ++pass) {
+        image.fill(widget->palette().window().color());
+        QPainter painter(&image);
+        widget->render(&painter);
+        // The charts lay their axes out again on posted layout requests: only those.
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    }
     return image;
 }
 
 } // namespace
 
-// A report: what it shows and when, then the four panels, two by two.
+// A report: what it shows and when, then the panels, two by two.
 QImage DashboardImage::render(const DashboardSnapshot &snapshot, const QSize &size)
 {
     QImage image(size, QImage::Format_ARGB32_Premultiplied);

@@ -274,9 +274,23 @@ PullRequestStats MetricsQueries::averagePullRequestInterval(const QString &repos
     return pullRequestsIn(repository, {std::numeric_limits<qint64>::min(), at.toSecsSinceEpoch()});
 }
 
+// A store no writer of this version has opened yet (a viewer, --export) has no star days:
+// none are stored, rather than a failed read.
+bool MetricsQueries::hasStarDays()
+{
+    QSqlQuery query = statement(
+        m_connection.isPostgres()
+            ? u"SELECT to_regclass('gold.star_days') IS NOT NULL"_s
+            : u"SELECT COUNT(*) FROM gold.sqlite_master WHERE type = 'table' AND name = 'star_days'"_s);
+    exec(query);
+    return query.next() && query.value(0).toBool();
+}
+
 StarHistory MetricsQueries::starHistory(const QString &repository, const TimeWindow &window)
 {
     return m_connection.read([&] {
+        if (!hasStarDays())
+            return StarHistory {false, repository, {}, 0, 0};
         QSqlQuery &query = prepared(uR"(SELECT day, stars, repo_name FROM gold.star_days
                                         WHERE repo_key = ? ORDER BY day)"_s);
         const auto done = qScopeGuard([&query] { query.finish(); });
