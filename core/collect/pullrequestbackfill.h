@@ -1,22 +1,14 @@
 #pragma once
 
-#include "githubprotocol.h"
+#include "repositorypages.h"
 
 #include <QDateTime>
-#include <QObject>
-#include <QUrl>
-
-class BronzeStore;
-class Clock;
-class QJsonArray;
-class QNetworkAccessManager;
-class QNetworkReply;
 
 // Fetches a repository's pull-request history, following Link; pages go to bronze as they
 // come. The first run reads newest first (sort=created) back to the horizon (days or
 // count); each later run, a refresh, reads the most recently updated first (sort=updated)
 // back to the start of the previous successful run.
-class PullRequestBackfill : public QObject
+class PullRequestBackfill : public RepositoryPages
 {
     Q_OBJECT
 
@@ -36,30 +28,22 @@ public:
 
     // A full fetch the first time, a refresh after a successful run.
     void start();
-    QString repository() const { return m_repository; }
     bool isRefresh() const { return m_completedFrom.isValid(); }
     const Options &options() const { return m_options; }
 
 signals:
-    void pageStored(const QString &path);
     // `pullRequests`: fetched in this run (for a refresh, those updated since the last).
     void finished(const QString &repository, int pullRequests, bool refresh);
-    void failed(const QString &repository, const QString &message);
+
+protected:
+    void pageArrived(const QJsonArray &pulls, const QUrl &next) override;
 
 private:
-    void request(const QUrl &url);
-    void handleReply(QNetworkReply *reply);
     QDateTime refreshFrom() const;
     bool reachedTheEnd(const QJsonArray &pulls) const;
     int countNew(const QJsonArray &pulls) const;
 
     Options m_options;
-    QString m_repository;
-    BronzeStore *m_bronze;
-    Clock *m_clock;
-    RateBudget *m_budget;
-    QNetworkAccessManager *m_network;
-    int m_page = 0;
     int m_fetched = 0;
     QDateTime m_startedAt; // of this run
     QDateTime m_completedFrom; // the start of the last successful run; a refresh reads to it

@@ -336,42 +336,28 @@ function createCharts() {
       },
     },
   });
-  charts.stars = new Chart($('stars'), {
+  charts.stars = timeChart('stars', { label: 'stars a day' }, (item) => `${count(item.parsed.y)} stars`,
+    'stars / day');
+  charts.pullRequests = timeChart('pull-requests', { label: 'opened', stepped: true },
+    (item) => (item.raw.number ? `#${item.raw.number}, ` : '') + `${item.parsed.y} opened`, 'opened, total');
+}
+
+// One series of points against time, in the accent colour: the pull requests and the stars.
+function timeChart(id, dataset, label, yTitle) {
+  return new Chart($(id), {
     type: 'line',
-    data: { datasets: [{ label: 'stars a day', data: [], pointRadius: 2, borderColor: accent, backgroundColor: accent }] },
+    data: { datasets: [{ ...dataset, data: [], pointRadius: 2, borderColor: accent, backgroundColor: accent }] },
     options: {
       maintainAspectRatio: false,
       animation: false,
       parsing: false,
       plugins: {
         legend: { display: false },
-        tooltip: { callbacks: { title: (items) => moment(items[0].parsed.x), label: (item) => `${count(item.parsed.y)} stars` } },
+        tooltip: { callbacks: { title: (items) => moment(items[0].parsed.x), label } },
       },
       scales: {
         x: { type: 'linear', afterBuildTicks: roundTicks, ticks: { maxTicksLimit: 6, callback: spanLabel } },
-        y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'stars / day' } },
-      },
-    },
-  });
-  charts.pullRequests = new Chart($('pull-requests'), {
-    type: 'line',
-    data: { datasets: [{ label: 'opened', data: [], stepped: true, pointRadius: 2, borderColor: accent, backgroundColor: accent }] },
-    options: {
-      maintainAspectRatio: false,
-      animation: false,
-      parsing: false,
-      plugins: {
-        legend: { display: false },
-        tooltip: {
-          callbacks: {
-            title: (items) => moment(items[0].parsed.x),
-            label: (item) => (item.raw.number ? `#${item.raw.number}, ` : '') + `${item.parsed.y} opened`,
-          },
-        },
-      },
-      scales: {
-        x: { type: 'linear', afterBuildTicks: roundTicks, ticks: { maxTicksLimit: 6, callback: spanLabel } },
-        y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'opened, total' } },
+        y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: yTitle } },
       },
     },
   });

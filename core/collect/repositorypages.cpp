@@ -1,0 +1,97 @@
+#include "repositorypages.h"
+
+#include "bronzestore.h"
+#include "clock.h"
+
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// A page of 100 pull requests is a few hundred kilobytes: a page past this is not one of
+// these lists, and is not read on.
+constexpr qint64 maxPageBytes = 8 * 1024 * 1024;
+
+} // namespace
+
+RepositoryPages::RepositoryPages(const Connection &connection, const QString &repository,
+                                 const QString &kind, const QString &what, BronzeStore *bronze,
+                                 Clock *clock, RateBudget *budget, QObject *parent)
+    : QObject(parent)
+    , m_connection(connection)
+    , m_repository(repository)
+    , m_kind(kind)
+    , m_what(what)
+    , m_bronze(bronze)
+    , m_clock(clock)
+    , m_budget(budget)
+    , m_network(new QNetworkAccessManager(this))
+{
+}
+
+void RepositoryPages::requestFirst(const QString &path, const QString &query)
+{
+    QUrl url = m_connection.apiUrl;
+    url.setPath(url.path() + "/repos/"_L1 + m_repository + path);
+    url.setQuery(query);
+    m_page = 1;
+    request(url);
+}
+
+void RepositoryPages::requestNext(const QUrl &url)
+{
+    ++m_page;
+    request(url);
+}
+
+void RepositoryPages::request(const QUrl &url)
+{
+    const RateLimitInfo &rate = m_budget->info();
+    if (rate.isKnown() && rate.remaining == 0 && rate.reset > m_clock->now()) {
+        m_clock->callAfter(m_clock->now().msecsTo(rate.reset) + 1000, this,
+                           [this, url] { request(url); });
+        return;
+    }
+    QNetworkReply *reply = m_network->get(GitHubProtocol::request(
+        url, m_connection.apiUrl, m_connection.token, m_connection.timeoutMs));
+    connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received) {
+        if (received > maxPageBytes)
+            reply->abort();
+    });
+    connect(reply, &QNetworkReply::finished, this, [this, reply] {
+        reply->deleteLater();
+        handleReply(reply);
+    });
+}
+
+void RepositoryPages::handleReply(QNetworkReply *reply)
+{
+    m_budget->update(GitHubProtocol::rateLimit(*reply));
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status == 404) {
+        emit failed(m_repository, u"%1 is not a repository GitHub knows (404)"_s.arg(m_repository));
+        return;
+    }
+    const QByteArray body = reply->readAll();
+    const QJsonDocument document = QJsonDocument::fromJson(body);
+    if (status != 200 || !document.isArray()) {
+        emit failed(m_repository,
+                    status == 0 ? reply->errorString()
+                                : u"HTTP %1 while fetching %2"_s.arg(status).arg(m_what));
+        return;
+    }
+    PageLineage lineage {reply->url(),     status,        m_page, reply->rawHeader("ETag"),
+                         m_budget->info(), m_clock->now()};
+    QString error;
+    const QString path
+        = m_bronze->storePage(body, lineage, u"repos/"_s + m_repository, &error, m_kind);
+    if (path.isEmpty()) {
+        emit failed(m_repository, error);
+        return;
+    }
+    emit pageStored(path);
+    pageArrived(document.array(), GitHubProtocol::nextPage(*reply, m_connection.apiUrl));
+}
