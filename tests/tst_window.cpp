@@ -537,6 +537,13 @@ void TestWindow::steadyFeedIsLevelToTheWindowsEdge()
     // 20 events a second are 1,200 a minute, in whole buckets and in the one cut short.
     QCOMPARE(qRound(whole), 1200);
     QCOMPARE(qRound(cut), 1200);
+    // A hover inside the cut bucket names that bucket's rate and events.
+    const RateSeries &rate = widget.data().rate;
+    const qsizetype last = rate.bucketStarts.size() - 1;
+    const QString tip = widget.eventRate()->pointText(0, double(rate.bucketStarts[last] + 5) * 1000);
+    QVERIFY2(tip.contains(TimeFormat::count(*rate.rate(rate.lines.first(), last)))
+                 && tip.contains(u"%1 events in 10 s"_s.arg(rate.lines.first().counts[last])),
+             qPrintable(tip));
 }
 
 // An hour whose GH Archive file is imported is complete; the hours around it are sampled:

@@ -29,6 +29,9 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
+// Which of the rate chart's lines a series draws: its own, or a segment's.
+constexpr char lineProperty[] = "rateLine";
+
 // A category axis for new categories.
 QBarCategoryAxis *replaceCategories(QChart *chart, QBarCategoryAxis *old,
                                     const QStringList &categories)
@@ -356,6 +359,7 @@ EventRatePanel::EventRatePanel(QWidget *parent)
     }
     for (int i = 0; i <= RateSeries::majorTypes; ++i) {
         auto *line = new QLineSeries;
+        line->setProperty(lineProperty, i);
         addLine(line);
         m_lines << line;
     }
@@ -408,22 +412,13 @@ void EventRatePanel::addLine(QLineSeries *series)
     series->attachAxis(m_time);
     series->attachAxis(m_values);
     connect(series, &QLineSeries::hovered, this, [this, series](const QPointF &point, bool state) {
-        const QString text = state ? pointText(lineNameOf(series), point.x()) : QString();
+        const QString text
+            = state ? pointText(series->property(lineProperty).toInt(), point.x()) : QString();
         if (text.isEmpty())
             QToolTip::hideText();
         else
             QToolTip::showText(QCursor::pos(), text);
     });
-}
-
-// The line a series draws: a segment has its line's colour.
-QString EventRatePanel::lineNameOf(const QLineSeries *series) const
-{
-    for (const QLineSeries *line : m_lines) {
-        if (line->isVisible() && line->pen().color() == series->pen().color())
-            return line->name();
-    }
-    return {};
 }
 
 namespace {
@@ -496,6 +491,7 @@ void EventRatePanel::setSeries(const RateSeries &rate, const TimeWindow &window)
         m_lines[i]->setPointsVisible(runs.first().size() <= 2);
         for (qsizetype run = 1; run < runs.size(); ++run) {
             QLineSeries *series = segment(segments++);
+            series->setProperty(lineProperty, int(i));
             QPen runPen = pen;
             if (filling && run == runs.size() - 1)
                 runPen.setStyle(Qt::DashLine);
@@ -527,22 +523,22 @@ void EventRatePanel::setSeries(const RateSeries &rate, const TimeWindow &window)
 }
 
 // The bucket under a hovered point, in words: "Push: 840 / minute, 14:05 (840 events)".
-QString EventRatePanel::pointText(const QString &line, double x) const
+QString EventRatePanel::pointText(int line, double x) const
 {
-    const auto at = std::lower_bound(m_rate.bucketStarts.cbegin(), m_rate.bucketStarts.cend(),
-                                     qint64(std::llround(x / 1000)));
-    const qsizetype bucket
-        = std::min(at - m_rate.bucketStarts.cbegin(), m_rate.bucketStarts.size() - 1);
-    for (const RateSeries::Line &each : m_rate.lines) {
-        if (displayTypeName(each.name) != line || bucket < 0)
-            continue;
-        const std::optional<double> rate = m_rate.rate(each, bucket);
-        return tr("%1: %2 %3, from %4 (%n event(s) in %5)", nullptr, int(each.counts[bucket]))
-            .arg(plainText(line), TimeFormat::count(rate.value_or(0)), unitName(m_rate.unitSeconds),
-                 QDateTime::fromSecsSinceEpoch(m_rate.bucketStarts[bucket]).toString(u"HH:mm:ss"_s),
-                 TimeFormat::duration(double(m_rate.secondsIn(bucket))));
-    }
-    return {};
+    // The bucket holding the hovered time: the last one starting at or before it.
+    const auto after = std::upper_bound(m_rate.bucketStarts.cbegin(), m_rate.bucketStarts.cend(),
+                                        qint64(std::llround(x / 1000)));
+    const qsizetype bucket = std::max<qsizetype>(after - m_rate.bucketStarts.cbegin() - 1, 0);
+    if (line < 0 || line >= m_rate.lines.size() || bucket >= m_rate.bucketStarts.size())
+        return {};
+    const RateSeries::Line &each = m_rate.lines[line];
+    const std::optional<double> rate = m_rate.rate(each, bucket);
+    return tr("%1: %2 %3, from %4 (%5 events in %6)")
+        .arg(plainText(displayTypeName(each.name)), TimeFormat::count(rate.value_or(0)),
+             unitName(m_rate.unitSeconds),
+             QDateTime::fromSecsSinceEpoch(m_rate.bucketStarts[bucket]).toString(u"HH:mm:ss"_s),
+             TimeFormat::count(double(each.counts[bucket])),
+             TimeFormat::duration(double(m_rate.secondsIn(bucket))));
 }
 
 // One area over every sampled stretch, from the axis to the top of the plot.

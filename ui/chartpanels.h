@@ -123,8 +123,9 @@ public:
     QList<QLineSeries *> series() const; // the lines in use, biggest type first
     // The runs after each line's first, and the dashed filling stretch, in use.
     QList<QLineSeries *> segments() const;
-    // A hovered point's tooltip: the bucket's rate, start, events and length.
-    QString pointText(const QString &line, double x) const;
+    // A hovered point's tooltip: the bucket's rate, start, events and length, for the
+    // `line`th line (biggest type first) at time `x` (epoch milliseconds).
+    QString pointText(int line, double x) const;
     RoundTimeAxis *timeAxis() const { return m_time; }
     QValueAxis *valueAxis() const { return m_values; }
 
@@ -135,7 +136,6 @@ protected:
 private:
     void addLine(QLineSeries *series);
     QLineSeries *segment(qsizetype index);
-    QString lineNameOf(const QLineSeries *series) const;
     void fitTimeTicks();
     // Shades the hours with `area`, in `alpha` of the text colour.
     void shadeHours(QAreaSeries *area, const QList<qint64> &hourStarts, const TimeWindow &window,
