@@ -692,7 +692,7 @@ PullRequestPanel::PullRequestPanel(QWidget *parent)
     m_timeline->attachAxis(m_time);
     m_timeline->attachAxis(m_values);
     m_values->setLabelFormat(u"%d"_s);
-    m_values->setTitleText(tr("opened, total"));
+    m_values->setTitleText(tr("opened"));
 
     m_watch->setCheckable(true);
     m_watch->setToolTip(tr("Poll this repository's own events and fetch its pull-request history"));
@@ -745,8 +745,10 @@ void PullRequestPanel::setStats(const PullRequestStats &stats)
     for (qsizetype i = 0; i < stats.openedAt.size(); ++i)
         points << QPointF(double(stats.openedAt[i]) * 1000, double(i + 1));
     m_timeline->replace(points);
-    // No pull requests: no time axis at all, rather than the epoch five times over.
+    // No pull requests: no axes at all, rather than the epoch five times over and counts of
+    // nothing.
     m_time->setVisible(!points.isEmpty());
+    m_values->setVisible(!points.isEmpty());
     if (!points.isEmpty()) {
         const qint64 first = stats.openedAt.first();
         const qint64 last = std::max(stats.openedAt.last(), first + 60);
@@ -813,6 +815,7 @@ void StarsPanel::setStars(const StarHistory &stars, const QString &repository)
                 : repository.isEmpty() ? QString()
                                        : tr("no star history: watch it to fetch one"));
     m_time->setVisible(!points.isEmpty());
+    m_values->setVisible(!points.isEmpty());
     if (!points.isEmpty()) {
         const qint64 first = stars.days.first().first;
         const qint64 last = stars.days.last().first + 86399;
