@@ -12,6 +12,7 @@
 #include "services.h"
 #include "signalwatcher.h"
 #include "timeformat.h"
+#include "watchlist.h"
 
 #include <QCoreApplication>
 #include <QEventLoop>
@@ -176,10 +177,42 @@ int BatchCommands::runRebuild(QCoreApplication &app, const AppConfig &config)
                [](Pipeline *pipeline) { QMetaObject::invokeMethod(pipeline, &Pipeline::rebuild); });
 }
 
-int BatchCommands::runExport(const AppConfig &config, const QString &file, const QString &window,
-                             const QString &at)
+namespace {
+
+// --scope and --bots as a Scope; nothing, with a message, for a value that is neither.
+std::optional<Scope> exportScope(const AppConfig &config,
+                                 const BatchCommands::ExportOptions &options)
 {
+    Scope scope;
+    if (options.scope == "watched"_L1) {
+        scope
+            = Scope::watched(options.scope, Watchlist(config.dataDir, config.watchMaximum).names());
+    } else if (options.scope != "all"_L1) {
+        std::fprintf(stderr, "ghmonitor: --scope must be all or watched\n");
+        return std::nullopt;
+    }
+    const std::optional<Scope::Bots> bots = Scope::botsFrom(options.bots);
+    if (!bots) {
+        std::fprintf(stderr, "ghmonitor: --bots must be one of %s\n",
+                     qPrintable(Scope::botsNames().join(u", "_s)));
+        return std::nullopt;
+    }
+    scope.bots = *bots;
+    return scope;
+}
+
+} // namespace
+
+int BatchCommands::runExport(const AppConfig &config, const ExportOptions &options)
+{
+    const QString &window = options.window;
+    const QString &at = options.at;
+    const QString &file = options.file;
+    const std::optional<Scope> scope = exportScope(config, options);
+    if (!scope)
+        return 2;
     DashboardRequest request;
+    request.scope = *scope;
     request.followNow = false;
     request.wholeStore = window == "all"_L1;
     const auto minutes = TimeFormat::parseWholeNumber(window, 1, TimeFormat::maxWindowMinutes);

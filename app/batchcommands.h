@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QString>
 #include <QStringList>
 
 class QCoreApplication;
@@ -11,8 +12,15 @@ namespace BatchCommands {
 
 int runImport(QCoreApplication &app, const AppConfig &config, const QStringList &files);
 int runRebuild(QCoreApplication &app, const AppConfig &config);
-// `--export FILE --window M --at T`: CSV, JSON or PNG chosen by the extension.
-int runExport(const AppConfig &config, const QString &file, const QString &window,
-              const QString &at);
+// `--export FILE --window M --at T --scope S --bots B`, as typed.
+struct ExportOptions
+{
+    QString file; // CSV, JSON or PNG, chosen by the extension
+    QString window;
+    QString at;
+    QString scope; // all or watched (the data folder's watch list)
+    QString bots;
+};
+int runExport(const AppConfig &config, const ExportOptions &options);
 
 } // namespace BatchCommands

@@ -327,7 +327,15 @@ int main(int argc, char **argv)
     const QCommandLineOption at(
         u"at"_s, u"End of the --export window, ISO-8601 UTC (default: the latest event)."_s,
         u"time"_s);
-    parser.addOptions({exportFile, window, at});
+    const QCommandLineOption scope(
+        u"scope"_s,
+        u"Scope of --export: all (every stored event, default) or watched (the watched "
+        "repositories' own feeds)."_s,
+        u"scope"_s, u"all"_s);
+    const QCommandLineOption bots(u"bots"_s,
+                                  u"Bots in --export: include (default), exclude or only."_s,
+                                  u"bots"_s, u"include"_s);
+    parser.addOptions({exportFile, window, at, scope, bots});
     parser.addPositionalArgument(u"files"_s, u"Files for --import."_s, u"[files...]"_s);
     for (const Override &entry : overrides) {
         parser.addOption({QString::fromLatin1(entry.option),
@@ -372,8 +380,10 @@ int main(int argc, char **argv)
     if (parser.isSet(rebuild))
         return BatchCommands::runRebuild(*app, config.config);
     if (parser.isSet(exportFile))
-        return BatchCommands::runExport(config.config, parser.value(exportFile),
-                                        parser.value(window), parser.value(at));
+        return BatchCommands::runExport(config.config,
+                                        {parser.value(exportFile), parser.value(window),
+                                         parser.value(at), parser.value(scope),
+                                         parser.value(bots)});
     if (parser.isSet(headless))
         return runHeadless(*app, config.config);
     return runGui(*static_cast<QApplication *>(app.get()), config, values);

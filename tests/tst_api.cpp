@@ -594,13 +594,13 @@ void TestApi::openApiDescribesEveryRoute()
                  .toObject()["parameters"_L1]
                  .toArray()
                  .size(),
-             2);
+             4); // offset, at, scope, bots
     QCOMPARE(paths["/api/repositories/active"_L1]
                  .toObject()["get"_L1]
                  .toObject()["parameters"_L1]
                  .toArray()
                  .size(),
-             3);
+             5);
 }
 
 void TestApi::healthAndMetrics()

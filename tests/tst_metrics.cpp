@@ -1,3 +1,4 @@
+#include "botaccounts.h"
 #include "fixtureevents.h"
 #include "metricsqueries.h"
 #include "pipeline.h"
@@ -60,6 +61,8 @@ private slots:
     void unknownRepository();
     void eventsPerMinute();
     void latestEvents();
+    void scopedCounts_data();
+    void scopedCounts();
     void totals();
     void repositoryCompletion();
     void aRepositoryGoldCannotNameIsAnError(); // last: it damages the store
@@ -245,6 +248,109 @@ void TestMetrics::latestEvents()
         QCOMPARE(rows[i].actor, sorted[i].actor);
         QCOMPARE(rows[i].type, sorted[i].type);
     }
+}
+
+namespace {
+
+// The tests' own reading of a scope: watched repositories by name, organizations by owner,
+// bots by login, all case-insensitive.
+struct ReferenceScope
+{
+    QStringList repositories; // lower case
+    QStringList organizations;
+    Scope::Bots bots = Scope::Bots::Include;
+
+    bool keeps(const FixtureEvent &event) const
+    {
+        const QString repository = event.repo.toLower();
+        const bool watched = (repositories.isEmpty() && organizations.isEmpty())
+            || repositories.contains(repository)
+            || std::any_of(organizations.cbegin(), organizations.cend(), [&](const QString &owner) {
+                                 return repository.section(u'/', 0, 0) == owner;
+                             });
+        const QString login = event.actor.toLower();
+        const bool bot = login.endsWith("[bot]"_L1) || BotAccounts::knownLogins().contains(login);
+        return watched && (bots == Scope::Bots::Include || (bots == Scope::Bots::Only) == bot);
+    }
+};
+
+} // namespace
+
+void TestMetrics::scopedCounts_data()
+{
+    QTest::addColumn<bool>("watched");
+    QTest::addColumn<int>("bots");
+    QTest::addColumn<QDateTime>("at");
+    QTest::addColumn<int>("minutes");
+    for (const bool watched : {false, true}) {
+        for (const Scope::Bots bots :
+             {Scope::Bots::Include, Scope::Bots::Exclude, Scope::Bots::Only}) {
+            const QByteArray name
+                = (watched ? "watched, bots " : "all, bots ") + Scope::botsName(bots).toLatin1();
+            QTest::newRow(QByteArray(name + ", 2025 hour").constData())
+                << watched << int(bots) << utc("2025-01-01T15:30:17Z") << 60;
+            QTest::newRow(QByteArray(name + ", everything").constData())
+                << watched << int(bots) << utc("2026-01-01T00:00:00Z") << 5256000;
+        }
+    }
+}
+
+// Every scoped metric equals the events the tests' own filter keeps: the watched
+// repositories (given in other cases) and one organization, with bots in, out or alone.
+void TestMetrics::scopedCounts()
+{
+    QFETCH(bool, watched);
+    QFETCH(int, bots);
+    QFETCH(QDateTime, at);
+    QFETCH(int, minutes);
+    const auto [from, to] = secondsOf(at, minutes);
+    const QList<KeyCount> busiest = referenceCounts(m_events, 0, to, &FixtureEvent::repo, 40);
+    Scope scope;
+    ReferenceScope reference;
+    if (watched) {
+        // Also a repository where a bot acted in the window, so that every switch counts some.
+        QString botRepository;
+        for (const FixtureEvent &event : std::as_const(m_events)) {
+            if (event.createdAt >= from && event.createdAt <= to
+                && event.actor.endsWith("[bot]"_L1)) {
+                botRepository = event.repo;
+                break;
+            }
+        }
+        scope = Scope::watched(u"watched"_s,
+                               {busiest[0].key.toUpper(), busiest[1].key, botRepository,
+                                busiest[39].key.section(u'/', 0, 0)});
+        reference.repositories
+            = {busiest[0].key.toLower(), busiest[1].key.toLower(), botRepository.toLower()};
+        reference.organizations = {busiest[39].key.section(u'/', 0, 0).toLower()};
+    }
+    scope.bots = reference.bots = Scope::Bots(bots);
+    QList<FixtureEvent> kept;
+    for (const FixtureEvent &event : std::as_const(m_events)) {
+        if (event.createdAt >= from && event.createdAt <= to && reference.keeps(event))
+            kept.append(event);
+    }
+    QVERIFY2(!kept.isEmpty(), "the scope keeps some events, or the test could not fail");
+    QVERIFY(watched || bots != int(Scope::Bots::Include) || kept.size() < m_events.size());
+    const TimeWindow window {from, to};
+    QCOMPARE(m_queries->typeCounts(window, scope),
+             referenceCounts(kept, from, to, &FixtureEvent::type));
+    QCOMPARE(m_queries->activeRepositories(10, window, scope),
+             referenceCounts(kept, from, to, &FixtureEvent::repo, 10));
+    std::map<std::pair<qint64, QString>, qint64> perMinute;
+    for (const FixtureEvent &event : std::as_const(kept))
+        ++perMinute[{event.createdAt / 60, event.type}];
+    const QList<MinuteCount> minutesCounted = m_queries->eventsPerMinute(window, scope);
+    QCOMPARE(minutesCounted.size(), qsizetype(perMinute.size()));
+    for (const MinuteCount &count : minutesCounted)
+        QCOMPARE(count.count, (perMinute[{count.minute, count.type}]));
+    std::sort(kept.begin(), kept.end(), [](const FixtureEvent &a, const FixtureEvent &b) {
+        return a.createdAt != b.createdAt ? a.createdAt > b.createdAt : a.id > b.id;
+    });
+    const QList<EventRow> latest = m_queries->latestEvents(25, window, scope);
+    QCOMPARE(latest.size(), std::min<qsizetype>(25, kept.size()));
+    for (qsizetype i = 0; i < latest.size(); ++i)
+        QCOMPARE(latest[i].id, kept[i].id);
 }
 
 void TestMetrics::totals()

@@ -44,6 +44,7 @@ private slots:
     void pullRequestEventsUpdateTheHistoryAtOnce();
     void repositoryFeedUsesItsOwnEtag();
     void manyWatchedRepositoriesShareTheBudget();
+    void theBudgetCountsEachSourceAndNot304s();
     void eventsDeduplicateAcrossFeeds();
     void unknownRepositoryIsAClearError();
     void failedHistoryIsRetriedSoonThenLessOften();
@@ -52,6 +53,7 @@ private slots:
     void historiesAreFetchedOneAtATime();
     void standInServesStarHistoryAsGitHubDoes();
     void starHistoryIsStoredAndCounted();
+    void aGapInAWatchedFeedShowsInTheQualityBlock();
 
 private:
     void runUntilIdle(int steps);
@@ -409,6 +411,56 @@ void TestWatch::manyWatchedRepositoriesShareTheBudget()
     QVERIFY2(m_github->requestCount() >= 60, QByteArray::number(m_github->requestCount()));
 }
 
+// What each source spent, as the budget counts it, is what the stand-in answered with a
+// counted 200 to that source's requests; its 304s cost nothing.
+void TestWatch::theBudgetCountsEachSourceAndNot304s()
+{
+    m_github->setSyntheticFeed(5.0);
+    m_github->setPollInterval(1);
+    QMap<QString, qint64> answered;
+    qint64 notModified = 0;
+    connect(m_github.get(), &FakeGitHub::responded, this,
+            [&](const QByteArray &target, int status) {
+                notModified += status == 304;
+                if (status != 200)
+                    return;
+                const QString source = !target.startsWith("/repos/")  ? u"feed"_s
+                    : target.contains("/stargazers/history")           ? u"stars"_s
+                    : target.contains("/pulls")                        ? u"pulls"_s
+                    : target.contains("/events")                       ? u"repository"_s
+                                                                       : u"other"_s;
+                ++answered[source];
+            });
+    m_github->addRepository(u"org0/project-0"_s, 3, 10);
+    m_github->addRepository(u"org1/project-1"_s, 3, 10);
+    watch({u"org0/project-0"_s, u"org1/project-1"_s});
+    PollerOptions options;
+    options.apiUrl = m_github->url();
+    options.intervalSeconds = 1;
+    GitHubPoller publicFeed(options, m_bronze.get(), m_clock.get(), &m_budget);
+    publicFeed.start();
+    // Five minutes of a moving feed, then five of a still one, answered 304.
+    for (const int until : {300, 600}) {
+        while (m_clock->now() < start.addSecs(until)) {
+            QTRY_VERIFY_WITH_TIMEOUT(m_clock->hasPending() && !publicFeed.isRequestInFlight(),
+                                     5000);
+            QTest::qWait(5);
+            m_clock->advanceToNext();
+        }
+        m_github->pause();
+    }
+    QTest::qWait(100);
+    QVERIFY2(notModified > 0, "some polls were answered 304");
+    QCOMPARE(answered.value(u"other"_s), 0);
+    for (const QString &source : {u"feed"_s, u"repository"_s, u"pulls"_s, u"stars"_s})
+        QVERIFY2(answered.value(source) > 0, qPrintable(source));
+    QCOMPARE(m_budget.spent(), answered);
+    double shares = 0;
+    for (const auto &[source, share] : RateBudget::sharesOf(m_budget.spent()))
+        shares += share;
+    QCOMPARE(shares, 1.0);
+}
+
 void TestWatch::eventsDeduplicateAcrossFeeds()
 {
     m_github->setSyntheticFeed(5.0);
@@ -635,6 +687,45 @@ void TestWatch::starHistoryIsStoredAndCounted()
     QCOMPARE(all.total, qint64(m_github->starCount(repository)));
     QCOMPARE(all.gained, all.total);
     QVERIFY(!queries.starHistory(u"nobody/nothing"_s, {0, now}).known);
+}
+
+// A watched feed that moved past its 300 events between two polls missed events: the
+// poll's last page says so in its sidecar, and the watched scope's quality block names the
+// gap, from bronze alone.
+void TestWatch::aGapInAWatchedFeedShowsInTheQualityBlock()
+{
+    const QString repository = u"org0/project-0"_s;
+    m_github->setEra(FakeGitHub::Era::Y2026);
+    m_github->setSyntheticFeed(20.0);
+    m_clock->advanceBy(600 * 1000);
+    m_github->addRepository(repository, 2, 5);
+    watch({repository});
+    runUntilIdle(3);
+    const qint64 firstPolls = m_clock->now().toSecsSinceEpoch();
+    // Two hours on, the feed's newest 300 events are all new to the poller.
+    m_clock->advanceBy(2 * 3600 * 1000);
+    const qint64 jumped = m_clock->now().toSecsSinceEpoch();
+    runUntilIdle(3);
+    ingestBronze();
+    MetricsQueries queries(m_dir->location());
+    QString error;
+    QVERIFY2(queries.open(&error), qPrintable(error));
+    const Scope scope = Scope::watched(u"watched"_s, {repository});
+
+    const WindowQuality before = queries.quality({firstPolls - 300, firstPolls}, scope);
+    QCOMPARE(before.feedGaps.size(), 0);
+    const WindowQuality after
+        = queries.quality({jumped - 60, m_clock->now().toSecsSinceEpoch()}, scope);
+    QCOMPARE(after.feedGaps.size(), 1);
+    QCOMPARE(after.feedGaps.first().feed, repository);
+    QVERIFY(after.feedGaps.first().at >= jumped);
+    QCOMPARE(after.status, WindowQuality::Status::Degraded);
+    QVERIFY2(after.label().contains(repository), qPrintable(after.label()));
+    QVERIFY(after.isLowerBound(u"PushEvent"_s));
+    // Before the feed was first read, the scope is not complete either.
+    const WindowQuality earlier = queries.quality({firstPolls - 7200, firstPolls}, scope);
+    QCOMPARE(earlier.feedsReadLate.size(), 1);
+    QVERIFY(earlier.completeHours < earlier.hours);
 }
 
 #include "tst_watch.moc"

@@ -16,6 +16,7 @@
 #include "teststorage.h"
 #include "timeformat.h"
 #include "tokenstore.h"
+#include "watchlist.h"
 
 #include <QAbstractBarSeries>
 #include <QAreaSeries>
@@ -23,10 +24,13 @@
 #include <QBarSet>
 #include <QChart>
 #include <QClipboard>
+#include <QComboBox>
 #include <QDateTimeAxis>
 #include <QDialogButtonBox>
 #include <QDirIterator>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLineSeries>
@@ -129,6 +133,7 @@ private slots:
     void viewStateBelongsToTheDataDirectory();
     void settingsShowWhatRunsAndSaveOnlyChanges();
     void theTokenIsInNoSettingsFile();
+    void watchedScopeCountsOnlyTheWatchedRepositories();
 
 private:
     QThread m_readers;
@@ -540,7 +545,8 @@ void TestWindow::steadyFeedIsLevelToTheWindowsEdge()
     // A hover inside the cut bucket names that bucket's rate and events.
     const RateSeries &rate = widget.data().rate;
     const qsizetype last = rate.bucketStarts.size() - 1;
-    const QString tip = widget.eventRate()->pointText(0, double(rate.bucketStarts[last] + 5) * 1000);
+    const QString tip
+        = widget.eventRate()->pointText(0, double(rate.bucketStarts[last] + 5) * 1000);
     QVERIFY2(tip.contains(TimeFormat::count(*rate.rate(rate.lines.first(), last)))
                  && tip.contains(u"%1 events in 10 s"_s.arg(rate.lines.first().counts[last])),
              qPrintable(tip));
@@ -748,4 +754,55 @@ void TestWindow::theTokenIsInNoSettingsFile()
 }
 
 QTEST_MAIN(TestWindow)
+// The real window from an empty store: with Scope set to Watched, every panel counts only
+// the watched repository's events, as the imported file holds them, and says so.
+void TestWindow::watchedScopeCountsOnlyTheWatchedRepositories()
+{
+    TestStorage storage;
+    REQUIRE_STORAGE(storage);
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const QString file = writeEvents(storage, u"events.ndjson"_s, now - 1200, 2000, 2);
+    QVERIFY(import(storage.location(), {file}));
+    // The file's own count of a repository's events: the reference.
+    QHash<QString, qint64> byRepository;
+    QFile lines(file);
+    QVERIFY(lines.open(QIODevice::ReadOnly));
+    while (!lines.atEnd()) {
+        const QJsonObject event = QJsonDocument::fromJson(lines.readLine()).object();
+        ++byRepository[event["repo"_L1]["name"_L1].toString()];
+    }
+    const QString watched = byRepository.keys().first();
+
+    DashboardController controller(storage.location(), 90, &m_readers);
+    QSignalSpy loaded(&controller, &DashboardController::dataReady);
+    MainWindow window(&controller, nullptr);
+    Watchlist watchlist(storage.path());
+    QString error;
+    QVERIFY2(watchlist.add(watched, &error), qPrintable(error));
+    window.setWatchlist(&watchlist);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.selectWindow(60);
+    QComboBox *scope = nullptr;
+    for (QComboBox *box : window.findChildren<QComboBox *>()) {
+        if (box->accessibleName() == "Scope"_L1)
+            scope = box;
+    }
+    QVERIFY(scope);
+    scope->setCurrentIndex(scope->findData(u"watched"_s));
+    emit scope->activated(scope->currentIndex());
+
+    DashboardWidget *dashboard = window.dashboard();
+    QTRY_COMPARE(dashboard->activeRepositories()->repositories(), QStringList {watched});
+    qreal counted = 0;
+    for (int i = 0; i < dashboard->eventTypes()->bars()->count(); ++i)
+        counted += dashboard->eventTypes()->bars()->at(i);
+    QCOMPARE(qint64(counted), byRepository.value(watched));
+    QCOMPARE(loaded.last().first().value<DashboardSnapshot>().eventsTotal(),
+             byRepository.value(watched));
+    // Imported, never read from its own feed: the note says the scope is not complete.
+    QVERIFY2(dashboard->eventTypes()->title().contains(u"watched"_s),
+             qPrintable(dashboard->eventTypes()->title()));
+}
+
 #include "tst_window.moc"

@@ -112,9 +112,11 @@ void DashboardWidget::setData(const DashboardSnapshot &data)
 {
     m_data = data;
     m_eventTypes->setBars(data.typeBars);
-    QStringList lowerBounds = data.quality.degradedTypes;
-    if (data.isLowerBound(DashboardSnapshot::otherName()))
-        lowerBounds << DashboardSnapshot::otherName();
+    QStringList lowerBounds;
+    for (const KeyCount &bar : data.typeBars) {
+        if (data.isLowerBound(bar.key))
+            lowerBounds << bar.key;
+    }
     m_eventTypes->setLowerBounds(lowerBounds);
     m_eventRate->setSeries(data.rate, data.window);
     const QString total = tr("%1 events").arg(TimeFormat::count(double(data.eventsTotal())));
@@ -124,7 +126,7 @@ void DashboardWidget::setData(const DashboardSnapshot &data)
     m_eventRate->setCoverage(data.coverage, data.window, data.quality.settlingHourStarts);
     m_activeRepositories->setCounts(data.activeRepositories);
     const QString note = coverageNote(data);
-    const bool degraded = !data.quality.degradedTypes.isEmpty();
+    const bool degraded = data.quality.hasLowerBounds();
     m_eventTypes->setNote(degraded ? tr("%1; ≥ marks lower bounds").arg(note) : note);
     m_eventRate->setNote(degraded ? tr("%1; a degraded feed").arg(note) : note);
     m_activeRepositories->setNote(
@@ -171,6 +173,29 @@ void DashboardWidget::setFeed(const QList<EventRow> &events)
 // hour, else a sample, still settling while late events may arrive, with the live feed's
 // share as last measured.
 QString DashboardWidget::coverageNote(const DashboardSnapshot &data)
+{
+    const QString note = data.quality.watched ? watchedNote(data) : sampleNote(data);
+    switch (data.scope.bots) {
+    case Scope::Bots::Include: return note;
+    case Scope::Bots::Exclude: return tr("%1; bots left out").arg(note);
+    case Scope::Bots::Only: return tr("%1; bots only").arg(note);
+    }
+    return note;
+}
+
+QString DashboardWidget::watchedNote(const DashboardSnapshot &data)
+{
+    const WindowQuality &quality = data.quality;
+    if (data.scope.repositories.isEmpty() && data.scope.organizations.isEmpty())
+        return tr("watched: nothing watched yet");
+    if (quality.status == WindowQuality::Status::Complete)
+        return tr("watched feeds: complete");
+    if (!quality.feedGaps.isEmpty())
+        return tr("watched: %n poll(s) missed events", nullptr, int(quality.feedGaps.size()));
+    return tr("watched: %n feed(s) not read all along", nullptr, int(quality.feedsReadLate.size()));
+}
+
+QString DashboardWidget::sampleNote(const DashboardSnapshot &data)
 {
     if (data.complete())
         return tr("complete");

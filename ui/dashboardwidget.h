@@ -51,6 +51,8 @@ public:
     // "complete", or "sampled: about N % of GitHub": after the titles of the panels whose
     // numbers depend on it.
     static QString coverageNote(const DashboardSnapshot &data);
+    static QString watchedNote(const DashboardSnapshot &data);
+    static QString sampleNote(const DashboardSnapshot &data);
 
 signals:
     void repositorySelected(const QString &repository);

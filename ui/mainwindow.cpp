@@ -192,6 +192,43 @@ void MainWindow::createToolBar()
         m_followChosen = true;
         setFollowNow(on);
     });
+    addScopeBoxes(toolBar);
+}
+
+// Which events every panel counts: the stored sample of all of GitHub or the watched
+// feeds, and bots in or out.
+void MainWindow::addScopeBoxes(QToolBar *toolBar)
+{
+    toolBar->addSeparator();
+    toolBar->addWidget(new QLabel(tr("Scope: ")));
+    m_scopeBox = new QComboBox;
+    m_scopeBox->setAccessibleName(tr("Scope"));
+    m_scopeBox->addItem(tr("All of GitHub (sample)"), u"all"_s);
+    m_scopeBox->addItem(tr("Watched"), u"watched"_s);
+    m_scopeBox->setToolTip(
+        tr("All of GitHub: every stored event, a sample outside complete hours. Watched: the "
+           "watched repositories' own feeds, complete unless the quality note names a gap."));
+    toolBar->addWidget(m_scopeBox);
+    toolBar->addWidget(new QLabel(tr(" Bots: ")));
+    m_botsBox = new QComboBox;
+    m_botsBox->setAccessibleName(tr("Bots"));
+    m_botsBox->addItem(tr("Included"), Scope::botsName(Scope::Bots::Include));
+    m_botsBox->addItem(tr("Excluded"), Scope::botsName(Scope::Bots::Exclude));
+    m_botsBox->addItem(tr("Only bots"), Scope::botsName(Scope::Bots::Only));
+    m_botsBox->setToolTip(tr("Bots: logins ending in [bot], and known automation accounts"));
+    toolBar->addWidget(m_botsBox);
+    for (QComboBox *box : {m_scopeBox, m_botsBox})
+        connect(box, &QComboBox::activated, this, &MainWindow::updateRequest);
+}
+
+Scope MainWindow::scope() const
+{
+    Scope scope;
+    if (m_scopeBox->currentData().toString() == "watched"_L1)
+        scope = Scope::watched(u"watched"_s, m_watchlist ? m_watchlist->names() : QStringList());
+    scope.bots
+        = Scope::botsFrom(m_botsBox->currentData().toString()).value_or(Scope::Bots::Include);
+    return scope;
 }
 
 void MainWindow::createStatusBar()
@@ -242,6 +279,8 @@ void MainWindow::restoreSettings()
     m_followChosen = follow.isValid();
     m_followBox->setChecked(follow.isValid() ? follow.toBool() : true);
     m_followAction->setChecked(m_followBox->isChecked());
+    for (auto [box, key] : {std::pair {m_scopeBox, u"scope"_s}, std::pair {m_botsBox, u"bots"_s}})
+        box->setCurrentIndex(std::max(0, box->findData(settings.value(key))));
     m_dashboard->restoreLayout(settings.value(u"layout"_s).toByteArray());
 }
 
@@ -253,6 +292,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
     settings.setValue(u"store"_s, m_controller->location().describe());
     settings.setValue(u"minutes"_s, m_windowBox->currentData());
     settings.setValue(u"repository"_s, m_repository);
+    settings.setValue(u"scope"_s, m_scopeBox->currentData());
+    settings.setValue(u"bots"_s, m_botsBox->currentData());
     if (m_followChosen)
         settings.setValue(u"followNow"_s, m_followBox->isChecked());
     settings.setValue(u"layout"_s, m_dashboard->saveLayout());
@@ -289,6 +330,7 @@ void MainWindow::updateRequest()
     request.wholeStore = request.minutes == allStoredData;
     request.followNow = m_followBox->isChecked() && !request.wholeStore;
     request.repository = m_repository;
+    request.scope = scope();
     if (m_customRange) {
         request.minutes = std::clamp<qint64>((m_customRange->to - m_customRange->from + 59) / 60, 1,
                                              TimeFormat::maxWindowMinutes);
@@ -489,6 +531,11 @@ void MainWindow::setWatchlist(Watchlist *watchlist)
                           : tr("No longer watching %1").arg(repository),
                     5000);
             });
+    // The watched scope follows the watch list.
+    connect(m_watchlist, &Watchlist::changed, this, [this] {
+        if (!scope().isAll())
+            updateRequest();
+    });
     fillWatchedMenu();
 }
 
@@ -528,11 +575,30 @@ void MainWindow::showPollerSnapshot(const PollerSnapshot &snapshot)
     m_snapshot = snapshot;
     updatePanelMessages();
     m_pollerLabel->setText(describe(snapshot, QDateTime::currentDateTimeUtc()).toHtmlEscaped());
-    const RateLimitInfo &rate = snapshot.rateLimit;
-    m_rateLabel->setText(rate.remaining >= 0
-                             ? tr("Rate limit %1/%2").arg(rate.remaining).arg(rate.limit)
-                             : QString());
+    showBudget(snapshot);
     updateCountdown();
+}
+
+// What is left of the token's rate window, when it resets, and each source's share of
+// what was spent.
+void MainWindow::showBudget(const PollerSnapshot &snapshot)
+{
+    const RateLimitInfo &rate = snapshot.rateLimit;
+    if (rate.remaining < 0) {
+        m_rateLabel->clear();
+        return;
+    }
+    QString text = tr("Rate limit %1/%2").arg(rate.remaining).arg(rate.limit);
+    if (rate.reset.isValid())
+        text += tr(", resets %1").arg(rate.reset.toLocalTime().toString(u"HH:mm"_s));
+    QStringList shares;
+    for (const auto &[source, share] : RateBudget::sharesOf(snapshot.budgetSpent))
+        shares << tr("%1 %2 %").arg(source).arg(qRound(share * 100));
+    if (!shares.isEmpty())
+        text += u" · "_s + shares.join(u", "_s);
+    m_rateLabel->setText(text);
+    m_rateLabel->setToolTip(
+        tr("Requests each source spent of this rate window; 304 answers are free"));
 }
 
 void MainWindow::updateCountdown()

@@ -103,6 +103,9 @@ private:
     void showAbout();
     void showSourceHealth();
     void fillWatchedMenu();
+    void addScopeBoxes(QToolBar *toolBar);
+    void showBudget(const PollerSnapshot &snapshot);
+    Scope scope() const;
     void showWatchState(const QString &repository);
 
     DashboardController *m_controller;
@@ -112,6 +115,8 @@ private:
     QMenu *m_watchedMenu = nullptr;
     QComboBox *m_windowBox;
     QCheckBox *m_followBox;
+    QComboBox *m_scopeBox;
+    QComboBox *m_botsBox;
     QActionGroup *m_windowActions;
     QAction *m_followAction;
     QLabel *m_pollerLabel;

@@ -3,6 +3,7 @@
 #include "apierror.h"
 #include "repositoryname.h"
 #include "timeformat.h"
+#include "watchlist.h"
 
 using namespace Qt::StringLiterals;
 
@@ -62,4 +63,27 @@ QString ApiParameters::repository(const QString &owner, const QString &name)
     if (!RepositoryName::isValid(owner, name))
         throw ApiError {400, RepositoryName::syntaxHint(), u"repository"_s};
     return owner + u'/' + name;
+}
+
+Scope ApiParameters::scope(const QUrlQuery &query, const Watchlist *watchlist)
+{
+    bool present = false;
+    const QString name = single(query, u"scope"_s, &present);
+    Scope scope;
+    if (present && name != "all"_L1) {
+        if (name != "watched"_L1)
+            throw ApiError {400, u"scope must be all or watched"_s, u"scope"_s};
+        if (!watchlist)
+            throw ApiError {503, u"this server keeps no watch list"_s, u"scope"_s};
+        scope = Scope::watched(name, watchlist->names());
+    }
+    const QString bots = single(query, u"bots"_s, &present);
+    if (!present)
+        return scope;
+    const std::optional<Scope::Bots> value = Scope::botsFrom(bots);
+    if (!value)
+        throw ApiError {400, u"bots must be one of %1"_s.arg(Scope::botsNames().join(u", "_s)),
+                        u"bots"_s};
+    scope.bots = *value;
+    return scope;
 }

@@ -1,7 +1,11 @@
 #pragma once
 
+#include "metrictypes.h"
+
 #include <QDateTime>
 #include <QUrlQuery>
+
+class Watchlist;
 
 // Strict parsing of API parameters: anything malformed throws ApiError (400).
 namespace ApiParameters {
@@ -15,5 +19,8 @@ qint64 windowMinutes(const QUrlQuery &query, const QString &name, qint64 fallbac
 QDateTime time(const QUrlQuery &query, const QString &name, const QDateTime &now);
 // GitHub's owner/name syntax: throws for anything else.
 QString repository(const QString &owner, const QString &name);
+// `scope` (all, watched) and `bots` (include, exclude, only); all of GitHub with bots
+// included when absent.
+Scope scope(const QUrlQuery &query, const Watchlist *watchlist);
 
 } // namespace ApiParameters

@@ -2,6 +2,7 @@
 
 #include "answerqueue.h"
 #include "apierror.h"
+#include "apiparameters.h"
 #include "guardedserver.h"
 #include "healthcontroller.h"
 #include "jsonanswer.h"
@@ -10,6 +11,7 @@
 #include "openapi.h"
 #include "readerpool.h"
 #include "routes.h"
+#include "watchlist.h"
 #include "watchlistcontroller.h"
 
 #include <QCryptographicHash>
@@ -91,11 +93,13 @@ void ApiServer::start()
     m_readers
         = std::make_unique<ReaderPool>(m_options.store, m_options.pullRequestHorizonDays, readers);
     const QueriesSource source = [this]() -> MetricsQueries & { return queries(); };
-    m_metrics = std::make_unique<MetricsController>(source);
+    const ScopeOf scopeOf
+        = [this](const QUrlQuery &query) { return ApiParameters::scope(query, m_watchlist); };
+    m_metrics = std::make_unique<MetricsController>(source, scopeOf);
     m_health = std::make_unique<HealthController>(source, &m_poller, &m_archive, &m_httpMetrics,
                                                   &m_storeDamage);
     m_watchlistController = std::make_unique<WatchlistController>(m_watchlist);
-    m_dashboard = std::make_unique<DashboardPagesController>(source, m_painter);
+    m_dashboard = std::make_unique<DashboardPagesController>(source, scopeOf, m_painter);
     m_answers = new AnswerQueue(this);
     m_answers->setMaxQueuedBytes(m_options.limits.maxQueuedAnswerBytes);
     m_server = new QHttpServer(this);
@@ -338,6 +342,9 @@ QHttpServerResponse ApiServer::cachedOrComputed(const Endpoint &endpoint, const 
     if (caching == Caching::Off)
         return endpoint.handler(path, request);
     QByteArray key = request.url.toEncoded();
+    // A watched scope's answer changes with the watch list too.
+    if (m_watchlist)
+        key += ' ' + m_watchlist->names().join(u',').toUtf8();
     if (caching == Caching::ByRequestAndSecond)
         key += ' ' + QByteArray::number(QDateTime::currentSecsSinceEpoch());
     const qint64 version = queries().dataVersion();

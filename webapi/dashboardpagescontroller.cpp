@@ -16,24 +16,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// Without `at`, the window ends at the latest stored event: the answer then depends on
-// the data alone, and stays valid (304) until the data changes.
-DashboardRequest requestFrom(const QUrlQuery &query)
-{
-    DashboardRequest request;
-    request.wholeStore = query.queryItemValue(u"window"_s) == "all"_L1;
-    if (!request.wholeStore)
-        request.minutes = ApiParameters::windowMinutes(query, u"window"_s, 60);
-    request.at = ApiParameters::time(query, u"at"_s, QDateTime());
-    request.followNow = false;
-    request.latestEvents = 0;
-    const QString repository = query.queryItemValue(u"repository"_s, QUrl::FullyDecoded);
-    if (!repository.isEmpty())
-        request.repository = ApiParameters::repository(repository.section(u'/', 0, 0),
-                                                       repository.section(u'/', 1));
-    return request;
-}
-
 // The page and its scripts, from resources/web.
 QHttpServerResponse asset(const QString &name)
 {
@@ -50,10 +32,31 @@ QHttpServerResponse asset(const QString &name)
 
 } // namespace
 
-DashboardPagesController::DashboardPagesController(QueriesSource queries, PanelPainter painter)
+DashboardPagesController::DashboardPagesController(QueriesSource queries, ScopeOf scopeOf,
+                                                   PanelPainter painter)
     : m_queries(std::move(queries))
+    , m_scopeOf(std::move(scopeOf))
     , m_painter(std::move(painter))
 {
+}
+
+// Without `at`, the window ends at the latest stored event: the answer then depends on
+// the data alone, and stays valid (304) until the data changes.
+DashboardRequest DashboardPagesController::requestFrom(const QUrlQuery &query) const
+{
+    DashboardRequest request;
+    request.scope = m_scopeOf(query);
+    request.wholeStore = query.queryItemValue(u"window"_s) == "all"_L1;
+    if (!request.wholeStore)
+        request.minutes = ApiParameters::windowMinutes(query, u"window"_s, 60);
+    request.at = ApiParameters::time(query, u"at"_s, QDateTime());
+    request.followNow = false;
+    request.latestEvents = 0;
+    const QString repository = query.queryItemValue(u"repository"_s, QUrl::FullyDecoded);
+    if (!repository.isEmpty())
+        request.repository = ApiParameters::repository(repository.section(u'/', 0, 0),
+                                                       repository.section(u'/', 1));
+    return request;
 }
 
 QByteArray DashboardPagesController::panel(const QString &file, const QUrlQuery &query) const
@@ -117,7 +120,7 @@ QList<Endpoint> DashboardPagesController::endpoints() const
                         Caching::Off,
                         page(u"index.html"_s),
                         OpenApi::get(u"The web dashboard: the window's panels in a browser"_s,
-                                     {window, at, repository}, {{u"200"_s, html}}),
+                                     OpenApi::scoped({window, at, repository}), {{u"200"_s, html}}),
                         {}};
     dashboard.runs = Endpoint::Runs::OnServer;
     dashboard.needsToken = false;
@@ -133,7 +136,7 @@ QList<Endpoint> DashboardPagesController::endpoints() const
          OpenApi::get(
              u"Everything the dashboard draws, for one window: ends at `at`, or at the "
              "latest stored event; answers 304 to If-None-Match until the data changes"_s,
-             {window, at, repository},
+             OpenApi::scoped({window, at, repository}),
              {{u"200"_s,
                OpenApi::jsonResponse(u"the dashboard's snapshot"_s, OpenApi::typed("object"))}}),
          {}},
@@ -144,7 +147,7 @@ QList<Endpoint> DashboardPagesController::endpoints() const
          },
          OpenApi::get(
              u"A panel of the window as a PNG image, drawn as the window draws it"_s,
-             {panel, window, at, repository},
+             OpenApi::scoped({panel, window, at, repository}),
              {{u"200"_s,
                QJsonObject {{u"description"_s, u"the panel"_s},
                             {u"content"_s, QJsonObject {{u"image/png"_s, QJsonObject {}}}}}},

@@ -8,6 +8,7 @@
 #include <functional>
 
 class QUrlQuery;
+struct DashboardRequest;
 struct DashboardSnapshot;
 
 // The dashboard on the web: GET /dashboard, a page that draws the panels in the browser
@@ -22,15 +23,18 @@ public:
     // PNG bytes of one panel of a snapshot; empty when it could not be drawn.
     using PanelPainter = std::function<QByteArray(const DashboardSnapshot &, const QString &)>;
 
-    DashboardPagesController(QueriesSource queries, PanelPainter painter);
+    DashboardPagesController(QueriesSource queries, ScopeOf scopeOf, PanelPainter painter);
     QList<Endpoint> endpoints() const;
 
 private:
+    // window, at, repository, scope, bots -> what the snapshot holds
+    DashboardRequest requestFrom(const QUrlQuery &query) const;
     // <panel>.png, window, at -> image/png; 404 for an unknown panel, 503 when no painter
     QByteArray panel(const QString &file, const QUrlQuery &query) const;
     // window, at, repository -> the snapshot as JSON (MetricsExport::json)
     QByteArray snapshot(const QUrlQuery &query) const;
 
     QueriesSource m_queries;
+    ScopeOf m_scopeOf;
     PanelPainter m_painter;
 };

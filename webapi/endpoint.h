@@ -1,5 +1,6 @@
 #pragma once
 
+#include "metrictypes.h"
 #include "routes.h"
 
 #include <QHttpServerRequest>
@@ -7,6 +8,7 @@
 #include <QJsonObject>
 #include <QStringList>
 #include <QUrl>
+#include <QUrlQuery>
 
 #include <functional>
 
@@ -23,6 +25,9 @@ struct ApiRequest
 
 // The calling thread's queries: each reader thread, and the server's, has its own connection.
 using QueriesSource = std::function<MetricsQueries &()>;
+// The scope a request names: its `scope` and `bots` over the server's watch list. Throws
+// ApiError for a malformed one.
+using ScopeOf = std::function<Scope(const QUrlQuery &query)>;
 
 // Whether an answer may be reused until the data changes, and whether it also moves
 // with the clock (a window ending "now", unless the request names its end with `at`).

@@ -39,6 +39,28 @@ QJsonObject pollerJson(const PollerSnapshot &poller)
         {u"polls_without_overlap"_s, poller.pollsWithoutOverlap}};
 }
 
+// The token's rate window: what is left, when it resets, and what each source spent of it
+// (304s are free and not counted).
+QJsonObject budgetJson(const PollerSnapshot &poller)
+{
+    const RateLimitInfo &rate = poller.rateLimit;
+    const auto known
+        = [&rate](int value) { return rate.isKnown() ? QJsonValue(value) : QJsonValue(); };
+    QJsonArray sources;
+    for (const auto &[source, share] : RateBudget::sharesOf(poller.budgetSpent))
+        sources.append(QJsonObject {{u"source"_s, source},
+                                    {u"requests"_s, poller.budgetSpent.value(source)},
+                                    {u"share"_s, share}});
+    return {{u"limit"_s, known(rate.limit)},
+            {u"remaining"_s, known(rate.remaining)},
+            {u"reset"_s, timeOrNull(rate.reset)},
+            {u"reset_in_seconds"_s,
+             rate.reset.isValid() ? QJsonValue(
+                 std::max<qint64>(0, QDateTime::currentDateTimeUtc().secsTo(rate.reset)))
+                                  : QJsonValue()},
+            {u"sources"_s, sources}};
+}
+
 // The last hour as measured: its quality block and each source's yield and degraded types.
 QJsonObject feedJson(MetricsQueries &queries)
 {
@@ -120,6 +142,7 @@ QJsonObject HealthController::health() const
             {u"events_stored"_s, eventsStored},
             {u"last_event_at"_s, lastEventAt},
             {u"poller"_s, pollerJson(poller)},
+            {u"budget"_s, budgetJson(poller)},
             {u"feed"_s, feed},
             {u"archive"_s, archiveJson(*m_archive)}};
 }
@@ -133,6 +156,7 @@ QList<Endpoint> HealthController::endpoints() const
                                  {u"events_stored"_s, OpenApi::typed("integer", true)},
                                  {u"last_event_at"_s, OpenApi::typed("string", true)},
                                  {u"poller"_s, OpenApi::typed("object")},
+                                 {u"budget"_s, OpenApi::typed("object")},
                                  {u"feed"_s, OpenApi::typed("object", true)},
                                  {u"archive"_s, OpenApi::typed("object")}});
     return {

@@ -47,24 +47,49 @@ QJsonObject qualitySchema()
                   QJsonArray {u"complete"_s, u"settling"_s, u"sampled"_s, u"degraded"_s});
     status.insert(u"description"_s,
                   u"complete: every hour has a healthy GH Archive file filed by created_at; "
-                  "degraded: some types fall far below the reference mix, so their counts are "
-                  "lower bounds; settling: late events may still arrive (the live feeds' "
+                  "degraded: some types fall far below the reference mix, or (watched scope) "
+                  "a feed missed events or was not read yet, so counts are lower bounds; settling: "
+                  "late events may still arrive (the live feeds' "
                   "measured p99 lag has not passed since an hour ended); sampled: a sample "
                   "of GitHub with a healthy mix"_s);
     QJsonObject degraded = QJsonObject {{u"type"_s, u"array"_s}, {u"items"_s, typed("string")}};
     degraded.insert(u"description"_s, u"types whose counts are lower bounds"_s);
-    return objectSchema({{u"status"_s, status},
-                         {u"label"_s, typed("string")},
-                         {u"hours"_s, typed("integer")},
-                         {u"complete_hours"_s, typed("integer")},
-                         {u"settling_hours"_s, typed("integer")},
-                         {u"settling_hour_starts"_s,
-                          QJsonObject {{u"type"_s, u"array"_s}, {u"items"_s, typed("string")}}},
-                         {u"settled_at"_s, typed("string", true)},
-                         {u"settle_seconds"_s, typed("integer", true)},
-                         {u"degraded_types"_s, degraded},
-                         {u"lower_bounds"_s, typed("boolean")},
-                         {u"push_share"_s, typed("number", true)}});
+    return objectSchema(
+        {{u"status"_s, status},
+         {u"label"_s, typed("string")},
+         {u"hours"_s, typed("integer")},
+         {u"complete_hours"_s, typed("integer")},
+         {u"settling_hours"_s, typed("integer")},
+         {u"settling_hour_starts"_s,
+          QJsonObject {{u"type"_s, u"array"_s}, {u"items"_s, typed("string")}}},
+         {u"settled_at"_s, typed("string", true)},
+         {u"settle_seconds"_s, typed("integer", true)},
+         {u"degraded_types"_s, degraded},
+         {u"lower_bounds"_s, typed("boolean")},
+         {u"push_share"_s, typed("number", true)},
+         {u"feed_gaps"_s,
+          QJsonObject {{u"type"_s, u"array"_s},
+                       {u"items"_s,
+                        objectSchema({{u"feed"_s, typed("string")}, {u"at"_s, typed("string")}})},
+                       {u"description"_s,
+                        u"watched scope: polls of a feed that shared no event "
+                        "with the poll before, so events before `at` were "
+                        "missed"_s}}},
+         {u"feeds_read_late"_s,
+          QJsonObject {{u"type"_s, u"array"_s},
+                       {u"items"_s, typed("string")},
+                       {u"description"_s,
+                        u"watched scope: feeds first read after the window "
+                        "began, or never"_s}}}});
+}
+
+QJsonObject scopeSchema()
+{
+    const QJsonObject names = QJsonObject {{u"type"_s, u"array"_s}, {u"items"_s, typed("string")}};
+    return objectSchema({{u"name"_s, typed("string")},
+                         {u"repositories"_s, names},
+                         {u"organizations"_s, names},
+                         {u"bots"_s, typed("string")}});
 }
 
 QJsonObject badRequest()
@@ -78,28 +103,32 @@ QJsonObject unknownRepository()
                    {"404", "no stored events for this repository"}});
 }
 
-// offset (minutes, default 10), at -> {offset, from, to, complete, total, counts{type: n}}
-QJsonObject eventCount(MetricsQueries &queries, const QUrlQuery &query)
+// offset (minutes, default 10), at, scope, bots
+//   -> {offset, from, to, scope, complete, quality, total, counts{type: n}}
+QJsonObject eventCount(MetricsQueries &queries, const QUrlQuery &query, const Scope &scope)
 {
     const qint64 offset = ApiParameters::windowMinutes(query, u"offset"_s, 10);
     const QDateTime at = ApiParameters::time(query, u"at"_s, MetricsQueries::currentTime());
     const TimeWindow window = TimeWindow::endingAt(at, offset);
     QJsonObject counts;
     qint64 total = 0;
-    for (const KeyCount &count : queries.eventCounts(offset, at)) {
+    for (const KeyCount &count : queries.typeCounts(window, scope)) {
         counts.insert(count.key, count.count);
         total += count.count;
     }
+    const WindowQuality quality = queries.quality(window, scope);
     return {{u"offset"_s, offset},
             {u"from"_s, TimeFormat::iso(window.from)},
             {u"to"_s, TimeFormat::iso(window.to)},
-            {u"complete"_s, queries.isComplete(window)},
-            {u"quality"_s, MetricsExport::qualityJson(queries.quality(window))},
+            {u"scope"_s, MetricsExport::scopeJson(scope)},
+            {u"complete"_s,
+             scope.isAll() ? queries.isComplete(window) : quality.completeHours == quality.hours},
+            {u"quality"_s, MetricsExport::qualityJson(quality)},
             {u"total"_s, total},
             {u"counts"_s, counts}};
 }
 
-Endpoint eventCountEndpoint(const QueriesSource &queries)
+Endpoint eventCountEndpoint(const QueriesSource &queries, const ScopeOf &scopeOf)
 {
     QJsonObject responses = badRequest();
     responses.insert(u"200"_s, jsonResponse(u"event counts by type"_s, ref(u"EventCounts"_s)));
@@ -107,19 +136,22 @@ Endpoint eventCountEndpoint(const QueriesSource &queries)
         {{u"offset"_s, typed("integer")},
          {u"from"_s, typed("string")},
          {u"to"_s, typed("string")},
+         {u"scope"_s, ref(u"Scope"_s)},
          {u"complete"_s, completeSchema()},
          {u"quality"_s, ref(u"Quality"_s)},
          {u"total"_s, typed("integer")},
          {u"counts"_s,
           QJsonObject {{u"type"_s, u"object"_s}, {u"additionalProperties"_s, typed("integer")}}}});
-    return {Routes::eventCount,
-            Caching::ByRequestAndSecond,
-            [queries](const QStringList &, const ApiRequest &request) {
-                return JsonAnswer::of(eventCount(queries(), QUrlQuery(request.url)));
-            },
-            get(u"Event counts by type over the last N minutes"_s,
-                {windowParameter(u"offset"_s, 10), atParameter()}, responses),
-            {{u"EventCounts"_s, schema}, {u"Quality"_s, qualitySchema()}}};
+    return {
+        Routes::eventCount,
+        Caching::ByRequestAndSecond,
+        [queries, scopeOf](const QStringList &, const ApiRequest &request) {
+            const QUrlQuery query(request.url);
+            return JsonAnswer::of(eventCount(queries(), query, scopeOf(query)));
+        },
+        get(u"Event counts by type over the last N minutes"_s,
+            scoped({windowParameter(u"offset"_s, 10), atParameter()}), responses),
+        {{u"EventCounts"_s, schema}, {u"Quality"_s, qualitySchema()}, {u"Scope"_s, scopeSchema()}}};
 }
 
 // Every pull request opened up to `at`, or with `window`, those opened in the window.
@@ -246,27 +278,29 @@ Endpoint pullRequestsEndpoint(const QueriesSource &queries)
 
 // limit (default 10), offset (minutes, default 60), at
 //   -> {offset, limit, from, to, complete, repositories[{repository, events}]}
-QJsonObject activeRepositories(MetricsQueries &queries, const QUrlQuery &query)
+QJsonObject activeRepositories(MetricsQueries &queries, const QUrlQuery &query, const Scope &scope)
 {
     const qint64 limit = ApiParameters::integer(query, u"limit"_s, 1, 1000, 10);
     const qint64 offset = ApiParameters::windowMinutes(query, u"offset"_s, 60);
     const QDateTime at = ApiParameters::time(query, u"at"_s, MetricsQueries::currentTime());
     const TimeWindow window = TimeWindow::endingAt(at, offset);
     QJsonArray repositories;
-    for (const KeyCount &count : queries.activeRepositories(int(limit), offset, at))
+    for (const KeyCount &count : queries.activeRepositories(int(limit), window, scope))
         repositories.append(QJsonObject {{u"repository"_s, count.key}, {u"events"_s, count.count}});
-    const WindowQuality quality = queries.quality(window);
+    const WindowQuality quality = queries.quality(window, scope);
     return {{u"offset"_s, offset},
             {u"limit"_s, limit},
             {u"from"_s, TimeFormat::iso(window.from)},
             {u"to"_s, TimeFormat::iso(window.to)},
-            {u"complete"_s, queries.isComplete(window)},
+            {u"scope"_s, MetricsExport::scopeJson(scope)},
+            {u"complete"_s,
+             scope.isAll() ? queries.isComplete(window) : quality.completeHours == quality.hours},
             {u"quality"_s, MetricsExport::qualityJson(quality)},
-            {u"ranking_depends_on_degraded_types"_s, !quality.degradedTypes.isEmpty()},
+            {u"ranking_depends_on_degraded_types"_s, quality.hasLowerBounds()},
             {u"repositories"_s, repositories}};
 }
 
-Endpoint activeRepositoriesEndpoint(const QueriesSource &queries)
+Endpoint activeRepositoriesEndpoint(const QueriesSource &queries, const ScopeOf &scopeOf)
 {
     QJsonObject responses = badRequest();
     responses.insert(u"200"_s,
@@ -276,6 +310,7 @@ Endpoint activeRepositoriesEndpoint(const QueriesSource &queries)
                         {u"limit"_s, typed("integer")},
                         {u"from"_s, typed("string")},
                         {u"to"_s, typed("string")},
+                        {u"scope"_s, ref(u"Scope"_s)},
                         {u"complete"_s, completeSchema()},
                         {u"quality"_s, ref(u"Quality"_s)},
                         {u"ranking_depends_on_degraded_types"_s, typed("boolean")},
@@ -288,11 +323,12 @@ Endpoint activeRepositoriesEndpoint(const QueriesSource &queries)
         = parameter(u"limit"_s, u"query"_s, integerSchema(1, 1000, 10), u"how many repositories"_s);
     return {Routes::activeRepositories,
             Caching::ByRequestAndSecond,
-            [queries](const QStringList &, const ApiRequest &request) {
-                return JsonAnswer::of(activeRepositories(queries(), QUrlQuery(request.url)));
+            [queries, scopeOf](const QStringList &, const ApiRequest &request) {
+                const QUrlQuery query(request.url);
+                return JsonAnswer::of(activeRepositories(queries(), query, scopeOf(query)));
             },
             get(u"Most active repositories"_s,
-                {limit, windowParameter(u"offset"_s, 60), atParameter()}, responses),
+                scoped({limit, windowParameter(u"offset"_s, 60), atParameter()}), responses),
             {{u"ActiveRepositories"_s, schema}}};
 }
 
@@ -468,8 +504,9 @@ Endpoint repositoryNamesEndpoint(const QueriesSource &queries)
 
 } // namespace
 
-MetricsController::MetricsController(QueriesSource queries)
+MetricsController::MetricsController(QueriesSource queries, ScopeOf scopeOf)
     : m_queries(std::move(queries))
+    , m_scopeOf(std::move(scopeOf))
 {
 }
 
@@ -531,11 +568,11 @@ Endpoint starsEndpoint(const QueriesSource &queries)
 
 QList<Endpoint> MetricsController::endpoints() const
 {
-    return QList<Endpoint> {eventCountEndpoint(m_queries)}
+    return QList<Endpoint> {eventCountEndpoint(m_queries, m_scopeOf)}
     + averagePullRequestTimeEndpoints(m_queries)
         + QList<Endpoint> {pullRequestsEndpoint(m_queries),
                            starsEndpoint(m_queries),
-                           activeRepositoriesEndpoint(m_queries),
+                           activeRepositoriesEndpoint(m_queries, m_scopeOf),
                            coverageEndpoint(m_queries),
                            sourcesEndpoint(m_queries),
                            repositoryNamesEndpoint(m_queries)};

@@ -8,9 +8,10 @@
 class MetricsController
 {
 public:
-    explicit MetricsController(QueriesSource queries);
+    MetricsController(QueriesSource queries, ScopeOf scopeOf);
     QList<Endpoint> endpoints() const;
 
 private:
     QueriesSource m_queries;
+    ScopeOf m_scopeOf;
 };

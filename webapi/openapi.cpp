@@ -1,5 +1,6 @@
 #include "openapi.h"
 
+#include "metrictypes.h"
 #include "timeformat.h"
 
 #include <QRegularExpression>
@@ -36,6 +37,24 @@ QJsonObject OpenApi::atParameter()
 {
     return parameter(u"at"_s, u"query"_s, {{u"type"_s, u"string"_s}, {u"format"_s, u"date-time"_s}},
                      u"end of the window, ISO-8601 UTC; default now"_s);
+}
+
+QJsonArray OpenApi::scoped(QJsonArray parameters)
+{
+    const auto choice = [](const QStringList &values) {
+        return QJsonObject {{u"type"_s, u"string"_s},
+                            {u"enum"_s, QJsonArray::fromStringList(values)},
+                            {u"default"_s, values.first()}};
+    };
+    parameters.append(
+        parameter(u"scope"_s, u"query"_s, choice({u"all"_s, u"watched"_s}),
+                  u"all: every stored event, a sample of GitHub outside complete hours; "
+                  "watched: the watched repositories' own feeds, complete unless the "
+                  "quality block names a gap"_s));
+    parameters.append(parameter(u"bots"_s, u"query"_s, choice(Scope::botsNames()),
+                                u"count bots' events (logins ending in [bot], and known "
+                                "automation accounts), leave them out, or count only them"_s));
+    return parameters;
 }
 
 QJsonArray OpenApi::repositoryParameters()

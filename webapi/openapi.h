@@ -17,6 +17,7 @@ QJsonObject parameter(const QString &name, const QString &in, const QJsonObject 
 QJsonObject integerSchema(qint64 minimum, qint64 maximum, qint64 fallback);
 QJsonObject windowParameter(const QString &name, qint64 fallback);
 QJsonObject atParameter();
+QJsonArray scoped(QJsonArray parameters); // with scope and bots, in the query
 QJsonArray repositoryParameters(); // owner and name, in the path
 
 QJsonObject typed(const char *type, bool nullable = false);

@@ -67,6 +67,15 @@ private:
 };
 
 const auto metaSuffix = ".meta.json"_L1;
+const auto missedBeforeKey = "missed_events_before"_L1;
+
+bool pollMissedEvents(const QString &pagePath)
+{
+    QFile meta(pagePath.chopped(5) + metaSuffix);
+    if (!meta.open(QIODevice::ReadOnly))
+        return false;
+    return QJsonDocument::fromJson(meta.read(64 * 1024)).object().value(missedBeforeKey).toBool();
+}
 
 bool writeAtomically(const QString &path, const QByteArray &bytes, QString *error)
 {
@@ -99,6 +108,8 @@ QJsonObject lineageJson(const PageLineage &lineage)
     meta.insert("etag"_L1, QString::fromLatin1(lineage.etag));
     meta.insert("rate_limit"_L1, rate);
     meta.insert("fetched_at"_L1, lineage.fetchedAt.toString(Qt::ISODateWithMs));
+    if (lineage.missedBefore)
+        meta.insert(missedBeforeKey, true);
     return meta;
 }
 
@@ -451,12 +462,12 @@ SourceOrigin BronzeStore::originOf(const QString &path)
         // GH Archive names the hour its crawler read the events in (or, before 2025-05-24,
         // created them): they arrived by the hour's end at the latest.
         const qint64 start = hour.toSecsSinceEpoch();
-        return {u"archive"_s, start, start + 3600, false};
+        return {u"archive"_s, start, start + 3600, false, {}, false};
     }
     static const QRegularExpression page(uR"(/(\w+)_(\d{8}T\d{9})Z_p(\d+)\.json$)"_s);
     const QRegularExpressionMatch match = page.match(path);
     if (!isPage(path) || !match.hasMatch())
-        return {u"import"_s, -1, -1, false};
+        return {u"import"_s, -1, -1, false, {}, false};
     QDateTime fetched = QDateTime::fromString(match.captured(2), u"yyyyMMdd'T'HHmmsszzz"_s);
     fetched.setTimeSpec(Qt::UTC);
     const qint64 at = fetched.toSecsSinceEpoch();
@@ -465,5 +476,7 @@ SourceOrigin BronzeStore::originOf(const QString &path)
         : path.contains("/bronze/repos/"_L1)
         ? u"repository"_s
         : u"feed-p%1"_s.arg(std::clamp(match.captured(3).toInt(), 1, 3));
-    return {source, at - at % 3600, at, true};
+    if (source != "repository"_L1)
+        return {source, at - at % 3600, at, true, {}, false};
+    return {source, at - at % 3600, at, true, repositoryOf(path), pollMissedEvents(path)};
 }

@@ -17,6 +17,9 @@ struct PageLineage
     QByteArray etag;
     RateLimitInfo rateLimit;
     QDateTime fetchedAt;
+    // The last page of a poll that shared no event with the poll before: the feed moved
+    // further than the pages read, so events between the two were missed.
+    bool missedBefore = false;
 };
 
 // Bronze: raw bytes on disk, written atomically, never modified afterwards.
@@ -91,8 +94,9 @@ public:
     static bool isStarHistoryPage(const QString &path);
     // "owner/name" of a page under bronze/repos/, else empty.
     static QString repositoryOf(const QString &path);
-    // The source a bronze file measures, from its name alone: a page's feed and position
-    // and the time it was fetched, an archive file's hour, or an import.
+    // The source a bronze file measures, from its name: a page's feed and position and the
+    // time it was fetched, an archive file's hour, or an import. A watched feed's page also
+    // reads its sidecar, for whether its poll missed events.
     static SourceOrigin originOf(const QString &path);
 
 private:

@@ -176,7 +176,9 @@ void GitHubPoller::handleReply(QNetworkReply *reply)
         return;
     }
     m_budget->update(GitHubProtocol::rateLimit(*reply));
+    m_budget->spend(m_options.budgetSource, status == 304);
     m_snapshot.rateLimit = m_budget->info();
+    m_snapshot.budgetSpent = m_budget->spent();
     bool ok = false;
     const int pollInterval = reply->rawHeader("X-Poll-Interval").toInt(&ok);
     if (ok && pollInterval > 0)
@@ -220,6 +222,14 @@ void GitHubPoller::handlePage(QNetworkReply *reply, const QByteArray &body)
              PollerSnapshot::State::BackingOff);
         return;
     }
+    const QList<qint64> ids = page->ids();
+    const bool caughtUp = std::any_of(ids.cbegin(), ids.cend(),
+                                      [this](qint64 id) { return m_seenIds.contains(id); });
+    const QUrl next = GitHubProtocol::nextPage(*reply, m_options.apiUrl);
+    const bool endsCycle = caughtUp || !next.isValid() || m_page >= m_options.maxPages;
+    // The feed moved further than the pages read: events were certainly missed. Said in the
+    // page's lineage, so that the gap is measured from bronze.
+    lineage.missedBefore = endsCycle && !caughtUp && !m_seenIds.isEmpty();
     QString storeError;
     const QString path = m_bronze->storePage(body, lineage, m_options.bronzeFolder, &storeError);
     if (path.isEmpty()) {
@@ -229,19 +239,15 @@ void GitHubPoller::handlePage(QNetworkReply *reply, const QByteArray &body)
     ++m_snapshot.pages;
     emit pageStored(path, page);
 
-    bool caughtUp = false;
-    for (qint64 id : page->ids()) {
-        caughtUp = caughtUp || m_seenIds.contains(id);
+    for (qint64 id : ids) {
         if (!m_seenIds.contains(id))
             m_cycleIds.insert(id);
     }
     if (m_page == 1)
         m_cycleEtag = lineage.etag;
 
-    const QUrl next = GitHubProtocol::nextPage(*reply, m_options.apiUrl);
-    if (caughtUp || !next.isValid() || m_page >= m_options.maxPages) {
-        // The feed moved further than the pages read: events were certainly missed.
-        if (!caughtUp && !m_seenIds.isEmpty()) {
+    if (endsCycle) {
+        if (lineage.missedBefore) {
             ++m_snapshot.pollsWithoutOverlap;
             qCInfo(lcPoller).noquote()
                 << m_options.path << ": no overlap with the previous poll, events were missed";

@@ -19,6 +19,7 @@ struct PollerOptions
     QUrl apiUrl;
     QString path = QStringLiteral("/events"); // or /repos/{owner}/{name}/events
     QString bronzeFolder = QStringLiteral("events"); // or repos/{owner}/{name}
+    QString budgetSource = QStringLiteral("feed"); // what RateBudget counts it as
     QString token;
     int intervalSeconds = 60;
     int maxPages = 3;
@@ -58,6 +59,7 @@ struct PollerSnapshot
     QDateTime lastSuccess;
     QDateTime nextPoll;
     RateLimitInfo rateLimit;
+    RateBudget::Spending budgetSpent; // by every source of the token, this rate window
     qint64 requests = 0;
     qint64 notModified = 0;
     qint64 pages = 0;

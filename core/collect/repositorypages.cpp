@@ -71,6 +71,8 @@ void RepositoryPages::handleReply(QNetworkReply *reply)
 {
     m_budget->update(GitHubProtocol::rateLimit(*reply));
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status != 0)
+        m_budget->spend(m_kind, status == 304);
     if (status == 404) {
         emit failed(m_repository, u"%1 is not a repository GitHub knows (404)"_s.arg(m_repository));
         return;

@@ -45,6 +45,7 @@ void RepositoryWatcher::reconcile()
         PollerOptions options = m_pollerOptions;
         options.path = "/repos/"_L1 + name + "/events"_L1;
         options.bronzeFolder = "repos/"_L1 + name;
+        options.budgetSource = u"repository"_s;
         auto *poller = new GitHubPoller(options, m_bronze, m_clock, m_budget, this);
         connect(poller, &GitHubPoller::pageStored, this, &RepositoryWatcher::pageStored);
         m_pollers.insert(key, poller);

@@ -19,6 +19,8 @@ struct SourceOrigin
     qint64 hour = -1; // epoch seconds of the hour measured; -1: each event's created_at hour
     qint64 arrivedAt = -1; // when this source carried the events; -1 when unknown
     bool isRequest = false; // one HTTP request of the source (a page)
+    QString feed; // a watched feed's page: the feed ("owner/name")
+    bool missedBefore = false; // the feed's poll ended on it without reaching the poll before
 
     bool isLive() const
     {

@@ -169,6 +169,17 @@ TimeWindow windowOf(MetricsQueries &queries, const DashboardRequest &request,
     return TimeWindow::endingAt(at, *minutes);
 }
 
+// The hours a watched scope's feeds were read in.
+QSet<qint64> watchedHours(const QList<HourCoverage> &coverage)
+{
+    QSet<qint64> hours;
+    for (const HourCoverage &hour : coverage) {
+        if (hour.complete || hour.incompleteReason != WindowQuality::notWatchedYet())
+            hours.insert(hour.hour);
+    }
+    return hours;
+}
+
 // The hours some source looked at: an archive file, or a live or imported source's records.
 QSet<qint64> measuredHours(const QList<HourCoverage> &coverage, const QList<SourceHour> &measured)
 {
@@ -192,17 +203,29 @@ DashboardSnapshot DashboardSnapshot::load(MetricsQueries &queries, const Dashboa
     snapshot.latestStoredAt = queries.latestEventAt();
     snapshot.window = windowOf(queries, request, snapshot.latestStoredAt, &snapshot.minutes);
     const TimeWindow &window = snapshot.window;
-    snapshot.eventsByType = queries.typeCounts(window);
+    const Scope &scope = request.scope;
+    snapshot.scope = scope;
+    snapshot.eventsByType = queries.typeCounts(window, scope);
     snapshot.typeBars
         = DashboardShaping::topWithOther(snapshot.eventsByType, maxTypeBars, otherName());
-    snapshot.activeRepositories = queries.activeRepositories(request.topRepositories, window);
+    snapshot.activeRepositories
+        = queries.activeRepositories(request.topRepositories, window, scope);
     snapshot.coverage = queries.coverage(window);
     // Read once, for the gaps, the quality block and the Source Health view.
     const QList<SourceHour> measured = queries.sourceHours(window);
+    const qint64 now = MetricsQueries::currentTime().toSecsSinceEpoch();
+    if (scope.isAll())
+        snapshot.quality
+            = WindowQuality::of(snapshot.coverage, measured, queries.settleSeconds(), now);
+    else
+        snapshot.quality = WindowQuality::ofWatched(queries.watchedFeeds(scope, window),
+                                                    snapshot.coverage, window);
     const bool endsNow = request.followNow && !request.at.isValid() && !request.wholeStore;
     snapshot.rate
-        = DashboardShaping::rateSeries(queries.eventsPerMinute(window), window,
-                                       measuredHours(snapshot.coverage, measured), endsNow);
+        = DashboardShaping::rateSeries(queries.eventsPerMinute(window, scope), window,
+                                       scope.isAll() ? measuredHours(snapshot.coverage, measured)
+                                                     : watchedHours(snapshot.coverage),
+                                       endsNow);
     const QString repository = !request.repository.isEmpty() ? request.repository
         : snapshot.activeRepositories.isEmpty()              ? QString()
                                                 : snapshot.activeRepositories.first().key;
@@ -210,11 +233,9 @@ DashboardSnapshot DashboardSnapshot::load(MetricsQueries &queries, const Dashboa
         snapshot.pullRequests = queries.pullRequestsIn(repository, window);
         snapshot.stars = queries.starHistory(repository, window);
     }
-    snapshot.latestEvents = queries.latestEvents(request.latestEvents, window);
+    snapshot.latestEvents = queries.latestEvents(request.latestEvents, window, scope);
     snapshot.eventsStored = queries.eventsStored();
     snapshot.recentLiveShare = queries.recentLiveShare();
-    snapshot.quality = WindowQuality::of(snapshot.coverage, measured, queries.settleSeconds(),
-                                         MetricsQueries::currentTime().toSecsSinceEpoch());
     snapshot.sources = SourceHour::bySource(measured);
     return snapshot;
 }

@@ -17,6 +17,7 @@ struct DashboardRequest
     bool followNow = true; // else the window ends at the latest stored event
     QDateTime at; // overrides both when valid
     QString repository; // for the pull-request panel; empty: the most active one
+    Scope scope; // all of GitHub, or watched feeds; bots in or out
     int topRepositories = 10;
     int latestEvents = 500;
 };
@@ -71,6 +72,7 @@ struct DashboardSnapshot
 
     qint64 minutes = 0;
     TimeWindow window;
+    Scope scope;
     QList<KeyCount> eventsByType; // every type, count descending
     QList<KeyCount> typeBars; // at most maxTypeBars, the last one "Other" when grouped
     QList<KeyCount> activeRepositories; // top first

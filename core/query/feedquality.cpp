@@ -65,6 +65,8 @@ QString WindowQuality::statusName(Status status)
 
 QString WindowQuality::label() const
 {
+    if (watched)
+        return watchedLabel();
     if (status == Status::Complete)
         return u"complete"_s;
     QString text = u"sampled"_s;
@@ -73,6 +75,60 @@ QString WindowQuality::label() const
     if (!degradedTypes.isEmpty())
         text += u", degraded: %1 (lower bounds)"_s.arg(degradedTypes.join(u", "_s));
     return text;
+}
+
+QString WindowQuality::notWatchedYet()
+{
+    return u"not watched yet"_s;
+}
+
+QString WindowQuality::watchedLabel() const
+{
+    if (status == Status::Complete)
+        return u"complete (watched feeds)"_s;
+    constexpr qsizetype named = 3;
+    QStringList parts;
+    for (const FeedGap &gap : feedGaps.first(std::min(named, feedGaps.size())))
+        parts << u"events missed by %1 before %2"_s.arg(gap.feed, TimeFormat::iso(gap.at));
+    if (feedGaps.size() > named)
+        parts << u"%1 more polls missed events"_s.arg(feedGaps.size() - named);
+    parts << feedsReadLate;
+    return u"lower bounds: "_s + parts.join(u"; "_s);
+}
+
+WindowQuality WindowQuality::ofWatched(const WatchedFeeds &feeds, QList<HourCoverage> &hours,
+                                       const TimeWindow &window)
+{
+    WindowQuality quality;
+    quality.watched = true;
+    quality.feedGaps = feeds.gaps;
+    for (const QString &feed : feeds.neverRead)
+        quality.feedsReadLate << u"%1 never read"_s.arg(feed);
+    // From when on every feed of the scope was read.
+    qint64 allReadFrom = window.from;
+    for (auto it = feeds.firstReadAt.cbegin(); it != feeds.firstReadAt.cend(); ++it) {
+        if (it.value() <= window.from)
+            continue;
+        quality.feedsReadLate << u"%1 read since %2"_s.arg(it.key(), TimeFormat::iso(it.value()));
+        allReadFrom = std::max(allReadFrom, it.value());
+    }
+    quality.feedsReadLate.sort();
+    quality.hours = int(hours.size());
+    for (HourCoverage &hour : hours) {
+        const bool missed
+            = std::any_of(feeds.gaps.cbegin(), feeds.gaps.cend(), [&hour](const FeedGap &gap) {
+                  return gap.at >= hour.hour && gap.at < hour.hour + 3600;
+              });
+        const bool read
+            = feeds.neverRead.isEmpty() && std::max(hour.hour, window.from) >= allReadFrom;
+        hour.complete = read && !missed;
+        hour.incompleteReason = !read ? notWatchedYet()
+            : missed                  ? u"a poll missed events"_s
+                                      : QString();
+        quality.completeHours += hour.complete ? 1 : 0;
+    }
+    quality.status = quality.completeHours == quality.hours ? Status::Complete : Status::Degraded;
+    return quality;
 }
 
 QList<SourceHour> MetricsQueries::sourceHours(const TimeWindow &window)
@@ -156,6 +212,14 @@ WindowQuality MetricsQueries::quality(const TimeWindow &window, const QDateTime 
 {
     return WindowQuality::of(coverage(window), sourceHours(window), settleSeconds(),
                              now.toSecsSinceEpoch());
+}
+
+WindowQuality MetricsQueries::quality(const TimeWindow &window, const Scope &scope)
+{
+    if (scope.isAll())
+        return quality(window);
+    QList<HourCoverage> hours = coverage(window);
+    return WindowQuality::ofWatched(watchedFeeds(scope, window), hours, window);
 }
 
 WindowQuality WindowQuality::of(const QList<HourCoverage> &hours, const QList<SourceHour> &measured,

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "metrictypes.h"
+
 #include <QHash>
 #include <QList>
 #include <QString>
@@ -32,6 +34,22 @@ struct SourceHour
     double overlap() const;
 };
 
+// A poll of a watched feed that shared no event with the poll before: the feed's events
+// between the two were missed.
+struct FeedGap
+{
+    QString feed; // "owner/name", lower case
+    qint64 at = 0; // when the poll ran
+};
+
+// What the store knows of a watched scope's feeds.
+struct WatchedFeeds
+{
+    QHash<QString, qint64> firstReadAt; // by feed (lower case): its first page's fetch time
+    QStringList neverRead; // the scope's feeds with no page stored
+    QList<FeedGap> gaps; // inside the window, by time
+};
+
 // How far a window's numbers can be trusted: the quality block of every metric answer.
 struct WindowQuality
 {
@@ -52,16 +70,39 @@ struct WindowQuality
     // PushEvent's share of the window's sampled events: a ranking by all events ranks
     // mostly pushes when it is high.
     std::optional<double> pushShare;
+    // A watched scope's: its feeds' missed events inside the window, and the feeds read only
+    // since after the window began ("owner/name since <time>") or never.
+    bool watched = false;
+    QList<FeedGap> feedGaps;
+    QStringList feedsReadLate;
 
     // The block from what the queries read: every hour of the window, each source's hours,
     // the live sources' settle time, as of `now` (epoch seconds).
     static WindowQuality of(const QList<HourCoverage> &hours, const QList<SourceHour> &measured,
                             std::optional<qint64> settleSeconds, qint64 now);
+    // The block of a watched scope: an hour is complete once every feed was read and no poll
+    // missed events in it; `hours` (the window's) are marked so. Every count is a lower
+    // bound when one is not.
+    static WindowQuality ofWatched(const WatchedFeeds &feeds, QList<HourCoverage> &hours,
+                                   const TimeWindow &window);
+    // Why a watched scope's hour is incomplete when some feed was not read yet.
+    static QString notWatchedYet();
     static QString statusName(Status status);
     QString statusName() const { return statusName(status); }
     // A count of `type` is a lower bound.
-    bool isLowerBound(const QString &type) const { return degradedTypes.contains(type); }
+    bool isLowerBound(const QString &type) const
+    {
+        return degradedTypes.contains(type) || !feedGaps.isEmpty() || !feedsReadLate.isEmpty();
+    }
+    // Some count of the window is a lower bound.
+    bool hasLowerBounds() const
+    {
+        return !degradedTypes.isEmpty() || !feedGaps.isEmpty() || !feedsReadLate.isEmpty();
+    }
     // The words every view uses: "complete", "settling until 14:05 UTC", "sampled",
     // "sampled, degraded: WatchEvent, IssuesEvent (lower bounds)".
     QString label() const;
+
+private:
+    QString watchedLabel() const;
 };

@@ -39,12 +39,16 @@ QByteArray MetricsExport::csv(const DashboardSnapshot &snapshot)
     out += csvRow("window_from", {}, TimeFormat::iso(snapshot.window.from).toUtf8());
     out += csvRow("window_to", {}, TimeFormat::iso(snapshot.window.to).toUtf8());
     out += csvRow("window_minutes", {}, QByteArray::number(snapshot.minutes));
+    out += csvRow("scope", {}, snapshot.scope.name.toUtf8());
+    out += csvRow("bots", {}, Scope::botsName(snapshot.scope.bots).toUtf8());
     const WindowQuality &quality = snapshot.quality;
     out += csvRow("quality", {}, quality.statusName().toUtf8());
     for (const QString &type : quality.degradedTypes)
         out += csvRow("degraded_type", type, "lower_bound");
     out += csvRow("settling_hours", {}, QByteArray::number(quality.settlingHours));
     out += csvRow("complete_hours", {}, QByteArray::number(quality.completeHours));
+    for (const FeedGap &gap : quality.feedGaps)
+        out += csvRow("feed_gap", gap.feed, TimeFormat::iso(gap.at).toUtf8());
     for (const KeyCount &count : snapshot.eventsByType)
         out += csvRow("events_by_type", count.key, QByteArray::number(count.count));
     for (const KeyCount &count : snapshot.activeRepositories)
@@ -187,8 +191,25 @@ QJsonObject MetricsExport::qualityJson(const WindowQuality &quality)
             {u"settled_at"_s, optionalTime(quality.settledAt)},
             {u"settle_seconds"_s, optionalInteger(quality.settleSeconds)},
             {u"degraded_types"_s, QJsonArray::fromStringList(quality.degradedTypes)},
-            {u"lower_bounds"_s, !quality.degradedTypes.isEmpty()},
-            {u"push_share"_s, optionalNumber(quality.pushShare)}};
+            {u"lower_bounds"_s, quality.hasLowerBounds()},
+            {u"push_share"_s, optionalNumber(quality.pushShare)},
+            {u"feed_gaps"_s,
+             [&quality] {
+                 QJsonArray gaps;
+                 for (const FeedGap &gap : quality.feedGaps)
+                     gaps.append(
+                         QJsonObject {{u"feed"_s, gap.feed}, {u"at"_s, TimeFormat::iso(gap.at)}});
+                 return gaps;
+             }()},
+            {u"feeds_read_late"_s, QJsonArray::fromStringList(quality.feedsReadLate)}};
+}
+
+QJsonObject MetricsExport::scopeJson(const Scope &scope)
+{
+    return {{u"name"_s, scope.name},
+            {u"repositories"_s, QJsonArray::fromStringList(scope.repositories)},
+            {u"organizations"_s, QJsonArray::fromStringList(scope.organizations)},
+            {u"bots"_s, Scope::botsName(scope.bots)}};
 }
 
 QJsonObject MetricsExport::hourCoverageJson(const HourCoverage &hour)
@@ -292,6 +313,7 @@ QJsonObject MetricsExport::json(const DashboardSnapshot &snapshot)
              QJsonObject {{u"from"_s, TimeFormat::iso(snapshot.window.from)},
                           {u"to"_s, TimeFormat::iso(snapshot.window.to)},
                           {u"minutes"_s, snapshot.minutes}}},
+            {u"scope"_s, scopeJson(snapshot.scope)},
             {u"events_total"_s, snapshot.eventsTotal()},
             {u"events_by_type"_s, byType},
             {u"type_bars"_s, typeBarsJson(snapshot)},

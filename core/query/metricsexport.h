@@ -12,6 +12,7 @@ QByteArray csv(const DashboardSnapshot &snapshot);
 QJsonObject json(const DashboardSnapshot &snapshot);
 // The quality block of every metric answer, in one shape.
 QJsonObject qualityJson(const WindowQuality &quality);
+QJsonObject scopeJson(const Scope &scope);
 // One hour of coverage, in /api/coverage and the snapshot's JSON alike.
 QJsonObject hourCoverageJson(const HourCoverage &hour);
 // One source's measurements in one hour, for /api/sources.

@@ -1,5 +1,6 @@
 #include "metricsqueries.h"
 
+#include "botaccounts.h"
 #include "countrollups.h"
 #include "database.h"
 #include "sqlitestatement.h"
@@ -43,17 +44,49 @@ struct WindowSplit
     }
 };
 
-} // namespace
-
-// Events carry whole seconds: an end inside a second keeps that second, and the start,
-// `minutes` before the end, begins with the first whole second at or after it.
-TimeWindow TimeWindow::endingAt(const QDateTime &at, qint64 minutes)
+// The silver rows a scope keeps, as an SQL condition and its values in order. The
+// repository terms read the events_repo index: lower(repo_name), then created_at.
+struct ScopeFilter
 {
-    const qint64 end = at.toMSecsSinceEpoch();
-    const qint64 start = end - minutes * 60000;
-    const auto floorSeconds = [](qint64 ms) { return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000); };
-    return {-floorSeconds(-start), floorSeconds(end)};
-}
+    QString condition;
+    QVariantList values;
+
+    explicit ScopeFilter(const Scope &scope)
+    {
+        QStringList terms;
+        if (!scope.isAll()) {
+            QStringList any;
+            if (!scope.repositories.isEmpty()) {
+                any << u"lower(repo_name) IN (%1)"_s.arg(placeholders(scope.repositories.size()));
+                for (const QString &repository : scope.repositories)
+                    values << repository.toLower();
+            }
+            // "owner/" up to "owner0": '0' follows '/', so the range holds owner/<any name>.
+            for (const QString &organization : scope.organizations) {
+                any << u"(lower(repo_name) >= ? AND lower(repo_name) < ?)"_s;
+                values << QString(organization.toLower() + u'/')
+                       << QString(organization.toLower() + u'0');
+            }
+            terms << (any.isEmpty() ? u"1 = 0"_s : u'(' + any.join(u" OR "_s) + u')');
+        }
+        if (scope.bots != Scope::Bots::Include) {
+            const QString isBot = u"(lower(COALESCE(actor_login, '')) LIKE '%[bot]' OR "
+                                  "lower(COALESCE(actor_login, '')) IN (%1))"_s.arg(
+                                      placeholders(BotAccounts::knownLogins().size()));
+            for (const QString &login : BotAccounts::knownLogins())
+                values << login;
+            terms << (scope.bots == Scope::Bots::Only ? isBot : u"NOT "_s + isBot);
+        }
+        condition = terms.isEmpty() ? u"1 = 1"_s : terms.join(u" AND "_s);
+    }
+
+    static QString placeholders(qsizetype count)
+    {
+        return QStringList(count, u"?"_s).join(u", "_s);
+    }
+};
+
+} // namespace
 
 struct MetricsQueries::Rollups
 {
@@ -164,9 +197,40 @@ QList<KeyCount> MetricsQueries::eventCounts(qint64 minutes, const QDateTime &at)
     return typeCounts(TimeWindow::endingAt(at, minutes));
 }
 
-QList<KeyCount> MetricsQueries::typeCounts(const TimeWindow &window)
+QList<KeyCount> MetricsQueries::typeCounts(const TimeWindow &window, const Scope &scope)
 {
-    return m_connection.read([&] { return typeCountsIn(window); });
+    if (scope.isEverything())
+        return m_connection.read([&] { return typeCountsIn(window); });
+    return m_connection.read([&] {
+        QSqlQuery query = scoped(u"SELECT type, COUNT(*)"_s, window, scope, u"GROUP BY type"_s);
+        return rankedCounts(query);
+    });
+}
+
+// A scope narrower than everything is counted from silver: the watched repositories
+// through the events_repo index, bots by their logins.
+QSqlQuery MetricsQueries::scoped(const QString &select, const TimeWindow &window,
+                                 const Scope &scope, const QString &rest,
+                                 const QVariantList &restValues)
+{
+    const ScopeFilter filter(scope);
+    QSqlQuery query = statement(u"%1 FROM events WHERE created_at BETWEEN ? AND ? AND %2 %3"_s.arg(
+        select, filter.condition, rest));
+    query.addBindValue(window.from);
+    query.addBindValue(window.to);
+    for (const QVariant &value : filter.values + restValues)
+        query.addBindValue(value);
+    exec(query);
+    return query;
+}
+
+QList<KeyCount> MetricsQueries::rankedCounts(QSqlQuery &query)
+{
+    QList<KeyCount> counts;
+    while (query.next())
+        counts.append({query.value(0).toString(), query.value(1).toLongLong()});
+    std::sort(counts.begin(), counts.end(), KeyCount::ranksBefore);
+    return counts;
 }
 
 QList<KeyCount> MetricsQueries::activeRepositories(int limit, qint64 minutes, const QDateTime &at)
@@ -174,10 +238,19 @@ QList<KeyCount> MetricsQueries::activeRepositories(int limit, qint64 minutes, co
     return activeRepositories(limit, TimeWindow::endingAt(at, minutes));
 }
 
-QList<KeyCount> MetricsQueries::activeRepositories(int limit, const TimeWindow &window)
+QList<KeyCount> MetricsQueries::activeRepositories(int limit, const TimeWindow &window,
+                                                   const Scope &scope)
 {
     if (limit <= 0)
         return {};
+    if (!scope.isEverything()) {
+        return m_connection.read([&] {
+            QSqlQuery query
+                = scoped(u"SELECT MAX(repo_name), COUNT(*)"_s, window, scope,
+                         u"GROUP BY lower(repo_name) ORDER BY 2 DESC, 1 LIMIT ?"_s, {limit});
+            return rankedCounts(query);
+        });
+    }
     return m_connection.read([&] {
         return m_connection.isPostgres() ? activeRepositoriesPostgres(limit, window)
                                          : activeRepositoriesSqlite(limit, window);
@@ -276,20 +349,57 @@ PullRequestStats MetricsQueries::averagePullRequestInterval(const QString &repos
 
 // A store no writer of this version has opened yet (a viewer, --export) has no star days:
 // none are stored, rather than a failed read.
-bool MetricsQueries::hasStarDays()
+bool MetricsQueries::hasGoldTable(const QString &name)
 {
     QSqlQuery query = statement(
         m_connection.isPostgres()
-            ? u"SELECT to_regclass('gold.star_days') IS NOT NULL"_s
-            : u"SELECT COUNT(*) FROM gold.sqlite_master WHERE type = 'table' AND name = 'star_days'"_s);
+            ? u"SELECT to_regclass('gold.' || ?) IS NOT NULL"_s
+            : u"SELECT COUNT(*) FROM gold.sqlite_master WHERE type = 'table' AND name = ?"_s);
+    query.addBindValue(name);
     exec(query);
     return query.next() && query.value(0).toBool();
+}
+
+WatchedFeeds MetricsQueries::watchedFeeds(const Scope &scope, const TimeWindow &window)
+{
+    QStringList feeds;
+    for (const QString &feed : scope.repositories + scope.organizations)
+        feeds << feed.toLower();
+    return m_connection.read([&] {
+        WatchedFeeds watched;
+        if (feeds.isEmpty() || !hasGoldTable(u"feeds"_s)) {
+            watched.neverRead = feeds;
+            return watched;
+        }
+        const QString among = QStringList(feeds.size(), u"?"_s).join(u", "_s);
+        QSqlQuery read
+            = statement(u"SELECT feed, first_at FROM gold.feeds WHERE feed IN (%1)"_s.arg(among));
+        for (const QString &feed : feeds)
+            read.addBindValue(feed);
+        exec(read);
+        while (read.next())
+            watched.firstReadAt.insert(read.value(0).toString(), read.value(1).toLongLong());
+        for (const QString &feed : feeds) {
+            if (!watched.firstReadAt.contains(feed))
+                watched.neverRead << feed;
+        }
+        QSqlQuery gaps = statement(u"SELECT feed, at FROM gold.feed_gaps WHERE feed IN (%1) "
+                                   "AND at BETWEEN ? AND ? ORDER BY at, feed"_s.arg(among));
+        for (const QString &feed : feeds)
+            gaps.addBindValue(feed);
+        gaps.addBindValue(window.from);
+        gaps.addBindValue(window.to);
+        exec(gaps);
+        while (gaps.next())
+            watched.gaps.append({gaps.value(0).toString(), gaps.value(1).toLongLong()});
+        return watched;
+    });
 }
 
 StarHistory MetricsQueries::starHistory(const QString &repository, const TimeWindow &window)
 {
     return m_connection.read([&] {
-        if (!hasStarDays())
+        if (!hasGoldTable(u"star_days"_s))
             return StarHistory {false, repository, {}, 0, 0};
         QSqlQuery &query = prepared(uR"(SELECT day, stars, repo_name FROM gold.star_days
                                         WHERE repo_key = ? ORDER BY day)"_s);
@@ -475,8 +585,19 @@ QList<MinuteCount> MetricsQueries::eventsPerMinute(qint64 minutes, const QDateTi
     return eventsPerMinute(TimeWindow::endingAt(at, minutes));
 }
 
-QList<MinuteCount> MetricsQueries::eventsPerMinute(const TimeWindow &window)
+QList<MinuteCount> MetricsQueries::eventsPerMinute(const TimeWindow &window, const Scope &scope)
 {
+    if (!scope.isEverything()) {
+        return m_connection.read([&] {
+            QSqlQuery query = scoped(u"SELECT created_at / 60, type, COUNT(*)"_s, window, scope,
+                                     u"GROUP BY 1, 2 ORDER BY 1, 2"_s);
+            QList<MinuteCount> counts;
+            while (query.next())
+                counts.append({query.value(0).toLongLong(), query.value(1).toString(),
+                               query.value(2).toLongLong()});
+            return counts;
+        });
+    }
     // Whole minutes [firstWhole, lastWhole]; the cut minutes around them, if any.
     const qint64 firstWhole = -CountBlock::floorDiv(-window.from, 60);
     const qint64 lastWhole = CountBlock::floorDiv(window.to + 1, 60) - 1;
@@ -511,17 +632,13 @@ QList<MinuteCount> MetricsQueries::eventsPerMinute(const TimeWindow &window)
     });
 }
 
-QList<EventRow> MetricsQueries::latestEvents(int limit, const TimeWindow &window)
+QList<EventRow> MetricsQueries::latestEvents(int limit, const TimeWindow &window,
+                                             const Scope &scope)
 {
     return m_connection.read([&] {
         QSqlQuery query
-            = statement(uR"(SELECT id, created_at, type, action, repo_name, actor_login, pr_number
-                            FROM events WHERE created_at BETWEEN ? AND ?
-                            ORDER BY created_at DESC, id DESC LIMIT ?)"_s);
-        query.addBindValue(window.from);
-        query.addBindValue(window.to);
-        query.addBindValue(limit);
-        exec(query);
+            = scoped(u"SELECT id, created_at, type, action, repo_name, actor_login, pr_number"_s,
+                     window, scope, u"ORDER BY created_at DESC, id DESC LIMIT ?"_s, {limit});
         QList<EventRow> rows;
         while (query.next())
             rows.append({query.value(0).toLongLong(), query.value(1).toLongLong(),

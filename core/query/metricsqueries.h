@@ -33,7 +33,8 @@ public:
 
     // Events by type with at - minutes*60 <= created_at <= at, count descending.
     QList<KeyCount> eventCounts(qint64 minutes, const QDateTime &at = currentTime());
-    QList<KeyCount> typeCounts(const TimeWindow &window);
+    // The methods that take a Scope count everything (gold) by default.
+    QList<KeyCount> typeCounts(const TimeWindow &window, const Scope &scope = {});
     // Every pull request of a repository opened up to `at`.
     PullRequestStats averagePullRequestInterval(const QString &repository,
                                                 const QDateTime &at = currentTime());
@@ -45,11 +46,12 @@ public:
     // Repositories by event count in the same window: count descending, then name.
     QList<KeyCount> activeRepositories(int limit, qint64 minutes,
                                        const QDateTime &at = currentTime());
-    QList<KeyCount> activeRepositories(int limit, const TimeWindow &window);
+    QList<KeyCount> activeRepositories(int limit, const TimeWindow &window,
+                                       const Scope &scope = {});
     // Per-minute counts by type of every minute the window touches. A minute the window
     // cuts holds only its events inside the window.
     QList<MinuteCount> eventsPerMinute(qint64 minutes, const QDateTime &at = currentTime());
-    QList<MinuteCount> eventsPerMinute(const TimeWindow &window);
+    QList<MinuteCount> eventsPerMinute(const TimeWindow &window, const Scope &scope = {});
     // Every hour that [from, to] touches, oldest first.
     QList<HourCoverage> coverage(const TimeWindow &window);
     // Whether every hour the window touches is complete.
@@ -57,14 +59,19 @@ public:
     // The live feeds' share of GitHub lately: the mean share of the latest complete hours
     // (up to 24) during which the feeds ran, or nothing when there is none.
     std::optional<double> recentLiveShare();
+    // The scope's feeds: when each was first read, and its polls inside the window that
+    // missed events.
+    WatchedFeeds watchedFeeds(const Scope &scope, const TimeWindow &window);
     // Each source's measurements in every hour [from, to] touches (feedquality.cpp).
     QList<SourceHour> sourceHours(const TimeWindow &window);
     // The live sources' p99 arrival lag over their latest day of measurements.
     std::optional<qint64> settleSeconds();
     // The quality block of a window, as of `now`.
     WindowQuality quality(const TimeWindow &window, const QDateTime &now = currentTime());
+    // The quality block of a window in a scope: a watched scope's is its feeds'.
+    WindowQuality quality(const TimeWindow &window, const Scope &scope);
     // The newest events inside the window, newest first.
-    QList<EventRow> latestEvents(int limit, const TimeWindow &window);
+    QList<EventRow> latestEvents(int limit, const TimeWindow &window, const Scope &scope = {});
     QStringList repositoryNames(const QString &prefix, int limit);
     qint64 eventsStored();
     QList<std::pair<QString, qint64>> eventTotalsByType();
@@ -83,13 +90,16 @@ private:
     QSqlQuery &prepared(const QString &sql);
     QSqlQuery statement(const QString &sql);
     void exec(QSqlQuery &query);
+    QSqlQuery scoped(const QString &select, const TimeWindow &window, const Scope &scope,
+                     const QString &rest, const QVariantList &restValues = {});
+    static QList<KeyCount> rankedCounts(QSqlQuery &query);
     PullRequestStats pullRequestStats(const QString &repository, const TimeWindow &window);
     QList<KeyCount> typeCountsIn(const TimeWindow &window);
     QList<KeyCount> typeCountsSqlite(const TimeWindow &window);
     // The dialect-specific parts, one version per backend.
     QList<KeyCount> activeRepositoriesSqlite(int limit, const TimeWindow &window);
     QList<KeyCount> activeRepositoriesPostgres(int limit, const TimeWindow &window);
-    bool hasStarDays();
+    bool hasGoldTable(const QString &name);
     bool pullRequestHistory(const QString &key, const TimeWindow &window, PullRequestStats *stats);
 
     Connection m_connection;

@@ -3,6 +3,7 @@
 #include <QDateTime>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -16,6 +17,28 @@ struct TimeWindow
     qint64 to = 0;
 
     static TimeWindow endingAt(const QDateTime &at, qint64 minutes);
+};
+
+// Which events a metric counts. All of GitHub is what the stored sample holds; a watched
+// scope is the events of the watched repositories and organizations, whose own feeds
+// keep them complete within what GitHub keeps of each feed.
+struct Scope
+{
+    enum class Bots { Include, Exclude, Only };
+
+    QString name = QStringLiteral("all"); // "all", "watched" or a group's name
+    QStringList repositories; // owner/name
+    QStringList organizations; // every repository under each
+    Bots bots = Bots::Include;
+
+    bool isAll() const { return name == QLatin1StringView("all"); }
+    // Nothing narrows it: gold's totals answer as they are.
+    bool isEverything() const { return isAll() && bots == Bots::Include; }
+    // From watch-list entries: "owner/name" is a repository, "owner" an organization.
+    static Scope watched(const QString &name, const QStringList &entries);
+    static QString botsName(Bots bots);
+    static std::optional<Bots> botsFrom(const QString &name);
+    static QStringList botsNames();
 };
 
 struct KeyCount

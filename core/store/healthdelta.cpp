@@ -27,13 +27,16 @@ void HealthDelta::add(const EventView &event, bool isNew)
 
 void HealthDelta::addRequest()
 {
-    if (m_origin.isRequest && m_origin.hour >= 0)
+    if (m_origin.isRequest && m_origin.hour >= 0) {
         ++m_hours[m_origin.hour].requests;
+        m_requested = true;
+    }
 }
 
 void HealthDelta::clear()
 {
     m_hours.clear();
+    m_requested = false;
 }
 
 QStringList HealthDelta::schema(bool postgres)
@@ -51,6 +54,12 @@ QStringList HealthDelta::schema(bool postgres)
         uR"(CREATE TABLE IF NOT EXISTS gold.source_lag(
             hour %1 NOT NULL, source %2 NOT NULL, bucket %1 NOT NULL, events %1 NOT NULL,
             PRIMARY KEY(hour, source, bucket)))"_s.arg(integer, text),
+        // Each watched feed's first and last page, and the polls that missed events.
+        uR"(CREATE TABLE IF NOT EXISTS gold.feeds(
+            feed %2 NOT NULL PRIMARY KEY, first_at %1 NOT NULL, last_at %1 NOT NULL,
+            pages %1 NOT NULL))"_s.arg(integer, text),
+        uR"(CREATE TABLE IF NOT EXISTS gold.feed_gaps(
+            feed %2 NOT NULL, at %1 NOT NULL, PRIMARY KEY(feed, at)))"_s.arg(integer, text),
     };
 }
 
@@ -91,5 +100,36 @@ bool HealthDelta::write(const QSqlDatabase &database, QString *error) const
                 return false;
         }
     }
-    return true;
+    return writeFeed(database, error);
+}
+
+bool HealthDelta::writeFeed(const QSqlDatabase &database, QString *error) const
+{
+    if (!m_requested || m_origin.feed.isEmpty())
+        return true;
+    const QString feed = m_origin.feed.toLower();
+    QSqlQuery feeds(database);
+    feeds.prepare(uR"(INSERT INTO gold.feeds AS g VALUES(?, ?, ?, 1) ON CONFLICT (feed) DO UPDATE
+        SET first_at = CASE WHEN excluded.first_at < g.first_at THEN excluded.first_at
+                            ELSE g.first_at END,
+            last_at = CASE WHEN excluded.last_at > g.last_at THEN excluded.last_at
+                           ELSE g.last_at END,
+            pages = g.pages + 1)"_s);
+    for (const QVariant &value :
+         {QVariant(feed), QVariant(m_origin.arrivedAt), QVariant(m_origin.arrivedAt)})
+        feeds.addBindValue(value);
+    if (!feeds.exec()) {
+        *error = feeds.lastError().text();
+        return false;
+    }
+    if (!m_origin.missedBefore)
+        return true;
+    QSqlQuery gaps(database);
+    gaps.prepare(u"INSERT INTO gold.feed_gaps VALUES(?, ?) ON CONFLICT DO NOTHING"_s);
+    gaps.addBindValue(feed);
+    gaps.addBindValue(m_origin.arrivedAt);
+    if (gaps.exec())
+        return true;
+    *error = gaps.lastError().text();
+    return false;
 }

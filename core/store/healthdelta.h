@@ -8,7 +8,8 @@
 
 // What a batch adds to gold's measurements of its source, per hour: the events it carried
 // by type (all of them, and those new to silver), how late they arrived, and the request it
-// took. Written with the batch, in one SQL text for both backends, so a source is measured
+// took; for a watched feed's page, when the feed was read and whether its poll missed
+// events. Written with the batch, in one SQL text for both backends, so a source is measured
 // exactly once however often its bronze file is replayed.
 class HealthDelta
 {
@@ -22,12 +23,13 @@ public:
     // The source's request, once its file is wholly ingested.
     void addRequest();
     void clear();
-    bool isEmpty() const { return m_hours.isEmpty(); }
+    bool isEmpty() const { return m_hours.isEmpty() && !m_requested; }
 
     // Upserts the batch's measurements; false with `error` when a statement failed.
     bool write(const QSqlDatabase &database, QString *error) const;
 
-    // gold.source_hours, gold.source_types and gold.source_lag, for both backends.
+    // gold.source_hours, gold.source_types, gold.source_lag, gold.feeds and gold.feed_gaps,
+    // for both backends.
     static QStringList schema(bool postgres);
 
 private:
@@ -45,6 +47,9 @@ private:
         QHash<int, qint64> lag; // by FeedHealth::lagBucket
     };
 
+    bool writeFeed(const QSqlDatabase &database, QString *error) const;
+
     SourceOrigin m_origin;
     QHash<qint64, Hour> m_hours;
+    bool m_requested = false;
 };

@@ -32,6 +32,8 @@ const char *const schema[] = {
     // Silver written before arrival times were kept gains the column, NULL for its events.
     "ALTER TABLE silver.events ADD COLUMN IF NOT EXISTS arrived_at bigint",
     "CREATE INDEX IF NOT EXISTS events_created_at ON silver.events(created_at)",
+    // A watched scope's events: each repository's are one range, by time.
+    "CREATE INDEX IF NOT EXISTS events_repo ON silver.events(lower(repo_name), created_at)",
     R"(CREATE TABLE IF NOT EXISTS silver.quarantine(
         id bigserial PRIMARY KEY, source_id bigint NOT NULL, line bigint NOT NULL,
         reason text NOT NULL, raw text, UNIQUE(source_id, line)))",
@@ -170,7 +172,7 @@ bool PostgresEventStore::clear(QString *error)
                        gold.type_minute, gold.repos, gold.repo_minute, gold.pr_opened,
                        gold.pr_history, gold.star_days,
                        gold.archive_hours, gold.source_hours, gold.source_types,
-                       gold.source_lag RESTART IDENTITY)"_s,
+                       gold.source_lag, gold.feeds, gold.feed_gaps RESTART IDENTITY)"_s,
                    error)
         && d->exec(u"UPDATE gold.meta SET value = 0 WHERE key = 'events_total'"_s, error)
         && d->exec(u"UPDATE gold.meta SET value = value + 1 WHERE key = 'batch'"_s, error)

@@ -30,6 +30,8 @@ const char *const schema[] = {
         created_at INTEGER NOT NULL, public INTEGER, pr_number INTEGER,
         source_id INTEGER NOT NULL REFERENCES sources(id), arrived_at INTEGER))",
     "CREATE INDEX IF NOT EXISTS main.events_created_at ON events(created_at)",
+    // A watched scope's events: each repository's are one range, by time.
+    "CREATE INDEX IF NOT EXISTS main.events_repo ON events(lower(repo_name), created_at)",
     R"(CREATE TABLE IF NOT EXISTS main.quarantine(
         id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL REFERENCES sources(id),
         line INTEGER NOT NULL, reason TEXT NOT NULL, raw TEXT, UNIQUE(source_id, line)))",

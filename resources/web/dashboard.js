@@ -8,7 +8,7 @@ import { count, duration, moment, timeLabel, typeName, zoneLabel } from './forma
 
 const pollMs = 2000;
 const tokenKey = 'ghmonitor-token';
-const state = { window: '60', at: null, repository: '', etag: null, timer: null, names: '', ticket: 0 };
+const state = { window: '60', at: null, repository: '', scope: 'all', bots: 'include', etag: null, timer: null, names: '', ticket: 0 };
 const $ = (id) => document.getElementById(id);
 const charts = {};
 
@@ -22,11 +22,14 @@ async function api(path, etag) {
   return fetch(path, { headers, cache: 'no-store' });
 }
 
-// The window, its end and the repository: the page's URL and the snapshot's query alike.
+// The window, its end, the repository and the scope: the page's URL and the snapshot's
+// query alike.
 function windowQuery() {
   const query = new URLSearchParams({ window: state.window });
   if (state.at) query.set('at', state.at);
   if (state.repository) query.set('repository', state.repository);
+  if (state.scope !== 'all') query.set('scope', state.scope);
+  if (state.bots !== 'include') query.set('bots', state.bots);
   return query;
 }
 
@@ -45,6 +48,8 @@ function readUrl() {
   if (window === 'all' || /^[1-9][0-9]{0,6}$/.test(window || '')) state.window = window;
   if (/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(query.get('at') || '')) state.at = query.get('at');
   state.repository = query.get('repository') || '';
+  if (query.get('scope') === 'watched') state.scope = 'watched';
+  if (['exclude', 'only'].includes(query.get('bots'))) state.bots = query.get('bots');
 }
 
 // One poll. Whatever goes wrong, the next one is scheduled (but after a sign-in prompt),
@@ -170,14 +175,16 @@ function clockTime(iso) {
 function qualityNotes(data) {
   const { quality, coverage } = data;
   let base;
-  if (quality.status === 'complete') base = '· complete';
+  if (data.scope.name !== 'all') base = `· ${watchedNote(data)}`;
+  else if (quality.status === 'complete') base = '· complete';
   else if (quality.settled_at) base = `· settling until ${clockTime(quality.settled_at)}`;
   else if (coverage.recent_live_share === null) base = '· sampled';
   else {
     const percent = coverage.recent_live_share * 100;
     base = percent < 1 ? '· sampled: under 1 % of GitHub' : `· sampled: about ${Math.round(percent)} % of GitHub`;
   }
-  const degraded = quality.degraded_types.length > 0;
+  if (data.scope.bots !== 'include') base += data.scope.bots === 'only' ? '; bots only' : '; bots left out';
+  const degraded = quality.lower_bounds;
   const pushes = quality.push_share === null ? null : Math.round(quality.push_share * 100);
   return {
     types: degraded ? `${base}; ≥ marks lower bounds` : base,
@@ -186,8 +193,20 @@ function qualityNotes(data) {
   };
 }
 
+// A watched scope's note: its feeds are complete unless a poll missed events or a feed was
+// not read all along.
+function watchedNote(data) {
+  const { quality, scope } = data;
+  const plural = (n, one, many) => (n === 1 ? one : `${n} ${many}`);
+  if (scope.repositories.length + scope.organizations.length === 0) return 'watched: nothing watched yet';
+  if (quality.status === 'complete') return 'watched feeds: complete';
+  if (quality.feed_gaps.length) return `watched: ${plural(quality.feed_gaps.length, '1 poll', 'polls')} missed events`;
+  return `watched: ${plural(quality.feeds_read_late.length, '1 feed', 'feeds')} not read all along`;
+}
+
 // The quality block in words, for the banner above the panels.
 function qualityText(quality) {
+  if (quality.feed_gaps.length || quality.feeds_read_late.length) return `Watched feeds, ${quality.label}.`;
   const parts = [quality.status === 'complete' ? 'Complete: every hour has a healthy GH Archive file.'
     : 'A sample of GitHub.'];
   if (quality.settled_at) parts.push(`Late events may still arrive until ${clockTime(quality.settled_at)}.`);
@@ -600,6 +619,13 @@ function wireControls() {
     reload();
   });
   $('repository').addEventListener('input', suggestNames);
+  for (const id of ['scope', 'bots']) {
+    $(id).value = state[id];
+    $(id).addEventListener('change', () => {
+      state[id] = $(id).value;
+      reload();
+    });
+  }
   $('signin').addEventListener('submit', (event) => {
     event.preventDefault();
     sessionStorage.setItem(tokenKey, $('token').value);
