@@ -128,7 +128,9 @@ void DashboardWidget::setData(const DashboardSnapshot &data)
     const QString note = coverageNote(data);
     const bool degraded = data.quality.hasLowerBounds();
     m_eventTypes->setNote(degraded ? tr("%1; ≥ marks lower bounds").arg(note) : note);
-    m_eventRate->setNote(degraded ? tr("%1; a degraded feed").arg(note) : note);
+    // A watched scope's note already says why its counts are lower bounds.
+    m_eventRate->setNote(degraded && !data.quality.watched ? tr("%1; a degraded feed").arg(note)
+                                                           : note);
     m_activeRepositories->setNote(
         degraded && data.quality.pushShare
             ? tr("%1; %2 % pushes").arg(note).arg(qRound(*data.quality.pushShare * 100))

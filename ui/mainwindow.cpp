@@ -531,11 +531,13 @@ void MainWindow::setWatchlist(Watchlist *watchlist)
                           : tr("No longer watching %1").arg(repository),
                     5000);
             });
-    // The watched scope follows the watch list.
+    // The watched scope follows the watch list, from now on and as it is now.
     connect(m_watchlist, &Watchlist::changed, this, [this] {
         if (!scope().isAll())
             updateRequest();
     });
+    if (!scope().isAll())
+        updateRequest();
     fillWatchedMenu();
 }
 

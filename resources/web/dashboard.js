@@ -188,7 +188,7 @@ function qualityNotes(data) {
   const pushes = quality.push_share === null ? null : Math.round(quality.push_share * 100);
   return {
     types: degraded ? `${base}; ≥ marks lower bounds` : base,
-    rate: degraded ? `${base}; a degraded feed` : base,
+    rate: degraded && data.scope.name === 'all' ? `${base}; a degraded feed` : base,
     repositories: degraded && pushes !== null ? `${base}; ${pushes} % pushes` : base,
   };
 }
