@@ -561,7 +561,9 @@ void TestApi::openApiDescribesEveryRoute()
         QVERIFY2(operation["responses"_L1].toObject().contains("200"_L1), qPrintable(route));
         // Every documented route is really served (404: an unknown repository).
         QString concrete = route;
-        concrete.replace("{owner}"_L1, "nobody"_L1).replace("{name}"_L1, "nothing"_L1);
+        concrete.replace("{owner}"_L1, "nobody"_L1)
+            .replace("{name}"_L1, "nothing"_L1)
+            .replace("{organization}"_L1, "nobody"_L1);
         const int status
             = rawRequest(m_port, method.toUpper().toLatin1(), concrete.toLatin1()).status;
         QVERIFY2(status == 200 || (route.contains(u'{') && status == 404),
@@ -719,6 +721,22 @@ void TestApi::watchlistEndpoints()
     QCOMPARE(listed.first()["repository"_L1].toString(), u"octokit/octokit.rb"_s);
     QCOMPARE(m_watchlist->names(), QStringList {u"octokit/octokit.rb"_s});
     QCOMPARE(rawRequest(m_port, "PUT", "/api/watchlist/Qt/qtbase", "evil.example").status, 403);
+
+    // One segment: an organization, or a repository spelt owner%2Fname.
+    const Reply organization = rawRequest(m_port, "PUT", "/api/watchlist/qt-labs");
+    QCOMPARE(organization.status, 200);
+    QCOMPARE(organization.json()["organization"_L1].toString(), u"qt-labs"_s);
+    const Reply notALogin = rawRequest(m_port, "PUT", "/api/watchlist/not.a.login");
+    QCOMPARE(notALogin.status, 400);
+    QCOMPARE(notALogin.json()["parameter"_L1].toString(), u"organization"_s);
+    QCOMPARE(rawRequest(m_port, "PUT", "/api/watchlist/Qt%2Fqtbase").status, 200);
+    const QJsonObject both = get(u"/api/watchlist"_s).json();
+    QCOMPARE(both["organizations"_L1].toArray().first()["organization"_L1].toString(),
+             u"qt-labs"_s);
+    QCOMPARE(both["repositories"_L1].toArray().size(), 2);
+    QCOMPARE(rawRequest(m_port, "DELETE", "/api/watchlist/QT-LABS").status, 200);
+    QCOMPARE(rawRequest(m_port, "DELETE", "/api/watchlist/qt-labs").status, 404);
+    QVERIFY(m_watchlist->remove(u"Qt/qtbase"_s));
 }
 
 namespace {

@@ -63,6 +63,7 @@ private slots:
     void latestEvents();
     void scopedCounts_data();
     void scopedCounts();
+    void releasesOfARepository();
     void totals();
     void repositoryCompletion();
     void aRepositoryGoldCannotNameIsAnError(); // last: it damages the store
@@ -351,6 +352,40 @@ void TestMetrics::scopedCounts()
     QCOMPARE(latest.size(), std::min<qsizetype>(25, kept.size()));
     for (qsizetype i = 0; i < latest.size(); ++i)
         QCOMPARE(latest[i].id, kept[i].id);
+}
+
+// A repository's releases: its ReleaseEvents in the window, any case of its name, with the
+// median gap between them.
+void TestMetrics::releasesOfARepository()
+{
+    QHash<QString, QList<qint64>> byRepository;
+    for (const FixtureEvent &event : std::as_const(m_events)) {
+        if (event.type == "ReleaseEvent"_L1)
+            byRepository[event.repo].append(event.createdAt);
+    }
+    QString busiest;
+    for (auto it = byRepository.cbegin(); it != byRepository.cend(); ++it) {
+        if (busiest.isEmpty() || it.value().size() > byRepository[busiest].size())
+            busiest = it.key();
+    }
+    QVERIFY2(!busiest.isEmpty(), "the fixtures hold releases");
+    QList<qint64> times = byRepository[busiest];
+    std::sort(times.begin(), times.end());
+    const ReleaseStats all = m_queries->releases(busiest.toUpper(), {0, times.last()});
+    QCOMPARE(all.repository, busiest);
+    QCOMPARE(all.publishedAt, times);
+    if (times.size() >= 2) {
+        QList<qint64> gaps;
+        for (qsizetype i = 1; i < times.size(); ++i)
+            gaps << times[i] - times[i - 1];
+        std::sort(gaps.begin(), gaps.end());
+        const qsizetype middle = gaps.size() / 2;
+        QCOMPARE(all.medianGapSeconds.value(),
+                 gaps.size() % 2 ? double(gaps[middle]) : (gaps[middle - 1] + gaps[middle]) / 2.0);
+    }
+    // A window that ends before the last release leaves it out.
+    QCOMPARE(m_queries->releases(busiest, {0, times.last() - 1}).publishedAt.size(),
+             times.size() - 1);
 }
 
 void TestMetrics::totals()

@@ -739,7 +739,7 @@ void PullRequestPanel::setStats(const PullRequestStats &stats)
     setTitle(stats.repository.isEmpty()
                  ? tr("Pull requests")
                  : tr("Pull requests · %1").arg(plainText(stats.repository)));
-    m_summary->setText(summaryOf(stats));
+    m_summary->setText(summaryOf(stats) + u'\n' + releasesLine(m_releases));
     m_watch->setEnabled(stats.repositoryKnown || !stats.repository.isEmpty());
     QList<QPointF> points;
     for (qsizetype i = 0; i < stats.openedAt.size(); ++i)
@@ -824,6 +824,26 @@ void StarsPanel::setStars(const StarHistory &stars, const QString &repository)
     setFittedRange(m_values, most, 1.1);
 }
 
+void PullRequestPanel::setReleases(const ReleaseStats &releases)
+{
+    m_releases = releases;
+    m_summary->setText(summaryOf(m_stats) + u'\n' + releasesLine(m_releases));
+}
+
+QString PullRequestPanel::releasesLine(const ReleaseStats &releases)
+{
+    const qsizetype count = releases.publishedAt.size();
+    if (count == 0)
+        return tr("No release in this window");
+    const QString latest = QDateTime::fromSecsSinceEpoch(releases.publishedAt.last())
+                               .toString(u"yyyy-MM-dd HH:mm"_s);
+    if (count == 1)
+        return tr("1 release in this window, %1").arg(latest);
+    return tr("%1 releases in this window · median gap %2 · latest %3")
+        .arg(TimeFormat::count(double(count)), TimeFormat::duration(*releases.medianGapSeconds),
+             latest);
+}
+
 QString PullRequestPanel::summary() const
 {
     return m_summary->text();
@@ -852,6 +872,9 @@ QString PullRequestPanel::summaryOf(const PullRequestStats &stats)
             text += tr(" · time to merge: median %1, p90 %2")
                         .arg(TimeFormat::duration(*stats.mergeMedianSeconds),
                              TimeFormat::duration(*stats.mergeP90Seconds));
+        if (stats.closeMedianSeconds)
+            text += tr(" · to first close: median %1")
+                        .arg(TimeFormat::duration(*stats.closeMedianSeconds));
     }
     return text;
 }

@@ -182,9 +182,12 @@ class PullRequestPanel : public ChartPanel
 public:
     explicit PullRequestPanel(QWidget *parent = nullptr);
     void setStats(const PullRequestStats &stats);
+    // The same repository's releases in the window, a line under the pull requests.
+    void setReleases(const ReleaseStats &releases);
     void setRepositoryNames(const QStringList &names);
     QString summary() const;
     static QString summaryOf(const PullRequestStats &stats);
+    static QString releasesLine(const ReleaseStats &releases);
     QScatterSeries *timeline() const { return m_timeline; }
     QLineEdit *picker() const { return m_picker; }
     QPushButton *watchButton() const { return m_watch; }
@@ -204,6 +207,7 @@ private:
     QLabel *m_summary;
     QLabel *m_watchStatus;
     PullRequestStats m_stats;
+    ReleaseStats m_releases;
     QScatterSeries *m_timeline;
     RoundTimeAxis *m_time;
     QValueAxis *m_values;

@@ -135,6 +135,7 @@ void DashboardWidget::setData(const DashboardSnapshot &data)
         degraded && data.quality.pushShare
             ? tr("%1; %2 % pushes").arg(note).arg(qRound(*data.quality.pushShare * 100))
             : note);
+    m_pullRequests->setReleases(data.releases);
     m_pullRequests->setStats(data.pullRequests);
     m_stars->setStars(data.stars, data.pullRequests.repository);
     setFeed(data.latestEvents);

@@ -24,6 +24,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QInputDialog>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLocale>
@@ -144,6 +145,9 @@ void MainWindow::createMenus()
     view->addSeparator();
     m_watchedMenu = view->addMenu(tr("&Watched Repositories"));
     connect(m_watchedMenu, &QMenu::aboutToShow, this, &MainWindow::fillWatchedMenu);
+    m_watchAction = view->addAction(tr("Watch &Repository or Organization…"), this,
+                                    &MainWindow::chooseWatched);
+    m_watchAction->setEnabled(false); // until there is a watch list
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&API Reference"), QKeySequence::HelpContents, this,
@@ -538,7 +542,27 @@ void MainWindow::setWatchlist(Watchlist *watchlist)
     });
     if (!scope().isAll())
         updateRequest();
+    m_watchAction->setEnabled(true);
     fillWatchedMenu();
+}
+
+// owner/name watches a repository, a login an organization: its own events feed.
+void MainWindow::chooseWatched()
+{
+    bool ok = false;
+    const QString entry
+        = QInputDialog::getText(this, tr("Watch"),
+                                tr("Repository (owner/name) or organization to watch:"),
+                                QLineEdit::Normal, QString(), &ok)
+              .trimmed();
+    if (!ok || entry.isEmpty())
+        return;
+    QString error;
+    if (!m_watchlist->add(entry, &error)) {
+        QMessageBox::warning(this, tr("Watch"), error);
+        return;
+    }
+    statusBar()->showMessage(tr("Watching %1").arg(entry), 5000);
 }
 
 void MainWindow::showWatchState(const QString &repository)
@@ -553,11 +577,15 @@ void MainWindow::fillWatchedMenu()
     m_watchedMenu->clear();
     const QStringList names = m_watchlist ? m_watchlist->names() : QStringList();
     if (names.isEmpty())
-        m_watchedMenu->addAction(tr("(none: use Watch in the pull-request panel)"))
+        m_watchedMenu->addAction(tr("(none: use Watch in the pull-request panel or the View menu)"))
             ->setEnabled(false);
     for (const QString &name : names) {
+        // A repository opens in the pull-request panel; an organization, in the watched scope.
         QAction *action = m_watchedMenu->addAction(name, this, [this, name] {
-            m_repository = name;
+            if (Watchlist::isOrganization(name))
+                m_scopeBox->setCurrentIndex(m_scopeBox->findData(u"watched"_s));
+            else
+                m_repository = name;
             updateRequest();
         });
         action->setToolTip(plainText(m_watchlist->status(name)));

@@ -107,12 +107,14 @@ private:
     void showBudget(const PollerSnapshot &snapshot);
     Scope scope() const;
     void showWatchState(const QString &repository);
+    void chooseWatched();
 
     DashboardController *m_controller;
     Pipeline *m_pipeline;
     DashboardWidget *m_dashboard;
     Watchlist *m_watchlist = nullptr;
     QMenu *m_watchedMenu = nullptr;
+    QAction *m_watchAction = nullptr;
     QComboBox *m_windowBox;
     QCheckBox *m_followBox;
     QComboBox *m_scopeBox;

@@ -247,15 +247,14 @@ QList<Endpoint> averagePullRequestTimeEndpoints(const QueriesSource &queries)
 }
 
 // -> {repository, source, window{from, to}, pull_requests, open, average_seconds,
-//     median_seconds, time_to_merge{merged, median_seconds, p90_seconds}}
+//     median_seconds, time_to_merge{merged, median_seconds, p90_seconds},
+//     time_to_close{closed, median_seconds, p90_seconds}}
 QJsonObject pullRequests(const PullRequestStats &stats)
 {
     QJsonObject answer = averagePullRequestTime(stats);
     answer.insert(u"open"_s, stats.source == "history"_L1 ? QJsonValue(stats.open) : QJsonValue());
-    answer.insert(u"time_to_merge"_s,
-                  QJsonObject {{u"merged"_s, stats.merged},
-                               {u"median_seconds"_s, optionalNumber(stats.mergeMedianSeconds)},
-                               {u"p90_seconds"_s, optionalNumber(stats.mergeP90Seconds)}});
+    answer.insert(u"time_to_merge"_s, MetricsExport::timeToMergeJson(stats));
+    answer.insert(u"time_to_close"_s, MetricsExport::timeToCloseJson(stats));
     return answer;
 }
 
@@ -271,7 +270,7 @@ Endpoint pullRequestsEndpoint(const QueriesSource &queries)
             return JsonAnswer::of(
                 pullRequests(knownRepository(queries(), path[0], path[1], QUrlQuery(request.url))));
         },
-        get(u"Pull-request cadence, time to merge (median, p90) and open count; complete for watched repositories"_s,
+        get(u"Pull-request cadence, time to merge and to first close (median, p90) and open count; complete for watched repositories"_s,
             pullRequestParameters(), responses),
         {}};
 }
@@ -437,7 +436,8 @@ Endpoint sourcesEndpoint(const QueriesSource &queries)
     QJsonObject source = typed("string");
     source.insert(u"description"_s,
                   u"feed-p1, feed-p2, feed-p3: the global feed by page position; repository: "
-                  "watched repositories' feeds; pulls: their pull-request lists; archive: GH "
+                  "watched repositories' feeds; organization: watched organizations' feeds; "
+                  "pulls: their pull-request lists; stars: their star history; archive: GH "
                   "Archive files; import: other imported files"_s);
     const QJsonObject hour = objectSchema({{u"hour"_s, typed("string")},
                                            {u"source"_s, source},

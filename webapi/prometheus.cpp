@@ -130,6 +130,11 @@ QByteArray Prometheus::render(const QList<std::pair<QString, qint64>> &eventsByT
     header(out, "ghm_rate_limit_remaining", "gauge",
            "GitHub rate-limit requests remaining (-1 unknown).");
     out += "ghm_rate_limit_remaining " + QByteArray::number(poller.rateLimit.remaining) + '\n';
+    header(out, "ghm_rate_budget_requests", "gauge",
+           "Requests each source spent of the current rate-limit window (304s are free).");
+    for (auto it = poller.budgetSpent.cbegin(); it != poller.budgetSpent.cend(); ++it)
+        out += "ghm_rate_budget_requests{source=\"" + escaped(it.key()) + "\"} "
+            + QByteArray::number(it.value()) + '\n';
     header(out, "ghm_bronze_pages_total", "counter", "Pages written to bronze by this process.");
     out += "ghm_bronze_pages_total " + QByteArray::number(poller.pages) + '\n';
     header(out, "ghm_polls_without_overlap_total", "counter",

@@ -29,6 +29,7 @@ inline constexpr Route coverage {"/api/coverage"};
 inline constexpr Route sources {"/api/sources"};
 inline constexpr Route watchlist {"/api/watchlist"};
 inline constexpr Route watchedRepository {"/api/watchlist/{owner}/{name}", "PUT, DELETE"};
+inline constexpr Route watchedOrganization {"/api/watchlist/{organization}", "PUT, DELETE"};
 inline constexpr Route health {"/api/health"};
 inline constexpr Route openApi {"/api/openapi.json"};
 inline constexpr Route prometheus {"/metrics"};
@@ -50,6 +51,7 @@ inline constexpr Route all[] = {eventCount,
                                 sources,
                                 watchlist,
                                 watchedRepository,
+                                watchedOrganization,
                                 health,
                                 openApi,
                                 prometheus,

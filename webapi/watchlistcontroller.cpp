@@ -4,6 +4,7 @@
 #include "apiparameters.h"
 #include "jsonanswer.h"
 #include "openapi.h"
+#include "repositoryname.h"
 #include "watchlist.h"
 
 #include <QHttpServerRequest>
@@ -11,6 +12,33 @@
 #include <QJsonDocument>
 
 using namespace Qt::StringLiterals;
+
+namespace {
+
+QJsonObject organizationParameter()
+{
+    return OpenApi::parameter(u"organization"_s, u"path"_s, OpenApi::typed("string"),
+                              u"the organization's login (owner%2Fname here names a "
+                              "repository)"_s);
+}
+
+// One path segment: an organization, or a repository given as owner%2Fname.
+QString organizationOrRepository(const QString &segment)
+{
+    if (segment.contains(u'/'))
+        return ApiParameters::repository(segment.section(u'/', 0, 0), segment.section(u'/', 1));
+    if (!RepositoryName::isValidOwner(segment))
+        throw ApiError {400, u"an organization is a login: letters, digits and '-'"_s,
+                        u"organization"_s};
+    return segment;
+}
+
+QString kindOf(const QString &entry)
+{
+    return Watchlist::isOrganization(entry) ? u"organization"_s : u"repository"_s;
+}
+
+} // namespace
 
 QList<Endpoint> WatchlistController::endpoints()
 {
@@ -30,15 +58,31 @@ QList<Endpoint> WatchlistController::endpoints()
             {Routes::watchedRepository,
              Caching::Off,
              [this](const QStringList &path, const ApiRequest &request) {
+                 const QString entry = ApiParameters::repository(path[0], path[1]);
                  return JsonAnswer::of(request.method == QHttpServerRequest::Method::Put
-                                           ? add(path[0], path[1])
-                                           : remove(path[0], path[1]));
+                                           ? add(entry)
+                                           : remove(entry));
              },
              {{u"put"_s,
                operation(u"Watch a repository: poll its events, fetch its pull-request history"_s,
                          repositoryParameters(), change)},
               {u"delete"_s,
                operation(u"Stop watching a repository"_s, repositoryParameters(), removal)}},
+             {},
+             Endpoint::Runs::OnServer},
+            {Routes::watchedOrganization,
+             Caching::Off,
+             [this](const QStringList &path, const ApiRequest &request) {
+                 const QString entry = organizationOrRepository(path[0]);
+                 return JsonAnswer::of(request.method == QHttpServerRequest::Method::Put
+                                           ? add(entry)
+                                           : remove(entry));
+             },
+             {{u"put"_s,
+               operation(u"Watch an organization: poll its public events feed"_s,
+                         {organizationParameter()}, change)},
+              {u"delete"_s,
+               operation(u"Stop watching an organization"_s, {organizationParameter()}, removal)}},
              {},
              Endpoint::Runs::OnServer}};
 }
@@ -53,32 +97,32 @@ Watchlist &WatchlistController::watchlist() const
 QJsonObject WatchlistController::list() const
 {
     QJsonArray repositories;
-    for (const QString &name : watchlist().names())
-        repositories.append(
-            QJsonObject {{u"repository"_s, name}, {u"status"_s, watchlist().status(name)}});
-    return {{u"repositories"_s, repositories}};
+    QJsonArray organizations;
+    for (const QString &name : watchlist().names()) {
+        const QJsonObject entry {{kindOf(name), name}, {u"status"_s, watchlist().status(name)}};
+        (Watchlist::isOrganization(name) ? organizations : repositories).append(entry);
+    }
+    return {{u"repositories"_s, repositories}, {u"organizations"_s, organizations}};
 }
 
-QJsonObject WatchlistController::add(const QString &owner, const QString &name)
+QJsonObject WatchlistController::add(const QString &entry)
 {
-    const QString repository = ApiParameters::repository(owner, name);
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     m_additions.removeIf([now](qint64 at) { return at <= now - 60000; });
     if (m_additions.size() >= maxAdditionsPerMinute)
-        throw ApiError {
-            429, u"at most %1 repositories can be added a minute"_s.arg(maxAdditionsPerMinute),
-            u"repository"_s, int((m_additions.first() + 60000 - now) / 1000) + 1};
+        throw ApiError {429,
+                        u"at most %1 entries can be added a minute"_s.arg(maxAdditionsPerMinute),
+                        kindOf(entry), int((m_additions.first() + 60000 - now) / 1000) + 1};
     m_additions.append(now);
     QString error;
-    if (!watchlist().add(repository, &error))
-        throw ApiError {400, error, u"repository"_s};
-    return {{u"repository"_s, repository}, {u"watched"_s, true}};
+    if (!watchlist().add(entry, &error))
+        throw ApiError {400, error, kindOf(entry)};
+    return {{kindOf(entry), entry}, {u"watched"_s, true}};
 }
 
-QJsonObject WatchlistController::remove(const QString &owner, const QString &name) const
+QJsonObject WatchlistController::remove(const QString &entry) const
 {
-    const QString repository = ApiParameters::repository(owner, name);
-    if (!watchlist().remove(repository))
-        throw ApiError {404, u"%1 is not watched"_s.arg(repository), u"repository"_s};
-    return {{u"repository"_s, repository}, {u"watched"_s, false}};
+    if (!watchlist().remove(entry))
+        throw ApiError {404, u"%1 is not watched"_s.arg(entry), kindOf(entry)};
+    return {{kindOf(entry), entry}, {u"watched"_s, false}};
 }

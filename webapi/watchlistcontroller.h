@@ -18,9 +18,11 @@ public:
     QList<Endpoint> endpoints();
 
 private:
-    QJsonObject list() const; // {repositories[{repository, status}]}
-    QJsonObject add(const QString &owner, const QString &name); // {repository, watched}
-    QJsonObject remove(const QString &owner, const QString &name) const; // 404 when not watched
+    // {repositories[{repository, status}], organizations[{organization, status}]}
+    QJsonObject list() const;
+    // `entry`: "owner/name" or an organization -> {repository or organization, watched}
+    QJsonObject add(const QString &entry);
+    QJsonObject remove(const QString &entry) const; // 404 when not watched
     Watchlist &watchlist() const; // throws 503 when there is none
 
     Watchlist *m_watchlist;

@@ -258,7 +258,7 @@ QByteArray BronzeStore::copyHashing(QFile &input, QFile &output, QString *error)
 QStringList BronzeStore::listSources() const
 {
     QStringList pages;
-    for (const char *folder : {"/bronze/events", "/bronze/repos"}) {
+    for (const char *folder : {"/bronze/events", "/bronze/repos", "/bronze/orgs"}) {
         QDirIterator it(m_root + QLatin1StringView(folder),
                         {u"events_*.json"_s, u"pulls_*.json"_s, u"stars_*.json"_s}, QDir::Files,
                         QDirIterator::Subdirectories);
@@ -325,7 +325,8 @@ int BronzeStore::applyRetention(int days, const QDateTime &now)
 
 bool BronzeStore::isPage(const QString &path)
 {
-    return path.contains("/bronze/events/"_L1) || path.contains("/bronze/repos/"_L1);
+    return path.contains("/bronze/events/"_L1) || path.contains("/bronze/repos/"_L1)
+        || path.contains("/bronze/orgs/"_L1);
 }
 
 bool BronzeStore::isArchive(const QString &path)
@@ -456,6 +457,15 @@ QString BronzeStore::repositoryOf(const QString &path)
     return parts.size() > 2 ? parts[0] + u'/' + parts[1] : QString();
 }
 
+QString BronzeStore::organizationOf(const QString &path)
+{
+    const qsizetype at = path.indexOf("/bronze/orgs/"_L1);
+    if (at < 0)
+        return {};
+    const QStringList parts = path.mid(at + 13).split(u'/');
+    return parts.size() > 1 ? parts[0] : QString();
+}
+
 SourceOrigin BronzeStore::originOf(const QString &path)
 {
     if (const QDateTime hour = archiveHourOf(path); hour.isValid()) {
@@ -473,10 +483,12 @@ SourceOrigin BronzeStore::originOf(const QString &path)
     const qint64 at = fetched.toSecsSinceEpoch();
     const QString source = isPullRequestPage(path) ? u"pulls"_s
         : isStarHistoryPage(path)                  ? u"stars"_s
-        : path.contains("/bronze/repos/"_L1)
-        ? u"repository"_s
+        : path.contains("/bronze/repos/"_L1)       ? u"repository"_s
+        : path.contains("/bronze/orgs/"_L1)
+        ? u"organization"_s
         : u"feed-p%1"_s.arg(std::clamp(match.captured(3).toInt(), 1, 3));
-    if (source != "repository"_L1)
-        return {source, at - at % 3600, at, true, {}, false};
-    return {source, at - at % 3600, at, true, repositoryOf(path), pollMissedEvents(path)};
+    const QString feed = source == "repository"_L1 ? repositoryOf(path)
+        : source == "organization"_L1              ? organizationOf(path)
+                                                   : QString();
+    return {source, at - at % 3600, at, true, feed, !feed.isEmpty() && pollMissedEvents(path)};
 }

@@ -24,7 +24,8 @@ struct PageLineage
 
 // Bronze: raw bytes on disk, written atomically, never modified afterwards.
 //   <root>/bronze/events/YYYY/MM/DD/events_<yyyyMMddTHHmmsszzz>Z_p<page>.json
-//   <root>/bronze/repos/<owner>/<name>/YYYY/MM/DD/{events,pulls}_<...>Z_p<page>.json
+//   <root>/bronze/repos/<owner>/<name>/YYYY/MM/DD/{events,pulls,stars}_<...>Z_p<page>.json
+//   <root>/bronze/orgs/<organization>/YYYY/MM/DD/events_<...>Z_p<page>.json
 //   <root>/bronze/archive/YYYY/MM/DD/HH.json.gz, a GH Archive hour, with a .meta.json
 //   <root>/bronze/imports/<file>
 //   <root>/bronze/rejected/<...>.body with a .meta.json giving the reason
@@ -35,8 +36,9 @@ class BronzeStore
 public:
     explicit BronzeStore(const QString &dataRoot);
 
-    // Returns the page's path, or an empty string with `error` set. `folder` is "events"
-    // or "repos/<owner>/<name>"; `kind` names the file: "events" or "pulls".
+    // Returns the page's path, or an empty string with `error` set. `folder` is "events",
+    // "repos/<owner>/<name>" or "orgs/<organization>"; `kind` names the file: "events",
+    // "pulls" or "stars".
     QString storePage(const QByteArray &body, const PageLineage &lineage, const QString &folder,
                       QString *error, const QString &kind = QStringLiteral("events"));
     bool storeRejected(const QByteArray &body, const PageLineage &lineage, const QString &reason);
@@ -94,6 +96,8 @@ public:
     static bool isStarHistoryPage(const QString &path);
     // "owner/name" of a page under bronze/repos/, else empty.
     static QString repositoryOf(const QString &path);
+    // The organization of a page under bronze/orgs/, else empty.
+    static QString organizationOf(const QString &path);
     // The source a bronze file measures, from its name: a page's feed and position and the
     // time it was fetched, an archive file's hour, or an import. A watched feed's page also
     // reads its sidecar, for whether its poll missed events.

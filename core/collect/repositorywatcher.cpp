@@ -42,14 +42,18 @@ void RepositoryWatcher::reconcile()
         wanted.insert(key);
         if (m_pollers.contains(key))
             continue;
+        const bool organization = Watchlist::isOrganization(name);
         PollerOptions options = m_pollerOptions;
-        options.path = "/repos/"_L1 + name + "/events"_L1;
-        options.bronzeFolder = "repos/"_L1 + name;
-        options.budgetSource = u"repository"_s;
+        options.path
+            = organization ? "/orgs/"_L1 + name + "/events"_L1 : "/repos/"_L1 + name + "/events"_L1;
+        options.bronzeFolder = (organization ? "orgs/"_L1 : "repos/"_L1) + name;
+        options.budgetSource = organization ? u"organization"_s : u"repository"_s;
         auto *poller = new GitHubPoller(options, m_bronze, m_clock, m_budget, this);
         connect(poller, &GitHubPoller::pageStored, this, &RepositoryWatcher::pageStored);
         m_pollers.insert(key, poller);
         poller->start();
+        if (organization)
+            continue;
         startBackfill(name);
         startStars(name);
     }

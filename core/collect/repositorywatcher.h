@@ -13,8 +13,9 @@ class Clock;
 class Watchlist;
 
 // For each watched repository: a poller of /repos/{owner}/{name}/events, a pull-request
-// backfill, then its refreshes, and its star history, fetched again every day. Lives in the
-// collector thread beside the public poller and shares its rate budget.
+// backfill, then its refreshes, and its star history, fetched again every day; for each
+// watched organization, a poller of /orgs/{org}/events. Lives in the collector thread
+// beside the public poller and shares its rate budget.
 class RepositoryWatcher : public QObject
 {
     Q_OBJECT

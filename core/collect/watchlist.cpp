@@ -19,7 +19,7 @@ Watchlist::Watchlist(const QString &dataDir, int maximum, QObject *parent)
     if (!file.open(QIODevice::ReadOnly))
         return;
     for (const QJsonValue &name : QJsonDocument::fromJson(file.readAll()).array()) {
-        if (RepositoryName::isValid(name.toString()) && m_names.size() < m_maximum)
+        if (isValidEntry(name.toString()) && m_names.size() < m_maximum)
             m_names.append(name.toString());
     }
 }
@@ -38,8 +38,8 @@ bool Watchlist::contains(const QString &repository) const
 
 bool Watchlist::add(const QString &repository, QString *error)
 {
-    if (!RepositoryName::isValid(repository)) {
-        *error = u"%1 is not a repository name (owner/name)"_s.arg(repository);
+    if (!isValidEntry(repository)) {
+        *error = u"%1 is neither a repository (owner/name) nor an organization"_s.arg(repository);
         return false;
     }
     {
@@ -47,7 +47,8 @@ bool Watchlist::add(const QString &repository, QString *error)
         if (m_names.contains(repository, Qt::CaseInsensitive))
             return true;
         if (m_names.size() >= m_maximum) {
-            *error = u"the watch list is full: it holds at most %1 repositories"_s.arg(m_maximum);
+            *error = u"the watch list is full: it holds at most %1 repositories and "
+                     "organizations"_s.arg(m_maximum);
             return false;
         }
         m_names.append(repository);
@@ -71,6 +72,12 @@ bool Watchlist::remove(const QString &repository)
     }
     emit changed();
     return true;
+}
+
+bool Watchlist::isValidEntry(const QString &entry)
+{
+    return isOrganization(entry) ? RepositoryName::isValidOwner(entry)
+                                 : RepositoryName::isValid(entry);
 }
 
 void Watchlist::setStatus(const QString &repository, const QString &status)

@@ -45,7 +45,7 @@ struct AppConfig
     QStringList corsOrigins;
     QStringList allowedHosts; // Host names accepted beyond loopback (lower case)
     ApiLimits apiLimits;
-    QStringList watch; // repositories to watch, added to the persisted watch list
+    QStringList watch; // repositories and organizations to watch, added to the watch list
     int watchMaximum = 100; // at most this many watched repositories
     int prHorizonDays = 90;
     int prHorizonCount = 1000;

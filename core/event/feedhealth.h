@@ -14,18 +14,20 @@ struct SourceOrigin
 {
     // "feed-p1", "feed-p2", "feed-p3": the global /events feed by page (positions 1-100,
     // 101-200, 201-300 at per_page=100); "repository": a watched repository's own feed;
+    // "organization": a watched organization's;
     // "archive": a GH Archive hour; "import": any other imported file.
     QString source;
     qint64 hour = -1; // epoch seconds of the hour measured; -1: each event's created_at hour
     qint64 arrivedAt = -1; // when this source carried the events; -1 when unknown
     bool isRequest = false; // one HTTP request of the source (a page)
-    QString feed; // a watched feed's page: the feed ("owner/name")
+    QString feed; // a watched feed's page: the feed ("owner/name", or an organization)
     bool missedBefore = false; // the feed's poll ended on it without reaching the poll before
 
     bool isLive() const
     {
         return source.startsWith(QLatin1StringView("feed"))
-            || source == QLatin1StringView("repository");
+            || source == QLatin1StringView("repository")
+            || source == QLatin1StringView("organization");
     }
 };
 

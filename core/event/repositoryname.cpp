@@ -42,6 +42,11 @@ bool RepositoryName::isValid(const QString &repository)
     return parts.size() == 2 && isValid(parts[0], parts[1]);
 }
 
+bool RepositoryName::isValidOwner(const QString &owner)
+{
+    return isNamePart(owner, true);
+}
+
 QString RepositoryName::syntaxHint()
 {
     return u"a repository is owner/name: letters, digits and '-' (name also '.' and '_'), "

@@ -11,6 +11,8 @@ namespace RepositoryName {
 // Letters, digits and '-' (the name also '.' and '_'), at most 100 characters each.
 bool isValid(const QString &owner, const QString &name);
 bool isValid(const QString &repository); // "owner/name"
+// An owner alone, as an organization is named: letters, digits and '-'.
+bool isValidOwner(const QString &owner);
 // The same for UTF-8 text straight from the parser, without a copy.
 bool isValidUtf8(std::string_view repository);
 

@@ -232,6 +232,7 @@ DashboardSnapshot DashboardSnapshot::load(MetricsQueries &queries, const Dashboa
     if (!repository.isEmpty()) {
         snapshot.pullRequests = queries.pullRequestsIn(repository, window);
         snapshot.stars = queries.starHistory(repository, window);
+        snapshot.releases = queries.releases(repository, window);
     }
     snapshot.latestEvents = queries.latestEvents(request.latestEvents, window, scope);
     snapshot.eventsStored = queries.eventsStored();

@@ -79,6 +79,7 @@ struct DashboardSnapshot
     RateSeries rate;
     PullRequestStats pullRequests;
     StarHistory stars; // of the pull-request panel's repository, when it is watched
+    ReleaseStats releases; // of the pull-request panel's repository
     QList<EventRow> latestEvents; // the window's newest
     qint64 eventsStored = 0;
     std::optional<qint64> latestStoredAt; // the newest stored event's created_at

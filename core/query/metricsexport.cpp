@@ -155,11 +155,22 @@ QJsonValue pullRequestsJson(const PullRequestStats &prs)
         {u"median_seconds"_s, optionalNumber(prs.medianSeconds)},
         {u"horizon_days"_s, prs.horizonFrom ? QJsonValue(prs.horizonDays) : QJsonValue()},
         {u"open"_s, history ? QJsonValue(prs.open) : QJsonValue()},
-        {u"time_to_merge"_s,
-         QJsonObject {{u"merged"_s, prs.merged},
-                      {u"median_seconds"_s, optionalNumber(prs.mergeMedianSeconds)},
-                      {u"p90_seconds"_s, optionalNumber(prs.mergeP90Seconds)}}},
+        {u"time_to_merge"_s, MetricsExport::timeToMergeJson(prs)},
+        {u"time_to_close"_s, MetricsExport::timeToCloseJson(prs)},
         {u"opened"_s, opened}};
+}
+
+QJsonValue releasesJson(const ReleaseStats &releases)
+{
+    if (releases.repository.isEmpty())
+        return QJsonValue();
+    QJsonArray published;
+    for (const qint64 at : releases.publishedAt)
+        published.append(TimeFormat::iso(at));
+    return QJsonObject {{u"repository"_s, releases.repository},
+                        {u"count"_s, releases.publishedAt.size()},
+                        {u"median_gap_seconds"_s, optionalNumber(releases.medianGapSeconds)},
+                        {u"published"_s, published}};
 }
 
 QJsonObject coverageJson(const DashboardSnapshot &snapshot)
@@ -202,6 +213,20 @@ QJsonObject MetricsExport::qualityJson(const WindowQuality &quality)
                  return gaps;
              }()},
             {u"feeds_read_late"_s, QJsonArray::fromStringList(quality.feedsReadLate)}};
+}
+
+QJsonObject MetricsExport::timeToMergeJson(const PullRequestStats &prs)
+{
+    return {{u"merged"_s, prs.merged},
+            {u"median_seconds"_s, optionalNumber(prs.mergeMedianSeconds)},
+            {u"p90_seconds"_s, optionalNumber(prs.mergeP90Seconds)}};
+}
+
+QJsonObject MetricsExport::timeToCloseJson(const PullRequestStats &prs)
+{
+    return {{u"closed"_s, prs.closed},
+            {u"median_seconds"_s, optionalNumber(prs.closeMedianSeconds)},
+            {u"p90_seconds"_s, optionalNumber(prs.closeP90Seconds)}};
 }
 
 QJsonObject MetricsExport::scopeJson(const Scope &scope)
@@ -321,6 +346,7 @@ QJsonObject MetricsExport::json(const DashboardSnapshot &snapshot)
             {u"events_over_time"_s, rateJson(snapshot.rate)},
             {u"pull_requests"_s, pullRequestsJson(snapshot.pullRequests)},
             {u"stars"_s, starsJson(snapshot.stars)},
+            {u"releases"_s, releasesJson(snapshot.releases)},
             {u"coverage"_s, coverageJson(snapshot)},
             {u"quality"_s, qualityJson(snapshot.quality)},
             {u"sources"_s, sourcesJson(snapshot.sources)},

@@ -13,6 +13,9 @@ QJsonObject json(const DashboardSnapshot &snapshot);
 // The quality block of every metric answer, in one shape.
 QJsonObject qualityJson(const WindowQuality &quality);
 QJsonObject scopeJson(const Scope &scope);
+// A history's time from opening to merge, and to the first close (merged or not).
+QJsonObject timeToMergeJson(const PullRequestStats &prs);
+QJsonObject timeToCloseJson(const PullRequestStats &prs);
 // One hour of coverage, in /api/coverage and the snapshot's JSON alike.
 QJsonObject hourCoverageJson(const HourCoverage &hour);
 // One source's measurements in one hour, for /api/sources.

@@ -321,6 +321,18 @@ double median(QList<qint64> values)
                              : double(values[middle - 1] + values[middle]) / 2.0;
 }
 
+// The median and the p90 of durations; nothing for none. The p90 is the nearest rank: the
+// smallest value with at least 90 % of the others at or below it.
+void spread(QList<qint64> durations, std::optional<double> *median50, std::optional<double> *p90)
+{
+    if (durations.isEmpty())
+        return;
+    std::sort(durations.begin(), durations.end());
+    *median50 = median(durations);
+    const qsizetype rank = qsizetype(std::ceil(0.9 * double(durations.size()))) - 1;
+    *p90 = double(durations[std::max<qsizetype>(rank, 0)]);
+}
+
 // Average and median gap between consecutive openings, from `openedAt` (ascending).
 void fillIntervals(PullRequestStats &stats)
 {
@@ -423,6 +435,32 @@ StarHistory MetricsQueries::starHistory(const QString &repository, const TimeWin
     });
 }
 
+ReleaseStats MetricsQueries::releases(const QString &repository, const TimeWindow &window)
+{
+    return m_connection.read([&] {
+        QSqlQuery &query = prepared(uR"(SELECT repo_name, created_at FROM events
+            WHERE lower(repo_name) = ? AND created_at BETWEEN ? AND ? AND type = 'ReleaseEvent'
+            ORDER BY created_at)"_s);
+        const auto done = qScopeGuard([&query] { query.finish(); });
+        query.bindValue(0, repository.toLower());
+        query.bindValue(1, window.from);
+        query.bindValue(2, window.to);
+        exec(query);
+        ReleaseStats stats;
+        stats.repository = repository;
+        while (query.next()) {
+            stats.repository = query.value(0).toString();
+            stats.publishedAt.append(query.value(1).toLongLong());
+        }
+        QList<qint64> gaps;
+        for (qsizetype i = 1; i < stats.publishedAt.size(); ++i)
+            gaps.append(stats.publishedAt[i] - stats.publishedAt[i - 1]);
+        if (!gaps.isEmpty())
+            stats.medianGapSeconds = median(gaps);
+        return stats;
+    });
+}
+
 PullRequestStats MetricsQueries::pullRequestsIn(const QString &repository, const TimeWindow &window)
 {
     return m_connection.read([&] { return pullRequestStats(repository, window); });
@@ -482,6 +520,7 @@ bool MetricsQueries::pullRequestHistory(const QString &key, const TimeWindow &wi
     stats->horizonFrom = horizonFrom;
     stats->horizonDays = m_pullRequestHorizonDays;
     QList<qint64> mergeTimes;
+    QList<qint64> closeTimes;
     do {
         const qint64 created = query.value(1).toLongLong();
         if (created < horizonFrom || created > window.to)
@@ -490,17 +529,15 @@ bool MetricsQueries::pullRequestHistory(const QString &key, const TimeWindow &wi
         stats->numbers.append(query.value(4).toLongLong());
         if (query.value(2).isNull())
             ++stats->open;
+        else
+            closeTimes.append(query.value(2).toLongLong() - created);
         if (!query.value(3).isNull())
             mergeTimes.append(query.value(3).toLongLong() - created);
     } while (query.next());
     stats->merged = mergeTimes.size();
-    if (!mergeTimes.isEmpty()) {
-        std::sort(mergeTimes.begin(), mergeTimes.end());
-        stats->mergeMedianSeconds = median(mergeTimes);
-        // Nearest rank: the smallest value with at least 90 % of the others at or below it.
-        const qsizetype rank = qsizetype(std::ceil(0.9 * double(mergeTimes.size()))) - 1;
-        stats->mergeP90Seconds = double(mergeTimes[std::max<qsizetype>(rank, 0)]);
-    }
+    spread(mergeTimes, &stats->mergeMedianSeconds, &stats->mergeP90Seconds);
+    stats->closed = closeTimes.size();
+    spread(closeTimes, &stats->closeMedianSeconds, &stats->closeP90Seconds);
     return true;
 }
 

@@ -41,6 +41,8 @@ public:
     // A repository's stars given on each day the window touches (whole days: the history
     // counts by day), with the history's total.
     StarHistory starHistory(const QString &repository, const TimeWindow &window);
+    // A repository's releases inside the window.
+    ReleaseStats releases(const QString &repository, const TimeWindow &window);
     // The pull requests of a repository opened inside the window.
     PullRequestStats pullRequestsIn(const QString &repository, const TimeWindow &window);
     // Repositories by event count in the same window: count descending, then name.

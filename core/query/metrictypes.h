@@ -77,6 +77,10 @@ struct PullRequestStats
     std::optional<double> mergeMedianSeconds;
     std::optional<double> mergeP90Seconds;
     qint64 open = 0;
+    // From history only: time from opening to the first close, merged or not.
+    qint64 closed = 0;
+    std::optional<double> closeMedianSeconds;
+    std::optional<double> closeP90Seconds;
 };
 
 // A watched repository's stars from its star history: those still present, by the UTC
@@ -88,6 +92,15 @@ struct StarHistory
     QList<std::pair<qint64, qint64>> days; // (day's midnight, stars), ascending, in the window
     qint64 gained = 0; // stars given on the days the window touches
     qint64 total = 0; // on every day the history holds
+};
+
+// A repository's releases (ReleaseEvent) in a window, from the event feeds: complete for a
+// watched repository whose feed was read all along (the quality block says so).
+struct ReleaseStats
+{
+    QString repository;
+    QList<qint64> publishedAt; // ascending
+    std::optional<double> medianGapSeconds; // between consecutive releases, two or more
 };
 
 struct MinuteCount

@@ -102,7 +102,8 @@ bool EventStore::writeCoverage(const QSqlDatabase &database, qint64 hourStart)
     QSqlQuery query(database);
     query.prepare(QStringLiteral(R"(INSERT INTO gold.archive_hours
         SELECT ?, ?, ?, COUNT(*), COALESCE(SUM(CASE WHEN s.path LIKE 'bronze/events/%'
-                                              OR s.path LIKE 'bronze/repos/%' THEN 1 ELSE 0 END), 0),
+                                              OR s.path LIKE 'bronze/repos/%'
+                                              OR s.path LIKE 'bronze/orgs/%' THEN 1 ELSE 0 END), 0),
                ?, ?
         FROM events e JOIN sources s ON s.id = e.source_id WHERE e.created_at BETWEEN ? AND ?
         ON CONFLICT (hour) DO UPDATE SET file_events = excluded.file_events,

@@ -462,7 +462,15 @@ function setRate(rate, window, coverage, quality) {
 
 // The panel names its repository, and one count: the window's openings, from the
 // repository's complete history when it is watched, else from the public feed's sample.
-function setPullRequests(prs) {
+// The panel's repository's releases in the window, as the window writes them.
+function releasesLine(releases) {
+  if (!releases || releases.count === 0) return 'No release in this window';
+  const latest = moment(Date.parse(releases.published[releases.published.length - 1]));
+  if (releases.count === 1) return `1 release in this window, ${latest}`;
+  return `${count(releases.count)} releases in this window · median gap ${duration(releases.median_gap_seconds)} · latest ${latest}`;
+}
+
+function setPullRequests(prs, releases) {
   const summary = $('pull-requests-summary');
   const chart = charts.pullRequests;
   chart.data.datasets[0].data = [];
@@ -485,7 +493,9 @@ function setPullRequests(prs) {
     const merge = prs.time_to_merge;
     text += `\n${count(prs.open)} still open`;
     if (merge.median_seconds !== null) text += ` · time to merge: median ${duration(merge.median_seconds)}, p90 ${duration(merge.p90_seconds)}`;
+    if (prs.time_to_close.median_seconds !== null) text += ` · to first close: median ${duration(prs.time_to_close.median_seconds)}`;
   }
+  text += `\n${releasesLine(releases)}`;
   summary.textContent = text;
   chart.data.datasets[0].data = prs.opened.map((pr, index) => ({ x: Date.parse(pr.opened_at), y: index + 1, number: pr.number }));
   const times = chart.data.datasets[0].data.map((point) => point.x);
@@ -562,7 +572,7 @@ function draw(data) {
   setBars(charts.repositories, data.active_repositories, 'repository', (name) => name);
   setRate(data.events_over_time, data.window, data.coverage, data.quality);
   setSources(data.sources);
-  setPullRequests(data.pull_requests);
+  setPullRequests(data.pull_requests, data.releases);
   setStars(data.stars, data.pull_requests ? data.pull_requests.repository : state.repository);
   const from = Date.parse(data.window.from);
   const to = Date.parse(data.window.to);

@@ -219,7 +219,9 @@ void FakeGitHub::respond(QTcpSocket *socket, const Request &request)
     const bool repositoryObject = parts.size() == 4 && parts[1] == "repos"_L1;
     const bool known
         = parts.size() >= 4 && m_pulls.contains((parts[2] + u'/' + parts[3]).toLower());
-    if (url.path() != "/events"_L1
+    const bool organizationFeed = parts.size() == 4 && parts[1] == "orgs"_L1
+        && parts[3] == "events"_L1 && isOrganization(parts[2]);
+    if (url.path() != "/events"_L1 && !organizationFeed
         && !((repositoryList || starHistory || repositoryObject) && known)) {
         send(socket, request, 404, R"({"message":"Not Found"})", {});
         return;
@@ -272,7 +274,9 @@ void FakeGitHub::respondEvents(QTcpSocket *socket, const QUrl &url, const Reques
     const QStringList parts = url.path().split(u'/');
     const int size = query.hasQueryItem(u"per_page"_s) ? perPage : 30;
     std::optional<Page> served;
-    if (parts.size() == 4) {
+    if (parts.size() == 4 && parts[1] == "orgs"_L1) {
+        served = listPage(organizationEvents(parts[2]), number, size);
+    } else if (parts.size() == 4) {
         const QByteArray body = repositoryObject(parts[2] + u'/' + parts[3]);
         served = Page {body, weakEtag(body), 1};
     } else if (parts.size() == 6) {
@@ -539,6 +543,29 @@ QList<QByteArray> FakeGitHub::repositoryEvents(const QString &repository)
                                           m_clock->now().toSecsSinceEpoch(), m_rate, m_seed);
     const QByteArray needle
         = "\"name\":\"" + m_repositoryNames.value(repository.toLower()).toUtf8() + '"';
+    QList<QByteArray> newestFirst;
+    for (qsizetype i = m_synthetic.size() - 1; i >= 0 && newestFirst.size() < feedSize; --i) {
+        if (m_synthetic[i].contains(needle))
+            newestFirst << m_synthetic[i];
+    }
+    return newestFirst;
+}
+
+bool FakeGitHub::isOrganization(const QString &owner) const
+{
+    const QString prefix = owner.toLower() + u'/';
+    const QList<QString> known = m_pulls.keys();
+    return std::any_of(known.cbegin(), known.cend(),
+                       [&prefix](const QString &name) { return name.startsWith(prefix); });
+}
+
+// The events of every known repository of `owner`, newest first, at most the feed's 300.
+QList<QByteArray> FakeGitHub::organizationEvents(const QString &owner)
+{
+    if (m_era == Era::Y2026 && m_rate > 0)
+        return Feed2026::organizationEvents(owner.toUtf8(), m_clock->now().toSecsSinceEpoch(),
+                                            m_rate, m_seed);
+    const QByteArray needle = "\"name\":\"" + owner.toUtf8() + '/';
     QList<QByteArray> newestFirst;
     for (qsizetype i = m_synthetic.size() - 1; i >= 0 && newestFirst.size() < feedSize; --i) {
         if (m_synthetic[i].contains(needle))

@@ -65,8 +65,9 @@ public:
     }
 
     // A repository the stand-in knows: /repos/{name}/events and /repos/{name}/pulls answer
-    // for it (others get 404). Its `pullRequests` are created evenly over `spanDays`
-    // before now, about two thirds merged a few hours later.
+    // for it (others get 404), and /orgs/{owner}/events with its owner's other ones. Its
+    // `pullRequests` are created evenly over `spanDays` before now, about two thirds merged a few
+    // hours later.
     struct PullRequest
     {
         int number = 0;
@@ -153,6 +154,9 @@ private:
     void stream(QTcpSocket *socket, const Request &request, ArchiveFault fault,
                 const QByteArray &body);
     QList<QByteArray> repositoryEvents(const QString &repository);
+    // /orgs/{owner}/events answers for an owner of a known repository (addRepository).
+    bool isOrganization(const QString &owner) const;
+    QList<QByteArray> organizationEvents(const QString &owner);
     QList<QByteArray> pullRequestObjects(const QString &repository, bool byUpdate) const;
     QByteArray repositoryObject(const QString &repository) const;
     QList<QByteArray> starWeeks(const QString &repository) const;

@@ -6,6 +6,7 @@
 #include <QRandomGenerator>
 
 #include <cmath>
+#include <functional>
 
 namespace {
 
@@ -86,8 +87,11 @@ QByteArray Feed2026::archiveHour(qint64 hourStart, double rate, quint32 seed)
     return gzipped(lines);
 }
 
-QList<QByteArray> Feed2026::repositoryEvents(const QByteArray &name, qint64 now, double rate,
-                                             quint32 seed)
+namespace {
+
+// The newest events, up to a feed's 300, whose repository's name `matches`.
+QList<QByteArray> feedOf(const std::function<bool(const QByteArray &name)> &matches, qint64 now,
+                         double rate, quint32 seed)
 {
     constexpr int feedSize = 300;
     constexpr qint64 scanned = 200000; // arrivals looked back through, at most
@@ -95,10 +99,30 @@ QList<QByteArray> Feed2026::repositoryEvents(const QByteArray &name, qint64 now,
     const qint64 last = qint64(std::ceil(double(now + 1) * rate)) - 1;
     for (qint64 index = last; index > last - scanned && events.size() < feedSize; --index) {
         const SyntheticEvents::Traits traits = SyntheticEvents::traits(index, seed);
-        if (SyntheticEvents::repositoryName(traits.repository).compare(name, Qt::CaseInsensitive)
-            == 0)
-            events << SyntheticEvents::event(index, arrival(index, rate, seed).createdAt, seed,
-                                             true);
+        if (matches(SyntheticEvents::repositoryName(traits.repository)))
+            events << SyntheticEvents::event(index, Feed2026::arrival(index, rate, seed).createdAt,
+                                             seed, true);
     }
     return events;
+}
+
+} // namespace
+
+QList<QByteArray> Feed2026::repositoryEvents(const QByteArray &name, qint64 now, double rate,
+                                             quint32 seed)
+{
+    return feedOf(
+        [&name](const QByteArray &repository) {
+            return repository.compare(name, Qt::CaseInsensitive) == 0;
+        },
+        now, rate, seed);
+}
+
+QList<QByteArray> Feed2026::organizationEvents(const QByteArray &owner, qint64 now, double rate,
+                                               quint32 seed)
+{
+    const QByteArray prefix = owner.toLower() + '/';
+    return feedOf(
+        [&prefix](const QByteArray &repository) { return repository.toLower().startsWith(prefix); },
+        now, rate, seed);
 }

@@ -33,5 +33,8 @@ QList<QByteArray> page(qint64 now, int page, int perPage, double rate, quint32 s
 QByteArray archiveHour(qint64 hourStart, double rate, quint32 seed);
 // /repos/{name}/events: the repository's own events, every type, newest first, at most 300.
 QList<QByteArray> repositoryEvents(const QByteArray &name, qint64 now, double rate, quint32 seed);
+// /orgs/{owner}/events: the events of every repository of the owner, as above.
+QList<QByteArray> organizationEvents(const QByteArray &owner, qint64 now, double rate,
+                                     quint32 seed);
 
 } // namespace Feed2026
