@@ -12,6 +12,7 @@
 #include "services.h"
 #include "signalwatcher.h"
 #include "timeformat.h"
+#include "watchedscope.h"
 #include "watchlist.h"
 
 #include <QCoreApplication>
@@ -183,14 +184,14 @@ namespace {
 std::optional<Scope> exportScope(const AppConfig &config,
                                  const BatchCommands::ExportOptions &options)
 {
-    Scope scope;
-    if (options.scope == "watched"_L1) {
-        scope
-            = Scope::watched(options.scope, Watchlist(config.dataDir, config.watchMaximum).names());
-    } else if (options.scope != "all"_L1) {
-        std::fprintf(stderr, "ghmonitor: --scope must be all or watched\n");
+    const Watchlist watchlist(config.dataDir, config.watchMaximum);
+    const std::optional<Scope> named = WatchedScope::named(options.scope, &watchlist);
+    if (!named) {
+        std::fprintf(stderr, "ghmonitor: --scope must be one of %s\n",
+                     qPrintable(WatchedScope::names(&watchlist).join(u", "_s)));
         return std::nullopt;
     }
+    Scope scope = *named;
     const std::optional<Scope::Bots> bots = Scope::botsFrom(options.bots);
     if (!bots) {
         std::fprintf(stderr, "ghmonitor: --bots must be one of %s\n",

@@ -330,8 +330,8 @@ int main(int argc, char **argv)
         u"time"_s);
     const QCommandLineOption scope(
         u"scope"_s,
-        u"Scope of --export: all (every stored event, default) or watched (the watched "
-        "repositories' own feeds)."_s,
+        u"Scope of --export: all (every stored event, default), watched (the watched "
+        "repositories' and organizations' own feeds) or a group of the watch list."_s,
         u"scope"_s, u"all"_s);
     const QCommandLineOption bots(u"bots"_s,
                                   u"Bots in --export: include (default), exclude or only."_s,

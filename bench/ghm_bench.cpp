@@ -165,6 +165,34 @@ Latency measureDashboard(const StoreLocation &store, const History &history, qin
     });
 }
 
+// The narrower scopes, counted from silver: a watch list of busy repositories over a day,
+// and all of GitHub without bots over an hour and a day.
+struct ScopeLatency
+{
+    Latency watchedDay;
+    Latency botsLeftOutHour;
+    Latency botsLeftOutDay;
+};
+
+ScopeLatency measureScopes(const StoreLocation &store, const History &history,
+                           const QStringList &watched, int samples)
+{
+    MetricsQueries queries(store);
+    QString error;
+    queries.open(&error);
+    QRandomGenerator random(44);
+    const auto timed = [&](qint64 minutes, const Scope &scope) {
+        return measure(samples, [&](int) {
+            queries.typeCounts(TimeWindow::endingAt(history.randomAt(random, minutes), minutes),
+                               scope);
+        });
+    };
+    Scope noBots;
+    noBots.bots = Scope::Bots::Exclude;
+    return {timed(1440, Scope::watched(u"watched"_s, watched)), timed(60, noBots),
+            timed(1440, noBots)};
+}
+
 // The repositories with the most pull-request openings: scripts ask about busy ones.
 QStringList busyRepositories(const StoreLocation &store, int count)
 {
@@ -422,6 +450,9 @@ bool realShape(const QString &binary, const QString &work)
     const QStringList busy = busyRepositories(store, 1000);
     const Latency pullRequests = measurePullRequests(store, busy, samples);
     const Latency dashboard = measureDashboard(store, history, 1440, std::max(samples / 4, 10));
+    const ScopeLatency scopes
+        = measureScopes(store, history, busy.first(std::min<qsizetype>(100, busy.size())),
+                        std::max(samples / 4, 10));
     const Cardinality repositories = cardinality(store);
 
     const double mb = 1024.0 * 1024.0;
@@ -444,6 +475,11 @@ bool realShape(const QString &binary, const QString &work)
                 pullRequests.p50, pullRequests.p99);
     std::printf("| one dashboard load, 24 h window, p50 / p99 | %.2f / %.2f ms |\n", dashboard.p50,
                 dashboard.p99);
+    std::printf("| `count`, watched scope (100 busy repositories), 24 h window, p50 / p99 | "
+                "%.2f / %.2f ms |\n",
+                scopes.watchedDay.p50, scopes.watchedDay.p99);
+    std::printf("| `count`, bots left out, 60 min / 24 h window, p99 | %.1f / %.1f ms |\n",
+                scopes.botsLeftOutHour.p99, scopes.botsLeftOutDay.p99);
 
     QProcess server;
     const QString api = startServer(server, binary, store.dataDir);

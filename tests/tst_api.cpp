@@ -563,7 +563,8 @@ void TestApi::openApiDescribesEveryRoute()
         QString concrete = route;
         concrete.replace("{owner}"_L1, "nobody"_L1)
             .replace("{name}"_L1, "nothing"_L1)
-            .replace("{organization}"_L1, "nobody"_L1);
+            .replace("{organization}"_L1, "nobody"_L1)
+            .replace("{group}"_L1, "nobody"_L1);
         const int status
             = rawRequest(m_port, method.toUpper().toLatin1(), concrete.toLatin1()).status;
         QVERIFY2(status == 200 || (route.contains(u'{') && status == 404),
@@ -737,6 +738,25 @@ void TestApi::watchlistEndpoints()
     QCOMPARE(rawRequest(m_port, "DELETE", "/api/watchlist/QT-LABS").status, 200);
     QCOMPARE(rawRequest(m_port, "DELETE", "/api/watchlist/qt-labs").status, 404);
     QVERIFY(m_watchlist->remove(u"Qt/qtbase"_s));
+
+    // A named group is a scope of its own.
+    QCOMPARE(rawRequest(m_port, "PUT", "/api/groups/my%20team?members=octokit/octokit.rb").status,
+             200);
+    QCOMPARE(rawRequest(m_port, "PUT", "/api/groups/watched?members=a/b").status, 400);
+    const QJsonArray groups = get(u"/api/groups"_s).json()["groups"_L1].toArray();
+    QCOMPARE(groups.size(), 1);
+    QCOMPARE(groups.first()["group"_L1].toString(), u"my team"_s);
+    const QJsonObject scope = get(u"/api/events/count?offset=60&scope=my%20team&bots=exclude"_s)
+                                  .json()["scope"_L1]
+                                  .toObject();
+    QCOMPARE(scope["name"_L1].toString(), u"my team"_s);
+    QCOMPARE(scope["repositories"_L1].toArray(), QJsonArray {u"octokit/octokit.rb"_s});
+    QCOMPARE(scope["bots"_L1].toString(), u"exclude"_s);
+    const Reply unknown = get(u"/api/events/count?scope=nobody"_s);
+    QCOMPARE(unknown.status, 400);
+    QCOMPARE(unknown.json()["parameter"_L1].toString(), u"scope"_s);
+    QCOMPARE(rawRequest(m_port, "DELETE", "/api/groups/my%20team").status, 200);
+    QCOMPARE(rawRequest(m_port, "DELETE", "/api/groups/my%20team").status, 404);
 }
 
 namespace {

@@ -9,6 +9,7 @@
 #include "settingsdialog.h"
 #include "sourcehealthdialog.h"
 #include "timeformat.h"
+#include "watchedscope.h"
 #include "watchlist.h"
 
 #include <QActionGroup>
@@ -227,12 +228,26 @@ void MainWindow::addScopeBoxes(QToolBar *toolBar)
 
 Scope MainWindow::scope() const
 {
-    Scope scope;
-    if (m_scopeBox->currentData().toString() == "watched"_L1)
-        scope = Scope::watched(u"watched"_s, m_watchlist ? m_watchlist->names() : QStringList());
+    Scope scope
+        = WatchedScope::named(m_scopeBox->currentData().toString(), m_watchlist).value_or(Scope());
     scope.bots
         = Scope::botsFrom(m_botsBox->currentData().toString()).value_or(Scope::Bots::Include);
     return scope;
+}
+
+// The watch list's groups after All and Watched, the chosen one kept (or the one the
+// settings named, once its group is known).
+void MainWindow::fillScopeBox()
+{
+    const QString chosen = m_scopeBox->currentIndex() > 0 || m_savedScope.isEmpty()
+        ? m_scopeBox->currentData().toString()
+        : m_savedScope;
+    while (m_scopeBox->count() > 2)
+        m_scopeBox->removeItem(2);
+    const QStringList names = WatchedScope::names(m_watchlist);
+    for (const QString &group : names.mid(2))
+        m_scopeBox->addItem(tr("Group: %1").arg(group), group);
+    m_scopeBox->setCurrentIndex(std::max(0, m_scopeBox->findData(chosen)));
 }
 
 void MainWindow::createStatusBar()
@@ -285,6 +300,7 @@ void MainWindow::restoreSettings()
     m_followAction->setChecked(m_followBox->isChecked());
     for (auto [box, key] : {std::pair {m_scopeBox, u"scope"_s}, std::pair {m_botsBox, u"bots"_s}})
         box->setCurrentIndex(std::max(0, box->findData(settings.value(key))));
+    m_savedScope = settings.value(u"scope"_s).toString(); // a group, once the list is known
     m_dashboard->restoreLayout(settings.value(u"layout"_s).toByteArray());
 }
 
@@ -535,11 +551,13 @@ void MainWindow::setWatchlist(Watchlist *watchlist)
                           : tr("No longer watching %1").arg(repository),
                     5000);
             });
-    // The watched scope follows the watch list, from now on and as it is now.
+    // The watched scopes follow the watch list, from now on and as it is now.
     connect(m_watchlist, &Watchlist::changed, this, [this] {
+        fillScopeBox();
         if (!scope().isAll())
             updateRequest();
     });
+    fillScopeBox();
     if (!scope().isAll())
         updateRequest();
     m_watchAction->setEnabled(true);

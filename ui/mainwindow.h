@@ -106,6 +106,7 @@ private:
     void addScopeBoxes(QToolBar *toolBar);
     void showBudget(const PollerSnapshot &snapshot);
     Scope scope() const;
+    void fillScopeBox();
     void showWatchState(const QString &repository);
     void chooseWatched();
 
@@ -137,6 +138,7 @@ private:
     QString m_storeDamage; // what the integrity check found; empty when sound
     QString m_apiUrl;
     QString m_repository;
+    QString m_savedScope; // the scope the settings named
     std::optional<TimeWindow> m_customRange; // a chosen range, instead of a preset
     bool m_followChosen = false; // by the user or from settings, so no default applies
 };

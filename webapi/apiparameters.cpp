@@ -3,7 +3,7 @@
 #include "apierror.h"
 #include "repositoryname.h"
 #include "timeformat.h"
-#include "watchlist.h"
+#include "watchedscope.h"
 
 using namespace Qt::StringLiterals;
 
@@ -69,14 +69,12 @@ Scope ApiParameters::scope(const QUrlQuery &query, const Watchlist *watchlist)
 {
     bool present = false;
     const QString name = single(query, u"scope"_s, &present);
-    Scope scope;
-    if (present && name != "all"_L1) {
-        if (name != "watched"_L1)
-            throw ApiError {400, u"scope must be all or watched"_s, u"scope"_s};
-        if (!watchlist)
-            throw ApiError {503, u"this server keeps no watch list"_s, u"scope"_s};
-        scope = Scope::watched(name, watchlist->names());
-    }
+    const std::optional<Scope> named = WatchedScope::named(present ? name : u"all"_s, watchlist);
+    if (!named)
+        throw ApiError {
+            400, u"scope must be one of %1"_s.arg(WatchedScope::names(watchlist).join(u", "_s)),
+            u"scope"_s};
+    Scope scope = *named;
     const QString bots = single(query, u"bots"_s, &present);
     if (!present)
         return scope;

@@ -19,8 +19,8 @@ qint64 windowMinutes(const QUrlQuery &query, const QString &name, qint64 fallbac
 QDateTime time(const QUrlQuery &query, const QString &name, const QDateTime &now);
 // GitHub's owner/name syntax: throws for anything else.
 QString repository(const QString &owner, const QString &name);
-// `scope` (all, watched) and `bots` (include, exclude, only); all of GitHub with bots
-// included when absent.
+// `scope` (all, watched or a group of the watch list) and `bots` (include, exclude, only);
+// all of GitHub with bots included when absent.
 Scope scope(const QUrlQuery &query, const Watchlist *watchlist);
 
 } // namespace ApiParameters

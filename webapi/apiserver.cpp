@@ -177,7 +177,8 @@ void ApiServer::serve(const Endpoint &endpoint)
 void ApiServer::registerRoutes()
 {
     m_endpoints = m_metrics->endpoints() + m_watchlistController->endpoints()
-        + m_health->endpoints() + m_dashboard->endpoints();
+        + m_watchlistController->groupEndpoints() + m_health->endpoints()
+        + m_dashboard->endpoints();
     m_endpoints.append(
         {Routes::openApi,
          Caching::Off,

@@ -30,6 +30,8 @@ inline constexpr Route sources {"/api/sources"};
 inline constexpr Route watchlist {"/api/watchlist"};
 inline constexpr Route watchedRepository {"/api/watchlist/{owner}/{name}", "PUT, DELETE"};
 inline constexpr Route watchedOrganization {"/api/watchlist/{organization}", "PUT, DELETE"};
+inline constexpr Route groups {"/api/groups"};
+inline constexpr Route group {"/api/groups/{group}", "PUT, DELETE"};
 inline constexpr Route health {"/api/health"};
 inline constexpr Route openApi {"/api/openapi.json"};
 inline constexpr Route prometheus {"/metrics"};
@@ -52,6 +54,8 @@ inline constexpr Route all[] = {eventCount,
                                 watchlist,
                                 watchedRepository,
                                 watchedOrganization,
+                                groups,
+                                group,
                                 health,
                                 openApi,
                                 prometheus,

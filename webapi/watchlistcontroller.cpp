@@ -94,6 +94,69 @@ Watchlist &WatchlistController::watchlist() const
     return *m_watchlist;
 }
 
+QList<Endpoint> WatchlistController::groupEndpoints()
+{
+    using namespace OpenApi;
+    const QJsonObject name = parameter(u"group"_s, u"path"_s, typed("string"),
+                                       u"the group's name: letters, digits, ' ', '-' and '_'"_s);
+    const QJsonObject members
+        = parameter(u"members"_s, u"query"_s, typed("string"),
+                    u"its repositories (owner/name) and organizations, comma-separated; each "
+                    "is watched too"_s);
+    QJsonObject change = errors({{"400", "a bad name or member, or a full watch list"}});
+    change.insert(u"200"_s, jsonResponse(u"the group and its members"_s, typed("object")));
+    QJsonObject removal = errors({{"404", "no such group"}});
+    removal.insert(u"200"_s, jsonResponse(u"the group, removed"_s, typed("object")));
+    return {{Routes::groups,
+             Caching::Off,
+             [this](const QStringList &, const ApiRequest &) { return JsonAnswer::of(groups()); },
+             get(u"Named groups of the watch list, each a scope (scope=<group>)"_s, {},
+                 {{u"200"_s, jsonResponse(u"the groups"_s, typed("object"))}}),
+             {},
+             Endpoint::Runs::OnServer},
+            {Routes::group,
+             Caching::Off,
+             [this](const QStringList &path, const ApiRequest &request) {
+                 return JsonAnswer::of(request.method == QHttpServerRequest::Method::Put
+                                           ? setGroup(path[0], QUrlQuery(request.url))
+                                           : removeGroup(path[0]));
+             },
+             {{u"put"_s, operation(u"Name a group of watched entries"_s, {name, members}, change)},
+              {u"delete"_s,
+               operation(u"Remove a group (its members stay watched)"_s, {name}, removal)}},
+             {},
+             Endpoint::Runs::OnServer}};
+}
+
+QJsonObject WatchlistController::groups() const
+{
+    QJsonArray groups;
+    const QMap<QString, QStringList> all = watchlist().groups();
+    for (auto it = all.cbegin(); it != all.cend(); ++it)
+        groups.append(QJsonObject {{u"group"_s, it.key()},
+                                   {u"members"_s, QJsonArray::fromStringList(it.value())}});
+    return {{u"groups"_s, groups}};
+}
+
+QJsonObject WatchlistController::setGroup(const QString &name, const QUrlQuery &query)
+{
+    QStringList members;
+    for (const QString &member :
+         query.queryItemValue(u"members"_s, QUrl::FullyDecoded).split(u',', Qt::SkipEmptyParts))
+        members << member.trimmed();
+    QString error;
+    if (!watchlist().setGroup(name, members, &error))
+        throw ApiError {400, error, u"group"_s};
+    return {{u"group"_s, name}, {u"members"_s, QJsonArray::fromStringList(members)}};
+}
+
+QJsonObject WatchlistController::removeGroup(const QString &name) const
+{
+    if (!watchlist().removeGroup(name))
+        throw ApiError {404, u"no group named %1"_s.arg(name), u"group"_s};
+    return {{u"group"_s, name}, {u"removed"_s, true}};
+}
+
 QJsonObject WatchlistController::list() const
 {
     QJsonArray repositories;

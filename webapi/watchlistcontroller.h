@@ -4,7 +4,8 @@
 
 class Watchlist;
 
-// GET, PUT and DELETE on the watch list; 503 where the service has none. Additions are
+// GET, PUT and DELETE on the watch list and its named groups; 503 where the service has
+// none. Additions are
 // limited to a few a minute (429 past it): each starts a poller and a history fetch.
 class WatchlistController
 {
@@ -16,6 +17,7 @@ public:
     {
     }
     QList<Endpoint> endpoints();
+    QList<Endpoint> groupEndpoints();
 
 private:
     // {repositories[{repository, status}], organizations[{organization, status}]}
@@ -23,6 +25,10 @@ private:
     // `entry`: "owner/name" or an organization -> {repository or organization, watched}
     QJsonObject add(const QString &entry);
     QJsonObject remove(const QString &entry) const; // 404 when not watched
+    QJsonObject groups() const; // {groups[{group, members}]}
+    // members: "owner/name" and organizations, comma-separated; each is watched too.
+    QJsonObject setGroup(const QString &name, const QUrlQuery &query);
+    QJsonObject removeGroup(const QString &name) const; // 404 for an unknown group
     Watchlist &watchlist() const; // throws 503 when there is none
 
     Watchlist *m_watchlist;

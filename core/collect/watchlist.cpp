@@ -6,6 +6,8 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
 #include <QSaveFile>
 
 using namespace Qt::StringLiterals;
@@ -18,9 +20,23 @@ Watchlist::Watchlist(const QString &dataDir, int maximum, QObject *parent)
     QFile file(m_path);
     if (!file.open(QIODevice::ReadOnly))
         return;
-    for (const QJsonValue &name : QJsonDocument::fromJson(file.readAll()).array()) {
+    // A list of entries, or (with groups) {"watched": [...], "groups": {name: [...]}}.
+    const QJsonDocument document = QJsonDocument::fromJson(file.readAll());
+    const QJsonArray entries
+        = document.isArray() ? document.array() : document[u"watched"_s].toArray();
+    for (const QJsonValue &name : entries) {
         if (isValidEntry(name.toString()) && m_names.size() < m_maximum)
             m_names.append(name.toString());
+    }
+    const QJsonObject groups = document[u"groups"_s].toObject();
+    for (auto it = groups.constBegin(); it != groups.constEnd(); ++it) {
+        QStringList members;
+        for (const QJsonValue &member : it.value().toArray()) {
+            if (m_names.contains(member.toString(), Qt::CaseInsensitive))
+                members << member.toString();
+        }
+        if (isValidGroupName(it.key()))
+            m_groups.insert(it.key(), members);
     }
 }
 
@@ -68,6 +84,11 @@ bool Watchlist::remove(const QString &repository)
             == 0)
             return false;
         m_status.remove(repository.toLower());
+        for (QStringList &members : m_groups) {
+            members.removeIf([&](const QString &member) {
+                return member.compare(repository, Qt::CaseInsensitive) == 0;
+            });
+        }
         save();
     }
     emit changed();
@@ -78,6 +99,56 @@ bool Watchlist::isValidEntry(const QString &entry)
 {
     return isOrganization(entry) ? RepositoryName::isValidOwner(entry)
                                  : RepositoryName::isValid(entry);
+}
+
+QMap<QString, QStringList> Watchlist::groups() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_groups;
+}
+
+QStringList Watchlist::group(const QString &name) const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_groups.value(name);
+}
+
+bool Watchlist::setGroup(const QString &name, const QStringList &members, QString *error)
+{
+    if (!isValidGroupName(name)) {
+        *error = u"a group's name is letters, digits, ' ', '-' and '_', at most 50, and not "
+                 "all or watched"_s;
+        return false;
+    }
+    for (const QString &member : members) {
+        if (!add(member, error))
+            return false;
+    }
+    {
+        QMutexLocker lock(&m_mutex);
+        m_groups.insert(name, members);
+        save();
+    }
+    emit changed();
+    return true;
+}
+
+bool Watchlist::removeGroup(const QString &name)
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        if (m_groups.remove(name) == 0)
+            return false;
+        save();
+    }
+    emit changed();
+    return true;
+}
+
+bool Watchlist::isValidGroupName(const QString &name)
+{
+    static const QRegularExpression syntax(u"^[A-Za-z0-9 _-]{1,50}$"_s);
+    return syntax.match(name).hasMatch() && name != "all"_L1 && name != "watched"_L1;
 }
 
 void Watchlist::setStatus(const QString &repository, const QString &status)
@@ -97,7 +168,12 @@ void Watchlist::save() const
     QDir().mkpath(QFileInfo(m_path).absolutePath());
     QSaveFile file(m_path);
     if (file.open(QIODevice::WriteOnly)) {
-        file.write(QJsonDocument(QJsonArray::fromStringList(m_names)).toJson());
+        QJsonObject groups;
+        for (auto it = m_groups.cbegin(); it != m_groups.cend(); ++it)
+            groups.insert(it.key(), QJsonArray::fromStringList(it.value()));
+        file.write(QJsonDocument(QJsonObject {{u"watched"_s, QJsonArray::fromStringList(m_names)},
+                                              {u"groups"_s, groups}})
+                       .toJson());
         file.commit();
     }
 }

@@ -1,13 +1,14 @@
 #pragma once
 
 #include <QHash>
+#include <QMap>
 #include <QMutex>
 #include <QObject>
 #include <QStringList>
 
 // The repositories and organizations a user watches, kept in <data>/watchlist.json: an
-// entry is "owner/name" or an organization's login. Thread-safe: the API, the window and
-// the collector all use one instance; changed() tells the collector.
+// entry is "owner/name" or an organization's login; named groups gather some of them. Thread-safe:
+// the API, the window and the collector all use one instance; changed() tells the collector.
 class Watchlist : public QObject
 {
     Q_OBJECT
@@ -30,6 +31,15 @@ public:
     static bool isOrganization(const QString &entry) { return !entry.contains(u'/'); }
     static bool isValidEntry(const QString &entry);
 
+    // Named groups of entries ("my team"), each a scope of its own. Setting a group watches
+    // its members too; false with `error` for a bad name or member, or a full list.
+    QMap<QString, QStringList> groups() const;
+    QStringList group(const QString &name) const; // empty for an unknown group
+    bool setGroup(const QString &name, const QStringList &members, QString *error);
+    bool removeGroup(const QString &name);
+    // Letters, digits, ' ', '-' and '_', at most 50; not "all" nor "watched".
+    static bool isValidGroupName(const QString &name);
+
     // Per-repository state in words ("history: 200 pull requests", an error...).
     void setStatus(const QString &repository, const QString &status);
     QString status(const QString &repository) const;
@@ -44,5 +54,6 @@ private:
     int m_maximum;
     mutable QMutex m_mutex;
     QStringList m_names;
+    QMap<QString, QStringList> m_groups;
     QHash<QString, QString> m_status; // by lower-case name
 };

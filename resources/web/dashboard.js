@@ -48,7 +48,7 @@ function readUrl() {
   if (window === 'all' || /^[1-9][0-9]{0,6}$/.test(window || '')) state.window = window;
   if (/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(query.get('at') || '')) state.at = query.get('at');
   state.repository = query.get('repository') || '';
-  if (query.get('scope') === 'watched') state.scope = 'watched';
+  if (query.get('scope')) state.scope = query.get('scope');
   if (['exclude', 'only'].includes(query.get('bots'))) state.bots = query.get('bots');
 }
 
@@ -630,6 +630,7 @@ function wireControls() {
   });
   $('repository').addEventListener('input', suggestNames);
   for (const id of ['scope', 'bots']) {
+    if (id === 'scope') addGroups();
     $(id).value = state[id];
     $(id).addEventListener('change', () => {
       state[id] = $(id).value;
@@ -643,6 +644,21 @@ function wireControls() {
     reload();
   });
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', applyTheme);
+}
+
+// The watch list's groups, each a scope, after All and Watched; the URL's own scope too.
+async function addGroups() {
+  const response = await api('/api/groups').catch(() => null);
+  const { groups } = response && response.ok ? await response.json() : { groups: [] };
+  const names = groups.map((group) => group.group);
+  if (!['all', 'watched', ...names].includes(state.scope)) names.push(state.scope);
+  for (const name of names) {
+    const option = document.createElement('option');
+    option.value = name;
+    option.textContent = `Group: ${name}`;
+    $('scope').append(option);
+  }
+  $('scope').value = state.scope;
 }
 
 // Names for the repository field, from the stored repositories.
