@@ -746,7 +746,7 @@ void TestApi::watchlistEndpoints()
     const QJsonArray groups = get(u"/api/groups"_s).json()["groups"_L1].toArray();
     QCOMPARE(groups.size(), 1);
     QCOMPARE(groups.first()["group"_L1].toString(), u"my team"_s);
-    const QJsonObject scope = get(u"/api/events/count?offset=60&scope=my%20team&bots=exclude"_s)
+    const QJsonObject scope = get(u"/api/events/count?offset=60&scope=my+team&bots=exclude"_s)
                                   .json()["scope"_L1]
                                   .toObject();
     QCOMPARE(scope["name"_L1].toString(), u"my team"_s);

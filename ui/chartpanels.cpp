@@ -67,16 +67,23 @@ double niceStep(double value)
 
 // Round steps up to the largest value times `room` (a fifth more leaves room for a value
 // written after the longest bar): fitted to the data, never twice the largest.
-void setFittedRange(QValueAxis *axis, double maximum, double room = 1.0)
+void setFittedRange(QValueAxis *axis, double maximum, double room = 1.0, int ticks = 5)
 {
     room = std::max(maximum * room, 5.0);
-    const double step = niceStep(room / 5);
+    const double step = niceStep(room / ticks);
     const double top = std::ceil(room / step) * step;
     if (axis->max() != top)
         axis->setRange(0, top);
     axis->setTickType(QValueAxis::TicksDynamic);
     axis->setTickAnchor(0);
     axis->setTickInterval(step);
+}
+
+// Count labels a plot of this height shows without QtCharts eliding them: one a 28 px,
+// two to five.
+int labelsThatFit(const QRectF &plot)
+{
+    return std::clamp(int(plot.height() / 28), 2, 5);
 }
 
 } // namespace
@@ -757,7 +764,8 @@ void PullRequestPanel::setStats(const PullRequestStats &stats)
         // The plot is about the panel's width less the count axis.
         m_time->setSpan(shown, std::max(width() - 80, 200));
     }
-    setFittedRange(m_values, double(points.size()), 1.05); // the last point below the top
+    // The last point below the top, and no more labels than the short plot holds whole.
+    setFittedRange(m_values, double(points.size()), 1.05, labelsThatFit(m_chart->plotArea()));
 }
 
 void PullRequestPanel::setWatched(bool watched, const QString &status)
@@ -821,7 +829,7 @@ void StarsPanel::setStars(const StarHistory &stars, const QString &repository)
         const qint64 last = stars.days.last().first + 86399;
         m_time->setSpan({first, last}, std::max(width() - 80, 200));
     }
-    setFittedRange(m_values, most, 1.1);
+    setFittedRange(m_values, most, 1.1, labelsThatFit(m_chart->plotArea()));
 }
 
 void PullRequestPanel::setReleases(const ReleaseStats &releases)

@@ -642,11 +642,16 @@ void MainWindow::showBudget(const PollerSnapshot &snapshot)
     QStringList shares;
     for (const auto &[source, share] : RateBudget::sharesOf(snapshot.budgetSpent))
         shares << tr("%1 %2 %").arg(source).arg(qRound(share * 100));
+    // The two largest in the bar, where it is narrow; every source in the tooltip.
+    constexpr qsizetype shown = 2;
     if (!shares.isEmpty())
-        text += u" · "_s + shares.join(u", "_s);
+        text += u" · "_s + shares.first(std::min(shown, shares.size())).join(u", "_s);
+    if (shares.size() > shown)
+        text += tr(", +%1").arg(shares.size() - shown);
     m_rateLabel->setText(text);
     m_rateLabel->setToolTip(
-        tr("Requests each source spent of this rate window; 304 answers are free"));
+        tr("Requests each source spent of this rate window (304 answers are free): %1")
+            .arg(shares.join(u", "_s)));
 }
 
 void MainWindow::updateCountdown()

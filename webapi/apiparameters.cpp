@@ -69,7 +69,9 @@ Scope ApiParameters::scope(const QUrlQuery &query, const Watchlist *watchlist)
 {
     bool present = false;
     const QString name = single(query, u"scope"_s, &present);
-    const std::optional<Scope> named = WatchedScope::named(present ? name : u"all"_s, watchlist);
+    // Forms and URLSearchParams write a space as '+', which no scope name holds.
+    const std::optional<Scope> named
+        = WatchedScope::named(present ? QString(name).replace(u'+', u' ') : u"all"_s, watchlist);
     if (!named)
         throw ApiError {
             400, u"scope must be one of %1"_s.arg(WatchedScope::names(watchlist).join(u", "_s)),
