@@ -267,8 +267,7 @@ WrkResult runWrk(const QString &api, const QString &script, int seconds, int con
 }
 
 // A wrk script requesting `pathFormat` with %AT% replaced by an `at` that walks the
-// stored history in steps of a prime number of seconds, %REPO% by busy repositories, and a
-// nonce that makes every URL unique.
+// stored history in steps of a prime number of seconds, and %REPO% by busy repositories.
 QString wrkScript(const QString &work, const QString &name, const QString &pathFormat,
                   const History &history, const QStringList &repositories)
 {
@@ -282,9 +281,7 @@ request = function()
   local at = os.date("!%Y-%m-%dT%H:%M:%SZ", %2 + (n * 7919) % %3)
   local path = string.gsub("%4", "%%AT%%", at)
   path = string.gsub(path, "%%REPO%%", repos[n % #repos + 1])
-  -- A parameter the API ignores makes every URL new, so the response cache never answers.
-  local separator = string.find(path, "?", 1, true) and "&" or "?"
-  return wrk.format("GET", path .. separator .. "nonce=" .. n)
+  return wrk.format("GET", path)
 end
 )"_s.arg(quoted.join(u','))
                             .arg(history.first + 3600)
@@ -305,6 +302,9 @@ QString startServer(QProcess &server, const QString &binary, const QString &data
     env.insert(u"GITHUB_API_URL"_s, u"http://127.0.0.1:9"_s); // offline: no polling traffic
     env.insert(u"GHM_API_PORT"_s, u"0"_s);
     env.insert(u"QT_LOGGING_RULES"_s, u"ghm.poller=false"_s);
+    // No response cache: every answer is computed (the API refuses unknown parameters, so
+    // a nonce cannot make URLs unique).
+    env.insert(u"GHM_API_CACHE_MB"_s, u"0"_s);
     server.setProcessEnvironment(env);
     server.setProcessChannelMode(QProcess::MergedChannels);
     server.start(binary, {u"--headless"_s, u"--data-dir"_s, dataDir});
