@@ -92,13 +92,13 @@ struct WindowQuality
     // A count of `type` is a lower bound.
     bool isLowerBound(const QString &type) const
     {
-        return degradedTypes.contains(type) || !feedGaps.isEmpty() || !feedsReadLate.isEmpty();
+        return degradedTypes.contains(type) || feedsIncomplete();
     }
     // Some count of the window is a lower bound.
-    bool hasLowerBounds() const
-    {
-        return !degradedTypes.isEmpty() || !feedGaps.isEmpty() || !feedsReadLate.isEmpty();
-    }
+    bool hasLowerBounds() const { return !degradedTypes.isEmpty() || feedsIncomplete(); }
+    // A watched scope's feeds missed events or were not read all along: every count is a
+    // lower bound.
+    bool feedsIncomplete() const { return !feedGaps.isEmpty() || !feedsReadLate.isEmpty(); }
     // The words every view uses: "complete", "settling until 14:05 UTC", "sampled",
     // "sampled, degraded: WatchEvent, IssuesEvent (lower bounds)".
     QString label() const;

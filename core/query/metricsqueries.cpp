@@ -383,7 +383,7 @@ WatchedFeeds MetricsQueries::watchedFeeds(const Scope &scope, const TimeWindow &
             watched.neverRead = feeds;
             return watched;
         }
-        const QString among = QStringList(feeds.size(), u"?"_s).join(u", "_s);
+        const QString among = ScopeFilter::placeholders(feeds.size());
         QSqlQuery read
             = statement(u"SELECT feed, first_at FROM gold.feeds WHERE feed IN (%1)"_s.arg(among));
         for (const QString &feed : feeds)
