@@ -5,6 +5,7 @@
 #include "metricsqueries.h"
 #include "pipeline.h"
 #include "repositorywatcher.h"
+#include "syntheticevents.h"
 #include "teststorage.h"
 #include "watchlist.h"
 
@@ -46,6 +47,7 @@ private slots:
     void repositoryFeedUsesItsOwnEtag();
     void manyWatchedRepositoriesShareTheBudget();
     void theBudgetCountsEachSourceAndNot304s();
+    void aHundredRepositoriesAndTheFeedShareTheBudget();
     void eventsDeduplicateAcrossFeeds();
     void unknownRepositoryIsAClearError();
     void failedHistoryIsRetriedSoonThenLessOften();
@@ -482,6 +484,78 @@ void TestWatch::theBudgetCountsEachSourceAndNot304s()
     for (const auto &[source, share] : RateBudget::sharesOf(m_budget.spent()))
         shares += share;
     QCOMPARE(shares, 1.0);
+}
+
+// A hundred busy watched repositories, their histories and star histories, beside the
+// public feed: for an hour of the stand-in's clock, nothing is refused, the requests stay
+// within the limit, and each source gets all it asks for or at least its share of the plan.
+void TestWatch::aHundredRepositoriesAndTheFeedShareTheBudget()
+{
+    constexpr int limit = 5000;
+    constexpr int repositories = Watchlist::defaultMaximum;
+    m_github->setSyntheticFeed(5.0);
+    m_github->setRateLimit(limit, 3600);
+    QMap<QString, qint64> charged; // requests answered 200, by source
+    QSet<QString> polledRepositories;
+    qint64 answered = 0;
+    connect(m_github.get(), &FakeGitHub::responded, this,
+            [&](const QByteArray &target, int status) {
+                ++answered;
+                if (status != 200 || m_clock->now() >= start.addSecs(3600))
+                    return;
+                const QString path = QString::fromUtf8(target);
+                const QString source = !path.startsWith("/repos/"_L1) ? u"feed"_s
+                    : path.contains("/stargazers/history"_L1)         ? u"stars"_s
+                    : path.contains("/pulls"_L1)                      ? u"pulls"_s
+                                                                      : u"repository"_s;
+                ++charged[source];
+                if (source == "repository"_L1)
+                    polledRepositories.insert(path.section(u'/', 2, 3));
+            });
+    QStringList names;
+    for (int i = 0; i < repositories; ++i) {
+        names << QString::fromUtf8(SyntheticEvents::repositoryName(i));
+        m_github->addRepository(names.last(), 150, 60); // two pages of history each
+    }
+    watch(names);
+    PollerOptions options;
+    options.apiUrl = m_github->url();
+    GitHubPoller publicFeed(options, m_bronze.get(), m_clock.get(), &m_budget);
+    publicFeed.start();
+    qint64 feedPolls = 0;
+    connect(&publicFeed, &GitHubPoller::snapshotChanged, this, [&](const PollerSnapshot &s) {
+        feedPolls += s.state == PollerSnapshot::State::UpToDate;
+    });
+    // Each step: every request sent is answered and handled, then the clock moves on.
+    while (m_clock->now() < start.addSecs(3600)) {
+        for (int still = 0; still < 2;) {
+            const qint64 seen = m_github->requestCount();
+            QTest::qWait(3);
+            still = seen == m_github->requestCount() && answered == seen ? still + 1 : 0;
+        }
+        // What is due in the next five seconds runs in one step.
+        QVERIFY(m_clock->hasPending());
+        const QDateTime stepEnd = m_clock->now().addSecs(5);
+        do
+            m_clock->advanceToNext();
+        while (m_clock->hasPending() && m_clock->now().addMSecs(m_clock->nextDelayMs()) <= stepEnd);
+    }
+    const RateBudget::Shares plan = m_budget.plan();
+    qint64 total = 0;
+    for (const qint64 requests : std::as_const(charged))
+        total += requests;
+    qInfo() << "an hour's requests by source" << charged << "plan" << plan << "feed polls"
+            << feedPolls;
+    QCOMPARE(m_github->refusedCount(), 0);
+    QVERIFY2(total <= limit, qPrintable(QString::number(total)));
+    // The feed, the pull-request and the star histories ask for less than their shares, and
+    // get all they ask: a poll a minute, two pages of each history.
+    QVERIFY2(feedPolls >= 50, qPrintable(QString::number(feedPolls)));
+    QVERIFY(charged.value(u"pulls"_s) >= 2 * repositories);
+    QCOMPARE(charged.value(u"stars"_s), 2 * repositories);
+    // The repositories ask for more: they get at least their share.
+    QVERIFY(charged.value(u"repository"_s) >= plan.value(u"repository"_s) * limit);
+    QCOMPARE(polledRepositories.size(), repositories);
 }
 
 void TestWatch::eventsDeduplicateAcrossFeeds()

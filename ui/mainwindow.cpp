@@ -649,9 +649,13 @@ void MainWindow::showBudget(const PollerSnapshot &snapshot)
     if (shares.size() > shown)
         text += tr(", +%1").arg(shares.size() - shown);
     m_rateLabel->setText(text);
+    QStringList plan;
+    for (auto it = snapshot.budgetPlan.cbegin(); it != snapshot.budgetPlan.cend(); ++it)
+        plan << tr("%1 %2 %").arg(it.key()).arg(qRound(it.value() * 100));
     m_rateLabel->setToolTip(
-        tr("Requests each source spent of this rate window (304 answers are free): %1")
-            .arg(shares.join(u", "_s)));
+        tr("Requests each source spent of this rate window (304 answers are free): %1.\n"
+           "The plan's share of each, when all want more than the limit: %2.")
+            .arg(shares.join(u", "_s), plan.join(u", "_s)));
 }
 
 void MainWindow::updateCountdown()

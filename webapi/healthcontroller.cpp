@@ -39,18 +39,27 @@ QJsonObject pollerJson(const PollerSnapshot &poller)
         {u"polls_without_overlap"_s, poller.pollsWithoutOverlap}};
 }
 
-// The token's rate window: what is left, when it resets, and what each source spent of it
-// (304s are free and not counted).
+// The token's rate window: what is left, when it resets, what each source spent of it
+// (304s are free and not counted), and each source's share in the budget's plan.
 QJsonObject budgetJson(const PollerSnapshot &poller)
 {
     const RateLimitInfo &rate = poller.rateLimit;
     const auto known
         = [&rate](int value) { return rate.isKnown() ? QJsonValue(value) : QJsonValue(); };
     QJsonArray sources;
-    for (const auto &[source, share] : RateBudget::sharesOf(poller.budgetSpent))
+    const auto spent = RateBudget::sharesOf(poller.budgetSpent);
+    for (const auto &[source, share] : spent)
         sources.append(QJsonObject {{u"source"_s, source},
                                     {u"requests"_s, poller.budgetSpent.value(source)},
-                                    {u"share"_s, share}});
+                                    {u"share"_s, share},
+                                    {u"planned_share"_s, poller.budgetPlan.value(source)}});
+    for (auto it = poller.budgetPlan.cbegin(); it != poller.budgetPlan.cend(); ++it) {
+        if (!poller.budgetSpent.contains(it.key()))
+            sources.append(QJsonObject {{u"source"_s, it.key()},
+                                        {u"requests"_s, 0},
+                                        {u"share"_s, 0},
+                                        {u"planned_share"_s, it.value()}});
+    }
     return {{u"limit"_s, known(rate.limit)},
             {u"remaining"_s, known(rate.remaining)},
             {u"reset"_s, timeOrNull(rate.reset)},

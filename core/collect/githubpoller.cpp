@@ -60,9 +60,14 @@ GitHubPoller::GitHubPoller(const PollerOptions &options, BronzeStore *bronze, Cl
     , m_network(new QNetworkAccessManager(this))
     , m_parser(std::make_unique<EventParser>())
 {
+    m_budget->join(m_options.budgetSource);
+    m_budget->setFixedShare(m_options.budgetSource, m_options.captureBudgetPercent);
 }
 
-GitHubPoller::~GitHubPoller() = default;
+GitHubPoller::~GitHubPoller()
+{
+    m_budget->leave(m_options.budgetSource);
+}
 
 void GitHubPoller::start()
 {
@@ -96,6 +101,7 @@ void GitHubPoller::reconfigure(const QString &token, int intervalSeconds, int ma
     m_options.intervalSeconds = intervalSeconds;
     m_options.maxPages = maxPages;
     m_options.captureBudgetPercent = captureBudgetPercent;
+    m_budget->setFixedShare(m_options.budgetSource, captureBudgetPercent);
     m_consecutiveFailures = 0;
     start();
 }
@@ -179,6 +185,7 @@ void GitHubPoller::handleReply(QNetworkReply *reply)
     m_budget->spend(m_options.budgetSource, status == 304);
     m_snapshot.rateLimit = m_budget->info();
     m_snapshot.budgetSpent = m_budget->spent();
+    m_snapshot.budgetPlan = m_budget->plan();
     bool ok = false;
     const int pollInterval = reply->rawHeader("X-Poll-Interval").toInt(&ok);
     if (ok && pollInterval > 0)
@@ -284,6 +291,7 @@ void GitHubPoller::finishCycle()
     }
     m_consecutiveFailures = 0;
     m_snapshot.lastSuccess = m_clock->now();
+    m_budget->pollEnded(m_options.budgetSource);
     scheduleCycle(pacedDelayMs(), PollerSnapshot::State::UpToDate);
 }
 
@@ -329,9 +337,9 @@ void GitHubPoller::scheduleCycle(qint64 delayMs, PollerSnapshot::State state)
     });
 }
 
-// The larger of our interval, the server's X-Poll-Interval and the pace that makes the
-// remaining budget last until the reset, assuming every poll costs a full set of pages. With a
-// capture budget, the pace that spends that share of the hourly limit replaces the first two.
+// The larger of our interval, the server's X-Poll-Interval and the pace the budget's plan
+// allows this source. With a capture budget, the pace that spends that share of the hourly
+// limit replaces the first two.
 qint64 GitHubPoller::pacedDelayMs() const
 {
     const RateLimitInfo &rate = m_budget->info();
@@ -341,12 +349,8 @@ qint64 GitHubPoller::pacedDelayMs() const
             qint64(rate.limit) * m_options.captureBudgetPercent / 100, m_options.maxPages);
         delay = std::max<qint64>(3600 * 1000 * m_options.maxPages / requestsAnHour, 1000);
     }
-    if (rate.isKnown()) {
-        const qint64 untilReset = std::max<qint64>(m_clock->now().msecsTo(rate.reset), 0) + 1000;
-        const qint64 pollsLeft = rate.remaining / (m_options.maxPages * m_budget->consumers());
-        delay = std::max(delay, pollsLeft > 0 ? untilReset / pollsLeft : untilReset);
-    }
-    return delay;
+    return std::max(
+        delay, m_budget->pollSpacingMs(m_options.budgetSource, m_options.maxPages, m_clock->now()));
 }
 
 qint64 GitHubPoller::backoffMs()

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "githubprotocol.h"
 #include "parsedpage.h"
+#include "ratebudget.h"
 
 #include <QMap>
 #include <QObject>
@@ -60,6 +60,7 @@ struct PollerSnapshot
     QDateTime nextPoll;
     RateLimitInfo rateLimit;
     RateBudget::Spending budgetSpent; // by every source of the token, this rate window
+    RateBudget::Shares budgetPlan; // each drawing source's share of the limit
     qint64 requests = 0;
     qint64 notModified = 0;
     qint64 pages = 0;

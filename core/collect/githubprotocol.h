@@ -2,7 +2,6 @@
 
 #include <QDateTime>
 #include <QHash>
-#include <QMap>
 #include <QNetworkRequest>
 #include <QUrl>
 
@@ -17,56 +16,6 @@ struct RateLimitInfo
     QDateTime reset; // UTC
 
     bool isKnown() const { return remaining >= 0 && reset.isValid(); }
-};
-
-// The rate limit shared by every poller of one token, all on one thread: the newest
-// headers win, and pacing divides what remains among the consumers. It also counts what
-// each source spent in the current rate window, so that the share of each is shown.
-class RateBudget
-{
-public:
-    // "feed", "repository", "pulls" or "stars".
-    using Spending = QMap<QString, qint64>;
-
-    void update(const RateLimitInfo &info)
-    {
-        if (info.remaining < 0)
-            return;
-        // A new window (its reset moved on): the spending starts again.
-        if (m_info.reset.isValid() && info.reset.isValid() && info.reset > m_info.reset.addSecs(60))
-            m_spent.clear();
-        m_info = info;
-    }
-    const RateLimitInfo &info() const { return m_info; }
-    void setConsumers(int consumers) { m_consumers = std::max(consumers, 1); }
-    int consumers() const { return m_consumers; }
-
-    // One answered request of `source`; a 304 is free: GitHub does not count it.
-    void spend(const QString &source, bool notModified)
-    {
-        if (!notModified)
-            ++m_spent[source];
-    }
-    // The requests each source spent since the rate window began.
-    const Spending &spent() const { return m_spent; }
-    // Each source's share of what was spent, largest first.
-    static QList<std::pair<QString, double>> sharesOf(const Spending &spent)
-    {
-        qint64 total = 0;
-        for (const qint64 requests : spent)
-            total += requests;
-        QList<std::pair<QString, double>> shares;
-        for (auto it = spent.cbegin(); it != spent.cend(); ++it)
-            shares.append({it.key(), double(it.value()) / double(total)});
-        std::stable_sort(shares.begin(), shares.end(),
-                         [](const auto &a, const auto &b) { return a.second > b.second; });
-        return shares;
-    }
-
-private:
-    RateLimitInfo m_info;
-    int m_consumers = 1;
-    Spending m_spent;
 };
 
 namespace GitHubProtocol {

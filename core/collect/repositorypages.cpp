@@ -30,6 +30,12 @@ RepositoryPages::RepositoryPages(const Connection &connection, const QString &re
     , m_budget(budget)
     , m_network(new QNetworkAccessManager(this))
 {
+    m_budget->join(m_kind);
+}
+
+RepositoryPages::~RepositoryPages()
+{
+    m_budget->leave(m_kind);
 }
 
 void RepositoryPages::requestFirst(const QString &path, const QString &query)
@@ -47,12 +53,22 @@ void RepositoryPages::requestNext(const QUrl &url)
     request(url);
 }
 
+// Each page waits for its place in its kind's share of the budget.
 void RepositoryPages::request(const QUrl &url)
+{
+    const qint64 waitMs = m_budget->reservePage(m_kind, m_clock->now());
+    if (waitMs > 0)
+        m_clock->callAfter(waitMs, this, [this, url] { send(url); });
+    else
+        send(url);
+}
+
+void RepositoryPages::send(const QUrl &url)
 {
     const RateLimitInfo &rate = m_budget->info();
     if (rate.isKnown() && rate.remaining == 0 && rate.reset > m_clock->now()) {
         m_clock->callAfter(m_clock->now().msecsTo(rate.reset) + 1000, this,
-                           [this, url] { request(url); });
+                           [this, url] { send(url); });
         return;
     }
     QNetworkReply *reply = m_network->get(GitHubProtocol::request(

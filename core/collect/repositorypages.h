@@ -1,6 +1,6 @@
 #pragma once
 
-#include "githubprotocol.h"
+#include "ratebudget.h"
 
 #include <QJsonArray>
 #include <QObject>
@@ -38,6 +38,7 @@ protected:
     RepositoryPages(const Connection &connection, const QString &repository, const QString &kind,
                     const QString &what, BronzeStore *bronze, Clock *clock, RateBudget *budget,
                     QObject *parent);
+    ~RepositoryPages() override;
     // The first page of `path` under the repository, with `query`.
     void requestFirst(const QString &path, const QString &query);
     void requestNext(const QUrl &url);
@@ -49,6 +50,7 @@ protected:
 
 private:
     void request(const QUrl &url);
+    void send(const QUrl &url);
     void handleReply(QNetworkReply *reply);
 
     Connection m_connection;

@@ -37,6 +37,7 @@ void RepositoryWatcher::reconcile()
 {
     const QStringList names = m_watchlist->names();
     QSet<QString> wanted;
+    int started = 0;
     for (const QString &name : names) {
         const QString key = name.toLower();
         wanted.insert(key);
@@ -51,7 +52,8 @@ void RepositoryWatcher::reconcile()
         auto *poller = new GitHubPoller(options, m_bronze, m_clock, m_budget, this);
         connect(poller, &GitHubPoller::pageStored, this, &RepositoryWatcher::pageStored);
         m_pollers.insert(key, poller);
-        poller->start();
+        // Many added at once start a second apart, not in one burst.
+        m_clock->callAfter(qint64(started++) * 1000, poller, [poller] { poller->start(); });
         if (organization)
             continue;
         startBackfill(name);
@@ -72,7 +74,6 @@ void RepositoryWatcher::reconcile()
             }
         }
     }
-    m_budget->setConsumers(1 + int(m_pollers.size())); // the public feed too
 }
 
 // Histories are fetched one repository at a time, so that however many are added at once
