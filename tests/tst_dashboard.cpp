@@ -637,6 +637,11 @@ void TestDashboard::starsPanelShowsTheHistoryOrHowToGetIt()
     QCOMPARE(stars->days()->at(6).y(), 9.0);
     QCOMPARE(stars->title(),
              u"Stars · acme/widgets · 42 gained on the window's days · 1,234 in the history"_s);
+    // GitHub's own count, once read, in place of the history's sum.
+    snapshot.stars.count = 5678;
+    widget.setData(snapshot);
+    QCOMPARE(stars->title(),
+             u"Stars · acme/widgets · 42 gained on the window's days · 5,678 stars on GitHub"_s);
 
     snapshot.stars = {};
     widget.setData(snapshot);

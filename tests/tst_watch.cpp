@@ -449,8 +449,10 @@ void TestWatch::theBudgetCountsEachSourceAndNot304s()
                 notModified += status == 304;
                 if (status != 200)
                     return;
+                // The repository's counts are read with its star history.
                 const QString source = !target.startsWith("/repos/") ? u"feed"_s
                     : target.contains("/stargazers/history")         ? u"stars"_s
+                    : target.count('/') == 3                         ? u"stars"_s
                     : target.contains("/pulls")                      ? u"pulls"_s
                     : target.contains("/events")                     ? u"repository"_s
                                                                      : u"other"_s;
@@ -506,6 +508,7 @@ void TestWatch::aHundredRepositoriesAndTheFeedShareTheBudget()
                 const QString path = QString::fromUtf8(target);
                 const QString source = !path.startsWith("/repos/"_L1) ? u"feed"_s
                     : path.contains("/stargazers/history"_L1)         ? u"stars"_s
+                    : path.count(u'/') == 3                           ? u"stars"_s
                     : path.contains("/pulls"_L1)                      ? u"pulls"_s
                                                                       : u"repository"_s;
                 ++charged[source];
@@ -549,10 +552,11 @@ void TestWatch::aHundredRepositoriesAndTheFeedShareTheBudget()
     QCOMPARE(m_github->refusedCount(), 0);
     QVERIFY2(total <= limit, qPrintable(QString::number(total)));
     // The feed, the pull-request and the star histories ask for less than their shares, and
-    // get all they ask: a poll a minute, two pages of each history.
+    // get all they ask: a poll a minute, two pages of each history, and each repository's
+    // counts.
     QVERIFY2(feedPolls >= 50, qPrintable(QString::number(feedPolls)));
     QVERIFY(charged.value(u"pulls"_s) >= 2 * repositories);
-    QCOMPARE(charged.value(u"stars"_s), 2 * repositories);
+    QCOMPARE(charged.value(u"stars"_s), 3 * repositories); // the counts and two weeks' pages
     // The repositories ask for more: they get at least their share.
     QVERIFY(charged.value(u"repository"_s) >= plan.value(u"repository"_s) * limit);
     QCOMPARE(polledRepositories.size(), repositories);
@@ -796,6 +800,10 @@ void TestWatch::starHistoryIsStoredAndCounted()
     QCOMPARE(all.total, qint64(m_github->starCount(repository)));
     QCOMPARE(all.gained, all.total);
     QVERIFY(!queries.starHistory(u"nobody/nothing"_s, {0, now}).known);
+
+    // GitHub's own count, read before the history.
+    QCOMPARE(all.count, qint64(m_github->starCount(repository)));
+    QVERIFY(all.countAt > 0 && all.countAt <= now);
 }
 
 // A watched feed that moved past its 300 events between two polls missed events: the

@@ -817,9 +817,12 @@ void StarsPanel::setStars(const StarHistory &stars, const QString &repository)
     }
     m_days->replace(points);
     setTitle(repository.isEmpty() ? tr("Stars") : tr("Stars · %1").arg(plainText(repository)));
-    setNote(stars.known ? tr("%1 gained on the window's days · %2 in the history")
-                              .arg(TimeFormat::count(double(stars.gained)),
-                                   TimeFormat::count(double(stars.total)))
+    // GitHub's own count where it was read, else the history's sum.
+    const QString total = stars.count >= 0
+        ? tr("%1 stars on GitHub").arg(TimeFormat::count(double(stars.count)))
+        : tr("%1 in the history").arg(TimeFormat::count(double(stars.total)));
+    setNote(stars.known ? tr("%1 gained on the window's days · %2")
+                              .arg(TimeFormat::count(double(stars.gained)), total)
                 : repository.isEmpty() ? QString()
                                        : tr("no star history: watch it to fetch one"));
     m_time->setVisible(!points.isEmpty());

@@ -525,19 +525,11 @@ QJsonObject starsAnswer(MetricsQueries &queries, const QString &owner, const QSt
         throw ApiError {404,
                         u"no star history stored for %1: watch it to fetch one"_s.arg(repository),
                         u"repository"_s};
-    QJsonArray days;
-    for (const auto &[day, stars] : history.days)
-        days.append(QJsonObject {
-            {u"day"_s, QDateTime::fromSecsSinceEpoch(day, Qt::UTC).date().toString(Qt::ISODate)},
-            {u"stars"_s, stars}});
-    return {{u"repository"_s, history.repository},
-            {u"source"_s, u"stargazers/history"_s},
-            {u"window"_s,
-             QJsonObject {{u"from"_s, TimeFormat::iso(window.from)},
-                          {u"to"_s, TimeFormat::iso(window.to)}}},
-            {u"gained"_s, history.gained},
-            {u"total"_s, history.total},
-            {u"days"_s, days}};
+    QJsonObject answer = MetricsExport::starsJson(history);
+    answer.insert(u"window"_s,
+                  QJsonObject {{u"from"_s, TimeFormat::iso(window.from)},
+                               {u"to"_s, TimeFormat::iso(window.to)}});
+    return answer;
 }
 
 Endpoint starsEndpoint(const QueriesSource &queries)
@@ -550,6 +542,8 @@ Endpoint starsEndpoint(const QueriesSource &queries)
                                              {u"window"_s, typed("object")},
                                              {u"gained"_s, typed("integer")},
                                              {u"total"_s, typed("integer")},
+                                             {u"stargazers_count"_s, typed("integer")},
+                                             {u"stargazers_count_at"_s, typed("string")},
                                              {u"days"_s, typed("array")}});
     const QJsonArray parameters = windowedRepositoryParameters(
         u"count only the days the last `window` minutes before `at` touch; default every "

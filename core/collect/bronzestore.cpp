@@ -259,9 +259,10 @@ QStringList BronzeStore::listSources() const
 {
     QStringList pages;
     for (const char *folder : {"/bronze/events", "/bronze/repos", "/bronze/orgs"}) {
-        QDirIterator it(m_root + QLatin1StringView(folder),
-                        {u"events_*.json"_s, u"pulls_*.json"_s, u"stars_*.json"_s}, QDir::Files,
-                        QDirIterator::Subdirectories);
+        QDirIterator it(
+            m_root + QLatin1StringView(folder),
+            {u"events_*.json"_s, u"pulls_*.json"_s, u"stars_*.json"_s, u"repo_*.json"_s},
+            QDir::Files, QDirIterator::Subdirectories);
         while (it.hasNext()) {
             const QString path = it.next();
             if (!path.endsWith(metaSuffix))
@@ -448,6 +449,12 @@ bool BronzeStore::isStarHistoryPage(const QString &path)
         && QStringView(path).mid(path.lastIndexOf(u'/') + 1).startsWith(u"stars_");
 }
 
+bool BronzeStore::isRepositoryCountsPage(const QString &path)
+{
+    return path.contains("/bronze/repos/"_L1)
+        && QStringView(path).mid(path.lastIndexOf(u'/') + 1).startsWith(u"repo_");
+}
+
 QString BronzeStore::repositoryOf(const QString &path)
 {
     const qsizetype at = path.indexOf("/bronze/repos/"_L1);
@@ -483,6 +490,7 @@ SourceOrigin BronzeStore::originOf(const QString &path)
     const qint64 at = fetched.toSecsSinceEpoch();
     const QString source = isPullRequestPage(path) ? u"pulls"_s
         : isStarHistoryPage(path)                  ? u"stars"_s
+        : isRepositoryCountsPage(path)             ? u"counts"_s
         : path.contains("/bronze/repos/"_L1)       ? u"repository"_s
         : path.contains("/bronze/orgs/"_L1)
         ? u"organization"_s

@@ -94,6 +94,8 @@ public:
     static bool isPullRequestPage(const QString &path);
     // A page of a watched repository's star history.
     static bool isStarHistoryPage(const QString &path);
+    // A repository's counts, GET /repos/{owner}/{name}: repo_*.json.
+    static bool isRepositoryCountsPage(const QString &path);
     // "owner/name" of a page under bronze/repos/, else empty.
     static QString repositoryOf(const QString &path);
     // The organization of a page under bronze/orgs/, else empty.

@@ -4,6 +4,7 @@
 #include "clock.h"
 
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 
@@ -38,13 +39,22 @@ RepositoryPages::~RepositoryPages()
     m_budget->leave(m_kind);
 }
 
-void RepositoryPages::requestFirst(const QString &path, const QString &query)
+void RepositoryPages::requestFirst(const QString &path, const QString &query,
+                                   const QString &pageKind, Shape shape)
 {
+    m_pageKind = pageKind.isEmpty() ? m_kind : pageKind;
+    m_shape = shape;
     QUrl url = m_connection.apiUrl;
-    url.setPath(url.path() + "/repos/"_L1 + m_repository + path);
+    url.setPath(url.path() + ownerFolder() + path);
     url.setQuery(query);
     m_page = 1;
     request(url);
+}
+
+// "/repos/{owner}/{name}", or "/orgs/{org}" for a name without a slash.
+QString RepositoryPages::ownerFolder() const
+{
+    return (m_repository.contains(u'/') ? "/repos/"_L1 : "/orgs/"_L1) + m_repository;
 }
 
 void RepositoryPages::requestNext(const QUrl &url)
@@ -95,7 +105,8 @@ void RepositoryPages::handleReply(QNetworkReply *reply)
     }
     const QByteArray body = reply->readAll();
     const QJsonDocument document = QJsonDocument::fromJson(body);
-    if (status != 200 || !document.isArray()) {
+    if (status != 200 || document.isArray() != (m_shape == Shape::List)
+        || document.isObject() != (m_shape == Shape::Object)) {
         emit failed(m_repository,
                     status == 0 ? reply->errorString()
                                 : u"HTTP %1 while fetching %2"_s.arg(status).arg(m_what));
@@ -105,11 +116,13 @@ void RepositoryPages::handleReply(QNetworkReply *reply)
                          m_budget->info(), m_clock->now()};
     QString error;
     const QString path
-        = m_bronze->storePage(body, lineage, u"repos/"_s + m_repository, &error, m_kind);
+        = m_bronze->storePage(body, lineage, ownerFolder().mid(1), &error, m_pageKind);
     if (path.isEmpty()) {
         emit failed(m_repository, error);
         return;
     }
     emit pageStored(path);
-    pageArrived(document.array(), GitHubProtocol::nextPage(*reply, m_connection.apiUrl));
+    // An object (one repository) comes as a list of one.
+    pageArrived(document.isArray() ? document.array() : QJsonArray {document.object()},
+                GitHubProtocol::nextPage(*reply, m_connection.apiUrl));
 }

@@ -11,10 +11,10 @@ class Clock;
 class QNetworkAccessManager;
 class QNetworkReply;
 
-// A list of a watched repository's, read page by page: a request waits for the rate
-// limit's reset when it is spent, each page goes to bronze as it comes, under the list's
-// kind, and Link leads to the next. The lists (pull requests, star history) say what a
-// page means and when to stop.
+// A list of a watched repository's or organization's, read page by page: a request waits
+// for its place in the rate budget, each page goes to bronze as it comes, under the list's
+// kind, and Link leads to the next. The lists (pull requests, star history, an
+// organization's repositories) say what a page means and when to stop.
 class RepositoryPages : public QObject
 {
     Q_OBJECT
@@ -34,13 +34,19 @@ signals:
     void failed(const QString &repository, const QString &message);
 
 protected:
-    // `kind` names the pages in bronze ("pulls", "stars") and, in words, in errors.
+    // `kind` names the pages in bronze ("pulls", "stars") and the source in the budget;
+    // `what` names the list in errors. `repository` is an organization's login when it has
+    // no slash.
     RepositoryPages(const Connection &connection, const QString &repository, const QString &kind,
                     const QString &what, BronzeStore *bronze, Clock *clock, RateBudget *budget,
                     QObject *parent);
     ~RepositoryPages() override;
-    // The first page of `path` under the repository, with `query`.
-    void requestFirst(const QString &path, const QString &query);
+    // A list's pages are JSON arrays; an object is one answer, passed as a list of one.
+    enum class Shape { List, Object };
+    // The first page of `path` under the repository, with `query`, stored in bronze as
+    // `pageKind` (the list's kind when empty).
+    void requestFirst(const QString &path, const QString &query, const QString &pageKind = {},
+                      Shape shape = Shape::List);
     void requestNext(const QUrl &url);
     // A stored page, the `page`th of this run, with the link to the next (invalid at the end).
     virtual void pageArrived(const QJsonArray &items, const QUrl &next) = 0;
@@ -51,11 +57,14 @@ protected:
 private:
     void request(const QUrl &url);
     void send(const QUrl &url);
+    QString ownerFolder() const;
     void handleReply(QNetworkReply *reply);
 
     Connection m_connection;
     QString m_repository;
     QString m_kind;
+    QString m_pageKind;
+    Shape m_shape = Shape::List;
     QString m_what;
     BronzeStore *m_bronze;
     Clock *m_clock;

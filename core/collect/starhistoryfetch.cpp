@@ -15,14 +15,20 @@ StarHistoryFetch::StarHistoryFetch(const Options &options, const QString &reposi
 {
 }
 
+// The repository's counts first (stargazers_count), then its history.
 void StarHistoryFetch::start()
 {
     m_weeks = 0;
-    requestFirst(u"/stargazers/history"_s, u"per_page=30"_s); // GitHub's most
+    m_readingCounts = true;
+    requestFirst({}, {}, u"repo"_s, Shape::Object);
 }
 
 void StarHistoryFetch::pageArrived(const QJsonArray &weeks, const QUrl &next)
 {
+    if (std::exchange(m_readingCounts, false)) {
+        requestFirst(u"/stargazers/history"_s, u"per_page=30"_s); // GitHub's most
+        return;
+    }
     m_weeks += int(weeks.size());
     const qint64 horizon
         = clock()->now().toSecsSinceEpoch() - qint64(m_options.horizonWeeks) * 7 * 86400;

@@ -2,9 +2,10 @@
 
 #include "repositorypages.h"
 
-// Fetches a watched repository's star history (GET /repos/{o}/{r}/stargazers/history,
-// GitHub's since 2026-09-04: weeks newest first, seven daily counts each), following Link
-// back past a horizon of weeks; pages go to bronze as they come. Each run reads back to the
+// Fetches a watched repository's counts (GET /repos/{o}/{r}: stargazers_count) and its star
+// history (GET /repos/{o}/{r}/stargazers/history, GitHub's since 2026-09-04: weeks newest
+// first, seven daily counts each), following Link back past a horizon of weeks; pages go to
+// bronze as they come. Each run reads back to the
 // horizon again, so that a week's days are replaced as its stars change.
 class StarHistoryFetch : public RepositoryPages
 {
@@ -35,4 +36,5 @@ protected:
 private:
     Options m_options;
     int m_weeks = 0;
+    bool m_readingCounts = false;
 };

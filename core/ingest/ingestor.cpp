@@ -301,6 +301,36 @@ IngestSummary Ingestor::ingestStarHistory(const QString &path, SourceProgress pr
     return summary;
 }
 
+// GET /repos/{owner}/{name}: one object, whose counts are whole numbers of at least zero, or
+// the page is refused. The counts are the watched name's: a renamed repository answers
+// with its new full_name.
+IngestSummary Ingestor::ingestRepositoryCounts(const QString &path, SourceProgress progress)
+{
+    IngestSummary summary;
+    const QJsonObject object = QJsonDocument::fromJson(CompressedFile::readAll(path)).object();
+    const auto count = [&object](QLatin1StringView key) {
+        const QJsonValue value = object[key];
+        return value.isDouble() && value.toDouble() == double(value.toInteger())
+            ? value.toInteger(-1)
+            : -1;
+    };
+    RepositoryCounts counts {BronzeStore::repositoryOf(path), BronzeStore::originOf(path).arrivedAt,
+                             count("stargazers_count"_L1),    count("forks_count"_L1),
+                             count("open_issues_count"_L1),   count("subscribers_count"_L1)};
+    if (counts.stars < 0 || counts.forks < 0 || counts.openIssues < 0
+        || !m_store->beginBatch(progress.sourceId)) {
+        summary.ok = false;
+        summary.error = u"%1 is not a readable repository"_s.arg(path);
+        return summary;
+    }
+    m_store->repositoryCounts(counts);
+    progress.offset = QFileInfo(path).size();
+    progress.complete = true;
+    if (commit(progress, &summary))
+        waitForCommits(&summary);
+    return summary;
+}
+
 IngestSummary Ingestor::ingest(const QString &path)
 {
     IngestSummary summary;
@@ -320,6 +350,8 @@ IngestSummary Ingestor::ingest(const QString &path)
         return ingestPullRequests(path, progress);
     if (BronzeStore::isStarHistoryPage(path))
         return ingestStarHistory(path, progress);
+    if (BronzeStore::isRepositoryCountsPage(path))
+        return ingestRepositoryCounts(path, progress);
 
     CompressedReader reader(path);
     const qint64 total = QFileInfo(path).size();

@@ -61,6 +61,7 @@ private:
     bool ingestElements(SourceProgress progress, qint64 size, IngestSummary *summary,
                         const std::function<bool(QByteArray *error)> &feed);
     IngestSummary ingestStarHistory(const QString &path, SourceProgress progress);
+    IngestSummary ingestRepositoryCounts(const QString &path, SourceProgress progress);
     IngestSummary ingestPullRequests(const QString &path, SourceProgress progress);
     bool commit(const SourceProgress &progress, IngestSummary *summary);
     bool waitForCommits(IngestSummary *summary);

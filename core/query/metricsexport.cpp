@@ -215,6 +215,22 @@ QJsonObject MetricsExport::qualityJson(const WindowQuality &quality)
             {u"feeds_read_late"_s, QJsonArray::fromStringList(quality.feedsReadLate)}};
 }
 
+QJsonObject MetricsExport::starsJson(const StarHistory &stars)
+{
+    QJsonArray days;
+    for (const auto &[day, count] : stars.days)
+        days.append(QJsonObject {{u"day"_s, TimeFormat::iso(day).left(10)}, {u"stars"_s, count}});
+    const bool counted = stars.count >= 0;
+    return {{u"repository"_s, stars.repository},
+            {u"source"_s, u"stargazers/history"_s},
+            {u"gained"_s, stars.gained},
+            {u"total"_s, stars.total},
+            {u"stargazers_count"_s, counted ? QJsonValue(stars.count) : QJsonValue()},
+            {u"stargazers_count_at"_s,
+             counted ? QJsonValue(TimeFormat::iso(stars.countAt)) : QJsonValue()},
+            {u"days"_s, days}};
+}
+
 QJsonObject MetricsExport::timeToMergeJson(const PullRequestStats &prs)
 {
     return {{u"merged"_s, prs.merged},
@@ -297,20 +313,6 @@ QJsonArray sourcesJson(const QList<SourceHour> &sources)
     return array;
 }
 
-QJsonValue starsJson(const StarHistory &stars)
-{
-    if (!stars.known)
-        return QJsonValue();
-    QJsonArray days;
-    for (const auto &[day, count] : stars.days)
-        days.append(QJsonObject {{u"day"_s, TimeFormat::iso(day).left(10)}, {u"stars"_s, count}});
-    return QJsonObject {{u"repository"_s, stars.repository},
-                        {u"source"_s, u"stargazers/history"_s},
-                        {u"gained"_s, stars.gained},
-                        {u"total"_s, stars.total},
-                        {u"days"_s, days}};
-}
-
 QJsonArray latestEventsJson(const QList<EventRow> &events)
 {
     QJsonArray rows;
@@ -345,7 +347,9 @@ QJsonObject MetricsExport::json(const DashboardSnapshot &snapshot)
             {u"active_repositories"_s, countsJson(snapshot.activeRepositories, u"repository"_s)},
             {u"events_over_time"_s, rateJson(snapshot.rate)},
             {u"pull_requests"_s, pullRequestsJson(snapshot.pullRequests)},
-            {u"stars"_s, starsJson(snapshot.stars)},
+            {u"stars"_s,
+             snapshot.stars.known ? QJsonValue(MetricsExport::starsJson(snapshot.stars))
+                                  : QJsonValue()},
             {u"releases"_s, releasesJson(snapshot.releases)},
             {u"coverage"_s, coverageJson(snapshot)},
             {u"quality"_s, qualityJson(snapshot.quality)},

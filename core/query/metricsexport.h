@@ -15,6 +15,9 @@ QJsonObject qualityJson(const WindowQuality &quality);
 QJsonObject scopeJson(const Scope &scope);
 // A history's time from opening to merge, and to the first close (merged or not).
 QJsonObject timeToMergeJson(const PullRequestStats &prs);
+// A star history: the days in its window, the stars gained on them, the history's total and
+// GitHub's own count (stargazers_count, null until read).
+QJsonObject starsJson(const StarHistory &stars);
 QJsonObject timeToCloseJson(const PullRequestStats &prs);
 // One hour of coverage, in /api/coverage and the snapshot's JSON alike.
 QJsonObject hourCoverageJson(const HourCoverage &hour);

@@ -361,12 +361,16 @@ PullRequestStats MetricsQueries::averagePullRequestInterval(const QString &repos
 
 // A store no writer of this version has opened yet (a viewer, --export) has no star days:
 // none are stored, rather than a failed read.
-bool MetricsQueries::hasGoldTable(const QString &name)
+// `schema`: "gold" or "silver" (SQLite's main).
+bool MetricsQueries::hasTable(const QString &schema, const QString &name)
 {
     QSqlQuery query = statement(
         m_connection.isPostgres()
-            ? u"SELECT to_regclass('gold.' || ?) IS NOT NULL"_s
-            : u"SELECT COUNT(*) FROM gold.sqlite_master WHERE type = 'table' AND name = ?"_s);
+            ? u"SELECT to_regclass(? || '.' || ?) IS NOT NULL"_s
+            : u"SELECT COUNT(*) FROM %1.sqlite_master WHERE type = 'table' AND name = ?"_s.arg(
+                schema == "gold"_L1 ? schema : u"main"_s));
+    if (m_connection.isPostgres())
+        query.addBindValue(schema);
     query.addBindValue(name);
     exec(query);
     return query.next() && query.value(0).toBool();
@@ -379,7 +383,7 @@ WatchedFeeds MetricsQueries::watchedFeeds(const Scope &scope, const TimeWindow &
         feeds << feed.toLower();
     return m_connection.read([&] {
         WatchedFeeds watched;
-        if (feeds.isEmpty() || !hasGoldTable(u"feeds"_s)) {
+        if (feeds.isEmpty() || !hasTable(u"gold"_s, u"feeds"_s)) {
             watched.neverRead = feeds;
             return watched;
         }
@@ -411,8 +415,8 @@ WatchedFeeds MetricsQueries::watchedFeeds(const Scope &scope, const TimeWindow &
 StarHistory MetricsQueries::starHistory(const QString &repository, const TimeWindow &window)
 {
     return m_connection.read([&] {
-        if (!hasGoldTable(u"star_days"_s))
-            return StarHistory {false, repository, {}, 0, 0};
+        if (!hasTable(u"gold"_s, u"star_days"_s))
+            return StarHistory {false, repository, {}, 0, 0, -1, -1};
         QSqlQuery &query = prepared(uR"(SELECT day, stars, repo_name FROM gold.star_days
                                         WHERE repo_key = ? ORDER BY day)"_s);
         const auto done = qScopeGuard([&query] { query.finish(); });
@@ -429,6 +433,17 @@ StarHistory MetricsQueries::starHistory(const QString &repository, const TimeWin
             if (day <= window.to && day + 86400 > window.from) {
                 history.days.append({day, stars});
                 history.gained += stars;
+            }
+        }
+        query.finish();
+        if (history.known && hasTable(u"silver"_s, u"repository_counts"_s)) {
+            QSqlQuery counts = statement(
+                u"SELECT stars, fetched_at FROM repository_counts WHERE repo_key = ?"_s);
+            counts.addBindValue(repository.toLower());
+            exec(counts);
+            if (counts.next()) {
+                history.count = counts.value(0).toLongLong();
+                history.countAt = counts.value(1).toLongLong();
             }
         }
         return history;

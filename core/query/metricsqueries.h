@@ -101,7 +101,7 @@ private:
     // The dialect-specific parts, one version per backend.
     QList<KeyCount> activeRepositoriesSqlite(int limit, const TimeWindow &window);
     QList<KeyCount> activeRepositoriesPostgres(int limit, const TimeWindow &window);
-    bool hasGoldTable(const QString &name);
+    bool hasTable(const QString &schema, const QString &name);
     bool pullRequestHistory(const QString &key, const TimeWindow &window, PullRequestStats *stats);
 
     Connection m_connection;

@@ -92,6 +92,8 @@ struct StarHistory
     QList<std::pair<qint64, qint64>> days; // (day's midnight, stars), ascending, in the window
     qint64 gained = 0; // stars given on the days the window touches
     qint64 total = 0; // on every day the history holds
+    qint64 count = -1; // GitHub's stargazers_count, -1 until read
+    qint64 countAt = -1; // when it was read
 };
 
 // A repository's releases (ReleaseEvent) in a window, from the event feeds: complete for a

@@ -16,6 +16,17 @@ struct SourceProgress
     bool complete = false;
 };
 
+// A watched repository's counts as GET /repos/{owner}/{name} gave them at `fetchedAt`.
+struct RepositoryCounts
+{
+    QString repository;
+    qint64 fetchedAt = 0;
+    qint64 stars = 0; // stargazers_count
+    qint64 forks = 0;
+    qint64 openIssues = 0; // issues and pull requests
+    qint64 subscribers = -1; // absent from some answers
+};
+
 // The write side of silver and gold, for one thread. Each batch is one transaction
 // covering the new silver rows, their gold aggregates and the source's progress, so a
 // crash at any instant loses nothing and doubles nothing. Writers may run concurrently
@@ -35,10 +46,12 @@ public:
     void setLine(qint64 line) { m_line = line; } // for quarantine records
     // The source the next batches measure (see HealthDelta); set before beginBatch().
     void setOrigin(const SourceOrigin &origin) { m_health.setOrigin(origin); }
-    // One pull request of a watched repository's history; a later fetch replaces it.
     // A watched repository's stars given on a UTC day (epoch seconds of its midnight), as its
     // star history counts them now: a later count of the same day replaces it.
     virtual void starDay(const QString &repository, qint64 day, qint64 stars) = 0;
+    // Replaces the repository's counts, unless newer ones are stored.
+    virtual void repositoryCounts(const RepositoryCounts &counts) = 0;
+    // One pull request of a watched repository's history; a later fetch replaces it.
     virtual void pullRequest(const QString &repository, qint64 number, const QString &author,
                              qint64 createdAt, qint64 closedAt, qint64 mergedAt)
         = 0;

@@ -70,6 +70,7 @@ enum Statement {
     ReopenPullRequestHistory,
     UpsertStarDay,
     UpsertStarDayGold,
+    UpsertRepositoryCounts,
     AddEventsTotal,
     UpdateSource,
     CountBatch,
@@ -141,6 +142,12 @@ const char *const statementText[StatementCount] = {
     R"(INSERT INTO gold.star_days VALUES(lower(CAST(? AS text) COLLATE "C"), ?, ?, ?)
        ON CONFLICT (repo_key, day) DO UPDATE SET stars = excluded.stars,
        repo_name = excluded.repo_name)",
+    R"(INSERT INTO repository_counts AS stored
+       VALUES(lower(CAST(? AS text) COLLATE "C"), ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (repo_key) DO UPDATE SET repo_name = excluded.repo_name,
+       fetched_at = excluded.fetched_at, stars = excluded.stars, forks = excluded.forks,
+       open_issues = excluded.open_issues, subscribers = excluded.subscribers,
+       source_id = excluded.source_id WHERE excluded.fetched_at >= stored.fetched_at)",
     "UPDATE gold.meta SET value = value + ? WHERE key = 'events_total'",
     // Two writers may ingest one source at once: progress only moves forward.
     R"(UPDATE sources SET "offset" = GREATEST("offset", ?), lines = GREATEST(lines, ?),
@@ -691,6 +698,13 @@ bool PostgresBatchWriter::Thread::writeQuarantineAndPullRequests()
         if (!exec(UpsertStarDay,
                   {day.repository, day.day, day.stars, day.repository, m_current->sourceId})
             || !exec(UpsertStarDayGold, {day.repository, day.day, day.stars, day.repository}))
+            return false;
+    }
+    for (const RepositoryCounts &counts : std::as_const(m_current->repositoryCounts)) {
+        if (!exec(UpsertRepositoryCounts,
+                  {counts.repository, counts.repository, counts.fetchedAt, counts.stars,
+                   counts.forks, counts.openIssues, nullable(counts.subscribers),
+                   m_current->sourceId}))
             return false;
     }
     return true;

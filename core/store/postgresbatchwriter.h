@@ -51,6 +51,7 @@ struct PendingBatch
     QList<PendingQuarantine> quarantine;
     QList<PendingPullRequest> pullRequests;
     QList<PendingStarDay> starDays;
+    QList<RepositoryCounts> repositoryCounts;
 };
 
 // Writes batches to PostgreSQL on a thread with a connection of its own, one at a time,

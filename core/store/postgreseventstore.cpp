@@ -60,6 +60,10 @@ const char *const schema[] = {
     R"(CREATE TABLE IF NOT EXISTS silver.star_days(
         repo_key text COLLATE "C" NOT NULL, day bigint NOT NULL, stars bigint NOT NULL,
         repo_name text NOT NULL, source_id bigint NOT NULL, PRIMARY KEY(repo_key, day)))",
+    R"(CREATE TABLE IF NOT EXISTS silver.repository_counts(
+        repo_key text COLLATE "C" PRIMARY KEY, repo_name text NOT NULL,
+        fetched_at bigint NOT NULL, stars bigint NOT NULL, forks bigint NOT NULL,
+        open_issues bigint NOT NULL, subscribers bigint, source_id bigint NOT NULL))",
     R"(CREATE TABLE IF NOT EXISTS gold.star_days(
         repo_key text COLLATE "C" NOT NULL, day bigint NOT NULL, stars bigint NOT NULL,
         repo_name text NOT NULL, PRIMARY KEY(repo_key, day)))",
@@ -169,6 +173,7 @@ bool PostgresEventStore::clear(QString *error)
     // The batch counter goes on counting: readers' caches key on it.
     const bool ok = d->database.transaction()
         && d->exec(uR"(TRUNCATE events, sources, quarantine, pull_requests, star_days,
+                       repository_counts,
                        gold.type_minute, gold.repos, gold.repo_minute, gold.pr_opened,
                        gold.pr_history, gold.star_days,
                        gold.archive_hours, gold.source_hours, gold.source_types,
@@ -233,6 +238,11 @@ void PostgresEventStore::pullRequest(const QString &repository, qint64 number,
 void PostgresEventStore::starDay(const QString &repository, qint64 day, qint64 stars)
 {
     d->batch.starDays.append({repository, day, stars});
+}
+
+void PostgresEventStore::repositoryCounts(const RepositoryCounts &counts)
+{
+    d->batch.repositoryCounts.append(counts);
 }
 
 bool PostgresEventStore::commitBatch(const SourceProgress &progress, QList<BatchResult> *committed)

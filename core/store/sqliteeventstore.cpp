@@ -63,6 +63,10 @@ const char *const schema[] = {
         repo_key TEXT NOT NULL, day INTEGER NOT NULL, stars INTEGER NOT NULL,
         repo_name TEXT NOT NULL, source_id INTEGER NOT NULL REFERENCES sources(id),
         PRIMARY KEY(repo_key, day)) WITHOUT ROWID)",
+    R"(CREATE TABLE IF NOT EXISTS main.repository_counts(
+        repo_key TEXT PRIMARY KEY, repo_name TEXT NOT NULL, fetched_at INTEGER NOT NULL,
+        stars INTEGER NOT NULL, forks INTEGER NOT NULL, open_issues INTEGER NOT NULL,
+        subscribers INTEGER, source_id INTEGER NOT NULL REFERENCES sources(id)) WITHOUT ROWID)",
     R"(CREATE TABLE IF NOT EXISTS gold.star_days(
         repo_key TEXT NOT NULL, day INTEGER NOT NULL, stars INTEGER NOT NULL,
         repo_name TEXT NOT NULL, PRIMARY KEY(repo_key, day)) WITHOUT ROWID)",
@@ -117,6 +121,7 @@ enum Statement {
     ReopenPullRequestHistory,
     UpsertStarDay,
     UpsertStarDayGold,
+    UpsertRepositoryCounts,
     StatementCount
 };
 
@@ -163,6 +168,11 @@ const char *const statementText[StatementCount] = {
        WHERE repo_key = lower(?1) AND number = ?2 AND closed_at <= ?4)",
     "INSERT OR REPLACE INTO star_days VALUES(lower(?1), ?2, ?3, ?1, ?4)",
     "INSERT OR REPLACE INTO gold.star_days VALUES(lower(?1), ?2, ?3, ?1)",
+    R"(INSERT INTO repository_counts VALUES(lower(?1), ?1, ?2, ?3, ?4, ?5, ?6, ?7)
+       ON CONFLICT(repo_key) DO UPDATE SET repo_name = excluded.repo_name,
+       fetched_at = excluded.fetched_at, stars = excluded.stars, forks = excluded.forks,
+       open_issues = excluded.open_issues, subscribers = excluded.subscribers,
+       source_id = excluded.source_id WHERE excluded.fetched_at >= fetched_at)",
 };
 
 void bindText(sqlite3_stmt *statement, int index, std::string_view text)
@@ -501,6 +511,21 @@ void SqliteEventStore::starDay(const QString &repository, qint64 day, qint64 sta
         if (!run(upsert))
             d->failed = true;
     }
+}
+
+void SqliteEventStore::repositoryCounts(const RepositoryCounts &counts)
+{
+    sqlite3_stmt *upsert = d->statements[UpsertRepositoryCounts];
+    bindText(upsert, 1, counts.repository.toUtf8());
+    sqlite3_bind_int64(upsert, 2, counts.fetchedAt);
+    sqlite3_bind_int64(upsert, 3, counts.stars);
+    sqlite3_bind_int64(upsert, 4, counts.forks);
+    sqlite3_bind_int64(upsert, 5, counts.openIssues);
+    counts.subscribers >= 0 ? sqlite3_bind_int64(upsert, 6, counts.subscribers)
+                            : sqlite3_bind_null(upsert, 6);
+    sqlite3_bind_int64(upsert, 7, d->sourceId);
+    if (!run(upsert))
+        d->failed = true;
 }
 
 bool SqliteEventStore::flushGold()

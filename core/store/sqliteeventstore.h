@@ -28,6 +28,7 @@ public:
     void event(const EventView &event) override;
     void invalid(std::string_view reason, std::string_view raw) override;
     void starDay(const QString &repository, qint64 day, qint64 stars) override;
+    void repositoryCounts(const RepositoryCounts &counts) override;
     void pullRequest(const QString &repository, qint64 number, const QString &author,
                      qint64 createdAt, qint64 closedAt, qint64 mergedAt) override;
     bool commitBatch(const SourceProgress &progress, QList<BatchResult> *committed) override;

@@ -508,12 +508,18 @@ function setPullRequests(prs, releases) {
            prs.opened.map((pr) => [moment(Date.parse(pr.opened_at)), pr.number ? `#${pr.number}` : '–']));
 }
 
+// GitHub's own count where it was read, else the history's sum.
+function starTotal(stars) {
+  return stars.stargazers_count === null ? `${count(stars.total)} in the history`
+    : `${count(stars.stargazers_count)} stars on GitHub`;
+}
+
 // A watched repository's stars a day, from its star history; without one, a word on how to
 // get it.
 function setStars(stars, repository) {
   const chart = charts.stars;
   $('stars-name').textContent = repository ? `· ${repository}` : '';
-  $('stars-note').textContent = stars ? `· ${count(stars.gained)} gained on the window's days · ${count(stars.total)} in the history`
+  $('stars-note').textContent = stars ? `· ${count(stars.gained)} gained on the window's days · ${starTotal(stars)}`
     : repository ? '· no star history: watch it in the app to fetch one' : '';
   const points = stars ? stars.days.map((day) => ({ x: Date.parse(`${day.day}T00:00:00Z`), y: day.stars })) : [];
   chart.data.datasets[0].data = points;
