@@ -731,9 +731,14 @@ void TestApi::watchlistEndpoints()
     QCOMPARE(notALogin.status, 400);
     QCOMPARE(notALogin.json()["parameter"_L1].toString(), u"organization"_s);
     QCOMPARE(rawRequest(m_port, "PUT", "/api/watchlist/Qt%2Fqtbase").status, 200);
+    // Its repositories as the collector listed them; the maximum leaves room for all.
+    m_watchlist->setListed(u"qt-labs"_s, {u"qt-labs/a"_s, u"qt-labs/b"_s});
     const QJsonObject both = get(u"/api/watchlist"_s).json();
-    QCOMPARE(both["organizations"_L1].toArray().first()["organization"_L1].toString(),
-             u"qt-labs"_s);
+    const QJsonObject qtLabs = both["organizations"_L1].toArray().first().toObject();
+    QCOMPARE(qtLabs["organization"_L1].toString(), u"qt-labs"_s);
+    QCOMPARE(qtLabs["repositories"_L1].toArray().size(), 2);
+    QCOMPARE(qtLabs["repositories"_L1][1]["repository"_L1].toString(), u"qt-labs/b"_s);
+    QVERIFY(qtLabs["repositories"_L1][1]["watched"_L1].toBool());
     QCOMPARE(both["repositories"_L1].toArray().size(), 2);
     QCOMPARE(rawRequest(m_port, "DELETE", "/api/watchlist/QT-LABS").status, 200);
     QCOMPARE(rawRequest(m_port, "DELETE", "/api/watchlist/qt-labs").status, 404);

@@ -58,9 +58,11 @@ private slots:
     void starHistoryIsStoredAndCounted();
     void aGapInAWatchedFeedShowsInTheQualityBlock();
     void anOrganizationsFeedIsCountedInTheWatchedScope();
+    void anOrganizationsRepositoriesAreListedAndWatched();
 
 private:
     void runUntilIdle(int steps);
+    void settle();
     void watch(const QStringList &names, const PullRequestBackfill::Options &backfill = {});
     void ingestBronze();
     // Watches a repository the stand-in gives `pullRequests` over `spanDays`, until its
@@ -76,6 +78,7 @@ private:
     std::unique_ptr<Watchlist> m_watchlist;
     RateBudget m_budget;
     std::unique_ptr<RepositoryWatcher> m_watcher;
+    qint64 m_answered = 0; // requests the stand-in answered
 };
 
 void TestWatch::init()
@@ -85,6 +88,8 @@ void TestWatch::init()
     m_clock = std::make_unique<ManualClock>(start);
     m_github = std::make_unique<FakeGitHub>(m_clock.get());
     QVERIFY(m_github->listen());
+    m_answered = 0;
+    connect(m_github.get(), &FakeGitHub::responded, this, [this] { ++m_answered; });
     m_bronze = std::make_unique<BronzeStore>(m_dir->path());
     m_watchlist = std::make_unique<Watchlist>(m_dir->path());
     m_budget = RateBudget();
@@ -116,12 +121,22 @@ void TestWatch::watch(const QStringList &names, const PullRequestBackfill::Optio
 void TestWatch::runUntilIdle(int steps)
 {
     for (int i = 0; i < steps; ++i) {
-        QTest::qWait(30);
+        settle();
         QTRY_VERIFY_WITH_TIMEOUT(m_clock->hasPending(), 5000);
-        QTest::qWait(30);
         m_clock->advanceToNext();
     }
-    QTest::qWait(50);
+    settle();
+}
+
+// Until every request the stand-in received is answered and no new one came for a while:
+// the clock must not move while a page is on its way.
+void TestWatch::settle()
+{
+    for (int still = 0; still < 3;) {
+        const qint64 seen = m_github->requestCount();
+        QTest::qWait(10);
+        still = seen == m_github->requestCount() && m_answered == seen ? still + 1 : 0;
+    }
 }
 
 void TestWatch::ingestBronze()
@@ -499,10 +514,8 @@ void TestWatch::aHundredRepositoriesAndTheFeedShareTheBudget()
     m_github->setRateLimit(limit, 3600);
     QMap<QString, qint64> charged; // requests answered 200, by source
     QSet<QString> polledRepositories;
-    qint64 answered = 0;
     connect(m_github.get(), &FakeGitHub::responded, this,
             [&](const QByteArray &target, int status) {
-                ++answered;
                 if (status != 200 || m_clock->now() >= start.addSecs(3600))
                     return;
                 const QString path = QString::fromUtf8(target);
@@ -531,11 +544,7 @@ void TestWatch::aHundredRepositoriesAndTheFeedShareTheBudget()
     });
     // Each step: every request sent is answered and handled, then the clock moves on.
     while (m_clock->now() < start.addSecs(3600)) {
-        for (int still = 0; still < 2;) {
-            const qint64 seen = m_github->requestCount();
-            QTest::qWait(3);
-            still = seen == m_github->requestCount() && answered == seen ? still + 1 : 0;
-        }
+        settle();
         // What is due in the next five seconds runs in one step.
         QVERIFY(m_clock->hasPending());
         const QDateTime stepEnd = m_clock->now().addSecs(5);
@@ -806,6 +815,53 @@ void TestWatch::starHistoryIsStoredAndCounted()
     QVERIFY(all.countAt > 0 && all.countAt <= now);
 }
 
+// A watched organization's repositories, listed by the stand-in most recently pushed first,
+// are watched as entries are, archived ones left out, as many as the watch list's maximum
+// leaves room for after its entries.
+void TestWatch::anOrganizationsRepositoriesAreListedAndWatched()
+{
+    const QStringList known {u"acme/anvil"_s, u"acme/bolt"_s, u"acme/cog"_s,
+                             u"acme/drill"_s, u"acme/edge"_s, u"other/thing"_s};
+    for (qsizetype i = 0; i < known.size(); ++i)
+        m_github->addRepository(known[i], 3 + int(i), 10 + int(i) * 7, quint32(11 + i));
+    m_github->archiveRepository(u"acme/cog"_s);
+    // The reference: acme's repositories by their newest change, the archived one left out.
+    QList<std::pair<qint64, QString>> pushed;
+    for (const QString &name : known) {
+        qint64 last = 0;
+        for (const FakeGitHub::PullRequest &pr : m_github->pullRequests(name))
+            last = std::max(last, pr.updatedAt());
+        if (name.startsWith("acme/"_L1) && name != "acme/cog"_L1)
+            pushed.append({last, name});
+    }
+    std::sort(pushed.begin(), pushed.end(), std::greater<>());
+    QStringList listed;
+    for (const auto &[at, name] : pushed)
+        listed << name;
+
+    constexpr int maximum = 4;
+    m_watchlist = std::make_unique<Watchlist>(m_dir->path(), maximum);
+    const QString entry = listed.last(); // also an entry: watched once
+    watch({u"acme"_s, entry});
+    runUntilIdle(12);
+    QCOMPARE(m_watchlist->listed(u"acme"_s), listed);
+    QStringList expected {u"acme"_s, entry};
+    for (const QString &name : listed) {
+        if (name != entry && expected.size() < maximum)
+            expected << name;
+    }
+    QCOMPARE(m_watchlist->expanded(), expected);
+    QVERIFY2(m_watchlist->status(u"acme"_s).startsWith("4 public repositories listed"_L1),
+             qPrintable(m_watchlist->status(u"acme"_s)));
+    QSet<QString> polled;
+    for (const FakeGitHub::Request &request : m_github->requests()) {
+        const QString target = QString::fromUtf8(request.target);
+        if (target.startsWith("/repos/"_L1) && target.section(u'?', 0, 0).endsWith("/events"_L1))
+            polled.insert(target.section(u'/', 2, 3));
+    }
+    QCOMPARE(polled, QSet<QString>(expected.cbegin() + 1, expected.cend()));
+}
+
 // A watched feed that moved past its 300 events between two polls missed events: the
 // poll's last page says so in its sidecar, and the watched scope's quality block names the
 // gap, from bronze alone.
@@ -883,14 +939,22 @@ void TestWatch::anOrganizationsFeedIsCountedInTheWatchedScope()
     QString error;
     QVERIFY2(queries.open(&error), qPrintable(error));
 
-    // The stand-in's feed of the organization at each poll (its 300 newest events, as of
-    // each first page's fetch): together, every event the watched scope can hold.
+    // What the stand-in served for each page stored: the feed of the organization, or of
+    // the repository it lists, as of the page's fetch, the page's hundred of it. Together,
+    // every event the watched scope can hold.
     QHash<qint64, QJsonObject> served;
+    static const QRegularExpression eventsPage(uR"(/events_\d{8}T\d{9}Z_p(\d)\.json$)"_s);
     for (const QString &path : pages) {
-        if (!path.contains("/bronze/orgs/org3/"_L1) || !path.endsWith("_p1.json"_L1))
+        const bool organization = path.contains("/bronze/orgs/org3/"_L1);
+        const QRegularExpressionMatch page = eventsPage.match(path);
+        if ((!organization && !path.contains("/bronze/repos/org3/project-3/"_L1))
+            || !page.hasMatch())
             continue;
         const qint64 at = BronzeStore::originOf(path).arrivedAt;
-        for (const QByteArray &json : Feed2026::organizationEvents("org3", at, rate, 1)) {
+        const QList<QByteArray> feed = organization
+            ? Feed2026::organizationEvents("org3", at, rate, 1)
+            : Feed2026::repositoryEvents("org3/project-3", at, rate, 1);
+        for (const QByteArray &json : feed.mid((page.captured(1).toInt() - 1) * 100, 100)) {
             const QJsonObject event = QJsonDocument::fromJson(json).object();
             served.insert(event["id"_L1].toString().toLongLong(), event);
         }

@@ -161,9 +161,20 @@ QJsonObject WatchlistController::list() const
 {
     QJsonArray repositories;
     QJsonArray organizations;
+    const QStringList watched = watchlist().expanded();
     for (const QString &name : watchlist().names()) {
-        const QJsonObject entry {{kindOf(name), name}, {u"status"_s, watchlist().status(name)}};
-        (Watchlist::isOrganization(name) ? organizations : repositories).append(entry);
+        QJsonObject entry {{kindOf(name), name}, {u"status"_s, watchlist().status(name)}};
+        if (!Watchlist::isOrganization(name)) {
+            repositories.append(entry);
+            continue;
+        }
+        // Its repositories as last listed, and whether the maximum left room for each.
+        QJsonArray listed;
+        for (const QString &repository : watchlist().listed(name))
+            listed.append(QJsonObject {{u"repository"_s, repository},
+                                       {u"watched"_s, watched.contains(repository)}});
+        entry.insert(u"repositories"_s, listed);
+        organizations.append(entry);
     }
     return {{u"repositories"_s, repositories}, {u"organizations"_s, organizations}};
 }

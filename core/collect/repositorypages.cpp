@@ -100,7 +100,11 @@ void RepositoryPages::handleReply(QNetworkReply *reply)
     if (status != 0)
         m_budget->spend(m_kind, status == 304);
     if (status == 404) {
-        emit failed(m_repository, u"%1 is not a repository GitHub knows (404)"_s.arg(m_repository));
+        emit failed(m_repository,
+                    (m_repository.contains(u'/')
+                         ? u"%1 is not a repository GitHub knows (404)"_s
+                         : u"%1 is not an organization GitHub knows (404)"_s)
+                        .arg(m_repository));
         return;
     }
     const QByteArray body = reply->readAll();

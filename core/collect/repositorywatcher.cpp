@@ -35,7 +35,7 @@ RepositoryWatcher::RepositoryWatcher(const PollerOptions &pollerOptions,
 
 void RepositoryWatcher::reconcile()
 {
-    const QStringList names = m_watchlist->names();
+    const QStringList names = m_watchlist->expanded();
     QSet<QString> wanted;
     int started = 0;
     for (const QString &name : names) {
@@ -54,25 +54,34 @@ void RepositoryWatcher::reconcile()
         m_pollers.insert(key, poller);
         // Many added at once start a second apart, not in one burst.
         m_clock->callAfter(qint64(started++) * 1000, poller, [poller] { poller->start(); });
-        if (organization)
+        if (organization) {
+            startListing(name);
             continue;
+        }
         startBackfill(name);
         startStars(name);
     }
     for (const QString &key : m_pollers.keys()) {
-        if (!wanted.contains(key)) {
-            m_pollers.take(key)->deleteLater();
-            if (StarHistoryFetch *stars = m_stars.take(key)) {
-                m_starFailures.remove(stars);
-                stars->deleteLater();
-            }
-            if (PullRequestBackfill *backfill = m_backfills.take(key)) {
-                m_backfillQueue.removeAll(backfill);
-                m_backfillFailures.remove(backfill);
-                backfill->deleteLater();
-                backfillDone(backfill);
-            }
+        if (!wanted.contains(key))
+            forget(key);
+    }
+}
+
+void RepositoryWatcher::forget(const QString &key)
+{
+    m_pollers.take(key)->deleteLater();
+    for (QObject *fetch : {static_cast<QObject *>(m_stars.take(key)),
+                           static_cast<QObject *>(m_listings.take(key))}) {
+        if (fetch) {
+            m_failures.remove(fetch);
+            fetch->deleteLater();
         }
+    }
+    if (PullRequestBackfill *backfill = m_backfills.take(key)) {
+        m_backfillQueue.removeAll(backfill);
+        m_backfillFailures.remove(backfill);
+        backfill->deleteLater();
+        backfillDone(backfill);
     }
 }
 
@@ -126,21 +135,57 @@ void RepositoryWatcher::startStars(const QString &repository)
     m_stars.insert(repository.toLower(), stars);
     connect(stars, &StarHistoryFetch::pageStored, this,
             [this](const QString &path) { emit pageStored(path, {}); });
-    connect(stars, &StarHistoryFetch::finished, this, [this, stars] {
-        m_starFailures.remove(stars);
-        m_clock->callAfter(qint64(stars->options().refreshHours) * 3600 * 1000, stars,
-                           [stars] { stars->start(); });
-    });
+    const auto restart = [stars] { stars->start(); };
+    connect(stars, &StarHistoryFetch::finished, this,
+            [this, stars, restart] { retryLater(stars, {}, {}, {}, restart); });
     connect(stars, &StarHistoryFetch::failed, this,
-            [this, stars](const QString &name, const QString &message) {
-                const int failures = ++m_starFailures[stars];
-                const qint64 delayMs = std::min(firstBackfillRetryMs << std::min(failures - 1, 10),
-                                                lastBackfillRetryMs);
-                qCWarning(lcWatch).noquote() << "star history of" << name << "failed:" << message
-                                             << "- retrying in" << delayMs / 1000 << "s";
-                m_clock->callAfter(delayMs, stars, [stars] { stars->start(); });
+            [this, stars, restart](const QString &name, const QString &message) {
+                retryLater(stars, u"star history"_s, name, message, restart);
             });
     stars->start();
+}
+
+// An organization's repositories, listed now and every day, up to the watch list's maximum.
+void RepositoryWatcher::startListing(const QString &organization)
+{
+    auto *listing = new OrganizationRepositories(
+        {m_backfillOptions.apiUrl, m_backfillOptions.token, m_backfillOptions.timeoutMs},
+        organization, m_bronze, m_clock, m_budget, this);
+    m_listings.insert(organization.toLower(), listing);
+    const auto restart = [this, listing] { listing->start(m_watchlist->maximum()); };
+    connect(listing, &OrganizationRepositories::listed, this,
+            [this, listing, restart](const QString &name, const QStringList &repositories) {
+                const QString time = m_clock->now().toString(u"HH:mm"_s);
+                m_watchlist->setStatus(
+                    name,
+                    tr("%n public repositories listed at %1 UTC", "", int(repositories.size()))
+                        .arg(time));
+                m_watchlist->setListed(name, repositories);
+                retryLater(listing, {}, {}, {}, restart);
+            });
+    connect(listing, &OrganizationRepositories::failed, this,
+            [this, listing, restart](const QString &name, const QString &message) {
+                m_watchlist->setStatus(name, tr("error listing repositories: %1").arg(message));
+                retryLater(listing, u"repository list"_s, name, message, restart);
+            });
+    restart();
+}
+
+// After a success (`what` empty), the next run a day on; after a failure, 30 s, doubling
+// to at most 30 minutes.
+void RepositoryWatcher::retryLater(QObject *fetch, const QString &what, const QString &name,
+                                   const QString &message, const std::function<void()> &restart)
+{
+    qint64 delayMs = qint64(m_starOptions.refreshHours) * 3600 * 1000;
+    if (what.isEmpty()) {
+        m_failures.remove(fetch);
+    } else {
+        const int failures = ++m_failures[fetch];
+        delayMs = std::min(firstBackfillRetryMs << std::min(failures - 1, 10), lastBackfillRetryMs);
+        qCWarning(lcWatch).noquote() << what << "of" << name << "failed:" << message
+                                     << "- retrying in" << delayMs / 1000 << "s";
+    }
+    m_clock->callAfter(delayMs, fetch, restart);
 }
 
 void RepositoryWatcher::queueBackfill(PullRequestBackfill *backfill)

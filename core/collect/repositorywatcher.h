@@ -1,6 +1,7 @@
 #pragma once
 
 #include "githubpoller.h"
+#include "organizationrepositories.h"
 #include "pullrequestbackfill.h"
 #include "starhistoryfetch.h"
 
@@ -14,8 +15,9 @@ class Watchlist;
 
 // For each watched repository: a poller of /repos/{owner}/{name}/events, a pull-request
 // backfill, then its refreshes, and its star history, fetched again every day; for each
-// watched organization, a poller of /orgs/{org}/events. Lives in the collector thread
-// beside the public poller and shares its rate budget.
+// watched organization, a poller of /orgs/{org}/events and the list of its repositories,
+// read every day, which are watched as the entries are within the watch list's maximum.
+// Lives in the collector thread beside the public poller and shares its rate budget.
 class RepositoryWatcher : public QObject
 {
     Q_OBJECT
@@ -37,11 +39,16 @@ signals:
     void pageStored(const QString &path, const ParsedPagePtr &page);
 
 private:
+    void forget(const QString &key);
     void startBackfill(const QString &repository);
     void queueBackfill(PullRequestBackfill *backfill);
     void backfillDone(PullRequestBackfill *backfill);
     void startNextBackfill();
     void startStars(const QString &repository);
+    void startListing(const QString &organization);
+    // Runs `fetch` again after its refresh, or after a failure, sooner then less often.
+    void retryLater(QObject *fetch, const QString &what, const QString &name,
+                    const QString &message, const std::function<void()> &restart);
 
     PollerOptions m_pollerOptions;
     PullRequestBackfill::Options m_backfillOptions;
@@ -56,5 +63,6 @@ private:
     QHash<PullRequestBackfill *, int> m_backfillFailures; // in a row, for the back-off
     StarHistoryFetch::Options m_starOptions;
     QHash<QString, StarHistoryFetch *> m_stars; // by lower-case name
-    QHash<StarHistoryFetch *, int> m_starFailures; // in a row, for the back-off
+    QHash<QObject *, int> m_failures; // in a row, for the back-off of stars and listings
+    QHash<QString, OrganizationRepositories *> m_listings; // by lower-case organization
 };

@@ -151,6 +151,54 @@ bool Watchlist::isValidGroupName(const QString &name)
     return syntax.match(name).hasMatch() && name != "all"_L1 && name != "watched"_L1;
 }
 
+void Watchlist::setListed(const QString &organization, const QStringList &repositories)
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        if (m_listed.value(organization.toLower()) == repositories)
+            return;
+        m_listed.insert(organization.toLower(), repositories);
+    }
+    emit changed();
+}
+
+QStringList Watchlist::listed(const QString &organization) const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_listed.value(organization.toLower());
+}
+
+// Round-robin over the organizations, so that one large organization does not take all
+// the room.
+QStringList Watchlist::expanded() const
+{
+    QMutexLocker lock(&m_mutex);
+    QStringList watched = m_names;
+    QSet<QString> keys;
+    for (const QString &name : m_names)
+        keys.insert(name.toLower());
+    QList<QStringList> lists;
+    for (const QString &name : m_names) {
+        if (isOrganization(name))
+            lists.append(m_listed.value(name.toLower()));
+    }
+    for (qsizetype rank = 0; watched.size() < m_maximum; ++rank) {
+        bool more = false;
+        for (const QStringList &list : std::as_const(lists)) {
+            if (rank >= list.size() || watched.size() >= m_maximum)
+                continue;
+            more = true;
+            if (!keys.contains(list[rank].toLower())) {
+                keys.insert(list[rank].toLower());
+                watched.append(list[rank]);
+            }
+        }
+        if (!more)
+            break;
+    }
+    return watched;
+}
+
 void Watchlist::setStatus(const QString &repository, const QString &status)
 {
     QMutexLocker lock(&m_mutex);

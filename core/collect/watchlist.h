@@ -40,6 +40,14 @@ public:
     // Letters, digits, ' ', '-' and '_', at most 50; not "all" nor "watched".
     static bool isValidGroupName(const QString &name);
 
+    // An organization's repositories as GitHub last listed them, most recently pushed
+    // first. Not kept in the file: they are listed again at start.
+    void setListed(const QString &organization, const QStringList &repositories);
+    QStringList listed(const QString &organization) const;
+    // What the collector watches: the entries, then the listed repositories of the watched
+    // organizations, in turn, as many as the maximum leaves room for.
+    QStringList expanded() const;
+
     // Per-repository state in words ("history: 200 pull requests", an error...).
     void setStatus(const QString &repository, const QString &status);
     QString status(const QString &repository) const;
@@ -56,4 +64,5 @@ private:
     QStringList m_names;
     QMap<QString, QStringList> m_groups;
     QHash<QString, QString> m_status; // by lower-case name
+    QHash<QString, QStringList> m_listed; // by lower-case organization
 };

@@ -220,7 +220,7 @@ void FakeGitHub::respond(QTcpSocket *socket, const Request &request)
     const bool known
         = parts.size() >= 4 && m_pulls.contains((parts[2] + u'/' + parts[3]).toLower());
     const bool organizationFeed = parts.size() == 4 && parts[1] == "orgs"_L1
-        && parts[3] == "events"_L1 && isOrganization(parts[2]);
+        && (parts[3] == "events"_L1 || parts[3] == "repos"_L1) && isOrganization(parts[2]);
     if (url.path() != "/events"_L1 && !organizationFeed
         && !((repositoryList || starHistory || repositoryObject) && known)) {
         send(socket, request, 404, R"({"message":"Not Found"})", {});
@@ -275,7 +275,9 @@ void FakeGitHub::respondEvents(QTcpSocket *socket, const QUrl &url, const Reques
     const int size = query.hasQueryItem(u"per_page"_s) ? perPage : 30;
     std::optional<Page> served;
     if (parts.size() == 4 && parts[1] == "orgs"_L1) {
-        served = listPage(organizationEvents(parts[2]), number, size);
+        served = listPage(parts[3] == "repos"_L1 ? organizationRepositories(parts[2])
+                                                 : organizationEvents(parts[2]),
+                          number, size);
     } else if (parts.size() == 4) {
         const QByteArray body = repositoryObject(parts[2] + u'/' + parts[3]);
         served = Page {body, weakEtag(body), 1};
@@ -509,6 +511,32 @@ QByteArray FakeGitHub::repositoryObject(const QString &repository) const
                                       {u"open_issues_count"_s, open},
                                       {u"subscribers_count"_s, starCount(name) / 20}})
         .toJson(QJsonDocument::Compact);
+}
+
+// The owner's known repositories, most recently pushed first: the one whose newest pull
+// request changed last.
+QList<QByteArray> FakeGitHub::organizationRepositories(const QString &owner) const
+{
+    QList<std::pair<qint64, QString>> pushed;
+    const QString prefix = owner.toLower() + u'/';
+    for (auto it = m_pulls.cbegin(); it != m_pulls.cend(); ++it) {
+        if (!it.key().startsWith(prefix))
+            continue;
+        qint64 last = 0;
+        for (const PullRequest &pr : it.value())
+            last = std::max(last, pr.updatedAt());
+        pushed.append({last, it.key()});
+    }
+    std::sort(pushed.begin(), pushed.end(), std::greater<>());
+    QList<QByteArray> repositories;
+    for (const auto &[at, key] : pushed) {
+        QJsonObject object = QJsonDocument::fromJson(repositoryObject(key)).object();
+        object.insert(u"archived"_s, m_archived.contains(key));
+        object.insert(u"pushed_at"_s,
+                      QDateTime::fromSecsSinceEpoch(at, Qt::UTC).toString(Qt::ISODate));
+        repositories << QJsonDocument(object).toJson(QJsonDocument::Compact);
+    }
+    return repositories;
 }
 
 // Weeks from Sunday 00:00 UTC, newest first, back to the script's first day.

@@ -65,7 +65,8 @@ public:
     }
 
     // A repository the stand-in knows: /repos/{name}/events and /repos/{name}/pulls answer
-    // for it (others get 404), and /orgs/{owner}/events with its owner's other ones. Its
+    // for it (others get 404), and /orgs/{owner}/events and /orgs/{owner}/repos with its
+    // owner's other ones. Its
     // `pullRequests` are created evenly over `spanDays` before now, about two thirds merged a few
     // hours later.
     struct PullRequest
@@ -82,6 +83,8 @@ public:
     // them first. Returns the new pull request's number.
     int openPullRequest(const QString &name, const QString &author);
     void mergePullRequest(const QString &name, int number);
+    // /orgs/{owner}/repos lists it as archived.
+    void archiveRepository(const QString &name) { m_archived.insert(name.toLower()); }
     QList<PullRequest> pullRequests(const QString &name) const
     {
         return m_pulls.value(name.toLower());
@@ -157,6 +160,7 @@ private:
     // /orgs/{owner}/events answers for an owner of a known repository (addRepository).
     bool isOrganization(const QString &owner) const;
     QList<QByteArray> organizationEvents(const QString &owner);
+    QList<QByteArray> organizationRepositories(const QString &owner) const;
     QList<QByteArray> pullRequestObjects(const QString &repository, bool byUpdate) const;
     QByteArray repositoryObject(const QString &repository) const;
     QList<QByteArray> starWeeks(const QString &repository) const;
@@ -188,6 +192,7 @@ private:
     QList<QByteArray> m_replay;
     QHash<QString, QList<PullRequest>> m_pulls; // by lower-case name, newest first
     QHash<QString, QString> m_repositoryNames; // lower-case -> as created
+    QSet<QString> m_archived; // lower-case
     bool m_paused = false;
     Era m_era = Era::Y2024;
 
