@@ -629,6 +629,17 @@ void TestApi::healthAndMetrics()
     QVERIFY(metrics.body.contains("ghm_rate_limit_remaining"));
     QVERIFY(metrics.body.contains("ghm_bronze_pages_total"));
     QVERIFY(metrics.body.contains("ghm_poll_requests_total"));
+
+    // The watched scope and each group: a feed never read yet makes its counts lower bounds.
+    QString error;
+    QVERIFY(m_watchlist->add(u"octokit/octokit.rb"_s, &error));
+    QVERIFY(m_watchlist->setGroup(u"my team"_s, {u"octokit/octokit.rb"_s}, &error));
+    const QByteArray scoped = get(u"/metrics"_s).body;
+    QVERIFY2(scoped.contains("ghm_scope_lower_bound{scope=\"watched\"} 1\n"), scoped.constData());
+    QVERIFY(scoped.contains("ghm_scope_lower_bound{scope=\"my team\"} 1\n"));
+    QVERIFY(scoped.contains("ghm_scope_feed_gaps{scope=\"watched\"} 0\n"));
+    QVERIFY(m_watchlist->removeGroup(u"my team"_s));
+    QVERIFY(m_watchlist->remove(u"octokit/octokit.rb"_s));
 }
 
 void TestApi::fuzz()

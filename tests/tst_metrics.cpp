@@ -5,6 +5,9 @@
 #include "referencecounts.h"
 #include "teststorage.h"
 
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -64,6 +67,7 @@ private slots:
     void scopedCounts_data();
     void scopedCounts();
     void releasesOfARepository();
+    void aPayloadTypedBotIsABot();
     void totals();
     void repositoryCompletion();
     void aRepositoryGoldCannotNameIsAnError(); // last: it damages the store
@@ -386,6 +390,64 @@ void TestMetrics::releasesOfARepository()
     // A window that ends before the last release leaves it out.
     QCOMPARE(m_queries->releases(busiest, {0, times.last() - 1}).publishedAt.size(),
              times.size() - 1);
+}
+
+// A login without the "[bot]" suffix, known to nobody, whose payload says "type": "Bot": all
+// its events count as a bot's, even those whose trimmed payloads do not say; a user's
+// payload type changes nothing.
+void TestMetrics::aPayloadTypedBotIsABot()
+{
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
+    const auto event = [](int id, const char *actor, const char *type, const QJsonObject &payload) {
+        return QJsonDocument(
+                   QJsonObject {
+                       {u"id"_s, QString::number(id)},
+                       {u"type"_s, QString::fromLatin1(type)},
+                       {u"actor"_s, QJsonObject {{u"login"_s, QString::fromLatin1(actor)}}},
+                       {u"repo"_s, QJsonObject {{u"name"_s, u"conda-forge/feedstock"_s}}},
+                       {u"payload"_s, payload},
+                       {u"created_at"_s, u"2026-11-01T10:0%1:00Z"_s.arg(id)}})
+            .toJson(QJsonDocument::Compact);
+    };
+    const auto author = [](const char *login, const char *type) {
+        return QJsonObject {{u"user"_s,
+                             QJsonObject {{u"login"_s, QString::fromLatin1(login)},
+                                          {u"type"_s, QString::fromLatin1(type)}}}};
+    };
+    const QString path = dir.path() + u"/typed.ndjson"_s;
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(event(1, "regro-cf-autotick-bot", "PullRequestEvent",
+                     {{u"pull_request"_s, author("regro-cf-autotick-bot", "Bot")}})
+               + '\n');
+    file.write(event(2, "regro-cf-autotick-bot", "PushEvent", {}) + '\n');
+    file.write(event(3, "alice", "IssueCommentEvent", {{u"comment"_s, author("alice", "User")}})
+               + '\n');
+    // Another login's type says nothing of the actor.
+    file.write(event(4, "bob", "IssuesEvent", {{u"issue"_s, author("someone-bot", "Bot")}}) + '\n');
+    file.close();
+    Pipeline pipeline(dir.location());
+    QVERIFY(pipeline.open());
+    QSignalSpy finished(&pipeline, &Pipeline::finished);
+    pipeline.importFiles({path});
+    QCOMPARE(finished.size(), 1);
+    MetricsQueries queries(dir.location());
+    QString error;
+    QVERIFY2(queries.open(&error), qPrintable(error));
+    const TimeWindow window {utc("2026-11-01T10:00:00Z").toSecsSinceEpoch(),
+                             utc("2026-11-01T11:00:00Z").toSecsSinceEpoch()};
+    const auto total = [&](Scope::Bots bots) {
+        Scope scope;
+        scope.bots = bots;
+        qint64 events = 0;
+        for (const KeyCount &type : queries.typeCounts(window, scope))
+            events += type.count;
+        return events;
+    };
+    QCOMPARE(total(Scope::Bots::Only), 2);
+    QCOMPARE(total(Scope::Bots::Exclude), 2);
+    QCOMPARE(total(Scope::Bots::Include), 4);
 }
 
 void TestMetrics::totals()

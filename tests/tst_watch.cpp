@@ -57,12 +57,16 @@ private slots:
     void standInServesStarHistoryAsGitHubDoes();
     void starHistoryIsStoredAndCounted();
     void aGapInAWatchedFeedShowsInTheQualityBlock();
+    void aGapAcrossARestartIsMeasured();
     void anOrganizationsFeedIsCountedInTheWatchedScope();
     void anOrganizationsRepositoriesAreListedAndWatched();
 
 private:
     void runUntilIdle(int steps);
     void settle();
+    // The 2026 stand-in's feed moving at 20 events a second, and the options of a poller of
+    // `repository`'s feed on it.
+    PollerOptions busyRepositoryFeed(const QString &repository);
     void watch(const QStringList &names, const PullRequestBackfill::Options &backfill = {});
     void ingestBronze();
     // Watches a repository the stand-in gives `pullRequests` over `spanDays`, until its
@@ -137,6 +141,20 @@ void TestWatch::settle()
         QTest::qWait(10);
         still = seen == m_github->requestCount() && m_answered == seen ? still + 1 : 0;
     }
+}
+
+PollerOptions TestWatch::busyRepositoryFeed(const QString &repository)
+{
+    m_github->setEra(FakeGitHub::Era::Y2026);
+    m_github->setSyntheticFeed(20.0);
+    m_clock->advanceBy(600 * 1000);
+    m_github->addRepository(repository, 2, 5);
+    PollerOptions options;
+    options.apiUrl = m_github->url();
+    options.path = u"/repos/%1/events"_s.arg(repository);
+    options.bronzeFolder = u"repos/"_s + repository;
+    options.budgetSource = u"repository"_s;
+    return options;
 }
 
 void TestWatch::ingestBronze()
@@ -868,16 +886,8 @@ void TestWatch::anOrganizationsRepositoriesAreListedAndWatched()
 void TestWatch::aGapInAWatchedFeedShowsInTheQualityBlock()
 {
     const QString repository = u"org0/project-0"_s;
-    m_github->setEra(FakeGitHub::Era::Y2026);
-    m_github->setSyntheticFeed(20.0);
-    m_clock->advanceBy(600 * 1000);
-    m_github->addRepository(repository, 2, 5);
     // The watcher's repository poller alone, so that nothing else moves the clock.
-    PollerOptions options;
-    options.apiUrl = m_github->url();
-    options.path = u"/repos/%1/events"_s.arg(repository);
-    options.bronzeFolder = u"repos/"_s + repository;
-    options.budgetSource = u"repository"_s;
+    const PollerOptions options = busyRepositoryFeed(repository);
     GitHubPoller poller(options, m_bronze.get(), m_clock.get(), &m_budget);
     // Its next poll, a minute on (the stand-in's X-Poll-Interval), each in turn.
     const auto pollEveryMinute = [&](int polls) {
@@ -915,6 +925,38 @@ void TestWatch::aGapInAWatchedFeedShowsInTheQualityBlock()
     const WindowQuality earlier = queries.quality({firstPolls - 7200, firstPolls}, scope);
     QCOMPARE(earlier.feedsReadLate.size(), 1);
     QVERIFY(earlier.completeHours < earlier.hours);
+}
+
+// A poller that starts again (the process restarted) takes the ids of the last pages in
+// bronze as its previous poll: when the feed moved past them meanwhile, its first poll
+// says events were missed; when it did not, nothing is said.
+void TestWatch::aGapAcrossARestartIsMeasured()
+{
+    const QString repository = u"org0/project-0"_s;
+    const PollerOptions options = busyRepositoryFeed(repository);
+    // One run of the process: a poller polls once, then is gone.
+    const auto run = [&]() -> qint64 {
+        GitHubPoller poller(options, m_bronze.get(), m_clock.get(), &m_budget);
+        poller.start();
+        if (!QTest::qWaitFor([&] { return m_clock->hasPending() && !poller.isRequestInFlight(); },
+                             5000))
+            return -1;
+        return poller.snapshot().pollsWithoutOverlap;
+    };
+    QCOMPARE(run(), 0);
+    m_clock->advanceBy(60 * 1000); // a quick restart: the feed overlaps
+    QCOMPARE(run(), 0);
+    m_clock->advanceBy(2 * 3600 * 1000); // two hours down: 300 newer events
+    const qint64 restarted = m_clock->now().toSecsSinceEpoch();
+    QCOMPARE(run(), 1);
+    ingestBronze();
+    MetricsQueries queries(m_dir->location());
+    QString error;
+    QVERIFY2(queries.open(&error), qPrintable(error));
+    const WindowQuality quality = queries.quality({restarted - 60, restarted + 60},
+                                                  Scope::watched(u"watched"_s, {repository}));
+    QCOMPARE(quality.feedGaps.size(), 1);
+    QCOMPARE(quality.feedGaps.first().at, restarted);
 }
 
 // A watched organization's feed, /orgs/{org}/events, polled as a repository's is: the

@@ -11,6 +11,7 @@
 #include "openapi.h"
 #include "readerpool.h"
 #include "routes.h"
+#include "watchedscope.h"
 #include "watchlist.h"
 #include "watchlistcontroller.h"
 
@@ -96,8 +97,17 @@ void ApiServer::start()
     const ScopeOf scopeOf
         = [this](const QUrlQuery &query) { return ApiParameters::scope(query, m_watchlist); };
     m_metrics = std::make_unique<MetricsController>(source, scopeOf);
+    // The watched scope and each group, for /metrics.
+    const auto watchedScopes = [this] {
+        QList<Scope> scopes;
+        for (const QString &name : WatchedScope::names(m_watchlist)) {
+            if (name != "all"_L1)
+                scopes.append(*WatchedScope::named(name, m_watchlist));
+        }
+        return scopes;
+    };
     m_health = std::make_unique<HealthController>(source, &m_poller, &m_archive, &m_httpMetrics,
-                                                  &m_storeDamage);
+                                                  &m_storeDamage, watchedScopes);
     m_watchlistController = std::make_unique<WatchlistController>(m_watchlist);
     m_dashboard = std::make_unique<DashboardPagesController>(source, scopeOf, m_painter);
     m_answers = new AnswerQueue(this);

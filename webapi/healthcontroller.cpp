@@ -117,12 +117,14 @@ bool pollerDegraded(const PollerSnapshot &poller)
 
 HealthController::HealthController(QueriesSource queries, const PollerSnapshot *poller,
                                    const ArchiveStatus *archive, const HttpMetrics *http,
-                                   const QString *damage)
+                                   const QString *damage,
+                                   std::function<QList<Scope>()> watchedScopes)
     : m_queries(std::move(queries))
     , m_poller(poller)
     , m_archive(archive)
     , m_http(http)
     , m_damage(damage)
+    , m_watchedScopes(std::move(watchedScopes))
 {
 }
 
@@ -181,13 +183,19 @@ QList<Endpoint> HealthController::endpoints() const
          [this](const QStringList &, const ApiRequest &) {
              MetricsQueries &queries = m_queries();
              const TimeWindow lastHour = TimeWindow::endingAt(MetricsQueries::currentTime(), 60);
+             QList<ScopeHour> scopes;
+             for (const Scope &scope : m_watchedScopes()) {
+                 if (!scope.repositories.isEmpty() || !scope.organizations.isEmpty())
+                     scopes.append({scope.name, queries.typeCounts(lastHour, scope),
+                                    queries.quality(lastHour, scope)});
+             }
              return QHttpServerResponse(
                  "text/plain; version=0.0.4; charset=utf-8",
                  Prometheus::render(queries.eventTotalsByType(), queries.quarantinedEvents(),
                                     *m_poller, *m_archive)
                      + Prometheus::renderSources(queries.sourceHours(lastHour),
                                                  queries.quality(lastHour))
-                     + m_http->render());
+                     + Prometheus::renderScopes(scopes) + m_http->render());
          },
          OpenApi::get(u"Prometheus metrics (text exposition format 0.0.4)"_s, {},
                       {{u"200"_s, OpenApi::textResponse(u"text/plain"_s, u"metrics"_s)}}),

@@ -13,8 +13,10 @@ class HealthController
 public:
     // `poller`, `archive`, `http` and `damage` belong to the server and outlive this
     // controller; `damage` is what the integrity check found wrong with the store.
+    // `watchedScopes`: the watched scope and each group, now.
     HealthController(QueriesSource queries, const PollerSnapshot *poller,
-                     const ArchiveStatus *archive, const HttpMetrics *http, const QString *damage);
+                     const ArchiveStatus *archive, const HttpMetrics *http, const QString *damage,
+                     std::function<QList<Scope>()> watchedScopes);
     QList<Endpoint> endpoints() const;
 
     // -> {status: ok|degraded, version, store{state: ok|unavailable|damaged, error}, events_stored,
@@ -29,4 +31,5 @@ private:
     const ArchiveStatus *m_archive;
     const HttpMetrics *m_http;
     const QString *m_damage;
+    std::function<QList<Scope>()> m_watchedScopes;
 };

@@ -106,6 +106,30 @@ QByteArray Prometheus::renderSources(const QList<SourceHour> &lastHour,
     return out;
 }
 
+QByteArray Prometheus::renderScopes(const QList<ScopeHour> &scopes)
+{
+    QByteArray out;
+    header(out, "ghm_scope_events", "gauge",
+           "Events in the last hour of a watched scope, by type, from its own feeds.");
+    for (const ScopeHour &scope : scopes) {
+        for (const KeyCount &type : scope.types)
+            out += "ghm_scope_events{scope=\"" + escaped(scope.scope) + "\",type=\""
+                + escaped(type.key) + "\"} " + QByteArray::number(type.count) + '\n';
+    }
+    header(out, "ghm_scope_lower_bound", "gauge",
+           "1 when a scope's last-hour counts are lower bounds (a feed gap, a feed read late, "
+           "or degraded types), else 0.");
+    for (const ScopeHour &scope : scopes)
+        out += "ghm_scope_lower_bound{scope=\"" + escaped(scope.scope) + "\"} "
+            + QByteArray(scope.quality.hasLowerBounds() ? "1" : "0") + '\n';
+    header(out, "ghm_scope_feed_gaps", "gauge",
+           "Polls of a scope's feeds in the last hour that missed events.");
+    for (const ScopeHour &scope : scopes)
+        out += "ghm_scope_feed_gaps{scope=\"" + escaped(scope.scope) + "\"} "
+            + QByteArray::number(scope.quality.feedGaps.size()) + '\n';
+    return out;
+}
+
 QByteArray Prometheus::render(const QList<std::pair<QString, qint64>> &eventsByType,
                               qint64 quarantined, const PollerSnapshot &poller,
                               const ArchiveStatus &archive)

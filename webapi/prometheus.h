@@ -31,9 +31,19 @@ private:
     QMap<QString, Histogram> m_latency;
 };
 
+// A scope's last hour, for /metrics: its events by type and the quality of its numbers.
+struct ScopeHour
+{
+    QString scope; // "watched" or a group's name
+    QList<KeyCount> types;
+    WindowQuality quality;
+};
+
 // The text exposition format 0.0.4, for the values that are not HTTP counters.
 namespace Prometheus {
 
+// The watched scope's and each group's last hour.
+QByteArray renderScopes(const QList<ScopeHour> &scopes);
 // Each source's measurements over the last hour, and the quality of that hour's numbers.
 QByteArray renderSources(const QList<SourceHour> &lastHour, const WindowQuality &quality);
 QByteArray render(const QList<std::pair<QString, qint64>> &eventsByType, qint64 quarantined,

@@ -2,7 +2,9 @@
 
 #include <QDir>
 #include <QDirIterator>
+#include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -435,6 +437,41 @@ qint64 BronzeStore::archiveBytes() const
         bytes += it.fileInfo().size();
     }
     return bytes;
+}
+
+// The newest day folder (yyyy/MM/dd sorts by name) holds the newest pages; a poll just
+// after midnight may need the day before too.
+QSet<qint64> BronzeStore::recentEventIds(const QString &folder, int pages) const
+{
+    QStringList days;
+    const QString root = u"%1/bronze/%2"_s.arg(m_root, folder);
+    for (const QString &year : QDir(root).entryList({u"????"_s}, QDir::Dirs, QDir::Name)) {
+        for (const QString &month :
+             QDir(root + u'/' + year).entryList({u"??"_s}, QDir::Dirs, QDir::Name)) {
+            const QString monthPath = root + u'/' + year + u'/' + month;
+            for (const QString &day : QDir(monthPath).entryList({u"??"_s}, QDir::Dirs, QDir::Name))
+                days << monthPath + u'/' + day;
+        }
+    }
+    QStringList newest;
+    for (qsizetype i = days.size() - 1; i >= 0 && newest.size() < pages; --i) {
+        const QStringList names = QDir(days[i]).entryList({u"events_*.json"_s}, QDir::Files,
+                                                          QDir::Name | QDir::Reversed);
+        for (const QString &name : names) {
+            if (!name.endsWith(metaSuffix) && newest.size() < pages)
+                newest << days[i] + u'/' + name;
+        }
+    }
+    QSet<qint64> ids;
+    for (const QString &path : std::as_const(newest)) {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            continue;
+        for (const QJsonValue &event : QJsonDocument::fromJson(file.readAll()).array())
+            ids.insert(event["id"_L1].toString().toLongLong());
+    }
+    ids.remove(0);
+    return ids;
 }
 
 bool BronzeStore::isPullRequestPage(const QString &path)

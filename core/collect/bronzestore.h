@@ -4,6 +4,7 @@
 #include "githubprotocol.h"
 
 #include <QDateTime>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 #include <QUrl>
@@ -67,6 +68,9 @@ public:
         QByteArray sha256; // hex
     };
     QList<ArchiveLineage> removedArchiveHours() const;
+    // The ids of the events on the newest `pages` event pages stored under `folder`
+    // ("events", "repos/<owner>/<name>"...): what a poller saw last, before a restart.
+    QSet<qint64> recentEventIds(const QString &folder, int pages) const;
     // The latest hour in bronze/archive/; invalid when there is none.
     QDateTime latestArchiveHour() const;
     // Bytes that bronze/archive/ holds.

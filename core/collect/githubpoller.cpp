@@ -72,6 +72,10 @@ GitHubPoller::~GitHubPoller()
 void GitHubPoller::start()
 {
     stop();
+    // After a restart, the last pages stored are the poll before: a first poll that does
+    // not reach them missed events, and says so.
+    if (m_seenIds.isEmpty())
+        m_seenIds = m_bronze->recentEventIds(m_options.bronzeFolder, m_options.maxPages);
     startCycle();
 }
 

@@ -7,6 +7,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <array>
 #include <vector>
 
 static_assert(EventParser::padding >= simdjson::SIMDJSON_PADDING);
@@ -111,6 +112,27 @@ bool isTypeName(std::string_view type)
 // Logins, org names and actions longer than this are no GitHub's (logins have 39).
 constexpr size_t maxShortText = 100;
 
+// Whether the user object that authored what the payload is about (its pull request,
+// issue, comment, review or release) is the actor, with "type": "Bot".
+bool actorTypedBot(object payload, std::string_view actorLogin)
+{
+    static constexpr std::array<std::pair<const char *, const char *>, 5> authors {
+        {{"pull_request", "user"},
+         {"issue", "user"},
+         {"comment", "user"},
+         {"review", "user"},
+         {"release", "author"}}};
+    for (const auto &[field, key] : authors) {
+        object user;
+        std::string_view login;
+        std::string_view type;
+        if (!payload.at_key(field)[key].get(user) && !user["login"].get(login)
+            && login == actorLogin && !user["type"].get(type))
+            return type == "Bot";
+    }
+    return false;
+}
+
 // Returns the reason the element is not a valid event, or nullptr when `view` is filled.
 const char *readEvent(element element, EventView *view)
 {
@@ -172,6 +194,7 @@ const char *readEvent(element element, EventView *view)
         if (!payload["pull_request"].get(value) && !value.get_object().get(pullRequest)
             && !pullRequest["merged"].get(value) && !value.get_bool().get(merged))
             view->prMerged = merged ? 1 : 0;
+        view->actorIsBot = !view->actorLogin.empty() && actorTypedBot(payload, view->actorLogin);
     }
     return nullptr;
 }

@@ -21,6 +21,9 @@ struct EventView
     int isPublic = -1; // -1 unknown, 0, 1
     qint64 prNumber = -1; // payload.number, -1 when absent
     int prMerged = -1; // payload.pull_request.merged: -1 absent (trimmed payloads), 0, 1
+    // The payload's author of what the event is about is the actor, with "type": "Bot"
+    // (GitHub Apps' accounts). Trimmed payloads rarely say.
+    bool actorIsBot = false;
 };
 
 class EventSink

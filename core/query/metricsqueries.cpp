@@ -70,9 +70,12 @@ struct ScopeFilter
             terms << (any.isEmpty() ? u"1 = 0"_s : u'(' + any.join(u" OR "_s) + u')');
         }
         if (scope.bots != Scope::Bots::Include) {
-            const QString isBot = u"(lower(COALESCE(actor_login, '')) LIKE '%[bot]' OR "
-                                  "lower(COALESCE(actor_login, '')) IN (%1))"_s.arg(
-                                      placeholders(BotAccounts::knownLogins().size()));
+            // The suffix, the known logins, and the logins a payload typed "Bot".
+            const QString isBot
+                = u"(lower(COALESCE(actor_login, '')) LIKE '%[bot]' OR "
+                  "lower(COALESCE(actor_login, '')) IN (%1) OR "
+                  "lower(COALESCE(actor_login, '')) IN (SELECT login FROM "
+                  "bot_logins))"_s.arg(placeholders(BotAccounts::knownLogins().size()));
             for (const QString &login : BotAccounts::knownLogins())
                 values << login;
             terms << (scope.bots == Scope::Bots::Only ? isBot : u"NOT "_s + isBot);

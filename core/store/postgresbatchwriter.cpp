@@ -71,6 +71,7 @@ enum Statement {
     UpsertStarDay,
     UpsertStarDayGold,
     UpsertRepositoryCounts,
+    InsertBotLogin,
     AddEventsTotal,
     UpdateSource,
     CountBatch,
@@ -148,6 +149,7 @@ const char *const statementText[StatementCount] = {
        fetched_at = excluded.fetched_at, stars = excluded.stars, forks = excluded.forks,
        open_issues = excluded.open_issues, subscribers = excluded.subscribers,
        source_id = excluded.source_id WHERE excluded.fetched_at >= stored.fetched_at)",
+    "INSERT INTO bot_logins VALUES(?) ON CONFLICT DO NOTHING",
     "UPDATE gold.meta SET value = value + ? WHERE key = 'events_total'",
     // Two writers may ingest one source at once: progress only moves forward.
     R"(UPDATE sources SET "offset" = GREATEST("offset", ?), lines = GREATEST(lines, ?),
@@ -698,6 +700,10 @@ bool PostgresBatchWriter::Thread::writeQuarantineAndPullRequests()
         if (!exec(UpsertStarDay,
                   {day.repository, day.day, day.stars, day.repository, m_current->sourceId})
             || !exec(UpsertStarDayGold, {day.repository, day.day, day.stars, day.repository}))
+            return false;
+    }
+    for (const QString &login : std::as_const(m_current->botLogins)) {
+        if (!exec(InsertBotLogin, {login}))
             return false;
     }
     for (const RepositoryCounts &counts : std::as_const(m_current->repositoryCounts)) {

@@ -3,6 +3,7 @@
 #include "eventstore.h"
 
 #include <QList>
+#include <QSet>
 #include <QUrl>
 
 #include <memory>
@@ -52,6 +53,7 @@ struct PendingBatch
     QList<PendingPullRequest> pullRequests;
     QList<PendingStarDay> starDays;
     QList<RepositoryCounts> repositoryCounts;
+    QSet<QString> botLogins; // lower-case
 };
 
 // Writes batches to PostgreSQL on a thread with a connection of its own, one at a time,

@@ -60,6 +60,8 @@ const char *const schema[] = {
     R"(CREATE TABLE IF NOT EXISTS silver.star_days(
         repo_key text COLLATE "C" NOT NULL, day bigint NOT NULL, stars bigint NOT NULL,
         repo_name text NOT NULL, source_id bigint NOT NULL, PRIMARY KEY(repo_key, day)))",
+    // Logins a payload typed "Bot" that lack the "[bot]" suffix (see EventView::actorIsBot).
+    R"(CREATE TABLE IF NOT EXISTS silver.bot_logins(login text COLLATE "C" PRIMARY KEY))",
     R"(CREATE TABLE IF NOT EXISTS silver.repository_counts(
         repo_key text COLLATE "C" PRIMARY KEY, repo_name text NOT NULL,
         fetched_at bigint NOT NULL, stars bigint NOT NULL, forks bigint NOT NULL,
@@ -173,7 +175,7 @@ bool PostgresEventStore::clear(QString *error)
     // The batch counter goes on counting: readers' caches key on it.
     const bool ok = d->database.transaction()
         && d->exec(uR"(TRUNCATE events, sources, quarantine, pull_requests, star_days,
-                       repository_counts,
+                       repository_counts, bot_logins,
                        gold.type_minute, gold.repos, gold.repo_minute, gold.pr_opened,
                        gold.pr_history, gold.star_days,
                        gold.archive_hours, gold.source_hours, gold.source_types,
@@ -218,6 +220,8 @@ bool PostgresEventStore::beginBatch(qint64 sourceId)
 void PostgresEventStore::event(const EventView &event)
 {
     d->batch.events.emplace_back(event);
+    if (event.actorIsBot && !event.actorLogin.ends_with("[bot]"))
+        d->batch.botLogins.insert(QString::fromUtf8(event.actorLogin).toLower());
 }
 
 void PostgresEventStore::invalid(std::string_view reason, std::string_view raw)

@@ -63,6 +63,8 @@ const char *const schema[] = {
         repo_key TEXT NOT NULL, day INTEGER NOT NULL, stars INTEGER NOT NULL,
         repo_name TEXT NOT NULL, source_id INTEGER NOT NULL REFERENCES sources(id),
         PRIMARY KEY(repo_key, day)) WITHOUT ROWID)",
+    // Logins a payload typed "Bot" that lack the "[bot]" suffix (see EventView::actorIsBot).
+    "CREATE TABLE IF NOT EXISTS main.bot_logins(login TEXT PRIMARY KEY) WITHOUT ROWID",
     R"(CREATE TABLE IF NOT EXISTS main.repository_counts(
         repo_key TEXT PRIMARY KEY, repo_name TEXT NOT NULL, fetched_at INTEGER NOT NULL,
         stars INTEGER NOT NULL, forks INTEGER NOT NULL, open_issues INTEGER NOT NULL,
@@ -122,6 +124,7 @@ enum Statement {
     UpsertStarDay,
     UpsertStarDayGold,
     UpsertRepositoryCounts,
+    InsertBotLogin,
     StatementCount
 };
 
@@ -173,6 +176,7 @@ const char *const statementText[StatementCount] = {
        fetched_at = excluded.fetched_at, stars = excluded.stars, forks = excluded.forks,
        open_issues = excluded.open_issues, subscribers = excluded.subscribers,
        source_id = excluded.source_id WHERE excluded.fetched_at >= fetched_at)",
+    "INSERT OR IGNORE INTO bot_logins VALUES(lower(?1))",
 };
 
 void bindText(sqlite3_stmt *statement, int index, std::string_view text)
@@ -454,6 +458,11 @@ void SqliteEventStore::event(const EventView &event)
         return;
     }
     const bool inserted = sqlite3_changes(d->db) > 0;
+    if (event.actorIsBot && !event.actorLogin.ends_with("[bot]")) {
+        bindText(d->statements[InsertBotLogin], 1, event.actorLogin);
+        if (!run(d->statements[InsertBotLogin]))
+            d->failed = true;
+    }
     m_health.add(event, inserted);
     if (!inserted) {
         ++d->batch.duplicates;
