@@ -24,6 +24,7 @@ Services::Services(const AppConfig &config, Role role, QObject *parent)
         createCollector();
         createPipeline();
         createApi();
+        createAlerts();
         m_dashboardThread = newThread(QStringLiteral("dashboard"));
         break;
     case Role::Viewer:
@@ -134,6 +135,17 @@ void Services::createApi()
     connect(this, &Services::integrityChecked, m_api, &ApiServer::setStoreDamage);
 }
 
+void Services::createAlerts()
+{
+    m_alertsThread = newThread(QStringLiteral("alerts"));
+    m_alerts = new AlertEngine(m_config.store(), m_config.dataDir, m_watchlist, Clock::system());
+    place(m_alerts, m_alertsThread);
+    connect(m_poller, &GitHubPoller::snapshotChanged, m_alerts, &AlertEngine::setPollerSnapshot);
+    connect(m_archive, &ArchiveFollower::statusChanged, m_alerts, &AlertEngine::setArchiveStatus);
+    connect(m_alerts, &AlertEngine::boardChanged, m_api, &ApiServer::setAlerts);
+    connect(m_alerts, &AlertEngine::alertChanged, this, &Services::alertChanged);
+}
+
 void Services::checkIntegrity()
 {
     m_lastIntegrityCheck.start();
@@ -175,6 +187,8 @@ void Services::start()
     checkIntegrity();
     m_apiThread->start();
     QMetaObject::invokeMethod(m_api, &ApiServer::start);
+    m_alertsThread->start();
+    QMetaObject::invokeMethod(m_alerts, &AlertEngine::start);
     m_collectorThread->start();
     QMetaObject::invokeMethod(m_poller, &GitHubPoller::start);
     QMetaObject::invokeMethod(m_watcher, &RepositoryWatcher::reconcile);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "alertengine.h"
 #include "archivefollower.h"
 #include "config.h"
 #include "githubpoller.h"
@@ -19,8 +20,8 @@ class Watchlist;
 // Creates every thread of the application and the long-running objects on them, for each
 // way it runs:
 // - Collector (the window and --headless): the poller and watcher (collector thread),
-//   the bronze -> silver -> gold pipeline (ingest), the REST API (api), and the window's
-//   dashboard reads (dashboard);
+//   the bronze -> silver -> gold pipeline (ingest), the REST API (api), the alert rules
+//   (alerts), and the window's dashboard reads (dashboard);
 // - Viewer (--viewer): the change listener (listener) and the dashboard reads;
 // - OneShot (--import, --rebuild): the pipeline alone.
 class Services : public QObject
@@ -55,6 +56,8 @@ signals:
     void apiFailed(const QString &message);
     // What the last integrity check found wrong with the store; empty when it is sound.
     void integrityChecked(const QString &problem);
+    // An alert fired or resolved (Collector).
+    void alertChanged(const Alert &alert);
 
 private:
     QThread *newThread(const QString &name);
@@ -63,6 +66,7 @@ private:
     void createPipeline();
     void createApi();
     void createListener();
+    void createAlerts();
     // SQLite's quick_check on a thread of its own, at start and after an ingest fails (at
     // most once a minute): a damaged store is told, with the way out.
     void checkIntegrity();
@@ -76,6 +80,7 @@ private:
     QThread *m_listenerThread = nullptr;
     QThread *m_dashboardThread = nullptr;
     QThread *m_integrityThread = nullptr;
+    QThread *m_alertsThread = nullptr;
     QObject *m_integrity = nullptr; // lives on m_integrityThread
     QElapsedTimer m_lastIntegrityCheck;
     BronzeStore *m_bronze = nullptr;
@@ -87,4 +92,5 @@ private:
     Pipeline *m_pipeline = nullptr;
     ApiServer *m_api = nullptr;
     ChangeListener *m_listener = nullptr;
+    AlertEngine *m_alerts = nullptr; // lives on m_alertsThread
 };

@@ -640,6 +640,32 @@ void TestApi::healthAndMetrics()
     QVERIFY(scoped.contains("ghm_scope_feed_gaps{scope=\"watched\"} 0\n"));
     QVERIFY(m_watchlist->removeGroup(u"my team"_s));
     QVERIFY(m_watchlist->remove(u"octokit/octokit.rb"_s));
+
+    // The alerts the engine announced: in /api/alerts, and as Prometheus' ALERTS series.
+    Alert firing;
+    firing.rule = u"release"_s;
+    firing.kind = AlertRule::Kind::ReleasePublished;
+    firing.key = u"octokit/octokit.rb 2016-09-29T10:00:00Z"_s;
+    firing.repository = u"octokit/octokit.rb"_s;
+    firing.summary = u"octokit/octokit.rb published a release"_s;
+    firing.labels.insert(u"severity"_s, u"info"_s);
+    firing.state = Alert::State::Firing;
+    firing.activeAt = firing.lastSeenAt = firing.firedAt = 1475143200;
+    Alert resolved = firing;
+    resolved.state = Alert::State::Resolved;
+    resolved.resolvedAt = firing.firedAt + 3600;
+    QMetaObject::invokeMethod(m_server.get(), [this, firing, resolved] {
+        m_server->setAlerts({{firing}, {resolved}});
+    });
+    const QJsonObject alerts = get(u"/api/alerts"_s).json();
+    QCOMPARE(alerts["active"_L1].toArray().size(), 1);
+    QCOMPARE(alerts["active"_L1][0].toObject(), firing.toJson());
+    QCOMPARE(alerts["history"_L1][0]["state"_L1].toString(), u"resolved"_s);
+    QCOMPARE(alerts["history"_L1][0]["resolved_at"_L1].toString(), u"2016-09-29T11:00:00Z"_s);
+    QVERIFY(get(u"/metrics"_s)
+                .body.contains("ALERTS{alertname=\"release\",alertstate=\"firing\",repository="
+                               "\"octokit/octokit.rb\","
+                               "severity=\"info\"} 1\n"));
 }
 
 void TestApi::fuzz()

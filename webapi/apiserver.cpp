@@ -107,7 +107,7 @@ void ApiServer::start()
         return scopes;
     };
     m_health = std::make_unique<HealthController>(source, &m_poller, &m_archive, &m_httpMetrics,
-                                                  &m_storeDamage, watchedScopes);
+                                                  &m_storeDamage, watchedScopes, &m_alerts);
     m_watchlistController = std::make_unique<WatchlistController>(m_watchlist);
     m_dashboard = std::make_unique<DashboardPagesController>(source, scopeOf, m_painter);
     m_answers = new AnswerQueue(this);
@@ -149,6 +149,11 @@ void ApiServer::setPollerSnapshot(const PollerSnapshot &snapshot)
 void ApiServer::setArchiveStatus(const ArchiveStatus &status)
 {
     m_archive = status;
+}
+
+void ApiServer::setAlerts(const AlertBoard &alerts)
+{
+    m_alerts = alerts;
 }
 
 void ApiServer::setStoreDamage(const QString &problem)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "alertengine.h"
 #include "archivefollower.h"
 #include "config.h"
 #include "dashboardpagescontroller.h"
@@ -60,6 +61,7 @@ public:
     Q_INVOKABLE void start();
     Q_INVOKABLE void setPollerSnapshot(const PollerSnapshot &snapshot);
     Q_INVOKABLE void setArchiveStatus(const ArchiveStatus &status);
+    Q_INVOKABLE void setAlerts(const AlertBoard &alerts);
     // What the integrity check found wrong with the store (empty: sound), for health.
     Q_INVOKABLE void setStoreDamage(const QString &problem);
     // Before start(): enables /api/watchlist.
@@ -102,6 +104,7 @@ private:
     DashboardPagesController::PanelPainter m_painter;
     PollerSnapshot m_poller;
     ArchiveStatus m_archive;
+    AlertBoard m_alerts;
     QString m_storeDamage;
     Watchlist *m_watchlist = nullptr;
     HttpMetrics m_httpMetrics;

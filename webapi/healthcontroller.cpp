@@ -1,5 +1,6 @@
 #include "healthcontroller.h"
 
+#include "alertengine.h"
 #include "archivefollower.h"
 #include "githubpoller.h"
 #include "jsonanswer.h"
@@ -118,14 +119,27 @@ bool pollerDegraded(const PollerSnapshot &poller)
 HealthController::HealthController(QueriesSource queries, const PollerSnapshot *poller,
                                    const ArchiveStatus *archive, const HttpMetrics *http,
                                    const QString *damage,
-                                   std::function<QList<Scope>()> watchedScopes)
+                                   std::function<QList<Scope>()> watchedScopes,
+                                   const AlertBoard *alerts)
     : m_queries(std::move(queries))
     , m_poller(poller)
     , m_archive(archive)
     , m_http(http)
     , m_damage(damage)
     , m_watchedScopes(std::move(watchedScopes))
+    , m_alerts(alerts)
 {
+}
+
+QJsonObject HealthController::alertsJson() const
+{
+    QJsonArray active;
+    for (const Alert &alert : m_alerts->active)
+        active.append(alert.toJson());
+    QJsonArray history;
+    for (const Alert &alert : m_alerts->history)
+        history.append(alert.toJson());
+    return {{u"active"_s, active}, {u"history"_s, history}};
 }
 
 QJsonObject HealthController::health() const
@@ -195,10 +209,20 @@ QList<Endpoint> HealthController::endpoints() const
                                     *m_poller, *m_archive)
                      + Prometheus::renderSources(queries.sourceHours(lastHour),
                                                  queries.quality(lastHour))
-                     + Prometheus::renderScopes(scopes) + m_http->render());
+                     + Prometheus::renderScopes(scopes) + Prometheus::renderAlerts(*m_alerts)
+                     + m_http->render());
          },
          OpenApi::get(u"Prometheus metrics (text exposition format 0.0.4)"_s, {},
                       {{u"200"_s, OpenApi::textResponse(u"text/plain"_s, u"metrics"_s)}}),
          {},
+         Endpoint::Runs::OnServer},
+        {Routes::alerts,
+         Caching::Off,
+         [this](const QStringList &, const ApiRequest &) { return JsonAnswer::of(alertsJson()); },
+         OpenApi::get(u"Alerts: pending and firing, and the latest resolved"_s, {},
+                      {{u"200"_s, OpenApi::jsonResponse(u"alerts"_s, OpenApi::ref(u"Alerts"_s))}}),
+         {{u"Alerts"_s,
+           OpenApi::objectSchema(
+               {{u"active"_s, OpenApi::typed("array")}, {u"history"_s, OpenApi::typed("array")}})}},
          Endpoint::Runs::OnServer}};
 }

@@ -3,6 +3,7 @@
 #include "endpoint.h"
 
 class HttpMetrics;
+struct AlertBoard;
 struct ArchiveStatus;
 struct PollerSnapshot;
 
@@ -13,10 +14,11 @@ class HealthController
 public:
     // `poller`, `archive`, `http` and `damage` belong to the server and outlive this
     // controller; `damage` is what the integrity check found wrong with the store.
-    // `watchedScopes`: the watched scope and each group, now.
+    // `watchedScopes`: the watched scope and each group, now; `alerts` belongs to the
+    // server too.
     HealthController(QueriesSource queries, const PollerSnapshot *poller,
                      const ArchiveStatus *archive, const HttpMetrics *http, const QString *damage,
-                     std::function<QList<Scope>()> watchedScopes);
+                     std::function<QList<Scope>()> watchedScopes, const AlertBoard *alerts);
     QList<Endpoint> endpoints() const;
 
     // -> {status: ok|degraded, version, store{state: ok|unavailable|damaged, error}, events_stored,
@@ -24,6 +26,8 @@ public:
     //     poller{...}, archive{...}}; events_stored and last_event_at are null while the store is
     //     down
     QJsonObject health() const;
+    // -> {active: [alert], history: [alert]}, newest first.
+    QJsonObject alertsJson() const;
 
 private:
     QueriesSource m_queries;
@@ -32,4 +36,5 @@ private:
     const HttpMetrics *m_http;
     const QString *m_damage;
     std::function<QList<Scope>()> m_watchedScopes;
+    const AlertBoard *m_alerts;
 };

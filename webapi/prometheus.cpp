@@ -1,5 +1,6 @@
 #include "prometheus.h"
 
+#include "alertengine.h"
 #include "archivefollower.h"
 #include "githubpoller.h"
 
@@ -127,6 +128,22 @@ QByteArray Prometheus::renderScopes(const QList<ScopeHour> &scopes)
     for (const ScopeHour &scope : scopes)
         out += "ghm_scope_feed_gaps{scope=\"" + escaped(scope.scope) + "\"} "
             + QByteArray::number(scope.quality.feedGaps.size()) + '\n';
+    return out;
+}
+
+QByteArray Prometheus::renderAlerts(const AlertBoard &alerts)
+{
+    QByteArray out;
+    header(out, "ALERTS", "gauge", "Pending and firing alerts, as Prometheus names them.");
+    for (const Alert &alert : alerts.active) {
+        QByteArray labels = "alertname=\"" + escaped(alert.rule) + "\",alertstate=\""
+            + escaped(Alert::stateName(alert.state)) + '"';
+        if (!alert.repository.isEmpty())
+            labels += ",repository=\"" + escaped(alert.repository) + '"';
+        for (auto it = alert.labels.cbegin(); it != alert.labels.cend(); ++it)
+            labels += ',' + it.key().toUtf8() + "=\"" + escaped(it.value()) + '"';
+        out += "ALERTS{" + labels + "} 1\n";
+    }
     return out;
 }
 

@@ -9,6 +9,7 @@
 #include <QMutex>
 #include <QString>
 
+struct AlertBoard;
 struct ArchiveStatus;
 struct PollerSnapshot;
 
@@ -44,6 +45,8 @@ namespace Prometheus {
 
 // The watched scope's and each group's last hour.
 QByteArray renderScopes(const QList<ScopeHour> &scopes);
+// Prometheus' own ALERTS series: 1 for each pending or firing alert.
+QByteArray renderAlerts(const AlertBoard &alerts);
 // Each source's measurements over the last hour, and the quality of that hour's numbers.
 QByteArray renderSources(const QList<SourceHour> &lastHour, const WindowQuality &quality);
 QByteArray render(const QList<std::pair<QString, qint64>> &eventsByType, qint64 quarantined,

@@ -41,6 +41,7 @@ inline constexpr Route apiDocs {"/api/docs"};
 inline constexpr Route dashboardAsset {"/dashboard/assets/{file}", "GET", false};
 inline constexpr Route dashboardData {"/api/dashboard"};
 inline constexpr Route repositories {"/api/repositories"};
+inline constexpr Route alerts {"/api/alerts"};
 
 // Every route; the documented ones are in the OpenAPI document.
 inline constexpr Route all[] = {eventCount,
@@ -64,6 +65,7 @@ inline constexpr Route all[] = {eventCount,
                                 apiDocs,
                                 dashboardAsset,
                                 dashboardData,
-                                repositories};
+                                repositories,
+                                alerts};
 
 } // namespace Routes

@@ -453,6 +453,26 @@ StarHistory MetricsQueries::starHistory(const QString &repository, const TimeWin
     });
 }
 
+QList<std::pair<qint64, qint64>> MetricsQueries::mergedPullRequests(const QString &repository,
+                                                                    const TimeWindow &window)
+{
+    return m_connection.read([&] {
+        QList<std::pair<qint64, qint64>> merged;
+        if (!hasTable(u"gold"_s, u"pr_history"_s))
+            return merged;
+        QSqlQuery &query = prepared(uR"(SELECT number, merged_at FROM gold.pr_history
+            WHERE repo_key = ? AND merged_at BETWEEN ? AND ? ORDER BY merged_at, number)"_s);
+        const auto done = qScopeGuard([&query] { query.finish(); });
+        query.bindValue(0, repository.toLower());
+        query.bindValue(1, window.from);
+        query.bindValue(2, window.to);
+        exec(query);
+        while (query.next())
+            merged.append({query.value(0).toLongLong(), query.value(1).toLongLong()});
+        return merged;
+    });
+}
+
 ReleaseStats MetricsQueries::releases(const QString &repository, const TimeWindow &window)
 {
     return m_connection.read([&] {

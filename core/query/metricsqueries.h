@@ -43,6 +43,10 @@ public:
     StarHistory starHistory(const QString &repository, const TimeWindow &window);
     // A repository's releases inside the window.
     ReleaseStats releases(const QString &repository, const TimeWindow &window);
+    // A watched repository's pull requests merged in the window, from its history:
+    // (number, merged_at), oldest merge first.
+    QList<std::pair<qint64, qint64>> mergedPullRequests(const QString &repository,
+                                                        const TimeWindow &window);
     // The pull requests of a repository opened inside the window.
     PullRequestStats pullRequestsIn(const QString &repository, const TimeWindow &window);
     // Repositories by event count in the same window: count descending, then name.

@@ -482,12 +482,15 @@ int FakeGitHub::starsOn(const QString &name, const QDate &day) const
     const QDate today = m_clock->now().toUTC().date();
     if (!m_pulls.contains(name.toLower()) || day > today || day < today.addDays(-starHistoryDays))
         return 0;
+    if (const auto scripted = m_scriptedStars.constFind({name.toLower(), day});
+        scripted != m_scriptedStars.cend())
+        return *scripted;
     // A repository's own pace, a weekly swell, and a burst now and then.
     const quint32 seed = qHash(name.toLower(), 17) ^ quint32(day.toJulianDay());
     QRandomGenerator random(seed);
     const int pace = int(qHash(name.toLower(), 5) % 12);
-    return random.bounded(pace + 1) + (day.dayOfWeek() <= 5 ? 2 : 0)
-        + (random.bounded(30) == 0 ? 40 + random.bounded(60) : 0);
+    const int burst = random.bounded(30) == 0 ? 40 + random.bounded(60) : 0;
+    return random.bounded(pace + 1) + (day.dayOfWeek() <= 5 ? 2 : 0) + (m_steadyStars ? 0 : burst);
 }
 
 int FakeGitHub::starCount(const QString &name) const

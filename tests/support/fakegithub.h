@@ -3,6 +3,7 @@
 #include <QDateTime>
 #include <QHash>
 #include <QHostAddress>
+#include <QMap>
 #include <QObject>
 #include <QRandomGenerator>
 #include <QSet>
@@ -97,6 +98,13 @@ public:
     // at most 30 weeks a page and 100 pages. They are the reference of the star tests.
     static constexpr int starHistoryDays = 400;
     int starsOn(const QString &name, const QDate &day) const;
+    // A day's stars set by the script, in place of the drawn ones.
+    void setStarsOn(const QString &name, const QDate &day, int stars)
+    {
+        m_scriptedStars.insert({name.toLower(), day}, stars);
+    }
+    // Without the bursts now and then: every repository's stars are a steady series.
+    void setSteadyStars(bool steady) { m_steadyStars = steady; }
     int starCount(const QString &name) const;
 
     // GH Archive: /YYYY-MM-DD-H.json.gz answers with these bytes (Range honoured), and 404
@@ -193,6 +201,8 @@ private:
     QHash<QString, QList<PullRequest>> m_pulls; // by lower-case name, newest first
     QHash<QString, QString> m_repositoryNames; // lower-case -> as created
     QSet<QString> m_archived; // lower-case
+    QMap<std::pair<QString, QDate>, int> m_scriptedStars;
+    bool m_steadyStars = false;
     bool m_paused = false;
     Era m_era = Era::Y2024;
 

@@ -1,0 +1,284 @@
+#include "alertengine.h"
+#include "bronzestore.h"
+#include "clock.h"
+#include "fakegithub.h"
+#include "pipeline.h"
+#include "pullrequestbackfill.h"
+#include "spikedetector.h"
+#include "starhistoryfetch.h"
+#include "teststorage.h"
+#include "timeformat.h"
+#include "watchlist.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QDateTime start = QDateTime(QDate(2026, 12, 5), QTime(12, 0), Qt::UTC);
+
+QStringList firing(const QList<QList<QVariant>> &transitions)
+{
+    QStringList names;
+    for (const QList<QVariant> &transition : transitions) {
+        const Alert alert = transition.first().value<Alert>();
+        names << alert.rule + u' ' + Alert::stateName(alert.state);
+    }
+    names.sort();
+    return names;
+}
+
+} // namespace
+
+class TestAlerts : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void rulesRoundTripAndRefuseBadValues();
+    void quietSeriesRaiseFewStarSpikes();
+    void repositoryAlertsFireOnceAcrossRestarts();
+    void monitorAlertsFireAndResolve();
+
+private:
+    void writeRules(const QString &dir, const QList<QJsonObject> &rules);
+};
+
+void TestAlerts::writeRules(const QString &dir, const QList<QJsonObject> &rules)
+{
+    QJsonArray array;
+    for (const QJsonObject &rule : rules)
+        array.append(rule);
+    QFile file(dir + u"/alerts.json"_s);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QJsonDocument(QJsonObject {{u"rules"_s, array}}).toJson());
+}
+
+// The defaults survive a save and a load; each bad value is refused with a message that
+// names it, and a missing file means the defaults.
+void TestAlerts::rulesRoundTripAndRefuseBadValues()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"alerts.json"_s);
+    QString error;
+    QCOMPARE(AlertRule::load(path, &error)->size(), AlertRule::defaults().size());
+    QVERIFY2(AlertRule::save(path, AlertRule::defaults(), &error), qPrintable(error));
+    const QList<AlertRule> loaded = *AlertRule::load(path, &error);
+    QCOMPARE(loaded.size(), AlertRule::defaults().size());
+    for (qsizetype i = 0; i < loaded.size(); ++i)
+        QCOMPARE(loaded[i].toJson(), AlertRule::defaults()[i].toJson());
+
+    const QList<std::pair<QJsonObject, QString>> bad {
+        {{{u"name"_s, u"a b"_s}, {u"kind"_s, u"release_published"_s}}, u"name"_s},
+        {{{u"name"_s, u"x"_s}, {u"kind"_s, u"nope"_s}}, u"kind must be one of"_s},
+        {{{u"name"_s, u"x"_s}, {u"kind"_s, u"star_spike"_s}, {u"threshold"_s, -1}}, u"threshold"_s},
+        {{{u"name"_s, u"x"_s}, {u"kind"_s, u"rate_limit_low"_s}, {u"threshold"_s, 120}},
+         u"percentage"_s},
+        {{{u"name"_s, u"x"_s}, {u"kind"_s, u"disk_low"_s}, {u"threshold"_s, u"lots"_s}},
+         u"threshold must be a number"_s},
+        {{{u"name"_s, u"x"_s}, {u"kind"_s, u"disk_low"_s}, {u"for_seconds"_s, u"1m"_s}},
+         u"for_seconds"_s},
+        {{{u"name"_s, u"x"_s}, {u"kind"_s, u"star_spike"_s}, {u"scope"_s, u"a/b/c"_s}}, u"scope"_s},
+        {{{u"name"_s, u"x"_s},
+          {u"kind"_s, u"disk_low"_s},
+          {u"labels"_s, QJsonObject {{u"severity"_s, 3}}}},
+         u"labels"_s},
+    };
+    for (const auto &[rule, message] : bad) {
+        writeRules(dir.path(), {rule});
+        error.clear();
+        QVERIFY(!AlertRule::load(path, &error));
+        QVERIFY2(error.contains(message), qPrintable(error));
+    }
+    const QJsonObject rule {{u"name"_s, u"x"_s}, {u"kind"_s, u"disk_low"_s}};
+    writeRules(dir.path(), {rule, rule});
+    QVERIFY(!AlertRule::load(path, &error));
+    QVERIFY2(error.contains("two rules are named x"_L1), qPrintable(error));
+}
+
+// The stand-in's steady repositories, a year of days each: how often the default star-spike
+// test fires on them (false alarms), and how many of the stand-in's bursts it finds.
+void TestAlerts::quietSeriesRaiseFewStarSpikes()
+{
+    ManualClock clock(start);
+    FakeGitHub github(&clock);
+    constexpr int repositories = 100;
+    constexpr int days = 365;
+    for (int i = 0; i < repositories; ++i)
+        github.addRepository(u"org/steady-%1"_s.arg(i), 1, 10);
+    SpikeDetector detector;
+    detector.threshold = AlertRule::defaults().first().threshold;
+    qint64 alarms = 0, judged = 0, bursts = 0, found = 0;
+    for (int i = 0; i < repositories; ++i) {
+        const QString name = u"org/steady-%1"_s.arg(i);
+        QList<double> steady, bursty;
+        for (int back = days; back >= 1; --back) {
+            const QDate day = start.date().addDays(-back);
+            github.setSteadyStars(true);
+            steady << github.starsOn(name, day);
+            github.setSteadyStars(false);
+            bursty << github.starsOn(name, day);
+        }
+        const QList<bool> quiet = detector.spikes(steady);
+        const QList<bool> loud = detector.spikes(bursty);
+        for (qsizetype d = detector.lag; d < steady.size(); ++d) {
+            ++judged;
+            alarms += quiet[d];
+            // A burst where the days before hold none: the test's baseline is clean.
+            const bool burst = bursty[d] - steady[d] >= 40;
+            bursts += burst;
+            found += burst && loud[d];
+        }
+    }
+    const double falseAlarmRate = double(alarms) / double(judged);
+    const double recall = double(found) / double(bursts);
+    qInfo().noquote() << u"star spikes: %1 false alarms in %2 quiet repository-days (%3 %), "
+                         "%4 of %5 bursts found (%6 %)"_s.arg(alarms)
+                             .arg(judged)
+                             .arg(falseAlarmRate * 100, 0, 'f', 3)
+                             .arg(found)
+                             .arg(bursts)
+                             .arg(recall * 100, 0, 'f', 1);
+    QVERIFY(bursts > 100);
+    QVERIFY2(falseAlarmRate < 0.001, "at most one false alarm in a thousand quiet days");
+    QVERIFY2(recall > 0.9, "nine bursts in ten found");
+}
+
+// A star spike, a release and a merge of a watched repository each fire once, are not
+// fired again by a later evaluation nor by a restart (the state is in alerts-state.json),
+// and resolve after keep_firing_for.
+void TestAlerts::repositoryAlertsFireOnceAcrossRestarts()
+{
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
+    ManualClock clock(start);
+    FakeGitHub github(&clock);
+    QVERIFY(github.listen());
+    const QString repository = u"acme/widgets"_s;
+    github.addRepository(repository, 20, 30);
+    const QDate yesterday = start.date().addDays(-1);
+    github.setStarsOn(repository, yesterday, 400);
+    clock.advanceBy(-5 * 60 * 1000);
+    const int merged = github.openPullRequest(repository, u"alice"_s);
+    github.mergePullRequest(repository, merged);
+    clock.advanceBy(5 * 60 * 1000);
+
+    BronzeStore bronze(dir.path());
+    RateBudget budget;
+    StarHistoryFetch stars({github.url(), {}, 52, 2000, 24}, repository, &bronze, &clock, &budget);
+    QSignalSpy starsDone(&stars, &StarHistoryFetch::finished);
+    stars.start();
+    PullRequestBackfill pulls({github.url(), {}, 90, 1000, 2000, 15}, repository, &bronze, &clock,
+                              &budget);
+    QSignalSpy pullsDone(&pulls, &PullRequestBackfill::finished);
+    pulls.start();
+    QTRY_VERIFY(starsDone.size() == 1 && pullsDone.size() == 1);
+    // A release, ten minutes ago, from an imported page.
+    const QString release = dir.path() + u"/release.json"_s;
+    QFile file(release);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(
+        QJsonDocument(QJsonArray {QJsonObject {
+                          {u"id"_s, u"77"_s},
+                          {u"type"_s, u"ReleaseEvent"_s},
+                          {u"actor"_s, QJsonObject {{u"login"_s, u"alice"_s}}},
+                          {u"repo"_s, QJsonObject {{u"name"_s, repository}}},
+                          {u"payload"_s, QJsonObject {{u"action"_s, u"published"_s}}},
+                          {u"created_at"_s, TimeFormat::iso(start.toSecsSinceEpoch() - 600)}}})
+            .toJson());
+    file.close();
+    Pipeline pipeline(dir.location());
+    QVERIFY(pipeline.open());
+    pipeline.catchUp();
+    pipeline.importFiles({release});
+    Watchlist watchlist(dir.path());
+    QString error;
+    QVERIFY(watchlist.add(repository, &error));
+
+    auto engine = std::make_unique<AlertEngine>(dir.location(), dir.path(), &watchlist, &clock);
+    QSignalSpy transitions(engine.get(), &AlertEngine::alertChanged);
+    engine->start();
+    QCOMPARE(firing(transitions),
+             (QStringList {u"merged firing"_s, u"release firing"_s, u"star-spike firing"_s}));
+    const AlertBoard board = engine->board();
+    for (const Alert &alert : board.active) {
+        QCOMPARE(alert.repository, repository);
+        if (alert.rule == "star-spike"_L1)
+            QVERIFY2(
+                alert.summary.contains(u"400 stars on %1"_s.arg(yesterday.toString(Qt::ISODate))),
+                qPrintable(alert.summary));
+        if (alert.rule == "merged"_L1)
+            QVERIFY(alert.summary.contains(u"#%1"_s.arg(merged)));
+    }
+    clock.advanceToNext(); // a minute on: the next evaluation
+    QCOMPARE(transitions.size(), 3);
+
+    // A restart: the state is read back, and nothing fires again.
+    engine = std::make_unique<AlertEngine>(dir.location(), dir.path(), &watchlist, &clock);
+    QSignalSpy again(engine.get(), &AlertEngine::alertChanged);
+    engine->start();
+    QCOMPARE(again.size(), 0);
+    QCOMPARE(engine->board().active.size(), 3);
+
+    // An hour on, the release and the merge have been kept firing long enough.
+    clock.advanceBy(3600 * 1000);
+    engine->evaluate();
+    QCOMPARE(firing(again), (QStringList {u"merged resolved"_s, u"release resolved"_s}));
+    QCOMPARE(engine->board().active.size(), 1);
+    QCOMPARE(engine->board().history.size(), 2);
+}
+
+// The monitor's own rules: a rate limit that stays low past `for` fires, and resolves when
+// it recovers; a disk below the threshold fires at once; ingestion that stores nothing
+// while polls succeed fires after its minutes.
+void TestAlerts::monitorAlertsFireAndResolve()
+{
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
+    ManualClock clock(start);
+    {
+        Pipeline pipeline(dir.location());
+        QVERIFY(pipeline.open());
+    }
+    writeRules(
+        dir.path(),
+        {{{u"name"_s, u"rate"_s},
+          {u"kind"_s, u"rate_limit_low"_s},
+          {u"threshold"_s, 10},
+          {u"for_seconds"_s, 120}},
+         {{u"name"_s, u"disk"_s}, {u"kind"_s, u"disk_low"_s}, {u"threshold"_s, 1e12}},
+         {{u"name"_s, u"stalled"_s}, {u"kind"_s, u"ingestion_stalled"_s}, {u"threshold"_s, 1}}});
+    Watchlist watchlist(dir.path());
+    AlertEngine engine(dir.location(), dir.path(), &watchlist, &clock);
+    QSignalSpy transitions(&engine, &AlertEngine::alertChanged);
+    PollerSnapshot poller;
+    poller.rateLimit = {5000, 100, 4900, start.addSecs(1800)};
+    poller.lastSuccess = start;
+    engine.setPollerSnapshot(poller);
+    engine.start();
+    QCOMPARE(firing(transitions), QStringList {u"disk firing"_s});
+    QCOMPARE(engine.board().active.size(), 2); // the rate limit pending
+
+    clock.advanceBy(120 * 1000);
+    poller.lastSuccess = clock.now();
+    engine.setPollerSnapshot(poller);
+    engine.evaluate();
+    QCOMPARE(firing(transitions),
+             (QStringList {u"disk firing"_s, u"rate firing"_s, u"stalled firing"_s}));
+
+    poller.rateLimit.remaining = 4000;
+    engine.setPollerSnapshot(poller);
+    clock.advanceBy(60 * 1000);
+    engine.evaluate();
+    QCOMPARE(transitions.size(), 4);
+    QCOMPARE(transitions.last().first().value<Alert>().rule, u"rate"_s);
+    QCOMPARE(transitions.last().first().value<Alert>().state, Alert::State::Resolved);
+}
+
+QTEST_GUILESS_MAIN(TestAlerts)
+#include "tst_alerts.moc"
