@@ -96,6 +96,8 @@ QString environmentHelp()
            "  GHM_API_TOKEN                    bearer token the API requires (none)\n"
            "  GHM_API_CORS_ORIGINS             origins allowed by CORS (none)\n"
            "  GHM_API_ALLOWED_HOSTS            Host names accepted beyond loopback (none)\n"
+           "  GHM_ALERT_WEBHOOK_URL            alerts are POSTed here (none)\n"
+           "  GHM_ALERT_WEBHOOK_SECRET         signs each alert POST, HMAC-SHA256 (none)\n"
            "  GHM_API_MAX_BODY_KB              request body limit (64)\n"
            "  GHM_API_MAX_HEADER_KB, _HEADERS  request header limits (16, 100)\n"
            "  GHM_API_IDLE_TIMEOUT_SECONDS     idle connections closed after (30)\n"

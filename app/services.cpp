@@ -139,6 +139,7 @@ void Services::createAlerts()
 {
     m_alertsThread = newThread(QStringLiteral("alerts"));
     m_alerts = new AlertEngine(m_config.store(), m_config.dataDir, m_watchlist, Clock::system());
+    m_alerts->setWebhook({m_config.alertWebhookUrl, m_config.alertWebhookSecret.toUtf8()});
     place(m_alerts, m_alertsThread);
     connect(m_poller, &GitHubPoller::snapshotChanged, m_alerts, &AlertEngine::setPollerSnapshot);
     connect(m_archive, &ArchiveFollower::statusChanged, m_alerts, &AlertEngine::setArchiveStatus);

@@ -13,7 +13,10 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QMessageAuthenticationCode>
 #include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -33,6 +36,58 @@ QStringList firing(const QList<QList<QVariant>> &transitions)
     return names;
 }
 
+// A webhook receiver on 127.0.0.1: keeps each POST's headers and body, and answers
+// `status`.
+class Receiver : public QObject
+{
+public:
+    struct Post
+    {
+        QMap<QByteArray, QByteArray> headers; // lower-case names
+        QByteArray body;
+    };
+
+    Receiver()
+    {
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            QTcpSocket *socket = m_server.nextPendingConnection();
+            connect(socket, &QTcpSocket::readyRead, socket, [this, socket] { read(socket); });
+        });
+    }
+    bool listen(quint16 port = 0) { return m_server.listen(QHostAddress::LocalHost, port); }
+    void close() { m_server.close(); }
+    QUrl url() const { return QUrl(u"http://127.0.0.1:%1/hook"_s.arg(m_server.serverPort())); }
+    quint16 port() const { return m_server.serverPort(); }
+    int status = 200;
+    QList<Post> posts;
+
+private:
+    void read(QTcpSocket *socket)
+    {
+        QByteArray buffer = socket->property("buffer").toByteArray() + socket->readAll();
+        socket->setProperty("buffer", buffer);
+        const qsizetype end = buffer.indexOf("\r\n\r\n");
+        if (end < 0)
+            return;
+        Post post;
+        for (const QByteArray &line : buffer.left(end).split('\n').mid(1)) {
+            const qsizetype colon = line.indexOf(':');
+            post.headers.insert(line.left(colon).trimmed().toLower(),
+                                line.mid(colon + 1).trimmed());
+        }
+        const qsizetype length = post.headers.value("content-length").toLongLong();
+        if (buffer.size() < end + 4 + length)
+            return;
+        post.body = buffer.mid(end + 4, length);
+        posts.append(post);
+        socket->write("HTTP/1.1 " + QByteArray::number(status)
+                      + " X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        socket->disconnectFromHost();
+    }
+
+    QTcpServer m_server;
+};
+
 } // namespace
 
 class TestAlerts : public QObject
@@ -44,10 +99,19 @@ private slots:
     void quietSeriesRaiseFewStarSpikes();
     void repositoryAlertsFireOnceAcrossRestarts();
     void monitorAlertsFireAndResolve();
+    void theWebhookGetsEachTransitionOnceSigned();
 
 private:
     void writeRules(const QString &dir, const QList<QJsonObject> &rules);
+    // An empty store: the engine's reads find its tables.
+    void createStore(const TestStorage &dir);
 };
+
+void TestAlerts::createStore(const TestStorage &dir)
+{
+    Pipeline pipeline(dir.location());
+    QVERIFY(pipeline.open());
+}
 
 void TestAlerts::writeRules(const QString &dir, const QList<QJsonObject> &rules)
 {
@@ -241,10 +305,7 @@ void TestAlerts::monitorAlertsFireAndResolve()
     TestStorage dir;
     REQUIRE_STORAGE(dir);
     ManualClock clock(start);
-    {
-        Pipeline pipeline(dir.location());
-        QVERIFY(pipeline.open());
-    }
+    createStore(dir);
     writeRules(
         dir.path(),
         {{{u"name"_s, u"rate"_s},
@@ -278,6 +339,69 @@ void TestAlerts::monitorAlertsFireAndResolve()
     QCOMPARE(transitions.size(), 4);
     QCOMPARE(transitions.last().first().value<Alert>().rule, u"rate"_s);
     QCOMPARE(transitions.last().first().value<Alert>().state, Alert::State::Resolved);
+}
+
+// Each transition reaches the webhook once, in Alertmanager's shape, signed with the secret;
+// a receiver that fails gets it again after the back-off, and a restart sends nothing twice.
+void TestAlerts::theWebhookGetsEachTransitionOnceSigned()
+{
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
+    ManualClock clock(start);
+    createStore(dir);
+    writeRules(dir.path(),
+               {{{u"name"_s, u"rate"_s},
+                 {u"kind"_s, u"rate_limit_low"_s},
+                 {u"threshold"_s, 10},
+                 {u"labels"_s, QJsonObject {{u"severity"_s, u"warning"_s}}}}});
+    Receiver receiver;
+    QVERIFY(receiver.listen());
+    receiver.status = 503; // down at first
+    const QByteArray secret = "s3cret";
+    Watchlist watchlist(dir.path());
+    auto engine = std::make_unique<AlertEngine>(dir.location(), dir.path(), &watchlist, &clock);
+    engine->setWebhook({receiver.url(), secret});
+    PollerSnapshot poller;
+    poller.rateLimit = {5000, 100, 4900, start.addSecs(1800)};
+    engine->setPollerSnapshot(poller);
+    engine->start();
+    QTRY_COMPARE(receiver.posts.size(), 1);
+    QTest::qWait(50);
+    QCOMPARE(engine->outboxCount(), 1); // refused: it waits
+
+    receiver.status = 200;
+    clock.advanceToNext(); // the retry, 5 s on
+    QTRY_COMPARE(engine->outboxCount(), 0);
+    QCOMPARE(receiver.posts.size(), 2);
+    const Receiver::Post &post = receiver.posts.last();
+    QCOMPARE(post.headers.value("x-ghm-signature-256"),
+             "sha256="
+                 + QMessageAuthenticationCode::hash(post.body, secret, QCryptographicHash::Sha256)
+                       .toHex());
+    QVERIFY(!post.headers.contains("authorization"));
+    const QJsonObject payload = QJsonDocument::fromJson(post.body).object();
+    QCOMPARE(payload["version"_L1].toString(), u"4"_s);
+    QCOMPARE(payload["status"_L1].toString(), u"firing"_s);
+    const QJsonObject alert = payload["alerts"_L1][0].toObject();
+    QCOMPARE(alert["labels"_L1]["alertname"_L1].toString(), u"rate"_s);
+    QCOMPARE(alert["labels"_L1]["severity"_L1].toString(), u"warning"_s);
+    QVERIFY(alert["annotations"_L1]["summary"_L1].toString().startsWith("100 of 5000"_L1));
+    QCOMPARE(receiver.posts.first().headers.value("x-ghm-delivery"),
+             post.headers.value("x-ghm-delivery"));
+
+    // A restart sends nothing again; the recovery is sent once, as resolved.
+    engine = std::make_unique<AlertEngine>(dir.location(), dir.path(), &watchlist, &clock);
+    engine->setWebhook({receiver.url(), secret});
+    poller.rateLimit.remaining = 4000;
+    engine->setPollerSnapshot(poller);
+    engine->start();
+    QTRY_COMPARE(receiver.posts.size(), 3);
+    QTest::qWait(50);
+    QCOMPARE(receiver.posts.size(), 3);
+    const QJsonObject resolved = QJsonDocument::fromJson(receiver.posts.last().body).object();
+    QCOMPARE(resolved["status"_L1].toString(), u"resolved"_s);
+    QVERIFY(receiver.posts.last().headers.value("x-ghm-delivery")
+            != post.headers.value("x-ghm-delivery"));
 }
 
 QTEST_GUILESS_MAIN(TestAlerts)

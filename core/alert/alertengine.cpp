@@ -7,10 +7,14 @@
 #include "timeformat.h"
 #include "watchlist.h"
 
+#include <QCryptographicHash>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
+#include <QMessageAuthenticationCode>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QSaveFile>
 #include <QStorageInfo>
 
@@ -37,6 +41,46 @@ QString isoDay(qint64 epochSeconds)
 }
 
 } // namespace
+
+QString Alert::deliveryId() const
+{
+    const QByteArray text = (id() + u'\x1f' + stateName(state) + u'\x1f'
+                             + QString::number(state == State::Resolved ? resolvedAt : firedAt))
+                                .toUtf8();
+    return QString::fromLatin1(
+        QCryptographicHash::hash(text, QCryptographicHash::Sha256).toHex().left(32));
+}
+
+QJsonObject Alert::webhookPayload() const
+{
+    QJsonObject labelObject {{u"alertname"_s, rule}};
+    if (!repository.isEmpty())
+        labelObject.insert(u"repository"_s, repository);
+    for (auto it = labels.cbegin(); it != labels.cend(); ++it)
+        labelObject.insert(it.key(), it.value());
+    const QString status = state == State::Resolved ? u"resolved"_s : u"firing"_s;
+    const QJsonObject alert {
+        {u"status"_s, status},
+        {u"labels"_s, labelObject},
+        {u"annotations"_s, QJsonObject {{u"summary"_s, summary}}},
+        {u"startsAt"_s, TimeFormat::iso(firedAt >= 0 ? firedAt : activeAt)},
+        {u"endsAt"_s, resolvedAt >= 0 ? TimeFormat::iso(resolvedAt) : u"0001-01-01T00:00:00Z"_s},
+        {u"generatorURL"_s, QString()},
+        {u"fingerprint"_s,
+         QString::fromLatin1(QCryptographicHash::hash(id().toUtf8(), QCryptographicHash::Sha256)
+                                 .toHex()
+                                 .left(16))}};
+    return {{u"version"_s, u"4"_s},
+            {u"groupKey"_s, id()},
+            {u"truncatedAlerts"_s, 0},
+            {u"status"_s, status},
+            {u"receiver"_s, u"ghmonitor"_s},
+            {u"groupLabels"_s, QJsonObject {{u"alertname"_s, rule}}},
+            {u"commonLabels"_s, labelObject},
+            {u"commonAnnotations"_s, QJsonObject {{u"summary"_s, summary}}},
+            {u"externalURL"_s, QString()},
+            {u"alerts"_s, QJsonArray {alert}}};
+}
 
 QString Alert::stateName(State state)
 {
@@ -157,6 +201,8 @@ void AlertEngine::evaluate()
         saveState();
         emit boardChanged(board());
     }
+    if (m_failures == 0)
+        deliver();
     m_clock->callAfter(evaluationMs, this, [this] { evaluate(); });
 }
 
@@ -350,7 +396,7 @@ bool AlertEngine::apply(const AlertRule &rule, const QList<Condition> &condition
         if (m_history.size() > historySize)
             m_history.resize(historySize);
         qCInfo(lcAlerts).noquote() << "alert resolved:" << resolved.rule << "-" << resolved.summary;
-        emit alertChanged(resolved);
+        announce(resolved);
         changed = true;
     }
     return changed;
@@ -361,7 +407,71 @@ void AlertEngine::fire(Alert &alert, qint64 now)
     alert.state = Alert::State::Firing;
     alert.firedAt = now;
     qCInfo(lcAlerts).noquote() << "alert firing:" << alert.rule << "-" << alert.summary;
+    announce(alert);
+}
+
+// The notification joins the outbox before the state is saved with it: one file holds
+// both, so a crash loses neither, and at worst sends one again under the same id.
+void AlertEngine::announce(const Alert &alert)
+{
     emit alertChanged(alert);
+    if (!m_webhook.url.isValid())
+        return;
+    m_outbox.append({{u"id"_s, alert.deliveryId()}, {u"body"_s, alert.webhookPayload()}});
+    if (m_outbox.size() > outboxSize) {
+        m_outbox.removeFirst();
+        qCWarning(lcAlerts) << "the webhook's outbox is full: its oldest notification is dropped";
+    }
+}
+
+// One notification at a time, oldest first; no redirect is followed, so the POST goes to
+// the configured URL only, and it carries nothing but the alert.
+void AlertEngine::deliver()
+{
+    if (m_sending || m_outbox.isEmpty() || !m_webhook.url.isValid())
+        return;
+    if (!m_network)
+        m_network = new QNetworkAccessManager(this);
+    const QJsonObject &next = m_outbox.first();
+    const QByteArray body
+        = QJsonDocument(next["body"_L1].toObject()).toJson(QJsonDocument::Compact);
+    QNetworkRequest request(m_webhook.url);
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::ManualRedirectPolicy);
+    request.setTransferTimeout(10000);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json"_ba);
+    request.setHeader(QNetworkRequest::UserAgentHeader, QByteArray("ghmonitor/" GHM_VERSION));
+    request.setRawHeader("X-GHM-Delivery", next["id"_L1].toString().toLatin1());
+    request.setRawHeader(
+        "X-GHM-Signature-256",
+        "sha256="
+            + QMessageAuthenticationCode::hash(body, m_webhook.secret, QCryptographicHash::Sha256)
+                  .toHex());
+    m_sending = true;
+    QNetworkReply *reply = m_network->post(request, body);
+    connect(reply, &QNetworkReply::finished, this, [this, reply] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        delivered(status >= 200 && status < 300,
+                  status ? u"HTTP %1"_s.arg(status) : reply->errorString());
+    });
+}
+
+void AlertEngine::delivered(bool ok, const QString &problem)
+{
+    m_sending = false;
+    if (ok) {
+        m_failures = 0;
+        m_outbox.removeFirst();
+        saveState();
+        deliver();
+        return;
+    }
+    // 5 s, doubling to at most 10 minutes; the notification waits, nothing is dropped.
+    const qint64 delayMs = std::min<qint64>(5000LL << std::min(m_failures++, 10), 600 * 1000);
+    qCWarning(lcAlerts).noquote() << "the webhook failed:" << problem << "- retrying in"
+                                  << delayMs / 1000 << "s," << m_outbox.size() << "waiting";
+    m_clock->callAfter(delayMs, this, [this] { deliver(); });
 }
 
 void AlertEngine::loadState()
@@ -379,6 +489,8 @@ void AlertEngine::loadState()
     }
     for (const QJsonValue &value : state["history"_L1].toArray())
         m_history.append(Alert::fromJson(value.toObject()));
+    for (const QJsonValue &value : state["outbox"_L1].toArray())
+        m_outbox.append(value.toObject());
     const QJsonObject raised = state["raised"_L1].toObject();
     for (auto it = raised.begin(); it != raised.end(); ++it)
         m_raised.insert(it.key(), it->toInteger());
@@ -399,12 +511,16 @@ void AlertEngine::saveState()
     QJsonObject since;
     for (auto it = m_watchedSince.cbegin(); it != m_watchedSince.cend(); ++it)
         since.insert(it.key(), it.value());
+    QJsonArray outbox;
+    for (const QJsonObject &notification : std::as_const(m_outbox))
+        outbox.append(notification);
     QSaveFile file(m_dataDir + u"/alerts-state.json"_s);
     if (!file.open(QIODevice::WriteOnly)
         || file.write(QJsonDocument(QJsonObject {{u"watched_since"_s, since},
                                                  {u"active"_s, active},
                                                  {u"history"_s, history},
-                                                 {u"raised"_s, raised}})
+                                                 {u"raised"_s, raised},
+                                                 {u"outbox"_s, outbox}})
                           .toJson(QJsonDocument::Compact))
             < 0
         || !file.commit())

@@ -12,6 +12,7 @@
 
 class Clock;
 class MetricsQueries;
+class QNetworkAccessManager;
 class Watchlist;
 
 // One alert: an instance of a rule, for a repository or the monitor itself. Pending while
@@ -36,6 +37,10 @@ struct Alert
     QString id() const { return rule + u'\x1f' + key; }
     static QString stateName(State state); // "pending", "firing", "resolved"
     QJsonObject toJson() const;
+    // As Alertmanager's webhook carries it (version 4), alone in its group; its delivery
+    // id names this transition, for a receiver to drop a repeat.
+    QJsonObject webhookPayload() const;
+    QString deliveryId() const;
     static Alert fromJson(const QJsonObject &json);
 };
 
@@ -58,6 +63,14 @@ class AlertEngine : public QObject
 
 public:
     static constexpr int historySize = 200;
+    static constexpr int outboxSize = 1000; // notifications waiting for the webhook
+
+    // Each transition is POSTed to `url` alone, signed with `secret`.
+    struct Webhook
+    {
+        QUrl url;
+        QByteArray secret;
+    };
 
     AlertEngine(const StoreLocation &store, const QString &dataDir, Watchlist *watchlist,
                 Clock *clock, QObject *parent = nullptr);
@@ -71,6 +84,8 @@ public:
     QString rulesError() const { return m_rulesError; }
     AlertBoard board() const;
 
+    void setWebhook(const Webhook &webhook) { m_webhook = webhook; }
+    int outboxCount() const { return int(m_outbox.size()); }
     void setPollerSnapshot(const PollerSnapshot &snapshot) { m_poller = snapshot; }
     void setArchiveStatus(const ArchiveStatus &status) { m_archive = status; }
 
@@ -94,6 +109,9 @@ private:
     // Returns whether anything changed.
     bool apply(const AlertRule &rule, const QList<Condition> &conditions, qint64 now);
     void fire(Alert &alert, qint64 now);
+    void announce(const Alert &alert);
+    void deliver();
+    void delivered(bool ok, const QString &problem);
     void loadState();
     void saveState();
 
@@ -112,6 +130,11 @@ private:
     bool m_stateChanged = false; // beyond the alerts: kept at the end of the evaluation
     PollerSnapshot m_poller;
     ArchiveStatus m_archive;
+    Webhook m_webhook;
+    QNetworkAccessManager *m_network = nullptr;
+    QList<QJsonObject> m_outbox; // {"id", "body"}, oldest first; kept with the state
+    bool m_sending = false;
+    int m_failures = 0; // in a row, for the back-off
     qint64 m_eventsStored = -1;
     qint64 m_eventsGrewAt = 0;
 };

@@ -128,6 +128,8 @@ ConfigResult Config::load(const QProcessEnvironment &environment,
     reader.readString(u"GHM_API_HOST"_s, &config.apiHost);
     reader.readInt(u"GHM_API_PORT"_s, 0, 65535, &config.apiPort);
     reader.readString(u"GHM_API_TOKEN"_s, &config.apiToken);
+    reader.readUrl(u"GHM_ALERT_WEBHOOK_URL"_s, &config.alertWebhookUrl);
+    reader.readString(u"GHM_ALERT_WEBHOOK_SECRET"_s, &config.alertWebhookSecret);
     if (const auto origins = reader.value(u"GHM_API_CORS_ORIGINS"_s)) {
         for (const QString &origin : origins->split(u',', Qt::SkipEmptyParts))
             config.corsOrigins << origin.trimmed();

@@ -46,6 +46,8 @@ struct AppConfig
     QStringList allowedHosts; // Host names accepted beyond loopback (lower case)
     ApiLimits apiLimits;
     QStringList watch; // repositories and organizations to watch, added to the watch list
+    QUrl alertWebhookUrl; // each alert's transition is POSTed here; empty: no webhook
+    QString alertWebhookSecret; // signs each POST (HMAC-SHA256)
     int watchMaximum = 100; // at most this many watched repositories
     int prHorizonDays = 90;
     int prHorizonCount = 1000;
