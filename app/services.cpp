@@ -145,6 +145,7 @@ void Services::createAlerts()
     connect(m_archive, &ArchiveFollower::statusChanged, m_alerts, &AlertEngine::setArchiveStatus);
     connect(m_alerts, &AlertEngine::boardChanged, m_api, &ApiServer::setAlerts);
     connect(m_alerts, &AlertEngine::alertChanged, this, &Services::alertChanged);
+    connect(m_alerts, &AlertEngine::boardChanged, this, &Services::alertsChanged);
 }
 
 void Services::checkIntegrity()

@@ -56,8 +56,9 @@ signals:
     void apiFailed(const QString &message);
     // What the last integrity check found wrong with the store; empty when it is sound.
     void integrityChecked(const QString &problem);
-    // An alert fired or resolved (Collector).
+    // An alert fired or resolved, and the alerts now (Collector).
     void alertChanged(const Alert &alert);
+    void alertsChanged(const AlertBoard &board);
 
 private:
     QThread *newThread(const QString &name);

@@ -1,5 +1,6 @@
 #include "alertengine.h"
 #include "bronzestore.h"
+#include "childprocess.h"
 #include "clock.h"
 #include "fakegithub.h"
 #include "pipeline.h"
@@ -10,6 +11,7 @@
 #include "timeformat.h"
 #include "watchlist.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -45,6 +47,7 @@ public:
     {
         QMap<QByteArray, QByteArray> headers; // lower-case names
         QByteArray body;
+        int answered = 0; // the status the receiver answered
     };
 
     Receiver()
@@ -79,6 +82,7 @@ private:
         if (buffer.size() < end + 4 + length)
             return;
         post.body = buffer.mid(end + 4, length);
+        post.answered = status;
         posts.append(post);
         socket->write("HTTP/1.1 " + QByteArray::number(status)
                       + " X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
@@ -100,6 +104,7 @@ private slots:
     void repositoryAlertsFireOnceAcrossRestarts();
     void monitorAlertsFireAndResolve();
     void theWebhookGetsEachTransitionOnceSigned();
+    void theRealProcessDeliversOnceAcrossAKill();
 
 private:
     void writeRules(const QString &dir, const QList<QJsonObject> &rules);
@@ -402,6 +407,65 @@ void TestAlerts::theWebhookGetsEachTransitionOnceSigned()
     QCOMPARE(resolved["status"_L1].toString(), u"resolved"_s);
     QVERIFY(receiver.posts.last().headers.value("x-ghm-delivery")
             != post.headers.value("x-ghm-delivery"));
+}
+
+// The real `ghmonitor --headless`: an alert fires while the webhook's receiver is down, the
+// process is killed with SIGKILL with the notification waiting, and once started again it
+// delivers it, once, and fires nothing again.
+void TestAlerts::theRealProcessDeliversOnceAcrossAKill()
+{
+    QTemporaryDir dir;
+    QProcess github;
+    const QUrl githubUrl
+        = ChildProcess::startFakeGitHub(github, {u"--era"_s, u"2026"_s, u"--rate"_s, u"5"_s});
+    QVERIFY(githubUrl.isValid());
+    const QString data = dir.filePath(u"data"_s);
+    QVERIFY(QDir().mkpath(data));
+    writeRules(data,
+               {{{u"name"_s, u"disk"_s}, {u"kind"_s, u"disk_low"_s}, {u"threshold"_s, 1e12}}});
+    Receiver receiver;
+    QVERIFY(receiver.listen());
+    receiver.status = 503;
+    QProcessEnvironment env = ChildProcess::cleanEnvironment();
+    env.insert(u"GITHUB_API_URL"_s, githubUrl.toString());
+    env.insert(u"GHM_DATA_DIR"_s, data);
+    env.insert(u"GHM_ALERT_WEBHOOK_URL"_s, receiver.url().toString());
+    env.insert(u"GHM_ALERT_WEBHOOK_SECRET"_s, u"s3cret"_s);
+    QByteArray logs;
+    const auto run = [&](QProcess &monitor) {
+        monitor.setProcessEnvironment(env);
+        monitor.setProcessChannelMode(QProcess::MergedChannels);
+        connect(&monitor, &QProcess::readyRead, &monitor, [&] { logs += monitor.readAll(); });
+        monitor.start(QStringLiteral(GHM_BINARY), {u"--headless"_s});
+        QVERIFY(monitor.waitForStarted());
+    };
+    {
+        QProcess monitor;
+        run(monitor);
+        QTRY_VERIFY_WITH_TIMEOUT(!receiver.posts.isEmpty(), 20000);
+        monitor.kill();
+        QVERIFY(monitor.waitForFinished());
+    }
+    QVERIFY2(logs.count("alert firing: disk") == 1, logs.constData());
+    receiver.status = 200;
+    {
+        QProcess monitor;
+        run(monitor);
+        QTRY_VERIFY_WITH_TIMEOUT(receiver.posts.last().answered == 200, 20000);
+        QTest::qWait(2000);
+        monitor.terminate();
+        QVERIFY(monitor.waitForFinished());
+    }
+    github.kill();
+    github.waitForFinished();
+    qsizetype delivered = 0;
+    for (const Receiver::Post &post : std::as_const(receiver.posts)) {
+        delivered += post.answered == 200;
+        QCOMPARE(post.headers.value("x-ghm-delivery"),
+                 receiver.posts.first().headers.value("x-ghm-delivery"));
+    }
+    QCOMPARE(delivered, 1);
+    QVERIFY2(logs.count("alert firing: disk") == 1, logs.constData());
 }
 
 QTEST_GUILESS_MAIN(TestAlerts)

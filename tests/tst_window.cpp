@@ -1,3 +1,4 @@
+#include "alertsdock.h"
 #include "chartpanels.h"
 #include "clock.h"
 #include "dashboardcontroller.h"
@@ -42,11 +43,13 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QSystemTrayIcon>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTest>
 #include <QThread>
 #include <QTimer>
+#include <QTreeWidget>
 #include <QValueAxis>
 
 using namespace Qt::StringLiterals;
@@ -134,6 +137,7 @@ private slots:
     void settingsShowWhatRunsAndSaveOnlyChanges();
     void theTokenIsInNoSettingsFile();
     void watchedScopeCountsOnlyTheWatchedRepositories();
+    void alertsShowInTheDockAndTheTray();
 
 private:
     QThread m_readers;
@@ -752,6 +756,53 @@ void TestWindow::theTokenIsInNoSettingsFile()
     QVERIFY(TokenStore::read().token.isEmpty());
     QVERIFY(!SettingsDialog::stored().contains(u"GITHUB_TOKEN"_s));
     QVERIFY(filesHolding("ghp_typedInSettings").isEmpty());
+}
+
+// The alerts the engine announces, on the real window from an empty store: the Alerts dock
+// lists them (firing first), the tray's tooltip counts the firing ones, and a firing alert's
+// notification, clicked, opens its repository.
+void TestWindow::alertsShowInTheDockAndTheTray()
+{
+    TestStorage storage;
+    REQUIRE_STORAGE(storage);
+    {
+        Pipeline pipeline(storage.location()); // the schema, as the collector makes it
+        QVERIFY(pipeline.open());
+    }
+    DashboardController controller(storage.location(), 90, &m_readers);
+    MainWindow window(&controller, nullptr);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(!window.alertsDock()->isVisible());
+
+    Alert firing;
+    firing.rule = u"star-spike"_s;
+    firing.repository = u"acme/widgets"_s;
+    firing.key = u"acme/widgets 2026-12-04"_s;
+    firing.summary = u"acme/widgets gained 400 stars on 2026-12-04"_s;
+    firing.state = Alert::State::Firing;
+    firing.activeAt = firing.firedAt = QDateTime::currentSecsSinceEpoch();
+    Alert resolved = firing;
+    resolved.rule = u"rate-limit-low"_s;
+    resolved.repository.clear();
+    resolved.state = Alert::State::Resolved;
+    resolved.resolvedAt = firing.firedAt;
+    window.showAlerts({{firing}, {resolved}});
+    QTreeWidget *tree = window.alertsDock()->tree();
+    QCOMPARE(tree->topLevelItemCount(), 2);
+    QCOMPARE(tree->topLevelItem(0)->text(0), u"firing"_s);
+    QCOMPARE(tree->topLevelItem(0)->text(2), firing.summary);
+    QCOMPARE(tree->topLevelItem(1)->text(0), u"resolved"_s);
+    QVERIFY2(window.trayIcon()->toolTip().contains("1 alert(s) firing"_L1),
+             qPrintable(window.trayIcon()->toolTip()));
+
+    window.notifyAlert(firing);
+    emit window.trayIcon()->messageClicked();
+    QVERIFY(window.alertsDock()->isVisible());
+    QCOMPARE(window.repository(), firing.repository);
+    window.showAlerts({});
+    QCOMPARE(tree->topLevelItemCount(), 0);
+    QVERIFY(window.trayIcon()->toolTip().contains("no alert firing"_L1));
 }
 
 QTEST_MAIN(TestWindow)

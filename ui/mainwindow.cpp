@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "alertsdock.h"
 #include "chartpanels.h"
 #include "dashboardcontroller.h"
 #include "dashboardimage.h"
@@ -36,6 +37,7 @@
 #include <QSaveFile>
 #include <QSettings>
 #include <QStatusBar>
+#include <QSystemTrayIcon>
 #include <QTimer>
 #include <QToolBar>
 
@@ -80,6 +82,7 @@ MainWindow::MainWindow(DashboardController *dashboard, Pipeline *pipeline, QWidg
     createMenus();
     createToolBar();
     createStatusBar();
+    createAlerts();
     restoreSettings();
 
     connect(m_controller, &DashboardController::dataReady, this, &MainWindow::onData);
@@ -88,11 +91,7 @@ MainWindow::MainWindow(DashboardController *dashboard, Pipeline *pipeline, QWidg
     connect(m_controller, &DashboardController::repositoryNamesReady, m_dashboard,
             &DashboardWidget::setRepositoryNames);
     connect(m_dashboard, &DashboardWidget::messageLinkActivated, this, &MainWindow::followLink);
-    connect(m_dashboard, &DashboardWidget::repositorySelected, this,
-            [this](const QString &repository) {
-                m_repository = repository;
-                updateRequest();
-            });
+    connect(m_dashboard, &DashboardWidget::repositorySelected, this, &MainWindow::openRepository);
     // A one-second tick for the countdown text only: it never touches the database.
     connect(m_countdown, &QTimer::timeout, this, &MainWindow::updateCountdown);
     m_countdown->start(1000);
@@ -118,6 +117,7 @@ void MainWindow::createMenus()
     file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
+    m_viewMenu = view;
     m_windowActions = new QActionGroup(this);
     int number = 0;
     for (const Preset &preset : presets()) {
@@ -581,6 +581,67 @@ void MainWindow::chooseWatched()
         return;
     }
     statusBar()->showMessage(tr("Watching %1").arg(entry), 5000);
+}
+
+// The dock starts hidden, below the charts, where a summary has the width it needs; the
+// tray icon shows when a tray exists.
+void MainWindow::createAlerts()
+{
+    m_alertsDock = new AlertsDock(this);
+    addDockWidget(Qt::BottomDockWidgetArea, m_alertsDock);
+    m_alertsDock->hide();
+    m_viewMenu->addSeparator();
+    QAction *toggle = m_alertsDock->toggleViewAction();
+    toggle->setText(tr("&Alerts"));
+    toggle->setShortcut(QKeySequence(tr("Ctrl+Shift+A")));
+    m_viewMenu->addAction(toggle);
+    connect(m_alertsDock, &AlertsDock::repositoryActivated, this, &MainWindow::openRepository);
+    m_tray = new QSystemTrayIcon(windowIcon(), this);
+    m_tray->setToolTip(tr("GitHub Event Monitor: no alert firing"));
+    connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
+        showNormal();
+        raise();
+        activateWindow();
+        m_alertsDock->show();
+        if (!m_notifiedRepository.isEmpty())
+            openRepository(m_notifiedRepository);
+    });
+    connect(m_tray, &QSystemTrayIcon::activated, this, [this] {
+        showNormal();
+        raise();
+        m_alertsDock->show();
+    });
+    if (QSystemTrayIcon::isSystemTrayAvailable())
+        m_tray->show();
+}
+
+void MainWindow::openRepository(const QString &repository)
+{
+    m_repository = repository;
+    updateRequest();
+}
+
+void MainWindow::showAlerts(const AlertBoard &board)
+{
+    m_alertsDock->setBoard(board);
+    const qsizetype firing
+        = std::count_if(board.active.cbegin(), board.active.cend(),
+                        [](const Alert &alert) { return alert.state == Alert::State::Firing; });
+    m_tray->setToolTip(firing == 0
+                           ? tr("GitHub Event Monitor: no alert firing")
+                           : tr("GitHub Event Monitor: %n alert(s) firing", "", int(firing)));
+}
+
+void MainWindow::notifyAlert(const Alert &alert)
+{
+    if (alert.state != Alert::State::Firing)
+        return;
+    m_notifiedRepository = alert.repository;
+    const QString title = tr("Alert: %1").arg(alert.rule);
+    if (m_tray->isVisible() && QSystemTrayIcon::supportsMessages())
+        m_tray->showMessage(title, alert.summary, QSystemTrayIcon::Information, 15000);
+    else
+        statusBar()->showMessage(title + u": "_s + alert.summary, 15000);
 }
 
 void MainWindow::showWatchState(const QString &repository)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "alertengine.h"
 #include "archivefollower.h"
 #include "config.h"
 #include "dashboardsnapshot.h"
@@ -11,6 +12,7 @@
 
 #include <optional>
 
+class AlertsDock;
 class DashboardController;
 class DashboardWidget;
 class Pipeline;
@@ -21,6 +23,8 @@ class QActionGroup;
 class QCheckBox;
 class QComboBox;
 class QLabel;
+class QMenu;
+class QSystemTrayIcon;
 
 class QTimer;
 
@@ -55,6 +59,15 @@ public:
     // The configuration running now and where each value came from, for Settings and About.
     void setConfiguration(const ConfigResult &configuration) { m_configuration = configuration; }
 
+    // The alerts now, in the Alerts dock and the tray icon's tooltip.
+    void showAlerts(const AlertBoard &board);
+    // A transition: a firing alert is notified (the tray's message, else the status bar);
+    // activating the notification opens its repository.
+    void notifyAlert(const Alert &alert);
+    AlertsDock *alertsDock() const { return m_alertsDock; }
+    QSystemTrayIcon *trayIcon() const { return m_tray; }
+    QString repository() const { return m_repository; } // the pull-request panel's
+
     // The same code as the menu entries, without the file dialogs.
     bool exportMetrics(const QString &path, QString *error) const;
     bool exportImage(const QString &path, QString *error) const;
@@ -83,6 +96,8 @@ private:
     void createMenus();
     void createToolBar();
     void createStatusBar();
+    void createAlerts();
+    void openRepository(const QString &repository);
     QString viewGroup() const;
     void restoreSettings();
     void onData(const DashboardSnapshot &data);
@@ -138,6 +153,10 @@ private:
     QString m_storeDamage; // what the integrity check found; empty when sound
     QString m_apiUrl;
     QString m_repository;
+    AlertsDock *m_alertsDock = nullptr;
+    QMenu *m_viewMenu = nullptr;
+    QSystemTrayIcon *m_tray = nullptr;
+    QString m_notifiedRepository; // of the last notification, opened when it is clicked
     QString m_savedScope; // the scope the settings named
     std::optional<TimeWindow> m_customRange; // a chosen range, instead of a preset
     bool m_followChosen = false; // by the user or from settings, so no default applies

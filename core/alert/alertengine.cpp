@@ -161,6 +161,7 @@ void AlertEngine::start()
     if (QString error; !m_queries->open(&error))
         qCWarning(lcAlerts).noquote() << "the store is unavailable for now:" << error;
     loadState();
+    emit boardChanged(board()); // what a restart read back, before anything changes
     evaluate();
 }
 

@@ -130,7 +130,10 @@ QSqlQuery &MetricsQueries::prepared(const QString &sql)
     if (it == m_prepared.end()) {
         QSqlQuery query(database);
         query.setForwardOnly(true);
-        query.prepare(sql);
+        // A statement that cannot be prepared (a table missing) says why, not later that
+        // its parameters do not match.
+        if (!query.prepare(sql))
+            m_connection.fail(query.lastError());
         it = m_prepared.emplace(sql, query).first;
     }
     return it->second;
@@ -141,7 +144,8 @@ QSqlQuery MetricsQueries::statement(const QString &sql)
 {
     QSqlQuery query(m_connection.database());
     query.setForwardOnly(true);
-    query.prepare(sql);
+    if (!query.prepare(sql))
+        m_connection.fail(query.lastError());
     return query;
 }
 
