@@ -666,6 +666,29 @@ void TestApi::healthAndMetrics()
                 .body.contains("ALERTS{alertname=\"release\",alertstate=\"firing\",repository="
                                "\"octokit/octokit.rb\","
                                "severity=\"info\"} 1\n"));
+
+    // The rules, edited over the API with alerts.json's validation.
+    const Reply added
+        = rawRequest(m_port, "PUT",
+                     "/api/alerts/rules/"
+                     "big-spike?kind=star_spike&threshold=5&scope=watched&labels=severity:page");
+    QCOMPARE(added.status, 200);
+    QCOMPARE(added.json()["threshold"_L1].toDouble(), 5.0);
+    const QJsonArray rules = get(u"/api/alerts/rules"_s).json()["rules"_L1].toArray();
+    QCOMPARE(rules.size(), AlertRule::defaults().size() + 1);
+    QCOMPARE(rules.last()["labels"_L1]["severity"_L1].toString(), u"page"_s);
+    QCOMPARE(AlertRule::load(m_dir.path() + u"/alerts.json"_s, &error)->last().name,
+             u"big-spike"_s);
+    const Reply negative
+        = rawRequest(m_port, "PUT", "/api/alerts/rules/big-spike?kind=star_spike&threshold=-1");
+    QCOMPARE(negative.status, 400);
+    QVERIFY(negative.json()["error"_L1].toString().contains("threshold must be at least 0"_L1));
+    const Reply kind = rawRequest(m_port, "PUT", "/api/alerts/rules/x?kind=bogus");
+    QCOMPARE(kind.status, 400);
+    QVERIFY(kind.json()["error"_L1].toString().contains("kind must be one of"_L1));
+    QCOMPARE(rawRequest(m_port, "PUT", "/api/alerts/rules/x?kind=disk_low&colour=red").status, 400);
+    QCOMPARE(rawRequest(m_port, "DELETE", "/api/alerts/rules/big-spike").status, 200);
+    QCOMPARE(rawRequest(m_port, "DELETE", "/api/alerts/rules/big-spike").status, 404);
 }
 
 void TestApi::fuzz()

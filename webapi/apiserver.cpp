@@ -1,5 +1,6 @@
 #include "apiserver.h"
 
+#include "alertscontroller.h"
 #include "answerqueue.h"
 #include "apierror.h"
 #include "apiparameters.h"
@@ -109,6 +110,7 @@ void ApiServer::start()
     m_health = std::make_unique<HealthController>(source, &m_poller, &m_archive, &m_httpMetrics,
                                                   &m_storeDamage, watchedScopes, &m_alerts);
     m_watchlistController = std::make_unique<WatchlistController>(m_watchlist);
+    m_alertsController = std::make_unique<AlertsController>(m_options.store.dataDir, &m_alerts);
     m_dashboard = std::make_unique<DashboardPagesController>(source, scopeOf, m_painter);
     m_answers = new AnswerQueue(this);
     m_answers->setMaxQueuedBytes(m_options.limits.maxQueuedAnswerBytes);
@@ -192,8 +194,8 @@ void ApiServer::serve(const Endpoint &endpoint)
 void ApiServer::registerRoutes()
 {
     m_endpoints = m_metrics->endpoints() + m_watchlistController->endpoints()
-        + m_watchlistController->groupEndpoints() + m_health->endpoints()
-        + m_dashboard->endpoints();
+        + m_watchlistController->groupEndpoints() + m_health->endpoints() + m_dashboard->endpoints()
+        + m_alertsController->endpoints();
     m_endpoints.append(
         {Routes::openApi,
          Caching::Off,

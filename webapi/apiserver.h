@@ -26,6 +26,7 @@ class QHttpServerResponder;
 class QHttpServerResponse;
 class ReaderPool;
 class Watchlist;
+class AlertsController;
 class WatchlistController;
 
 // The REST API (QHttpServer). Lives on its own thread, which checks requests and answers the
@@ -99,6 +100,7 @@ private:
     std::unique_ptr<MetricsController> m_metrics;
     std::unique_ptr<HealthController> m_health;
     std::unique_ptr<WatchlistController> m_watchlistController;
+    std::unique_ptr<AlertsController> m_alertsController;
     std::unique_ptr<DashboardPagesController> m_dashboard;
     QList<Endpoint> m_endpoints;
     DashboardPagesController::PanelPainter m_painter;

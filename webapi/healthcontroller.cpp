@@ -131,17 +131,6 @@ HealthController::HealthController(QueriesSource queries, const PollerSnapshot *
 {
 }
 
-QJsonObject HealthController::alertsJson() const
-{
-    QJsonArray active;
-    for (const Alert &alert : m_alerts->active)
-        active.append(alert.toJson());
-    QJsonArray history;
-    for (const Alert &alert : m_alerts->history)
-        history.append(alert.toJson());
-    return {{u"active"_s, active}, {u"history"_s, history}};
-}
-
 QJsonObject HealthController::health() const
 {
     const PollerSnapshot &poller = *m_poller;
@@ -215,14 +204,5 @@ QList<Endpoint> HealthController::endpoints() const
          OpenApi::get(u"Prometheus metrics (text exposition format 0.0.4)"_s, {},
                       {{u"200"_s, OpenApi::textResponse(u"text/plain"_s, u"metrics"_s)}}),
          {},
-         Endpoint::Runs::OnServer},
-        {Routes::alerts,
-         Caching::Off,
-         [this](const QStringList &, const ApiRequest &) { return JsonAnswer::of(alertsJson()); },
-         OpenApi::get(u"Alerts: pending and firing, and the latest resolved"_s, {},
-                      {{u"200"_s, OpenApi::jsonResponse(u"alerts"_s, OpenApi::ref(u"Alerts"_s))}}),
-         {{u"Alerts"_s,
-           OpenApi::objectSchema(
-               {{u"active"_s, OpenApi::typed("array")}, {u"history"_s, OpenApi::typed("array")}})}},
          Endpoint::Runs::OnServer}};
 }

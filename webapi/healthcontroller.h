@@ -26,8 +26,6 @@ public:
     //     poller{...}, archive{...}}; events_stored and last_event_at are null while the store is
     //     down
     QJsonObject health() const;
-    // -> {active: [alert], history: [alert]}, newest first.
-    QJsonObject alertsJson() const;
 
 private:
     QueriesSource m_queries;

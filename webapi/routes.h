@@ -42,6 +42,8 @@ inline constexpr Route dashboardAsset {"/dashboard/assets/{file}", "GET", false}
 inline constexpr Route dashboardData {"/api/dashboard"};
 inline constexpr Route repositories {"/api/repositories"};
 inline constexpr Route alerts {"/api/alerts"};
+inline constexpr Route alertRules {"/api/alerts/rules"};
+inline constexpr Route alertRule {"/api/alerts/rules/{name}", "PUT, DELETE"};
 
 // Every route; the documented ones are in the OpenAPI document.
 inline constexpr Route all[] = {eventCount,
@@ -66,6 +68,8 @@ inline constexpr Route all[] = {eventCount,
                                 dashboardAsset,
                                 dashboardData,
                                 repositories,
-                                alerts};
+                                alerts,
+                                alertRules,
+                                alertRule};
 
 } // namespace Routes
