@@ -51,6 +51,7 @@ private slots:
     void eventsDeduplicateAcrossFeeds();
     void unknownRepositoryIsAClearError();
     void failedHistoryIsRetriedSoonThenLessOften();
+    void aNewTokenReachesEveryFetch();
     void watchlistPersistsAndValidates();
     void watchlistIsCapped();
     void historiesAreFetchedOneAtATime();
@@ -653,6 +654,31 @@ void TestWatch::failedHistoryIsRetriedSoonThenLessOften()
     QTest::qWait(50);
     QCOMPARE(announced, (QList<qint64> {30, 60, 120, 240, 480, 960, 1800}));
     QVERIFY2(attempts >= 8, qPrintable(QString::number(attempts)));
+}
+
+// A token changed in Settings reaches the lists already created: refused with the old one,
+// the histories and the star history are fetched with the new one at their next try.
+void TestWatch::aNewTokenReachesEveryFetch()
+{
+    const QString repository = u"acme/widgets"_s;
+    m_github->addRepository(repository, 5, 30);
+    m_github->setRequiredToken("new-token");
+    watch({repository});
+    const auto runUntilStatus = [&](const char *text) {
+        for (int step = 0;
+             step < 20 && !m_watchlist->status(repository).contains(QLatin1StringView(text));
+             ++step)
+            runUntilIdle(1);
+        return m_watchlist->status(repository).contains(QLatin1StringView(text));
+    };
+    QVERIFY2(runUntilStatus("HTTP 401"), qPrintable(m_watchlist->status(repository)));
+    m_watcher->reconfigure(u"new-token"_s, 60, 3);
+    QVERIFY2(runUntilStatus("5 pull requests"), qPrintable(m_watchlist->status(repository)));
+    runUntilIdle(2);
+    const QStringList pages = m_bronze->listSources();
+    QVERIFY(std::any_of(pages.cbegin(), pages.cend(), [](const QString &path) {
+        return QFileInfo(path).fileName().startsWith("stars_"_L1);
+    }));
 }
 
 void TestWatch::watchlistPersistsAndValidates()

@@ -28,6 +28,8 @@ public:
     };
 
     QString repository() const { return m_repository; }
+    // From the next request on.
+    void setToken(const QString &token) { m_connection.token = token; }
 
 signals:
     void pageStored(const QString &path);
@@ -52,7 +54,6 @@ protected:
     virtual void pageArrived(const QJsonArray &items, const QUrl &next) = 0;
     int page() const { return m_page; }
     Clock *clock() const { return m_clock; }
-    void setToken(const QString &token) { m_connection.token = token; }
 
 private:
     void request(const QUrl &url);

@@ -220,6 +220,13 @@ void RepositoryWatcher::reconfigure(const QString &token, int intervalSeconds, i
     m_pollerOptions.maxPages = maxPages;
     for (GitHubPoller *poller : std::as_const(m_pollers))
         poller->reconfigure(token, intervalSeconds, maxPages);
+    // The lists under way, and those waiting for their next run, use the new token too.
+    for (PullRequestBackfill *backfill : std::as_const(m_backfills))
+        backfill->setToken(token);
+    for (StarHistoryFetch *stars : std::as_const(m_stars))
+        stars->setToken(token);
+    for (OrganizationRepositories *listing : std::as_const(m_listings))
+        listing->setToken(token);
 }
 
 void RepositoryWatcher::stop()
