@@ -78,10 +78,6 @@ public:
 
     void start();
     void evaluate();
-    // Rules as loaded; an error when alerts.json could not be read (the last good rules
-    // stay).
-    QList<AlertRule> rules() const { return m_rules; }
-    QString rulesError() const { return m_rulesError; }
     AlertBoard board() const;
 
     void setWebhook(const Webhook &webhook) { m_webhook = webhook; }
@@ -121,7 +117,7 @@ private:
     Clock *m_clock;
     std::unique_ptr<MetricsQueries> m_queries;
     QList<AlertRule> m_rules;
-    QString m_rulesError;
+    QString m_rulesError; // why alerts.json was last refused, logged once
     QHash<QString, Alert> m_active; // by id
     QList<Alert> m_history; // resolved, newest first
     QHash<QString, qint64> m_raised; // per-event alerts already raised, by id: when

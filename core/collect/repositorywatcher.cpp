@@ -156,10 +156,12 @@ void RepositoryWatcher::startListing(const QString &organization)
     connect(listing, &OrganizationRepositories::listed, this,
             [this, listing, restart](const QString &name, const QStringList &repositories) {
                 const QString time = m_clock->now().toString(u"HH:mm"_s);
-                m_watchlist->setStatus(
-                    name,
-                    tr("%n public repositories listed at %1 UTC", "", int(repositories.size()))
-                        .arg(time));
+                m_watchlist->setStatus(name,
+                                       repositories.size() == 1
+                                           ? tr("1 public repository listed at %1 UTC").arg(time)
+                                           : tr("%1 public repositories listed at %2 UTC")
+                                                 .arg(repositories.size())
+                                                 .arg(time));
                 m_watchlist->setListed(name, repositories);
                 retryLater(listing, {}, {}, {}, restart);
             });
