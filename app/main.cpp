@@ -236,7 +236,9 @@ int runGui(QApplication &app, const ConfigResult &configuration,
     QObject::connect(&services, &Services::apiFailed, &window, &MainWindow::setApiFailed);
     QObject::connect(&services, &Services::integrityChecked, &window, &MainWindow::showStoreDamage);
     QObject::connect(&services, &Services::alertsChanged, &window, &MainWindow::showAlerts);
-    QObject::connect(&services, &Services::alertChanged, &window, &MainWindow::notifyAlert);
+    QObject::connect(&services, &Services::alertNotified, &window, &MainWindow::notifyAlerts);
+    QObject::connect(&window, &MainWindow::alertSettingsChanged, &services,
+                     &Services::reevaluateAlerts);
     QObject::connect(&window, &MainWindow::settingsSaved, &window, [&] {
         const ConfigResult changed = loadConfig(true, commandLine);
         if (!changed.ok()) {

@@ -144,8 +144,15 @@ void Services::createAlerts()
     connect(m_poller, &GitHubPoller::snapshotChanged, m_alerts, &AlertEngine::setPollerSnapshot);
     connect(m_archive, &ArchiveFollower::statusChanged, m_alerts, &AlertEngine::setArchiveStatus);
     connect(m_alerts, &AlertEngine::boardChanged, m_api, &ApiServer::setAlerts);
-    connect(m_alerts, &AlertEngine::alertChanged, this, &Services::alertChanged);
+    connect(m_alerts, &AlertEngine::notified, this, &Services::alertNotified);
     connect(m_alerts, &AlertEngine::boardChanged, this, &Services::alertsChanged);
+    connect(m_api, &ApiServer::alertSettingsChanged, this, &Services::reevaluateAlerts);
+}
+
+void Services::reevaluateAlerts()
+{
+    if (m_alerts)
+        QMetaObject::invokeMethod(m_alerts, &AlertEngine::evaluate);
 }
 
 void Services::checkIntegrity()

@@ -40,6 +40,8 @@ public:
     // the names of the settings that differ but wait for the next start.
     QStringList reconfigure(const AppConfig &config);
     void pollNow(); // Collector: the public feed is polled at once
+    // Collector: the alert rules or silences changed; they are evaluated again at once.
+    void reevaluateAlerts();
 
     Pipeline *pipeline() const { return m_pipeline; } // Collector, OneShot
     ApiServer *apiServer() const { return m_api; } // Collector, before start()
@@ -56,8 +58,8 @@ signals:
     void apiFailed(const QString &message);
     // What the last integrity check found wrong with the store; empty when it is sound.
     void integrityChecked(const QString &problem);
-    // An alert fired or resolved, and the alerts now (Collector).
-    void alertChanged(const Alert &alert);
+    // A group of alerts to notify, and the alerts now (Collector).
+    void alertNotified(const AlertNotification &notification);
     void alertsChanged(const AlertBoard &board);
 
 private:

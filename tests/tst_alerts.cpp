@@ -1,4 +1,5 @@
 #include "alertengine.h"
+#include "alertsilence.h"
 #include "bronzestore.h"
 #include "childprocess.h"
 #include "clock.h"
@@ -12,10 +13,13 @@
 #include "watchlist.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMessageAuthenticationCode>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -104,7 +108,12 @@ private slots:
     void repositoryAlertsFireOnceAcrossRestarts();
     void monitorAlertsFireAndResolve();
     void theWebhookGetsEachTransitionOnceSigned();
+    void aFlappingRuleNotifiesAtMostOnceAGroupInterval();
+    void silencedAlertsShowButNotifyNoOne();
+    void burstsOpenedAndStalePullRequestsFire();
+    void aDeadWebhookIsRetriedAndLosesNothing();
     void theRealProcessDeliversOnceAcrossAKill();
+    void theRealProcessAlertsOnAStalledAndADegradedFeed();
 
 private:
     void writeRules(const QString &dir, const QList<QJsonObject> &rules);
@@ -153,6 +162,10 @@ void TestAlerts::rulesRoundTripAndRefuseBadValues()
         {{{u"name"_s, u"x"_s}, {u"kind"_s, u"disk_low"_s}, {u"for_seconds"_s, u"1m"_s}},
          u"for_seconds"_s},
         {{{u"name"_s, u"x"_s}, {u"kind"_s, u"star_spike"_s}, {u"scope"_s, u"a/b/c"_s}}, u"scope"_s},
+        {{{u"name"_s, u"x"_s}, {u"kind"_s, u"disk_low"_s}, {u"group_wait_seconds"_s, -5}},
+         u"group_wait_seconds"_s},
+        {{{u"name"_s, u"x"_s}, {u"kind"_s, u"disk_low"_s}, {u"repeat_interval_seconds"_s, 1e9}},
+         u"repeat_interval_seconds"_s},
         {{{u"name"_s, u"x"_s},
           {u"kind"_s, u"disk_low"_s},
           {u"labels"_s, QJsonObject {{u"severity"_s, 3}}}},
@@ -230,6 +243,8 @@ void TestAlerts::repositoryAlertsFireOnceAcrossRestarts()
     QVERIFY(github.listen());
     const QString repository = u"acme/widgets"_s;
     github.addRepository(repository, 20, 30);
+    // No burst of the stand-in's own: the day below is the only spike, whatever the seed.
+    github.setSteadyStars(true);
     const QDate yesterday = start.date().addDays(-1);
     github.setStarsOn(repository, yesterday, 400);
     clock.advanceBy(-5 * 60 * 1000);
@@ -346,8 +361,9 @@ void TestAlerts::monitorAlertsFireAndResolve()
     QCOMPARE(transitions.last().first().value<Alert>().state, Alert::State::Resolved);
 }
 
-// Each transition reaches the webhook once, in Alertmanager's shape, signed with the secret;
-// a receiver that fails gets it again after the back-off, and a restart sends nothing twice.
+// Each notification reaches the webhook once, in Alertmanager's shape, signed with the
+// secret: the first after group_wait, the next no sooner than group_interval after it; a
+// receiver that fails gets it again after the back-off, and a restart sends nothing twice.
 void TestAlerts::theWebhookGetsEachTransitionOnceSigned()
 {
     TestStorage dir;
@@ -358,6 +374,8 @@ void TestAlerts::theWebhookGetsEachTransitionOnceSigned()
                {{{u"name"_s, u"rate"_s},
                  {u"kind"_s, u"rate_limit_low"_s},
                  {u"threshold"_s, 10},
+                 {u"group_wait_seconds"_s, 30},
+                 {u"group_interval_seconds"_s, 300},
                  {u"labels"_s, QJsonObject {{u"severity"_s, u"warning"_s}}}}});
     Receiver receiver;
     QVERIFY(receiver.listen());
@@ -370,6 +388,9 @@ void TestAlerts::theWebhookGetsEachTransitionOnceSigned()
     poller.rateLimit = {5000, 100, 4900, start.addSecs(1800)};
     engine->setPollerSnapshot(poller);
     engine->start();
+    QTest::qWait(50);
+    QCOMPARE(receiver.posts.size(), 0); // group_wait
+    clock.runFor(30 * 1000);
     QTRY_COMPARE(receiver.posts.size(), 1);
     QTest::qWait(50);
     QCOMPARE(engine->outboxCount(), 1); // refused: it waits
@@ -387,6 +408,7 @@ void TestAlerts::theWebhookGetsEachTransitionOnceSigned()
     const QJsonObject payload = QJsonDocument::fromJson(post.body).object();
     QCOMPARE(payload["version"_L1].toString(), u"4"_s);
     QCOMPARE(payload["status"_L1].toString(), u"firing"_s);
+    QCOMPARE(payload["groupLabels"_L1]["alertname"_L1].toString(), u"rate"_s);
     const QJsonObject alert = payload["alerts"_L1][0].toObject();
     QCOMPARE(alert["labels"_L1]["alertname"_L1].toString(), u"rate"_s);
     QCOMPARE(alert["labels"_L1]["severity"_L1].toString(), u"warning"_s);
@@ -394,19 +416,299 @@ void TestAlerts::theWebhookGetsEachTransitionOnceSigned()
     QCOMPARE(receiver.posts.first().headers.value("x-ghm-delivery"),
              post.headers.value("x-ghm-delivery"));
 
-    // A restart sends nothing again; the recovery is sent once, as resolved.
+    // A restart sends nothing again; the recovery is sent once, as resolved, when the
+    // group_interval since the first notification has passed.
     engine = std::make_unique<AlertEngine>(dir.location(), dir.path(), &watchlist, &clock);
     engine->setWebhook({receiver.url(), secret});
     poller.rateLimit.remaining = 4000;
     engine->setPollerSnapshot(poller);
     engine->start();
+    QTest::qWait(50);
+    QCOMPARE(receiver.posts.size(), 2);
+    clock.runFor(300 * 1000);
     QTRY_COMPARE(receiver.posts.size(), 3);
     QTest::qWait(50);
     QCOMPARE(receiver.posts.size(), 3);
     const QJsonObject resolved = QJsonDocument::fromJson(receiver.posts.last().body).object();
     QCOMPARE(resolved["status"_L1].toString(), u"resolved"_s);
+    QCOMPARE(resolved["alerts"_L1][0]["status"_L1].toString(), u"resolved"_s);
     QVERIFY(receiver.posts.last().headers.value("x-ghm-delivery")
             != post.headers.value("x-ghm-delivery"));
+}
+
+// A rate limit that dips below the threshold every other minute for two hours fires and
+// resolves about 120 times; its group is notified at most once a group_interval. Then,
+// firing steadily, it is notified again each repeat_interval, and no more often.
+void TestAlerts::aFlappingRuleNotifiesAtMostOnceAGroupInterval()
+{
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
+    ManualClock clock(start);
+    createStore(dir);
+    constexpr qint64 interval = 300, repeat = 3600;
+    writeRules(dir.path(),
+               {{{u"name"_s, u"rate"_s},
+                 {u"kind"_s, u"rate_limit_low"_s},
+                 {u"threshold"_s, 10},
+                 {u"group_wait_seconds"_s, 30},
+                 {u"group_interval_seconds"_s, interval},
+                 {u"repeat_interval_seconds"_s, repeat}}});
+    Watchlist watchlist(dir.path());
+    AlertEngine engine(dir.location(), dir.path(), &watchlist, &clock);
+    QSignalSpy transitions(&engine, &AlertEngine::alertChanged);
+    QList<AlertNotification> notifications;
+    connect(&engine, &AlertEngine::notified, this,
+            [&notifications](const AlertNotification &made) { notifications.append(made); });
+    PollerSnapshot poller;
+    poller.rateLimit = {5000, 100, 4900, start.addSecs(1800)};
+    engine.setPollerSnapshot(poller);
+    engine.start();
+    constexpr int flappingMinutes = 120;
+    for (int minute = 1; minute <= flappingMinutes; ++minute) {
+        poller.rateLimit.remaining = minute % 2 ? 4000 : 100;
+        engine.setPollerSnapshot(poller);
+        clock.runFor(60 * 1000);
+    }
+    QVERIFY2(transitions.size() >= flappingMinutes - 2, "the condition flapped");
+    QVERIFY(notifications.size() >= 2);
+    QVERIFY(notifications.size() <= flappingMinutes * 60 / interval + 1);
+    for (qsizetype i = 1; i < notifications.size(); ++i)
+        QVERIFY2(notifications[i].at - notifications[i - 1].at >= interval,
+                 qPrintable(u"notifications %1 s apart"_s.arg(notifications[i].at
+                                                              - notifications[i - 1].at)));
+
+    // Steadily firing for five hours: repeated every hour, on the minute's evaluation.
+    poller.rateLimit.remaining = 100;
+    engine.setPollerSnapshot(poller);
+    const qsizetype before = notifications.size();
+    clock.runFor(5 * 3600 * 1000);
+    const QList<AlertNotification> steady = notifications.mid(before);
+    QVERIFY(!steady.isEmpty());
+    qsizetype repeats = 0;
+    for (qsizetype i = 1; i < steady.size(); ++i) {
+        QVERIFY(steady[i].repeat);
+        QVERIFY(steady[i].fresh.isEmpty());
+        const qint64 gap = steady[i].at - steady[i - 1].at;
+        QVERIFY2(gap >= repeat && gap < repeat + 60, qPrintable(QString::number(gap)));
+        ++repeats;
+    }
+    QVERIFY2(repeats >= 4, qPrintable(QString::number(repeats)));
+}
+
+// A silence mutes the rule's alerts: they show, with when the silence ends, and notify no
+// one; when it ends, the alert still firing is notified. One ended at once mutes no more.
+void TestAlerts::silencedAlertsShowButNotifyNoOne()
+{
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
+    ManualClock clock(start);
+    createStore(dir);
+    writeRules(dir.path(),
+               {{{u"name"_s, u"disk"_s},
+                 {u"kind"_s, u"disk_low"_s},
+                 {u"threshold"_s, 1e12},
+                 {u"group_wait_seconds"_s, 0}}});
+    const QString silences = dir.path() + u"/alert-silences.json"_s;
+    const qint64 now = start.toSecsSinceEpoch();
+    QString error;
+    AlertSilence silence {{}, u"disk"_s, {}, now, now + 3600, u"maintenance"_s};
+    QVERIFY2(AlertSilence::add(silences, silence, now, &error), qPrintable(error));
+    AlertSilence other {{}, u"release"_s, u"acme/widgets"_s, now, now + 86400, {}};
+    QVERIFY2(AlertSilence::add(silences, other, now, &error), qPrintable(error));
+    AlertSilence endless {{}, u"disk"_s, {}, now, now, {}};
+    QVERIFY(!AlertSilence::add(silences, endless, now, &error));
+    QVERIFY2(error.contains("from a second to a year"_L1), qPrintable(error));
+
+    Watchlist watchlist(dir.path());
+    AlertEngine engine(dir.location(), dir.path(), &watchlist, &clock);
+    QSignalSpy notified(&engine, &AlertEngine::notified);
+    engine.start();
+    QCOMPARE(engine.board().active.size(), 1);
+    QVERIFY(engine.board().active.first().isFiring());
+    QCOMPARE(engine.board().active.first().silencedUntil, now + 3600);
+    clock.runFor(3599 * 1000);
+    QCOMPARE(notified.size(), 0);
+    clock.runFor(61 * 1000);
+    QCOMPARE(notified.size(), 1);
+    QCOMPARE(notified.first().first().value<AlertNotification>().fresh.size(), 1);
+    QCOMPARE(engine.board().active.first().silencedUntil, -1);
+
+    // Silenced again, then ended at once.
+    const qint64 later = clock.now().toSecsSinceEpoch();
+    silence.startsAt = later;
+    silence.endsAt = later + 86400;
+    const std::optional<AlertSilence> again = AlertSilence::add(silences, silence, later, &error);
+    QVERIFY(again);
+    engine.evaluate();
+    QCOMPARE(engine.board().active.first().silencedUntil, later + 86400);
+    QVERIFY(AlertSilence::expire(silences, again->id, later, &error));
+    QVERIFY(!AlertSilence::expire(silences, u"no-such-id"_s, later, &error));
+    engine.evaluate();
+    QCOMPARE(engine.board().active.first().silencedUntil, -1);
+    QCOMPARE(AlertSilence::load(silences, later, &error)->size(), 1); // the release's
+}
+
+// A watched repository's burst of events, a pull request opened and one open for 40 days
+// each fire; the stale one resolves once it is merged.
+void TestAlerts::burstsOpenedAndStalePullRequestsFire()
+{
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
+    ManualClock clock(start);
+    FakeGitHub github(&clock);
+    QVERIFY(github.listen());
+    const QString repository = u"acme/widgets"_s;
+    github.addRepository(repository, 0, 30);
+    clock.runFor(-40LL * 86400 * 1000);
+    const int old = github.openPullRequest(repository, u"bob"_s);
+    clock.runFor(40LL * 86400 * 1000 - 300 * 1000);
+    const int fresh = github.openPullRequest(repository, u"alice"_s);
+    clock.runFor(300 * 1000);
+
+    // Two days of 2 to 4 events an hour, then a burst in the last complete hour.
+    const qint64 thisHour = start.toSecsSinceEpoch() - start.toSecsSinceEpoch() % 3600;
+    QHash<qint64, int> perHour;
+    for (int back = 50; back >= 1; --back)
+        perHour.insert(thisHour - back * 3600, back == 1 ? 80 : 2 + back % 3);
+    const QString events = dir.path() + u"/events.ndjson"_s;
+    QFile file(events);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    qint64 id = 1000;
+    for (auto it = perHour.cbegin(); it != perHour.cend(); ++it) {
+        for (int i = 0; i < it.value(); ++i)
+            file.write(
+                QJsonDocument(QJsonObject {{u"id"_s, QString::number(++id)},
+                                           {u"type"_s, u"PushEvent"_s},
+                                           {u"actor"_s, QJsonObject {{u"login"_s, u"carol"_s}}},
+                                           {u"repo"_s, QJsonObject {{u"name"_s, repository}}},
+                                           {u"payload"_s, QJsonObject {}},
+                                           {u"created_at"_s, TimeFormat::iso(it.key() + i * 40)}})
+                    .toJson(QJsonDocument::Compact)
+                + '\n');
+    }
+    file.close();
+
+    BronzeStore bronze(dir.path());
+    RateBudget budget;
+    const auto fetchPulls = [&] {
+        PullRequestBackfill pulls({github.url(), {}, 90, 1000, 2000, 15}, repository, &bronze,
+                                  &clock, &budget);
+        QSignalSpy done(&pulls, &PullRequestBackfill::finished);
+        pulls.start();
+        QTRY_COMPARE(done.size(), 1);
+    };
+    fetchPulls();
+    Pipeline pipeline(dir.location());
+    QVERIFY(pipeline.open());
+    pipeline.catchUp();
+    pipeline.importFiles({events});
+    Watchlist watchlist(dir.path());
+    QString error;
+    QVERIFY(watchlist.add(repository, &error));
+    const auto rule = [](const char *name, const char *kind, double threshold) {
+        return QJsonObject {{u"name"_s, QString::fromLatin1(name)},
+                            {u"kind"_s, QString::fromLatin1(kind)},
+                            {u"threshold"_s, threshold},
+                            {u"keep_firing_for_seconds"_s, 3600},
+                            {u"group_wait_seconds"_s, 0}};
+    };
+    QJsonObject stale = rule("stale", "pull_request_stale", 30);
+    stale.insert(u"keep_firing_for_seconds"_s, 0); // resolves as soon as it is merged
+    writeRules(
+        dir.path(),
+        {rule("burst", "activity_burst", 4), rule("opened", "pull_request_opened", 0), stale});
+
+    AlertEngine engine(dir.location(), dir.path(), &watchlist, &clock);
+    QSignalSpy transitions(&engine, &AlertEngine::alertChanged);
+    engine.start();
+    QCOMPARE(firing(transitions),
+             (QStringList {u"burst firing"_s, u"opened firing"_s, u"stale firing"_s}));
+    for (const Alert &alert : engine.board().active) {
+        QCOMPARE(alert.repository, repository);
+        const QString expected = alert.rule == "burst"_L1
+            ? u"at least %1 events in the hour from %2"_s.arg(perHour.value(thisHour - 3600))
+                  .arg(TimeFormat::iso(thisHour - 3600))
+            : alert.rule == "opened"_L1
+            ? u"opened pull request #%1"_s.arg(fresh)
+            : u"has 1 pull requests open 30 days or more, the oldest #%1"_s.arg(old);
+        QVERIFY2(alert.summary.contains(expected), qPrintable(alert.summary));
+    }
+
+    clock.advanceBy(30 * 1000); // the next fetch's bronze page is one of its own
+    github.mergePullRequest(repository, old);
+    fetchPulls();
+    pipeline.catchUp();
+    clock.runFor(30 * 1000);
+    QCOMPARE(transitions.size(), 4);
+    const Alert resolved = transitions.last().first().value<Alert>();
+    QCOMPARE(resolved.rule, u"stale"_s);
+    QCOMPARE(resolved.state, Alert::State::Resolved);
+}
+
+// A webhook on a dead port: each attempt fails, the wait doubles from 5 s, the service
+// goes on evaluating and queuing; once the receiver listens, everything arrives, in
+// order, once.
+void TestAlerts::aDeadWebhookIsRetriedAndLosesNothing()
+{
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
+    ManualClock clock(start);
+    createStore(dir);
+    const QJsonObject disk {{u"name"_s, u"disk"_s},
+                            {u"kind"_s, u"disk_low"_s},
+                            {u"threshold"_s, 1e12},
+                            {u"group_wait_seconds"_s, 0}};
+    writeRules(dir.path(), {disk});
+    Receiver receiver;
+    QVERIFY(receiver.listen());
+    const quint16 port = receiver.port();
+    const QUrl url = receiver.url();
+    receiver.close();
+    Watchlist watchlist(dir.path());
+    AlertEngine engine(dir.location(), dir.path(), &watchlist, &clock);
+    engine.setWebhook({url, "s3cret"});
+    QStringList waits;
+    QtMessageHandler previous = qInstallMessageHandler(nullptr);
+    static QStringList *captured = nullptr;
+    captured = &waits;
+    qInstallMessageHandler([](QtMsgType, const QMessageLogContext &, const QString &message) {
+        if (message.contains("the webhook failed"_L1))
+            captured->append(message.section(u"retrying in "_s, 1).section(u' ', 0, 0));
+    });
+    const auto restore = qScopeGuard([previous] { qInstallMessageHandler(previous); });
+    engine.start();
+    QTRY_COMPARE(waits.size(), 1);
+    for (int attempt = 2; attempt <= 4; ++attempt) {
+        clock.advanceToNext();
+        QTRY_COMPARE(waits.size(), attempt);
+    }
+    QCOMPARE(waits, (QStringList {u"5"_s, u"10"_s, u"20"_s, u"40"_s}));
+    QCOMPARE(engine.outboxCount(), 1);
+
+    // Meanwhile another rule fires: evaluated and queued as ever.
+    writeRules(dir.path(),
+               {disk,
+                QJsonObject {{u"name"_s, u"rate"_s},
+                             {u"kind"_s, u"rate_limit_low"_s},
+                             {u"threshold"_s, 10},
+                             {u"group_wait_seconds"_s, 0}}});
+    PollerSnapshot poller;
+    poller.rateLimit = {5000, 100, 4900, start.addSecs(1800)};
+    engine.setPollerSnapshot(poller);
+    clock.runFor(60 * 1000);
+    QTRY_COMPARE(engine.outboxCount(), 2);
+    QCOMPARE(engine.board().active.size(), 2);
+
+    QVERIFY(receiver.listen(port));
+    clock.runFor(10 * 60 * 1000);
+    QTRY_COMPARE(engine.outboxCount(), 0);
+    QCOMPARE(receiver.posts.size(), 2);
+    const auto alertname = [&](int i) {
+        return QJsonDocument::fromJson(receiver.posts[i].body)["groupLabels"_L1]["alertname"_L1]
+            .toString();
+    };
+    QCOMPARE(alertname(0), u"disk"_s);
+    QCOMPARE(alertname(1), u"rate"_s);
 }
 
 // The real `ghmonitor --headless`: an alert fires while the webhook's receiver is down, the
@@ -422,7 +724,10 @@ void TestAlerts::theRealProcessDeliversOnceAcrossAKill()
     const QString data = dir.filePath(u"data"_s);
     QVERIFY(QDir().mkpath(data));
     writeRules(data,
-               {{{u"name"_s, u"disk"_s}, {u"kind"_s, u"disk_low"_s}, {u"threshold"_s, 1e12}}});
+               {{{u"name"_s, u"disk"_s},
+                 {u"kind"_s, u"disk_low"_s},
+                 {u"threshold"_s, 1e12},
+                 {u"group_wait_seconds"_s, 0}}});
     Receiver receiver;
     QVERIFY(receiver.listen());
     receiver.status = 503;
@@ -466,6 +771,89 @@ void TestAlerts::theRealProcessDeliversOnceAcrossAKill()
     }
     QCOMPARE(delivered, 1);
     QVERIFY2(logs.count("alert firing: disk") == 1, logs.constData());
+}
+
+// The real `ghmonitor --headless` on the stand-in's 2026 feed: the feed-degraded alert
+// fires; the stand-in stops releasing events, and, polls still succeeding, ingestion-stalled
+// fires; the feed resumes, and it resolves. The webhook gets each notification once. Edits
+// over the API apply at once, so a PUT of the same rule asks for each evaluation.
+void TestAlerts::theRealProcessAlertsOnAStalledAndADegradedFeed()
+{
+    QTemporaryDir dir;
+    QProcess github;
+    const QUrl githubUrl = ChildProcess::startFakeGitHub(
+        github, {u"--era"_s, u"2026"_s, u"--rate"_s, u"40"_s, u"--poll-interval"_s, u"1"_s});
+    QVERIFY(githubUrl.isValid());
+    const QString data = dir.filePath(u"data"_s);
+    QVERIFY(QDir().mkpath(data));
+    const QString stalled = u"kind=ingestion_stalled&threshold=0.1&group_wait_seconds=0"
+                            "&group_interval_seconds=0"_s;
+    // Kept firing a while: the first minute's sample is small, and its mix may waver.
+    writeRules(data,
+               {{{u"name"_s, u"feed-degraded"_s},
+                 {u"kind"_s, u"feed_degraded"_s},
+                 {u"keep_firing_for_seconds"_s, 600},
+                 {u"group_wait_seconds"_s, 0}}});
+    Receiver receiver;
+    QVERIFY(receiver.listen());
+    QProcessEnvironment env = ChildProcess::cleanEnvironment();
+    env.insert(u"GITHUB_API_URL"_s, githubUrl.toString());
+    env.insert(u"GHM_DATA_DIR"_s, data);
+    env.insert(u"GHM_API_PORT"_s, u"0"_s);
+    env.insert(u"COLLECTION_INTERVAL_SECONDS"_s, u"1"_s);
+    env.insert(u"GHM_ALERT_WEBHOOK_URL"_s, receiver.url().toString());
+    QProcess monitor;
+    monitor.setProcessEnvironment(env);
+    monitor.setProcessChannelMode(QProcess::MergedChannels);
+    QByteArray logs;
+    connect(&monitor, &QProcess::readyRead, &monitor, [&] { logs += monitor.readAll(); });
+    monitor.start(QStringLiteral(GHM_BINARY), {u"--headless"_s});
+    QVERIFY(monitor.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(logs.contains("API listening on "), 15000);
+    const qsizetype at = logs.indexOf("API listening on ") + 17;
+    const QString api = QString::fromLatin1(logs.mid(at, logs.indexOf('\n', at) - at).trimmed());
+    QNetworkAccessManager network;
+    const auto post = [&](const QString &url, const QByteArray &method) {
+        QNetworkReply *reply
+            = network.sendCustomRequest(QNetworkRequest(QUrl(url)), method, QByteArray());
+        QSignalSpy finished(reply, &QNetworkReply::finished);
+        QVERIFY(finished.wait(10000));
+        QVERIFY2(reply->error() == QNetworkReply::NoError, qPrintable(reply->errorString()));
+        reply->deleteLater();
+    };
+    const auto evaluateUntil = [&](const QByteArray &line) {
+        QElapsedTimer waited;
+        waited.start();
+        while (!logs.contains(line) && waited.elapsed() < 60000) {
+            post(api + u"/api/alerts/rules/stalled?"_s + stalled, "PUT");
+            QTest::qWait(2000);
+        }
+        QVERIFY2(logs.contains(line), logs.right(3000).constData());
+    };
+    evaluateUntil("alert firing: feed-degraded");
+    post(githubUrl.toString() + u"/_control/pause"_s, "POST");
+    evaluateUntil("alert firing: stalled");
+    post(githubUrl.toString() + u"/_control/resume"_s, "POST");
+    evaluateUntil("alert resolved: stalled");
+    QTRY_VERIFY_WITH_TIMEOUT(receiver.posts.size() >= 3, 20000);
+    QTest::qWait(1000);
+    QVERIFY(ChildProcess::terminate(monitor));
+    github.kill();
+    github.waitForFinished();
+
+    QCOMPARE(logs.count("alert firing: feed-degraded"), 1);
+    QCOMPARE(logs.count("alert firing: stalled"), 1);
+    QStringList told;
+    QSet<QByteArray> deliveries;
+    for (const Receiver::Post &sent : std::as_const(receiver.posts)) {
+        const QJsonObject payload = QJsonDocument::fromJson(sent.body).object();
+        told << payload["groupLabels"_L1]["alertname"_L1].toString() + u' '
+                + payload["status"_L1].toString();
+        deliveries.insert(sent.headers.value("x-ghm-delivery"));
+    }
+    QCOMPARE(told,
+             (QStringList {u"feed-degraded firing"_s, u"stalled firing"_s, u"stalled resolved"_s}));
+    QCOMPARE(deliveries.size(), 3);
 }
 
 QTEST_GUILESS_MAIN(TestAlerts)

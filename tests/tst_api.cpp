@@ -689,6 +689,38 @@ void TestApi::healthAndMetrics()
     QCOMPARE(rawRequest(m_port, "PUT", "/api/alerts/rules/x?kind=disk_low&colour=red").status, 400);
     QCOMPARE(rawRequest(m_port, "DELETE", "/api/alerts/rules/big-spike").status, 200);
     QCOMPARE(rawRequest(m_port, "DELETE", "/api/alerts/rules/big-spike").status, 404);
+
+    // Silences: made for a while from now, listed, refused when bad, ended.
+    QSignalSpy changed(m_server.get(), &ApiServer::alertSettingsChanged);
+    const qint64 before = QDateTime::currentSecsSinceEpoch();
+    const Reply silenced = rawRequest(
+        m_port, "POST",
+        "/api/alerts/silences?rule=release&repository=octokit/octokit.rb&for_seconds=7200"
+        "&comment=a%20quiet%20week");
+    QCOMPARE(silenced.status, 200);
+    const QJsonObject silence = silenced.json();
+    const qint64 startsAt
+        = QDateTime::fromString(silence["starts_at"_L1].toString(), Qt::ISODate).toSecsSinceEpoch();
+    QVERIFY(startsAt >= before && startsAt <= QDateTime::currentSecsSinceEpoch());
+    QCOMPARE(
+        QDateTime::fromString(silence["ends_at"_L1].toString(), Qt::ISODate).toSecsSinceEpoch(),
+        startsAt + 7200);
+    QCOMPARE(silence["comment"_L1].toString(), u"a quiet week"_s);
+    const QJsonArray silences = get(u"/api/alerts/silences"_s).json()["silences"_L1].toArray();
+    QCOMPARE(silences.size(), 1);
+    QCOMPARE(silences[0].toObject(), silence);
+    const Reply tooLong
+        = rawRequest(m_port, "POST", "/api/alerts/silences?rule=release&for_seconds=99999999999");
+    QCOMPARE(tooLong.status, 400);
+    QCOMPARE(tooLong.json()["parameter"_L1].toString(), u"for_seconds"_s);
+    const Reply nameless = rawRequest(m_port, "POST", "/api/alerts/silences?for_seconds=60");
+    QCOMPARE(nameless.status, 400);
+    QVERIFY(nameless.json()["error"_L1].toString().contains("names the rule"_L1));
+    const QByteArray silencePath = "/api/alerts/silences/" + silence["id"_L1].toString().toLatin1();
+    QCOMPARE(rawRequest(m_port, "DELETE", silencePath).status, 200);
+    QCOMPARE(rawRequest(m_port, "DELETE", silencePath).status, 404);
+    QVERIFY(get(u"/api/alerts/silences"_s).json()["silences"_L1].toArray().isEmpty());
+    QTRY_COMPARE(changed.size(), 2); // the silence made, and ended
 }
 
 void TestApi::fuzz()

@@ -1,4 +1,6 @@
+#include "alertrulespage.h"
 #include "alertsdock.h"
+#include "alertsilence.h"
 #include "chartpanels.h"
 #include "clock.h"
 #include "dashboardcontroller.h"
@@ -20,6 +22,7 @@
 #include "watchlist.h"
 
 #include <QAbstractBarSeries>
+#include <QApplication>
 #include <QAreaSeries>
 #include <QBarCategoryAxis>
 #include <QBarSet>
@@ -29,6 +32,7 @@
 #include <QDateTimeAxis>
 #include <QDialogButtonBox>
 #include <QDirIterator>
+#include <QDoubleSpinBox>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -40,6 +44,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QScopeGuard>
+#include <QScreen>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -138,6 +143,8 @@ private slots:
     void theTokenIsInNoSettingsFile();
     void watchedScopeCountsOnlyTheWatchedRepositories();
     void alertsShowInTheDockAndTheTray();
+    void alertsAreSilencedFromTheDockAndTheirRulesEditedInSettings();
+    void theTrayShowsTheFiringCountAndTheMessage();
 
 private:
     QThread m_readers;
@@ -796,13 +803,187 @@ void TestWindow::alertsShowInTheDockAndTheTray()
     QVERIFY2(window.trayIcon()->toolTip().contains("1 alert(s) firing"_L1),
              qPrintable(window.trayIcon()->toolTip()));
 
-    window.notifyAlert(firing);
+    window.notifyAlerts({firing.rule, firing.firedAt, {firing}, {}, {firing.id()}, false});
     emit window.trayIcon()->messageClicked();
     QVERIFY(window.alertsDock()->isVisible());
     QCOMPARE(window.repository(), firing.repository);
     window.showAlerts({});
     QCOMPARE(tree->topLevelItemCount(), 0);
     QVERIFY(window.trayIcon()->toolTip().contains("no alert firing"_L1));
+}
+
+// From the dock's context menu, a firing alert's repository is silenced for an hour, in
+// the file the engine reads, and the silence ended; the tray's icon carries the firing
+// count in a red badge. The Settings dialog's Alerts page saves an edited threshold, and
+// refuses a bad scope with the rule's name, writing nothing.
+void TestWindow::alertsAreSilencedFromTheDockAndTheirRulesEditedInSettings()
+{
+    TestStorage storage;
+    REQUIRE_STORAGE(storage);
+    {
+        Pipeline pipeline(storage.location());
+        QVERIFY(pipeline.open());
+    }
+    const ConfigResult running
+        = Config::loadLayers({}, QProcessEnvironment(), {{u"GHM_DATA_DIR"_s, storage.path()}});
+    QVERIFY(running.ok());
+    DashboardController controller(storage.location(), 90, &m_readers);
+    MainWindow window(&controller, nullptr);
+    window.setConfiguration(running);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QSignalSpy changed(&window, &MainWindow::alertSettingsChanged);
+
+    Alert firing;
+    firing.rule = u"star-spike"_s;
+    firing.repository = u"acme/widgets"_s;
+    firing.key = u"acme/widgets 2026-12-04"_s;
+    firing.summary = u"acme/widgets gained 400 stars on 2026-12-04"_s;
+    firing.state = Alert::State::Firing;
+    firing.activeAt = firing.firedAt = QDateTime::currentSecsSinceEpoch();
+    window.showAlerts({{firing}, {}});
+    const QColor badge = window.trayIcon()->icon().pixmap(64, 64).toImage().pixelColor(30, 44);
+    QVERIFY2(badge.red() > 150 && badge.green() < 100, qPrintable(badge.name()));
+
+    const auto action = [](QMenu *menu, const QString &path) -> QAction * {
+        for (const QString &step : path.split(u'>')) {
+            QAction *found = nullptr;
+            for (QAction *each : menu->actions()) {
+                if (each->text().contains(step))
+                    found = each;
+            }
+            if (!found || !found->menu())
+                return found;
+            menu = found->menu();
+        }
+        return nullptr;
+    };
+    QAction *hour = action(window.alertsDock()->contextMenuFor(0),
+                           u"acme/widgets's star-spike alerts>1 hour"_s);
+    QVERIFY(hour);
+    const qint64 before = QDateTime::currentSecsSinceEpoch();
+    hour->trigger();
+    QCOMPARE(changed.size(), 1);
+    const QString path = storage.path() + u"/alert-silences.json"_s;
+    QString error;
+    const QList<AlertSilence> silences = *AlertSilence::load(path, before, &error);
+    QCOMPARE(silences.size(), 1);
+    QCOMPARE(silences.first().rule, firing.rule);
+    QCOMPARE(silences.first().repository, firing.repository);
+    QCOMPARE(silences.first().endsAt - silences.first().startsAt, 3600);
+
+    firing.silencedUntil = silences.first().endsAt;
+    window.showAlerts({{firing}, {}});
+    QVERIFY(
+        window.alertsDock()->tree()->topLevelItem(0)->text(0).startsWith("firing, silenced"_L1));
+    QAction *end = action(window.alertsDock()->contextMenuFor(0), u"End the silence"_s);
+    QVERIFY(end);
+    end->trigger();
+    QCOMPARE(changed.size(), 2);
+    QVERIFY(AlertSilence::load(path, before, &error)->isEmpty());
+
+    SettingsDialog dialog(running);
+    AlertRulesPage *page = dialog.alertRules();
+    const auto cell = [page](const QString &accessibleName) {
+        for (QWidget *widget : page->findChildren<QWidget *>()) {
+            if (widget->accessibleName() == accessibleName)
+                return widget;
+        }
+        return static_cast<QWidget *>(nullptr);
+    };
+    auto *scope = qobject_cast<QLineEdit *>(cell(u"star-spike scope"_s));
+    auto *threshold = qobject_cast<QDoubleSpinBox *>(cell(u"star-spike threshold"_s));
+    QVERIFY(scope && threshold);
+    scope->setText(u"a/b/c"_s);
+    QVERIFY(!page->save(&error));
+    QVERIFY2(error.contains("star-spike"_L1) && error.contains("scope"_L1), qPrintable(error));
+    QVERIFY(!QFile::exists(storage.path() + u"/alerts.json"_s));
+    scope->setText(u"watched"_s);
+    threshold->setValue(5);
+    dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save)->click();
+    QCOMPARE(dialog.result(), int(QDialog::Accepted));
+    const QList<AlertRule> rules = *AlertRule::load(storage.path() + u"/alerts.json"_s, &error);
+    QCOMPARE(rules.size(), AlertRule::defaults().size());
+    for (qsizetype i = 0; i < rules.size(); ++i)
+        QCOMPARE(rules[i].threshold,
+                 rules[i].name == "star-spike"_L1 ? 5.0 : AlertRule::defaults()[i].threshold);
+}
+
+// On a display with a system tray (tst_window_tray: Xvfb, a session bus and trayer, an
+// XEmbed tray), the real window's tray icon is embedded and carries the firing count's red
+// badge; a notification shows as the tray's message with the alert's summary, and
+// clicking it opens the dock and the alert's repository. The screen goes to
+// test-artifacts/tray.png.
+void TestWindow::theTrayShowsTheFiringCountAndTheMessage()
+{
+    if (!qEnvironmentVariableIsSet("GHM_TEST_TRAY"))
+        QSKIP("needs a system tray: run as tst_window_tray, under tests/tray.sh");
+    QTRY_VERIFY_WITH_TIMEOUT(QSystemTrayIcon::isSystemTrayAvailable(), 10000);
+    TestStorage storage;
+    REQUIRE_STORAGE(storage);
+    {
+        Pipeline pipeline(storage.location());
+        QVERIFY(pipeline.open());
+    }
+    DashboardController controller(storage.location(), 90, &m_readers);
+    MainWindow window(&controller, nullptr);
+    window.resize(1000, 640);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.trayIcon()->isVisible());
+
+    Alert firing;
+    firing.rule = u"star-spike"_s;
+    firing.repository = u"acme/widgets"_s;
+    firing.key = u"acme/widgets 2026-12-04"_s;
+    firing.summary = u"acme/widgets gained 400 stars on 2026-12-04"_s;
+    firing.state = Alert::State::Firing;
+    firing.activeAt = firing.firedAt = QDateTime::currentSecsSinceEpoch();
+    Alert other = firing;
+    other.key = u"acme/gadgets 2026-12-04"_s;
+    other.repository = u"acme/gadgets"_s;
+    window.showAlerts({{firing, other}, {}});
+    QTRY_VERIFY_WITH_TIMEOUT(!window.trayIcon()->geometry().isEmpty(), 10000);
+    const QRect icon = window.trayIcon()->geometry();
+    const auto redPixels = [&] {
+        const QImage shot = window.screen()
+                                ->grabWindow(0, icon.x(), icon.y(), icon.width(), icon.height())
+                                .toImage();
+        int red = 0;
+        for (int y = 0; y < shot.height(); ++y) {
+            for (int x = 0; x < shot.width(); ++x) {
+                const QColor pixel = shot.pixelColor(x, y);
+                red += pixel.red() > 150 && pixel.green() < 90 && pixel.blue() < 90;
+            }
+        }
+        return red;
+    };
+    QTRY_VERIFY2(redPixels() > 10,
+                 qPrintable(u"the icon at %1,%2 %3x%4"_s.arg(icon.x())
+                                .arg(icon.y())
+                                .arg(icon.width())
+                                .arg(icon.height())));
+
+    window.notifyAlerts({firing.rule, firing.firedAt, {firing}, {}, {firing.id()}, false});
+    QWidget *message = nullptr;
+    QTRY_VERIFY(message = [] {
+        for (QWidget *widget : QApplication::topLevelWidgets()) {
+            if (widget->inherits("QBalloonTip") && widget->isVisible())
+                return widget;
+        }
+        return static_cast<QWidget *>(nullptr);
+    }());
+    QStringList texts;
+    for (const QLabel *label : message->findChildren<QLabel *>())
+        texts << label->text();
+    QVERIFY2(texts.contains(firing.summary), qPrintable(texts.join(u" | "_s)));
+    QVERIFY(QTest::qWaitForWindowExposed(message));
+    QTest::qWait(200); // painted
+    QDir().mkpath(QStringLiteral(GHM_ARTIFACTS_DIR));
+    window.screen()->grabWindow(0).save(QStringLiteral(GHM_ARTIFACTS_DIR) + u"/tray.png"_s);
+    QTest::mouseClick(message, Qt::LeftButton);
+    QTRY_VERIFY(window.alertsDock()->isVisible());
+    QCOMPARE(window.repository(), firing.repository);
 }
 
 QTEST_MAIN(TestWindow)

@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "alertsdock.h"
+#include "alertsilence.h"
 #include "chartpanels.h"
 #include "dashboardcontroller.h"
 #include "dashboardimage.h"
@@ -20,6 +21,7 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QDateTimeEdit>
 #include <QDesktopServices>
 #include <QDialogButtonBox>
@@ -32,6 +34,7 @@
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPainter>
 #include <QProgressDialog>
 #include <QPushButton>
 #include <QSaveFile>
@@ -596,7 +599,9 @@ void MainWindow::createAlerts()
     toggle->setShortcut(QKeySequence(tr("Ctrl+Shift+A")));
     m_viewMenu->addAction(toggle);
     connect(m_alertsDock, &AlertsDock::repositoryActivated, this, &MainWindow::openRepository);
-    m_tray = new QSystemTrayIcon(windowIcon(), this);
+    connect(m_alertsDock, &AlertsDock::silenceRequested, this, &MainWindow::silenceAlerts);
+    connect(m_alertsDock, &AlertsDock::silenceEndRequested, this, &MainWindow::endSilences);
+    m_tray = new QSystemTrayIcon(trayIconFor(0), this);
     m_tray->setToolTip(tr("GitHub Event Monitor: no alert firing"));
     connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
         showNormal();
@@ -624,24 +629,99 @@ void MainWindow::openRepository(const QString &repository)
 void MainWindow::showAlerts(const AlertBoard &board)
 {
     m_alertsDock->setBoard(board);
-    const qsizetype firing
-        = std::count_if(board.active.cbegin(), board.active.cend(),
-                        [](const Alert &alert) { return alert.state == Alert::State::Firing; });
+    const qsizetype firing = std::count_if(board.active.cbegin(), board.active.cend(),
+                                           [](const Alert &alert) { return alert.isFiring(); });
+    m_tray->setIcon(trayIconFor(firing));
     m_tray->setToolTip(firing == 0
                            ? tr("GitHub Event Monitor: no alert firing")
                            : tr("GitHub Event Monitor: %n alert(s) firing", "", int(firing)));
 }
 
-void MainWindow::notifyAlert(const Alert &alert)
+// The window's icon, with the number of firing alerts in a red badge.
+QIcon MainWindow::trayIconFor(qsizetype firing) const
 {
-    if (alert.state != Alert::State::Firing)
-        return;
-    m_notifiedRepository = alert.repository;
-    const QString title = tr("Alert: %1").arg(alert.rule);
+    if (firing == 0)
+        return windowIcon();
+    QPixmap pixmap(64, 64);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    windowIcon().paint(&painter, pixmap.rect());
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(QColor(0xcf, 0x22, 0x2e));
+    const QRectF badge(24, 24, 40, 40);
+    painter.drawEllipse(badge);
+    QFont font = painter.font();
+    font.setPixelSize(firing > 9 ? 20 : 28);
+    font.setBold(true);
+    painter.setFont(font);
+    painter.setPen(Qt::white);
+    painter.drawText(badge, Qt::AlignCenter, firing > 99 ? u"99+"_s : QString::number(firing));
+    return QIcon(pixmap);
+}
+
+void MainWindow::notifyAlerts(const AlertNotification &notification)
+{
+    QList<Alert> fresh;
+    for (const Alert &alert : notification.firing) {
+        if (notification.fresh.contains(alert.id()))
+            fresh.append(alert);
+    }
+    if (fresh.isEmpty())
+        return; // resolutions and repeats: the dock and the webhook have them
+    const bool oneRepository = std::all_of(fresh.cbegin(), fresh.cend(), [&](const Alert &a) {
+        return a.repository == fresh.first().repository;
+    });
+    m_notifiedRepository = oneRepository ? fresh.first().repository : QString();
+    const QString title = fresh.size() == 1
+        ? tr("Alert: %1").arg(notification.rule)
+        : tr("%n alerts: %1", "", int(fresh.size())).arg(notification.rule);
+    QStringList lines;
+    for (const Alert &alert : fresh.first(std::min<qsizetype>(fresh.size(), 3)))
+        lines << alert.summary;
+    if (fresh.size() > 3)
+        lines << tr("and %n more", "", int(fresh.size() - 3));
     if (m_tray->isVisible() && QSystemTrayIcon::supportsMessages())
-        m_tray->showMessage(title, alert.summary, QSystemTrayIcon::Information, 15000);
+        m_tray->showMessage(title, lines.join(u'\n'), QSystemTrayIcon::Information, 15000);
     else
-        statusBar()->showMessage(title + u": "_s + alert.summary, 15000);
+        statusBar()->showMessage(title + u": "_s + lines.join(u"; "_s), 15000);
+}
+
+void MainWindow::silenceAlerts(const QString &rule, const QString &repository, qint64 seconds)
+{
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    AlertSilence silence;
+    silence.rule = rule;
+    silence.repository = repository;
+    silence.startsAt = now;
+    silence.endsAt = now + seconds;
+    silence.comment = tr("from the Alerts dock");
+    QString error;
+    if (!AlertSilence::add(silencesPath(), silence, now, &error)) {
+        QMessageBox::warning(this, tr("Silence"), error);
+        return;
+    }
+    emit alertSettingsChanged();
+}
+
+// Ends every silence that mutes the alert.
+void MainWindow::endSilences(const QString &rule, const QString &repository)
+{
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    QString error;
+    const auto silences = AlertSilence::load(silencesPath(), now, &error);
+    for (const AlertSilence &silence : silences.value_or(QList<AlertSilence>())) {
+        if (error.isEmpty() && silence.matches(rule, repository, now))
+            AlertSilence::expire(silencesPath(), silence.id, now, &error);
+    }
+    if (!error.isEmpty())
+        QMessageBox::warning(this, tr("Silence"), error);
+    emit alertSettingsChanged();
+}
+
+QString MainWindow::silencesPath() const
+{
+    return m_configuration.config.dataDir + u"/alert-silences.json"_s;
 }
 
 void MainWindow::showWatchState(const QString &repository)
@@ -944,8 +1024,10 @@ void MainWindow::startImport(const QStringList &files)
 void MainWindow::showSettings()
 {
     SettingsDialog dialog(m_configuration, this);
-    if (dialog.exec() == QDialog::Accepted)
-        emit settingsSaved();
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    emit settingsSaved();
+    emit alertSettingsChanged();
 }
 
 void MainWindow::showApiReference()

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "alertengine.h"
+#include "alertgroups.h"
 #include "archivefollower.h"
 #include "config.h"
 #include "dashboardsnapshot.h"
@@ -61,9 +61,9 @@ public:
 
     // The alerts now, in the Alerts dock and the tray icon's tooltip.
     void showAlerts(const AlertBoard &board);
-    // A transition: a firing alert is notified (the tray's message, else the status bar);
-    // activating the notification opens its repository.
-    void notifyAlert(const Alert &alert);
+    // A group's notification: the alerts that newly fire are shown (the tray's message,
+    // else the status bar); clicking the message opens their repository.
+    void notifyAlerts(const AlertNotification &notification);
     AlertsDock *alertsDock() const { return m_alertsDock; }
     QSystemTrayIcon *trayIcon() const { return m_tray; }
     QString repository() const { return m_repository; } // the pull-request panel's
@@ -88,6 +88,8 @@ public:
 signals:
     void settingsSaved();
     void pollNowRequested();
+    // A silence or an alert rule was changed here: the alerts are worth evaluating again.
+    void alertSettingsChanged();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -98,6 +100,10 @@ private:
     void createStatusBar();
     void createAlerts();
     void openRepository(const QString &repository);
+    void silenceAlerts(const QString &rule, const QString &repository, qint64 seconds);
+    void endSilences(const QString &rule, const QString &repository);
+    QIcon trayIconFor(qsizetype firing) const;
+    QString silencesPath() const;
     QString viewGroup() const;
     void restoreSettings();
     void onData(const DashboardSnapshot &data);

@@ -1,5 +1,6 @@
 #include "settingsdialog.h"
 
+#include "alertrulespage.h"
 #include "tokenstore.h"
 
 #include <QCheckBox>
@@ -15,6 +16,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
+#include <QTabWidget>
 
 using namespace Qt::StringLiterals;
 
@@ -35,6 +37,8 @@ SettingsDialog::SettingsDialog(const ConfigResult &running, QWidget *parent)
     , m_dataDir(new QLineEdit)
     , m_port(new QSpinBox)
     , m_archive(new QCheckBox(tr("Follow GH Archive, hour by hour")))
+    , m_tabs(new QTabWidget)
+    , m_alertRules(new AlertRulesPage(running.config.dataDir + u"/alerts.json"_s))
 {
     setWindowTitle(tr("Settings"));
     // Wide enough for the token's placeholder and where it is kept, on one line each.
@@ -105,15 +109,28 @@ SettingsDialog::SettingsDialog(const ConfigResult &running, QWidget *parent)
                                "set in the environment or on the command line wins over the "
                                "one saved here."));
     note->setWordWrap(true);
+    auto *general = new QWidget;
+    auto *generalLayout = new QVBoxLayout(general);
+    generalLayout->addLayout(form);
+    generalLayout->addWidget(note);
+    generalLayout->addStretch();
+    m_tabs->addTab(general, tr("&General"));
+    m_tabs->addTab(m_alertRules, tr("A&lerts"));
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel);
     connect(buttons, &QDialogButtonBox::accepted, this, [this] {
+        // The rules first: a bad one keeps the dialog open, with nothing saved.
+        if (QString error; !m_alertRules->save(&error)) {
+            m_tabs->setCurrentWidget(m_alertRules);
+            QMessageBox::warning(this, tr("Settings"),
+                                 tr("The alert rules were not saved: %1").arg(error));
+            return;
+        }
         save();
         accept();
     });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     auto *layout = new QVBoxLayout(this);
-    layout->addLayout(form);
-    layout->addWidget(note);
+    layout->addWidget(m_tabs);
     layout->addWidget(buttons);
 }
 

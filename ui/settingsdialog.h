@@ -5,13 +5,16 @@
 #include <QDialog>
 #include <QHash>
 
+class AlertRulesPage;
 class QCheckBox;
 class QFormLayout;
 class QLineEdit;
 class QSpinBox;
+class QTabWidget;
 
 // The settings the window keeps: the token in the keyring (TokenStore); GitHub API URL,
-// interval, pages per poll, data directory, API port and the GH Archive switch in QSettings. It
+// interval, pages per poll, data directory, API port and the GH Archive switch in QSettings;
+// the alert rules, on a page of their own, in <data>/alerts.json (AlertRulesPage). It
 // shows the values running now, marks those set by the environment or the command line (which win
 // over the stored ones), and saves only the fields the user changed.
 class SettingsDialog : public QDialog
@@ -23,6 +26,7 @@ public:
 
     // Settings as environment variables, for Config::loadLayers.
     static QHash<QString, QString> stored();
+    AlertRulesPage *alertRules() const { return m_alertRules; }
 
 private:
     QHash<QString, QString> values() const; // by variable, as the fields show them now
@@ -41,5 +45,7 @@ private:
     QLineEdit *m_dataDir;
     QSpinBox *m_port;
     QCheckBox *m_archive;
+    QTabWidget *m_tabs;
+    AlertRulesPage *m_alertRules;
     QHash<QString, QString> m_shown; // what the fields showed when the dialog opened
 };

@@ -110,7 +110,8 @@ void ApiServer::start()
     m_health = std::make_unique<HealthController>(source, &m_poller, &m_archive, &m_httpMetrics,
                                                   &m_storeDamage, watchedScopes, &m_alerts);
     m_watchlistController = std::make_unique<WatchlistController>(m_watchlist);
-    m_alertsController = std::make_unique<AlertsController>(m_options.store.dataDir, &m_alerts);
+    m_alertsController = std::make_unique<AlertsController>(
+        m_options.store.dataDir, &m_alerts, [this] { emit alertSettingsChanged(); });
     m_dashboard = std::make_unique<DashboardPagesController>(source, scopeOf, m_painter);
     m_answers = new AnswerQueue(this);
     m_answers->setMaxQueuedBytes(m_options.limits.maxQueuedAnswerBytes);

@@ -71,6 +71,8 @@ public:
 signals:
     void listening(const QString &url);
     void failed(const QString &message);
+    // A rule or a silence was changed over the API: the alerts are worth evaluating again.
+    void alertSettingsChanged();
 
 private:
     void serve(const Endpoint &endpoint);

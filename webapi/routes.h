@@ -44,6 +44,8 @@ inline constexpr Route repositories {"/api/repositories"};
 inline constexpr Route alerts {"/api/alerts"};
 inline constexpr Route alertRules {"/api/alerts/rules"};
 inline constexpr Route alertRule {"/api/alerts/rules/{name}", "PUT, DELETE"};
+inline constexpr Route alertSilences {"/api/alerts/silences", "GET, POST"};
+inline constexpr Route alertSilence {"/api/alerts/silences/{id}", "DELETE"};
 
 // Every route; the documented ones are in the OpenAPI document.
 inline constexpr Route all[] = {eventCount,
@@ -70,6 +72,8 @@ inline constexpr Route all[] = {eventCount,
                                 repositories,
                                 alerts,
                                 alertRules,
-                                alertRule};
+                                alertRule,
+                                alertSilences,
+                                alertSilence};
 
 } // namespace Routes

@@ -34,6 +34,9 @@ constexpr qint64 lookBackSeconds = day;
 constexpr qint64 lateSeconds = 3600;
 // Star spikes are looked for on the last complete days, as the history is read daily.
 constexpr int spikeDays = 3;
+// Activity bursts: the last complete hours against the two days before them.
+constexpr int burstHours = 2;
+constexpr int burstLagHours = 48;
 
 QString isoDay(qint64 epochSeconds)
 {
@@ -41,105 +44,6 @@ QString isoDay(qint64 epochSeconds)
 }
 
 } // namespace
-
-QString Alert::deliveryId() const
-{
-    const QByteArray text = (id() + u'\x1f' + stateName(state) + u'\x1f'
-                             + QString::number(state == State::Resolved ? resolvedAt : firedAt))
-                                .toUtf8();
-    return QString::fromLatin1(
-        QCryptographicHash::hash(text, QCryptographicHash::Sha256).toHex().left(32));
-}
-
-QJsonObject Alert::webhookPayload() const
-{
-    QJsonObject labelObject {{u"alertname"_s, rule}};
-    if (!repository.isEmpty())
-        labelObject.insert(u"repository"_s, repository);
-    for (auto it = labels.cbegin(); it != labels.cend(); ++it)
-        labelObject.insert(it.key(), it.value());
-    const QString status = state == State::Resolved ? u"resolved"_s : u"firing"_s;
-    const QJsonObject alert {
-        {u"status"_s, status},
-        {u"labels"_s, labelObject},
-        {u"annotations"_s, QJsonObject {{u"summary"_s, summary}}},
-        {u"startsAt"_s, TimeFormat::iso(firedAt >= 0 ? firedAt : activeAt)},
-        {u"endsAt"_s, resolvedAt >= 0 ? TimeFormat::iso(resolvedAt) : u"0001-01-01T00:00:00Z"_s},
-        {u"generatorURL"_s, QString()},
-        {u"fingerprint"_s,
-         QString::fromLatin1(QCryptographicHash::hash(id().toUtf8(), QCryptographicHash::Sha256)
-                                 .toHex()
-                                 .left(16))}};
-    return {{u"version"_s, u"4"_s},
-            {u"groupKey"_s, id()},
-            {u"truncatedAlerts"_s, 0},
-            {u"status"_s, status},
-            {u"receiver"_s, u"ghmonitor"_s},
-            {u"groupLabels"_s, QJsonObject {{u"alertname"_s, rule}}},
-            {u"commonLabels"_s, labelObject},
-            {u"commonAnnotations"_s, QJsonObject {{u"summary"_s, summary}}},
-            {u"externalURL"_s, QString()},
-            {u"alerts"_s, QJsonArray {alert}}};
-}
-
-QString Alert::stateName(State state)
-{
-    switch (state) {
-    case State::Pending: return u"pending"_s;
-    case State::Firing: return u"firing"_s;
-    case State::Resolved: return u"resolved"_s;
-    }
-    return {};
-}
-
-QJsonObject Alert::toJson() const
-{
-    QJsonObject labelObject;
-    for (auto it = labels.cbegin(); it != labels.cend(); ++it)
-        labelObject.insert(it.key(), it.value());
-    const auto time
-        = [](qint64 at) { return at >= 0 ? QJsonValue(TimeFormat::iso(at)) : QJsonValue(); };
-    return {{u"rule"_s, rule},
-            {u"kind"_s, AlertRule::kindName(kind)},
-            {u"key"_s, key},
-            {u"repository"_s, repository.isEmpty() ? QJsonValue() : QJsonValue(repository)},
-            {u"summary"_s, summary},
-            {u"labels"_s, labelObject},
-            {u"state"_s, stateName(state)},
-            {u"active_at"_s, time(activeAt)},
-            {u"last_seen_at"_s, time(lastSeenAt)},
-            {u"fired_at"_s, time(firedAt)},
-            {u"resolved_at"_s, time(resolvedAt)}};
-}
-
-Alert Alert::fromJson(const QJsonObject &json)
-{
-    const auto time = [&json](const char *key) {
-        const QJsonValue value = json[QLatin1StringView(key)];
-        return value.isString()
-            ? QDateTime::fromString(value.toString(), Qt::ISODate).toSecsSinceEpoch()
-            : qint64(-1);
-    };
-    Alert alert;
-    alert.rule = json["rule"_L1].toString();
-    alert.kind
-        = AlertRule::kindFrom(json["kind"_L1].toString()).value_or(AlertRule::Kind::StarSpike);
-    alert.key = json["key"_L1].toString();
-    alert.repository = json["repository"_L1].toString();
-    alert.summary = json["summary"_L1].toString();
-    const QJsonObject labels = json["labels"_L1].toObject();
-    for (auto it = labels.begin(); it != labels.end(); ++it)
-        alert.labels.insert(it.key(), it->toString());
-    const QString state = json["state"_L1].toString();
-    alert.state = state == "firing"_L1 ? State::Firing
-        : state == "resolved"_L1       ? State::Resolved
-                                       : State::Pending;
-    alert.activeAt = time("active_at");
-    alert.lastSeenAt = time("last_seen_at");
-    alert.firedAt = time("fired_at");
-    alert.resolvedAt = time("resolved_at");
-    return alert;
-}
 
 AlertEngine::AlertEngine(const StoreLocation &store, const QString &dataDir, Watchlist *watchlist,
                          Clock *clock, QObject *parent)
@@ -151,6 +55,7 @@ AlertEngine::AlertEngine(const StoreLocation &store, const QString &dataDir, Wat
 {
     qRegisterMetaType<AlertBoard>();
     qRegisterMetaType<Alert>();
+    qRegisterMetaType<AlertNotification>();
 }
 
 AlertEngine::~AlertEngine() = default;
@@ -162,7 +67,13 @@ void AlertEngine::start()
         qCWarning(lcAlerts).noquote() << "the store is unavailable for now:" << error;
     loadState();
     emit boardChanged(board()); // what a restart read back, before anything changes
+    tick();
+}
+
+void AlertEngine::tick()
+{
     evaluate();
+    m_clock->callAfter(evaluationMs, this, [this] { tick(); });
 }
 
 AlertBoard AlertEngine::board() const
@@ -173,9 +84,11 @@ AlertBoard AlertEngine::board() const
     return board;
 }
 
-// Rules are read again each time, so that an edit of alerts.json applies within a minute.
+// Rules and silences are read again each time, so that an edit applies within a minute.
 void AlertEngine::evaluate()
 {
+    if (!m_queries)
+        return; // not started
     const qint64 now = m_clock->now().toSecsSinceEpoch();
     QString error;
     if (const auto rules = AlertRule::load(m_dataDir + u"/alerts.json"_s, &error)) {
@@ -185,26 +98,90 @@ void AlertEngine::evaluate()
         m_rulesError = error;
         qCWarning(lcAlerts).noquote() << error << "- the last good rules stay";
     }
+    if (auto silences = AlertSilence::load(m_dataDir + u"/alert-silences.json"_s, now, &error))
+        m_silences = *silences;
+    else
+        qCWarning(lcAlerts).noquote() << error << "- the last good silences stay";
     bool changed = std::exchange(m_stateChanged, false);
+    QStringList names;
     for (const AlertRule &rule : std::as_const(m_rules)) {
-        if (!rule.enabled)
-            continue;
+        names << rule.name;
         try {
-            changed |= apply(rule, conditionsOf(rule, now), now);
+            // A disabled rule's alerts resolve as a condition that ended.
+            changed
+                |= apply(rule, rule.enabled ? conditionsOf(rule, now) : QList<Condition>(), now);
         } catch (const StoreUnavailable &unavailable) {
             qCWarning(lcAlerts).noquote()
                 << "rule" << rule.name << "not evaluated:" << unavailable.message;
         }
     }
+    m_groups.keepOnly(names);
     m_raised.removeIf(
         [now](const auto &raised) { return raised.value() < now - raisedMemorySeconds; });
+    changed |= applySilences(now);
+    changed |= notifyDue(now);
     if (changed) {
         saveState();
         emit boardChanged(board());
     }
     if (m_failures == 0)
         deliver();
-    m_clock->callAfter(evaluationMs, this, [this] { evaluate(); });
+}
+
+bool AlertEngine::applySilences(qint64 now)
+{
+    bool changed = false;
+    for (Alert &alert : m_active) {
+        qint64 until = -1;
+        for (const AlertSilence &silence : std::as_const(m_silences)) {
+            if (silence.matches(alert.rule, alert.repository, now))
+                until = std::max(until, silence.endsAt);
+        }
+        changed |= std::exchange(alert.silencedUntil, until) != until;
+    }
+    return changed;
+}
+
+// Each group's notification that is due joins the outbox, and the desktop is told; a timer
+// waits for the next group that waits on group_wait or group_interval.
+bool AlertEngine::notifyDue(qint64 now)
+{
+    bool made = false;
+    std::optional<qint64> next;
+    for (const AlertRule &rule : std::as_const(m_rules)) {
+        QList<Alert> alerts;
+        for (const Alert &alert : std::as_const(m_active)) {
+            if (alert.rule == rule.name)
+                alerts.append(alert);
+        }
+        if (const auto notification = m_groups.due(rule, alerts, m_history, now)) {
+            made = true;
+            emit notified(*notification);
+            if (m_webhook.url.isValid())
+                enqueue(notification->deliveryId(), notification->webhookPayload(rule.labels));
+        }
+        if (const auto at = m_groups.nextDue(rule))
+            next = std::min(next.value_or(*at), *at);
+    }
+    if (next && (m_notifyAt < 0 || *next < m_notifyAt)) {
+        m_notifyAt = *next;
+        m_clock->callAfter(std::max<qint64>(0, *next - now) * 1000, this,
+                           [this] { notifyWhenDue(); });
+    }
+    return made;
+}
+
+void AlertEngine::notifyWhenDue()
+{
+    const qint64 now = m_clock->now().toSecsSinceEpoch();
+    m_notifyAt = -1;
+    applySilences(now);
+    if (notifyDue(now)) {
+        saveState();
+        emit boardChanged(board());
+        if (m_failures == 0)
+            deliver();
+    }
 }
 
 QList<AlertEngine::Condition> AlertEngine::conditionsOf(const AlertRule &rule, qint64 now)
@@ -241,44 +218,103 @@ QList<AlertEngine::Condition> AlertEngine::repositoryConditions(const AlertRule 
         }
         const TimeWindow news {std::max(now - lookBackSeconds, *since - lateSeconds), now};
         switch (rule.kind) {
-        case AlertRule::Kind::StarSpike: {
-            SpikeDetector detector;
-            detector.threshold = rule.threshold;
-            const qint64 today = now - now % day;
-            const StarHistory history = m_queries->starHistory(
-                repository, {today - (detector.lag + spikeDays) * day, today - 1});
-            QList<double> values;
-            for (const auto &[date, stars] : history.days)
-                values << double(stars);
-            const QList<bool> spikes = detector.spikes(values);
-            for (qsizetype i = 0; i < spikes.size(); ++i) {
-                const qint64 date = history.days[i].first;
-                if (spikes[i] && date >= today - spikeDays * day)
-                    conditions.append(
-                        {repository + u' ' + isoDay(date), repository,
-                         u"%1 gained %2 stars on %3, far above its %4 days before"_s.arg(repository)
-                             .arg(history.days[i].second)
-                             .arg(isoDay(date))
-                             .arg(detector.lag)});
-            }
+        case AlertRule::Kind::StarSpike: conditions << starSpikes(rule, repository, now); break;
+        case AlertRule::Kind::ActivityBurst:
+            conditions << activityBursts(rule, repository, now);
             break;
-        }
         case AlertRule::Kind::ReleasePublished:
             for (const qint64 at : m_queries->releases(repository, news).publishedAt)
                 conditions.append(
                     {repository + u' ' + TimeFormat::iso(at), repository,
                      u"%1 published a release at %2"_s.arg(repository, TimeFormat::iso(at))});
             break;
-        case AlertRule::Kind::PullRequestMerged:
-            for (const auto &[number, at] : m_queries->mergedPullRequests(repository, news))
-                conditions.append({u"%1#%2"_s.arg(repository).arg(number), repository,
-                                   u"%1 merged pull request #%2 at %3"_s.arg(repository)
-                                       .arg(number)
-                                       .arg(TimeFormat::iso(at))});
-            break;
-        default: break;
+        default: conditions << pullRequests(rule, repository, news); break;
         }
     }
+    return conditions;
+}
+
+QList<AlertEngine::Condition> AlertEngine::starSpikes(const AlertRule &rule,
+                                                      const QString &repository, qint64 now)
+{
+    SpikeDetector detector;
+    detector.threshold = rule.threshold;
+    const qint64 today = now - now % day;
+    const StarHistory history
+        = m_queries->starHistory(repository, {today - (detector.lag + spikeDays) * day, today - 1});
+    QList<double> values;
+    for (const auto &[date, stars] : history.days)
+        values << double(stars);
+    const QList<bool> spikes = detector.spikes(values);
+    QList<Condition> conditions;
+    for (qsizetype i = 0; i < spikes.size(); ++i) {
+        const qint64 date = history.days[i].first;
+        if (spikes[i] && date >= today - spikeDays * day)
+            conditions.append(
+                {repository + u' ' + isoDay(date), repository,
+                 u"%1 gained %2 stars on %3, far above its %4 days before"_s.arg(repository)
+                     .arg(history.days[i].second)
+                     .arg(isoDay(date))
+                     .arg(detector.lag)});
+    }
+    return conditions;
+}
+
+// Events an hour, over the last complete hours against the days before. The feed is a
+// sample, so the counts are lower bounds, and the summary says so.
+QList<AlertEngine::Condition> AlertEngine::activityBursts(const AlertRule &rule,
+                                                          const QString &repository, qint64 now)
+{
+    SpikeDetector detector;
+    detector.lag = burstLagHours;
+    detector.threshold = rule.threshold;
+    const qint64 thisHour = now - now % 3600;
+    const qint64 from = thisHour - (detector.lag + burstHours) * 3600;
+    QList<double> values(detector.lag + burstHours, 0.0);
+    const Scope scope = Scope::watched(repository, {repository});
+    for (const MinuteCount &minute : m_queries->eventsPerMinute({from, thisHour - 1}, scope))
+        values[(minute.minute * 60 - from) / 3600] += double(minute.count);
+    const QList<bool> spikes = detector.spikes(values);
+    QList<Condition> conditions;
+    for (qsizetype i = detector.lag; i < spikes.size(); ++i) {
+        const qint64 hour = from + i * 3600;
+        if (spikes[i])
+            conditions.append({repository + u' ' + TimeFormat::iso(hour), repository,
+                               u"%1 had at least %2 events in the hour from %3 (the feed's "
+                               "sample), far above its %4 hours before"_s.arg(repository)
+                                   .arg(qint64(values[i]))
+                                   .arg(TimeFormat::iso(hour))
+                                   .arg(detector.lag)});
+    }
+    return conditions;
+}
+
+QList<AlertEngine::Condition>
+AlertEngine::pullRequests(const AlertRule &rule, const QString &repository, const TimeWindow &news)
+{
+    using Moment = MetricsQueries::PullRequestMoment;
+    QList<Condition> conditions;
+    if (rule.kind == AlertRule::Kind::PullRequestStale) {
+        // One alert a repository, while any pull request has been open that long.
+        const qint64 cutoff = news.to - qint64(rule.threshold * day);
+        const auto stale = m_queries->pullRequestsAt(repository, Moment::StillOpen, {0, cutoff});
+        if (!stale.isEmpty())
+            conditions.append(
+                {repository, repository,
+                 u"%1 has %2 pull requests open %3 days or more, the oldest #%4"_s.arg(repository)
+                     .arg(stale.size())
+                     .arg(rule.threshold)
+                     .arg(stale.first().first)});
+        return conditions;
+    }
+    const bool merged = rule.kind == AlertRule::Kind::PullRequestMerged;
+    for (const auto &[number, at] :
+         m_queries->pullRequestsAt(repository, merged ? Moment::Merged : Moment::Opened, news))
+        conditions.append({u"%1#%2"_s.arg(repository).arg(number), repository,
+                           u"%1 %2 pull request #%3 at %4"_s.arg(repository)
+                               .arg(merged ? u"merged"_s : u"opened"_s)
+                               .arg(number)
+                               .arg(TimeFormat::iso(at))});
     return conditions;
 }
 
@@ -397,7 +433,7 @@ bool AlertEngine::apply(const AlertRule &rule, const QList<Condition> &condition
         if (m_history.size() > historySize)
             m_history.resize(historySize);
         qCInfo(lcAlerts).noquote() << "alert resolved:" << resolved.rule << "-" << resolved.summary;
-        announce(resolved);
+        emit alertChanged(resolved);
         changed = true;
     }
     return changed;
@@ -408,17 +444,14 @@ void AlertEngine::fire(Alert &alert, qint64 now)
     alert.state = Alert::State::Firing;
     alert.firedAt = now;
     qCInfo(lcAlerts).noquote() << "alert firing:" << alert.rule << "-" << alert.summary;
-    announce(alert);
+    emit alertChanged(alert);
 }
 
 // The notification joins the outbox before the state is saved with it: one file holds
 // both, so a crash loses neither, and at worst sends one again under the same id.
-void AlertEngine::announce(const Alert &alert)
+void AlertEngine::enqueue(const QString &deliveryId, const QJsonObject &body)
 {
-    emit alertChanged(alert);
-    if (!m_webhook.url.isValid())
-        return;
-    m_outbox.append({{u"id"_s, alert.deliveryId()}, {u"body"_s, alert.webhookPayload()}});
+    m_outbox.append({{u"id"_s, deliveryId}, {u"body"_s, body}});
     if (m_outbox.size() > outboxSize) {
         m_outbox.removeFirst();
         qCWarning(lcAlerts) << "the webhook's outbox is full: its oldest notification is dropped";
@@ -492,6 +525,7 @@ void AlertEngine::loadState()
         m_history.append(Alert::fromJson(value.toObject()));
     for (const QJsonValue &value : state["outbox"_L1].toArray())
         m_outbox.append(value.toObject());
+    m_groups.fromJson(state["groups"_L1].toObject());
     const QJsonObject raised = state["raised"_L1].toObject();
     for (auto it = raised.begin(); it != raised.end(); ++it)
         m_raised.insert(it.key(), it->toInteger());
@@ -521,6 +555,7 @@ void AlertEngine::saveState()
                                                  {u"active"_s, active},
                                                  {u"history"_s, history},
                                                  {u"raised"_s, raised},
+                                                 {u"groups"_s, m_groups.toJson()},
                                                  {u"outbox"_s, outbox}})
                           .toJson(QJsonDocument::Compact))
             < 0

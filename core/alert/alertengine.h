@@ -1,8 +1,11 @@
 #pragma once
 
-#include "alertrule.h"
+#include "alert.h"
+#include "alertgroups.h"
+#include "alertsilence.h"
 #include "archivefollower.h"
 #include "githubpoller.h"
+#include "metrictypes.h"
 #include "storelocation.h"
 
 #include <QHash>
@@ -15,48 +18,13 @@ class MetricsQueries;
 class QNetworkAccessManager;
 class Watchlist;
 
-// One alert: an instance of a rule, for a repository or the monitor itself. Pending while
-// its condition has held for less than the rule's `for`; firing after; resolved once the
-// condition has been gone for `keep_firing_for`.
-struct Alert
-{
-    enum class State { Pending, Firing, Resolved };
-
-    QString rule;
-    AlertRule::Kind kind = AlertRule::Kind::StarSpike;
-    QString key; // unique within the rule: "acme/widgets 2026-12-04", "feed"...
-    QString repository; // empty for the monitor's own
-    QString summary;
-    QMap<QString, QString> labels;
-    State state = State::Pending;
-    qint64 activeAt = 0; // when the condition was first seen (epoch seconds)
-    qint64 lastSeenAt = 0;
-    qint64 firedAt = -1;
-    qint64 resolvedAt = -1;
-
-    QString id() const { return rule + u'\x1f' + key; }
-    static QString stateName(State state); // "pending", "firing", "resolved"
-    QJsonObject toJson() const;
-    // As Alertmanager's webhook carries it (version 4), alone in its group; its delivery
-    // id names this transition, for a receiver to drop a repeat.
-    QJsonObject webhookPayload() const;
-    QString deliveryId() const;
-    static Alert fromJson(const QJsonObject &json);
-};
-
-// The alerts now (pending and firing) and the latest resolved ones, newest first.
-struct AlertBoard
-{
-    QList<Alert> active;
-    QList<Alert> history;
-};
-Q_DECLARE_METATYPE(AlertBoard)
-
 // Evaluates the rules of <data>/alerts.json every minute, on the alerts thread with a
 // connection of its own: repository rules over the query layer, the monitor's rules over
-// the poller's and GH Archive's state and the disk. Each transition is logged, announced,
-// and kept in <data>/alerts-state.json before the next evaluation, so that a restart or a
-// kill -9 neither repeats an alert nor loses one.
+// the poller's and GH Archive's state and the disk. Each transition is logged and kept in
+// <data>/alerts-state.json before the next evaluation, so that a restart or a kill -9
+// neither repeats an alert nor loses one. Notifications go by group (AlertGroups), leave
+// out what <data>/alert-silences.json silences, and wait in the same file's outbox until
+// the webhook takes them.
 class AlertEngine : public QObject
 {
     Q_OBJECT
@@ -77,6 +45,8 @@ public:
     ~AlertEngine() override;
 
     void start();
+    // Evaluates the rules now, as the minute's evaluation does; after a silence changes,
+    // for instance.
     void evaluate();
     AlertBoard board() const;
 
@@ -89,6 +59,8 @@ signals:
     // A transition: the alert as it is now (firing or resolved).
     void alertChanged(const Alert &alert);
     void boardChanged(const AlertBoard &board);
+    // A group's notification, when it is due: for the desktop; the webhook has it too.
+    void notified(const AlertNotification &notification);
 
 private:
     struct Condition
@@ -98,14 +70,22 @@ private:
         QString summary;
     };
 
+    void tick();
     QList<Condition> conditionsOf(const AlertRule &rule, qint64 now);
     QList<Condition> repositoryConditions(const AlertRule &rule, qint64 now);
+    QList<Condition> starSpikes(const AlertRule &rule, const QString &repository, qint64 now);
+    QList<Condition> activityBursts(const AlertRule &rule, const QString &repository, qint64 now);
+    QList<Condition> pullRequests(const AlertRule &rule, const QString &repository,
+                                  const TimeWindow &news);
     QList<Condition> monitorCondition(const AlertRule &rule, qint64 now);
     QStringList repositoriesOf(const AlertRule &rule) const;
     // Returns whether anything changed.
     bool apply(const AlertRule &rule, const QList<Condition> &conditions, qint64 now);
     void fire(Alert &alert, qint64 now);
-    void announce(const Alert &alert);
+    void enqueue(const QString &deliveryId, const QJsonObject &body);
+    bool applySilences(qint64 now); // returns whether an alert's silence changed
+    bool notifyDue(qint64 now); // returns whether a notification was made
+    void notifyWhenDue(); // the groups' notifications, on a timer of their own
     void deliver();
     void delivered(bool ok, const QString &problem);
     void loadState();
@@ -128,6 +108,9 @@ private:
     ArchiveStatus m_archive;
     Webhook m_webhook;
     QNetworkAccessManager *m_network = nullptr;
+    QList<AlertSilence> m_silences;
+    AlertGroups m_groups;
+    qint64 m_notifyAt = -1; // when the earliest group is due, if a timer waits for it
     QList<QJsonObject> m_outbox; // {"id", "body"}, oldest first; kept with the state
     bool m_sending = false;
     int m_failures = 0; // in a row, for the back-off

@@ -1,12 +1,12 @@
 #include "alertrule.h"
 
+#include "jsonfile.h"
 #include "repositoryname.h"
 
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
-#include <QSaveFile>
 
 using namespace Qt::StringLiterals;
 
@@ -21,8 +21,11 @@ struct KindInfo
 
 constexpr KindInfo kinds[] = {
     {AlertRule::Kind::StarSpike, "star_spike", "z-score"},
+    {AlertRule::Kind::ActivityBurst, "activity_burst", "z-score"},
     {AlertRule::Kind::ReleasePublished, "release_published", "none"},
+    {AlertRule::Kind::PullRequestOpened, "pull_request_opened", "none"},
     {AlertRule::Kind::PullRequestMerged, "pull_request_merged", "none"},
+    {AlertRule::Kind::PullRequestStale, "pull_request_stale", "days"},
     {AlertRule::Kind::FeedDegraded, "feed_degraded", "none"},
     {AlertRule::Kind::IngestionStalled, "ingestion_stalled", "minutes"},
     {AlertRule::Kind::RateLimitLow, "rate_limit_low", "percent"},
@@ -79,6 +82,9 @@ QJsonObject AlertRule::toJson() const
                       {u"threshold_unit"_s, thresholdUnit(kind)},
                       {u"for_seconds"_s, forSeconds},
                       {u"keep_firing_for_seconds"_s, keepFiringForSeconds},
+                      {u"group_wait_seconds"_s, groupWaitSeconds},
+                      {u"group_interval_seconds"_s, groupIntervalSeconds},
+                      {u"repeat_interval_seconds"_s, repeatIntervalSeconds},
                       {u"labels"_s, labelObject}};
     if (isAboutRepositories())
         json.insert(u"scope"_s, scope);
@@ -113,11 +119,14 @@ std::optional<AlertRule> AlertRule::fromJson(const QJsonObject &json, QString *e
         return fail(u"threshold must be at least 0 (a percentage at most 100)"_s);
     for (const auto &[key, target] :
          {std::pair {"for_seconds", &rule.forSeconds},
-          std::pair {"keep_firing_for_seconds", &rule.keepFiringForSeconds}}) {
+          std::pair {"keep_firing_for_seconds", &rule.keepFiringForSeconds},
+          std::pair {"group_wait_seconds", &rule.groupWaitSeconds},
+          std::pair {"group_interval_seconds", &rule.groupIntervalSeconds},
+          std::pair {"repeat_interval_seconds", &rule.repeatIntervalSeconds}}) {
         const QJsonValue value = json[QLatin1StringView(key)];
-        *target = value.toInteger(-1);
         if (value.isUndefined())
-            *target = 0;
+            continue; // the default
+        *target = value.toInteger(-1);
         if (*target < 0 || *target > maxDurationSeconds)
             return fail(
                 u"%1 must be whole seconds from 0 to 30 days"_s.arg(QLatin1StringView(key)));
@@ -149,9 +158,18 @@ QList<AlertRule> AlertRule::defaults()
         made.labels.insert(u"severity"_s, QString::fromLatin1(severity));
         return made;
     };
+    // Busy repositories open many pull requests a day, and keep old ones open: asked for,
+    // not given.
+    AlertRule opened = rule("opened", Kind::PullRequestOpened, 0, 0, 3600, "info");
+    opened.enabled = false;
+    AlertRule stale = rule("stale", Kind::PullRequestStale, 30, 0, 0, "info");
+    stale.enabled = false;
     return {rule("star-spike", Kind::StarSpike, 3.5, 0, 86400, "info"),
+            rule("activity-burst", Kind::ActivityBurst, 4, 0, 3600, "info"),
             rule("release", Kind::ReleasePublished, 0, 0, 3600, "info"),
+            opened,
             rule("merged", Kind::PullRequestMerged, 0, 0, 3600, "info"),
+            stale,
             rule("feed-degraded", Kind::FeedDegraded, 0, 15 * 60, 0, "warning"),
             rule("ingestion-stalled", Kind::IngestionStalled, 30, 0, 0, "critical"),
             rule("rate-limit-low", Kind::RateLimitLow, 10, 0, 0, "warning"),
@@ -190,17 +208,23 @@ std::optional<QList<AlertRule>> AlertRule::load(const QString &path, QString *er
     return rules;
 }
 
+bool AlertRule::update(const QString &path,
+                       const std::function<bool(QList<AlertRule> &, QString *)> &change,
+                       QString *error)
+{
+    return JsonFile::whileLocked(
+        path,
+        [&] {
+            std::optional<QList<AlertRule>> rules = load(path, error);
+            return rules && change(*rules, error) && save(path, *rules, error);
+        },
+        error);
+}
+
 bool AlertRule::save(const QString &path, const QList<AlertRule> &rules, QString *error)
 {
     QJsonArray array;
     for (const AlertRule &rule : rules)
         array.append(rule.toJson());
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)
-        || file.write(QJsonDocument(QJsonObject {{u"rules"_s, array}}).toJson()) < 0
-        || !file.commit()) {
-        *error = u"cannot write %1: %2"_s.arg(path, file.errorString());
-        return false;
-    }
-    return true;
+    return JsonFile::write(path, {{u"rules"_s, array}}, error);
 }

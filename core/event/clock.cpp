@@ -61,3 +61,12 @@ void ManualClock::advanceBy(qint64 ms)
 {
     m_now = m_now.addMSecs(ms);
 }
+
+void ManualClock::runFor(qint64 ms)
+{
+    const QDateTime end = m_now.addMSecs(ms);
+    for (qint64 next = nextDelayMs(); next >= 0 && m_now.addMSecs(next) <= end;
+         next = nextDelayMs())
+        advanceToNext();
+    m_now = end;
+}

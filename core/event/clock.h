@@ -32,7 +32,9 @@ public:
     bool hasPending() const { return !m_pending.isEmpty(); }
     qint64 nextDelayMs() const; // from now to the earliest pending action
     void advanceToNext();
-    void advanceBy(qint64 ms);
+    void advanceBy(qint64 ms); // runs nothing
+    // Moves `ms` on, running each action due meanwhile at its time, in order.
+    void runFor(qint64 ms);
 
 private:
     struct Pending

@@ -457,23 +457,30 @@ StarHistory MetricsQueries::starHistory(const QString &repository, const TimeWin
     });
 }
 
-QList<std::pair<qint64, qint64>> MetricsQueries::mergedPullRequests(const QString &repository,
-                                                                    const TimeWindow &window)
+QList<std::pair<qint64, qint64>> MetricsQueries::pullRequestsAt(const QString &repository,
+                                                                PullRequestMoment moment,
+                                                                const TimeWindow &window)
 {
+    static const QString selects[]
+        = {uR"(SELECT number, created_at FROM gold.pr_history WHERE repo_key = ?
+            AND created_at BETWEEN ? AND ? ORDER BY created_at, number)"_s,
+           uR"(SELECT number, merged_at FROM gold.pr_history WHERE repo_key = ?
+            AND merged_at BETWEEN ? AND ? ORDER BY merged_at, number)"_s,
+           uR"(SELECT number, created_at FROM gold.pr_history WHERE repo_key = ?
+            AND created_at BETWEEN ? AND ? AND closed_at IS NULL ORDER BY created_at, number)"_s};
     return m_connection.read([&] {
-        QList<std::pair<qint64, qint64>> merged;
+        QList<std::pair<qint64, qint64>> found;
         if (!hasTable(u"gold"_s, u"pr_history"_s))
-            return merged;
-        QSqlQuery &query = prepared(uR"(SELECT number, merged_at FROM gold.pr_history
-            WHERE repo_key = ? AND merged_at BETWEEN ? AND ? ORDER BY merged_at, number)"_s);
+            return found;
+        QSqlQuery &query = prepared(selects[int(moment)]);
         const auto done = qScopeGuard([&query] { query.finish(); });
         query.bindValue(0, repository.toLower());
         query.bindValue(1, window.from);
         query.bindValue(2, window.to);
         exec(query);
         while (query.next())
-            merged.append({query.value(0).toLongLong(), query.value(1).toLongLong()});
-        return merged;
+            found.append({query.value(0).toLongLong(), query.value(1).toLongLong()});
+        return found;
     });
 }
 

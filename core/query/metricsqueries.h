@@ -43,10 +43,11 @@ public:
     StarHistory starHistory(const QString &repository, const TimeWindow &window);
     // A repository's releases inside the window.
     ReleaseStats releases(const QString &repository, const TimeWindow &window);
-    // A watched repository's pull requests merged in the window, from its history:
-    // (number, merged_at), oldest merge first.
-    QList<std::pair<qint64, qint64>> mergedPullRequests(const QString &repository,
-                                                        const TimeWindow &window);
+    // A watched repository's pull requests from its history, (number, time) in time order:
+    // opened in the window, merged in the window, or opened in the window and still open.
+    enum class PullRequestMoment { Opened, Merged, StillOpen };
+    QList<std::pair<qint64, qint64>>
+    pullRequestsAt(const QString &repository, PullRequestMoment moment, const TimeWindow &window);
     // The pull requests of a repository opened inside the window.
     PullRequestStats pullRequestsIn(const QString &repository, const TimeWindow &window);
     // Repositories by event count in the same window: count descending, then name.

@@ -199,12 +199,35 @@ void FakeGitHub::onReadyRead(QTcpSocket *socket)
     respond(socket, request);
 }
 
+void FakeGitHub::pause()
+{
+    releaseSyntheticEvents();
+    m_paused = true;
+    m_pausedAt = m_clock->now();
+}
+
+// A test's script for a stand-in running as a process of its own.
+void FakeGitHub::control(QTcpSocket *socket, const Request &request, const QUrl &url)
+{
+    const QString year = QUrlQuery(url).queryItemValue(u"year"_s);
+    if (url.path() == "/_control/pause"_L1)
+        pause();
+    else if (url.path() == "/_control/resume"_L1)
+        resume();
+    else if (url.path() == "/_control/era"_L1 && (year == "2024"_L1 || year == "2026"_L1))
+        setEra(year == "2024"_L1 ? Era::Y2024 : Era::Y2026);
+    else {
+        send(socket, request, 400, R"({"message":"unknown control"})", {});
+        return;
+    }
+    send(socket, request, 200, R"({"done":true})", {});
+}
+
 void FakeGitHub::respond(QTcpSocket *socket, const Request &request)
 {
     const QUrl url = QUrl(QString::fromLatin1(request.target));
-    if (url.path() == "/_control/pause"_L1 && request.method == "POST") {
-        pause();
-        send(socket, request, 200, R"({"paused":true})", {});
+    if (url.path().startsWith("/_control/"_L1) && request.method == "POST") {
+        control(socket, request, url);
         return;
     }
     if (url.path().endsWith(".json.gz"_L1)) {
@@ -471,7 +494,8 @@ std::optional<FakeGitHub::Page> FakeGitHub::page2026(int number, int perPage) co
     if (number > Feed2026::pages)
         return std::nullopt;
     const QByteArray body = '['
-        + Feed2026::page(m_clock->now().toSecsSinceEpoch(), number, perPage, m_rate, m_seed)
+        + Feed2026::page((m_paused ? m_pausedAt : m_clock->now()).toSecsSinceEpoch(), number,
+                         perPage, m_rate, m_seed)
               .join(',')
         + ']';
     return Page {body, weakEtag(body), Feed2026::pages};

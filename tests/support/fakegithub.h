@@ -55,15 +55,14 @@ public:
     // by position, no overlap between requests, events 30 s to days late, trimmed
     // payloads, most stars and issues missing; GH Archive filed by crawl hour.
     enum class Era { Y2024, Y2026 };
+    // Also POST /_control/era?year=2024 or 2026, on a running stand-in.
     void setEra(Era era) { m_era = era; }
     // A moving feed that replays these events (JSON objects, oldest first), then stops.
     void setReplayFeed(const QList<QByteArray> &events, double eventsPerSecond);
     // Stops releasing new events: the feed stays as it is (also POST /_control/pause).
-    void pause()
-    {
-        releaseSyntheticEvents();
-        m_paused = true;
-    }
+    void pause();
+    // Releases events again, those created meanwhile first (also POST /_control/resume).
+    void resume() { m_paused = false; }
 
     // A repository the stand-in knows: /repos/{name}/events and /repos/{name}/pulls answer
     // for it (others get 404), and /orgs/{owner}/events and /orgs/{owner}/repos with its
@@ -159,6 +158,7 @@ private:
 
     void onReadyRead(QTcpSocket *socket);
     void respond(QTcpSocket *socket, const Request &request);
+    void control(QTcpSocket *socket, const Request &request, const QUrl &url);
     void respondEvents(QTcpSocket *socket, const QUrl &url, const Request &request, Fault fault);
     void respondArchive(QTcpSocket *socket, const QString &name, const Request &request);
     // Trickle and Endless: the body keeps coming on a timer until the client leaves.
@@ -204,6 +204,7 @@ private:
     QMap<std::pair<QString, QDate>, int> m_scriptedStars;
     bool m_steadyStars = false;
     bool m_paused = false;
+    QDateTime m_pausedAt; // the 2026 feed stays as it was then
     Era m_era = Era::Y2024;
 
     int m_pollInterval = 60;
