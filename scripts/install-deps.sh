@@ -3,7 +3,7 @@
 # none is. Usage: install-deps.sh [build|test|bench|package|format]
 #   build   compiling and running the app (make build, make run), with Node.js and npm
 #   test    build, plus the PostgreSQL server, wrk, the package tools, a keyring,
-#           chromium and prometheus's promtool (make test)
+#           chromium, prometheus's promtool, and Xvfb with trayer, a system tray (make test)
 #   bench   build, plus wrk (make bench)
 #   package build, plus dpkg-dev for the .deb's dependencies (make package)
 #   format  clang-format (make format)
@@ -23,7 +23,7 @@ fi
 case "${1:-build}" in
     build) packages=("${build[@]}") ;;
     test) packages=("${build[@]}" postgresql wrk dpkg-dev desktop-file-utils appstream systemd
-                    dbus gnome-keyring chromium prometheus) ;;
+                    dbus gnome-keyring chromium prometheus xvfb trayer) ;;
     bench) packages=("${build[@]}" wrk) ;;
     package) packages=("${build[@]}" dpkg-dev) ;;
     format) packages=(clang-format) ;;
