@@ -77,8 +77,12 @@ void AlertRulesPage::addRow(const AlertRule &rule)
     threshold->setRange(0, rule.kind == AlertRule::Kind::RateLimitLow ? 100 : 1e9);
     threshold->setDecimals(1);
     threshold->setValue(rule.threshold);
-    threshold->setSuffix(u' ' + unit);
-    threshold->setEnabled(unit != "none"_L1);
+    if (unit == "none"_L1) {
+        threshold->setSpecialValueText(tr("—")); // the rule has no threshold
+        threshold->setEnabled(false);
+    } else {
+        threshold->setSuffix(u' ' + unit);
+    }
     threshold->setAccessibleName(tr("%1 threshold").arg(rule.name));
     m_table->setCellWidget(row, Threshold, threshold);
     auto *forSeconds = new QSpinBox;
