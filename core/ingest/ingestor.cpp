@@ -334,7 +334,6 @@ IngestSummary Ingestor::ingestRepositoryCounts(const QString &path, SourceProgre
 IngestSummary Ingestor::ingest(const QString &path)
 {
     IngestSummary summary;
-    const RateMeter meter;
     m_store->setOrigin(BronzeStore::originOf(path));
     SourceProgress progress = m_store->sourceProgress(m_bronze->sourceKey(path));
     if (progress.sourceId == 0) {
@@ -352,162 +351,219 @@ IngestSummary Ingestor::ingest(const QString &path)
         return ingestStarHistory(path, progress);
     if (BronzeStore::isRepositoryCountsPage(path))
         return ingestRepositoryCounts(path, progress);
+    return ingestLines(path, progress);
+}
 
-    CompressedReader reader(path);
-    const qint64 total = QFileInfo(path).size();
-    if (!reader.isOpen() || (progress.offset > 0 && !reader.seek(progress.offset))) {
-        summary.ok = false;
-        summary.error = u"cannot read %1"_s.arg(path);
-        return summary;
+// One run over a file of events, from where the previous run stopped: the buffer, the lines
+// counted, and the batch open, if any.
+struct Ingestor::LineRun
+{
+    LineRun(const QString &path, const SourceProgress &progress, EventStore *store)
+        : path(path)
+        , reader(path)
+        , progress(progress)
+        , quarantine(store)
+        , buffer(chunkSize + EventParser::padding, Qt::Uninitialized)
+        , total(QFileInfo(path).size())
+    {
     }
-    const qint64 startPosition = reader.rawPosition();
 
-    QByteArray buffer(chunkSize + EventParser::padding, Qt::Uninitialized);
+    void fail(const QString &error)
+    {
+        summary.ok = false;
+        summary.error = error;
+    }
+
+    QString path;
+    CompressedReader reader;
+    SourceProgress progress;
+    QuarantineCap quarantine;
+    QByteArray buffer;
     qsizetype filled = 0;
+    qint64 total;
+    qint64 startPosition = 0;
     qint64 linesThisRun = 0;
     qint64 linesInBatch = 0;
     bool inBatch = false;
-    QuarantineCap quarantine(m_store);
+    RateMeter meter;
+    IngestSummary summary;
+};
+
+IngestSummary Ingestor::ingestLines(const QString &path, const SourceProgress &progress)
+{
+    LineRun run(path, progress, m_store);
+    if (!run.reader.isOpen() || (progress.offset > 0 && !run.reader.seek(progress.offset))) {
+        run.fail(u"cannot read %1"_s.arg(path));
+        return run.summary;
+    }
+    run.startPosition = run.reader.rawPosition();
     bool arrayChecked = progress.offset > 0;
-
     for (;;) {
-        const qint64 read = reader.read(buffer.data() + filled, chunkSize - filled);
+        const qint64 read = run.reader.read(run.buffer.data() + run.filled, chunkSize - run.filled);
         if (read < 0) {
-            summary.ok = false;
-            summary.error = u"cannot read %1: %2"_s.arg(path, reader.error());
+            run.fail(u"cannot read %1: %2"_s.arg(path, run.reader.error()));
             break;
         }
-        filled += qsizetype(read);
+        run.filled += qsizetype(read);
         const bool atEnd = read == 0;
-
-        if (!arrayChecked) {
-            arrayChecked = true;
-            const qsizetype first = buffer.left(filled).indexOf(QByteArrayView("["));
-            if (first >= 0 && buffer.left(first).trimmed().isEmpty()) {
-                // A JSON array (an /events page): small enough to parse whole.
-                QByteArray content = buffer.left(filled);
-                for (qint64 more = 1; more > 0 && content.size() <= maxArrayFileSize;) {
-                    more = reader.read(buffer.data(), chunkSize);
-                    if (more > 0)
-                        content.append(buffer.constData(), qsizetype(more));
-                }
-                if (content.size() > maxArrayFileSize) {
-                    summary.ok = false;
-                    summary.error = u"%1 is a JSON array of over %2 MiB: import it as NDJSON, "
-                                    "one event a line"_s.arg(path)
-                                        .arg(maxArrayFileSize / (1024 * 1024));
-                    return summary;
-                }
-                ingestWhole(content, progress, &summary);
-                summary.seconds = meter.seconds();
-                return summary;
-            }
-        }
-
-        qsizetype lineStart = 0;
-        for (;;) {
-            const char *begin = buffer.constData() + lineStart;
-            const char *newline
-                = static_cast<const char *>(memchr(begin, '\n', size_t(filled - lineStart)));
-            if (!newline && !(atEnd && lineStart < filled))
-                break;
-            const qsizetype length = newline ? newline - begin : filled - lineStart;
-            if (!inBatch) {
-                if (!m_store->beginBatch(progress.sourceId)) {
-                    waitForCommits(&summary);
-                    summary.ok = false;
-                    summary.error = m_store->lastError();
-                    return summary;
-                }
-                inBatch = true;
-            }
-            if (QByteArrayView(begin, length).trimmed().size() > 0) {
-                m_store->setLine(progress.lines + 1);
-                m_parser.parseLine(begin, length, quarantine);
-            }
-            ++progress.lines;
-            ++linesThisRun;
-            ++linesInBatch;
-            lineStart += length + (newline ? 1 : 0);
-            progress.offset += length + (newline ? 1 : 0);
-            if (quarantine.exceeded()) {
-                summary.ok = false;
-                break;
-            }
-            if (linesInBatch >= m_batchLines) {
-                inBatch = false;
-                linesInBatch = 0;
-                if (!commit(progress, &summary))
-                    return summary;
-                if (m_progress)
-                    m_progress(
-                        meter.progress(reader.rawPosition(), total, linesThisRun, startPosition));
-                if (m_cancel && m_cancel->load()) {
-                    waitForCommits(&summary);
-                    summary.cancelled = true;
-                    summary.seconds = meter.seconds();
-                    return summary;
-                }
-            }
-        }
-        if (atEnd || !summary.ok)
+        if (!std::exchange(arrayChecked, true) && startsAnArray(run))
+            return ingestArray(run);
+        if (!ingestBufferedLines(run, atEnd))
+            return run.summary;
+        if (atEnd || !run.summary.ok || !skipOverlongLine(run))
             break;
-        // Keep the partial last line for the next read.
-        memmove(buffer.data(), buffer.constData() + lineStart, size_t(filled - lineStart));
-        filled -= lineStart;
-        if (filled >= chunkSize) {
-            // A line longer than the buffer: quarantined by its first bytes, then skipped.
-            if (!inBatch) {
-                if (!m_store->beginBatch(progress.sourceId)) {
-                    summary.ok = false;
-                    summary.error = m_store->lastError();
-                    break;
-                }
-                inBatch = true;
-            }
-            m_store->setLine(++progress.lines);
-            quarantine.invalid("line longer than 4 MiB",
-                               std::string_view(buffer.constData(), size_t(quarantinedPrefix)));
-            progress.offset += skipLine(reader, buffer, &filled);
-            ++linesThisRun;
-            ++linesInBatch;
+    }
+    return finishLines(run);
+}
+
+bool Ingestor::startsAnArray(const LineRun &run)
+{
+    const QByteArray start = run.buffer.left(run.filled);
+    const qsizetype first = start.indexOf(QByteArrayView("["));
+    return first >= 0 && start.left(first).trimmed().isEmpty();
+}
+
+// A JSON array (an /events page): small enough to parse whole.
+IngestSummary Ingestor::ingestArray(LineRun &run)
+{
+    QByteArray content = run.buffer.left(run.filled);
+    for (qint64 more = 1; more > 0 && content.size() <= maxArrayFileSize;) {
+        more = run.reader.read(run.buffer.data(), chunkSize);
+        if (more > 0)
+            content.append(run.buffer.constData(), qsizetype(more));
+    }
+    if (content.size() > maxArrayFileSize) {
+        run.fail(u"%1 is a JSON array of over %2 MiB: import it as NDJSON, one event a line"_s
+                     .arg(run.path)
+                     .arg(maxArrayFileSize / (1024 * 1024)));
+        return run.summary;
+    }
+    ingestWhole(content, run.progress, &run.summary);
+    run.summary.seconds = run.meter.seconds();
+    return run.summary;
+}
+
+bool Ingestor::beginBatch(LineRun &run)
+{
+    if (!run.inBatch)
+        run.inBatch = m_store->beginBatch(run.progress.sourceId);
+    return run.inBatch;
+}
+
+// Each whole line of the buffer (and the last, unended one at the end of the file), in
+// batches of m_batchLines. False when the run ends here: a batch failed or was cancelled.
+bool Ingestor::ingestBufferedLines(LineRun &run, bool atEnd)
+{
+    qsizetype lineStart = 0;
+    for (;;) {
+        const char *begin = run.buffer.constData() + lineStart;
+        const char *newline
+            = static_cast<const char *>(memchr(begin, '\n', size_t(run.filled - lineStart)));
+        if (!newline && !(atEnd && lineStart < run.filled))
+            break;
+        const qsizetype length = newline ? newline - begin : run.filled - lineStart;
+        if (!beginBatch(run)) {
+            waitForCommits(&run.summary);
+            run.fail(m_store->lastError());
+            return false;
         }
+        if (QByteArrayView(begin, length).trimmed().size() > 0) {
+            m_store->setLine(run.progress.lines + 1);
+            m_parser.parseLine(begin, length, run.quarantine);
+        }
+        ++run.progress.lines;
+        ++run.linesThisRun;
+        ++run.linesInBatch;
+        lineStart += length + (newline ? 1 : 0);
+        run.progress.offset += length + (newline ? 1 : 0);
+        if (run.quarantine.exceeded()) {
+            run.summary.ok = false;
+            break;
+        }
+        if (run.linesInBatch >= m_batchLines && !commitBatch(run))
+            return false;
     }
-    if (quarantine.exceeded()) {
+    // Keep the partial last line for the next read.
+    memmove(run.buffer.data(), run.buffer.constData() + lineStart, size_t(run.filled - lineStart));
+    run.filled -= lineStart;
+    return true;
+}
+
+// Commits the batch, reports the progress, and stops when cancelled.
+bool Ingestor::commitBatch(LineRun &run)
+{
+    run.inBatch = false;
+    run.linesInBatch = 0;
+    if (!commit(run.progress, &run.summary))
+        return false;
+    if (m_progress)
+        m_progress(run.meter.progress(run.reader.rawPosition(), run.total, run.linesThisRun,
+                                      run.startPosition));
+    if (m_cancel && m_cancel->load()) {
+        waitForCommits(&run.summary);
+        run.summary.cancelled = true;
+        run.summary.seconds = run.meter.seconds();
+        return false;
+    }
+    return true;
+}
+
+// A line longer than the buffer: quarantined by its first bytes, then skipped. False when
+// no batch can begin.
+bool Ingestor::skipOverlongLine(LineRun &run)
+{
+    if (run.filled < chunkSize)
+        return true;
+    if (!beginBatch(run)) {
+        run.fail(m_store->lastError());
+        return false;
+    }
+    m_store->setLine(++run.progress.lines);
+    run.quarantine.invalid("line longer than 4 MiB",
+                           std::string_view(run.buffer.constData(), size_t(quarantinedPrefix)));
+    run.progress.offset += skipLine(run.reader, run.buffer, &run.filled);
+    ++run.linesThisRun;
+    ++run.linesInBatch;
+    return true;
+}
+
+// The file is done, refused or cut short: the last batch commits what is good, and marks
+// the file complete unless it must be read again.
+IngestSummary Ingestor::finishLines(LineRun &run)
+{
+    if (run.quarantine.exceeded()) {
         // Refused for good: complete, so that no start ingests it again.
-        progress.complete = true;
-        if (!inBatch)
-            m_store->beginBatch(progress.sourceId);
-        commit(progress, &summary);
-        inBatch = false;
-        summary.ok = false;
-        summary.error = u"%1 is not GitHub events: %2 of its %3 lines read are not events (at "
-                        "most %4, or %5 MiB of them, are kept in quarantine); the valid events "
-                        "before are kept"_s.arg(path)
-                            .arg(quarantine.rows())
-                            .arg(linesThisRun)
-                            .arg(QuarantineCap::maxRows)
-                            .arg(QuarantineCap::maxBytes / (1024 * 1024));
+        run.progress.complete = true;
+        if (!run.inBatch)
+            m_store->beginBatch(run.progress.sourceId);
+        commit(run.progress, &run.summary);
+        run.inBatch = false;
+        run.fail(u"%1 is not GitHub events: %2 of its %3 lines read are not events (at most "
+                 "%4, or %5 MiB of them, are kept in quarantine); the valid events before are "
+                 "kept"_s.arg(run.path)
+                     .arg(run.quarantine.rows())
+                     .arg(run.linesThisRun)
+                     .arg(QuarantineCap::maxRows)
+                     .arg(QuarantineCap::maxBytes / (1024 * 1024)));
     }
-    if (summary.ok && reader.isTruncated()) {
-        summary.ok = false;
-        summary.error = u"%1 is cut short: its gzip stream ends early; the events before the cut "
-                        "are kept"_s.arg(path);
-        if (inBatch)
-            commit(progress, &summary);
-        inBatch = false;
+    if (run.summary.ok && run.reader.isTruncated()) {
+        run.fail(u"%1 is cut short: its gzip stream ends early; the events before the cut are "
+                 "kept"_s.arg(run.path));
+        if (run.inBatch)
+            commit(run.progress, &run.summary);
+        run.inBatch = false;
     }
-    if (summary.ok) {
-        if (!inBatch)
-            m_store->beginBatch(progress.sourceId);
-        progress.complete = true;
-        commit(progress, &summary);
-    } else if (inBatch) {
+    if (run.summary.ok) {
+        if (!run.inBatch)
+            m_store->beginBatch(run.progress.sourceId);
+        run.progress.complete = true;
+        commit(run.progress, &run.summary);
+    } else if (run.inBatch) {
         m_store->rollbackBatch();
     }
-    waitForCommits(&summary);
+    waitForCommits(&run.summary);
     if (m_progress)
-        m_progress(meter.progress(total, total, linesThisRun, startPosition));
-    summary.seconds = meter.seconds();
-    return summary;
+        m_progress(run.meter.progress(run.total, run.total, run.linesThisRun, run.startPosition));
+    run.summary.seconds = run.meter.seconds();
+    return run.summary;
 }

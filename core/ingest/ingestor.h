@@ -57,6 +57,15 @@ public:
     IngestSummary ingestParsed(const QString &path, const ParsedPage &page);
 
 private:
+    struct LineRun;
+    IngestSummary ingestLines(const QString &path, const SourceProgress &progress);
+    static bool startsAnArray(const LineRun &run);
+    IngestSummary ingestArray(LineRun &run);
+    bool beginBatch(LineRun &run);
+    bool ingestBufferedLines(LineRun &run, bool atEnd);
+    bool commitBatch(LineRun &run);
+    bool skipOverlongLine(LineRun &run);
+    IngestSummary finishLines(LineRun &run);
     bool ingestWhole(const QByteArray &content, SourceProgress progress, IngestSummary *summary);
     bool ingestElements(SourceProgress progress, qint64 size, IngestSummary *summary,
                         const std::function<bool(QByteArray *error)> &feed);
