@@ -711,9 +711,9 @@ void TestAlerts::aDeadWebhookIsRetriedAndLosesNothing()
     QCOMPARE(alertname(1), u"rate"_s);
 }
 
-// The real `ghmonitor --headless`: an alert fires while the webhook's receiver is down, the
-// process is killed with SIGKILL with the notification waiting, and once started again it
-// delivers it, once, and fires nothing again.
+// The real `ghmonitor --headless`: two alerts fire while the webhook's receiver is down,
+// the process is killed with SIGKILL with both notifications waiting, and once started
+// again it delivers each, once, and fires nothing again.
 void TestAlerts::theRealProcessDeliversOnceAcrossAKill()
 {
     QTemporaryDir dir;
@@ -723,11 +723,13 @@ void TestAlerts::theRealProcessDeliversOnceAcrossAKill()
     QVERIFY(githubUrl.isValid());
     const QString data = dir.filePath(u"data"_s);
     QVERIFY(QDir().mkpath(data));
-    writeRules(data,
-               {{{u"name"_s, u"disk"_s},
-                 {u"kind"_s, u"disk_low"_s},
-                 {u"threshold"_s, 1e12},
-                 {u"group_wait_seconds"_s, 0}}});
+    const auto diskRule = [](const QString &name) {
+        return QJsonObject {{u"name"_s, name},
+                            {u"kind"_s, u"disk_low"_s},
+                            {u"threshold"_s, 1e12},
+                            {u"group_wait_seconds"_s, 0}};
+    };
+    writeRules(data, {diskRule(u"disk-a"_s), diskRule(u"disk-b"_s)});
     Receiver receiver;
     QVERIFY(receiver.listen());
     receiver.status = 503;
@@ -751,26 +753,41 @@ void TestAlerts::theRealProcessDeliversOnceAcrossAKill()
         monitor.kill();
         QVERIFY(monitor.waitForFinished());
     }
-    QVERIFY2(logs.count("alert firing: disk") == 1, logs.constData());
+    QVERIFY2(logs.count("alert firing: disk-a") == 1, logs.constData());
+    QVERIFY2(logs.count("alert firing: disk-b") == 1, logs.constData());
     receiver.status = 200;
     {
         QProcess monitor;
         run(monitor);
-        QTRY_VERIFY_WITH_TIMEOUT(receiver.posts.last().answered == 200, 20000);
+        const auto delivered = [&receiver] {
+            return std::count_if(receiver.posts.cbegin(), receiver.posts.cend(),
+                                 [](const Receiver::Post &post) { return post.answered == 200; });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(delivered() == 2, 20000);
         QTest::qWait(2000);
         monitor.terminate();
         QVERIFY(monitor.waitForFinished());
     }
     github.kill();
     github.waitForFinished();
-    qsizetype delivered = 0;
+    // Each notification delivered once: a delivery id answered 200 once, and refused ones
+    // sent again under the same id.
+    QHash<QByteArray, int> delivered;
+    QHash<QByteArray, QString> rules;
     for (const Receiver::Post &post : std::as_const(receiver.posts)) {
-        delivered += post.answered == 200;
-        QCOMPARE(post.headers.value("x-ghm-delivery"),
-                 receiver.posts.first().headers.value("x-ghm-delivery"));
+        const QByteArray id = post.headers.value("x-ghm-delivery");
+        delivered[id] += post.answered == 200;
+        rules.insert(
+            id, QJsonDocument::fromJson(post.body)["groupLabels"_L1]["alertname"_L1].toString());
     }
-    QCOMPARE(delivered, 1);
-    QVERIFY2(logs.count("alert firing: disk") == 1, logs.constData());
+    QCOMPARE(delivered.size(), 2);
+    for (const int times : std::as_const(delivered))
+        QCOMPARE(times, 1);
+    QStringList told = rules.values();
+    told.sort();
+    QCOMPARE(told, (QStringList {u"disk-a"_s, u"disk-b"_s}));
+    QVERIFY2(logs.count("alert firing: disk-a") == 1, logs.constData());
+    QVERIFY2(logs.count("alert firing: disk-b") == 1, logs.constData());
 }
 
 // The real `ghmonitor --headless` on the stand-in's 2026 feed: the feed-degraded alert
