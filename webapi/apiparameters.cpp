@@ -1,5 +1,7 @@
 #include "apiparameters.h"
 
+#include "openapi.h"
+
 #include "apierror.h"
 #include "repositoryname.h"
 #include "timeformat.h"
@@ -86,4 +88,26 @@ Scope ApiParameters::scope(const QUrlQuery &query, const Watchlist *watchlist)
                         u"bots"_s};
     scope.bots = *value;
     return scope;
+}
+
+qint64 ApiParameters::Integer::read(const QUrlQuery &query) const
+{
+    return integer(query, QString::fromLatin1(name), minimum, maximum, fallback);
+}
+
+QJsonObject ApiParameters::Integer::declaration() const
+{
+    return OpenApi::parameter(QString::fromLatin1(name), u"query"_s,
+                              OpenApi::integerSchema(minimum, maximum, fallback),
+                              QString::fromLatin1(description));
+}
+
+qint64 ApiParameters::Window::read(const QUrlQuery &query) const
+{
+    return windowMinutes(query, QString::fromLatin1(name), fallback);
+}
+
+QJsonObject ApiParameters::Window::declaration() const
+{
+    return OpenApi::windowParameter(QString::fromLatin1(name), fallback);
 }

@@ -3,6 +3,7 @@
 #include "metrictypes.h"
 
 #include <QDateTime>
+#include <QJsonObject>
 #include <QUrlQuery>
 
 class Watchlist;
@@ -22,5 +23,29 @@ QString repository(const QString &owner, const QString &name);
 // `scope` (all, watched or a group of the watch list) and `bots` (include, exclude, only);
 // all of GitHub with bots included when absent.
 Scope scope(const QUrlQuery &query, const Watchlist *watchlist);
+
+// A whole-number query parameter, declared once: how it is read, its range and default,
+// and its entry in the OpenAPI document.
+struct Integer
+{
+    const char *name;
+    qint64 minimum;
+    qint64 maximum;
+    qint64 fallback;
+    const char *description;
+
+    qint64 read(const QUrlQuery &query) const;
+    QJsonObject declaration() const;
+};
+
+// A window length in minutes (`offset` or `window`), declared once, like Integer.
+struct Window
+{
+    const char *name;
+    qint64 fallback;
+
+    qint64 read(const QUrlQuery &query) const;
+    QJsonObject declaration() const;
+};
 
 } // namespace ApiParameters

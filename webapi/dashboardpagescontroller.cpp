@@ -16,6 +16,9 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
+// The dashboard's window: an hour unless asked ("all": the whole store).
+constexpr ApiParameters::Window dashboardWindow {"window", 60};
+
 // The page and its scripts, from resources/web.
 QHttpServerResponse asset(const QString &name)
 {
@@ -48,7 +51,7 @@ DashboardRequest DashboardPagesController::requestFrom(const QUrlQuery &query) c
     request.scope = m_scopeOf(query);
     request.wholeStore = query.queryItemValue(u"window"_s) == "all"_L1;
     if (!request.wholeStore)
-        request.minutes = ApiParameters::windowMinutes(query, u"window"_s, 60);
+        request.minutes = dashboardWindow.read(query);
     request.at = ApiParameters::time(query, u"at"_s, QDateTime());
     request.followNow = false;
     request.latestEvents = 0;
@@ -99,7 +102,7 @@ QList<Endpoint> DashboardPagesController::endpoints() const
                      {}};
     docs.runs = assets.runs = Endpoint::Runs::OnServer;
     docs.needsToken = assets.needsToken = false;
-    QJsonObject window = OpenApi::windowParameter(u"window"_s, 60);
+    QJsonObject window = dashboardWindow.declaration();
     window[u"schema"_s] = QJsonObject {
         {u"oneOf"_s,
          QJsonArray {window[u"schema"_s],

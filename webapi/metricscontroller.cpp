@@ -103,11 +103,19 @@ QJsonObject unknownRepository()
                    {"404", "no stored events for this repository"}});
 }
 
+// Each query parameter with a default, declared once for its parser and the OpenAPI document.
+constexpr ApiParameters::Window countOffset {"offset", 10};
+constexpr ApiParameters::Window activeOffset {"offset", 60};
+constexpr ApiParameters::Integer activeLimit {"limit", 1, 1000, 10, "how many repositories"};
+constexpr ApiParameters::Integer namesLimit {"limit", 1, 1000, 20, "how many names"};
+// 0: no window, all of the repository's history.
+constexpr ApiParameters::Window repositoryWindow {"window", 0};
+
 // offset (minutes, default 10), at, scope, bots
 //   -> {offset, from, to, scope, complete, quality, total, counts{type: n}}
 QJsonObject eventCount(MetricsQueries &queries, const QUrlQuery &query, const Scope &scope)
 {
-    const qint64 offset = ApiParameters::windowMinutes(query, u"offset"_s, 10);
+    const qint64 offset = countOffset.read(query);
     const QDateTime at = ApiParameters::time(query, u"at"_s, MetricsQueries::currentTime());
     const TimeWindow window = TimeWindow::endingAt(at, offset);
     QJsonObject counts;
@@ -150,7 +158,7 @@ Endpoint eventCountEndpoint(const QueriesSource &queries, const ScopeOf &scopeOf
             return JsonAnswer::of(eventCount(queries(), query, scopeOf(query)));
         },
         get(u"Event counts by type over the last N minutes"_s,
-            scoped({windowParameter(u"offset"_s, 10), atParameter()}), responses),
+            scoped({countOffset.declaration(), atParameter()}), responses),
         {{u"EventCounts"_s, schema}, {u"Quality"_s, qualitySchema()}, {u"Scope"_s, scopeSchema()}}};
 }
 
@@ -160,7 +168,7 @@ PullRequestStats knownRepository(MetricsQueries &queries, const QString &owner, 
 {
     const QString repository = ApiParameters::repository(owner, name);
     const QDateTime at = ApiParameters::time(query, u"at"_s, MetricsQueries::currentTime());
-    const qint64 minutes = ApiParameters::windowMinutes(query, u"window"_s, 0);
+    const qint64 minutes = repositoryWindow.read(query);
     PullRequestStats stats = minutes > 0
         ? queries.pullRequestsIn(repository, TimeWindow::endingAt(at, minutes))
         : queries.averagePullRequestInterval(repository, at);
@@ -178,7 +186,7 @@ PullRequestStats knownRepository(MetricsQueries &queries, const QString &owner, 
 QJsonArray windowedRepositoryParameters(const QString &counted)
 {
     QJsonArray parameters = repositoryParameters();
-    QJsonObject window = windowParameter(u"window"_s, 0);
+    QJsonObject window = repositoryWindow.declaration();
     window[u"description"_s] = counted;
     window[u"schema"_s] = QJsonObject {
         {u"type"_s, u"integer"_s}, {u"minimum"_s, 1}, {u"maximum"_s, TimeFormat::maxWindowMinutes}};
@@ -279,8 +287,8 @@ Endpoint pullRequestsEndpoint(const QueriesSource &queries)
 //   -> {offset, limit, from, to, complete, repositories[{repository, events}]}
 QJsonObject activeRepositories(MetricsQueries &queries, const QUrlQuery &query, const Scope &scope)
 {
-    const qint64 limit = ApiParameters::integer(query, u"limit"_s, 1, 1000, 10);
-    const qint64 offset = ApiParameters::windowMinutes(query, u"offset"_s, 60);
+    const qint64 limit = activeLimit.read(query);
+    const qint64 offset = activeOffset.read(query);
     const QDateTime at = ApiParameters::time(query, u"at"_s, MetricsQueries::currentTime());
     const TimeWindow window = TimeWindow::endingAt(at, offset);
     QJsonArray repositories;
@@ -318,8 +326,6 @@ Endpoint activeRepositoriesEndpoint(const QueriesSource &queries, const ScopeOf 
                                       {u"items"_s,
                                        objectSchema({{u"repository"_s, typed("string")},
                                                      {u"events"_s, typed("integer")}})}}}});
-    const QJsonObject limit
-        = parameter(u"limit"_s, u"query"_s, integerSchema(1, 1000, 10), u"how many repositories"_s);
     return {Routes::activeRepositories,
             Caching::ByRequestAndSecond,
             [queries, scopeOf](const QStringList &, const ApiRequest &request) {
@@ -327,7 +333,8 @@ Endpoint activeRepositoriesEndpoint(const QueriesSource &queries, const ScopeOf 
                 return JsonAnswer::of(activeRepositories(queries(), query, scopeOf(query)));
             },
             get(u"Most active repositories"_s,
-                scoped({limit, windowParameter(u"offset"_s, 60), atParameter()}), responses),
+                scoped({activeLimit.declaration(), activeOffset.declaration(), atParameter()}),
+                responses),
             {{u"ActiveRepositories"_s, schema}}};
 }
 
@@ -474,7 +481,7 @@ QJsonObject repositoryNames(MetricsQueries &queries, const QUrlQuery &query)
     const QString prefix = query.queryItemValue(u"prefix"_s, QUrl::FullyDecoded);
     if (prefix.size() > 100)
         throw ApiError {400, u"prefix is over 100 characters"_s, u"prefix"_s};
-    const qint64 limit = ApiParameters::integer(query, u"limit"_s, 1, 1000, 20);
+    const qint64 limit = namesLimit.read(query);
     return {{u"prefix"_s, prefix},
             {u"repositories"_s,
              QJsonArray::fromStringList(queries.repositoryNames(prefix, int(limit)))}};
@@ -488,18 +495,17 @@ Endpoint repositoryNamesEndpoint(const QueriesSource &queries)
         = objectSchema({{u"prefix"_s, typed("string")},
                         {u"repositories"_s,
                          QJsonObject {{u"type"_s, u"array"_s}, {u"items"_s, typed("string")}}}});
-    return {
-        Routes::repositories,
-        Caching::ByRequest,
-        [queries](const QStringList &, const ApiRequest &request) {
-            return JsonAnswer::of(repositoryNames(queries(), QUrlQuery(request.url)));
-        },
-        get(u"Stored repositories whose name starts with a prefix (to search)"_s,
-            {parameter(u"prefix"_s, u"query"_s, QJsonObject {{u"type"_s, u"string"_s}},
-                       u"the start of owner/name, any case"_s),
-             parameter(u"limit"_s, u"query"_s, integerSchema(1, 1000, 20), u"how many names"_s)},
-            responses),
-        {{u"RepositoryNames"_s, schema}}};
+    return {Routes::repositories,
+            Caching::ByRequest,
+            [queries](const QStringList &, const ApiRequest &request) {
+                return JsonAnswer::of(repositoryNames(queries(), QUrlQuery(request.url)));
+            },
+            get(u"Stored repositories whose name starts with a prefix (to search)"_s,
+                {parameter(u"prefix"_s, u"query"_s, QJsonObject {{u"type"_s, u"string"_s}},
+                           u"the start of owner/name, any case"_s),
+                 namesLimit.declaration()},
+                responses),
+            {{u"RepositoryNames"_s, schema}}};
 }
 
 } // namespace
@@ -517,7 +523,7 @@ QJsonObject starsAnswer(MetricsQueries &queries, const QString &owner, const QSt
 {
     const QString repository = ApiParameters::repository(owner, name);
     const QDateTime at = ApiParameters::time(query, u"at"_s, MetricsQueries::currentTime());
-    const qint64 minutes = ApiParameters::windowMinutes(query, u"window"_s, 0);
+    const qint64 minutes = repositoryWindow.read(query);
     const TimeWindow window
         = minutes > 0 ? TimeWindow::endingAt(at, minutes) : TimeWindow {0, at.toSecsSinceEpoch()};
     const StarHistory history = queries.starHistory(repository, window);
