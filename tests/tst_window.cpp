@@ -61,6 +61,19 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
+// A watched repository's star spike, firing since now.
+Alert starSpikeFiringNow()
+{
+    Alert firing;
+    firing.rule = u"star-spike"_s;
+    firing.repository = u"acme/widgets"_s;
+    firing.key = u"acme/widgets 2026-12-04"_s;
+    firing.summary = u"acme/widgets gained 400 stars on 2026-12-04"_s;
+    firing.state = Alert::State::Firing;
+    firing.activeAt = firing.firedAt = QDateTime::currentSecsSinceEpoch();
+    return firing;
+}
+
 // `count` synthetic events, `perSecond` a second from `first`, as an NDJSON file.
 QString writeEvents(const TestStorage &storage, const QString &name, qint64 first, qint64 count,
                     qint64 perSecond = 1)
@@ -782,13 +795,7 @@ void TestWindow::alertsShowInTheDockAndTheTray()
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QVERIFY(!window.alertsDock()->isVisible());
 
-    Alert firing;
-    firing.rule = u"star-spike"_s;
-    firing.repository = u"acme/widgets"_s;
-    firing.key = u"acme/widgets 2026-12-04"_s;
-    firing.summary = u"acme/widgets gained 400 stars on 2026-12-04"_s;
-    firing.state = Alert::State::Firing;
-    firing.activeAt = firing.firedAt = QDateTime::currentSecsSinceEpoch();
+    Alert firing = starSpikeFiringNow();
     Alert resolved = firing;
     resolved.rule = u"rate-limit-low"_s;
     resolved.repository.clear();
@@ -834,13 +841,7 @@ void TestWindow::alertsAreSilencedFromTheDockAndTheirRulesEditedInSettings()
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QSignalSpy changed(&window, &MainWindow::alertSettingsChanged);
 
-    Alert firing;
-    firing.rule = u"star-spike"_s;
-    firing.repository = u"acme/widgets"_s;
-    firing.key = u"acme/widgets 2026-12-04"_s;
-    firing.summary = u"acme/widgets gained 400 stars on 2026-12-04"_s;
-    firing.state = Alert::State::Firing;
-    firing.activeAt = firing.firedAt = QDateTime::currentSecsSinceEpoch();
+    Alert firing = starSpikeFiringNow();
     window.showAlerts({{firing}, {}});
     const QColor badge = window.trayIcon()->icon().pixmap(64, 64).toImage().pixelColor(30, 44);
     QVERIFY2(badge.red() > 150 && badge.green() < 100, qPrintable(badge.name()));
@@ -932,13 +933,7 @@ void TestWindow::theTrayShowsTheFiringCountAndTheMessage()
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QVERIFY(window.trayIcon()->isVisible());
 
-    Alert firing;
-    firing.rule = u"star-spike"_s;
-    firing.repository = u"acme/widgets"_s;
-    firing.key = u"acme/widgets 2026-12-04"_s;
-    firing.summary = u"acme/widgets gained 400 stars on 2026-12-04"_s;
-    firing.state = Alert::State::Firing;
-    firing.activeAt = firing.firedAt = QDateTime::currentSecsSinceEpoch();
+    Alert firing = starSpikeFiringNow();
     Alert other = firing;
     other.key = u"acme/gadgets 2026-12-04"_s;
     other.repository = u"acme/gadgets"_s;
