@@ -1,19 +1,19 @@
 #include "batchcommands.h"
 
-#include "database.h"
+#include "store/database.h"
 
-#include "archivedownload.h"
-#include "bronzestore.h"
-#include "config.h"
+#include "collect/archivedownload.h"
+#include "collect/bronzestore.h"
+#include "collect/watchlist.h"
+#include "config/config.h"
+#include "config/watchedscope.h"
 #include "dashboardimage.h"
-#include "metricsexport.h"
-#include "metricsqueries.h"
-#include "pipeline.h"
+#include "event/timeformat.h"
+#include "ingest/pipeline.h"
+#include "query/metricsexport.h"
+#include "query/metricsqueries.h"
 #include "services.h"
 #include "signalwatcher.h"
-#include "timeformat.h"
-#include "watchedscope.h"
-#include "watchlist.h"
 
 #include <QCoreApplication>
 #include <QEventLoop>

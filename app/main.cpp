@@ -1,7 +1,6 @@
 #include "apiserver.h"
 #include "batchcommands.h"
-#include "changelistener.h"
-#include "config.h"
+#include "config/config.h"
 #include "dashboardcontroller.h"
 #include "dashboardimage.h"
 #include "instancelock.h"
@@ -9,6 +8,7 @@
 #include "services.h"
 #include "settingsdialog.h"
 #include "signalwatcher.h"
+#include "store/changelistener.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

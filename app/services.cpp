@@ -1,14 +1,14 @@
 #include "services.h"
 
-#include "database.h"
+#include "store/database.h"
 
 #include "apiserver.h"
-#include "bronzestore.h"
-#include "changelistener.h"
-#include "clock.h"
-#include "pipeline.h"
-#include "repositorywatcher.h"
-#include "watchlist.h"
+#include "collect/bronzestore.h"
+#include "collect/repositorywatcher.h"
+#include "collect/watchlist.h"
+#include "event/clock.h"
+#include "ingest/pipeline.h"
+#include "store/changelistener.h"
 
 #include <QLoggingCategory>
 #include <QThread>

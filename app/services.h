@@ -1,9 +1,9 @@
 #pragma once
 
-#include "alertengine.h"
-#include "archivefollower.h"
-#include "config.h"
-#include "githubpoller.h"
+#include "alert/alertengine.h"
+#include "collect/archivefollower.h"
+#include "collect/githubpoller.h"
+#include "config/config.h"
 
 #include <QElapsedTimer>
 #include <QList>

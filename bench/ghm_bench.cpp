@@ -1,11 +1,11 @@
 // `make bench`: import speed, memory, metric latency and API throughput at GitHub's real
 // shape, on data it generates itself; then the same at 2,500 repositories for comparison,
 // and optionally SQLite against PostgreSQL. Prints Markdown tables.
-#include "countblock.h"
-#include "dashboardsnapshot.h"
-#include "database.h"
-#include "metricsqueries.h"
+#include "query/dashboardsnapshot.h"
+#include "query/metricsqueries.h"
 #include "realshape.h"
+#include "store/countblock.h"
+#include "store/database.h"
 
 #include <QCoreApplication>
 #include <QDir>

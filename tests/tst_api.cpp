@@ -1,10 +1,10 @@
 #include "apiserver.h"
-#include "config.h"
+#include "collect/watchlist.h"
+#include "config/config.h"
 #include "fixtureevents.h"
-#include "pipeline.h"
+#include "ingest/pipeline.h"
 #include "routes.h"
 #include "teststorage.h"
-#include "watchlist.h"
 #include "watchlistcontroller.h"
 
 #include <QElapsedTimer>

@@ -1,6 +1,6 @@
 #include "childprocess.h"
-#include "database.h"
 #include "goldcounts.h"
+#include "store/database.h"
 #include "syntheticevents.h"
 #include "teststorage.h"
 

@@ -1,16 +1,16 @@
 #include "apiserver.h"
 #include "chartpanels.h"
+#include "collect/watchlist.h"
 #include "dashboardcontroller.h"
 #include "dashboardimage.h"
 #include "dashboardwidget.h"
 #include "eventfeedmodel.h"
 #include "fixtureevents.h"
+#include "ingest/pipeline.h"
 #include "mainwindow.h"
-#include "metricsqueries.h"
-#include "pipeline.h"
+#include "query/metricsqueries.h"
 #include "syntheticevents.h"
 #include "teststorage.h"
-#include "watchlist.h"
 
 #include <QBarSet>
 #include <QChart>

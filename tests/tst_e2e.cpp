@@ -1,6 +1,6 @@
 #include "childprocess.h"
-#include "database.h"
 #include "goldcounts.h"
+#include "store/database.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -1,6 +1,6 @@
-#include "bronzestore.h"
 #include "childprocess.h"
-#include "database.h"
+#include "collect/bronzestore.h"
+#include "store/database.h"
 #include "testdata.h"
 
 #include <QDirIterator>

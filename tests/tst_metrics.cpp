@@ -1,7 +1,7 @@
-#include "botaccounts.h"
+#include "event/botaccounts.h"
 #include "fixtureevents.h"
-#include "metricsqueries.h"
-#include "pipeline.h"
+#include "ingest/pipeline.h"
+#include "query/metricsqueries.h"
 #include "referencecounts.h"
 #include "teststorage.h"
 

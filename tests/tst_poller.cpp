@@ -1,7 +1,7 @@
-#include "bronzestore.h"
-#include "clock.h"
+#include "collect/bronzestore.h"
+#include "collect/githubpoller.h"
+#include "event/clock.h"
 #include "fakegithub.h"
-#include "githubpoller.h"
 #include "syntheticevents.h"
 #include "testdata.h"
 

@@ -1,9 +1,9 @@
 #include "childprocess.h"
-#include "compressedfile.h"
-#include "database.h"
+#include "event/compressedfile.h"
+#include "event/timeformat.h"
+#include "store/database.h"
 #include "syntheticevents.h"
 #include "teststorage.h"
-#include "timeformat.h"
 
 #include <QImage>
 #include <QJsonArray>

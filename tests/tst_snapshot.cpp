@@ -1,5 +1,5 @@
-#include "dashboardsnapshot.h"
-#include "timeformat.h"
+#include "event/timeformat.h"
+#include "query/dashboardsnapshot.h"
 
 #include <QFile>
 #include <QJsonArray>

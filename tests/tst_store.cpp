@@ -1,10 +1,10 @@
-#include "bronzestore.h"
-#include "database.h"
+#include "collect/bronzestore.h"
+#include "event/parsedpage.h"
 #include "fixtureevents.h"
 #include "goldcounts.h"
-#include "parsedpage.h"
-#include "pipeline.h"
-#include "storefactory.h"
+#include "ingest/pipeline.h"
+#include "store/database.h"
+#include "store/storefactory.h"
 #include "teststorage.h"
 
 #include <QJsonDocument>

@@ -1,8 +1,8 @@
-#include "changelistener.h"
 #include "childprocess.h"
 #include "dashboardcontroller.h"
-#include "metricsqueries.h"
-#include "pipeline.h"
+#include "ingest/pipeline.h"
+#include "query/metricsqueries.h"
+#include "store/changelistener.h"
 #include "syntheticevents.h"
 #include "teststorage.h"
 

@@ -1,13 +1,13 @@
-#include "bronzestore.h"
-#include "clock.h"
+#include "collect/bronzestore.h"
+#include "collect/repositorywatcher.h"
+#include "collect/watchlist.h"
+#include "event/clock.h"
 #include "fakegithub.h"
 #include "feed2026.h"
-#include "metricsqueries.h"
-#include "pipeline.h"
-#include "repositorywatcher.h"
+#include "ingest/pipeline.h"
+#include "query/metricsqueries.h"
 #include "syntheticevents.h"
 #include "teststorage.h"
-#include "watchlist.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,6 +1,6 @@
 // The GitHub stand-in as a program, for `make demo` and the end-to-end test.
-#include "clock.h"
-#include "compressedfile.h"
+#include "event/clock.h"
+#include "event/compressedfile.h"
 #include "fakegithub.h"
 
 #include <QCommandLineParser>

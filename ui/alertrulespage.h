@@ -1,6 +1,6 @@
 #pragma once
 
-#include "alertrule.h"
+#include "alert/alertrule.h"
 
 #include <QWidget>
 

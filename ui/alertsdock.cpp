@@ -1,6 +1,6 @@
 #include "alertsdock.h"
 
-#include "timeformat.h"
+#include "event/timeformat.h"
 
 #include <QDateTime>
 #include <QHeaderView>

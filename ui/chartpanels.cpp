@@ -1,7 +1,7 @@
 #include "chartpanels.h"
 
-#include "repositoryname.h"
-#include "timeformat.h"
+#include "event/repositoryname.h"
+#include "event/timeformat.h"
 
 #include <QAreaSeries>
 #include <QBarCategoryAxis>

@@ -1,6 +1,6 @@
 #include "dashboardcontroller.h"
 
-#include "metricsqueries.h"
+#include "query/metricsqueries.h"
 
 #include <QLoggingCategory>
 #include <QThread>

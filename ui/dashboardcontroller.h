@@ -1,7 +1,7 @@
 #pragma once
 
-#include "dashboardsnapshot.h"
-#include "storelocation.h"
+#include "query/dashboardsnapshot.h"
+#include "store/storelocation.h"
 
 #include <QObject>
 #include <QPointer>

@@ -1,8 +1,8 @@
 #include "dashboardwidget.h"
 
 #include "chartpanels.h"
+#include "event/timeformat.h"
 #include "eventfeedmodel.h"
-#include "timeformat.h"
 
 #include <QClipboard>
 #include <QComboBox>

@@ -1,18 +1,18 @@
 #include "mainwindow.h"
 
+#include "alert/alertsilence.h"
 #include "alertsdock.h"
-#include "alertsilence.h"
 #include "chartpanels.h"
+#include "collect/watchlist.h"
+#include "config/watchedscope.h"
 #include "dashboardcontroller.h"
 #include "dashboardimage.h"
 #include "dashboardwidget.h"
-#include "metricsexport.h"
-#include "pipeline.h"
+#include "event/timeformat.h"
+#include "ingest/pipeline.h"
+#include "query/metricsexport.h"
 #include "settingsdialog.h"
 #include "sourcehealthdialog.h"
-#include "timeformat.h"
-#include "watchedscope.h"
-#include "watchlist.h"
 
 #include <QActionGroup>
 #include <QApplication>

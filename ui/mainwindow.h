@@ -1,10 +1,10 @@
 #pragma once
 
-#include "alertgroups.h"
-#include "archivefollower.h"
-#include "config.h"
-#include "dashboardsnapshot.h"
-#include "githubpoller.h"
+#include "alert/alertgroups.h"
+#include "collect/archivefollower.h"
+#include "collect/githubpoller.h"
+#include "config/config.h"
+#include "query/dashboardsnapshot.h"
 
 #include <QMainWindow>
 #include <QPointer>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "metrictypes.h"
+#include "query/metrictypes.h"
 
 #include <QCategoryAxis>
 

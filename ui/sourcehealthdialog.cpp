@@ -1,9 +1,9 @@
 #include "sourcehealthdialog.h"
 
-#include "timeformat.h"
+#include "event/timeformat.h"
 
 #include "chartpanels.h"
-#include "feedhealth.h"
+#include "event/feedhealth.h"
 
 #include <QDateTime>
 #include <QDialogButtonBox>

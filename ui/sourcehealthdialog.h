@@ -1,6 +1,6 @@
 #pragma once
 
-#include "dashboardsnapshot.h"
+#include "query/dashboardsnapshot.h"
 
 #include <QDialog>
 

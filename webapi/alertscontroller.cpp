@@ -1,7 +1,7 @@
 #include "alertscontroller.h"
 
-#include "alertengine.h"
-#include "alertsilence.h"
+#include "alert/alertengine.h"
+#include "alert/alertsilence.h"
 #include "apierror.h"
 #include "jsonanswer.h"
 #include "openapi.h"

@@ -3,9 +3,9 @@
 #include "openapi.h"
 
 #include "apierror.h"
-#include "repositoryname.h"
-#include "timeformat.h"
-#include "watchedscope.h"
+#include "config/watchedscope.h"
+#include "event/repositoryname.h"
+#include "event/timeformat.h"
 
 using namespace Qt::StringLiterals;
 

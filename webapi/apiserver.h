@@ -1,12 +1,12 @@
 #pragma once
 
-#include "alertengine.h"
-#include "archivefollower.h"
-#include "config.h"
+#include "alert/alertengine.h"
+#include "collect/archivefollower.h"
+#include "collect/githubpoller.h"
+#include "config/config.h"
 #include "dashboardpagescontroller.h"
-#include "githubpoller.h"
 #include "prometheus.h"
-#include "storelocation.h"
+#include "store/storelocation.h"
 
 #include <QHash>
 #include <QMutex>

@@ -2,10 +2,10 @@
 
 #include "apierror.h"
 #include "apiparameters.h"
-#include "dashboardsnapshot.h"
 #include "jsonanswer.h"
-#include "metricsexport.h"
 #include "openapi.h"
+#include "query/dashboardsnapshot.h"
+#include "query/metricsexport.h"
 
 #include <QFile>
 #include <QHttpServerRequest>

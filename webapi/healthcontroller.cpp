@@ -1,14 +1,14 @@
 #include "healthcontroller.h"
 
-#include "alertengine.h"
-#include "archivefollower.h"
-#include "githubpoller.h"
+#include "alert/alertengine.h"
+#include "collect/archivefollower.h"
+#include "collect/githubpoller.h"
+#include "event/timeformat.h"
 #include "jsonanswer.h"
-#include "metricsexport.h"
-#include "metricsqueries.h"
 #include "openapi.h"
 #include "prometheus.h"
-#include "timeformat.h"
+#include "query/metricsexport.h"
+#include "query/metricsqueries.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

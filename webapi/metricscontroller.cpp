@@ -2,11 +2,11 @@
 
 #include "apierror.h"
 #include "apiparameters.h"
+#include "event/timeformat.h"
 #include "jsonanswer.h"
-#include "metricsexport.h"
-#include "metricsqueries.h"
 #include "openapi.h"
-#include "timeformat.h"
+#include "query/metricsexport.h"
+#include "query/metricsqueries.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,7 +1,7 @@
 #include "openapi.h"
 
-#include "metrictypes.h"
-#include "timeformat.h"
+#include "event/timeformat.h"
+#include "query/metrictypes.h"
 
 #include <QRegularExpression>
 

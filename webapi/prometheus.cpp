@@ -1,8 +1,8 @@
 #include "prometheus.h"
 
-#include "alertengine.h"
-#include "archivefollower.h"
-#include "githubpoller.h"
+#include "alert/alertengine.h"
+#include "collect/archivefollower.h"
+#include "collect/githubpoller.h"
 
 #include <QMap>
 

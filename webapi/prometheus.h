@@ -1,6 +1,6 @@
 #pragma once
 
-#include "feedquality.h"
+#include "query/feedquality.h"
 
 #include <QByteArray>
 #include <QHash>

@@ -1,6 +1,6 @@
 #include "readerpool.h"
 
-#include "metricsqueries.h"
+#include "query/metricsqueries.h"
 
 ReaderPool::ReaderPool(const StoreLocation &store, int pullRequestHorizonDays, int threads)
     : m_store(store)

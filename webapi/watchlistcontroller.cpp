@@ -2,10 +2,10 @@
 
 #include "apierror.h"
 #include "apiparameters.h"
+#include "collect/watchlist.h"
+#include "event/repositoryname.h"
 #include "jsonanswer.h"
 #include "openapi.h"
-#include "repositoryname.h"
-#include "watchlist.h"
 
 #include <QHttpServerRequest>
 #include <QJsonArray>

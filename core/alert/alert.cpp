@@ -1,6 +1,6 @@
-#include "alert.h"
+#include "alert/alert.h"
 
-#include "timeformat.h"
+#include "event/timeformat.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>

@@ -1,11 +1,11 @@
-#include "alertengine.h"
+#include "alert/alertengine.h"
 
-#include "clock.h"
-#include "connection.h"
-#include "metricsqueries.h"
-#include "spikedetector.h"
-#include "timeformat.h"
-#include "watchlist.h"
+#include "alert/spikedetector.h"
+#include "collect/watchlist.h"
+#include "event/clock.h"
+#include "event/timeformat.h"
+#include "query/metricsqueries.h"
+#include "store/connection.h"
 
 #include <QCryptographicHash>
 #include <QFile>

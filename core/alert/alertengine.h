@@ -1,12 +1,12 @@
 #pragma once
 
-#include "alert.h"
-#include "alertgroups.h"
-#include "alertsilence.h"
-#include "archivefollower.h"
-#include "githubpoller.h"
-#include "metrictypes.h"
-#include "storelocation.h"
+#include "alert/alert.h"
+#include "alert/alertgroups.h"
+#include "alert/alertsilence.h"
+#include "collect/archivefollower.h"
+#include "collect/githubpoller.h"
+#include "query/metrictypes.h"
+#include "store/storelocation.h"
 
 #include <QHash>
 #include <QObject>

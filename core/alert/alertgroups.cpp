@@ -1,4 +1,4 @@
-#include "alertgroups.h"
+#include "alert/alertgroups.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>

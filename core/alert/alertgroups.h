@@ -1,6 +1,6 @@
 #pragma once
 
-#include "alert.h"
+#include "alert/alert.h"
 
 #include <QHash>
 #include <QJsonObject>

@@ -1,7 +1,7 @@
-#include "alertrule.h"
+#include "alert/alertrule.h"
 
-#include "jsonfile.h"
-#include "repositoryname.h"
+#include "alert/jsonfile.h"
+#include "event/repositoryname.h"
 
 #include <QFile>
 #include <QJsonArray>

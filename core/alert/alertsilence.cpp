@@ -1,8 +1,8 @@
-#include "alertsilence.h"
+#include "alert/alertsilence.h"
 
-#include "jsonfile.h"
-#include "repositoryname.h"
-#include "timeformat.h"
+#include "alert/jsonfile.h"
+#include "event/repositoryname.h"
+#include "event/timeformat.h"
 
 #include <QDateTime>
 #include <QFile>

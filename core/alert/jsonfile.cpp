@@ -1,4 +1,4 @@
-#include "jsonfile.h"
+#include "alert/jsonfile.h"
 
 #include <QJsonDocument>
 #include <QLockFile>

@@ -1,4 +1,4 @@
-#include "spikedetector.h"
+#include "alert/spikedetector.h"
 
 #include <cmath>
 #include <numeric>

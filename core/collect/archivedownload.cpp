@@ -1,7 +1,7 @@
-#include "archivedownload.h"
+#include "collect/archivedownload.h"
 
-#include "bronzestore.h"
-#include "compressedfile.h"
+#include "collect/bronzestore.h"
+#include "event/compressedfile.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -1,8 +1,8 @@
-#include "archivefollower.h"
+#include "collect/archivefollower.h"
 
-#include "archivedownload.h"
-#include "bronzestore.h"
-#include "clock.h"
+#include "collect/archivedownload.h"
+#include "collect/bronzestore.h"
+#include "event/clock.h"
 
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>

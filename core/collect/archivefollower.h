@@ -1,6 +1,6 @@
 #pragma once
 
-#include "archivedownload.h"
+#include "collect/archivedownload.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>

@@ -1,4 +1,4 @@
-#include "bronzestore.h"
+#include "collect/bronzestore.h"
 
 #include <QDir>
 #include <QDirIterator>

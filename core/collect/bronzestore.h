@@ -1,7 +1,7 @@
 #pragma once
 
-#include "feedhealth.h"
-#include "githubprotocol.h"
+#include "collect/githubprotocol.h"
+#include "event/feedhealth.h"
 
 #include <QDateTime>
 #include <QSet>

@@ -1,9 +1,9 @@
-#include "githubpoller.h"
+#include "collect/githubpoller.h"
 
-#include "bronzestore.h"
-#include "clock.h"
-#include "eventparser.h"
-#include "parsedpage.h"
+#include "collect/bronzestore.h"
+#include "event/clock.h"
+#include "event/eventparser.h"
+#include "event/parsedpage.h"
 
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "parsedpage.h"
-#include "ratebudget.h"
+#include "collect/ratebudget.h"
+#include "event/parsedpage.h"
 
 #include <QMap>
 #include <QObject>

@@ -1,4 +1,4 @@
-#include "githubprotocol.h"
+#include "collect/githubprotocol.h"
 
 #include <QLoggingCategory>
 #include <QNetworkReply>

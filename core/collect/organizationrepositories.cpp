@@ -1,6 +1,6 @@
-#include "organizationrepositories.h"
+#include "collect/organizationrepositories.h"
 
-#include "repositoryname.h"
+#include "event/repositoryname.h"
 
 #include <QJsonObject>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "repositorypages.h"
+#include "collect/repositorypages.h"
 
 // Lists a watched organization's public repositories (GET /orgs/{org}/repos, most recently
 // pushed first), following Link until `limit` are listed; archived ones are left out, for

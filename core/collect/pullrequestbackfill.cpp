@@ -1,6 +1,6 @@
-#include "pullrequestbackfill.h"
+#include "collect/pullrequestbackfill.h"
 
-#include "clock.h"
+#include "event/clock.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "repositorypages.h"
+#include "collect/repositorypages.h"
 
 #include <QDateTime>
 

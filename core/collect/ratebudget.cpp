@@ -1,4 +1,4 @@
-#include "ratebudget.h"
+#include "collect/ratebudget.h"
 
 using namespace Qt::StringLiterals;
 

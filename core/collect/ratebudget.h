@@ -1,6 +1,6 @@
 #pragma once
 
-#include "githubprotocol.h"
+#include "collect/githubprotocol.h"
 
 #include <QMap>
 

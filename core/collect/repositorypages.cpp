@@ -1,7 +1,7 @@
-#include "repositorypages.h"
+#include "collect/repositorypages.h"
 
-#include "bronzestore.h"
-#include "clock.h"
+#include "collect/bronzestore.h"
+#include "event/clock.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

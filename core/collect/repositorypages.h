@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ratebudget.h"
+#include "collect/ratebudget.h"
 
 #include <QJsonArray>
 #include <QObject>

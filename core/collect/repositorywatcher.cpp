@@ -1,7 +1,7 @@
-#include "repositorywatcher.h"
+#include "collect/repositorywatcher.h"
 
-#include "clock.h"
-#include "watchlist.h"
+#include "collect/watchlist.h"
+#include "event/clock.h"
 
 #include <QLoggingCategory>
 

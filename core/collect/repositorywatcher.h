@@ -1,9 +1,9 @@
 #pragma once
 
-#include "githubpoller.h"
-#include "organizationrepositories.h"
-#include "pullrequestbackfill.h"
-#include "starhistoryfetch.h"
+#include "collect/githubpoller.h"
+#include "collect/organizationrepositories.h"
+#include "collect/pullrequestbackfill.h"
+#include "collect/starhistoryfetch.h"
 
 #include <QHash>
 #include <QObject>

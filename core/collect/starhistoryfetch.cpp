@@ -1,6 +1,6 @@
-#include "starhistoryfetch.h"
+#include "collect/starhistoryfetch.h"
 
-#include "clock.h"
+#include "event/clock.h"
 
 #include <QJsonObject>
 

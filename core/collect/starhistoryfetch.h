@@ -1,6 +1,6 @@
 #pragma once
 
-#include "repositorypages.h"
+#include "collect/repositorypages.h"
 
 // Fetches a watched repository's counts (GET /repos/{o}/{r}: stargazers_count) and its star
 // history (GET /repos/{o}/{r}/stargazers/history, GitHub's since 2026-09-04: weeks newest

@@ -1,6 +1,6 @@
-#include "watchlist.h"
+#include "collect/watchlist.h"
 
-#include "repositoryname.h"
+#include "event/repositoryname.h"
 
 #include <QDir>
 #include <QFile>

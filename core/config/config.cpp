@@ -1,6 +1,6 @@
-#include "config.h"
+#include "config/config.h"
 
-#include "database.h"
+#include "store/database.h"
 
 #include <QCoreApplication>
 #include <QHostAddress>

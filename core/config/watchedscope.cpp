@@ -1,6 +1,6 @@
-#include "watchedscope.h"
+#include "config/watchedscope.h"
 
-#include "watchlist.h"
+#include "collect/watchlist.h"
 
 using namespace Qt::StringLiterals;
 

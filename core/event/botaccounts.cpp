@@ -1,4 +1,4 @@
-#include "botaccounts.h"
+#include "event/botaccounts.h"
 
 using namespace Qt::StringLiterals;
 

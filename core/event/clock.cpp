@@ -1,4 +1,4 @@
-#include "clock.h"
+#include "event/clock.h"
 
 #include <QTimer>
 

@@ -1,4 +1,4 @@
-#include "compressedfile.h"
+#include "event/compressedfile.h"
 
 #include <QFile>
 

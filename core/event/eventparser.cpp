@@ -1,6 +1,6 @@
-#include "eventparser.h"
+#include "event/eventparser.h"
 
-#include "repositoryname.h"
+#include "event/repositoryname.h"
 
 #include <QByteArray>
 

@@ -1,4 +1,4 @@
-#include "feedhealth.h"
+#include "event/feedhealth.h"
 
 #include <QFile>
 #include <QJsonArray>

@@ -1,4 +1,4 @@
-#include "parsedpage.h"
+#include "event/parsedpage.h"
 
 void ParsedPage::event(const EventView &event)
 {

@@ -1,4 +1,4 @@
-#include "repositoryname.h"
+#include "event/repositoryname.h"
 
 #include <QStringList>
 

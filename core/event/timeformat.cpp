@@ -1,4 +1,4 @@
-#include "timeformat.h"
+#include "event/timeformat.h"
 
 #include <QCoreApplication>
 #include <QLocale>

@@ -1,8 +1,8 @@
-#include "ingestor.h"
+#include "ingest/ingestor.h"
 
-#include "bronzestore.h"
-#include "compressedfile.h"
-#include "parsedpage.h"
+#include "collect/bronzestore.h"
+#include "event/compressedfile.h"
+#include "event/parsedpage.h"
 
 #include <QElapsedTimer>
 #include <QFile>

@@ -1,6 +1,6 @@
-#include "pipeline.h"
+#include "ingest/pipeline.h"
 
-#include "storefactory.h"
+#include "store/storefactory.h"
 
 #include <QLoggingCategory>
 

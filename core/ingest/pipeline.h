@@ -1,10 +1,10 @@
 #pragma once
 
-#include "bronzestore.h"
-#include "eventstore.h"
-#include "ingestor.h"
-#include "parsedpage.h"
-#include "storelocation.h"
+#include "collect/bronzestore.h"
+#include "event/parsedpage.h"
+#include "ingest/ingestor.h"
+#include "store/eventstore.h"
+#include "store/storelocation.h"
 
 #include <QObject>
 #include <QStringList>

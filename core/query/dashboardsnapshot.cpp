@@ -1,6 +1,6 @@
-#include "dashboardsnapshot.h"
+#include "query/dashboardsnapshot.h"
 
-#include "metricsqueries.h"
+#include "query/metricsqueries.h"
 
 #include <QHash>
 

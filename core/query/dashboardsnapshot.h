@@ -1,7 +1,7 @@
 #pragma once
 
-#include "feedquality.h"
-#include "metrictypes.h"
+#include "query/feedquality.h"
+#include "query/metrictypes.h"
 
 #include <QSet>
 

@@ -1,10 +1,10 @@
-#include "feedquality.h"
+#include "query/feedquality.h"
 
-#include "countblock.h"
-#include "metricsqueries.h"
+#include "query/metricsqueries.h"
+#include "store/countblock.h"
 
-#include "feedhealth.h"
-#include "timeformat.h"
+#include "event/feedhealth.h"
+#include "event/timeformat.h"
 
 #include <QSqlQuery>
 

@@ -1,7 +1,7 @@
-#include "metricsexport.h"
+#include "query/metricsexport.h"
 
-#include "feedhealth.h"
-#include "timeformat.h"
+#include "event/feedhealth.h"
+#include "event/timeformat.h"
 
 #include <QJsonArray>
 

@@ -1,9 +1,9 @@
-#include "metricsqueries.h"
+#include "query/metricsqueries.h"
 
-#include "botaccounts.h"
-#include "countrollups.h"
-#include "database.h"
-#include "sqlitestatement.h"
+#include "event/botaccounts.h"
+#include "store/countrollups.h"
+#include "store/database.h"
+#include "store/sqlitestatement.h"
 
 #include <QScopeGuard>
 #include <QSqlQuery>

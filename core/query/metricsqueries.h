@@ -1,8 +1,8 @@
 #pragma once
 
-#include "connection.h"
-#include "feedquality.h"
-#include "metrictypes.h"
+#include "query/feedquality.h"
+#include "query/metrictypes.h"
+#include "store/connection.h"
 
 #include <QDateTime>
 #include <QList>

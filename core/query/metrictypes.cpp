@@ -1,4 +1,4 @@
-#include "metrictypes.h"
+#include "query/metrictypes.h"
 
 using namespace Qt::StringLiterals;
 

@@ -1,6 +1,6 @@
-#include "changelistener.h"
+#include "store/changelistener.h"
 
-#include "postgreseventstore.h"
+#include "store/postgreseventstore.h"
 
 #include <QLoggingCategory>
 #include <QSqlError>

@@ -1,6 +1,6 @@
-#include "connection.h"
+#include "store/connection.h"
 
-#include "database.h"
+#include "store/database.h"
 
 #include <QLoggingCategory>
 #include <QSqlError>

@@ -1,4 +1,4 @@
-#include "countblock.h"
+#include "store/countblock.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "countrollups.h"
+#include "store/countrollups.h"
 
 namespace {
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "countblock.h"
-#include "sqlitestatement.h"
+#include "store/countblock.h"
+#include "store/sqlitestatement.h"
 
 #include <QSet>
 

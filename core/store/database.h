@@ -1,6 +1,6 @@
 #pragma once
 
-#include "storelocation.h"
+#include "store/storelocation.h"
 
 #include <QSqlDatabase>
 #include <QSqlError>

@@ -1,4 +1,4 @@
-#include "eventstore.h"
+#include "store/eventstore.h"
 
 #include <QSqlError>
 #include <QSqlQuery>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "eventparser.h"
-#include "golddelta.h"
-#include "healthdelta.h"
+#include "event/eventparser.h"
+#include "store/golddelta.h"
+#include "store/healthdelta.h"
 
 #include <QSqlDatabase>
 #include <QString>

@@ -1,6 +1,6 @@
-#include "golddelta.h"
+#include "store/golddelta.h"
 
-#include "countblock.h"
+#include "store/countblock.h"
 
 #include <algorithm>
 

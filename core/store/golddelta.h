@@ -1,6 +1,6 @@
 #pragma once
 
-#include "eventparser.h"
+#include "event/eventparser.h"
 
 #include <QByteArray>
 #include <QHash>

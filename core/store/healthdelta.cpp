@@ -1,4 +1,4 @@
-#include "healthdelta.h"
+#include "store/healthdelta.h"
 
 #include <QSqlError>
 #include <QSqlQuery>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "eventparser.h"
-#include "feedhealth.h"
+#include "event/eventparser.h"
+#include "event/feedhealth.h"
 
 #include <QHash>
 #include <QSqlDatabase>

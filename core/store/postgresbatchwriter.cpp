@@ -1,7 +1,7 @@
-#include "postgresbatchwriter.h"
+#include "store/postgresbatchwriter.h"
 
-#include "connection.h"
-#include "database.h"
+#include "store/connection.h"
+#include "store/database.h"
 
 #include <QDateTime>
 #include <QLoggingCategory>

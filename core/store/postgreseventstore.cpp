@@ -1,7 +1,7 @@
-#include "postgreseventstore.h"
+#include "store/postgreseventstore.h"
 
-#include "connection.h"
-#include "postgresbatchwriter.h"
+#include "store/connection.h"
+#include "store/postgresbatchwriter.h"
 
 #include <QSqlError>
 #include <QSqlQuery>

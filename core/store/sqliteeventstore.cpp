@@ -1,8 +1,8 @@
-#include "sqliteeventstore.h"
+#include "store/sqliteeventstore.h"
 
-#include "connection.h"
-#include "countrollups.h"
-#include "database.h"
+#include "store/connection.h"
+#include "store/countrollups.h"
+#include "store/database.h"
 
 #include <QFile>
 

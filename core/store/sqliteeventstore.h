@@ -1,8 +1,8 @@
 #pragma once
 
-#include "eventstore.h"
+#include "store/eventstore.h"
 
-#include "golddelta.h"
+#include "store/golddelta.h"
 
 #include <QSqlDatabase>
 

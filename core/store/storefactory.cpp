@@ -1,7 +1,7 @@
-#include "storefactory.h"
+#include "store/storefactory.h"
 
-#include "postgreseventstore.h"
-#include "sqliteeventstore.h"
+#include "store/postgreseventstore.h"
+#include "store/sqliteeventstore.h"
 
 std::unique_ptr<EventStore> StoreFactory::eventStore(const StoreLocation &location)
 {

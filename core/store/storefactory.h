@@ -1,7 +1,7 @@
 #pragma once
 
-#include "eventstore.h"
-#include "storelocation.h"
+#include "store/eventstore.h"
+#include "store/storelocation.h"
 
 #include <memory>
 

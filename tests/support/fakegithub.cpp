@@ -1,6 +1,6 @@
 #include "fakegithub.h"
 
-#include "clock.h"
+#include "event/clock.h"
 #include "feed2026.h"
 #include "gzip.h"
 #include "syntheticevents.h"

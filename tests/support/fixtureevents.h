@@ -1,7 +1,7 @@
 #pragma once
 
-#include "compressedfile.h"
-#include "pipeline.h"
+#include "event/compressedfile.h"
+#include "ingest/pipeline.h"
 #include "testdata.h"
 
 #include <QHash>

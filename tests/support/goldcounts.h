@@ -1,6 +1,6 @@
 #pragma once
 
-#include "countblock.h"
+#include "store/countblock.h"
 
 #include <QMap>
 #include <QSqlDatabase>

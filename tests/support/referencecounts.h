@@ -1,6 +1,6 @@
 #pragma once
 
-#include "metricsqueries.h"
+#include "query/metricsqueries.h"
 
 #include <algorithm>
 #include <map>
