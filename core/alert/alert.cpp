@@ -14,8 +14,7 @@ QJsonObject Alert::webhookAlert() const
     QJsonObject labelObject {{u"alertname"_s, rule}};
     if (!repository.isEmpty())
         labelObject.insert(u"repository"_s, repository);
-    for (auto it = labels.cbegin(); it != labels.cend(); ++it)
-        labelObject.insert(it.key(), it.value());
+    labelObject = AlertRule::labelsJson(labels, labelObject);
     return {
         {u"status"_s, state == State::Resolved ? u"resolved"_s : u"firing"_s},
         {u"labels"_s, labelObject},
@@ -41,9 +40,6 @@ QString Alert::stateName(State state)
 
 QJsonObject Alert::toJson() const
 {
-    QJsonObject labelObject;
-    for (auto it = labels.cbegin(); it != labels.cend(); ++it)
-        labelObject.insert(it.key(), it.value());
     const auto time
         = [](qint64 at) { return at >= 0 ? QJsonValue(TimeFormat::iso(at)) : QJsonValue(); };
     return {{u"rule"_s, rule},
@@ -51,7 +47,7 @@ QJsonObject Alert::toJson() const
             {u"key"_s, key},
             {u"repository"_s, repository.isEmpty() ? QJsonValue() : QJsonValue(repository)},
             {u"summary"_s, summary},
-            {u"labels"_s, labelObject},
+            {u"labels"_s, AlertRule::labelsJson(labels)},
             {u"state"_s, stateName(state)},
             {u"active_at"_s, time(activeAt)},
             {u"last_seen_at"_s, time(lastSeenAt)},

@@ -98,10 +98,12 @@ void AlertEngine::evaluate()
         m_rulesError = error;
         qCWarning(lcAlerts).noquote() << error << "- the last good rules stay";
     }
-    if (auto silences = AlertSilence::load(m_dataDir + u"/alert-silences.json"_s, now, &error))
+    if (auto silences = AlertSilence::load(m_dataDir + u"/alert-silences.json"_s, now, &error)) {
         m_silences = *silences;
-    else
+        m_silencesError.clear();
+    } else if (error != std::exchange(m_silencesError, error)) {
         qCWarning(lcAlerts).noquote() << error << "- the last good silences stay";
+    }
     bool changed = std::exchange(m_stateChanged, false);
     QStringList names;
     for (const AlertRule &rule : std::as_const(m_rules)) {
@@ -175,8 +177,7 @@ void AlertEngine::notifyWhenDue()
 {
     const qint64 now = m_clock->now().toSecsSinceEpoch();
     m_notifyAt = -1;
-    applySilences(now);
-    if (notifyDue(now)) {
+    if (applySilences(now) | notifyDue(now)) { // both, always
         saveState();
         emit boardChanged(board());
         if (m_failures == 0)

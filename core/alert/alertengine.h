@@ -98,6 +98,7 @@ private:
     std::unique_ptr<MetricsQueries> m_queries;
     QList<AlertRule> m_rules;
     QString m_rulesError; // why alerts.json was last refused, logged once
+    QString m_silencesError; // the same for alert-silences.json
     QHash<QString, Alert> m_active; // by id
     QList<Alert> m_history; // resolved, newest first
     QHash<QString, qint64> m_raised; // per-event alerts already raised, by id: when

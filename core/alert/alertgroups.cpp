@@ -38,9 +38,8 @@ QJsonObject AlertNotification::webhookPayload(const QMap<QString, QString> &rule
         for (const Alert &alert : *list)
             alerts.append(alert.webhookAlert());
     }
-    QJsonObject common {{u"alertname"_s, rule}};
-    for (auto it = ruleLabels.cbegin(); it != ruleLabels.cend(); ++it)
-        common.insert(it.key(), it.value());
+    const QJsonObject common
+        = AlertRule::labelsJson(ruleLabels, QJsonObject {{u"alertname"_s, rule}});
     const QList<Alert> &any = firing.isEmpty() ? resolved : firing;
     const QString summary = any.size() == 1 ? any.first().summary
                                             : u"%1 alerts of rule %2"_s.arg(any.size()).arg(rule);

@@ -70,11 +70,15 @@ QString AlertRule::thresholdUnit(Kind kind)
     return {};
 }
 
+QJsonObject AlertRule::labelsJson(const QMap<QString, QString> &labels, QJsonObject into)
+{
+    for (auto it = labels.cbegin(); it != labels.cend(); ++it)
+        into.insert(it.key(), it.value());
+    return into;
+}
+
 QJsonObject AlertRule::toJson() const
 {
-    QJsonObject labelObject;
-    for (auto it = labels.cbegin(); it != labels.cend(); ++it)
-        labelObject.insert(it.key(), it.value());
     QJsonObject json {{u"name"_s, name},
                       {u"kind"_s, kindName(kind)},
                       {u"enabled"_s, enabled},
@@ -85,7 +89,7 @@ QJsonObject AlertRule::toJson() const
                       {u"group_wait_seconds"_s, groupWaitSeconds},
                       {u"group_interval_seconds"_s, groupIntervalSeconds},
                       {u"repeat_interval_seconds"_s, repeatIntervalSeconds},
-                      {u"labels"_s, labelObject}};
+                      {u"labels"_s, labelsJson(labels)}};
     if (isAboutRepositories())
         json.insert(u"scope"_s, scope);
     return json;

@@ -54,6 +54,8 @@ struct AlertRule
     // Nothing, and `error` says why, for a rule that is not valid.
     static std::optional<AlertRule> fromJson(const QJsonObject &json, QString *error);
 
+    // `labels` added to `into`, as the JSON of alerts.json, the API and the webhook.
+    static QJsonObject labelsJson(const QMap<QString, QString> &labels, QJsonObject into = {});
     static QString kindName(Kind kind); // "star_spike", ...
     static std::optional<Kind> kindFrom(const QString &name);
     static QString thresholdUnit(Kind kind); // "z-score", "minutes", ...
