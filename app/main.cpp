@@ -1,6 +1,7 @@
 #include "apiserver.h"
 #include "batchcommands.h"
 #include "config/config.h"
+#include "config/setting.h"
 #include "dashboardcontroller.h"
 #include "dashboardimage.h"
 #include "instancelock.h"
@@ -29,27 +30,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// Command-line options that override an environment variable of the same meaning.
-struct Override
-{
-    const char *option;
-    const char *variable;
-    const char *valueName;
-    const char *help;
-};
-
-constexpr Override overrides[] = {
-    {"data-dir", "GHM_DATA_DIR", "dir", "Data root (bronze, silver, gold)."},
-    {"database-url", "GHM_DATABASE_URL", "url", "PostgreSQL for silver and gold."},
-    {"api-url", "GITHUB_API_URL", "url", "GitHub API base URL."},
-    {"interval-seconds", "COLLECTION_INTERVAL_SECONDS", "seconds", "Poll interval."},
-    {"max-pages", "MAX_PAGES_PER_COLLECTION", "n", "Pages per poll."},
-    {"capture-budget", "GHM_CAPTURE_BUDGET", "percent",
-     "Share of the rate limit the global feed may spend (0: obey X-Poll-Interval)."},
-    {"api-host", "GHM_API_HOST", "address", "REST API bind address."},
-    {"api-port", "GHM_API_PORT", "port", "REST API port."},
-};
-
 // The configuration's errors, each naming where its value came from: the command-line
 // option as typed, the environment variable, or the window's Settings.
 QStringList explained(const ConfigResult &result)
@@ -59,10 +39,8 @@ QStringList explained(const ConfigResult &result)
         const QString variable = error.section(u'=', 0, 0).section(u':', 0, 0);
         switch (result.source(variable)) {
         case ConfigSource::CommandLine:
-            for (const Override &entry : overrides) {
-                if (variable == QLatin1StringView(entry.variable))
-                    error.replace(variable + u'=', u"--%1 "_s.arg(QLatin1StringView(entry.option)));
-            }
+            if (const Setting *setting = Config::setting(variable))
+                error.replace(variable + u'=', u"--%1 "_s.arg(setting->option));
             error += u" (command line)"_s;
             break;
         case ConfigSource::Environment: error += u" (environment)"_s; break;
@@ -76,74 +54,47 @@ QStringList explained(const ConfigResult &result)
     return errors;
 }
 
-// --help's list of the environment, with the defaults (the README has the ranges).
+// --help's list of the environment, from the table of settings: each variable, what it
+// does and its default, wrapped to 100 columns (the README has the ranges).
 QString environmentHelp()
 {
-    return u"Environment (default):\n"
-           "  GITHUB_TOKEN                     GitHub token, optional (none: 60 requests an hour)\n"
-           "  GITHUB_API_URL                   GitHub API (https://api.github.com)\n"
-           "  COLLECTION_INTERVAL_SECONDS      poll interval (60; or COLLECTION_INTERVAL_MINUTES)\n"
-           "  MAX_PAGES_PER_COLLECTION         pages per poll (3)\n"
-           "  GHM_CAPTURE_BUDGET               % of the rate limit the global feed may spend\n"
-           "                                   (0: obey GitHub's X-Poll-Interval)\n"
-           "  GHM_REQUEST_TIMEOUT_SECONDS      one request's timeout (30)\n"
-           "  BRONZE_RETENTION_DAYS            days of bronze pages kept (0: forever)\n"
-           "  GHM_DATA_DIR                     data root (./data from a build tree,\n"
-           "                                   ~/.local/share/ghmonitor when installed)\n"
-           "  GHM_DATABASE_URL                 PostgreSQL for silver and gold (none: SQLite)\n"
-           "  GHM_UMASK                        mode of new files, as a umask (077: owner only)\n"
-           "  GHM_API_HOST, GHM_API_PORT       REST API address (127.0.0.1, 8000)\n"
-           "  GHM_API_TOKEN                    bearer token the API requires (none)\n"
-           "  GHM_API_CORS_ORIGINS             origins allowed by CORS (none)\n"
-           "  GHM_API_ALLOWED_HOSTS            Host names accepted beyond loopback (none)\n"
-           "  GHM_ALERT_WEBHOOK_URL            alerts are POSTed here (none)\n"
-           "  GHM_ALERT_WEBHOOK_SECRET         signs each alert POST, HMAC-SHA256 (none)\n"
-           "  GHM_API_MAX_BODY_KB              request body limit (64)\n"
-           "  GHM_API_MAX_HEADER_KB, _HEADERS  request header limits (16, 100)\n"
-           "  GHM_API_IDLE_TIMEOUT_SECONDS     idle connections closed after (30)\n"
-           "  GHM_API_REQUEST_TIMEOUT_SECONDS  a request must arrive within (10)\n"
-           "  GHM_API_MAX_CONNECTIONS          open connections (256)\n"
-           "  GHM_API_CACHE_MB                 response cache (32)\n"
-           "  GHM_WATCH, GHM_WATCH_MAX         repositories (owner/name) and organizations to\n"
-           "                                   watch (none), at most (100)\n"
-           "  GHM_PR_HORIZON_DAYS, _COUNT      pull-request history kept (90 days, 1000)\n"
-           "  GHM_PR_REFRESH_MINUTES           pull-request history refreshed every (15)\n"
-           "  GHM_ARCHIVE                      follow GH Archive hour by hour: on, off (off)\n"
-           "  GHM_ARCHIVE_URL                  GH Archive (https://data.gharchive.org)\n"
-           "  GHM_ARCHIVE_BACKFILL_HOURS       finished hours fetched at the first start (0)\n"
-           "  GHM_LOG_LEVEL                    debug, info or warning (info)"_s;
+    constexpr qsizetype column = 36;
+    constexpr qsizetype width = 100 - column;
+    QString help = u"Environment [default]:\n"_s;
+    for (const Setting &setting : Config::settings()) {
+        QString line = QString(u"  "_s + setting.variable).leftJustified(column - 1) + u' ';
+        qsizetype used = 0;
+        QString text = setting.help;
+        if (!setting.zeroMeans.isEmpty())
+            text += u"; 0: "_s + setting.zeroMeans;
+        text += u" [%1]"_s.arg(setting.defaultText());
+        for (const QString &word : text.split(u' ')) {
+            if (used > 0 && used + 1 + word.size() > width) {
+                line += u'\n' + QString(column, u' ');
+                used = 0;
+            } else if (used > 0) {
+                line += u' ';
+                ++used;
+            }
+            line += word;
+            used += word.size();
+        }
+        help += line + u'\n';
+    }
+    return help;
 }
 
-// Log lines carry their category, and their time unless journald adds its own. The
-// level comes from GHM_LOG_LEVEL. The error for an unknown level.
-QString setUpLogging()
+// Log lines carry their category, and their time unless journald adds its own.
+void setUpLogging(const QString &level)
 {
-    const QString level = qEnvironmentVariable("GHM_LOG_LEVEL", u"info"_s);
     const QHash<QString, QString> rules {{u"debug"_s, u"ghm.*=true"_s},
                                          {u"info"_s, u"ghm.*.debug=false"_s},
                                          {u"warning"_s, u"ghm.*.debug=false\nghm.*.info=false"_s}};
-    if (!rules.contains(level))
-        return u"GHM_LOG_LEVEL=%1 is invalid: expected debug, info or warning"_s.arg(level);
     QLoggingCategory::setFilterRules(rules.value(level));
     qSetMessagePattern(
         qEnvironmentVariableIsSet("JOURNAL_STREAM")
             ? u"%{if-category}%{category}: %{endif}%{message}"_s
             : u"%{time yyyy-MM-dd hh:mm:ss} %{if-category}%{category}: %{endif}%{message}"_s);
-    return {};
-}
-
-// Files and folders are created readable by their owner only, unless GHM_UMASK (octal)
-// says otherwise: the store holds the token's traffic and whatever was imported. The
-// error for a value that is not an octal umask.
-QString setUpFileMode()
-{
-    bool ok = true;
-    const QString value = qEnvironmentVariable("GHM_UMASK", u"077"_s);
-    const uint mask = value.toUInt(&ok, 8);
-    if (!ok || mask > 0777)
-        return u"GHM_UMASK=%1 is invalid: expected an octal umask such as 077 or 022"_s.arg(value);
-    ::umask(mode_t(mask));
-    return {};
 }
 
 bool hasArgument(int argc, char **argv, std::initializer_list<const char *> names)
@@ -291,13 +242,16 @@ int runViewer(QApplication &app, const AppConfig &config)
 
 int main(int argc, char **argv)
 {
-    // Before anything logs or creates a file.
-    for (const auto setUp : {setUpLogging, setUpFileMode}) {
-        if (const QString error = setUp(); !error.isEmpty()) {
-            std::fprintf(stderr, "ghmonitor: %s (environment)\n", qPrintable(error));
-            return 2;
-        }
-    }
+    // Before anything logs or creates a file. Files and folders are readable by their
+    // owner only unless GHM_UMASK says otherwise: the store holds the token's traffic.
+    const ConfigResult process
+        = Config::loadProcessSettings(QProcessEnvironment::systemEnvironment());
+    for (const QString &error : process.errors)
+        std::fprintf(stderr, "ghmonitor: %s (environment)\n", qPrintable(error));
+    if (!process.ok())
+        return 2;
+    setUpLogging(process.config.logLevel);
+    ::umask(mode_t(process.config.fileMask));
     std::unique_ptr<QCoreApplication> app(createApplication(argc, argv));
     QCoreApplication::setApplicationName(u"ghmonitor"_s);
     QCoreApplication::setOrganizationName(u"ghmonitor"_s);
@@ -344,19 +298,19 @@ int main(int argc, char **argv)
                                   u"bots"_s, u"include"_s);
     parser.addOptions({exportFile, window, at, scope, bots});
     parser.addPositionalArgument(u"files"_s, u"Files for --import."_s, u"[files...]"_s);
-    for (const Override &entry : overrides) {
-        parser.addOption({QString::fromLatin1(entry.option),
-                          u"%1 (%2)."_s.arg(QString::fromLatin1(entry.help).chopped(1),
-                                            QString::fromLatin1(entry.variable)),
-                          QString::fromLatin1(entry.valueName)});
+    for (const Setting &setting : Config::settings()) {
+        if (!setting.option.isEmpty())
+            parser.addOption({setting.option,
+                              u"%1%2 (%3)."_s.arg(setting.help.first(1).toUpper(),
+                                                  setting.help.sliced(1), setting.variable),
+                              setting.valueName});
     }
     parser.process(*app);
 
     QHash<QString, QString> values;
-    for (const Override &entry : overrides) {
-        if (parser.isSet(QString::fromLatin1(entry.option)))
-            values.insert(QString::fromLatin1(entry.variable),
-                          parser.value(QString::fromLatin1(entry.option)));
+    for (const Setting &setting : Config::settings()) {
+        if (!setting.option.isEmpty() && parser.isSet(setting.option))
+            values.insert(setting.variable, parser.value(setting.option));
     }
     // The window's Settings apply to the window only.
     const bool gui = !parser.isSet(headless) && !parser.isSet(import) && !parser.isSet(rebuild)

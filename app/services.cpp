@@ -1,5 +1,6 @@
 #include "services.h"
 
+#include "config/setting.h"
 #include "store/database.h"
 
 #include "apiserver.h"
@@ -247,17 +248,10 @@ QStringList Services::reconfigure(const AppConfig &config)
     if (config.archiveEnabled != m_config.archiveEnabled)
         QMetaObject::invokeMethod(
             m_archive, config.archiveEnabled ? &ArchiveFollower::start : &ArchiveFollower::stop);
-    m_config.archiveEnabled = config.archiveEnabled;
-    QStringList restart;
-    if (config.dataDir != m_config.dataDir)
-        restart << tr("data directory");
-    if (config.apiPort != m_config.apiPort || config.apiHost != m_config.apiHost)
-        restart << tr("API address");
-    if (config.apiUrl != m_config.apiUrl)
-        restart << tr("GitHub API URL");
-    m_config.githubToken = config.githubToken;
-    m_config.intervalSeconds = config.intervalSeconds;
-    m_config.maxPagesPerCollection = config.maxPagesPerCollection;
-    m_config.captureBudgetPercent = config.captureBudgetPercent;
+    const QStringList restart = Config::changedForNextStart(m_config, config);
+    for (const Setting &setting : Config::settings()) {
+        if (setting.applies == Setting::Applies::AtOnce)
+            Config::assign(&m_config, setting, Config::text(config, setting));
+    }
     return restart;
 }

@@ -1,4 +1,8 @@
 #include "config/config.h"
+#include "config/setting.h"
+
+#include <QDir>
+#include <QFile>
 
 #include <QProcessEnvironment>
 #include <QTest>
@@ -18,6 +22,9 @@ private slots:
     void badValuesAreRefused();
     void everyBadValueIsReported();
     void nonLoopbackApiNeedsToken();
+    void everyDefaultIsAccepted();
+    void everyValueReadsBackAsTyped();
+    void readmeTableMatchesTheSettings();
 };
 
 static QProcessEnvironment environment(const QHash<QString, QString> &values)
@@ -135,6 +142,94 @@ void TestConfig::nonLoopbackApiNeedsToken()
     QCOMPARE(withToken.config.apiToken, u"s3cret"_s);
     QCOMPARE(withToken.config.corsOrigins,
              QStringList({u"http://a.example"_s, u"http://b.example"_s}));
+}
+
+// A default outside its own range would be refused the moment a user typed it back.
+void TestConfig::everyDefaultIsAccepted()
+{
+    const AppConfig defaults;
+    for (const Setting &setting : Config::settings()) {
+        AppConfig config;
+        const QString typed = Config::text(defaults, setting);
+        if (typed.isEmpty())
+            continue; // no default: unset
+        QCOMPARE(Config::assign(&config, setting, typed), QString());
+        QCOMPARE(Config::text(config, setting), typed);
+    }
+    QCOMPARE(defaults.fileMask, 077);
+    QCOMPARE(defaults.apiLimits.maxBodyBytes, 64 * 1024);
+    QCOMPARE(defaults.intervalSeconds, 60);
+}
+
+// What the Settings dialog shows and saves is what Config::load reads back.
+void TestConfig::everyValueReadsBackAsTyped()
+{
+    const QHash<QString, QString> typed {{u"COLLECTION_INTERVAL_SECONDS"_s, u"45"_s},
+                                         {u"GHM_API_MAX_BODY_KB"_s, u"128"_s},
+                                         {u"GHM_ARCHIVE"_s, u"on"_s},
+                                         {u"GHM_UMASK"_s, u"022"_s},
+                                         {u"GHM_API_ALLOWED_HOSTS"_s, u"a.example,b.example"_s},
+                                         {u"GHM_LOG_LEVEL"_s, u"warning"_s}};
+    const ConfigResult result = Config::load(environment(typed));
+    QVERIFY2(result.ok(), qPrintable(result.errors.join(u'\n')));
+    for (auto it = typed.cbegin(); it != typed.cend(); ++it)
+        QCOMPARE(Config::text(result.config, *Config::setting(it.key())), it.value());
+    QCOMPARE(result.config.apiLimits.maxBodyBytes, 128 * 1024);
+    QCOMPARE(result.config.fileMask, 022);
+    const ConfigResult bad = Config::load(environment({{u"GHM_LOG_LEVEL"_s, u"loud"_s}}));
+    QCOMPARE(bad.errors,
+             QStringList {u"GHM_LOG_LEVEL=loud is invalid: expected debug, info, warning"_s});
+}
+
+namespace {
+
+QString markdownRow(const Setting &setting)
+{
+    QString meaning = setting.help;
+    meaning.replace(0, 1, meaning.first(1).toUpper());
+    if (!setting.zeroMeans.isEmpty())
+        meaning += u"; 0: "_s + setting.zeroMeans;
+    meaning += u'.';
+    if (!setting.details.isEmpty())
+        meaning += u' ' + setting.details;
+    const QString defaultValue = setting.defaultValue.isNull() || !setting.shownDefault.isEmpty()
+        ? setting.defaultText()
+        : u"`%1`"_s.arg(setting.defaultText());
+    QString applies;
+    if (setting.label)
+        applies = setting.applies == Setting::Applies::AtOnce ? u"at once"_s : u"next start"_s;
+    return u"| `%1` | %2 | %3 | %4 | %5 | %6 |"_s.arg(
+        setting.variable, setting.option.isEmpty() ? QString() : u"`--%1`"_s.arg(setting.option),
+        meaning, defaultValue, setting.acceptedText(), applies);
+}
+
+} // namespace
+
+// The README's configuration table is the table of settings, row for row.
+void TestConfig::readmeTableMatchesTheSettings()
+{
+    QStringList expected {
+        u"| variable | option | what it does | default | accepted | in Settings |"_s,
+        u"|---|---|---|---|---|---|"_s};
+    for (const Setting &setting : Config::settings())
+        expected << markdownRow(setting);
+
+    QFile readme(QStringLiteral(GHM_TESTS_DIR "/../README.md"));
+    QVERIFY(readme.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(readme.readAll()).split(u'\n');
+    QStringList table;
+    for (qsizetype i = lines.indexOf(expected.first());
+         i >= 0 && i < lines.size() && lines.at(i).startsWith(u'|'); ++i)
+        table << lines.at(i);
+    if (table != expected) {
+        QDir().mkpath(QStringLiteral(GHM_ARTIFACTS_DIR));
+        QFile out(QStringLiteral(GHM_ARTIFACTS_DIR "/settings-table.md"));
+        if (out.open(QIODevice::WriteOnly))
+            out.write((expected.join(u'\n') + u'\n').toUtf8());
+        qWarning("The table the README should have is in %s", qPrintable(out.fileName()));
+    }
+    for (qsizetype i = 0; i < std::max(table.size(), expected.size()); ++i)
+        QCOMPARE(table.value(i), expected.value(i));
 }
 
 QTEST_GUILESS_MAIN(TestConfig)

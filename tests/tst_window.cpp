@@ -4,6 +4,7 @@
 #include "chartpanels.h"
 #include "collect/githubpoller.h"
 #include "collect/watchlist.h"
+#include "config/setting.h"
 #include "dashboardcontroller.h"
 #include "dashboardimage.h"
 #include "dashboardwidget.h"
@@ -707,6 +708,21 @@ void TestWindow::settingsShowWhatRunsAndSaveOnlyChanges()
     QVERIFY(intervalSource && intervalSource->text().contains("environment"_L1));
     QVERIFY(dialog.findChild<QLabel *>(u"GHM_DATA_DIR-source"_s));
 
+    // Every field of the table's dialog settings is there, with the table's range.
+    for (const Setting &setting : Config::settings()) {
+        if (!setting.label)
+            continue;
+        QWidget *widget = field(qPrintable(setting.translatedLabel().remove(u'&').remove(u':')));
+        QVERIFY2(widget, qPrintable(setting.variable));
+        if (const auto *spin = qobject_cast<QSpinBox *>(widget)) {
+            QCOMPARE(spin->minimum(), setting.minimum);
+            QCOMPARE(spin->maximum(), setting.maximum);
+        }
+    }
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    QDir().mkpath(QStringLiteral(GHM_ARTIFACTS_DIR));
+    dialog.grab().save(QStringLiteral(GHM_ARTIFACTS_DIR) + u"/settings.png"_s);
     interval->setValue(90);
     dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save)->click();
     QCOMPARE(SettingsDialog::stored(),

@@ -12,6 +12,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
@@ -24,90 +25,45 @@ namespace {
 
 const QString group = u"config"_s;
 
+// A setting's label within a sentence: "Poll interval" as "poll interval", while "GitHub
+// token" and "API port" keep their capitals.
+QString inSentence(const Setting &setting)
+{
+    QString name = setting.translatedLabel().remove(u'&').remove(u':');
+    const QString firstWord = name.section(u' ', 0, 0);
+    if (firstWord.sliced(1) == firstWord.sliced(1).toLower())
+        name[0] = name[0].toLower();
+    return name;
+}
+
 } // namespace
 
 SettingsDialog::SettingsDialog(const ConfigResult &running, QWidget *parent)
     : QDialog(parent)
     , m_running(running)
     , m_token(new QLineEdit)
-    , m_apiUrl(new QLineEdit)
-    , m_interval(new QSpinBox)
-    , m_pages(new QSpinBox)
-    , m_budget(new QSpinBox)
-    , m_dataDir(new QLineEdit)
-    , m_port(new QSpinBox)
-    , m_archive(new QCheckBox(tr("Follow GH Archive, hour by hour")))
     , m_tabs(new QTabWidget)
     , m_alertRules(new AlertRulesPage(running.config.dataDir + u"/alerts.json"_s))
 {
     setWindowTitle(tr("Settings"));
     // Wide enough for the token's placeholder and where it is kept, on one line each.
     setMinimumWidth(fontMetrics().averageCharWidth() * 80);
-    const AppConfig &config = running.config;
-    m_token->setEchoMode(QLineEdit::Password);
-    m_token->setObjectName(u"token"_s);
-    m_token->setAccessibleName(tr("GitHub token"));
-    m_token->setPlaceholderText(config.githubToken.isEmpty()
-                                    ? tr("optional: without one GitHub allows 60 requests an hour")
-                                    : tr("(set; type to replace)"));
-    m_apiUrl->setText(config.apiUrl.toString());
-    m_interval->setRange(1, 86400);
-    m_interval->setSuffix(tr(" s"));
-    m_interval->setValue(config.intervalSeconds);
-    m_pages->setRange(1, 10);
-    m_pages->setValue(config.maxPagesPerCollection);
-    m_budget->setRange(0, 100);
-    m_budget->setSuffix(tr(" % of the rate limit"));
-    m_budget->setSpecialValueText(tr("GitHub's poll interval"));
-    m_budget->setValue(config.captureBudgetPercent);
-    m_budget->setToolTip(tr("Today's feed shares no event between two requests: each request "
-                            "brings new events, so the more of the rate limit the feed may "
-                            "spend, the more of GitHub it sees. Watched repositories and GH "
-                            "Archive keep the rest."));
-    m_dataDir->setText(config.dataDir);
-    m_port->setRange(0, 65535);
-    m_port->setSpecialValueText(tr("any free port"));
-    m_port->setValue(config.apiPort);
-    m_archive->setChecked(config.archiveEnabled);
-    m_archive->setToolTip(tr("The live feed shows a few percent of GitHub's events. GH Archive "
-                             "publishes all of them, an hour at a time, shortly after the hour "
-                             "ends."));
-    m_shown = values();
-
-    auto *browse = new QPushButton(tr("Browse…"));
-    connect(browse, &QPushButton::clicked, this, [this] {
-        const QString dir
-            = QFileDialog::getExistingDirectory(this, tr("Data directory"), m_dataDir->text());
-        if (!dir.isEmpty())
-            m_dataDir->setText(dir);
-    });
-    auto *dataRow = new QWidget;
-    auto *dataLayout = new QHBoxLayout(dataRow);
-    dataLayout->setContentsMargins(0, 0, 0, 0);
-    dataLayout->addWidget(m_dataDir, 1);
-    dataLayout->addWidget(browse);
-
     auto *form = new QFormLayout;
-    addRow(form, tr("GitHub &token:"), tokenRow(), u"GITHUB_TOKEN"_s);
-    addRow(form, tr("GitHub &API URL:"), m_apiUrl, u"GITHUB_API_URL"_s, u"--api-url"_s);
-    addRow(form, tr("Poll &interval:"), m_interval, u"COLLECTION_INTERVAL_SECONDS"_s,
-           u"--interval-seconds"_s);
-    addRow(form, tr("&Pages per poll:"), m_pages, u"MAX_PAGES_PER_COLLECTION"_s, u"--max-pages"_s);
-    addRow(form, tr("Capture &budget:"), m_budget, u"GHM_CAPTURE_BUDGET"_s, u"--capture-budget"_s);
-    addRow(form, tr("&Data directory:"), dataRow, u"GHM_DATA_DIR"_s, u"--data-dir"_s);
-    addRow(form, tr("API p&ort:"), m_port, u"GHM_API_PORT"_s, u"--api-port"_s);
-    addRow(form, tr("GH &Archive:"), m_archive, u"GHM_ARCHIVE"_s);
-    auto *archiveCost = new QLabel(tr("Complete numbers for every finished hour, instead of the "
-                                      "live feed's sample; 60 to 130 MB of download and disk "
-                                      "an hour."));
-    archiveCost->setWordWrap(true);
-    archiveCost->setEnabled(false); // drawn as secondary text
-    form->addRow(QString(), archiveCost);
-    auto *note = new QLabel(tr("The token, interval, pages per poll, capture budget and GH "
-                               "Archive apply at once; the API "
-                               "URL, data directory and API port at the next start. A value "
-                               "set in the environment or on the command line wins over the "
-                               "one saved here."));
+    QStringList atOnce;
+    QStringList atStart;
+    for (const Setting &setting : Config::settings()) {
+        if (!setting.label)
+            continue;
+        addRow(form, setting, fieldFor(setting));
+        (setting.applies == Setting::Applies::AtOnce ? atOnce : atStart) << inSentence(setting);
+    }
+    m_shown = values();
+    const QLocale locale;
+    auto *note = new QLabel(
+        tr("%1 apply at once; %2 at the next start. A value set in the "
+           "environment or on the command line wins over the one saved "
+           "here.")
+            .arg(locale.createSeparatedList(atOnce), locale.createSeparatedList(atStart)));
     note->setWordWrap(true);
     auto *general = new QWidget;
     auto *generalLayout = new QVBoxLayout(general);
@@ -132,6 +88,53 @@ SettingsDialog::SettingsDialog(const ConfigResult &running, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_tabs);
     layout->addWidget(buttons);
+    // Tall enough for the wrapped notes at the width the dialog opens with.
+    const int width = std::max(minimumWidth(), sizeHint().width());
+    resize(width, heightForWidth(width));
+}
+
+// The field that edits `setting`, showing its running value, by the setting's type.
+QWidget *SettingsDialog::fieldFor(const Setting &setting)
+{
+    const QString value = Config::text(m_running.config, setting);
+    switch (setting.type) {
+    case Setting::Type::Secret: return tokenRow();
+    case Setting::Type::Integer: {
+        auto *spin = new QSpinBox;
+        spin->setRange(int(setting.minimum), int(setting.maximum));
+        spin->setSuffix(setting.suffix);
+        if (setting.minimum == 0)
+            spin->setSpecialValueText(setting.zeroMeans);
+        spin->setValue(value.toInt());
+        m_values.insert(setting.variable, [spin] { return QString::number(spin->value()); });
+        return spin;
+    }
+    case Setting::Type::Switch: {
+        QString text = setting.help;
+        auto *box = new QCheckBox(text.replace(0, 1, text.first(1).toUpper()));
+        box->setChecked(value == "on"_L1);
+        m_values.insert(setting.variable, [box] { return box->isChecked() ? u"on"_s : u"off"_s; });
+        return box;
+    }
+    default: break;
+    }
+    auto *line = new QLineEdit(value);
+    m_values.insert(setting.variable, [line] { return line->text().trimmed(); });
+    if (setting.type != Setting::Type::Folder)
+        return line;
+    auto *browse = new QPushButton(tr("Browse…"));
+    connect(browse, &QPushButton::clicked, this, [this, line] {
+        const QString dir
+            = QFileDialog::getExistingDirectory(this, tr("Data directory"), line->text());
+        if (!dir.isEmpty())
+            line->setText(dir);
+    });
+    auto *row = new QWidget;
+    auto *layout = new QHBoxLayout(row);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(line, 1);
+    layout->addWidget(browse);
+    return row;
 }
 
 // The token's field, a Clear button, and where the token is kept.
@@ -143,6 +146,11 @@ QWidget *SettingsDialog::tokenRow()
         place.replace(0, QDir::homePath().size(), u"~"_s);
     if (!stored.inKeyring)
         place = tr("%1, readable by you only (no keyring runs here)").arg(place);
+    m_token->setEchoMode(QLineEdit::Password);
+    m_token->setObjectName(u"token"_s);
+    m_token->setAccessibleName(tr("GitHub token"));
+    m_token->setPlaceholderText(
+        m_running.config.githubToken.isEmpty() ? tr("none") : tr("(set; type to replace)"));
     auto *clear = new QPushButton(tr("Clear"));
     clear->setEnabled(!stored.token.isEmpty());
     auto *where
@@ -167,38 +175,43 @@ QWidget *SettingsDialog::tokenRow()
     return row;
 }
 
-// A field, with a note under it when its running value comes from elsewhere than here.
-void SettingsDialog::addRow(QFormLayout *form, const QString &label, QWidget *field,
-                            const QString &variable, const QString &option)
+// A field, with the setting's details under it, and a note when its running value comes
+// from elsewhere than here.
+void SettingsDialog::addRow(QFormLayout *form, const Setting &setting, QWidget *field)
 {
+    const QString label = setting.translatedLabel();
     field->setAccessibleName(QString(label).remove(u'&').remove(u':'));
     form->addRow(label, field);
+    if (!setting.details.isEmpty()) {
+        auto *details = new QLabel(setting.details);
+        details->setWordWrap(true);
+        details->setEnabled(false); // drawn as secondary text
+        form->addRow(QString(), details);
+    }
     QString source;
-    switch (m_running.source(variable)) {
+    switch (m_running.source(setting.variable)) {
     case ConfigSource::CommandLine:
-        source = tr("Now set by %1 on the command line").arg(option);
+        source = tr("Now set by --%1 on the command line").arg(setting.option);
         break;
     case ConfigSource::Environment:
-        source = tr("Now set by %1 in the environment").arg(variable);
+        source = tr("Now set by %1 in the environment").arg(setting.variable);
         break;
     case ConfigSource::SettingsFile:
     case ConfigSource::Default: return;
     }
     auto *note = new QLabel(source);
-    note->setObjectName(variable + u"-source"_s);
+    note->setWordWrap(true);
+    note->setObjectName(setting.variable + u"-source"_s);
     note->setEnabled(false); // drawn as secondary text
     form->addRow(QString(), note);
 }
 
 QHash<QString, QString> SettingsDialog::values() const
 {
-    return {{u"GITHUB_API_URL"_s, m_apiUrl->text().trimmed()},
-            {u"COLLECTION_INTERVAL_SECONDS"_s, QString::number(m_interval->value())},
-            {u"MAX_PAGES_PER_COLLECTION"_s, QString::number(m_pages->value())},
-            {u"GHM_CAPTURE_BUDGET"_s, QString::number(m_budget->value())},
-            {u"GHM_DATA_DIR"_s, m_dataDir->text().trimmed()},
-            {u"GHM_API_PORT"_s, QString::number(m_port->value())},
-            {u"GHM_ARCHIVE"_s, m_archive->isChecked() ? u"on"_s : u"off"_s}};
+    QHash<QString, QString> values;
+    for (auto it = m_values.cbegin(); it != m_values.cend(); ++it)
+        values.insert(it.key(), it.value()());
+    return values;
 }
 
 QHash<QString, QString> SettingsDialog::stored()

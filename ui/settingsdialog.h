@@ -1,22 +1,22 @@
 #pragma once
 
-#include "config/config.h"
+#include "config/setting.h"
 
 #include <QDialog>
 #include <QHash>
 
+#include <functional>
+
 class AlertRulesPage;
-class QCheckBox;
 class QFormLayout;
 class QLineEdit;
-class QSpinBox;
 class QTabWidget;
 
-// The settings the window keeps: the token in the keyring (TokenStore); GitHub API URL,
-// interval, pages per poll, data directory, API port and the GH Archive switch in QSettings;
-// the alert rules, on a page of their own, in <data>/alerts.json (AlertRulesPage). It
-// shows the values running now, marks those set by the environment or the command line (which win
-// over the stored ones), and saves only the fields the user changed.
+// The settings the window keeps: the token in the keyring (TokenStore); the others of the
+// table of settings that have a label (Config::settings()) in QSettings; the alert rules, on
+// a page of their own, in <data>/alerts.json (AlertRulesPage). It shows the values running
+// now, marks those set by the environment or the command line (which win over the stored
+// ones), and saves only the fields the user changed.
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
@@ -30,21 +30,15 @@ public:
 
 private:
     QHash<QString, QString> values() const; // by variable, as the fields show them now
-    void addRow(QFormLayout *form, const QString &label, QWidget *field, const QString &variable,
-                const QString &option = {});
+    QWidget *fieldFor(const Setting &setting);
+    void addRow(QFormLayout *form, const Setting &setting, QWidget *field);
     void save();
     QWidget *tokenRow();
 
     ConfigResult m_running;
     QLineEdit *m_token;
     bool m_clearToken = false;
-    QLineEdit *m_apiUrl;
-    QSpinBox *m_interval;
-    QSpinBox *m_pages;
-    QSpinBox *m_budget;
-    QLineEdit *m_dataDir;
-    QSpinBox *m_port;
-    QCheckBox *m_archive;
+    QHash<QString, std::function<QString()>> m_values; // by variable, what its field shows
     QTabWidget *m_tabs;
     AlertRulesPage *m_alertRules;
     QHash<QString, QString> m_shown; // what the fields showed when the dialog opened

@@ -5,6 +5,7 @@
 #include "collect/githubpoller.h"
 #include "config/config.h"
 #include "dashboardpagescontroller.h"
+#include "event/pullrequesthorizon.h"
 #include "prometheus.h"
 #include "store/storelocation.h"
 
@@ -48,7 +49,8 @@ public:
         QStringList allowedHosts; // Host names accepted beyond loopback, lower case
         ApiLimits limits;
         int readerThreads = 0; // answering metrics in parallel; 0: one a core, at least 2
-        int pullRequestHorizonDays = 90; // how far back a watched repository's history counts
+        int pullRequestHorizonDays
+            = PullRequestHorizon::defaultDays; // how far back a watched repository's history counts
     };
     explicit ApiServer(const Options &options, QObject *parent = nullptr);
     ~ApiServer() override;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "collect/repositorypages.h"
+#include "event/pullrequesthorizon.h"
 
 #include <QDateTime>
 
@@ -17,8 +18,8 @@ public:
     {
         QUrl apiUrl;
         QString token;
-        int horizonDays = 90;
-        int horizonCount = 1000;
+        int horizonDays = PullRequestHorizon::defaultDays;
+        int horizonCount = PullRequestHorizon::defaultCount;
         int timeoutMs = 30000;
         int refreshMinutes = 15; // between the end of one run and the next refresh
     };

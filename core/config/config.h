@@ -25,22 +25,27 @@ struct ApiLimits
     qint64 cacheBytes = 32 * 1024 * 1024; // answers kept for repeated requests
 };
 
-// Runtime configuration. Read from the environment; the command line overrides it.
+// Runtime configuration. Read from the environment; the command line overrides it. Each
+// field's default, range and help are in the table of settings (config/setting.h).
 struct AppConfig
 {
+    AppConfig(); // every field at the table's default
+
     QString githubToken;
-    QUrl apiUrl = QUrl(QStringLiteral("https://api.github.com"));
-    int intervalSeconds = 60;
-    int maxPagesPerCollection = 3;
+    QUrl apiUrl;
+    int intervalSeconds = 0;
+    int maxPagesPerCollection = 0;
     // The share of the hourly rate limit, in percent, the global feed may spend; 0 obeys
     // GitHub's X-Poll-Interval.
     int captureBudgetPercent = 0;
-    int requestTimeoutSeconds = 30;
+    int requestTimeoutSeconds = 0;
     int bronzeRetentionDays = 0; // 0 keeps bronze forever
-    QString dataDir = defaultDataDir();
+    QString dataDir;
     QUrl databaseUrl; // PostgreSQL for silver and gold; empty keeps them in SQLite
-    QString apiHost = QStringLiteral("127.0.0.1");
-    int apiPort = 8000; // 0 picks a free port
+    int fileMask = 0; // the umask of what the app creates
+    QString logLevel;
+    QString apiHost;
+    int apiPort = 0; // 0 picks a free port
     QString apiToken; // required when apiHost is not a loopback address
     QStringList corsOrigins;
     QStringList allowedHosts; // Host names accepted beyond loopback (lower case)
@@ -48,12 +53,12 @@ struct AppConfig
     QStringList watch; // repositories and organizations to watch, added to the watch list
     QUrl alertWebhookUrl; // each alert's transition is POSTed here; empty: no webhook
     QString alertWebhookSecret; // signs each POST (HMAC-SHA256)
-    int watchMaximum = 100; // at most this many watched repositories
-    int prHorizonDays = 90;
-    int prHorizonCount = 1000;
-    int prRefreshMinutes = 15; // between refreshes of a watched repository's history
+    int watchMaximum = 0; // at most this many watched repositories
+    int prHorizonDays = 0;
+    int prHorizonCount = 0;
+    int prRefreshMinutes = 0; // between refreshes of a watched repository's history
     bool archiveEnabled = false; // follow GH Archive hour by hour
-    QUrl archiveUrl = QUrl(QStringLiteral("https://data.gharchive.org"));
+    QUrl archiveUrl;
     int archiveBackfillHours = 0; // finished hours fetched at the first start
 
     bool apiIsLoopback() const;
@@ -83,6 +88,8 @@ namespace Config {
 // `overrides` maps variable names (as in the environment) to command-line values.
 ConfigResult load(const QProcessEnvironment &environment,
                   const QHash<QString, QString> &overrides = {});
+// Only the settings that apply before anything logs or creates a file (the umask...).
+ConfigResult loadProcessSettings(const QProcessEnvironment &environment);
 // The window's stored settings under the environment under the command line (variable
 // names to values), with each value's source.
 ConfigResult loadLayers(const QHash<QString, QString> &settings,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "event/pullrequesthorizon.h"
 #include "query/feedquality.h"
 #include "query/metrictypes.h"
 #include "store/connection.h"
@@ -23,7 +24,8 @@ class MetricsQueries
 {
 public:
     // `pullRequestHorizonDays`: how far back a watched repository's history counts.
-    explicit MetricsQueries(const StoreLocation &location, int pullRequestHorizonDays = 90);
+    explicit MetricsQueries(const StoreLocation &location,
+                            int pullRequestHorizonDays = PullRequestHorizon::defaultDays);
     ~MetricsQueries();
     MetricsQueries(const MetricsQueries &) = delete;
     MetricsQueries &operator=(const MetricsQueries &) = delete;
