@@ -1,12 +1,13 @@
 #pragma once
 
-#include "event/eventparser.h"
+#include "event/ownedevent.h"
 
 #include <QList>
 #include <QMetaType>
 
 #include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
 // An /events page as parsed, its events owning their strings: the collector parses a page
@@ -29,15 +30,12 @@ public:
     qsizetype bodySize() const { return m_bodySize; }
 
 private:
-    struct Element
+    struct Invalid // an element that is not an event
     {
-        EventView numbers; // the string views are left empty: the strings are below
-        std::string type, action, actorLogin, repoName, orgLogin;
-        std::string invalidReason, invalidRaw; // set for an element that is not an event
-        bool valid = true;
+        std::string reason, raw;
     };
 
-    std::vector<Element> m_elements;
+    std::vector<std::variant<OwnedEvent, Invalid>> m_elements;
     qsizetype m_bodySize;
 };
 

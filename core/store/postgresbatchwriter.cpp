@@ -243,11 +243,11 @@ bool isTransient(const QSqlError &error)
 }
 
 // "{1,2,3}", for a bigint[] parameter.
-QString idArray(const std::vector<PendingEvent> &events)
+QString idArray(const std::vector<OwnedEvent> &events)
 {
     QByteArray text = "{";
-    for (const PendingEvent &event : events)
-        text += QByteArray::number(event.id) + ',';
+    for (const OwnedEvent &event : events)
+        text += QByteArray::number(event.id()) + ',';
     text.back() = '}';
     return QString::fromLatin1(text);
 }
@@ -255,29 +255,6 @@ QString idArray(const std::vector<PendingEvent> &events)
 constexpr int maxAttempts = 5;
 
 } // namespace
-
-PendingEvent::PendingEvent(const EventView &event)
-    : id(event.id)
-    , actorId(event.actorId)
-    , repoId(event.repoId)
-    , createdAt(event.createdAt)
-    , prNumber(event.prNumber)
-    , isPublic(event.isPublic)
-    , prMerged(event.prMerged)
-    , type(event.type.data(), qsizetype(event.type.size()))
-    , action(event.action.data(), qsizetype(event.action.size()))
-    , actorLogin(event.actorLogin.data(), qsizetype(event.actorLogin.size()))
-    , repoName(event.repoName.data(), qsizetype(event.repoName.size()))
-    , orgLogin(event.orgLogin.data(), qsizetype(event.orgLogin.size()))
-{
-}
-
-EventView PendingEvent::toView() const
-{
-    return {id,       view(type),     view(action),   actorId,   view(actorLogin),
-            repoId,   view(repoName), view(orgLogin), createdAt, isPublic,
-            prNumber, prMerged};
-}
 
 // The thread and everything it owns: the connection is used by this thread only.
 class PostgresBatchWriter::Thread
@@ -484,10 +461,10 @@ bool PostgresBatchWriter::Thread::commit(PendingBatch &batch)
 {
     // Sorted by id, so that concurrent writers lock index entries in one order.
     std::stable_sort(batch.events.begin(), batch.events.end(),
-                     [](const PendingEvent &a, const PendingEvent &b) { return a.id < b.id; });
+                     [](const OwnedEvent &a, const OwnedEvent &b) { return a.id() < b.id(); });
     const auto unique
         = std::unique(batch.events.begin(), batch.events.end(),
-                      [](const PendingEvent &a, const PendingEvent &b) { return a.id == b.id; });
+                      [](const OwnedEvent &a, const OwnedEvent &b) { return a.id() == b.id(); });
     const qint64 repeatedInBatch = qint64(batch.events.end() - unique);
     batch.events.erase(unique, batch.events.end());
 
@@ -531,9 +508,9 @@ bool PostgresBatchWriter::Thread::insertEvents()
         return true;
     // Ids of one batch are usually dense (GitHub numbers events in order): then a range
     // scan finds the stored ones without sending every id.
-    const std::vector<PendingEvent> &events = m_current->events;
-    const qint64 first = events.front().id;
-    const qint64 last = events.back().id;
+    const std::vector<OwnedEvent> &events = m_current->events;
+    const qint64 first = events.front().id();
+    const qint64 last = events.back().id();
     const bool dense = last - first < 8 * qint64(events.size());
     const Statement find = dense ? FindStoredEventsInRange : FindStoredEvents;
     if (!(dense ? exec(find, {first, last}) : exec(find, {idArray(events)})))
@@ -544,22 +521,22 @@ bool PostgresBatchWriter::Thread::insertEvents()
     query.finish();
     CopyText rows;
     auto next = stored.cbegin();
-    for (const PendingEvent &event : m_current->events) {
+    for (const OwnedEvent &owned : m_current->events) {
+        const EventView event = owned.view();
         while (next != stored.cend() && *next < event.id)
             ++next;
-        const EventView parsed = event.toView();
         if (next != stored.cend() && *next == event.id) {
-            m_health.add(parsed, false);
+            m_health.add(event, false);
             ++m_batch.duplicates;
             continue;
         }
-        m_health.add(parsed, true);
-        m_gold.add(parsed, &m_batch);
-        rows << event.id << view(event.type) << view(event.action);
+        m_health.add(event, true);
+        m_gold.add(event, &m_batch);
+        rows << event.id << event.type << event.action;
         event.actorId ? rows << event.actorId : rows.null();
-        rows << view(event.actorLogin);
+        rows << event.actorLogin;
         event.repoId ? rows << event.repoId : rows.null();
-        rows << view(event.repoName) << view(event.orgLogin) << event.createdAt;
+        rows << event.repoName << event.orgLogin << event.createdAt;
         event.isPublic >= 0 ? rows << qint64(event.isPublic) : rows.null();
         event.prNumber >= 0 ? rows << event.prNumber : rows.null();
         rows << m_current->sourceId;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "event/ownedevent.h"
 #include "store/eventstore.h"
 
 #include <QList>
@@ -8,17 +9,6 @@
 
 #include <memory>
 #include <vector>
-
-// An event copied out of the parser's buffers, which are reused for the next one.
-struct PendingEvent
-{
-    explicit PendingEvent(const EventView &event);
-    EventView toView() const;
-
-    qint64 id, actorId, repoId, createdAt, prNumber;
-    int isPublic, prMerged;
-    QByteArray type, action, actorLogin, repoName, orgLogin;
-};
 
 struct PendingQuarantine
 {
@@ -48,7 +38,7 @@ struct PendingBatch
     qint64 sourceId = 0;
     SourceProgress progress;
     SourceOrigin origin;
-    std::vector<PendingEvent> events;
+    std::vector<OwnedEvent> events; // copied out of the parser's buffers, reused for the next
     QList<PendingQuarantine> quarantine;
     QList<PendingPullRequest> pullRequests;
     QList<PendingStarDay> starDays;
