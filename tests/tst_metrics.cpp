@@ -477,28 +477,46 @@ void TestMetrics::repositoryCompletion()
     QCOMPARE(m_queries->repositoryNames(QString(), 100000).size(), allRepos.size());
 }
 
-// On SQLite, the ranking names its repositories from gold.repos: a counted repository
-// without a name there is a store error, never a bar with an empty name.
+namespace {
+
+// Deletes gold's row of `table` whose `column` is `value`, behind the store's back.
+int deleteFromGold(const QString &dataDir, const QString &table, const QString &column,
+                   const QString &value)
+{
+    int deleted = -1;
+    {
+        QSqlDatabase gold = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"damage"_s);
+        gold.setDatabaseName(dataDir + u"/gold/github_metrics.db"_s);
+        QSqlQuery remove(gold);
+        if (gold.open() && remove.prepare(u"DELETE FROM %1 WHERE %2 = ?"_s.arg(table, column))) {
+            remove.addBindValue(value);
+            if (remove.exec())
+                deleted = remove.numRowsAffected();
+        }
+    }
+    QSqlDatabase::removeDatabase(u"damage"_s);
+    return deleted;
+}
+
+} // namespace
+
+// On SQLite, the ranking names its repositories from gold.repos, and the type counts their
+// types from gold.types: a counted key without a name there is a store error, never a bar
+// with an empty name or events dropped without a word.
 void TestMetrics::aRepositoryGoldCannotNameIsAnError()
 {
     if (TestStorage::onPostgres())
         QSKIP("PostgreSQL joins the names into the ranking itself");
-    const QList<KeyCount> top = m_queries->activeRepositories(1, 60, utc("2025-01-01T15:30:00Z"));
+    const QDateTime at = utc("2025-01-01T15:30:00Z");
+    const QList<KeyCount> top = m_queries->activeRepositories(1, 60, at);
     QCOMPARE(top.size(), 1);
-    {
-        QSqlDatabase gold = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"damage"_s);
-        gold.setDatabaseName(m_dir.path() + u"/gold/github_metrics.db"_s);
-        QVERIFY(gold.open());
-        QSqlQuery remove(gold);
-        QVERIFY(remove.prepare(u"DELETE FROM repos WHERE repo_name = ?"_s));
-        remove.addBindValue(top.first().key);
-        QVERIFY(remove.exec());
-        QCOMPARE(remove.numRowsAffected(), 1);
-        gold.close();
-    }
-    QSqlDatabase::removeDatabase(u"damage"_s);
-    QVERIFY_THROWS_EXCEPTION(StoreUnavailable,
-                             m_queries->activeRepositories(1, 60, utc("2025-01-01T15:30:00Z")));
+    QCOMPARE(deleteFromGold(m_dir.path(), u"repos"_s, u"repo_name"_s, top.first().key), 1);
+    QVERIFY_THROWS_EXCEPTION(StoreUnavailable, m_queries->activeRepositories(1, 60, at));
+
+    const QList<KeyCount> types = m_queries->eventCounts(60, at);
+    QVERIFY(!types.isEmpty());
+    QCOMPARE(deleteFromGold(m_dir.path(), u"types"_s, u"name"_s, types.last().key), 1);
+    QVERIFY_THROWS_EXCEPTION(StoreUnavailable, m_queries->eventCounts(60, at));
 }
 
 QTEST_GUILESS_MAIN(TestMetrics)

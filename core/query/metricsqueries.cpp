@@ -6,6 +6,7 @@
 #include "store/sqlitestatement.h"
 
 #include <QScopeGuard>
+#include <QSet>
 #include <QSqlQuery>
 #include <QVariant>
 
@@ -191,9 +192,16 @@ QList<KeyCount> MetricsQueries::typeCountsSqlite(const TimeWindow &window)
     m_rollups->type.sumWindow(db, window.from, window.to, m_rollups->counts);
     SqliteStatement names(db, "SELECT type_id, name FROM gold.types");
     QList<KeyCount> counts;
+    QSet<quint32> named;
     while (names.next()) {
+        named.insert(quint32(names.integer(0)));
         if (const quint32 count = m_rollups->counts.count(quint32(names.integer(0))))
             counts.append({names.text(1), count});
+    }
+    // As for repositories: a counted type gold cannot name is a store error, not a loss.
+    for (const quint32 id : m_rollups->counts.keys()) {
+        if (!named.contains(id))
+            throw StoreUnavailable {u"gold counts event type %1, which gold.types lacks"_s.arg(id)};
     }
     std::sort(counts.begin(), counts.end(), KeyCount::ranksBefore);
     return counts;
