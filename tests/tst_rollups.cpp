@@ -100,7 +100,7 @@ void TestRollups::importAll()
 {
     const std::unique_ptr<EventStore> store = StoreFactory::eventStore(m_dir.location());
     QString error;
-    QVERIFY2(store->open(&error), qPrintable(error));
+    QVERIFY2(store->open(), qPrintable(store->lastError()));
     BronzeStore bronze(m_dir.path());
     Ingestor ingestor(store.get(), &bronze);
     ingestor.setBatchLines(700); // many commits: rolling up happens between them
@@ -241,7 +241,7 @@ void TestRollups::goldRebuiltFromSilverAnswersTheSame()
         QFile::remove(Database::goldPath(m_dir.path()) + QLatin1StringView(suffix));
     {
         const std::unique_ptr<EventStore> store = StoreFactory::eventStore(m_dir.location());
-        QVERIFY2(store->open(&error), qPrintable(error)); // recomputes gold from silver
+        QVERIFY2(store->open(), qPrintable(store->lastError())); // recomputes gold from silver
     }
     database = Database::open(m_dir.location(), u"after"_s, true, &error);
     QCOMPARE(GoldCounts::repositoryMinutes(database), before);
@@ -269,7 +269,7 @@ void TestRollups::aWriterNoticesGoldRebuiltUnderIt()
     };
     const std::unique_ptr<EventStore> writer = StoreFactory::eventStore(dir.location());
     QString error;
-    QVERIFY2(writer->open(&error), qPrintable(error));
+    QVERIFY2(writer->open(), qPrintable(writer->lastError()));
     BronzeStore bronze(dir.path());
     Ingestor ingestor(writer.get(), &bronze);
     ingestor.setBatchLines(300); // ids in the order repositories are first seen
@@ -281,7 +281,7 @@ void TestRollups::aWriterNoticesGoldRebuiltUnderIt()
         behind.finish();
         Database::close(database);
         const std::unique_ptr<EventStore> other = StoreFactory::eventStore(dir.location());
-        QVERIFY2(other->open(&error), qPrintable(error));
+        QVERIFY2(other->open(), qPrintable(other->lastError()));
     }
     QVERIFY(ingestor.ingest(bronze.registerImport(write(u"two.ndjson"_s, 2000), &error)).ok);
     writer->close();

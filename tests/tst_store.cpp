@@ -341,7 +341,7 @@ void TestStore::cancelledImportResumes()
         = FixtureEvents::paths({u"gharchive_2015-01-01-15_first1024.ndjson"_s});
     const std::unique_ptr<EventStore> store = StoreFactory::eventStore(dir.location());
     QString error;
-    QVERIFY2(store->open(&error), qPrintable(error));
+    QVERIFY2(store->open(), qPrintable(store->lastError()));
     BronzeStore bronze(dir.path());
     const QString registered = bronze.registerImport(archive.first(), &error);
     std::atomic_bool cancel = false;

@@ -217,12 +217,13 @@ IngestSummary Ingestor::ingestParsed(const QString &path, const ParsedPage &page
     IngestSummary summary;
     const RateMeter meter;
     m_store->setOrigin(BronzeStore::originOf(path));
-    const SourceProgress progress = m_store->sourceProgress(m_bronze->sourceKey(path));
-    if (progress.sourceId == 0) {
+    const std::optional<SourceProgress> progress
+        = m_store->sourceProgress(m_bronze->sourceKey(path));
+    if (!progress) {
         summary.ok = false;
         summary.error = m_store->lastError();
-    } else if (!progress.complete) {
-        ingestElements(progress, page.bodySize(), &summary, [&](QByteArray *) {
+    } else if (!progress->complete) {
+        ingestElements(*progress, page.bodySize(), &summary, [&](QByteArray *) {
             NumberedElements elements(m_store);
             page.replay(elements);
             return true;
@@ -335,23 +336,24 @@ IngestSummary Ingestor::ingest(const QString &path)
 {
     IngestSummary summary;
     m_store->setOrigin(BronzeStore::originOf(path));
-    SourceProgress progress = m_store->sourceProgress(m_bronze->sourceKey(path));
-    if (progress.sourceId == 0) {
+    const std::optional<SourceProgress> progress
+        = m_store->sourceProgress(m_bronze->sourceKey(path));
+    if (!progress) {
         summary.ok = false;
         summary.error = m_store->lastError();
         return summary;
     }
-    if (progress.complete) {
+    if (progress->complete) {
         summary.alreadyIngested = 1;
         return summary;
     }
     if (BronzeStore::isPullRequestPage(path))
-        return ingestPullRequests(path, progress);
+        return ingestPullRequests(path, *progress);
     if (BronzeStore::isStarHistoryPage(path))
-        return ingestStarHistory(path, progress);
+        return ingestStarHistory(path, *progress);
     if (BronzeStore::isRepositoryCountsPage(path))
-        return ingestRepositoryCounts(path, progress);
-    return ingestLines(path, progress);
+        return ingestRepositoryCounts(path, *progress);
+    return ingestLines(path, *progress);
 }
 
 // One run over a file of events, from where the previous run stopped: the buffer, the lines

@@ -38,11 +38,9 @@ Pipeline::~Pipeline() = default;
 
 bool Pipeline::open()
 {
-    QString error;
-    m_open = m_store->open(&error);
-    if (!m_open) {
-        emit failed(error);
-    }
+    m_open = m_store->open();
+    if (!m_open)
+        emit failed(m_store->lastError());
     return m_open;
 }
 
@@ -135,12 +133,11 @@ void Pipeline::importFiles(const QStringList &paths)
 void Pipeline::rebuild()
 {
     m_cancel = false;
-    QString error;
-    m_open = m_store->clear(&error);
+    m_open = m_store->clear();
     if (!m_open) {
         IngestSummary summary;
         summary.ok = false;
-        summary.error = error;
+        summary.error = m_store->lastError();
         emit finished(summary);
         return;
     }

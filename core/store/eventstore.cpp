@@ -7,8 +7,10 @@
 
 using namespace Qt::StringLiterals;
 
-SourceProgress EventStore::readProgress(const QSqlDatabase &database, const QString &registerSql,
-                                        const QString &selectSql, const QString &sourceKey)
+std::optional<SourceProgress> EventStore::readProgress(const QSqlDatabase &database,
+                                                       const QString &registerSql,
+                                                       const QString &selectSql,
+                                                       const QString &sourceKey)
 {
     QSqlQuery query(database);
     query.prepare(registerSql);
@@ -16,16 +18,12 @@ SourceProgress EventStore::readProgress(const QSqlDatabase &database, const QStr
     query.exec();
     query.prepare(selectSql);
     query.addBindValue(sourceKey);
-    SourceProgress progress;
-    if (query.exec() && query.next()) {
-        progress.sourceId = query.value(0).toLongLong();
-        progress.offset = query.value(1).toLongLong();
-        progress.lines = query.value(2).toLongLong();
-        progress.complete = query.value(3).toBool();
-    } else {
+    if (!query.exec() || !query.next()) {
         m_error = query.lastError().text();
+        return std::nullopt;
     }
-    return progress;
+    return SourceProgress {query.value(0).toLongLong(), query.value(1).toLongLong(),
+                           query.value(2).toLongLong(), query.value(3).toBool()};
 }
 
 QString EventStore::archiveHoursSchema(bool postgres)

@@ -7,6 +7,8 @@
 #include <QSqlDatabase>
 #include <QString>
 
+#include <optional>
+
 // How far a bronze source has been ingested; committed with its events.
 struct SourceProgress
 {
@@ -31,16 +33,23 @@ struct RepositoryCounts
 // covering the new silver rows, their gold aggregates and the source's progress, so a
 // crash at any instant loses nothing and doubles nothing. Writers may run concurrently
 // on one database: an event is inserted once, and only its inserter counts it in gold.
+//
+// One error model: a call that can fail returns false (sourceProgress(), no value) and
+// leaves the reason in lastError(), as QFile and QSqlDatabase do. The calls that feed a
+// batch (event(), pullRequest()...) cannot fail alone: their failure is the batch's, at
+// commitBatch().
 class EventStore : public EventSink
 {
 public:
-    virtual bool open(QString *error) = 0;
+    virtual bool open() = 0;
     virtual void close() = 0;
     // Empties silver and gold, before a rebuild from bronze.
-    virtual bool clear(QString *error) = 0;
+    virtual bool clear() = 0;
+    // Why the last call that failed did.
     QString lastError() const { return m_error; }
 
-    virtual SourceProgress sourceProgress(const QString &sourceKey) = 0;
+    // The source's progress, registering it if new.
+    virtual std::optional<SourceProgress> sourceProgress(const QString &sourceKey) = 0;
 
     virtual bool beginBatch(qint64 sourceId) = 0;
     void setLine(qint64 line) { m_line = line; } // for quarantine records
@@ -77,8 +86,9 @@ public:
 protected:
     // Registers the source if new, with `registerSql`, then reads its progress with
     // `selectSql` (id, offset, lines, complete); both take the key as their parameter.
-    SourceProgress readProgress(const QSqlDatabase &database, const QString &registerSql,
-                                const QString &selectSql, const QString &sourceKey);
+    std::optional<SourceProgress> readProgress(const QSqlDatabase &database,
+                                               const QString &registerSql, const QString &selectSql,
+                                               const QString &sourceKey);
 
     // recordCoverage() on `database`, the same SQL on both backends.
     bool writeCoverage(const QSqlDatabase &database, qint64 hourStart);

@@ -119,19 +119,19 @@ QString PostgresEventStore::notificationChannel()
     return PostgresBatchWriter::notificationChannel();
 }
 
-bool PostgresEventStore::open(QString *error)
+bool PostgresEventStore::open()
 {
     close();
-    if (!d->connection.open(error))
+    if (!d->connection.open(&m_error))
         return false;
-    if (!createSchema(error)) {
-        *error = u"cannot create the schemas in %1: %2"_s.arg(
-            m_databaseUrl.toDisplayString(QUrl::RemovePassword), *error);
+    if (QString error; !createSchema(&error)) {
+        m_error = u"cannot create the schemas in %1: %2"_s.arg(
+            m_databaseUrl.toDisplayString(QUrl::RemovePassword), error);
         close();
         return false;
     }
     d->writer = std::make_unique<PostgresBatchWriter>(m_databaseUrl);
-    if (!d->writer->start(error)) {
+    if (!d->writer->start(&m_error)) {
         close();
         return false;
     }
@@ -166,9 +166,9 @@ bool PostgresEventStore::createSchema(QString *error)
     return false;
 }
 
-bool PostgresEventStore::clear(QString *error)
+bool PostgresEventStore::clear()
 {
-    if (!d->database.isOpen() && !open(error))
+    if (!d->database.isOpen() && !open())
         return false;
     QList<BatchResult> discarded;
     waitForCommits(&discarded);
@@ -180,24 +180,24 @@ bool PostgresEventStore::clear(QString *error)
                        gold.pr_history, gold.star_days,
                        gold.archive_hours, gold.source_hours, gold.source_types,
                        gold.source_lag, gold.feeds, gold.feed_gaps RESTART IDENTITY)"_s,
-                   error)
-        && d->exec(u"UPDATE gold.meta SET value = 0 WHERE key = 'events_total'"_s, error)
-        && d->exec(u"UPDATE gold.meta SET value = value + 1 WHERE key = 'batch'"_s, error)
+                   &m_error)
+        && d->exec(u"UPDATE gold.meta SET value = 0 WHERE key = 'events_total'"_s, &m_error)
+        && d->exec(u"UPDATE gold.meta SET value = value + 1 WHERE key = 'batch'"_s, &m_error)
         && d->database.commit();
     if (!ok)
         d->database.rollback();
     return ok;
 }
 
-SourceProgress PostgresEventStore::sourceProgress(const QString &sourceKey)
+std::optional<SourceProgress> PostgresEventStore::sourceProgress(const QString &sourceKey)
 {
     for (int attempt = 0; attempt < 2; ++attempt) {
         try {
-            const SourceProgress progress = readProgress(
+            const std::optional<SourceProgress> progress = readProgress(
                 d->connection.database(),
                 u"INSERT INTO sources(path) VALUES(?) ON CONFLICT (path) DO NOTHING"_s,
                 u"SELECT id, \"offset\", lines, complete FROM sources WHERE path = ?"_s, sourceKey);
-            if (progress.sourceId != 0)
+            if (progress)
                 return progress;
         } catch (const StoreUnavailable &unavailable) {
             m_error = unavailable.message;
@@ -206,7 +206,7 @@ SourceProgress PostgresEventStore::sourceProgress(const QString &sourceKey)
         // two statements fail for little else.
         d->connection.markLost();
     }
-    return {};
+    return std::nullopt;
 }
 
 bool PostgresEventStore::beginBatch(qint64 sourceId)
@@ -281,10 +281,6 @@ void PostgresEventStore::rollbackBatch()
 // Readers cache answers by gold's batch count: the coverage counts as one.
 bool PostgresEventStore::recordCoverage(qint64 hourStart)
 {
-    QString error;
-    const bool ok = writeCoverage(d->connection.database(), hourStart)
-        && d->exec(u"UPDATE gold.meta SET value = value + 1 WHERE key = 'batch'"_s, &error);
-    if (!error.isEmpty())
-        m_error = error;
-    return ok;
+    return writeCoverage(d->connection.database(), hourStart)
+        && d->exec(u"UPDATE gold.meta SET value = value + 1 WHERE key = 'batch'"_s, &m_error);
 }

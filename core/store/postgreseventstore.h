@@ -14,10 +14,10 @@ public:
     explicit PostgresEventStore(const QUrl &databaseUrl);
     ~PostgresEventStore() override;
 
-    bool open(QString *error) override;
+    bool open() override;
     void close() override;
-    bool clear(QString *error) override;
-    SourceProgress sourceProgress(const QString &sourceKey) override;
+    bool clear() override;
+    std::optional<SourceProgress> sourceProgress(const QString &sourceKey) override;
     bool beginBatch(qint64 sourceId) override;
     void event(const EventView &event) override;
     void invalid(std::string_view reason, std::string_view raw) override;

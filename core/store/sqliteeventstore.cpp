@@ -251,14 +251,14 @@ SqliteEventStore::~SqliteEventStore()
     close();
 }
 
-bool SqliteEventStore::open(QString *error)
+bool SqliteEventStore::open()
 {
     close();
-    if (!d->connection.open(error))
+    if (!d->connection.open(&m_error))
         return false;
     d->db = Database::handle(d->database);
     if (!d->db || !createSchema()) {
-        *error = u"cannot create the schema in %1: %2"_s.arg(
+        m_error = u"cannot create the schema in %1: %2"_s.arg(
             Database::silverPath(m_dataDir), QString::fromUtf8(sqlite3_errmsg(d->db)));
         close();
         return false;
@@ -267,13 +267,13 @@ bool SqliteEventStore::open(QString *error)
         if (sqlite3_prepare_v3(d->db, statementText[i], -1, SQLITE_PREPARE_PERSISTENT,
                                &d->statements[i], nullptr)
             != SQLITE_OK) {
-            *error = QString::fromUtf8(sqlite3_errmsg(d->db));
+            m_error = QString::fromUtf8(sqlite3_errmsg(d->db));
             close();
             return false;
         }
     }
     if (!repairGold()) {
-        *error
+        m_error
             = u"cannot bring gold up to date: %1"_s.arg(QString::fromUtf8(sqlite3_errmsg(d->db)));
         close();
         return false;
@@ -294,14 +294,14 @@ void SqliteEventStore::close()
     d->connection.close();
 }
 
-bool SqliteEventStore::clear(QString *error)
+bool SqliteEventStore::clear()
 {
     close();
     for (const QString &base : {Database::silverPath(m_dataDir), Database::goldPath(m_dataDir)}) {
         for (const char *suffix : {"", "-wal", "-shm"})
             QFile::remove(base + QLatin1StringView(suffix));
     }
-    return open(error);
+    return open();
 }
 
 bool SqliteEventStore::createSchema()
@@ -415,7 +415,7 @@ bool SqliteEventStore::rollUpFromSilver()
     }
 }
 
-SourceProgress SqliteEventStore::sourceProgress(const QString &sourceKey)
+std::optional<SourceProgress> SqliteEventStore::sourceProgress(const QString &sourceKey)
 {
     return readProgress(d->database, u"INSERT OR IGNORE INTO sources(path) VALUES(?)"_s,
                         u"SELECT id, offset, lines, complete FROM sources WHERE path = ?"_s,

@@ -20,10 +20,10 @@ public:
     explicit SqliteEventStore(const QString &dataDir);
     ~SqliteEventStore() override;
 
-    bool open(QString *error) override;
+    bool open() override;
     void close() override;
-    bool clear(QString *error) override;
-    SourceProgress sourceProgress(const QString &sourceKey) override;
+    bool clear() override;
+    std::optional<SourceProgress> sourceProgress(const QString &sourceKey) override;
     bool beginBatch(qint64 sourceId) override;
     void event(const EventView &event) override;
     void invalid(std::string_view reason, std::string_view raw) override;
