@@ -112,7 +112,9 @@ bool hasArgument(int argc, char **argv, std::initializer_list<const char *> name
 // off screen (the /dashboard images, PNG exports); only the window needs a display.
 QCoreApplication *createApplication(int &argc, char **argv)
 {
-    if (hasArgument(argc, argv, {"--help", "-h", "--version", "-v", "--import", "--rebuild"}))
+    if (hasArgument(
+            argc, argv,
+            {"--help", "-h", "--version", "-v", "--import", "--import-archive", "--rebuild"}))
         return new QCoreApplication(argc, argv);
     if (hasArgument(argc, argv, {"--headless", "--export"})
         && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
@@ -277,6 +279,13 @@ int main(int argc, char **argv)
         u"import"_s,
         u"Import GH Archive files (.json.gz or NDJSON) or /events pages, then exit."_s);
     parser.addOption(import);
+    const QCommandLineOption importArchive(
+        u"import-archive"_s,
+        u"Download every GH Archive hour of FROM..TO (days such as 2024-01-01..2024-01-31, or "
+        "hours as GH Archive names them: 2024-01-01-0..2024-01-01-23) from GHM_ARCHIVE_URL "
+        "into bronze, four at once, and import them; run it again to resume, then exit."_s,
+        u"range"_s);
+    parser.addOption(importArchive);
     const QCommandLineOption rebuild(
         u"rebuild"_s, u"Drop silver and gold and rebuild both from bronze, then exit."_s);
     parser.addOption(rebuild);
@@ -313,8 +322,8 @@ int main(int argc, char **argv)
             values.insert(setting.variable, parser.value(setting.option));
     }
     // The window's Settings apply to the window only.
-    const bool gui = !parser.isSet(headless) && !parser.isSet(import) && !parser.isSet(rebuild)
-        && !parser.isSet(exportFile);
+    const bool gui = !parser.isSet(headless) && !parser.isSet(import)
+        && !parser.isSet(importArchive) && !parser.isSet(rebuild) && !parser.isSet(exportFile);
     const ConfigResult config = loadConfig(gui, values);
     if (!config.ok()) {
         const QStringList errors = explained(config);
@@ -338,6 +347,8 @@ int main(int argc, char **argv)
     }
     if (parser.isSet(import))
         return BatchCommands::runImport(*app, config.config, parser.positionalArguments());
+    if (parser.isSet(importArchive))
+        return BatchCommands::runImportArchive(*app, config.config, parser.value(importArchive));
     if (parser.isSet(rebuild))
         return BatchCommands::runRebuild(*app, config.config);
     if (parser.isSet(exportFile))

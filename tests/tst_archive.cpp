@@ -1,5 +1,6 @@
 #include "childprocess.h"
 #include "collect/archivefollower.h"
+#include "collect/archiveimport.h"
 #include "collect/bronzestore.h"
 #include "event/clock.h"
 #include "event/compressedfile.h"
@@ -47,6 +48,9 @@ private slots:
     void anImportedArchiveHourIsComplete();
     void rebuildFetchesWhatRetentionRemoved();
     void rebuildRefusesAFileThatChanged();
+    void importArchiveFetchesARangeOnce();
+    void anArchiveRangeIsReadAsTyped_data();
+    void anArchiveRangeIsReadAsTyped();
     void aDownloadIsBounded_data();
     void aDownloadIsBounded();
 
@@ -54,6 +58,9 @@ private:
     void follow(int backfillHours);
     // `ghmonitor --rebuild` on this store, with the stand-in answering meanwhile.
     std::pair<int, QByteArray> rebuild();
+    // `ghmonitor --import-archive range` on this store, from the stand-in.
+    std::pair<int, QByteArray> importArchive(const QString &range);
+    int archiveDownloads() const; // GET requests for hour files so far
     void removeWithRetention();
     void waitForHours(int count);
     MetricsQueries &queries();
@@ -354,6 +361,32 @@ std::pair<int, QByteArray> TestArchive::rebuild()
     return {process.exitCode(), process.readAll()};
 }
 
+std::pair<int, QByteArray> TestArchive::importArchive(const QString &range)
+{
+    m_queries.reset();
+    m_pipeline.reset();
+    QProcess process;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    QProcessEnvironment environment = ChildProcess::cleanEnvironment();
+    environment.insert(u"GHM_ARCHIVE_URL"_s, m_server->url().toString());
+    process.setProcessEnvironment(environment);
+    process.start(QStringLiteral(GHM_BINARY),
+                  QStringList {u"--import-archive"_s, range} + m_dir->options());
+    QSignalSpy finished(&process, &QProcess::finished);
+    if (!finished.wait(60000))
+        return {-1, process.readAll()};
+    return {process.exitCode(), process.readAll()};
+}
+
+int TestArchive::archiveDownloads() const
+{
+    return int(std::count_if(m_server->requests().cbegin(), m_server->requests().cend(),
+                             [](const FakeGitHub::Request &request) {
+                                 return request.method == "GET"
+                                     && request.target.endsWith(".json.gz");
+                             }));
+}
+
 // Retention removes the hours (their sidecars stay), days after they ended.
 void TestArchive::removeWithRetention()
 {
@@ -397,6 +430,82 @@ void TestArchive::rebuildRefusesAFileThatChanged()
     QVERIFY2(output.contains("SHA-256") && output.contains("nothing was rebuilt"),
              output.constData());
     QCOMPARE(queries().eventsStored(), stored);
+}
+
+// --import-archive over a range: every served hour's events, once, with one download cut
+// and resumed; the hour GH Archive lacks is named; a second run fetches nothing again and
+// adds nothing.
+void TestArchive::importArchiveFetchesARangeOnce()
+{
+    m_server->queueArchiveFault(FakeGitHub::ArchiveFault::Cut);
+    const QString range = u"2025-01-01-15..2025-01-01T18"_s; // 18:00 is not published
+    const auto [exitCode, output] = importArchive(range);
+    QVERIFY2(exitCode == 0, output.constData());
+    QVERIFY2(output.contains("not on GH Archive (404): 2025-01-01-18"), output.constData());
+    const bool resumed = std::any_of(m_server->requests().cbegin(), m_server->requests().cend(),
+                                     [](const FakeGitHub::Request &request) {
+                                         return request.headers.value("range").startsWith("bytes=");
+                                     });
+    QVERIFY2(resumed, "the cut download started over instead of resuming");
+    QMap<QString, qint64> expected; // by type, from the served lines themselves
+    for (int hour = 0; hour < hoursServed; ++hour) {
+        QFile file(m_bronze->archivePath(firstHour.addSecs(hour * 3600)));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), m_files[hour]);
+        for (const QByteArray &line : std::as_const(m_lines[hour]))
+            ++expected[QJsonDocument::fromJson(line).object().value("type"_L1).toString()];
+    }
+    const auto counted = [this] {
+        QMap<QString, qint64> byType;
+        for (const KeyCount &count :
+             queries().eventCounts(hoursServed * 60, firstHour.addSecs(hoursServed * 3600 - 1)))
+            byType.insert(count.key, count.count);
+        return byType;
+    };
+    QCOMPARE(counted(), expected);
+
+    const int downloads = archiveDownloads();
+    const auto [again, secondOutput] = importArchive(range);
+    QVERIFY2(again == 0, secondOutput.constData());
+    QVERIFY2(secondOutput.contains("3 in bronze already"), secondOutput.constData());
+    QCOMPARE(archiveDownloads(), downloads + 1); // the missing hour, asked again
+    QCOMPARE(counted(), expected);
+}
+
+void TestArchive::anArchiveRangeIsReadAsTyped_data()
+{
+    QTest::addColumn<QString>("range");
+    QTest::addColumn<QString>("first"); // empty: refused
+    QTest::addColumn<int>("hours");
+    QTest::newRow("days") << u"2024-01-01..2024-01-31"_s << u"2024-01-01T00"_s << 31 * 24;
+    QTest::newRow("GH Archive's names")
+        << u"2024-02-28-22..2024-03-01-1"_s << u"2024-02-28T22"_s << 2 + 24 + 2;
+    QTest::newRow("one day") << u"2025-01-01"_s << u"2025-01-01T00"_s << 24;
+    QTest::newRow("one hour, ISO") << u"2025-01-01T05:00:00Z"_s << u"2025-01-01T05"_s << 1;
+    QTest::newRow("backwards") << u"2024-02-01..2024-01-01"_s << QString() << 0;
+    QTest::newRow("hour 24") << u"2024-01-01-24"_s << QString() << 0;
+    QTest::newRow("not a date") << u"yesterday..today"_s << QString() << 0;
+    QTest::newRow("three ends") << u"2024-01-01..2024-01-02..2024-01-03"_s << QString() << 0;
+    QTest::newRow("not ended yet") << u"2026-12-05..2026-12-05"_s << QString() << 0;
+}
+
+void TestArchive::anArchiveRangeIsReadAsTyped()
+{
+    QFETCH(QString, range);
+    QFETCH(QString, first);
+    QFETCH(int, hours);
+    const QDateTime now(QDate(2026, 12, 5), QTime(17, 10), Qt::UTC);
+    QString error;
+    const std::optional<QList<QDateTime>> parsed = ArchiveImport::parseRange(range, now, &error);
+    if (first.isEmpty()) {
+        QVERIFY(!parsed);
+        QVERIFY2(error.contains(range), qPrintable(error));
+        return;
+    }
+    QVERIFY2(parsed, qPrintable(error));
+    QCOMPARE(parsed->size(), hours);
+    QCOMPARE(parsed->first(), QDateTime::fromString(first + u":00:00Z"_s, Qt::ISODate));
+    QCOMPARE(parsed->last(), parsed->first().addSecs((hours - 1) * 3600));
 }
 
 void TestArchive::aDownloadIsBounded_data()

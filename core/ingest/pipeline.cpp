@@ -101,6 +101,16 @@ void Pipeline::retryFailed()
 
 // Each file is copied into bronze on a helper thread while the one before it is ingested:
 // the copy (reading, hashing, writing) and the ingest each keep a core busy.
+void Pipeline::importStored(const QStringList &paths)
+{
+    m_cancel = false;
+    if (!m_open) {
+        emit finished({false, false, u"the store is not open"_s});
+        return;
+    }
+    emit finished(ingestAll(paths));
+}
+
 void Pipeline::importFiles(const QStringList &paths)
 {
     m_cancel = false;

@@ -34,6 +34,9 @@ public:
     // A page just stored in bronze; `page` is it as the collector parsed it, when it did.
     Q_INVOKABLE void ingestPage(const QString &path, const ParsedPagePtr &page = {});
     Q_INVOKABLE void importFiles(const QStringList &paths);
+    // Sources bronze already holds (GH Archive hours an import fetched), with progress and
+    // finished() as importFiles().
+    Q_INVOKABLE void importStored(const QStringList &paths);
     // Drops silver and gold and ingests every bronze source again.
     Q_INVOKABLE void rebuild();
 

@@ -375,6 +375,10 @@ void FakeGitHub::respondArchive(QTcpSocket *socket, const QString &name, const R
         send(socket, request, 404, "<Error>NoSuchKey</Error>", {});
         return;
     }
+    if (request.method == "HEAD") { // the size alone; a queued fault waits for a GET
+        send(socket, request, 200, *file, {{"Accept-Ranges", "bytes"}});
+        return;
+    }
     const ArchiveFault fault
         = m_archiveFaults.isEmpty() ? ArchiveFault::None : m_archiveFaults.takeFirst();
     QByteArray body = fault == ArchiveFault::Truncated ? file->left(file->size() / 2) : *file;
@@ -440,7 +444,7 @@ void FakeGitHub::send(QTcpSocket *socket, const Request &request, int status,
             + QByteArray::number(body.size()) + "\r\n";
     for (const auto &[name, value] : headers)
         response += name + ": " + value + "\r\n";
-    response += "\r\n" + body;
+    response += "\r\n" + (request.method == "HEAD" ? QByteArray() : body);
     socket->write(response);
     socket->disconnectFromHost();
     emit responded(request.target, status);
