@@ -69,6 +69,7 @@ const QList<MainWindow::Preset> &MainWindow::presets()
     static const QList<Preset> list {{QT_TR_NOOP("5 min"), 5},          {QT_TR_NOOP("15 min"), 15},
                                      {QT_TR_NOOP("1 h"), 60},           {QT_TR_NOOP("6 h"), 360},
                                      {QT_TR_NOOP("24 h"), 1440},        {QT_TR_NOOP("7 d"), 10080},
+                                     {QT_TR_NOOP("30 d"), 43200},       {QT_TR_NOOP("1 y"), 525600},
                                      {QT_TR_NOOP("All"), allStoredData}};
     return list;
 }
