@@ -893,6 +893,12 @@ void TestWindow::alertsAreSilencedFromTheDockAndTheirRulesEditedInSettings()
     window.showAlerts({{firing}, {}});
     QVERIFY(
         window.alertsDock()->tree()->topLevelItem(0)->text(0).startsWith("firing, silenced"_L1));
+    // Silenced, it asks for no attention: no badge, and the counts say why.
+    const QColor quiet = window.trayIcon()->icon().pixmap(64, 64).toImage().pixelColor(30, 44);
+    QVERIFY2(!(quiet.red() > 150 && quiet.green() < 100), qPrintable(quiet.name()));
+    QCOMPARE(window.alertsDock()->windowTitle(), u"Alerts (0 firing, 1 silenced)"_s);
+    QVERIFY2(window.trayIcon()->toolTip().contains("no alert firing (1 more silenced)"_L1),
+             qPrintable(window.trayIcon()->toolTip()));
     QAction *end = action(window.alertsDock()->contextMenuFor(0), u"End the silence"_s);
     QVERIFY(end);
     end->trigger();

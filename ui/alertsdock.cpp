@@ -109,7 +109,7 @@ void AlertsDock::setBoard(const AlertBoard &board)
         item->setText(
             Since,
             localTime(alert.state == Alert::State::Resolved ? alert.resolvedAt : alert.activeAt));
-        if (alert.isFiring() && alert.silencedUntil < 0) {
+        if (alert.isFiring() && !alert.isSilenced()) {
             QFont bold = item->font(State);
             bold.setBold(true);
             item->setFont(State, bold);
@@ -119,9 +119,8 @@ void AlertsDock::setBoard(const AlertBoard &board)
         add(alert);
     for (const Alert &alert : board.history)
         add(alert);
-    setWindowTitle(
-        tr("Alerts (%n firing)", "",
-           int(std::count_if(board.active.cbegin(), board.active.cend(), [](const Alert &alert) {
-               return alert.state == Alert::State::Firing;
-           }))));
+    const qsizetype silenced = board.silencedFiringCount();
+    const QString firing = tr("%n firing", "", int(board.firingCount()));
+    setWindowTitle(silenced == 0 ? tr("Alerts (%1)").arg(firing)
+                                 : tr("Alerts (%1, %n silenced)", "", int(silenced)).arg(firing));
 }

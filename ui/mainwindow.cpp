@@ -630,12 +630,14 @@ void MainWindow::openRepository(const QString &repository)
 void MainWindow::showAlerts(const AlertBoard &board)
 {
     m_alertsDock->setBoard(board);
-    const qsizetype firing = std::count_if(board.active.cbegin(), board.active.cend(),
-                                           [](const Alert &alert) { return alert.isFiring(); });
+    // A silenced alert is shown in the dock, but asks for no attention.
+    const qsizetype firing = board.firingCount();
     m_tray->setIcon(trayIconFor(firing));
-    m_tray->setToolTip(firing == 0
-                           ? tr("GitHub Event Monitor: no alert firing")
-                           : tr("GitHub Event Monitor: %n alert(s) firing", "", int(firing)));
+    QString tip = firing == 0 ? tr("GitHub Event Monitor: no alert firing")
+                              : tr("GitHub Event Monitor: %n alert(s) firing", "", int(firing));
+    if (const qsizetype silenced = board.silencedFiringCount())
+        tip += tr(" (%n more silenced)", "", int(silenced));
+    m_tray->setToolTip(tip);
 }
 
 // The window's icon, with the number of firing alerts in a red badge.

@@ -6,6 +6,8 @@
 #include <QDateTime>
 #include <QJsonObject>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 // Resolved or firing: a silenced or pending alert is never sent.
@@ -84,4 +86,17 @@ Alert Alert::fromJson(const QJsonObject &json)
     alert.resolvedAt = time("resolved_at");
     alert.silencedUntil = time("silenced_until");
     return alert;
+}
+
+qsizetype AlertBoard::firingCount() const
+{
+    return std::count_if(active.cbegin(), active.cend(), [](const Alert &alert) {
+        return alert.isFiring() && !alert.isSilenced();
+    });
+}
+
+qsizetype AlertBoard::silencedFiringCount() const
+{
+    return std::count_if(active.cbegin(), active.cend(),
+                         [](const Alert &alert) { return alert.isFiring() && alert.isSilenced(); });
 }

@@ -26,6 +26,7 @@ struct Alert
 
     QString id() const { return rule + u'\x1f' + key; }
     bool isFiring() const { return state == State::Firing; }
+    bool isSilenced() const { return silencedUntil >= 0; }
     static QString stateName(State state); // "pending", "firing", "resolved"
     QJsonObject toJson() const;
     // One element of the "alerts" of Alertmanager's webhook (version 4).
@@ -38,5 +39,9 @@ struct AlertBoard
 {
     QList<Alert> active;
     QList<Alert> history;
+
+    // Firing and not silenced: what asks for attention (the tray's badge, the dock's title).
+    qsizetype firingCount() const;
+    qsizetype silencedFiringCount() const;
 };
 Q_DECLARE_METATYPE(AlertBoard)
