@@ -533,6 +533,62 @@ bool realShape(const QString &binary, const QString &work)
     return true;
 }
 
+// The same real-shape hours imported into SQLite and into PostgreSQL (GHM_BENCH_POSTGRES_URL,
+// an empty database: scripts/bench.sh makes a throwaway cluster), then the same windows
+// asked of both. Skipped without the URL.
+bool backendsSideBySide(const QString &binary, const QString &work)
+{
+    const QUrl url(qEnvironmentVariable("GHM_BENCH_POSTGRES_URL"));
+    if (url.isEmpty())
+        return true;
+    const qint64 hours = environment("GHM_BENCH_BACKEND_HOURS", 6);
+    const int samples = int(environment("GHM_BENCH_SAMPLES", 200));
+    Shape shape = Shape::github();
+    shape.payloadText = environment("GHM_BENCH_PAYLOAD", 1) != 0;
+    const EventGenerator generator(shape, historyStart());
+    const QString suffix = shape.payloadText ? QString() : u"-light"_s;
+    const QStringList files = hourFiles(generator, work + u"/archive"_s + suffix, 0, hours, "");
+    if (files.isEmpty())
+        return false;
+    const StoreLocation stores[] = {StoreLocation(work + u"/data-sqlite"_s),
+                                    StoreLocation(work + u"/data-postgres"_s, url)};
+    QList<qint64> windows {60, 360};
+    if (hours >= 24)
+        windows << 1440;
+    const History history {historyStart(), historyStart() + hours * 3600 - 1};
+    const qint64 events = hours * generator.eventsPerHour();
+    std::printf("\n## SQLite and PostgreSQL, the same %lld real-shape hours (%lld events)\n\n",
+                hours, events);
+    std::printf("| measure | SQLite | PostgreSQL |\n|---|---|---|\n");
+    QStringList imports;
+    QList<QList<WindowLatency>> latencies;
+    for (const StoreLocation &store : stores) {
+        QDir(store.dataDir).removeRecursively();
+        std::fprintf(stderr, "importing %lld events into %s…\n", events,
+                     store.isPostgres() ? "PostgreSQL" : "SQLite");
+        const ImportRun run = runImport(binary, store, files);
+        if (!run.ok)
+            return false;
+        imports << u"%1 events/s"_s.arg(qRound64(double(events) / run.seconds));
+        latencies << measureWindows(store, history, windows, samples);
+        QDir(store.dataDir).removeRecursively();
+    }
+    std::printf("| import, plain NDJSON | %s | %s |\n", qPrintable(imports[0]),
+                qPrintable(imports[1]));
+    for (qsizetype i = 0; i < windows.size(); ++i) {
+        const WindowLatency &sqlite = latencies[0][i];
+        const WindowLatency &postgres = latencies[1][i];
+        std::printf("| `count`, %s window, p50 / p99 | %.2f / %.2f ms | %.2f / %.2f ms |\n",
+                    qPrintable(windowName(windows[i])), sqlite.count.p50, sqlite.count.p99,
+                    postgres.count.p50, postgres.count.p99);
+        std::printf("| `active` (top 10), %s window, p50 / p99 | %.2f / %.2f ms | %.2f / %.2f "
+                    "ms |\n",
+                    qPrintable(windowName(windows[i])), sqlite.active.p50, sqlite.active.p99,
+                    postgres.active.p50, postgres.active.p99);
+    }
+    return true;
+}
+
 // The earlier benchmark's shape, 2,500 repositories, for comparison with older tables.
 bool fewRepositories(const QString &binary, const QString &work)
 {
@@ -579,7 +635,12 @@ int main(int argc, char **argv)
     }
     const QString work = QDir(args[2]).absolutePath();
     QDir().mkpath(work);
-    if (!realShape(args[1], work) || !fewRepositories(args[1], work)) {
+    // GHM_BENCH_STEPS picks some: real, few, backends (all by default).
+    const QStringList steps
+        = qEnvironmentVariable("GHM_BENCH_STEPS", u"real,few,backends"_s).split(u',');
+    if ((steps.contains("real"_L1) && !realShape(args[1], work))
+        || (steps.contains("few"_L1) && !fewRepositories(args[1], work))
+        || (steps.contains("backends"_L1) && !backendsSideBySide(args[1], work))) {
         std::fprintf(stderr, "ghm_bench: a step failed\n");
         return 1;
     }

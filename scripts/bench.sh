@@ -6,5 +6,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 work="${GHM_BENCH_DIR:-build/bench-data}"
 mkdir -p "$work"
-build/bin/ghm_bench build/bin/ghmonitor "$work"
+# PostgreSQL runs in a throwaway cluster set up as a server would be: fsync on, 2 GB of
+# shared buffers. GHM_BENCH_POSTGRES=0 leaves it out.
+if [ "${GHM_BENCH_POSTGRES:-1}" = 0 ]; then
+    build/bin/ghm_bench build/bin/ghmonitor "$work"
+else
+    WITH_POSTGRES_FSYNC=on WITH_POSTGRES_OPTIONS="-c shared_buffers=2GB -c max_wal_size=8GB" \
+        scripts/with-postgres.sh bash -c \
+        'GHM_BENCH_POSTGRES_URL="$GHM_TEST_DATABASE_URL" build/bin/ghm_bench build/bin/ghmonitor "$0"' \
+        "$work"
+fi
 rm -rf "$work"/data*

@@ -4,7 +4,7 @@
 #   build   compiling and running the app (make build, make run), with Node.js and npm
 #   test    build, plus the PostgreSQL server, wrk, the package tools, a keyring,
 #           chromium, prometheus's promtool, and Xvfb with trayer, a system tray (make test)
-#   bench   build, plus wrk (make bench)
+#   bench   build, plus wrk and the PostgreSQL server (make bench)
 #   package build, plus dpkg-dev for the .deb's dependencies (make package)
 #   format  clang-format (make format)
 set -euo pipefail
@@ -24,7 +24,7 @@ case "${1:-build}" in
     build) packages=("${build[@]}") ;;
     test) packages=("${build[@]}" postgresql wrk dpkg-dev desktop-file-utils appstream systemd
                     dbus gnome-keyring chromium prometheus xvfb trayer) ;;
-    bench) packages=("${build[@]}" wrk) ;;
+    bench) packages=("${build[@]}" wrk postgresql) ;;
     package) packages=("${build[@]}" dpkg-dev) ;;
     format) packages=(clang-format) ;;
     *) echo "install-deps.sh: unknown task '$1' (build, test, bench, package or format)" >&2; exit 2 ;;
