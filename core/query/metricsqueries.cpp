@@ -45,6 +45,46 @@ struct WindowSplit
     }
 };
 
+// A window's whole minutes tiled by PostgreSQL's repository blocks: whole UTC days, the
+// whole hours around them, then the minutes around those. Each range is [first, last] in
+// its span since the epoch; an empty one is {1, 0}.
+struct BlockTiling
+{
+    using Range = std::pair<qint64, qint64>;
+    Range minutesBefore {1, 0}, hoursBefore {1, 0}, days {1, 0}, hoursAfter {1, 0},
+        minutesAfter {1, 0};
+
+    explicit BlockTiling(const WindowSplit &split)
+    {
+        const auto inner = [](Range outer, qint64 factor) -> Range {
+            return {(outer.first + factor - 1) / factor, (outer.second + 1) / factor - 1};
+        };
+        const Range minutes {split.firstMinute, split.lastMinute};
+        const Range hours = inner(minutes, 60);
+        if (hours.first > hours.second) {
+            minutesBefore = minutes;
+            return;
+        }
+        minutesBefore = {minutes.first, hours.first * 60 - 1};
+        minutesAfter = {(hours.second + 1) * 60, minutes.second};
+        const Range wholeDays = inner(hours, 24);
+        if (wholeDays.first > wholeDays.second) {
+            hoursBefore = hours;
+            return;
+        }
+        days = wholeDays;
+        hoursBefore = {hours.first, days.first * 24 - 1};
+        hoursAfter = {(days.second + 1) * 24, hours.second};
+    }
+
+    QList<qint64> values() const
+    {
+        return {minutesBefore.first, minutesBefore.second, minutesAfter.first, minutesAfter.second,
+                hoursBefore.first,   hoursBefore.second,   hoursAfter.first,   hoursAfter.second,
+                days.first,          days.second};
+    }
+};
+
 // The silver rows a scope keeps, as an SQL condition and its values in order. The
 // repository terms read the events_repo index: lower(repo_name), then created_at.
 struct ScopeFilter
@@ -295,34 +335,61 @@ QList<KeyCount> MetricsQueries::activeRepositoriesSqlite(int limit, const TimeWi
     return ranked;
 }
 
-// PostgreSQL sums with a hash aggregate and reads names only for the rows at or above
-// the count that makes the cut, as RepoCounter does.
+// PostgreSQL sums the count blocks that tile the window's whole minutes (gold.repo_blocks)
+// and silver's rows at its edges, in the client as SQLite's reader does; only the
+// repositories that make the cut, ties included, are named.
 QList<KeyCount> MetricsQueries::activeRepositoriesPostgres(int limit, const TimeWindow &window)
 {
     const WindowSplit split(window);
-    QSqlQuery &query = prepared(uR"(
-        WITH totals AS (
-            SELECT repo_id, CAST(SUM(n) AS bigint) AS n FROM (
-                SELECT repo_id, events AS n FROM gold.repo_minute WHERE minute BETWEEN ? AND ?
-                UNION ALL
-                SELECT r.repo_id, COUNT(*) FROM events e
-                JOIN gold.repos r ON r.repo_key = lower(e.repo_name)
-                WHERE e.created_at BETWEEN ? AND ? OR e.created_at BETWEEN ? AND ?
-                GROUP BY 1) AS parts
-            GROUP BY repo_id),
-        cutoff AS (SELECT n FROM totals ORDER BY n DESC OFFSET ? LIMIT 1)
-        SELECT r.repo_name, t.n FROM totals t JOIN gold.repos r USING (repo_id)
-        WHERE t.n >= COALESCE((SELECT n FROM cutoff), 0)
-        ORDER BY t.n DESC, r.repo_name LIMIT ?)"_s);
-    const auto done = qScopeGuard([&query] { query.finish(); });
+    KeyCounts &counts = m_rollups->counts;
+    const auto cleared = qScopeGuard([&counts] { counts.clear(); });
+    QSqlQuery &blocks = prepared(uR"(SELECT block FROM gold.repo_blocks
+        WHERE span = 60 AND (period BETWEEN ? AND ? OR period BETWEEN ? AND ?)
+           OR span = 3600 AND (period BETWEEN ? AND ? OR period BETWEEN ? AND ?)
+           OR span = 86400 AND period BETWEEN ? AND ?)"_s);
     int position = 0;
-    for (const qint64 value : {split.firstMinute, split.lastMinute, window.from, split.leftEnd,
-                               split.rightStart, window.to, qint64(limit - 1), qint64(limit)})
-        query.bindValue(position++, value);
-    exec(query);
+    for (const qint64 value : BlockTiling(split).values())
+        blocks.bindValue(position++, value);
+    exec(blocks);
+    while (blocks.next())
+        counts.addBlock(blocks.value(0).toByteArray());
+    blocks.finish();
+    QSqlQuery &edges = prepared(uR"(SELECT r.repo_id, COUNT(*) FROM events e
+        JOIN gold.repos r ON r.repo_key = lower(e.repo_name)
+        WHERE e.created_at BETWEEN ? AND ? OR e.created_at BETWEEN ? AND ? GROUP BY 1)"_s);
+    position = 0;
+    for (const qint64 value : {window.from, split.leftEnd, split.rightStart, window.to})
+        edges.bindValue(position++, value);
+    exec(edges);
+    while (edges.next())
+        counts.add(quint32(edges.value(0).toLongLong()), quint32(edges.value(1).toLongLong()));
+    edges.finish();
+    return namedRanking(counts.topWithTies(size_t(limit)), limit);
+}
+
+// The ranking of `ids` (m_rollups->counts' top with ties) by name, cut to `limit`.
+QList<KeyCount> MetricsQueries::namedRanking(const std::vector<quint32> &ids, int limit)
+{
+    if (ids.empty())
+        return {};
+    QStringList array;
+    for (const quint32 id : ids)
+        array << QString::number(id);
+    QSqlQuery &names = prepared(
+        u"SELECT repo_id, repo_name FROM gold.repos WHERE repo_id = ANY(CAST(? AS bigint[]))"_s);
+    names.bindValue(0, u"{%1}"_s.arg(array.join(u',')));
+    exec(names);
     QList<KeyCount> ranked;
-    while (query.next())
-        ranked.append({query.value(0).toString(), query.value(1).toLongLong()});
+    while (names.next())
+        ranked.append({names.value(1).toString(),
+                       m_rollups->counts.count(quint32(names.value(0).toLongLong()))});
+    names.finish();
+    if (ranked.size() < qsizetype(ids.size()))
+        throw StoreUnavailable {
+            u"gold counts %1 repositories, of which gold.repos names %2"_s.arg(ids.size())
+                .arg(ranked.size())};
+    std::sort(ranked.begin(), ranked.end(), KeyCount::ranksBefore);
+    ranked.resize(std::min(ranked.size(), qsizetype(limit)));
     return ranked;
 }
 

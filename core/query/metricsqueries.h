@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <vector>
 
 // The one metrics query layer: the REST API and the dashboard use these and only these.
 // On SQLite, windows are summed from gold's count blocks (see CountRollups); on
@@ -108,6 +109,7 @@ private:
     // The dialect-specific parts, one version per backend.
     QList<KeyCount> activeRepositoriesSqlite(int limit, const TimeWindow &window);
     QList<KeyCount> activeRepositoriesPostgres(int limit, const TimeWindow &window);
+    QList<KeyCount> namedRanking(const std::vector<quint32> &ids, int limit);
     bool hasTable(const QString &schema, const QString &name);
     bool pullRequestHistory(const QString &key, const TimeWindow &window, PullRequestStats *stats);
 

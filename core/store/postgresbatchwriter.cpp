@@ -1,5 +1,8 @@
 #include "store/postgresbatchwriter.h"
 
+#include "store/countblock.h"
+#include "store/postgresrepoblocks.h"
+
 #include "store/connection.h"
 #include "store/database.h"
 
@@ -43,6 +46,8 @@ const char *const staging[] = {
         minute bigint, repo_id bigint, events bigint) ON COMMIT DELETE ROWS)",
     R"(CREATE TEMP TABLE IF NOT EXISTS staged_repo_minutes(
         minute bigint, repo_id bigint, events bigint) ON COMMIT DELETE ROWS)",
+    R"(CREATE TEMP TABLE IF NOT EXISTS staged_repo_blocks(
+        span integer, period bigint, block bytea) ON COMMIT DELETE ROWS)",
     R"(CREATE TEMP TABLE IF NOT EXISTS staged_pr_opened(
         repo_id bigint, created_at bigint, id bigint) ON COMMIT DELETE ROWS)",
 };
@@ -58,6 +63,7 @@ enum Statement {
     FindRepoMinutes,
     InsertRepoMinutes,
     UpsertRepoMinutes,
+    InsertRepoBlocks,
     InsertPrOpened,
     InsertQuarantine,
     UpsertPullRequest,
@@ -103,6 +109,7 @@ const char *const statementText[StatementCount] = {
     "INSERT INTO gold.repo_minute SELECT * FROM staged_new_repo_minutes ORDER BY 1, 2",
     R"(INSERT INTO gold.repo_minute AS g SELECT * FROM staged_repo_minutes ORDER BY 1, 2
        ON CONFLICT (minute, repo_id) DO UPDATE SET events = g.events + excluded.events)",
+    "INSERT INTO gold.repo_blocks(span, period, block) SELECT * FROM staged_repo_blocks",
     "INSERT INTO gold.pr_opened SELECT * FROM staged_pr_opened ORDER BY 1, 2, 3 ON CONFLICT DO "
     "NOTHING",
     R"(INSERT INTO quarantine(source_id, line, reason, raw) VALUES(?, ?, ?, ?)
@@ -190,6 +197,13 @@ public:
         }
         return *this;
     }
+    // bytea, in its hex form.
+    CopyText &operator<<(const QByteArray &bytes)
+    {
+        separate();
+        m_text += "\\\\x" + bytes.toHex();
+        return *this;
+    }
     CopyText &null()
     {
         separate();
@@ -212,6 +226,26 @@ private:
     QByteArray m_text;
     bool m_rowStart = true;
 };
+
+// A batch's repository counts as count blocks of a minute, an hour and a day
+// (gold.repo_blocks): a window's reader sums a few blocks, as SQLite's do, instead of
+// aggregating a row per repository and minute. Counts keep second 0: the window's edges
+// come from silver.
+CopyText repoBlocks(const std::map<std::pair<qint64, qint64>, qint64> &perMinute)
+{
+    CopyText rows;
+    for (const qint64 span : PostgresRepoBlocks::spans) {
+        std::map<qint64, std::vector<CountBlock::Entry>> periods;
+        for (const auto &[key, events] : perMinute)
+            periods[key.first * 60 / span].push_back(
+                CountBlock::Entry::of(quint32(key.second), quint32(events), 0));
+        for (auto &[period, entries] : periods) {
+            rows << span << period << CountBlock::encode(CountBlock::combined(std::move(entries)));
+            rows.endRow();
+        }
+    }
+    return rows;
+}
 
 std::string_view view(const QByteArray &bytes)
 {
@@ -595,6 +629,7 @@ bool PostgresBatchWriter::Thread::writeGold()
     }
     return copy("staged_new_repo_minutes", newMinutes) && exec(InsertRepoMinutes, {})
         && copy("staged_repo_minutes", repositoryMinutes) && exec(UpsertRepoMinutes, {})
+        && copy("staged_repo_blocks", repoBlocks(perMinute)) && exec(InsertRepoBlocks, {})
         && copy("staged_pr_opened", opened) && exec(InsertPrOpened, {}) && applyPullRequestChanges()
         && exec(AddEventsTotal, {m_batch.inserted});
 }

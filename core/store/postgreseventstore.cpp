@@ -2,6 +2,7 @@
 
 #include "store/connection.h"
 #include "store/postgresbatchwriter.h"
+#include "store/postgresrepoblocks.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -157,9 +158,11 @@ bool PostgresEventStore::createSchema(QString *error)
     bool ok = d->exec(u"SELECT pg_advisory_xact_lock(hashtext('ghmonitor schema'))"_s, error);
     for (const char *statement : schema)
         ok = ok && d->exec(QString::fromUtf8(statement), error);
-    const QStringList measurements = HealthDelta::schema(true) << archiveHoursSchema(true);
+    const QStringList measurements = HealthDelta::schema(true)
+        << archiveHoursSchema(true) << PostgresRepoBlocks::schema();
     for (const QString &statement : measurements)
         ok = ok && d->exec(statement, error);
+    ok = ok && PostgresRepoBlocks::backfill(d->database, error);
     if (ok && d->database.commit())
         return true;
     d->database.rollback();
@@ -176,7 +179,8 @@ bool PostgresEventStore::clear()
     const bool ok = d->database.transaction()
         && d->exec(uR"(TRUNCATE events, sources, quarantine, pull_requests, star_days,
                        repository_counts, bot_logins,
-                       gold.type_minute, gold.repos, gold.repo_minute, gold.pr_opened,
+                       gold.type_minute, gold.repos, gold.repo_minute, gold.repo_blocks,
+                       gold.pr_opened,
                        gold.pr_history, gold.star_days,
                        gold.archive_hours, gold.source_hours, gold.source_types,
                        gold.source_lag, gold.feeds, gold.feed_gaps RESTART IDENTITY)"_s,
