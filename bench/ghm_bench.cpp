@@ -408,16 +408,23 @@ QStringList hourFiles(const EventGenerator &generator, const QString &dir, qint6
     return files;
 }
 
+// GitHub's real shape, with or without payload text (GHM_BENCH_PAYLOAD), and the suffix of
+// the folders its hour files are kept in.
+std::pair<Shape, QString> realShapeFromEnvironment()
+{
+    Shape shape = Shape::github();
+    shape.payloadText = environment("GHM_BENCH_PAYLOAD", 1) != 0;
+    return {shape, shape.payloadText ? QString() : u"-light"_s};
+}
+
 // GitHub's real shape: a day of hour files, about 5.8M events.
 bool realShape(const QString &binary, const QString &work)
 {
     const qint64 hours = environment("GHM_BENCH_HOURS", 24);
     const qint64 gzipHours = std::min(environment("GHM_BENCH_GZIP_HOURS", 4), hours);
     const int samples = int(environment("GHM_BENCH_SAMPLES", 200));
-    Shape shape = Shape::github();
-    shape.payloadText = environment("GHM_BENCH_PAYLOAD", 1) != 0;
+    const auto [shape, suffix] = realShapeFromEnvironment();
     const EventGenerator generator(shape, historyStart());
-    const QString suffix = shape.payloadText ? QString() : u"-light"_s;
     const QStringList plain = hourFiles(generator, work + u"/archive"_s + suffix, 0, hours, "");
     const QStringList gzip
         = hourFiles(generator, work + u"/archive-gz"_s + suffix, 0, gzipHours, ".gz");
@@ -543,15 +550,13 @@ bool backendsSideBySide(const QString &binary, const QString &work)
         return true;
     const qint64 hours = environment("GHM_BENCH_BACKEND_HOURS", 6);
     const int samples = int(environment("GHM_BENCH_SAMPLES", 200));
-    Shape shape = Shape::github();
-    shape.payloadText = environment("GHM_BENCH_PAYLOAD", 1) != 0;
+    const auto [shape, suffix] = realShapeFromEnvironment();
     const EventGenerator generator(shape, historyStart());
-    const QString suffix = shape.payloadText ? QString() : u"-light"_s;
     const QStringList files = hourFiles(generator, work + u"/archive"_s + suffix, 0, hours, "");
     if (files.isEmpty())
         return false;
-    const StoreLocation stores[] = {StoreLocation(work + u"/data-sqlite"_s),
-                                    StoreLocation(work + u"/data-postgres"_s, url)};
+    const StoreLocation stores[]
+        = {StoreLocation(work + u"/data-sqlite"_s), StoreLocation(work + u"/data-postgres"_s, url)};
     QList<qint64> windows {60, 360};
     if (hours >= 24)
         windows << 1440;
