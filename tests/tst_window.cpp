@@ -27,6 +27,7 @@
 #include <QAreaSeries>
 #include <QBarCategoryAxis>
 #include <QBarSet>
+#include <QChartView>
 #include <QChart>
 #include <QClipboard>
 #include <QComboBox>
@@ -191,11 +192,25 @@ void TestWindow::firstCommitFillsEveryPanel()
     DashboardController controller(storage.location(), 90, &m_readers);
     connect(pipeline, &Pipeline::goldChanged, &controller, &DashboardController::onGoldChanged);
     MainWindow window(&controller, pipeline);
+    window.resize(1280, 800); // the rate panel's legend beside its plot
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     DashboardWidget *dashboard = window.dashboard();
     QTRY_VERIFY(!dashboard->eventTypes()->message().isEmpty()); // an empty store says so
     QCOMPARE(dashboard->eventTypes()->bars()->count(), 0);
+    // The notice sits on the plot, never over the legend beside it.
+    ChartPanel *rate = dashboard->eventRate();
+    const auto *notice = rate->findChild<QLabel *>(u"panelMessage"_s);
+    const auto *view = rate->findChild<QChartView *>();
+    QTRY_VERIFY(notice->isVisible());
+    const QRect legend
+        = view->mapFromScene(rate->chart()->legend()->sceneBoundingRect()).boundingRect();
+    QVERIFY2(!notice->geometry().intersects(legend),
+             qPrintable(u"notice %1,%2 %3x%4, legend from x %5"_s.arg(notice->x())
+                            .arg(notice->y())
+                            .arg(notice->width())
+                            .arg(notice->height())
+                            .arg(legend.x())));
 
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     const QString file = writeEvents(storage, u"first.ndjson"_s, now - 600, 3000, 5);

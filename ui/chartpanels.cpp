@@ -162,6 +162,7 @@ ChartPanel::ChartPanel(const QString &title, QWidget *parent)
     m_message->setFrameShape(QFrame::StyledPanel);
     m_message->hide();
     connect(m_message, &QLabel::linkActivated, this, &ChartPanel::messageLinkActivated);
+    connect(m_chart, &QChart::plotAreaChanged, this, &ChartPanel::placeMessage);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_view);
@@ -196,10 +197,20 @@ void ChartPanel::resizeEvent(QResizeEvent *event)
 {
     if (event)
         QWidget::resizeEvent(event);
-    // In the middle of the chart, at most three quarters of its width.
-    const int width = std::min(m_view->width() * 3 / 4, 460);
+    placeMessage();
+}
+
+// In the middle of the plot area, at most three quarters of its width, so that the axes
+// and the legend beside it stay readable.
+void ChartPanel::placeMessage()
+{
+    const QRectF plot = m_chart->plotArea();
+    const QRect area = plot.isEmpty()
+        ? m_view->rect()
+        : m_view->mapFromScene(m_chart->mapToScene(plot)).boundingRect();
+    const int width = std::min(area.width() * 3 / 4, 460);
     const int height = m_message->heightForWidth(width);
-    m_message->setGeometry((m_view->width() - width) / 2, (m_view->height() - height) / 2, width,
+    m_message->setGeometry(area.center().x() - width / 2, area.center().y() - height / 2, width,
                            height);
 }
 

@@ -51,6 +51,8 @@ protected:
     QChart *m_chart;
 
 private:
+    void placeMessage();
+
     QLabel *m_message;
     QString m_title;
     QString m_note;
