@@ -90,8 +90,8 @@ private:
                     plan.estimated()
                         ? qPrintable(u"from the sizes of %1 of them"_s.arg(plan.sampled))
                         : "the server's sizes");
-        std::printf("bronze keeps every file: %s free in %s; silver and gold need about as "
-                    "much again\n",
+        std::printf("bronze keeps every file: %s free in %s, where silver and gold need room "
+                    "too\n",
                     plan.freeBytes < 0 ? "unknown" : qPrintable(size(plan.freeBytes)),
                     qPrintable(m_config.dataDir));
         std::fflush(stdout);
