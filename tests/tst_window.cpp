@@ -27,8 +27,8 @@
 #include <QAreaSeries>
 #include <QBarCategoryAxis>
 #include <QBarSet>
-#include <QChartView>
 #include <QChart>
+#include <QChartView>
 #include <QClipboard>
 #include <QComboBox>
 #include <QDateTimeAxis>
