@@ -70,17 +70,13 @@ ArchiveImport::ArchiveImport(const Options &options, const QList<QDateTime> &hou
                              BronzeStore *bronze, QNetworkAccessManager *network, QObject *parent)
     : QObject(parent)
     , m_options(options)
-    , m_hours(hours)
     , m_bronze(bronze)
     , m_network(network)
 {
     m_plan.hours = int(hours.size());
-    for (const QDateTime &hour : hours) {
-        if (QFileInfo::exists(m_bronze->archivePath(hour)))
-            ++m_plan.stored;
-        else
-            m_toFetch << hour;
-    }
+    for (const QDateTime &hour : hours)
+        (QFileInfo::exists(m_bronze->archivePath(hour)) ? m_inBronze : m_toFetch) << hour;
+    m_plan.stored = int(m_inBronze.size());
 }
 
 // The sizes of evenly spread hours to fetch, by HEAD, a few at a time.
@@ -136,11 +132,9 @@ void ArchiveImport::headNext()
 void ArchiveImport::start()
 {
     m_started.start();
-    for (const QDateTime &hour : std::as_const(m_hours)) {
-        if (!m_toFetch.contains(hour)) {
-            ++m_stored;
-            emit hourStored(m_bronze->archivePath(hour));
-        }
+    for (const QDateTime &hour : std::as_const(m_inBronze)) {
+        ++m_stored;
+        emit hourStored(m_bronze->archivePath(hour));
     }
     while (m_running.size() < m_options.parallel && m_next < m_toFetch.size())
         fetchNext();
@@ -196,7 +190,7 @@ void ArchiveImport::fail(const QDateTime &hour, const QString &error)
 
 void ArchiveImport::finishIfDone()
 {
-    if (m_done || m_stored + m_failures.size() + m_missing.size() < m_hours.size())
+    if (m_done || m_stored + m_failures.size() + m_missing.size() < m_plan.hours)
         return;
     m_done = true;
     emit finished();

@@ -83,10 +83,10 @@ private:
     void finishIfDone();
 
     Options m_options;
-    QList<QDateTime> m_hours;
     BronzeStore *m_bronze;
     QNetworkAccessManager *m_network;
     Plan m_plan;
+    QList<QDateTime> m_inBronze; // of the range, already there
     QList<QDateTime> m_toFetch;
     QList<QDateTime> m_toSample;
     int m_heads = 0; // HEAD requests in flight
