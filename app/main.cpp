@@ -337,7 +337,7 @@ int main(int argc, char **argv)
     }
 
     if (parser.isSet(viewer)) {
-        if (!config.config.store().isPostgres()) {
+        if (!config.config.store().isShared()) {
             std::fprintf(stderr,
                          "ghmonitor: --viewer needs a shared database: set "
                          "GHM_DATABASE_URL or --database-url\n");

@@ -280,8 +280,8 @@ void MainWindow::createStatusBar()
 QString MainWindow::viewGroup() const
 {
     const StoreLocation &location = m_controller->location();
-    const QString store = location.isPostgres() ? location.describe()
-                                                : QFileInfo(location.dataDir).absoluteFilePath();
+    const QString store = location.isShared() ? location.describe()
+                                              : QFileInfo(location.dataDir).absoluteFilePath();
     return u"views/"_s
         + QString::fromLatin1(
                QCryptographicHash::hash(store.toUtf8(), QCryptographicHash::Sha1).toHex().left(16));
@@ -1066,8 +1066,10 @@ void MainWindow::showAbout()
            "<p>Licensed under the MIT licence.</p>")
             .arg(QApplication::applicationVersion(),
                  QFileInfo(store.dataDir).absoluteFilePath().toHtmlEscaped(),
-                 store.isPostgres() ? tr("PostgreSQL, %1").arg(store.describe().toHtmlEscaped())
-                                    : tr("SQLite, in the data directory"),
+                 store.isClickHouse() ? tr("ClickHouse, %1").arg(store.describe().toHtmlEscaped())
+                     : store.isPostgres()
+                     ? tr("PostgreSQL, %1").arg(store.describe().toHtmlEscaped())
+                     : tr("SQLite, in the data directory"),
                  m_apiUrl.isEmpty() ? tr("off") : m_apiUrl.toHtmlEscaped(),
                  QString::fromLatin1(qVersion())));
 }

@@ -135,6 +135,8 @@ QList<SourceHour> MetricsQueries::sourceHours(const TimeWindow &window)
 {
     const qint64 first = CountBlock::floorDiv(window.from, 3600) * 3600;
     const qint64 last = CountBlock::floorDiv(window.to, 3600) * 3600;
+    if (m_clickHouse) // the sources' measurements are not kept there yet
+        return {};
     return m_connection.read([&] {
         std::map<std::pair<qint64, QString>, SourceHour> hours;
         QSqlQuery query = statement(uR"(SELECT hour, source, requests, events, new_events, in_hour
@@ -189,6 +191,8 @@ QList<SourceHour> MetricsQueries::sourceHours(const TimeWindow &window)
 
 std::optional<qint64> MetricsQueries::settleSeconds()
 {
+    if (m_clickHouse)
+        return std::nullopt;
     return m_connection.read([&]() -> std::optional<qint64> {
         // The live sources' latest day of measurements.
         QSqlQuery query = statement(uR"(SELECT bucket, SUM(events) FROM gold.source_lag

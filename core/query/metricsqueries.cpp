@@ -1,6 +1,7 @@
 #include "query/metricsqueries.h"
 
 #include "event/botaccounts.h"
+#include "query/clickhousequeries.h"
 #include "store/countrollups.h"
 #include "store/database.h"
 #include "store/sqlitestatement.h"
@@ -144,6 +145,8 @@ MetricsQueries::MetricsQueries(const StoreLocation &location, int pullRequestHor
     , m_pullRequestHorizonDays(pullRequestHorizonDays)
     , m_rollups(std::make_unique<Rollups>())
 {
+    if (location.isClickHouse())
+        m_clickHouse = std::make_unique<ClickHouseQueries>(location.databaseUrl);
     m_connection.setBeforeClose([this] {
         m_prepared.clear();
         m_rollups->repo.detach();
@@ -158,6 +161,8 @@ MetricsQueries::~MetricsQueries()
 
 bool MetricsQueries::open(QString *error)
 {
+    if (m_clickHouse)
+        return m_clickHouse->open(error);
     return m_connection.open(error);
 }
 
@@ -254,6 +259,8 @@ QList<KeyCount> MetricsQueries::eventCounts(qint64 minutes, const QDateTime &at)
 
 QList<KeyCount> MetricsQueries::typeCounts(const TimeWindow &window, const Scope &scope)
 {
+    if (m_clickHouse)
+        return m_clickHouse->typeCounts(window, scope);
     if (scope.isEverything())
         return m_connection.read([&] { return typeCountsIn(window); });
     return m_connection.read([&] {
@@ -296,6 +303,8 @@ QList<KeyCount> MetricsQueries::activeRepositories(int limit, qint64 minutes, co
 QList<KeyCount> MetricsQueries::activeRepositories(int limit, const TimeWindow &window,
                                                    const Scope &scope)
 {
+    if (m_clickHouse)
+        return m_clickHouse->activeRepositories(limit, window, scope);
     if (limit <= 0)
         return {};
     if (!scope.isEverything()) {
@@ -465,7 +474,7 @@ WatchedFeeds MetricsQueries::watchedFeeds(const Scope &scope, const TimeWindow &
         feeds << feed.toLower();
     return m_connection.read([&] {
         WatchedFeeds watched;
-        if (feeds.isEmpty() || !hasTable(u"gold"_s, u"feeds"_s)) {
+        if (feeds.isEmpty() || m_clickHouse || !hasTable(u"gold"_s, u"feeds"_s)) {
             watched.neverRead = feeds;
             return watched;
         }
@@ -496,6 +505,8 @@ WatchedFeeds MetricsQueries::watchedFeeds(const Scope &scope, const TimeWindow &
 
 StarHistory MetricsQueries::starHistory(const QString &repository, const TimeWindow &window)
 {
+    if (m_clickHouse) // no star history is kept there yet
+        return StarHistory {false, repository, {}, 0, 0, -1, -1};
     return m_connection.read([&] {
         if (!hasTable(u"gold"_s, u"star_days"_s))
             return StarHistory {false, repository, {}, 0, 0, -1, -1};
@@ -561,6 +572,8 @@ QList<std::pair<qint64, qint64>> MetricsQueries::pullRequestsAt(const QString &r
 
 ReleaseStats MetricsQueries::releases(const QString &repository, const TimeWindow &window)
 {
+    if (m_clickHouse)
+        return m_clickHouse->releases(repository, window);
     return m_connection.read([&] {
         QSqlQuery &query = prepared(uR"(SELECT repo_name, created_at FROM events
             WHERE lower(repo_name) = ? AND created_at BETWEEN ? AND ? AND type = 'ReleaseEvent'
@@ -587,6 +600,8 @@ ReleaseStats MetricsQueries::releases(const QString &repository, const TimeWindo
 
 PullRequestStats MetricsQueries::pullRequestsIn(const QString &repository, const TimeWindow &window)
 {
+    if (m_clickHouse)
+        return m_clickHouse->pullRequestsOpened(repository, window);
     return m_connection.read([&] { return pullRequestStats(repository, window); });
 }
 
@@ -678,6 +693,8 @@ QList<HourCoverage> MetricsQueries::coverage(const TimeWindow &window)
 {
     const qint64 first = hourOf(window.from);
     const qint64 last = hourOf(window.to);
+    if (m_clickHouse)
+        return m_clickHouse->coverage(first, last);
     return m_connection.read([&] {
         QList<HourCoverage> hours;
         for (qint64 hour = first; hour <= last; hour += 3600)
@@ -712,6 +729,8 @@ bool MetricsQueries::isComplete(const TimeWindow &window)
 {
     const qint64 first = hourOf(window.from);
     const qint64 last = hourOf(window.to);
+    if (m_clickHouse)
+        return m_clickHouse->completeHours(first, last) == (last - first) / 3600 + 1;
     return m_connection.read([&] {
         QSqlQuery &query
             = prepared(u"SELECT COUNT(*) FROM gold.archive_hours WHERE hour BETWEEN ? AND ? "
@@ -726,6 +745,8 @@ bool MetricsQueries::isComplete(const TimeWindow &window)
 
 std::optional<double> MetricsQueries::recentLiveShare()
 {
+    if (m_clickHouse)
+        return m_clickHouse->recentLiveShare();
     return m_connection.read([&]() -> std::optional<double> {
         QSqlQuery &query = prepared(uR"(SELECT AVG(CAST(live_events AS REAL) / events) FROM (
             SELECT live_events, events FROM gold.archive_hours WHERE live_events > 0
@@ -748,6 +769,8 @@ QList<MinuteCount> MetricsQueries::eventsPerMinute(qint64 minutes, const QDateTi
 
 QList<MinuteCount> MetricsQueries::eventsPerMinute(const TimeWindow &window, const Scope &scope)
 {
+    if (m_clickHouse)
+        return m_clickHouse->eventsPerMinute(window, scope);
     if (!scope.isEverything()) {
         return m_connection.read([&] {
             QSqlQuery query = scoped(u"SELECT created_at / 60, type, COUNT(*)"_s, window, scope,
@@ -796,6 +819,8 @@ QList<MinuteCount> MetricsQueries::eventsPerMinute(const TimeWindow &window, con
 QList<EventRow> MetricsQueries::latestEvents(int limit, const TimeWindow &window,
                                              const Scope &scope)
 {
+    if (m_clickHouse)
+        return m_clickHouse->latestEvents(limit, window, scope);
     return m_connection.read([&] {
         QSqlQuery query
             = scoped(u"SELECT id, created_at, type, action, repo_name, actor_login, pr_number"_s,
@@ -812,6 +837,8 @@ QList<EventRow> MetricsQueries::latestEvents(int limit, const TimeWindow &window
 
 QStringList MetricsQueries::repositoryNames(const QString &prefix, int limit)
 {
+    if (m_clickHouse)
+        return m_clickHouse->repositoryNames(prefix, limit);
     return m_connection.read([&] {
         // The key is lower case, so a range scan on it is a case-insensitive prefix match.
         QSqlQuery query = statement(uR"(SELECT repo_name FROM gold.repos
@@ -833,6 +860,8 @@ QStringList MetricsQueries::repositoryNames(const QString &prefix, int limit)
 
 qint64 MetricsQueries::eventsStored()
 {
+    if (m_clickHouse)
+        return m_clickHouse->eventsStored();
     return m_connection.read([&] {
         QSqlQuery query = statement(u"SELECT value FROM gold.meta WHERE key = 'events_total'"_s);
         exec(query);
@@ -842,6 +871,8 @@ qint64 MetricsQueries::eventsStored()
 
 std::optional<std::pair<qint64, qint64>> MetricsQueries::storedSpan()
 {
+    if (m_clickHouse)
+        return m_clickHouse->storedSpan();
     return m_connection.read([&]() -> std::optional<std::pair<qint64, qint64>> {
         QSqlQuery query = statement(u"SELECT MIN(created_at), MAX(created_at) FROM events"_s);
         exec(query);
@@ -853,6 +884,11 @@ std::optional<std::pair<qint64, qint64>> MetricsQueries::storedSpan()
 
 std::optional<qint64> MetricsQueries::latestEventAt()
 {
+    if (m_clickHouse) {
+        if (const auto span = m_clickHouse->storedSpan())
+            return span->second;
+        return std::nullopt;
+    }
     return m_connection.read([&]() -> std::optional<qint64> {
         QSqlQuery query = statement(u"SELECT MAX(created_at) FROM events"_s);
         exec(query);
@@ -864,6 +900,8 @@ std::optional<qint64> MetricsQueries::latestEventAt()
 
 QList<std::pair<QString, qint64>> MetricsQueries::eventTotalsByType()
 {
+    if (m_clickHouse)
+        return m_clickHouse->eventTotalsByType();
     return m_connection.read([&] {
         QList<std::pair<QString, qint64>> totals;
         if (!m_connection.isPostgres()) {
@@ -890,6 +928,8 @@ QList<std::pair<QString, qint64>> MetricsQueries::eventTotalsByType()
 
 qint64 MetricsQueries::quarantinedEvents()
 {
+    if (m_clickHouse)
+        return m_clickHouse->quarantinedEvents();
     return m_connection.read([&] {
         QSqlQuery query = statement(u"SELECT COUNT(*) FROM quarantine"_s);
         exec(query);
@@ -899,6 +939,8 @@ qint64 MetricsQueries::quarantinedEvents()
 
 qint64 MetricsQueries::dataVersion()
 {
+    if (m_clickHouse)
+        return m_clickHouse->dataVersion();
     // Every committed batch counts itself in gold.meta, on both backends, and so does a
     // recorded coverage: the same for every connection, so that an ETag holds across the
     // reader threads. A store made anew (a rebuild) counts from another start.

@@ -17,10 +17,13 @@
 
 // The one metrics query layer: the REST API and the dashboard use these and only these.
 // On SQLite, windows are summed from gold's count blocks (see CountRollups); on
-// PostgreSQL, whole minutes come from gold and the partial minutes at the edges from silver.
+// PostgreSQL, whole minutes come from gold and the partial minutes at the edges from silver;
+// on ClickHouse, every answer is aggregated from silver (ClickHouseQueries).
 // One instance per thread: it owns that thread's connection. The SQL is common to both
 // backends but for the two queries that are kept apart below. A read the store cannot
 // answer throws StoreUnavailable: no answer is ever a silent zero.
+class ClickHouseQueries;
+
 class MetricsQueries
 {
 public:
@@ -120,4 +123,6 @@ private:
     // metric values sees SQLite.
     struct Rollups;
     std::unique_ptr<Rollups> m_rollups;
+    // Every answer on ClickHouse, which keeps no gold tables (clickhousequeries.h).
+    std::unique_ptr<ClickHouseQueries> m_clickHouse;
 };

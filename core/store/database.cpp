@@ -1,5 +1,7 @@
 #include "store/database.h"
 
+#include "store/clickhouseclient.h"
+
 #include <QAtomicInteger>
 #include <QDir>
 #include <QFileInfo>
@@ -35,8 +37,10 @@ QString Database::goldPath(const QString &dataDir)
 
 QString Database::checkUrl(const QUrl &url)
 {
+    if (url.scheme() == "clickhouse"_L1)
+        return ClickHouseClient::checkUrl(url);
     if (url.scheme() != "postgresql"_L1 && url.scheme() != "postgres"_L1)
-        return u"the database URL must start with postgresql://"_s;
+        return u"the database URL must start with postgresql:// or clickhouse://"_s;
     if (!url.isValid() || url.path().size() < 2)
         return u"the database URL must name a database: "
                "postgresql://user:password@host:port/database"_s;

@@ -36,17 +36,9 @@ QString EventStore::archiveHoursSchema(bool postgres)
 
 namespace {
 
-struct ArchiveFile
+ArchiveHourFile readArchiveFile(const QSqlDatabase &database, qint64 hourStart)
 {
-    qint64 events = 0;
-    qint64 inHour = 0;
-    QHash<QString, qint64> types;
-    QList<qint64> earlierVolumes; // events of up to 24 archive files before it
-};
-
-ArchiveFile readArchiveFile(const QSqlDatabase &database, qint64 hourStart)
-{
-    ArchiveFile file;
+    ArchiveHourFile file;
     QSqlQuery query(database);
     query.prepare(
         u"SELECT events, in_hour FROM gold.source_hours WHERE hour = ? AND source = 'archive'"_s);
@@ -70,8 +62,9 @@ ArchiveFile readArchiveFile(const QSqlDatabase &database, qint64 hourStart)
     return file;
 }
 
-// Why an ingested archive file does not make its hour complete; empty when it does.
-QString incompleteBecause(ArchiveFile file)
+} // namespace
+
+QString EventStore::archiveHourVerdict(ArchiveHourFile file)
 {
     if (file.events == 0)
         return u"the file holds no events"_s;
@@ -91,12 +84,10 @@ QString incompleteBecause(ArchiveFile file)
     return {};
 }
 
-} // namespace
-
 bool EventStore::writeCoverage(const QSqlDatabase &database, qint64 hourStart)
 {
-    const ArchiveFile file = readArchiveFile(database, hourStart);
-    const QString reason = incompleteBecause(file);
+    const ArchiveHourFile file = readArchiveFile(database, hourStart);
+    const QString reason = archiveHourVerdict(file);
     QSqlQuery query(database);
     query.prepare(QStringLiteral(R"(INSERT INTO gold.archive_hours
         SELECT ?, ?, ?, COUNT(*), COALESCE(SUM(CASE WHEN s.path LIKE 'bronze/events/%'

@@ -4,6 +4,8 @@
 #include "store/golddelta.h"
 #include "store/healthdelta.h"
 
+#include <QHash>
+#include <QList>
 #include <QSqlDatabase>
 #include <QString>
 
@@ -27,6 +29,15 @@ struct RepositoryCounts
     qint64 forks = 0;
     qint64 openIssues = 0; // issues and pull requests
     qint64 subscribers = -1; // absent from some answers
+};
+
+// What an ingested GH Archive file measured of its hour.
+struct ArchiveHourFile
+{
+    qint64 events = 0;
+    qint64 inHour = 0; // created inside the hour
+    QHash<QString, qint64> types;
+    QList<qint64> earlierVolumes; // events of up to 24 archive files before it
 };
 
 // The write side of silver and gold, for one thread. Each batch is one transaction
@@ -84,6 +95,9 @@ public:
     static QString archiveHoursSchema(bool postgres);
 
 protected:
+    // Why an ingested archive file does not make its hour complete; empty when it does.
+    static QString archiveHourVerdict(ArchiveHourFile file);
+
     // Registers the source if new, with `registerSql`, then reads its progress with
     // `selectSql` (id, offset, lines, complete); both take the key as their parameter.
     std::optional<SourceProgress> readProgress(const QSqlDatabase &database,

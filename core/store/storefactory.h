@@ -5,7 +5,7 @@
 
 #include <memory>
 
-// The one place that knows both backends: the write store for a location's dialect.
+// The one place that knows every backend: the write store for a location's dialect.
 namespace StoreFactory {
 
 std::unique_ptr<EventStore> eventStore(const StoreLocation &location);

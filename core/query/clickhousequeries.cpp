@@ -1,0 +1,297 @@
+#include "query/clickhousequeries.h"
+
+#include "event/botaccounts.h"
+#include "store/connection.h"
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// A string literal of ClickHouse's SQL.
+QString quoted(const QString &text)
+{
+    return u'\'' + QString(text).replace(u'\\', u"\\\\"_s).replace(u'\'', u"\\'"_s) + u'\'';
+}
+
+QString text(const QByteArray &field)
+{
+    return QString::fromUtf8(field);
+}
+
+qint64 integer(const QByteArray &field)
+{
+    return field.toLongLong();
+}
+
+QList<KeyCount> keyCounts(const ClickHouseClient::Rows &rows)
+{
+    QList<KeyCount> counts;
+    for (const ClickHouseClient::Row &row : rows)
+        counts.append({text(row.value(0)), integer(row.value(1))});
+    std::sort(counts.begin(), counts.end(), KeyCount::ranksBefore);
+    return counts;
+}
+
+std::optional<double> median(QList<qint64> values)
+{
+    if (values.isEmpty())
+        return std::nullopt;
+    std::sort(values.begin(), values.end());
+    const qsizetype middle = values.size() / 2;
+    return values.size() % 2 ? double(values[middle])
+                             : (double(values[middle - 1]) + double(values[middle])) / 2;
+}
+
+QList<qint64> gaps(const QList<qint64> &times)
+{
+    QList<qint64> out;
+    for (qsizetype i = 1; i < times.size(); ++i)
+        out.append(times[i] - times[i - 1]);
+    return out;
+}
+
+} // namespace
+
+ClickHouseQueries::ClickHouseQueries(const QUrl &databaseUrl)
+    : m_client(databaseUrl)
+{
+}
+
+bool ClickHouseQueries::open(QString *error)
+{
+    if (m_client.select(u"SELECT count() FROM sources"_s))
+        return true;
+    *error = m_client.lastError();
+    return false;
+}
+
+ClickHouseClient::Rows ClickHouseQueries::read(const QString &sql)
+{
+    std::optional<ClickHouseClient::Rows> rows = m_client.select(sql);
+    if (!rows)
+        throw StoreUnavailable {m_client.lastError(), m_client.lastFailureWasNetwork()};
+    return *std::move(rows);
+}
+
+// The window and the scope as a WHERE condition on silver's events.
+QString ClickHouseQueries::condition(const TimeWindow &window, const Scope &scope)
+{
+    QStringList terms {u"created_at BETWEEN %1 AND %2"_s.arg(window.from).arg(window.to)};
+    if (!scope.isAll()) {
+        QStringList any;
+        QStringList keys;
+        for (const QString &repository : scope.repositories)
+            keys << quoted(repository.toLower());
+        if (!keys.isEmpty())
+            any << u"repo_key IN (%1)"_s.arg(keys.join(u", "_s));
+        for (const QString &organization : scope.organizations)
+            any << u"startsWith(repo_key, %1)"_s.arg(quoted(organization.toLower() + u'/'));
+        terms << (any.isEmpty() ? u"0"_s : u'(' + any.join(u" OR "_s) + u')');
+    }
+    if (scope.bots != Scope::Bots::Include) {
+        QStringList known;
+        for (const QString &login : BotAccounts::knownLogins())
+            known << quoted(login);
+        const QString isBot
+            = u"(endsWith(lower(actor_login), '[bot]') OR lower(actor_login) IN (%1))"_s.arg(
+                known.join(u", "_s));
+        terms << (scope.bots == Scope::Bots::Only ? isBot : u"NOT "_s + isBot);
+    }
+    return terms.join(u" AND "_s);
+}
+
+QList<KeyCount> ClickHouseQueries::typeCounts(const TimeWindow &window, const Scope &scope)
+{
+    return keyCounts(read(u"SELECT type, count() FROM events WHERE %1 GROUP BY type"_s.arg(
+        condition(window, scope))));
+}
+
+// Counted across the shards by ClickHouse; each repository is on one shard, so the
+// shards' partial counts are whole ones. Ties at the cut are ranked by name, as elsewhere.
+QList<KeyCount> ClickHouseQueries::activeRepositories(int limit, const TimeWindow &window,
+                                                      const Scope &scope)
+{
+    if (limit <= 0)
+        return {};
+    return keyCounts(read(uR"(SELECT argMax(repo_name, created_at) AS name, count() AS n
+        FROM events WHERE %1 GROUP BY repo_key ORDER BY n DESC, name LIMIT %2)"_s
+                              .arg(condition(window, scope))
+                              .arg(limit)));
+}
+
+QList<MinuteCount> ClickHouseQueries::eventsPerMinute(const TimeWindow &window, const Scope &scope)
+{
+    QList<MinuteCount> counts;
+    const ClickHouseClient::Rows rows = read(uR"(SELECT intDiv(created_at, 60) AS minute, type,
+        count() FROM events WHERE %1 GROUP BY minute, type ORDER BY minute, type)"_s.arg(
+        condition(window, scope)));
+    for (const ClickHouseClient::Row &row : rows)
+        counts.append({integer(row.value(0)), text(row.value(1)), integer(row.value(2))});
+    return counts;
+}
+
+QList<EventRow> ClickHouseQueries::latestEvents(int limit, const TimeWindow &window,
+                                                const Scope &scope)
+{
+    QList<EventRow> events;
+    const ClickHouseClient::Rows rows = read(
+        uR"(SELECT id, created_at, type, action, repo_name, actor_login, pr_number FROM events
+            WHERE %1 ORDER BY created_at DESC, id DESC LIMIT %2)"_s.arg(condition(window, scope))
+            .arg(std::max(limit, 0)));
+    for (const ClickHouseClient::Row &row : rows)
+        events.append({integer(row.value(0)), integer(row.value(1)), text(row.value(2)),
+                       text(row.value(3)), text(row.value(4)), text(row.value(5)),
+                       integer(row.value(6))});
+    return events;
+}
+
+ReleaseStats ClickHouseQueries::releases(const QString &repository, const TimeWindow &window)
+{
+    ReleaseStats stats;
+    stats.repository = repository;
+    const ClickHouseClient::Rows rows
+        = read(uR"(SELECT repo_name, created_at FROM events WHERE %1 AND repo_key = %2
+            AND type = 'ReleaseEvent' ORDER BY created_at)"_s.arg(condition(window, {}),
+                                                                  quoted(repository.toLower())));
+    for (const ClickHouseClient::Row &row : rows) {
+        stats.repository = text(row.value(0));
+        stats.publishedAt.append(integer(row.value(1)));
+    }
+    stats.medianGapSeconds = median(gaps(stats.publishedAt));
+    return stats;
+}
+
+PullRequestStats ClickHouseQueries::pullRequestsOpened(const QString &repository,
+                                                       const TimeWindow &window)
+{
+    PullRequestStats stats;
+    stats.repository = repository;
+    const QString key = quoted(repository.toLower());
+    const ClickHouseClient::Rows known = read(
+        u"SELECT argMax(repo_name, created_at) FROM events WHERE repo_key = %1 HAVING count() > 0"_s
+            .arg(key));
+    if (known.isEmpty())
+        return stats;
+    stats.repositoryKnown = true;
+    stats.repository = text(known.first().value(0));
+    const ClickHouseClient::Rows opened
+        = read(uR"(SELECT created_at FROM events WHERE %1 AND repo_key = %2
+            AND type = 'PullRequestEvent' AND action = 'opened' ORDER BY created_at)"_s.arg(
+            condition(window, {}), key));
+    QList<qint64> times;
+    for (const ClickHouseClient::Row &row : opened)
+        times.append(integer(row.value(0)));
+    stats.count = times.size();
+    if (!times.isEmpty()) {
+        stats.firstOpenedAt = times.first();
+        stats.lastOpenedAt = times.last();
+    }
+    if (times.size() >= 2)
+        stats.averageSeconds = double(times.last() - times.first()) / double(times.size() - 1);
+    stats.medianSeconds = median(gaps(times));
+    return stats;
+}
+
+QList<HourCoverage> ClickHouseQueries::coverage(qint64 firstHour, qint64 lastHour)
+{
+    QList<HourCoverage> hours;
+    for (qint64 hour = firstHour; hour <= lastHour; hour += 3600)
+        hours.append({hour, false, false, {}, 0, std::nullopt});
+    const ClickHouseClient::Rows events
+        = read(uR"(SELECT intDiv(created_at, 3600) * 3600 AS hour, count() FROM events
+            WHERE created_at BETWEEN %1 AND %2 GROUP BY hour)"_s.arg(firstHour)
+                   .arg(lastHour + 3599));
+    for (const ClickHouseClient::Row &row : events)
+        hours[(integer(row.value(0)) - firstHour) / 3600].events = integer(row.value(1));
+    const ClickHouseClient::Rows archived
+        = read(uR"(SELECT hour, argMax(events, version), argMax(live_events, version),
+                   argMax(complete, version), argMax(reason, version)
+            FROM archive_hours WHERE hour BETWEEN %1 AND %2 GROUP BY hour)"_s.arg(firstHour)
+                   .arg(lastHour));
+    for (const ClickHouseClient::Row &row : archived) {
+        HourCoverage &hour = hours[(integer(row.value(0)) - firstHour) / 3600];
+        hour.archived = true;
+        hour.complete = integer(row.value(3)) == 1;
+        hour.incompleteReason = text(row.value(4));
+        if (hour.complete && integer(row.value(1)) > 0)
+            hour.liveShare = double(integer(row.value(2))) / double(integer(row.value(1)));
+    }
+    return hours;
+}
+
+qint64 ClickHouseQueries::completeHours(qint64 firstHour, qint64 lastHour)
+{
+    return integer(read(uR"(SELECT count() FROM (SELECT argMax(complete, version) AS complete
+        FROM archive_hours WHERE hour BETWEEN %1 AND %2 GROUP BY hour) WHERE complete = 1)"_s
+                            .arg(firstHour)
+                            .arg(lastHour))
+                       .value(0)
+                       .value(0));
+}
+
+std::optional<double> ClickHouseQueries::recentLiveShare()
+{
+    const ClickHouseClient::Rows rows = read(uR"(SELECT avg(live_events / events), count() FROM (
+        SELECT hour, argMax(live_events, version) AS live_events, argMax(events, version) AS events,
+               argMax(complete, version) AS complete
+        FROM archive_hours GROUP BY hour HAVING live_events > 0 AND complete = 1
+        ORDER BY hour DESC LIMIT 24))"_s);
+    if (rows.isEmpty() || integer(rows.first().value(1)) == 0)
+        return std::nullopt;
+    return rows.first().value(0).toDouble();
+}
+
+QStringList ClickHouseQueries::repositoryNames(const QString &prefix, int limit)
+{
+    QStringList names;
+    const ClickHouseClient::Rows rows
+        = read(uR"(SELECT argMax(repo_name, created_at) FROM events WHERE startsWith(repo_key, %1)
+            GROUP BY repo_key ORDER BY repo_key LIMIT %2)"_s.arg(quoted(prefix.toLower()))
+                   .arg(std::max(limit, 0)));
+    for (const ClickHouseClient::Row &row : rows)
+        names.append(text(row.value(0)));
+    return names;
+}
+
+qint64 ClickHouseQueries::eventsStored()
+{
+    return integer(read(u"SELECT count() FROM events"_s).value(0).value(0));
+}
+
+QList<std::pair<QString, qint64>> ClickHouseQueries::eventTotalsByType()
+{
+    QList<std::pair<QString, qint64>> totals;
+    for (const ClickHouseClient::Row &row :
+         read(u"SELECT type, count() FROM events GROUP BY type ORDER BY type"_s))
+        totals.append({text(row.value(0)), integer(row.value(1))});
+    return totals;
+}
+
+qint64 ClickHouseQueries::quarantinedEvents()
+{
+    return integer(
+        read(u"SELECT count() FROM (SELECT 1 FROM quarantine GROUP BY source_id, line)"_s)
+            .value(0)
+            .value(0));
+}
+
+std::optional<std::pair<qint64, qint64>> ClickHouseQueries::storedSpan()
+{
+    const ClickHouseClient::Row row
+        = read(u"SELECT count(), min(created_at), max(created_at) FROM events"_s).value(0);
+    if (integer(row.value(0)) == 0)
+        return std::nullopt;
+    return std::pair(integer(row.value(1)), integer(row.value(2)));
+}
+
+// The change marker: every committed batch and recorded hour adds a row.
+qint64 ClickHouseQueries::dataVersion()
+{
+    const ClickHouseClient::Row row
+        = read(uR"(SELECT (SELECT count() FROM batches), (SELECT max(committed_at) FROM batches),
+                   (SELECT count() FROM archive_hours))"_s)
+              .value(0);
+    return integer(row.value(1)) * 1000003 + integer(row.value(0)) * 131 + integer(row.value(2));
+}

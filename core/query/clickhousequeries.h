@@ -1,0 +1,44 @@
+#pragma once
+
+#include "query/metrictypes.h"
+#include "store/clickhouseclient.h"
+
+#include <QStringList>
+
+#include <optional>
+
+// MetricsQueries' answers on ClickHouse: gold is aggregation over silver at read time,
+// since a column scan of a window's events is fast enough (README, "Choosing a back end").
+// The reads are exact at once: nothing waits for a merge. What ClickHouse does not keep yet
+// (the sources' measurements, watched repositories' histories) answers as never stored.
+// A read that fails throws StoreUnavailable, as on the other back ends.
+class ClickHouseQueries
+{
+public:
+    explicit ClickHouseQueries(const QUrl &databaseUrl);
+
+    bool open(QString *error);
+
+    QList<KeyCount> typeCounts(const TimeWindow &window, const Scope &scope);
+    QList<KeyCount> activeRepositories(int limit, const TimeWindow &window, const Scope &scope);
+    QList<MinuteCount> eventsPerMinute(const TimeWindow &window, const Scope &scope);
+    QList<EventRow> latestEvents(int limit, const TimeWindow &window, const Scope &scope);
+    ReleaseStats releases(const QString &repository, const TimeWindow &window);
+    // PullRequestEvents "opened" in the window, from the feeds (a sample).
+    PullRequestStats pullRequestsOpened(const QString &repository, const TimeWindow &window);
+    QList<HourCoverage> coverage(qint64 firstHour, qint64 lastHour);
+    qint64 completeHours(qint64 firstHour, qint64 lastHour);
+    std::optional<double> recentLiveShare();
+    QStringList repositoryNames(const QString &prefix, int limit);
+    qint64 eventsStored();
+    QList<std::pair<QString, qint64>> eventTotalsByType();
+    qint64 quarantinedEvents();
+    std::optional<std::pair<qint64, qint64>> storedSpan();
+    qint64 dataVersion();
+
+private:
+    ClickHouseClient::Rows read(const QString &sql);
+    static QString condition(const TimeWindow &window, const Scope &scope);
+
+    ClickHouseClient m_client;
+};

@@ -1,0 +1,451 @@
+#include "store/clickhouseeventstore.h"
+
+#include <QDateTime>
+#include <QThread>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// The source's id is its key's hash: registering needs no round trip and no lock.
+qint64 sourceIdOf(const QString &key)
+{
+    quint64 hash = 1469598103934665603ULL; // FNV-1a
+    for (const char c : key.toUtf8()) {
+        hash ^= quint8(c);
+        hash *= 1099511628211ULL;
+    }
+    return qint64(hash >> 1);
+}
+
+QByteArray number(qint64 value)
+{
+    return QByteArray::number(value);
+}
+
+void appendField(QByteArray &row, const QByteArray &field)
+{
+    ClickHouseClient::appendEscaped(row, field);
+    row += '\t';
+}
+
+void endRow(QByteArray &row)
+{
+    row.back() = '\n';
+}
+
+QByteArray bytes(std::string_view text)
+{
+    return QByteArray(text.data(), qsizetype(text.size()));
+}
+
+QByteArray lowered(std::string_view name)
+{
+    return bytes(name).toLower(); // names are ASCII: GitHub's syntax, checked by the parser
+}
+
+// A ClickHouse array of type names, which are letters only.
+QByteArray typeArray(const QList<QByteArray> &names)
+{
+    QByteArray out = "[";
+    for (const QByteArray &name : names)
+        out += (out.size() > 1 ? ",'" : "'") + name + '\'';
+    return out + ']';
+}
+
+QList<QByteArray> parseTypeArray(QByteArray array)
+{
+    QList<QByteArray> names;
+    for (const QByteArray &name : array.mid(1, array.size() - 2).split(','))
+        if (name.size() > 2)
+            names.append(name.mid(1, name.size() - 2));
+    return names;
+}
+
+QList<qint64> parseNumberArray(const QByteArray &array)
+{
+    QList<qint64> numbers;
+    for (const QByteArray &value : array.mid(1, array.size() - 2).split(','))
+        if (!value.isEmpty())
+            numbers.append(value.toLongLong());
+    return numbers;
+}
+
+constexpr auto eventColumns = "id, type, created_at, repo_name, repo_key, actor_login, "
+                              "org_login, action, pr_number, source_id";
+
+} // namespace
+
+ClickHouseEventStore::ClickHouseEventStore(const QUrl &databaseUrl)
+    : m_client(databaseUrl)
+{
+}
+
+ClickHouseEventStore::~ClickHouseEventStore() = default;
+
+QStringList ClickHouseEventStore::shardSchema(const QString &database, const QString &cluster)
+{
+    // Ordered by time, then id: a window is a range, and a batch's lookup by id is too.
+    const QString events = uR"((id UInt64, type String, created_at UInt32, repo_name String,
+        repo_key String, actor_login String, org_login String, action String, pr_number Int64,
+        source_id UInt64) ENGINE = ReplacingMergeTree()
+        PARTITION BY intDiv(created_at, 2592000) ORDER BY (created_at, id))"_s;
+    if (cluster.isEmpty())
+        return {u"CREATE TABLE IF NOT EXISTS events "_s + events};
+    return {u"CREATE TABLE IF NOT EXISTS events_local "_s + events,
+            u"CREATE TABLE IF NOT EXISTS events AS events_local "
+            "ENGINE = Distributed(%1, %2, events_local, cityHash64(repo_key))"_s.arg(cluster,
+                                                                                     database)};
+}
+
+QStringList ClickHouseEventStore::coordinatorSchema()
+{
+    return {
+        uR"(CREATE TABLE IF NOT EXISTS sources (key String, id UInt64, offset Int64, lines Int64,
+            complete UInt8, origin String, origin_hour Int64, events Int64, in_hour Int64,
+            type_names Array(String), type_counts Array(Int64), version UInt64)
+            ENGINE = ReplacingMergeTree(version) ORDER BY key)"_s,
+        uR"(CREATE TABLE IF NOT EXISTS batches (source_id UInt64, offset Int64, events Int64,
+            committed_at UInt64) ENGINE = MergeTree() ORDER BY (source_id, offset))"_s,
+        uR"(CREATE TABLE IF NOT EXISTS quarantine (source_id UInt64, line Int64, reason String,
+            raw String) ENGINE = ReplacingMergeTree() ORDER BY (source_id, line))"_s,
+        uR"(CREATE TABLE IF NOT EXISTS archive_hours (hour Int64, file_events Int64,
+            in_hour Int64, events Int64, live_events Int64, complete UInt8, reason String,
+            version UInt64) ENGINE = ReplacingMergeTree(version) ORDER BY hour)"_s,
+        uR"(CREATE TABLE IF NOT EXISTS star_days (repo_key String, repo_name String, day Int64,
+            stars Int64, version UInt64) ENGINE = ReplacingMergeTree(version)
+            ORDER BY (repo_key, day))"_s,
+        uR"(CREATE TABLE IF NOT EXISTS repository_counts (repo_key String, repo_name String,
+            fetched_at Int64, stars Int64, forks Int64, open_issues Int64, subscribers Int64)
+            ENGINE = ReplacingMergeTree(fetched_at) ORDER BY repo_key)"_s,
+        uR"(CREATE TABLE IF NOT EXISTS pull_requests (repo_key String, repo_name String,
+            number Int64, author String, created_at Int64, closed_at Int64, merged_at Int64,
+            version UInt64) ENGINE = ReplacingMergeTree(version) ORDER BY (repo_key, number))"_s,
+    };
+}
+
+bool ClickHouseEventStore::fail(const QString &context)
+{
+    m_error = u"%1: %2"_s.arg(context, m_client.lastError());
+    return false;
+}
+
+bool ClickHouseEventStore::createSchema()
+{
+    for (const QString &statement : shardSchema(m_client.database(), m_client.cluster())) {
+        if (!m_client.executeOnEveryShard(statement))
+            return fail(u"cannot create ClickHouse's tables"_s);
+    }
+    for (const QString &statement : coordinatorSchema()) {
+        if (!m_client.execute(statement))
+            return fail(u"cannot create ClickHouse's tables"_s);
+    }
+    return true;
+}
+
+// An INSERT of a writer killed mid-request may still be running on the server: its events
+// must be in silver before this writer looks them up.
+bool ClickHouseEventStore::waitForEarlierInserts()
+{
+    for (int attempt = 0; attempt < 600; ++attempt) {
+        const std::optional<ClickHouseClient::Rows> running = m_client.select(
+            u"SELECT count() FROM system.processes WHERE query LIKE 'INSERT INTO events %'"_s);
+        if (!running)
+            return fail(u"cannot read ClickHouse's running queries"_s);
+        if (running->value(0).value(0) == "0")
+            return true;
+        QThread::msleep(100);
+    }
+    m_error = u"an earlier INSERT into ClickHouse is still running after 60 s"_s;
+    return false;
+}
+
+bool ClickHouseEventStore::open()
+{
+    return createSchema() && waitForEarlierInserts();
+}
+
+void ClickHouseEventStore::close()
+{
+    clearBatch();
+}
+
+bool ClickHouseEventStore::clear()
+{
+    const QString prefix = m_client.cluster().isEmpty() ? QString() : u"_local"_s;
+    if (!m_client.executeOnEveryShard(u"DROP TABLE IF EXISTS events"_s)
+        || !m_client.executeOnEveryShard(u"DROP TABLE IF EXISTS events_local"_s))
+        return fail(u"cannot empty silver"_s);
+    for (const QString &table : {u"sources"_s, u"batches"_s, u"quarantine"_s, u"archive_hours"_s,
+                                 u"star_days"_s, u"repository_counts"_s, u"pull_requests"_s}) {
+        if (!m_client.execute(u"DROP TABLE IF EXISTS "_s + table))
+            return fail(u"cannot empty silver"_s);
+    }
+    m_sources.clear();
+    return createSchema();
+}
+
+std::optional<SourceProgress> ClickHouseEventStore::sourceProgress(const QString &sourceKey)
+{
+    const qint64 id = sourceIdOf(sourceKey);
+    QString key = sourceKey;
+    key.replace(u'\\', u"\\\\"_s).replace(u'\'', u"\\'"_s);
+    const std::optional<ClickHouseClient::Rows> rows = m_client.select(
+        uR"(SELECT argMax(offset, version), argMax(lines, version), argMax(complete, version),
+                   argMax(origin, version), argMax(origin_hour, version),
+                   argMax(events, version), argMax(in_hour, version),
+                   argMax(type_names, version), argMax(type_counts, version)
+            FROM sources WHERE key = '%1' GROUP BY key)"_s.arg(key));
+    if (!rows) {
+        fail(u"cannot read the progress of %1"_s.arg(sourceKey));
+        return std::nullopt;
+    }
+    SourceProgress progress {.sourceId = id};
+    SourceTotals totals {.key = sourceKey};
+    if (!rows->isEmpty()) {
+        const ClickHouseClient::Row &row = rows->first();
+        progress.offset = row.value(0).toLongLong();
+        progress.lines = row.value(1).toLongLong();
+        progress.complete = row.value(2) == "1";
+        totals.origin = QString::fromUtf8(row.value(3));
+        totals.originHour = row.value(4).toLongLong();
+        totals.events = row.value(5).toLongLong();
+        totals.inHour = row.value(6).toLongLong();
+        const QList<QByteArray> names = parseTypeArray(row.value(7));
+        const QList<qint64> counts = parseNumberArray(row.value(8));
+        for (qsizetype i = 0; i < names.size() && i < counts.size(); ++i)
+            totals.types.insert(names[i], counts[i]);
+    }
+    m_sources.insert(id, totals);
+    return progress;
+}
+
+bool ClickHouseEventStore::beginBatch(qint64 sourceId)
+{
+    clearBatch();
+    m_sourceId = sourceId;
+    m_totals = m_sources.value(sourceId);
+    m_totals.origin = m_health.origin().source;
+    m_totals.originHour = m_health.origin().hour;
+    return true;
+}
+
+void ClickHouseEventStore::event(const EventView &event)
+{
+    ++m_totals.events;
+    ++m_totals.types[bytes(event.type)];
+    if (m_totals.originHour >= 0 && event.createdAt >= m_totals.originHour
+        && event.createdAt < m_totals.originHour + 3600)
+        ++m_totals.inHour;
+    if (m_batchIds.contains(event.id)) {
+        ++m_duplicates;
+        return;
+    }
+    m_batchIds.insert(event.id);
+    QByteArray row;
+    for (const QByteArray &field :
+         {number(event.id), bytes(event.type), number(event.createdAt), bytes(event.repoName),
+          lowered(event.repoName), bytes(event.actorLogin), bytes(event.orgLogin),
+          bytes(event.action), number(event.prNumber), number(m_sourceId)})
+        appendField(row, field);
+    endRow(row);
+    m_events.push_back({event.id, event.createdAt, row});
+}
+
+void ClickHouseEventStore::invalid(std::string_view reason, std::string_view raw)
+{
+    for (const QByteArray &field :
+         {number(m_sourceId), number(m_line), bytes(reason), bytes(raw.substr(0, 65536))})
+        appendField(m_quarantine, field);
+    endRow(m_quarantine);
+    ++m_quarantined;
+}
+
+void ClickHouseEventStore::starDay(const QString &repository, qint64 day, qint64 stars)
+{
+    const QByteArray name = repository.toUtf8();
+    for (const QByteArray &field : {name.toLower(), name, number(day), number(stars),
+                                    number(QDateTime::currentMSecsSinceEpoch())})
+        appendField(m_starDays, field);
+    endRow(m_starDays);
+}
+
+void ClickHouseEventStore::repositoryCounts(const RepositoryCounts &counts)
+{
+    const QByteArray name = counts.repository.toUtf8();
+    for (const QByteArray &field :
+         {name.toLower(), name, number(counts.fetchedAt), number(counts.stars),
+          number(counts.forks), number(counts.openIssues), number(counts.subscribers)})
+        appendField(m_repositoryCounts, field);
+    endRow(m_repositoryCounts);
+}
+
+void ClickHouseEventStore::pullRequest(const QString &repository, qint64 number,
+                                       const QString &author, qint64 createdAt, qint64 closedAt,
+                                       qint64 mergedAt)
+{
+    const QByteArray name = repository.toUtf8();
+    for (const QByteArray &field :
+         {name.toLower(), name, ::number(number), author.toUtf8(), ::number(createdAt),
+          ::number(closedAt), ::number(mergedAt), ::number(QDateTime::currentMSecsSinceEpoch())})
+        appendField(m_pullRequests, field);
+    endRow(m_pullRequests);
+}
+
+// The ids of the batch that silver already holds, from any source.
+std::optional<QSet<qint64>> ClickHouseEventStore::storedIds()
+{
+    qint64 first = m_events.front().createdAt;
+    qint64 last = first;
+    QString ids;
+    ids.reserve(qsizetype(m_events.size()) * 12);
+    for (const PendingEvent &event : m_events) {
+        first = std::min(first, event.createdAt);
+        last = std::max(last, event.createdAt);
+        if (!ids.isEmpty())
+            ids += u',';
+        ids += QString::number(event.id);
+    }
+    const std::optional<ClickHouseClient::Rows> rows = m_client.select(
+        u"SELECT id FROM events WHERE created_at BETWEEN %1 AND %2 AND id IN (%3)"_s.arg(first)
+            .arg(last)
+            .arg(ids));
+    if (!rows)
+        return std::nullopt;
+    QSet<qint64> stored;
+    for (const ClickHouseClient::Row &row : *rows)
+        stored.insert(row.value(0).toLongLong());
+    return stored;
+}
+
+bool ClickHouseEventStore::insertRows(const QString &table, const QByteArray &rows)
+{
+    return rows.isEmpty()
+        || m_client.execute(u"INSERT INTO %1 FORMAT TabSeparated"_s.arg(table), rows);
+}
+
+QByteArray ClickHouseEventStore::progressRow(const SourceProgress &progress) const
+{
+    QList<QByteArray> names = m_totals.types.keys();
+    std::sort(names.begin(), names.end());
+    QByteArray counts = "[";
+    for (const QByteArray &name : std::as_const(names))
+        counts += (counts.size() > 1 ? "," : "") + number(m_totals.types.value(name));
+    counts += ']';
+    QByteArray row;
+    for (const QByteArray &field :
+         {m_totals.key.toUtf8(), number(m_sourceId), number(progress.offset),
+          number(progress.lines), number(progress.complete ? 1 : 0), m_totals.origin.toUtf8(),
+          number(m_totals.originHour), number(m_totals.events), number(m_totals.inHour)})
+        appendField(row, field);
+    row += typeArray(names) + '\t' + counts + '\t';
+    row += number(progress.offset * 2 + (progress.complete ? 1 : 0)) + '\n';
+    return row;
+}
+
+bool ClickHouseEventStore::commitBatch(const SourceProgress &progress,
+                                       QList<BatchResult> *committed)
+{
+    BatchResult result {.duplicates = m_duplicates, .quarantined = m_quarantined};
+    QByteArray rows;
+    if (!m_events.empty()) {
+        const std::optional<QSet<qint64>> stored = storedIds();
+        if (!stored)
+            return fail(u"cannot look the batch's events up"_s);
+        for (const PendingEvent &event : m_events) {
+            if (stored->contains(event.id)) {
+                ++result.duplicates;
+                continue;
+            }
+            rows += event.row;
+            ++result.inserted;
+            result.firstCreatedAt = result.firstCreatedAt < 0
+                ? event.createdAt
+                : std::min(result.firstCreatedAt, event.createdAt);
+            result.lastCreatedAt = std::max(result.lastCreatedAt, event.createdAt);
+        }
+    }
+    QByteArray marker;
+    for (const QByteArray &field :
+         {number(m_sourceId), number(progress.offset), number(result.inserted),
+          number(QDateTime::currentMSecsSinceEpoch())})
+        appendField(marker, field);
+    endRow(marker);
+    // Everything before the progress row may be written twice; the progress row commits.
+    const bool written = insertRows(u"events (%1)"_s.arg(QLatin1StringView(eventColumns)), rows)
+        && insertRows(u"quarantine"_s, m_quarantine) && insertRows(u"star_days"_s, m_starDays)
+        && insertRows(u"repository_counts"_s, m_repositoryCounts)
+        && insertRows(u"pull_requests"_s, m_pullRequests)
+        && insertRows(u"sources"_s, progressRow(progress)) && insertRows(u"batches"_s, marker);
+    if (!written)
+        return fail(u"cannot store the batch in ClickHouse"_s);
+    m_sources.insert(m_sourceId, m_totals);
+    clearBatch();
+    committed->append(result);
+    return true;
+}
+
+bool ClickHouseEventStore::waitForCommits(QList<BatchResult> *)
+{
+    return true; // commitBatch() waits for its own
+}
+
+void ClickHouseEventStore::rollbackBatch()
+{
+    clearBatch();
+}
+
+void ClickHouseEventStore::clearBatch()
+{
+    m_events.clear();
+    m_batchIds.clear();
+    m_quarantine.clear();
+    m_starDays.clear();
+    m_repositoryCounts.clear();
+    m_pullRequests.clear();
+    m_quarantined = 0;
+    m_duplicates = 0;
+    m_health.clear();
+}
+
+bool ClickHouseEventStore::recordCoverage(qint64 hourStart)
+{
+    const std::optional<ClickHouseClient::Rows> file = m_client.select(
+        uR"(SELECT sum(events), sum(in_hour), tupleElement(sumMap(names, counts), 1),
+                   tupleElement(sumMap(names, counts), 2) FROM (
+                SELECT argMax(events, version) AS events, argMax(in_hour, version) AS in_hour,
+                       argMax(type_names, version) AS names,
+                       argMax(type_counts, version) AS counts
+                FROM sources WHERE origin = 'archive' AND origin_hour = %1 GROUP BY key))"_s.arg(
+            hourStart));
+    const std::optional<ClickHouseClient::Rows> earlier = m_client.select(
+        uR"(SELECT argMax(file_events, version) AS e FROM archive_hours WHERE hour < %1
+            GROUP BY hour ORDER BY hour DESC LIMIT 24)"_s.arg(hourStart));
+    const std::optional<ClickHouseClient::Rows> stored
+        = m_client.select(uR"(SELECT count(), countIf(source_id GLOBAL IN (
+                SELECT id FROM sources WHERE origin LIKE 'feed%%'
+                    OR origin IN ('repository', 'organization')))
+            FROM events WHERE created_at BETWEEN %1 AND %2)"_s.arg(hourStart)
+                              .arg(hourStart + 3599));
+    if (!file || !earlier || !stored)
+        return fail(u"cannot read the archive hour's counts"_s);
+    ArchiveHourFile measured;
+    const ClickHouseClient::Row &totals = file->value(0);
+    measured.events = totals.value(0).toLongLong();
+    measured.inHour = totals.value(1).toLongLong();
+    const QList<QByteArray> names = parseTypeArray(totals.value(2));
+    const QList<qint64> counts = parseNumberArray(totals.value(3));
+    for (qsizetype i = 0; i < names.size() && i < counts.size(); ++i)
+        measured.types.insert(QString::fromLatin1(names[i]), counts[i]);
+    for (const ClickHouseClient::Row &row : *earlier)
+        measured.earlierVolumes.append(row.value(0).toLongLong());
+    const QString reason = archiveHourVerdict(measured);
+    QByteArray row;
+    for (const QByteArray &field :
+         {number(hourStart), number(measured.events), number(measured.inHour),
+          stored->value(0).value(0), stored->value(0).value(1), number(reason.isEmpty() ? 1 : 0),
+          reason.toUtf8(), number(QDateTime::currentMSecsSinceEpoch())})
+        appendField(row, field);
+    endRow(row);
+    return insertRows(u"archive_hours"_s, row) || fail(u"cannot record the archive hour"_s);
+}
