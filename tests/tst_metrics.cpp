@@ -508,6 +508,7 @@ int deleteFromGold(const StoreLocation &location, const QString &table, const QS
 // with an empty name or events dropped without a word.
 void TestMetrics::aRepositoryGoldCannotNameIsAnError()
 {
+    SKIP_ON_CLICKHOUSE("it keeps no gold table of names: a ranking names what it counts");
     const QDateTime at = utc("2025-01-01T15:30:00Z");
     const QList<KeyCount> top = m_queries->activeRepositories(1, 60, at);
     QCOMPARE(top.size(), 1);

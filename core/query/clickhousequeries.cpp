@@ -34,24 +34,6 @@ QList<KeyCount> keyCounts(const ClickHouseClient::Rows &rows)
     return counts;
 }
 
-std::optional<double> median(QList<qint64> values)
-{
-    if (values.isEmpty())
-        return std::nullopt;
-    std::sort(values.begin(), values.end());
-    const qsizetype middle = values.size() / 2;
-    return values.size() % 2 ? double(values[middle])
-                             : (double(values[middle - 1]) + double(values[middle])) / 2;
-}
-
-QList<qint64> gaps(const QList<qint64> &times)
-{
-    QList<qint64> out;
-    for (qsizetype i = 1; i < times.size(); ++i)
-        out.append(times[i] - times[i - 1]);
-    return out;
-}
-
 } // namespace
 
 ClickHouseQueries::ClickHouseQueries(const QUrl &databaseUrl)
@@ -94,9 +76,11 @@ QString ClickHouseQueries::condition(const TimeWindow &window, const Scope &scop
         QStringList known;
         for (const QString &login : BotAccounts::knownLogins())
             known << quoted(login);
-        const QString isBot
-            = u"(endsWith(lower(actor_login), '[bot]') OR lower(actor_login) IN (%1))"_s.arg(
-                known.join(u", "_s));
+        // The suffix, the known logins, and the logins a payload typed "Bot".
+        const QString isBot = uR"((endsWith(lower(actor_login), '[bot]')
+            OR lower(actor_login) IN (%1)
+            OR lower(actor_login) GLOBAL IN (SELECT login FROM bot_logins)))"_s.arg(
+            known.join(u", "_s));
         terms << (scope.bots == Scope::Bots::Only ? isBot : u"NOT "_s + isBot);
     }
     return terms.join(u" AND "_s);
@@ -159,7 +143,6 @@ ReleaseStats ClickHouseQueries::releases(const QString &repository, const TimeWi
         stats.repository = text(row.value(0));
         stats.publishedAt.append(integer(row.value(1)));
     }
-    stats.medianGapSeconds = median(gaps(stats.publishedAt));
     return stats;
 }
 
@@ -180,17 +163,8 @@ PullRequestStats ClickHouseQueries::pullRequestsOpened(const QString &repository
         = read(uR"(SELECT created_at FROM events WHERE %1 AND repo_key = %2
             AND type = 'PullRequestEvent' AND action = 'opened' ORDER BY created_at)"_s.arg(
             condition(window, {}), key));
-    QList<qint64> times;
     for (const ClickHouseClient::Row &row : opened)
-        times.append(integer(row.value(0)));
-    stats.count = times.size();
-    if (!times.isEmpty()) {
-        stats.firstOpenedAt = times.first();
-        stats.lastOpenedAt = times.last();
-    }
-    if (times.size() >= 2)
-        stats.averageSeconds = double(times.last() - times.first()) / double(times.size() - 1);
-    stats.medianSeconds = median(gaps(times));
+        stats.openedAt.append(integer(row.value(0)));
     return stats;
 }
 

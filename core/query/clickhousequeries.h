@@ -23,8 +23,9 @@ public:
     QList<KeyCount> activeRepositories(int limit, const TimeWindow &window, const Scope &scope);
     QList<MinuteCount> eventsPerMinute(const TimeWindow &window, const Scope &scope);
     QList<EventRow> latestEvents(int limit, const TimeWindow &window, const Scope &scope);
+    // The releases' times, ascending.
     ReleaseStats releases(const QString &repository, const TimeWindow &window);
-    // PullRequestEvents "opened" in the window, from the feeds (a sample).
+    // The times of PullRequestEvents "opened" in the window, from the feeds (a sample).
     PullRequestStats pullRequestsOpened(const QString &repository, const TimeWindow &window);
     QList<HourCoverage> coverage(qint64 firstHour, qint64 lastHour);
     qint64 completeHours(qint64 firstHour, qint64 lastHour);

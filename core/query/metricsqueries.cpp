@@ -572,36 +572,44 @@ QList<std::pair<qint64, qint64>> MetricsQueries::pullRequestsAt(const QString &r
 
 ReleaseStats MetricsQueries::releases(const QString &repository, const TimeWindow &window)
 {
-    if (m_clickHouse)
-        return m_clickHouse->releases(repository, window);
-    return m_connection.read([&] {
-        QSqlQuery &query = prepared(uR"(SELECT repo_name, created_at FROM events
-            WHERE lower(repo_name) = ? AND created_at BETWEEN ? AND ? AND type = 'ReleaseEvent'
-            ORDER BY created_at)"_s);
-        const auto done = qScopeGuard([&query] { query.finish(); });
-        query.bindValue(0, repository.toLower());
-        query.bindValue(1, window.from);
-        query.bindValue(2, window.to);
-        exec(query);
-        ReleaseStats stats;
-        stats.repository = repository;
-        while (query.next()) {
-            stats.repository = query.value(0).toString();
-            stats.publishedAt.append(query.value(1).toLongLong());
-        }
-        QList<qint64> gaps;
-        for (qsizetype i = 1; i < stats.publishedAt.size(); ++i)
-            gaps.append(stats.publishedAt[i] - stats.publishedAt[i - 1]);
-        if (!gaps.isEmpty())
-            stats.medianGapSeconds = median(gaps);
-        return stats;
-    });
+    ReleaseStats stats = m_clickHouse ? m_clickHouse->releases(repository, window)
+                                      : m_connection.read([&] {
+                                            return releasesIn(repository, window);
+                                        });
+    QList<qint64> gaps;
+    for (qsizetype i = 1; i < stats.publishedAt.size(); ++i)
+        gaps.append(stats.publishedAt[i] - stats.publishedAt[i - 1]);
+    if (!gaps.isEmpty())
+        stats.medianGapSeconds = median(gaps);
+    return stats;
+}
+
+ReleaseStats MetricsQueries::releasesIn(const QString &repository, const TimeWindow &window)
+{
+    QSqlQuery &query = prepared(uR"(SELECT repo_name, created_at FROM events
+        WHERE lower(repo_name) = ? AND created_at BETWEEN ? AND ? AND type = 'ReleaseEvent'
+        ORDER BY created_at)"_s);
+    const auto done = qScopeGuard([&query] { query.finish(); });
+    query.bindValue(0, repository.toLower());
+    query.bindValue(1, window.from);
+    query.bindValue(2, window.to);
+    exec(query);
+    ReleaseStats stats;
+    stats.repository = repository;
+    while (query.next()) {
+        stats.repository = query.value(0).toString();
+        stats.publishedAt.append(query.value(1).toLongLong());
+    }
+    return stats;
 }
 
 PullRequestStats MetricsQueries::pullRequestsIn(const QString &repository, const TimeWindow &window)
 {
-    if (m_clickHouse)
-        return m_clickHouse->pullRequestsOpened(repository, window);
+    if (m_clickHouse) {
+        PullRequestStats stats = m_clickHouse->pullRequestsOpened(repository, window);
+        fillIntervals(stats);
+        return stats;
+    }
     return m_connection.read([&] { return pullRequestStats(repository, window); });
 }
 

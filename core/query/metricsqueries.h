@@ -107,6 +107,7 @@ private:
                      const QString &rest, const QVariantList &restValues = {});
     static QList<KeyCount> rankedCounts(QSqlQuery &query);
     PullRequestStats pullRequestStats(const QString &repository, const TimeWindow &window);
+    ReleaseStats releasesIn(const QString &repository, const TimeWindow &window);
     QList<KeyCount> typeCountsIn(const TimeWindow &window);
     QList<KeyCount> typeCountsSqlite(const TimeWindow &window);
     // The dialect-specific parts, one version per backend.

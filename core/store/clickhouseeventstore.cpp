@@ -71,8 +71,8 @@ QList<qint64> parseNumberArray(const QByteArray &array)
     return numbers;
 }
 
-constexpr auto eventColumns = "id, type, created_at, repo_name, repo_key, actor_login, "
-                              "org_login, action, pr_number, source_id";
+constexpr auto eventColumns = "id, type, created_at, repo_name, repo_key, repo_id, actor_login, "
+                              "actor_id, org_login, action, public, pr_number, source_id";
 
 } // namespace
 
@@ -87,8 +87,8 @@ QStringList ClickHouseEventStore::shardSchema(const QString &database, const QSt
 {
     // Ordered by time, then id: a window is a range, and a batch's lookup by id is too.
     const QString events = uR"((id UInt64, type String, created_at UInt32, repo_name String,
-        repo_key String, actor_login String, org_login String, action String, pr_number Int64,
-        source_id UInt64) ENGINE = ReplacingMergeTree()
+        repo_key String, repo_id Int64, actor_login String, actor_id Int64, org_login String,
+        action String, public Int8, pr_number Int64, source_id UInt64) ENGINE = ReplacingMergeTree()
         PARTITION BY intDiv(created_at, 2592000) ORDER BY (created_at, id))"_s;
     if (cluster.isEmpty())
         return {u"CREATE TABLE IF NOT EXISTS events "_s + events};
@@ -105,6 +105,8 @@ QStringList ClickHouseEventStore::coordinatorSchema()
             complete UInt8, origin String, origin_hour Int64, events Int64, in_hour Int64,
             type_names Array(String), type_counts Array(Int64), version UInt64)
             ENGINE = ReplacingMergeTree(version) ORDER BY key)"_s,
+        uR"(CREATE TABLE IF NOT EXISTS bot_logins (login String)
+            ENGINE = ReplacingMergeTree() ORDER BY login)"_s,
         uR"(CREATE TABLE IF NOT EXISTS batches (source_id UInt64, offset Int64, events Int64,
             committed_at UInt64) ENGINE = MergeTree() ORDER BY (source_id, offset))"_s,
         uR"(CREATE TABLE IF NOT EXISTS quarantine (source_id UInt64, line Int64, reason String,
@@ -176,7 +178,7 @@ bool ClickHouseEventStore::clear()
     if (!m_client.executeOnEveryShard(u"DROP TABLE IF EXISTS events"_s)
         || !m_client.executeOnEveryShard(u"DROP TABLE IF EXISTS events_local"_s))
         return fail(u"cannot empty silver"_s);
-    for (const QString &table : {u"sources"_s, u"batches"_s, u"quarantine"_s, u"archive_hours"_s,
+    for (const QString &table : {u"sources"_s, u"batches"_s, u"bot_logins"_s, u"quarantine"_s, u"archive_hours"_s,
                                  u"star_days"_s, u"repository_counts"_s, u"pull_requests"_s}) {
         if (!m_client.execute(u"DROP TABLE IF EXISTS "_s + table))
             return fail(u"cannot empty silver"_s);
@@ -242,11 +244,14 @@ void ClickHouseEventStore::event(const EventView &event)
         return;
     }
     m_batchIds.insert(event.id);
+    if (event.actorIsBot && !event.actorLogin.ends_with("[bot]"))
+        m_botLogins.insert(lowered(event.actorLogin));
     QByteArray row;
     for (const QByteArray &field :
          {number(event.id), bytes(event.type), number(event.createdAt), bytes(event.repoName),
-          lowered(event.repoName), bytes(event.actorLogin), bytes(event.orgLogin),
-          bytes(event.action), number(event.prNumber), number(m_sourceId)})
+          lowered(event.repoName), number(event.repoId), bytes(event.actorLogin),
+          number(event.actorId), bytes(event.orgLogin), bytes(event.action),
+          number(event.isPublic), number(event.prNumber), number(m_sourceId)})
         appendField(row, field);
     endRow(row);
     m_events.push_back({event.id, event.createdAt, row});
@@ -343,6 +348,16 @@ QByteArray ClickHouseEventStore::progressRow(const SourceProgress &progress) con
     return row;
 }
 
+QByteArray ClickHouseEventStore::botRows() const
+{
+    QByteArray rows;
+    for (const QByteArray &login : m_botLogins) {
+        ClickHouseClient::appendEscaped(rows, login);
+        rows += '\n';
+    }
+    return rows;
+}
+
 bool ClickHouseEventStore::commitBatch(const SourceProgress &progress,
                                        QList<BatchResult> *committed)
 {
@@ -375,7 +390,7 @@ bool ClickHouseEventStore::commitBatch(const SourceProgress &progress,
     const bool written = insertRows(u"events (%1)"_s.arg(QLatin1StringView(eventColumns)), rows)
         && insertRows(u"quarantine"_s, m_quarantine) && insertRows(u"star_days"_s, m_starDays)
         && insertRows(u"repository_counts"_s, m_repositoryCounts)
-        && insertRows(u"pull_requests"_s, m_pullRequests)
+        && insertRows(u"pull_requests"_s, m_pullRequests) && insertRows(u"bot_logins"_s, botRows())
         && insertRows(u"sources"_s, progressRow(progress)) && insertRows(u"batches"_s, marker);
     if (!written)
         return fail(u"cannot store the batch in ClickHouse"_s);
@@ -403,6 +418,7 @@ void ClickHouseEventStore::clearBatch()
     m_starDays.clear();
     m_repositoryCounts.clear();
     m_pullRequests.clear();
+    m_botLogins.clear();
     m_quarantined = 0;
     m_duplicates = 0;
     m_health.clear();

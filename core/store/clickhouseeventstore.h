@@ -69,6 +69,7 @@ private:
     std::optional<QSet<qint64>> storedIds();
     bool insertRows(const QString &table, const QByteArray &rows);
     QByteArray progressRow(const SourceProgress &progress) const;
+    QByteArray botRows() const;
     void clearBatch();
 
     ClickHouseClient m_client;
@@ -81,6 +82,7 @@ private:
     QByteArray m_starDays;
     QByteArray m_repositoryCounts;
     QByteArray m_pullRequests;
+    QSet<QByteArray> m_botLogins; // typed "Bot" by a payload, without the [bot] suffix
     qint64 m_quarantined = 0;
     qint64 m_duplicates = 0;
 };

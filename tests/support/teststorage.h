@@ -1,5 +1,6 @@
 #pragma once
 
+#include "store/clickhouseclient.h"
 #include "store/storelocation.h"
 
 #include <QAtomicInteger>
@@ -11,15 +12,16 @@
 #include <QTest>
 
 // A fresh store for one test: a temporary data directory and, when the suite runs on
-// PostgreSQL (GHM_TEST_BACKEND=postgresql, cluster at GHM_TEST_DATABASE_URL), a database
-// of its own there, dropped at the end. CTest runs the store, query and API suites once
-// per backend; scripts/with-postgres.sh provides the cluster.
+// PostgreSQL (GHM_TEST_BACKEND=postgresql, cluster at GHM_TEST_DATABASE_URL) or ClickHouse
+// (GHM_TEST_BACKEND=clickhouse, cluster at GHM_TEST_CLICKHOUSE_URL), a database of its own
+// there, dropped at the end. CTest runs the store, query and API suites once per backend;
+// scripts/with-postgres.sh and scripts/with-clickhouse.sh provide the clusters.
 class TestStorage
 {
 public:
     TestStorage()
     {
-        if (!onPostgres() || clusterUrl().isEmpty())
+        if (!onSharedDatabase() || clusterUrl().isEmpty())
             return;
         static QAtomicInteger<int> counter;
         m_database = QStringLiteral("ghm_test_%1_%2")
@@ -31,16 +33,27 @@ public:
     ~TestStorage()
     {
         if (!m_database.isEmpty())
-            admin(QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_database));
+            admin(onClickHouse()
+                      ? QStringLiteral("DROP DATABASE IF EXISTS %1").arg(m_database)
+                      : QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_database));
     }
     TestStorage(const TestStorage &) = delete;
     TestStorage &operator=(const TestStorage &) = delete;
 
     static bool onPostgres() { return qgetenv("GHM_TEST_BACKEND") == "postgresql"; }
-    static QUrl clusterUrl() { return QUrl(qEnvironmentVariable("GHM_TEST_DATABASE_URL")); }
+    static bool onClickHouse() { return qgetenv("GHM_TEST_BACKEND") == "clickhouse"; }
+    static bool onSharedDatabase() { return onPostgres() || onClickHouse(); }
+    static QUrl clusterUrl()
+    {
+        return QUrl(qEnvironmentVariable(onClickHouse() ? "GHM_TEST_CLICKHOUSE_URL"
+                                                        : "GHM_TEST_DATABASE_URL"));
+    }
 
-    // False when the suite should run on PostgreSQL but has no cluster to run on.
-    bool isValid() const { return m_dir.isValid() && (!onPostgres() || !m_database.isEmpty()); }
+    // False when the suite should run on a shared database but has none to run on.
+    bool isValid() const
+    {
+        return m_dir.isValid() && (!onSharedDatabase() || !m_database.isEmpty());
+    }
     QString path() const { return m_dir.path(); }
     QString filePath(const QString &name) const { return m_dir.filePath(name); }
     StoreLocation location() const
@@ -63,6 +76,15 @@ public:
 private:
     static bool admin(const QString &statement)
     {
+        if (onClickHouse()) {
+            QUrl url = clusterUrl();
+            url.setPath(QStringLiteral("/default"));
+            ClickHouseClient client(url);
+            const bool ok = client.executeOnEveryShard(statement);
+            if (!ok)
+                qWarning() << "test cluster:" << statement << client.lastError();
+            return ok;
+        }
         const QString name = QStringLiteral("ghm-test-admin");
         bool ok = false;
         {
@@ -87,18 +109,29 @@ private:
     QString m_database;
 };
 
-// First thing in a test that needs a store: skips a PostgreSQL run that has no cluster,
-// and fails one whose cluster cannot give it a database.
+// First thing in a test that needs a store: skips a PostgreSQL or ClickHouse run that has
+// no cluster, and fails one whose cluster cannot give it a database.
 #define REQUIRE_STORAGE(storage)                                                                   \
     do {                                                                                           \
         if (TestStorage::onPostgres() && TestStorage::clusterUrl().isEmpty())                      \
             QSKIP("GHM_TEST_BACKEND=postgresql needs a cluster in GHM_TEST_DATABASE_URL: run "     \
                   "the suite through scripts/with-postgres.sh (make test does)");                  \
+        if (TestStorage::onClickHouse() && TestStorage::clusterUrl().isEmpty())                    \
+            QSKIP("GHM_TEST_BACKEND=clickhouse needs a cluster in GHM_TEST_CLICKHOUSE_URL: run "   \
+                  "the suite through scripts/with-clickhouse.sh (make test does)");                \
         QVERIFY2((storage).isValid(), "cannot create a database on the test cluster");             \
     } while (false)
 
 #define SKIP_ON_POSTGRES(why)                                                                      \
     do {                                                                                           \
-        if (TestStorage::onPostgres())                                                             \
+        if (TestStorage::onSharedDatabase())                                                       \
             QSKIP("SQLite only: " why);                                                            \
+    } while (false)
+
+// A test of what the ClickHouse back end does not keep (see the README), or of another
+// back end's tables.
+#define SKIP_ON_CLICKHOUSE(why)                                                                    \
+    do {                                                                                           \
+        if (TestStorage::onClickHouse())                                                           \
+            QSKIP("not on ClickHouse: " why);                                                      \
     } while (false)
