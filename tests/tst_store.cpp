@@ -3,8 +3,8 @@
 #include "fixtureevents.h"
 #include "goldcounts.h"
 #include "ingest/pipeline.h"
-#include "store/clickhouseclient.h"
 #include "query/metricsqueries.h"
+#include "store/clickhouseclient.h"
 #include "store/database.h"
 #include "store/storefactory.h"
 #include "teststorage.h"
@@ -53,7 +53,8 @@ public:
     {
         if (m_clickHouse) {
             QStringList rows;
-            for (const ClickHouseClient::Row &row : m_clickHouse->select(sql).value_or(ClickHouseClient::Rows()))
+            for (const ClickHouseClient::Row &row :
+                 m_clickHouse->select(sql).value_or(ClickHouseClient::Rows()))
                 rows << QString::fromUtf8(row.join('|'));
             return rows;
         }

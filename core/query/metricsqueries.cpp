@@ -572,10 +572,9 @@ QList<std::pair<qint64, qint64>> MetricsQueries::pullRequestsAt(const QString &r
 
 ReleaseStats MetricsQueries::releases(const QString &repository, const TimeWindow &window)
 {
-    ReleaseStats stats = m_clickHouse ? m_clickHouse->releases(repository, window)
-                                      : m_connection.read([&] {
-                                            return releasesIn(repository, window);
-                                        });
+    ReleaseStats stats = m_clickHouse
+        ? m_clickHouse->releases(repository, window)
+        : m_connection.read([&] { return releasesIn(repository, window); });
     QList<qint64> gaps;
     for (qsizetype i = 1; i < stats.publishedAt.size(); ++i)
         gaps.append(stats.publishedAt[i] - stats.publishedAt[i - 1]);

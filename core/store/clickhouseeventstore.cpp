@@ -178,8 +178,9 @@ bool ClickHouseEventStore::clear()
     if (!m_client.executeOnEveryShard(u"DROP TABLE IF EXISTS events"_s)
         || !m_client.executeOnEveryShard(u"DROP TABLE IF EXISTS events_local"_s))
         return fail(u"cannot empty silver"_s);
-    for (const QString &table : {u"sources"_s, u"batches"_s, u"bot_logins"_s, u"quarantine"_s, u"archive_hours"_s,
-                                 u"star_days"_s, u"repository_counts"_s, u"pull_requests"_s}) {
+    for (const QString &table :
+         {u"sources"_s, u"batches"_s, u"bot_logins"_s, u"quarantine"_s, u"archive_hours"_s,
+          u"star_days"_s, u"repository_counts"_s, u"pull_requests"_s}) {
         if (!m_client.execute(u"DROP TABLE IF EXISTS "_s + table))
             return fail(u"cannot empty silver"_s);
     }
@@ -250,8 +251,8 @@ void ClickHouseEventStore::event(const EventView &event)
     for (const QByteArray &field :
          {number(event.id), bytes(event.type), number(event.createdAt), bytes(event.repoName),
           lowered(event.repoName), number(event.repoId), bytes(event.actorLogin),
-          number(event.actorId), bytes(event.orgLogin), bytes(event.action),
-          number(event.isPublic), number(event.prNumber), number(m_sourceId)})
+          number(event.actorId), bytes(event.orgLogin), bytes(event.action), number(event.isPublic),
+          number(event.prNumber), number(m_sourceId)})
         appendField(row, field);
     endRow(row);
     m_events.push_back({event.id, event.createdAt, row});
@@ -297,29 +298,33 @@ void ClickHouseEventStore::pullRequest(const QString &repository, qint64 number,
     endRow(m_pullRequests);
 }
 
-// The ids of the batch that silver already holds, from any source.
+// The ids of the batch that silver already holds, from any source: read by the batch's time
+// and id ranges, a constant-size statement however large the batch, then matched here.
 std::optional<QSet<qint64>> ClickHouseEventStore::storedIds()
 {
     qint64 first = m_events.front().createdAt;
     qint64 last = first;
-    QString ids;
-    ids.reserve(qsizetype(m_events.size()) * 12);
+    qint64 lowest = m_events.front().id;
+    qint64 highest = lowest;
     for (const PendingEvent &event : m_events) {
         first = std::min(first, event.createdAt);
         last = std::max(last, event.createdAt);
-        if (!ids.isEmpty())
-            ids += u',';
-        ids += QString::number(event.id);
+        lowest = std::min(lowest, event.id);
+        highest = std::max(highest, event.id);
     }
     const std::optional<ClickHouseClient::Rows> rows = m_client.select(
-        u"SELECT id FROM events WHERE created_at BETWEEN %1 AND %2 AND id IN (%3)"_s.arg(first)
+        u"SELECT id FROM events WHERE created_at BETWEEN %1 AND %2 AND id BETWEEN %3 AND %4"_s
+            .arg(first)
             .arg(last)
-            .arg(ids));
+            .arg(lowest)
+            .arg(highest));
     if (!rows)
         return std::nullopt;
     QSet<qint64> stored;
-    for (const ClickHouseClient::Row &row : *rows)
-        stored.insert(row.value(0).toLongLong());
+    for (const ClickHouseClient::Row &row : *rows) {
+        if (const qint64 id = row.value(0).toLongLong(); m_batchIds.contains(id))
+            stored.insert(id);
+    }
     return stored;
 }
 
