@@ -23,11 +23,13 @@ run: app
 	$(BUILD_DIR)/bin/ghmonitor
 
 # The *_pg tests run the store, query, API, dashboard, watch and crash suites again on
-# PostgreSQL, in a throwaway cluster that lives as long as the ctest run.
+# PostgreSQL, and the *_ch tests the store, query, API, crash and archive suites on a
+# two-shard ClickHouse: throwaway clusters that live as long as the ctest run.
 test: build
 	@bash scripts/install-deps.sh test
 	cd $(BUILD_DIR) && QT_QPA_PLATFORM=offscreen \
-		$(CURDIR)/scripts/with-postgres.sh ctest --output-on-failure -j $(JOBS)
+		$(CURDIR)/scripts/with-postgres.sh $(CURDIR)/scripts/with-clickhouse.sh \
+		ctest --output-on-failure -j $(JOBS)
 
 bench: build
 	@bash scripts/install-deps.sh bench

@@ -22,9 +22,10 @@ if ! command -v npm >/dev/null; then
 fi
 case "${1:-build}" in
     build) packages=("${build[@]}") ;;
-    test) packages=("${build[@]}" postgresql wrk dpkg-dev desktop-file-utils appstream systemd
-                    dbus gnome-keyring chromium prometheus xvfb trayer) ;;
-    bench) packages=("${build[@]}" wrk postgresql) ;;
+    test) packages=("${build[@]}" postgresql clickhouse-server curl wrk dpkg-dev
+                    desktop-file-utils appstream systemd dbus gnome-keyring chromium prometheus
+                    xvfb trayer) ;;
+    bench) packages=("${build[@]}" wrk postgresql clickhouse-server curl) ;;
     package) packages=("${build[@]}" dpkg-dev) ;;
     format) packages=(clang-format) ;;
     *) echo "install-deps.sh: unknown task '$1' (build, test, bench, package or format)" >&2; exit 2 ;;

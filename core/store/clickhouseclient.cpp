@@ -5,6 +5,7 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QRegularExpression>
+#include <QThread>
 #include <QUrlQuery>
 
 using namespace Qt::StringLiterals;
@@ -94,11 +95,67 @@ QString ClickHouseClient::checkUrl(const QUrl &url)
     return {};
 }
 
+// The network's own thread: the caller waits for the answer without running an event loop,
+// so that nothing else it has queued (the next file to ingest, a timer) runs meanwhile.
+class ClickHouseClient::Transport : public QThread
+{
+public:
+    Transport() { start(); }
+    ~Transport() override
+    {
+        quit();
+        wait();
+    }
+
+    struct Answer
+    {
+        int status = 0; // HTTP's, 0 when none came
+        QString networkError;
+        QByteArray body;
+    };
+
+    // Sent on the transport's thread; the caller blocks until the reply has finished.
+    Answer send(const QNetworkRequest &request, const QByteArray &body)
+    {
+        Answer answer;
+        QMetaObject::invokeMethod(
+            m_context.get(),
+            [&] {
+                if (!m_network)
+                    m_network = std::make_unique<QNetworkAccessManager>();
+                const std::unique_ptr<QNetworkReply> reply(m_network->post(request, body));
+                QEventLoop loop;
+                QObject::connect(reply.get(), &QNetworkReply::finished, &loop, &QEventLoop::quit);
+                loop.exec();
+                answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+                answer.networkError = reply->errorString();
+                answer.body = reply->readAll();
+            },
+            Qt::BlockingQueuedConnection);
+        return answer;
+    }
+
+protected:
+    void run() override
+    {
+        exec();
+        m_network.reset(); // on the thread that made it
+    }
+
+private:
+    std::unique_ptr<QObject> m_context = [this] {
+        auto context = std::make_unique<QObject>();
+        context->moveToThread(this);
+        return context;
+    }();
+    std::unique_ptr<QNetworkAccessManager> m_network;
+};
+
 std::optional<QByteArray> ClickHouseClient::post(const QUrl &server, const QString &sql,
                                                  const QByteArray &data)
 {
-    if (!m_network)
-        m_network = std::make_unique<QNetworkAccessManager>();
+    if (!m_transport)
+        m_transport = std::make_unique<Transport>();
     QUrl url = server;
     QUrlQuery query;
     query.addQueryItem(u"database"_s, m_database);
@@ -117,23 +174,17 @@ std::optional<QByteArray> ClickHouseClient::post(const QUrl &server, const QStri
     request.setRawHeader("X-ClickHouse-Key", m_password.toUtf8());
     request.setRawHeader("Content-Type", "text/plain; charset=utf-8");
     request.setTransferTimeout(transferTimeoutMs);
-    QNetworkReply *reply = m_network->post(request, body);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec(QEventLoop::ExcludeUserInputEvents);
-    const QByteArray answer = reply->readAll();
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    m_networkFailure = status == 0;
+    const Transport::Answer answer = m_transport->send(request, body);
+    m_networkFailure = answer.status == 0;
     if (m_networkFailure)
         m_error = u"ClickHouse at %1:%2: %3"_s.arg(server.host())
                       .arg(server.port())
-                      .arg(reply->errorString());
-    else if (status != 200)
-        m_error = QString::fromUtf8(answer.trimmed());
-    reply->deleteLater();
-    if (status != 200)
+                      .arg(answer.networkError);
+    else if (answer.status != 200)
+        m_error = QString::fromUtf8(answer.body.trimmed());
+    if (answer.status != 200)
         return std::nullopt;
-    return answer;
+    return answer.body;
 }
 
 std::optional<ClickHouseClient::Rows> ClickHouseClient::select(const QString &sql)

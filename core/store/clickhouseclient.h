@@ -9,11 +9,9 @@
 #include <memory>
 #include <optional>
 
-class QNetworkAccessManager;
-
 // One thread's client of ClickHouse's HTTP interface, through QNetworkAccessManager: each
-// call waits for its answer, as a QSqlQuery does, in a local event loop on the calling
-// thread. The credentials travel in the X-ClickHouse-User and X-ClickHouse-Key headers,
+// call waits for its answer, as a QSqlQuery does, while the request runs on a thread of the
+// client's own. The credentials travel in the X-ClickHouse-User and X-ClickHouse-Key headers,
 // never in a URL that a server or proxy log keeps.
 //
 // The location is clickhouse://user:password@host:8123/database[?cluster=NAME&shards=...]:
@@ -63,5 +61,6 @@ private:
     QList<QUrl> m_shards;
     QString m_error;
     bool m_networkFailure = false;
-    std::unique_ptr<QNetworkAccessManager> m_network; // made on first use, on the caller's thread
+    class Transport;
+    std::unique_ptr<Transport> m_transport; // started on first use
 };

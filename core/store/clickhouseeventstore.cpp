@@ -431,33 +431,31 @@ void ClickHouseEventStore::clearBatch()
 
 bool ClickHouseEventStore::recordCoverage(qint64 hourStart)
 {
-    const std::optional<ClickHouseClient::Rows> file = m_client.select(
-        uR"(SELECT sum(events), sum(in_hour), tupleElement(sumMap(names, counts), 1),
-                   tupleElement(sumMap(names, counts), 2) FROM (
-                SELECT argMax(events, version) AS events, argMax(in_hour, version) AS in_hour,
-                       argMax(type_names, version) AS names,
-                       argMax(type_counts, version) AS counts
-                FROM sources WHERE origin = 'archive' AND origin_hour = %1 GROUP BY key))"_s.arg(
+    const std::optional<ClickHouseClient::Rows> file
+        = m_client.select(uR"(SELECT argMax(events, version), argMax(in_hour, version),
+                   argMax(type_names, version), argMax(type_counts, version)
+            FROM sources WHERE origin = 'archive' AND origin_hour = %1 GROUP BY key)"_s.arg(
             hourStart));
     const std::optional<ClickHouseClient::Rows> earlier = m_client.select(
         uR"(SELECT argMax(file_events, version) AS e FROM archive_hours WHERE hour < %1
             GROUP BY hour ORDER BY hour DESC LIMIT 24)"_s.arg(hourStart));
     const std::optional<ClickHouseClient::Rows> stored
         = m_client.select(uR"(SELECT count(), countIf(source_id GLOBAL IN (
-                SELECT id FROM sources WHERE origin LIKE 'feed%%'
+                SELECT id FROM sources WHERE origin LIKE 'feed%'
                     OR origin IN ('repository', 'organization')))
             FROM events WHERE created_at BETWEEN %1 AND %2)"_s.arg(hourStart)
                               .arg(hourStart + 3599));
     if (!file || !earlier || !stored)
         return fail(u"cannot read the archive hour's counts"_s);
     ArchiveHourFile measured;
-    const ClickHouseClient::Row &totals = file->value(0);
-    measured.events = totals.value(0).toLongLong();
-    measured.inHour = totals.value(1).toLongLong();
-    const QList<QByteArray> names = parseTypeArray(totals.value(2));
-    const QList<qint64> counts = parseNumberArray(totals.value(3));
-    for (qsizetype i = 0; i < names.size() && i < counts.size(); ++i)
-        measured.types.insert(QString::fromLatin1(names[i]), counts[i]);
+    for (const ClickHouseClient::Row &totals : *file) { // each file of the hour, usually one
+        measured.events += totals.value(0).toLongLong();
+        measured.inHour += totals.value(1).toLongLong();
+        const QList<QByteArray> names = parseTypeArray(totals.value(2));
+        const QList<qint64> counts = parseNumberArray(totals.value(3));
+        for (qsizetype i = 0; i < names.size() && i < counts.size(); ++i)
+            measured.types[QString::fromLatin1(names[i])] += counts[i];
+    }
     for (const ClickHouseClient::Row &row : *earlier)
         measured.earlierVolumes.append(row.value(0).toLongLong());
     const QString reason = archiveHourVerdict(measured);
