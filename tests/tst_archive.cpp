@@ -8,6 +8,8 @@
 #include "gzip.h"
 #include "ingest/pipeline.h"
 #include "query/metricsqueries.h"
+#include "query/metrictypes.h"
+#include "syntheticevents.h"
 #include "testdata.h"
 #include "teststorage.h"
 
@@ -53,6 +55,7 @@ private slots:
     void anArchiveRangeIsReadAsTyped();
     void aDownloadIsBounded_data();
     void aDownloadIsBounded();
+    void aYearOfArchiveHoursAnswersAsOnSqlite();
 
 private:
     void follow(int backfillHours);
@@ -554,6 +557,75 @@ void TestArchive::aDownloadIsBounded()
              qPrintable(finished.first()[1].toString()));
     QVERIFY(!QFile::exists(m_bronze->archivePath(firstHour) + u".part"_s));
     QVERIFY(!QFile::exists(m_bronze->archivePath(firstHour)));
+}
+
+// A year of small archive hours, one a day, of the stand-in's synthetic events: every
+// answer on this back end equals SQLite's, from windows of an hour to the whole year.
+void TestArchive::aYearOfArchiveHoursAnswersAsOnSqlite()
+{
+    QTemporaryDir files;
+    QStringList paths;
+    const QDateTime yearStart(QDate(2024, 1, 1), QTime(12, 0), Qt::UTC);
+    qint64 index = 0;
+    for (int day = 0; day < 366; ++day) {
+        const QDateTime hour = yearStart.addDays(day);
+        const int events = 20 + (day % 7) * 5;
+        QByteArray lines;
+        for (int k = 0; k < events; ++k)
+            lines += SyntheticEvents::event(index++, hour.toSecsSinceEpoch() + k * 3600 / events, 7)
+                + '\n';
+        paths << files.filePath(hour.toString(u"yyyy-MM-dd-H"_s) + u".json.gz"_s);
+        QFile file(paths.last());
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(gzipped(lines));
+    }
+    QTemporaryDir sqliteDir;
+    Pipeline sqlite {StoreLocation(sqliteDir.path())};
+    QVERIFY(sqlite.open());
+    for (Pipeline *pipeline : {m_pipeline.get(), &sqlite}) {
+        QSignalSpy finished(pipeline, &Pipeline::finished);
+        pipeline->importFiles(paths);
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.first().first().value<IngestSummary>().inserted, index);
+    }
+    MetricsQueries reference {StoreLocation(sqliteDir.path())};
+    MetricsQueries &tested = queries();
+    QCOMPARE(tested.eventsStored(), index);
+    QCOMPARE(tested.eventTotalsByType(), reference.eventTotalsByType());
+    QCOMPARE(tested.storedSpan(), reference.storedSpan());
+    const qint64 start = yearStart.toSecsSinceEpoch() - 12 * 3600;
+    const QList<TimeWindow> windows {
+        {start, start + 366 * 86400 - 1}, // the year
+        {start + 31 * 86400, start + 60 * 86400 - 1}, // February
+        {start + 100 * 86400 + 7, start + 130 * 86400 + 3}, // 30 days, cut seconds
+        {start + 200 * 86400, start + 207 * 86400 - 1}, // 7 days
+        {start + 300 * 86400 + 11 * 3600, start + 301 * 86400 + 11 * 3600}, // 24 hours
+        {start + 45 * 86400 + 12 * 3600 + 90, start + 45 * 86400 + 13 * 3600 + 89}, // 1 hour
+    };
+    for (const TimeWindow &window : windows) {
+        const QByteArray where
+            = QByteArray::number(window.from) + ".." + QByteArray::number(window.to);
+        QVERIFY2(tested.typeCounts(window) == reference.typeCounts(window), where);
+        QVERIFY2(tested.activeRepositories(10, window) == reference.activeRepositories(10, window),
+                 where);
+        QCOMPARE(tested.isComplete(window), reference.isComplete(window));
+        const QList<HourCoverage> coverage = tested.coverage(window);
+        const QList<HourCoverage> expected = reference.coverage(window);
+        QCOMPARE(coverage.size(), expected.size());
+        for (qsizetype i = 0; i < coverage.size(); ++i) {
+            QCOMPARE(coverage[i].events, expected[i].events);
+            QCOMPARE(coverage[i].complete, expected[i].complete);
+            QCOMPARE(coverage[i].incompleteReason, expected[i].incompleteReason);
+        }
+    }
+    const TimeWindow hour = windows.last();
+    QList<MinuteCount> minutes = tested.eventsPerMinute(hour);
+    QList<MinuteCount> expectedMinutes = reference.eventsPerMinute(hour);
+    QCOMPARE(minutes.size(), expectedMinutes.size());
+    for (qsizetype i = 0; i < minutes.size(); ++i)
+        QVERIFY(minutes[i].minute == expectedMinutes[i].minute
+                && minutes[i].type == expectedMinutes[i].type
+                && minutes[i].count == expectedMinutes[i].count);
 }
 
 QTEST_GUILESS_MAIN(TestArchive)
