@@ -78,6 +78,7 @@ constexpr auto eventColumns = "id, type, created_at, repo_name, repo_key, repo_i
 
 ClickHouseEventStore::ClickHouseEventStore(const QUrl &databaseUrl)
     : m_client(databaseUrl)
+    , m_where(databaseUrl.toDisplayString(QUrl::RemovePassword | QUrl::RemoveQuery))
 {
 }
 
@@ -107,8 +108,10 @@ QStringList ClickHouseEventStore::coordinatorSchema()
             ENGINE = ReplacingMergeTree(version) ORDER BY key)"_s,
         uR"(CREATE TABLE IF NOT EXISTS bot_logins (login String)
             ENGINE = ReplacingMergeTree() ORDER BY login)"_s,
+        // The change marker: a row per committed batch, with the span of its new events.
         uR"(CREATE TABLE IF NOT EXISTS batches (source_id UInt64, offset Int64, events Int64,
-            committed_at UInt64) ENGINE = MergeTree() ORDER BY (source_id, offset))"_s,
+            committed_at UInt64, first_at Int64, last_at Int64)
+            ENGINE = MergeTree() ORDER BY (source_id, offset))"_s,
         uR"(CREATE TABLE IF NOT EXISTS quarantine (source_id UInt64, line Int64, reason String,
             raw String) ENGINE = ReplacingMergeTree() ORDER BY (source_id, line))"_s,
         uR"(CREATE TABLE IF NOT EXISTS archive_hours (hour Int64, file_events Int64,
@@ -128,7 +131,7 @@ QStringList ClickHouseEventStore::coordinatorSchema()
 
 bool ClickHouseEventStore::fail(const QString &context)
 {
-    m_error = u"%1: %2"_s.arg(context, m_client.lastError());
+    m_error = u"%1 (%2): %3"_s.arg(context, m_where, m_client.lastError());
     return false;
 }
 
@@ -388,15 +391,17 @@ bool ClickHouseEventStore::commitBatch(const SourceProgress &progress,
     QByteArray marker;
     for (const QByteArray &field :
          {number(m_sourceId), number(progress.offset), number(result.inserted),
-          number(QDateTime::currentMSecsSinceEpoch())})
+          number(QDateTime::currentMSecsSinceEpoch()), number(result.firstCreatedAt),
+          number(result.lastCreatedAt)})
         appendField(marker, field);
     endRow(marker);
-    // Everything before the progress row may be written twice; the progress row commits.
+    // Everything before the progress row may be written twice; the progress row commits. The
+    // marker comes before it: at worst a viewer refreshes for a batch that did not commit.
     const bool written = insertRows(u"events (%1)"_s.arg(QLatin1StringView(eventColumns)), rows)
         && insertRows(u"quarantine"_s, m_quarantine) && insertRows(u"star_days"_s, m_starDays)
         && insertRows(u"repository_counts"_s, m_repositoryCounts)
         && insertRows(u"pull_requests"_s, m_pullRequests) && insertRows(u"bot_logins"_s, botRows())
-        && insertRows(u"sources"_s, progressRow(progress)) && insertRows(u"batches"_s, marker);
+        && insertRows(u"batches"_s, marker) && insertRows(u"sources"_s, progressRow(progress));
     if (!written)
         return fail(u"cannot store the batch in ClickHouse"_s);
     m_sources.insert(m_sourceId, m_totals);

@@ -73,6 +73,7 @@ private:
     void clearBatch();
 
     ClickHouseClient m_client;
+    QString m_where; // for messages: the URL without its password
     QHash<qint64, SourceTotals> m_sources; // by id, as read or last committed
     SourceTotals m_totals; // the batch's source, with the batch's events added
     qint64 m_sourceId = 0;
