@@ -1,6 +1,7 @@
 #include "query/clickhousequeries.h"
 
 #include "event/botaccounts.h"
+#include "event/feedhealth.h"
 #include "store/connection.h"
 
 #include <algorithm>
@@ -215,6 +216,86 @@ std::optional<double> ClickHouseQueries::recentLiveShare()
     if (rows.isEmpty() || integer(rows.first().value(1)) == 0)
         return std::nullopt;
     return rows.first().value(0).toDouble();
+}
+
+namespace {
+
+// The rows of a measurement table that committed batches wrote, each once: a batch written
+// again after a crash repeats its rows under the same source and version.
+QString committedOnce(const QString &table, const QString &where, const QString &columns)
+{
+    return uR"(SELECT %3 FROM %1 WHERE %2
+                   AND (source_id, version) IN (SELECT id, version FROM sources)
+               GROUP BY source_id, version, %3)"_s.arg(table, where, columns);
+}
+
+} // namespace
+
+SourceRows ClickHouseQueries::sourceRows(qint64 firstHour, qint64 lastHour)
+{
+    const QString inWindow = u"hour BETWEEN %1 AND %2"_s.arg(firstHour).arg(lastHour);
+    SourceRows rows;
+    for (const ClickHouseClient::Row &row : read(uR"(SELECT hour, source, sum(requests),
+            sum(events), sum(new_events), sum(in_hour) FROM (%1) GROUP BY hour, source)"_s.arg(
+             committedOnce(u"source_hours"_s, inWindow,
+                           u"hour, source, requests, events, new_events, in_hour"_s))))
+        rows.hours.append({integer(row.value(0)),
+                           text(row.value(1)),
+                           integer(row.value(2)),
+                           integer(row.value(3)),
+                           integer(row.value(4)),
+                           integer(row.value(5)),
+                           {},
+                           {},
+                           {}});
+    // An archive file's mix is the whole file's; a feed's is what it brought first.
+    for (const ClickHouseClient::Row &row : read(uR"(SELECT hour, source, type,
+            sum(if(source = 'archive', events, new_events)) FROM (%1)
+            GROUP BY hour, source, type)"_s.arg(committedOnce(
+             u"source_types"_s, inWindow, u"hour, source, type, events, new_events"_s))))
+        rows.types.append(
+            {integer(row.value(0)), text(row.value(1)), text(row.value(2)), integer(row.value(3))});
+    for (const ClickHouseClient::Row &row : read(uR"(SELECT hour, source, bucket, sum(events)
+            FROM (%1) GROUP BY hour, source, bucket)"_s.arg(
+             committedOnce(u"source_lag"_s, inWindow, u"hour, source, bucket, events"_s))))
+        rows.lag.append({integer(row.value(0)), text(row.value(1)), int(integer(row.value(2))),
+                         integer(row.value(3))});
+    return rows;
+}
+
+QList<qint64> ClickHouseQueries::liveLagHistogram()
+{
+    const QString live = u"source NOT IN ('archive', 'import')"_s;
+    QList<qint64> histogram(FeedHealth::lagBucketCount, 0);
+    for (const ClickHouseClient::Row &row : read(uR"(SELECT bucket, sum(events) FROM (%1)
+            WHERE hour >= (SELECT max(hour) - 23 * 3600 FROM source_lag WHERE %2)
+            GROUP BY bucket)"_s.arg(
+             committedOnce(u"source_lag"_s, live, u"hour, source, bucket, events"_s), live))) {
+        const qint64 bucket = integer(row.value(0));
+        if (bucket >= 0 && bucket < FeedHealth::lagBucketCount)
+            histogram[bucket] = integer(row.value(1));
+    }
+    return histogram;
+}
+
+WatchedFeeds ClickHouseQueries::watchedFeeds(const QStringList &feeds, const TimeWindow &window)
+{
+    QStringList among;
+    for (const QString &feed : feeds)
+        among << quoted(feed);
+    const QString pages = committedOnce(u"feed_pages"_s, u"feed IN (%1)"_s.arg(among.join(u", "_s)),
+                                        u"feed, at, missed"_s);
+    WatchedFeeds watched;
+    for (const ClickHouseClient::Row &row :
+         read(u"SELECT feed, min(at) FROM (%1) GROUP BY feed"_s.arg(pages)))
+        watched.firstReadAt.insert(text(row.value(0)), integer(row.value(1)));
+    for (const ClickHouseClient::Row &row :
+         read(uR"(SELECT DISTINCT feed, at FROM (%1) WHERE missed = 1 AND at BETWEEN %2 AND %3
+                  ORDER BY at, feed)"_s.arg(pages)
+                  .arg(window.from)
+                  .arg(window.to)))
+        watched.gaps.append({text(row.value(0)), integer(row.value(1))});
+    return watched;
 }
 
 QStringList ClickHouseQueries::repositoryNames(const QString &prefix, int limit)

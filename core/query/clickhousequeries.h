@@ -1,5 +1,6 @@
 #pragma once
 
+#include "query/feedquality.h"
 #include "query/metrictypes.h"
 #include "store/clickhouseclient.h"
 
@@ -9,8 +10,9 @@
 
 // MetricsQueries' answers on ClickHouse: gold is aggregation over silver at read time,
 // since a column scan of a window's events is fast enough (README, "Choosing a back end").
-// The reads are exact at once: nothing waits for a merge. What ClickHouse does not keep yet
-// (the sources' measurements, watched repositories' histories) answers as never stored.
+// The reads are exact at once: nothing waits for a merge. The sources' measurements count
+// only the batches whose progress row was written, each once. What ClickHouse does not keep
+// yet (watched repositories' star and pull-request histories) answers as never stored.
 // A read that fails throws StoreUnavailable, as on the other back ends.
 class ClickHouseQueries
 {
@@ -28,6 +30,10 @@ public:
     // The times of PullRequestEvents "opened" in the window, from the feeds (a sample).
     PullRequestStats pullRequestsOpened(const QString &repository, const TimeWindow &window);
     QList<HourCoverage> coverage(qint64 firstHour, qint64 lastHour);
+    SourceRows sourceRows(qint64 firstHour, qint64 lastHour);
+    QList<qint64> liveLagHistogram();
+    // When each feed was first read, and its polls that missed events in the window.
+    WatchedFeeds watchedFeeds(const QStringList &feeds, const TimeWindow &window);
     qint64 completeHours(qint64 firstHour, qint64 lastHour);
     std::optional<double> recentLiveShare();
     QStringList repositoryNames(const QString &prefix, int limit);

@@ -1,5 +1,6 @@
 #include "query/feedquality.h"
 
+#include "query/clickhousequeries.h"
 #include "query/metricsqueries.h"
 #include "store/countblock.h"
 
@@ -131,85 +132,106 @@ WindowQuality WindowQuality::ofWatched(const WatchedFeeds &feeds, QList<HourCove
     return quality;
 }
 
+QList<SourceHour> SourceRows::assembled() const
+{
+    std::map<std::pair<qint64, QString>, SourceHour> byHour;
+    for (SourceHour hour : hours) {
+        hour.lagHistogram = QList<qint64>(FeedHealth::lagBucketCount, 0);
+        byHour[{hour.hour, hour.source}] = hour;
+    }
+    for (const Type &type : types) {
+        const auto it = byHour.find({type.hour, type.source});
+        if (it != byHour.end() && type.events > 0)
+            it->second.types.insert(type.type, type.events);
+    }
+    for (const Lag &lag : this->lag) {
+        const auto it = byHour.find({lag.hour, lag.source});
+        if (it != byHour.end() && lag.bucket >= 0 && lag.bucket < FeedHealth::lagBucketCount)
+            it->second.lagHistogram[lag.bucket] += lag.events;
+    }
+    QList<SourceHour> list;
+    for (auto &[key, hour] : byHour) {
+        hour.degradedTypes = FeedHealth::degradedTypes(hour.types);
+        list.append(hour);
+    }
+    return list;
+}
+
 QList<SourceHour> MetricsQueries::sourceHours(const TimeWindow &window)
 {
     const qint64 first = CountBlock::floorDiv(window.from, 3600) * 3600;
     const qint64 last = CountBlock::floorDiv(window.to, 3600) * 3600;
-    if (m_clickHouse) // the sources' measurements are not kept there yet
-        return {};
-    return m_connection.read([&] {
-        std::map<std::pair<qint64, QString>, SourceHour> hours;
-        QSqlQuery query = statement(uR"(SELECT hour, source, requests, events, new_events, in_hour
-                                        FROM gold.source_hours WHERE hour BETWEEN ? AND ?)"_s);
-        query.addBindValue(first);
-        query.addBindValue(last);
-        exec(query);
-        while (query.next()) {
-            SourceHour &hour = hours[{query.value(0).toLongLong(), query.value(1).toString()}];
-            hour = {query.value(0).toLongLong(),
-                    query.value(1).toString(),
-                    query.value(2).toLongLong(),
-                    query.value(3).toLongLong(),
-                    query.value(4).toLongLong(),
-                    query.value(5).toLongLong(),
-                    {},
-                    QList<qint64>(FeedHealth::lagBucketCount, 0),
-                    {}};
-        }
-        // An archive file's mix is the whole file's; a feed's is what it brought first, so
-        // that polls repeating the same events do not weigh them twice.
-        QSqlQuery types = statement(uR"(SELECT hour, source, type,
-                                        CASE WHEN source = 'archive' THEN events ELSE new_events END
-                                        FROM gold.source_types WHERE hour BETWEEN ? AND ?)"_s);
-        types.addBindValue(first);
-        types.addBindValue(last);
-        exec(types);
-        while (types.next()) {
-            const auto it = hours.find({types.value(0).toLongLong(), types.value(1).toString()});
-            if (it != hours.end() && types.value(3).toLongLong() > 0)
-                it->second.types.insert(types.value(2).toString(), types.value(3).toLongLong());
-        }
-        QSqlQuery lag = statement(uR"(SELECT hour, source, bucket, events FROM gold.source_lag
-                                      WHERE hour BETWEEN ? AND ?)"_s);
-        lag.addBindValue(first);
-        lag.addBindValue(last);
-        exec(lag);
-        while (lag.next()) {
-            const auto it = hours.find({lag.value(0).toLongLong(), lag.value(1).toString()});
-            const int bucket = lag.value(2).toInt();
-            if (it != hours.end() && bucket >= 0 && bucket < FeedHealth::lagBucketCount)
-                it->second.lagHistogram[bucket] += lag.value(3).toLongLong();
-        }
-        QList<SourceHour> list;
-        for (auto &[key, hour] : hours) {
-            hour.degradedTypes = FeedHealth::degradedTypes(hour.types);
-            list.append(hour);
-        }
-        return list;
-    });
+    const SourceRows rows = m_clickHouse
+        ? m_clickHouse->sourceRows(first, last)
+        : m_connection.read([&] { return sourceRows(first, last); });
+    return rows.assembled();
+}
+
+SourceRows MetricsQueries::sourceRows(qint64 firstHour, qint64 lastHour)
+{
+    SourceRows rows;
+    QSqlQuery query = statement(uR"(SELECT hour, source, requests, events, new_events, in_hour
+                                    FROM gold.source_hours WHERE hour BETWEEN ? AND ?)"_s);
+    query.addBindValue(firstHour);
+    query.addBindValue(lastHour);
+    exec(query);
+    while (query.next())
+        rows.hours.append({query.value(0).toLongLong(),
+                           query.value(1).toString(),
+                           query.value(2).toLongLong(),
+                           query.value(3).toLongLong(),
+                           query.value(4).toLongLong(),
+                           query.value(5).toLongLong(),
+                           {},
+                           {},
+                           {}});
+    // An archive file's mix is the whole file's; a feed's is what it brought first, so
+    // that polls repeating the same events do not weigh them twice.
+    QSqlQuery types = statement(uR"(SELECT hour, source, type,
+                                    CASE WHEN source = 'archive' THEN events ELSE new_events END
+                                    FROM gold.source_types WHERE hour BETWEEN ? AND ?)"_s);
+    types.addBindValue(firstHour);
+    types.addBindValue(lastHour);
+    exec(types);
+    while (types.next())
+        rows.types.append({types.value(0).toLongLong(), types.value(1).toString(),
+                           types.value(2).toString(), types.value(3).toLongLong()});
+    QSqlQuery lag = statement(uR"(SELECT hour, source, bucket, events FROM gold.source_lag
+                                  WHERE hour BETWEEN ? AND ?)"_s);
+    lag.addBindValue(firstHour);
+    lag.addBindValue(lastHour);
+    exec(lag);
+    while (lag.next())
+        rows.lag.append({lag.value(0).toLongLong(), lag.value(1).toString(), lag.value(2).toInt(),
+                         lag.value(3).toLongLong()});
+    return rows;
 }
 
 std::optional<qint64> MetricsQueries::settleSeconds()
 {
-    if (m_clickHouse)
-        return std::nullopt;
-    return m_connection.read([&]() -> std::optional<qint64> {
-        // The live sources' latest day of measurements.
-        QSqlQuery query = statement(uR"(SELECT bucket, SUM(events) FROM gold.source_lag
-            WHERE source <> 'archive' AND source <> 'import' AND hour >= (
-                SELECT MAX(hour) - 23 * 3600 FROM gold.source_lag
-                WHERE source <> 'archive' AND source <> 'import')
-            GROUP BY bucket)"_s);
-        exec(query);
-        QList<qint64> histogram(FeedHealth::lagBucketCount, 0);
-        while (query.next()) {
-            const int bucket = query.value(0).toInt();
-            if (bucket >= 0 && bucket < FeedHealth::lagBucketCount)
-                histogram[bucket] = query.value(1).toLongLong();
-        }
-        const qint64 p99 = FeedHealth::lagPercentile(histogram, 0.99);
-        return p99 < 0 ? std::nullopt : std::optional<qint64>(p99);
-    });
+    const QList<qint64> histogram = m_clickHouse
+        ? m_clickHouse->liveLagHistogram()
+        : m_connection.read([&] { return liveLagHistogram(); });
+    const qint64 p99 = FeedHealth::lagPercentile(histogram, 0.99);
+    return p99 < 0 ? std::nullopt : std::optional<qint64>(p99);
+}
+
+// The live sources' lag over their latest day of measurements.
+QList<qint64> MetricsQueries::liveLagHistogram()
+{
+    QSqlQuery query = statement(uR"(SELECT bucket, SUM(events) FROM gold.source_lag
+        WHERE source <> 'archive' AND source <> 'import' AND hour >= (
+            SELECT MAX(hour) - 23 * 3600 FROM gold.source_lag
+            WHERE source <> 'archive' AND source <> 'import')
+        GROUP BY bucket)"_s);
+    exec(query);
+    QList<qint64> histogram(FeedHealth::lagBucketCount, 0);
+    while (query.next()) {
+        const int bucket = query.value(0).toInt();
+        if (bucket >= 0 && bucket < FeedHealth::lagBucketCount)
+            histogram[bucket] = query.value(1).toLongLong();
+    }
+    return histogram;
 }
 
 WindowQuality MetricsQueries::quality(const TimeWindow &window, const QDateTime &now)

@@ -36,6 +36,31 @@ struct SourceHour
 
 // A poll of a watched feed that shared no event with the poll before: the feed's events
 // between the two were missed.
+// The sources' measurements as a store keeps them, before they are put together.
+struct SourceRows
+{
+    struct Type
+    {
+        qint64 hour;
+        QString source;
+        QString type;
+        qint64 events; // an archive file's every event, a feed's new ones
+    };
+    struct Lag
+    {
+        qint64 hour;
+        QString source;
+        int bucket;
+        qint64 events;
+    };
+    QList<SourceHour> hours; // without their types and lag
+    QList<Type> types;
+    QList<Lag> lag;
+
+    // Each hour with its mix, its lag histogram and its degraded types.
+    QList<SourceHour> assembled() const;
+};
+
 struct FeedGap
 {
     QString feed; // "owner/name", lower case

@@ -472,35 +472,42 @@ WatchedFeeds MetricsQueries::watchedFeeds(const Scope &scope, const TimeWindow &
     QStringList feeds;
     for (const QString &feed : scope.repositories + scope.organizations)
         feeds << feed.toLower();
-    return m_connection.read([&] {
-        WatchedFeeds watched;
-        if (feeds.isEmpty() || m_clickHouse || !hasTable(u"gold"_s, u"feeds"_s)) {
-            watched.neverRead = feeds;
-            return watched;
-        }
-        const QString among = ScopeFilter::placeholders(feeds.size());
-        QSqlQuery read
-            = statement(u"SELECT feed, first_at FROM gold.feeds WHERE feed IN (%1)"_s.arg(among));
-        for (const QString &feed : feeds)
-            read.addBindValue(feed);
-        exec(read);
-        while (read.next())
-            watched.firstReadAt.insert(read.value(0).toString(), read.value(1).toLongLong());
-        for (const QString &feed : feeds) {
-            if (!watched.firstReadAt.contains(feed))
-                watched.neverRead << feed;
-        }
-        QSqlQuery gaps = statement(u"SELECT feed, at FROM gold.feed_gaps WHERE feed IN (%1) "
-                                   "AND at BETWEEN ? AND ? ORDER BY at, feed"_s.arg(among));
-        for (const QString &feed : feeds)
-            gaps.addBindValue(feed);
-        gaps.addBindValue(window.from);
-        gaps.addBindValue(window.to);
-        exec(gaps);
-        while (gaps.next())
-            watched.gaps.append({gaps.value(0).toString(), gaps.value(1).toLongLong()});
+    WatchedFeeds watched;
+    if (!feeds.isEmpty()) {
+        watched = m_clickHouse ? m_clickHouse->watchedFeeds(feeds, window)
+                               : m_connection.read([&] { return feedsRead(feeds, window); });
+    }
+    for (const QString &feed : feeds) {
+        if (!watched.firstReadAt.contains(feed))
+            watched.neverRead << feed;
+    }
+    return watched;
+}
+
+// When each feed was first read, and its polls that missed events in the window.
+WatchedFeeds MetricsQueries::feedsRead(const QStringList &feeds, const TimeWindow &window)
+{
+    WatchedFeeds watched;
+    if (!hasTable(u"gold"_s, u"feeds"_s))
         return watched;
-    });
+    const QString among = ScopeFilter::placeholders(feeds.size());
+    QSqlQuery read
+        = statement(u"SELECT feed, first_at FROM gold.feeds WHERE feed IN (%1)"_s.arg(among));
+    for (const QString &feed : feeds)
+        read.addBindValue(feed);
+    exec(read);
+    while (read.next())
+        watched.firstReadAt.insert(read.value(0).toString(), read.value(1).toLongLong());
+    QSqlQuery gaps = statement(u"SELECT feed, at FROM gold.feed_gaps WHERE feed IN (%1) "
+                               "AND at BETWEEN ? AND ? ORDER BY at, feed"_s.arg(among));
+    for (const QString &feed : feeds)
+        gaps.addBindValue(feed);
+    gaps.addBindValue(window.from);
+    gaps.addBindValue(window.to);
+    exec(gaps);
+    while (gaps.next())
+        watched.gaps.append({gaps.value(0).toString(), gaps.value(1).toLongLong()});
+    return watched;
 }
 
 StarHistory MetricsQueries::starHistory(const QString &repository, const TimeWindow &window)

@@ -108,6 +108,9 @@ private:
     static QList<KeyCount> rankedCounts(QSqlQuery &query);
     PullRequestStats pullRequestStats(const QString &repository, const TimeWindow &window);
     ReleaseStats releasesIn(const QString &repository, const TimeWindow &window);
+    WatchedFeeds feedsRead(const QStringList &feeds, const TimeWindow &window);
+    SourceRows sourceRows(qint64 firstHour, qint64 lastHour);
+    QList<qint64> liveLagHistogram();
     QList<KeyCount> typeCountsIn(const TimeWindow &window);
     QList<KeyCount> typeCountsSqlite(const TimeWindow &window);
     // The dialect-specific parts, one version per backend.

@@ -66,8 +66,8 @@ void ChangeListener::reachable()
 // The batches committed since the newest one seen, and the span of their new events.
 void ChangeListener::readChangeMarker()
 {
-    const auto rows = m_clickHouse->select(
-        uR"(SELECT count(), max(committed_at), countIf(first_at >= 0),
+    const auto rows
+        = m_clickHouse->select(uR"(SELECT count(), max(committed_at), countIf(first_at >= 0),
                    minIf(first_at, first_at >= 0), maxIf(last_at, last_at >= 0)
             FROM batches WHERE committed_at > %1)"_s.arg(m_lastCommitMs));
     if (!rows) {

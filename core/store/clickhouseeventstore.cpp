@@ -1,6 +1,7 @@
 #include "store/clickhouseeventstore.h"
 
 #include <QDateTime>
+#include <QRegularExpression>
 #include <QThread>
 
 using namespace Qt::StringLiterals;
@@ -71,6 +72,12 @@ QList<qint64> parseNumberArray(const QByteArray &array)
     return numbers;
 }
 
+// A source's progress rows are versioned by how far they reach; its last one, complete, wins.
+qint64 versionOf(const SourceProgress &progress)
+{
+    return progress.offset * 2 + (progress.complete ? 1 : 0);
+}
+
 constexpr auto eventColumns = "id, type, created_at, repo_name, repo_key, repo_id, actor_login, "
                               "actor_id, org_login, action, public, pr_number, source_id";
 
@@ -112,6 +119,18 @@ QStringList ClickHouseEventStore::coordinatorSchema()
         uR"(CREATE TABLE IF NOT EXISTS batches (source_id UInt64, offset Int64, events Int64,
             committed_at UInt64, first_at Int64, last_at Int64)
             ENGINE = MergeTree() ORDER BY (source_id, offset))"_s,
+        // The sources' measurements, per batch: see insertHealth().
+        uR"(CREATE TABLE IF NOT EXISTS source_hours (source_id UInt64, version UInt64, hour Int64,
+            source String, requests Int64, events Int64, new_events Int64, in_hour Int64)
+            ENGINE = MergeTree() ORDER BY (source_id, version, hour))"_s,
+        uR"(CREATE TABLE IF NOT EXISTS source_types (source_id UInt64, version UInt64, hour Int64,
+            source String, type String, events Int64, new_events Int64)
+            ENGINE = MergeTree() ORDER BY (source_id, version, hour, type))"_s,
+        uR"(CREATE TABLE IF NOT EXISTS source_lag (source_id UInt64, version UInt64, hour Int64,
+            source String, bucket Int64, events Int64)
+            ENGINE = MergeTree() ORDER BY (source_id, version, hour, bucket))"_s,
+        uR"(CREATE TABLE IF NOT EXISTS feed_pages (source_id UInt64, version UInt64, feed String,
+            at Int64, missed UInt8) ENGINE = MergeTree() ORDER BY (source_id, version))"_s,
         uR"(CREATE TABLE IF NOT EXISTS quarantine (source_id UInt64, line Int64, reason String,
             raw String) ENGINE = ReplacingMergeTree() ORDER BY (source_id, line))"_s,
         uR"(CREATE TABLE IF NOT EXISTS archive_hours (hour Int64, file_events Int64,
@@ -181,9 +200,9 @@ bool ClickHouseEventStore::clear()
     if (!m_client.executeOnEveryShard(u"DROP TABLE IF EXISTS events"_s)
         || !m_client.executeOnEveryShard(u"DROP TABLE IF EXISTS events_local"_s))
         return fail(u"cannot empty silver"_s);
-    for (const QString &table :
-         {u"sources"_s, u"batches"_s, u"bot_logins"_s, u"quarantine"_s, u"archive_hours"_s,
-          u"star_days"_s, u"repository_counts"_s, u"pull_requests"_s}) {
+    static const QRegularExpression name(u"^CREATE TABLE IF NOT EXISTS (\\w+)"_s);
+    for (const QString &statement : coordinatorSchema()) {
+        const QString table = name.match(statement).captured(1);
         if (!m_client.execute(u"DROP TABLE IF EXISTS "_s + table))
             return fail(u"cannot empty silver"_s);
     }
@@ -245,6 +264,7 @@ void ClickHouseEventStore::event(const EventView &event)
         ++m_totals.inHour;
     if (m_batchIds.contains(event.id)) {
         ++m_duplicates;
+        m_events.push_back({event.id, event.createdAt, bytes(event.type), {}});
         return;
     }
     m_batchIds.insert(event.id);
@@ -258,7 +278,7 @@ void ClickHouseEventStore::event(const EventView &event)
           number(event.prNumber), number(m_sourceId)})
         appendField(row, field);
     endRow(row);
-    m_events.push_back({event.id, event.createdAt, row});
+    m_events.push_back({event.id, event.createdAt, bytes(event.type), row});
 }
 
 void ClickHouseEventStore::invalid(std::string_view reason, std::string_view raw)
@@ -352,7 +372,7 @@ QByteArray ClickHouseEventStore::progressRow(const SourceProgress &progress) con
           number(m_totals.originHour), number(m_totals.events), number(m_totals.inHour)})
         appendField(row, field);
     row += typeArray(names) + '\t' + counts + '\t';
-    row += number(progress.offset * 2 + (progress.complete ? 1 : 0)) + '\n';
+    row += number(versionOf(progress)) + '\n';
     return row;
 }
 
@@ -366,6 +386,45 @@ QByteArray ClickHouseEventStore::botRows() const
     return rows;
 }
 
+bool ClickHouseEventStore::insertHealth(qint64 version)
+{
+    const QByteArray key = number(m_sourceId) + '\t' + number(version) + '\t';
+    const QByteArray source = m_health.origin().source.toUtf8();
+    QByteArray hours, types, lag, feeds;
+    for (const HealthDelta::HourRow &row : m_health.hourRows()) {
+        hours += key;
+        for (const QByteArray &field :
+             {number(row.hour), source, number(row.requests), number(row.events),
+              number(row.newEvents), number(row.inHour)})
+            appendField(hours, field);
+        endRow(hours);
+    }
+    for (const HealthDelta::TypeRow &row : m_health.typeRows()) {
+        types += key;
+        for (const QByteArray &field :
+             {number(row.hour), source, row.type, number(row.events), number(row.newEvents)})
+            appendField(types, field);
+        endRow(types);
+    }
+    for (const HealthDelta::LagRow &row : m_health.lagRows()) {
+        lag += key;
+        for (const QByteArray &field :
+             {number(row.hour), source, number(row.bucket), number(row.events)})
+            appendField(lag, field);
+        endRow(lag);
+    }
+    if (m_health.readsFeed()) {
+        feeds += key;
+        for (const QByteArray &field :
+             {m_health.origin().feed.toLower().toUtf8(), number(m_health.origin().arrivedAt),
+              number(m_health.origin().missedBefore ? 1 : 0)})
+            appendField(feeds, field);
+        endRow(feeds);
+    }
+    return insertRows(u"source_hours"_s, hours) && insertRows(u"source_types"_s, types)
+        && insertRows(u"source_lag"_s, lag) && insertRows(u"feed_pages"_s, feeds);
+}
+
 bool ClickHouseEventStore::commitBatch(const SourceProgress &progress,
                                        QList<BatchResult> *committed)
 {
@@ -376,7 +435,14 @@ bool ClickHouseEventStore::commitBatch(const SourceProgress &progress,
         if (!stored)
             return fail(u"cannot look the batch's events up"_s);
         for (const PendingEvent &event : m_events) {
-            if (stored->contains(event.id)) {
+            EventView view;
+            view.type = std::string_view(event.type.constData(), size_t(event.type.size()));
+            view.createdAt = event.createdAt;
+            const bool isNew = !event.row.isEmpty() && !stored->contains(event.id);
+            m_health.add(view, isNew);
+            if (event.row.isEmpty())
+                continue; // counted as a duplicate when it was read
+            if (!isNew) {
                 ++result.duplicates;
                 continue;
             }
@@ -388,6 +454,8 @@ bool ClickHouseEventStore::commitBatch(const SourceProgress &progress,
             result.lastCreatedAt = std::max(result.lastCreatedAt, event.createdAt);
         }
     }
+    if (progress.complete)
+        m_health.addRequest();
     QByteArray marker;
     for (const QByteArray &field :
          {number(m_sourceId), number(progress.offset), number(result.inserted),
@@ -401,7 +469,8 @@ bool ClickHouseEventStore::commitBatch(const SourceProgress &progress,
         && insertRows(u"quarantine"_s, m_quarantine) && insertRows(u"star_days"_s, m_starDays)
         && insertRows(u"repository_counts"_s, m_repositoryCounts)
         && insertRows(u"pull_requests"_s, m_pullRequests) && insertRows(u"bot_logins"_s, botRows())
-        && insertRows(u"batches"_s, marker) && insertRows(u"sources"_s, progressRow(progress));
+        && insertHealth(versionOf(progress)) && insertRows(u"batches"_s, marker)
+        && insertRows(u"sources"_s, progressRow(progress));
     if (!written)
         return fail(u"cannot store the batch in ClickHouse"_s);
     m_sources.insert(m_sourceId, m_totals);

@@ -60,7 +60,8 @@ private:
     {
         qint64 id;
         qint64 createdAt;
-        QByteArray row; // TabSeparated, newline-terminated
+        QByteArray type;
+        QByteArray row; // TabSeparated, newline-terminated; empty for a repeat in the batch
     };
 
     bool fail(const QString &context);
@@ -69,6 +70,9 @@ private:
     std::optional<QSet<qint64>> storedIds();
     bool insertRows(const QString &table, const QByteArray &rows);
     QByteArray progressRow(const SourceProgress &progress) const;
+    // The batch's measurements of its source (HealthDelta), each row keyed by the source and
+    // the progress row's version, so that only committed batches count.
+    bool insertHealth(qint64 version);
     QByteArray botRows() const;
     void clearBatch();
 

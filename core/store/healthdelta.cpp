@@ -84,28 +84,54 @@ bool HealthDelta::write(const QSqlDatabase &database, QString *error) const
         return false;
     };
     const QString &source = m_origin.source;
-    for (auto hour = m_hours.cbegin(); hour != m_hours.cend(); ++hour) {
-        const Hour &h = hour.value();
-        if (!run(hours,
-                 {hour.key(), source, h.requests, h.total.events, h.total.newEvents, h.inHour}))
+    for (const HourRow &row : hourRows()) {
+        if (!run(hours, {row.hour, source, row.requests, row.events, row.newEvents, row.inHour}))
             return false;
-        for (auto type = h.types.cbegin(); type != h.types.cend(); ++type) {
-            if (!run(types,
-                     {hour.key(), source, QString::fromUtf8(type.key()), type.value().events,
-                      type.value().newEvents}))
-                return false;
-        }
-        for (auto bucket = h.lag.cbegin(); bucket != h.lag.cend(); ++bucket) {
-            if (!run(lag, {hour.key(), source, bucket.key(), bucket.value()}))
-                return false;
-        }
+    }
+    for (const TypeRow &row : typeRows()) {
+        if (!run(types, {row.hour, source, QString::fromUtf8(row.type), row.events, row.newEvents}))
+            return false;
+    }
+    for (const LagRow &row : lagRows()) {
+        if (!run(lag, {row.hour, source, row.bucket, row.events}))
+            return false;
     }
     return writeFeed(database, error);
 }
 
+QList<HealthDelta::HourRow> HealthDelta::hourRows() const
+{
+    QList<HourRow> rows;
+    for (auto hour = m_hours.cbegin(); hour != m_hours.cend(); ++hour) {
+        const Hour &h = hour.value();
+        rows.append({hour.key(), h.requests, h.total.events, h.total.newEvents, h.inHour});
+    }
+    return rows;
+}
+
+QList<HealthDelta::TypeRow> HealthDelta::typeRows() const
+{
+    QList<TypeRow> rows;
+    for (auto hour = m_hours.cbegin(); hour != m_hours.cend(); ++hour) {
+        for (auto type = hour->types.cbegin(); type != hour->types.cend(); ++type)
+            rows.append({hour.key(), type.key(), type.value().events, type.value().newEvents});
+    }
+    return rows;
+}
+
+QList<HealthDelta::LagRow> HealthDelta::lagRows() const
+{
+    QList<LagRow> rows;
+    for (auto hour = m_hours.cbegin(); hour != m_hours.cend(); ++hour) {
+        for (auto bucket = hour->lag.cbegin(); bucket != hour->lag.cend(); ++bucket)
+            rows.append({hour.key(), bucket.key(), bucket.value()});
+    }
+    return rows;
+}
+
 bool HealthDelta::writeFeed(const QSqlDatabase &database, QString *error) const
 {
-    if (!m_requested || m_origin.feed.isEmpty())
+    if (!readsFeed())
         return true;
     const QString feed = m_origin.feed.toLower();
     QSqlQuery feeds(database);

@@ -28,6 +28,34 @@ public:
     // Upserts the batch's measurements; false with `error` when a statement failed.
     bool write(const QSqlDatabase &database, QString *error) const;
 
+    // The same measurements as rows, for a store that writes them its own way.
+    struct HourRow
+    {
+        qint64 hour;
+        qint64 requests;
+        qint64 events;
+        qint64 newEvents;
+        qint64 inHour;
+    };
+    struct TypeRow
+    {
+        qint64 hour;
+        QByteArray type;
+        qint64 events;
+        qint64 newEvents;
+    };
+    struct LagRow
+    {
+        qint64 hour;
+        int bucket;
+        qint64 events;
+    };
+    QList<HourRow> hourRows() const;
+    QList<TypeRow> typeRows() const;
+    QList<LagRow> lagRows() const;
+    // The batch read a page of a watched feed (origin().feed).
+    bool readsFeed() const { return m_requested && !m_origin.feed.isEmpty(); }
+
     // gold.source_hours, gold.source_types, gold.source_lag, gold.feeds and gold.feed_gaps,
     // for both backends.
     static QStringList schema(bool postgres);
