@@ -20,8 +20,6 @@
 #include <QThread>
 #include <QUrl>
 
-#include <sys/resource.h>
-
 #include <cstdio>
 #include <functional>
 
@@ -48,6 +46,18 @@ struct ImportRun
     bool ok = false;
 };
 
+// A process's peak resident memory so far, from /proc.
+qint64 peakRssKb(qint64 pid)
+{
+    QFile status(u"/proc/%1/status"_s.arg(pid));
+    status.open(QIODevice::ReadOnly);
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    }
+    return 0;
+}
+
 // Runs `ghmonitor --import` as a child, so its time and memory are the product's own.
 ImportRun runImport(const QString &binary, const StoreLocation &store, const QStringList &files)
 {
@@ -57,16 +67,15 @@ ImportRun runImport(const QString &binary, const StoreLocation &store, const QSt
     process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     QStringList arguments {u"--data-dir"_s, store.dataDir, u"--import"_s};
     arguments << files;
-    if (store.isPostgres())
+    if (store.isShared())
         arguments << u"--database-url"_s << store.databaseUrl.toString();
     process.start(binary, arguments);
-    process.waitForFinished(-1);
     ImportRun run;
+    // This import's own peak, read while it runs.
+    while (!process.waitForFinished(100))
+        run.peakRssKb = std::max(run.peakRssKb, peakRssKb(process.processId()));
     run.seconds = double(timer.nsecsElapsed()) / 1e9;
     run.ok = process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0;
-    rusage usage = {};
-    getrusage(RUSAGE_CHILDREN, &usage);
-    run.peakRssKb = usage.ru_maxrss; // the largest child so far
     return run;
 }
 
@@ -319,17 +328,6 @@ QString startServer(QProcess &server, const QString &binary, const QString &data
     return {};
 }
 
-qint64 peakRssKb(qint64 pid)
-{
-    QFile status(u"/proc/%1/status"_s.arg(pid));
-    status.open(QIODevice::ReadOnly);
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    }
-    return 0;
-}
-
 // Whether `response` holds its headers and the whole body they announce.
 bool isComplete(const QByteArray &response)
 {
@@ -540,13 +538,20 @@ bool realShape(const QString &binary, const QString &work)
     return true;
 }
 
-// The same real-shape hours imported into SQLite and into PostgreSQL (GHM_BENCH_POSTGRES_URL,
-// an empty database: scripts/bench.sh makes a throwaway cluster), then the same windows
-// asked of both. Skipped without the URL.
+// The same real-shape hours imported into SQLite, PostgreSQL (GHM_BENCH_POSTGRES_URL, an empty
+// database) and a two-shard ClickHouse (GHM_BENCH_CLICKHOUSE_URL, an empty database), then
+// the same windows asked of each: scripts/bench.sh makes throwaway clusters. A back end
+// without its URL is left out; with neither, the step is skipped.
 bool backendsSideBySide(const QString &binary, const QString &work)
 {
-    const QUrl url(qEnvironmentVariable("GHM_BENCH_POSTGRES_URL"));
-    if (url.isEmpty())
+    QList<std::pair<QString, StoreLocation>> backends {
+        {u"SQLite"_s, StoreLocation(work + u"/data-sqlite"_s)}};
+    if (const QUrl url(qEnvironmentVariable("GHM_BENCH_POSTGRES_URL")); !url.isEmpty())
+        backends.append({u"PostgreSQL"_s, StoreLocation(work + u"/data-postgres"_s, url)});
+    if (const QUrl url(qEnvironmentVariable("GHM_BENCH_CLICKHOUSE_URL")); !url.isEmpty())
+        backends.append(
+            {u"ClickHouse, 2 shards"_s, StoreLocation(work + u"/data-clickhouse"_s, url)});
+    if (backends.size() == 1)
         return true;
     const qint64 hours = environment("GHM_BENCH_BACKEND_HOURS", 6);
     const int samples = int(environment("GHM_BENCH_SAMPLES", 200));
@@ -555,41 +560,52 @@ bool backendsSideBySide(const QString &binary, const QString &work)
     const QStringList files = hourFiles(generator, work + u"/archive"_s + suffix, 0, hours, "");
     if (files.isEmpty())
         return false;
-    const StoreLocation stores[]
-        = {StoreLocation(work + u"/data-sqlite"_s), StoreLocation(work + u"/data-postgres"_s, url)};
     QList<qint64> windows {60, 360};
     if (hours >= 24)
         windows << 1440;
+    if (hours >= 7 * 24)
+        windows << 7 * 1440;
     const History history {historyStart(), historyStart() + hours * 3600 - 1};
     const qint64 events = hours * generator.eventsPerHour();
-    std::printf("\n## SQLite and PostgreSQL, the same %lld real-shape hours (%lld events)\n\n",
-                hours, events);
-    std::printf("| measure | SQLite | PostgreSQL |\n|---|---|---|\n");
+    QStringList names;
+    for (const auto &[name, store] : backends)
+        names << name;
+    std::printf("\n## The back ends, the same %lld real-shape hours (%lld events)\n\n", hours,
+                events);
+    std::printf("| measure | %s |\n|---|%s\n", qPrintable(names.join(u" | "_s)),
+                qPrintable(u"---|"_s.repeated(names.size())));
     QStringList imports;
+    QStringList memory;
     QList<QList<WindowLatency>> latencies;
-    for (const StoreLocation &store : stores) {
+    for (const auto &[name, store] : backends) {
         QDir(store.dataDir).removeRecursively();
-        std::fprintf(stderr, "importing %lld events into %s…\n", events,
-                     store.isPostgres() ? "PostgreSQL" : "SQLite");
+        std::fprintf(stderr, "importing %lld events into %s…\n", events, qPrintable(name));
         const ImportRun run = runImport(binary, store, files);
         if (!run.ok)
             return false;
         imports << u"%1 events/s"_s.arg(qRound64(double(events) / run.seconds));
+        memory << u"%1 MB"_s.arg(qRound64(double(run.peakRssKb) / 1024.0));
         latencies << measureWindows(store, history, windows, samples);
         QDir(store.dataDir).removeRecursively();
     }
-    std::printf("| import, plain NDJSON | %s | %s |\n", qPrintable(imports[0]),
-                qPrintable(imports[1]));
+    std::printf("| import, plain NDJSON | %s |\n", qPrintable(imports.join(u" | "_s)));
+    std::printf("| import peak RSS (ghmonitor) | %s |\n", qPrintable(memory.join(u" | "_s)));
+    const auto row = [&](const QString &measure, auto latency) {
+        QStringList cells;
+        for (const QList<WindowLatency> &backend : std::as_const(latencies))
+            cells << latency(backend);
+        std::printf("| %s | %s |\n", qPrintable(measure), qPrintable(cells.join(u" | "_s)));
+    };
     for (qsizetype i = 0; i < windows.size(); ++i) {
-        const WindowLatency &sqlite = latencies[0][i];
-        const WindowLatency &postgres = latencies[1][i];
-        std::printf("| `count`, %s window, p50 / p99 | %.2f / %.2f ms | %.2f / %.2f ms |\n",
-                    qPrintable(windowName(windows[i])), sqlite.count.p50, sqlite.count.p99,
-                    postgres.count.p50, postgres.count.p99);
-        std::printf("| `active` (top 10), %s window, p50 / p99 | %.2f / %.2f ms | %.2f / %.2f "
-                    "ms |\n",
-                    qPrintable(windowName(windows[i])), sqlite.active.p50, sqlite.active.p99,
-                    postgres.active.p50, postgres.active.p99);
+        const QString window = windowName(windows[i]);
+        row(u"`count`, %1 window, p50 / p99"_s.arg(window), [i](const QList<WindowLatency> &l) {
+            return u"%1 / %2 ms"_s.arg(l[i].count.p50, 0, 'f', 2).arg(l[i].count.p99, 0, 'f', 2);
+        });
+        row(u"`active` (top 10), %1 window, p50 / p99"_s.arg(window),
+            [i](const QList<WindowLatency> &l) {
+                return u"%1 / %2 ms"_s.arg(l[i].active.p50, 0, 'f', 2)
+                    .arg(l[i].active.p99, 0, 'f', 2);
+            });
     }
     return true;
 }
@@ -643,10 +659,16 @@ int main(int argc, char **argv)
     // GHM_BENCH_STEPS picks some: real, few, backends (all by default).
     const QStringList steps
         = qEnvironmentVariable("GHM_BENCH_STEPS", u"real,few,backends"_s).split(u',');
-    if ((steps.contains("real"_L1) && !realShape(args[1], work))
-        || (steps.contains("few"_L1) && !fewRepositories(args[1], work))
-        || (steps.contains("backends"_L1) && !backendsSideBySide(args[1], work))) {
-        std::fprintf(stderr, "ghm_bench: a step failed\n");
+    try {
+        if ((steps.contains("real"_L1) && !realShape(args[1], work))
+            || (steps.contains("few"_L1) && !fewRepositories(args[1], work))
+            || (steps.contains("backends"_L1) && !backendsSideBySide(args[1], work))) {
+            std::fprintf(stderr, "ghm_bench: a step failed\n");
+            return 1;
+        }
+    } catch (const StoreUnavailable &unavailable) {
+        std::fprintf(stderr, "ghm_bench: a store could not answer: %s\n",
+                     qPrintable(unavailable.message));
         return 1;
     }
     return 0;
