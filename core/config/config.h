@@ -41,7 +41,7 @@ struct AppConfig
     int requestTimeoutSeconds = 0;
     int bronzeRetentionDays = 0; // 0 keeps bronze forever
     QString dataDir;
-    QUrl databaseUrl; // PostgreSQL for silver and gold; empty keeps them in SQLite
+    QUrl databaseUrl; // PostgreSQL or ClickHouse; empty keeps silver and gold in SQLite
     int fileMask = 0; // the umask of what the app creates
     QString logLevel;
     QString apiHost;

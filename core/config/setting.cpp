@@ -166,12 +166,13 @@ QList<Setting> storageSettings()
         {.variable = u"GHM_DATABASE_URL"_s,
          .type = Type::DatabaseUrl,
          .field = &AppConfig::databaseUrl,
-         .help = u"keep silver and gold in PostgreSQL instead of SQLite; the password is "
-                 "never shown"_s,
+         .help = u"keep silver and gold in PostgreSQL, or silver in ClickHouse, instead of "
+                 "SQLite; the password is never shown"_s,
          .option = u"database-url"_s,
          .valueName = u"url"_s,
          .shownDefault = u"none (SQLite)"_s,
-         .accepted = u"`postgresql://user:password@host:port/database[?sslmode=...]`"_s},
+         .accepted = u"`postgresql://user:password@host:port/database[?sslmode=...]` or "
+                     "`clickhouse://user:password@host:8123/database[?cluster=NAME]`"_s},
         {.variable = u"BRONZE_RETENTION_DAYS"_s,
          .type = Type::Integer,
          .field = &AppConfig::bronzeRetentionDays,
