@@ -27,17 +27,7 @@ stop() {
 }
 trap stop EXIT
 
-free_port() {
-    local port
-    for _ in $(seq 1 50); do
-        port=$((20000 + RANDOM % 20000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            echo "$port"
-            return 0
-        fi
-    done
-    return 1
-}
+. "$(dirname "$0")/free-port.sh"
 
 http=("$(free_port)" "$(free_port)")
 tcp=("$(free_port)" "$(free_port)")
