@@ -7,6 +7,7 @@
 #include <QRegularExpression>
 #include <QThread>
 #include <QUrlQuery>
+#include <QUuid>
 
 using namespace Qt::StringLiterals;
 
@@ -161,6 +162,11 @@ std::optional<QByteArray> ClickHouseClient::post(const QUrl &server, const QStri
     query.addQueryItem(u"database"_s, m_database);
     // A write to the Distributed table returns once every shard has it, not when queued.
     query.addQueryItem(u"insert_distributed_sync"_s, u"1"_s);
+    // The whole answer before the status line: an error halfway is a 500, not rows.
+    query.addQueryItem(u"wait_end_of_query"_s, u"1"_s);
+    // Named after the database, so that a writer can tell its own database's queries.
+    query.addQueryItem(u"query_id"_s,
+                       m_database + u'-' + QUuid::createUuid().toString(QUuid::WithoutBraces));
     QByteArray body;
     if (data.isEmpty()) {
         body = sql.toUtf8();

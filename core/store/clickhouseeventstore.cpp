@@ -168,12 +168,14 @@ bool ClickHouseEventStore::createSchema()
 }
 
 // An INSERT of a writer killed mid-request may still be running on the server: its events
-// must be in silver before this writer looks them up.
+// must be in silver before this writer looks them up. Each query's id starts with its
+// database's name (ClickHouseClient), so another database's imports are not waited for.
 bool ClickHouseEventStore::waitForEarlierInserts()
 {
     for (int attempt = 0; attempt < 600; ++attempt) {
         const std::optional<ClickHouseClient::Rows> running = m_client.select(
-            u"SELECT count() FROM system.processes WHERE query LIKE 'INSERT INTO events %'"_s);
+            uR"(SELECT count() FROM system.processes WHERE query LIKE 'INSERT INTO events %'
+                AND startsWith(query_id, '%1-'))"_s.arg(m_client.database()));
         if (!running)
             return fail(u"cannot read ClickHouse's running queries"_s);
         if (running->value(0).value(0) == "0")
