@@ -159,6 +159,77 @@ QList<EventRow> ClickHouseQueries::latestEvents(int limit, const TimeWindow &win
     return events;
 }
 
+// A later fetch of a day replaces it: the newest row of each day counts.
+StarHistory ClickHouseQueries::starHistory(const QString &repository)
+{
+    StarHistory history {false, repository, {}, 0, 0, -1, -1};
+    const QString key = quoted(repository.toLower());
+    for (const ClickHouseClient::Row &row :
+         read(uR"(SELECT day, argMax(stars, version), argMax(repo_name, version) FROM star_days
+                 WHERE repo_key = %1 GROUP BY day ORDER BY day)"_s.arg(key))) {
+        history.known = true;
+        history.days.append({integer(row.value(0)), integer(row.value(1))});
+        history.repository = text(row.value(2));
+    }
+    if (!history.known)
+        return history;
+    const ClickHouseClient::Row counts
+        = read(uR"(SELECT count(), argMax(stars, fetched_at), max(fetched_at) FROM repository_counts
+            WHERE repo_key = %1)"_s.arg(key))
+              .value(0);
+    if (integer(counts.value(0)) > 0) {
+        history.count = integer(counts.value(1));
+        history.countAt = integer(counts.value(2));
+    }
+    return history;
+}
+
+namespace {
+
+// Each pull request as its newest fetch has it.
+QString latestPullRequests(const QString &key)
+{
+    return uR"(SELECT number, argMax(repo_name, version) AS name,
+                      argMax(created_at, version) AS created, argMax(closed_at, version) AS closed,
+                      argMax(merged_at, version) AS merged
+               FROM pull_requests WHERE repo_key = %1 GROUP BY number)"_s.arg(key);
+}
+
+} // namespace
+
+QList<StoredPullRequest> ClickHouseQueries::pullRequestHistory(const QString &key, QString *name)
+{
+    QList<StoredPullRequest> history;
+    for (const ClickHouseClient::Row &row :
+         read(u"SELECT number, name, created, closed, merged FROM (%1) ORDER BY created"_s.arg(
+             latestPullRequests(quoted(key))))) {
+        *name = text(row.value(1));
+        history.append({integer(row.value(0)), integer(row.value(2)), integer(row.value(3)),
+                        integer(row.value(4))});
+    }
+    return history;
+}
+
+QList<std::pair<qint64, qint64>>
+ClickHouseQueries::pullRequestsAt(const QString &repository, int moment, const TimeWindow &window)
+{
+    // Opened, merged, and opened but still open: as MetricsQueries::PullRequestMoment.
+    static const QString selects[] = {
+        u"SELECT number, created FROM (%1) WHERE created BETWEEN %2 AND %3"_s,
+        u"SELECT number, merged FROM (%1) WHERE merged >= 0 AND merged BETWEEN %2 AND %3"_s,
+        u"SELECT number, created FROM (%1) WHERE created BETWEEN %2 AND %3 AND closed < 0"_s,
+    };
+    QList<std::pair<qint64, qint64>> found;
+    for (const ClickHouseClient::Row &row :
+         read(selects[moment]
+                  .arg(latestPullRequests(quoted(repository.toLower())))
+                  .arg(window.from)
+                  .arg(window.to)
+              + u" ORDER BY 2, 1"_s))
+        found.append({integer(row.value(0)), integer(row.value(1))});
+    return found;
+}
+
 ReleaseStats ClickHouseQueries::releases(const QString &repository, const TimeWindow &window)
 {
     ReleaseStats stats;

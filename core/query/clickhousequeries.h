@@ -11,8 +11,9 @@
 // MetricsQueries' answers on ClickHouse: gold is aggregation over silver at read time,
 // since a column scan of a window's events is fast enough (README, "Choosing a back end").
 // The reads are exact at once: nothing waits for a merge. The sources' measurements count
-// only the batches whose progress row was written, each once. What ClickHouse does not keep
-// yet (watched repositories' star and pull-request histories) answers as never stored.
+// only the batches whose progress row was written, each once. A watched repository's
+// pull-request history is as its last refresh left it: the feeds' changes since are not
+// applied to it.
 // A read that fails throws StoreUnavailable, as on the other back ends.
 class ClickHouseQueries
 {
@@ -25,6 +26,14 @@ public:
     QList<KeyCount> activeRepositories(int limit, const TimeWindow &window, const Scope &scope);
     QList<MinuteCount> eventsPerMinute(const TimeWindow &window, const Scope &scope);
     QList<EventRow> latestEvents(int limit, const TimeWindow &window, const Scope &scope);
+    // Every stored day of a watched repository's star history, and GitHub's count.
+    StarHistory starHistory(const QString &repository);
+    // A watched repository's pull-request history as of its last refresh, by creation
+    // time, and the repository's spelling.
+    QList<StoredPullRequest> pullRequestHistory(const QString &key, QString *name);
+    // MetricsQueries::pullRequestsAt, `moment` its PullRequestMoment.
+    QList<std::pair<qint64, qint64>> pullRequestsAt(const QString &repository, int moment,
+                                                    const TimeWindow &window);
     // The releases' times, ascending.
     ReleaseStats releases(const QString &repository, const TimeWindow &window);
     // The times of PullRequestEvents "opened" in the window, from the feeds (a sample).

@@ -510,44 +510,61 @@ WatchedFeeds MetricsQueries::feedsRead(const QStringList &feeds, const TimeWindo
     return watched;
 }
 
+namespace {
+
+// The stored history's days that the window touches (whole days: the history counts by
+// day), with the history's total.
+StarHistory inWindow(StarHistory history, const TimeWindow &window)
+{
+    QList<std::pair<qint64, qint64>> days;
+    for (const auto &[day, stars] : std::as_const(history.days)) {
+        history.total += stars;
+        if (day <= window.to && day + 86400 > window.from) {
+            days.append({day, stars});
+            history.gained += stars;
+        }
+    }
+    history.days = days;
+    return history;
+}
+
+} // namespace
+
 StarHistory MetricsQueries::starHistory(const QString &repository, const TimeWindow &window)
 {
-    if (m_clickHouse) // no star history is kept there yet
-        return StarHistory {false, repository, {}, 0, 0, -1, -1};
-    return m_connection.read([&] {
-        if (!hasTable(u"gold"_s, u"star_days"_s))
-            return StarHistory {false, repository, {}, 0, 0, -1, -1};
-        QSqlQuery &query = prepared(uR"(SELECT day, stars, repo_name FROM gold.star_days
-                                        WHERE repo_key = ? ORDER BY day)"_s);
-        const auto done = qScopeGuard([&query] { query.finish(); });
-        query.bindValue(0, repository.toLower());
-        exec(query);
-        StarHistory history;
-        history.repository = repository;
-        while (query.next()) {
-            const qint64 day = query.value(0).toLongLong();
-            const qint64 stars = query.value(1).toLongLong();
-            history.known = true;
-            history.repository = query.value(2).toString();
-            history.total += stars;
-            if (day <= window.to && day + 86400 > window.from) {
-                history.days.append({day, stars});
-                history.gained += stars;
-            }
-        }
-        query.finish();
-        if (history.known && hasTable(u"silver"_s, u"repository_counts"_s)) {
-            QSqlQuery counts = statement(
-                u"SELECT stars, fetched_at FROM repository_counts WHERE repo_key = ?"_s);
-            counts.addBindValue(repository.toLower());
-            exec(counts);
-            if (counts.next()) {
-                history.count = counts.value(0).toLongLong();
-                history.countAt = counts.value(1).toLongLong();
-            }
-        }
+    return inWindow(m_clickHouse ? m_clickHouse->starHistory(repository)
+                                 : m_connection.read([&] { return storedStarHistory(repository); }),
+                    window);
+}
+
+// Every stored day of the repository's star history, and GitHub's count where it was read.
+StarHistory MetricsQueries::storedStarHistory(const QString &repository)
+{
+    StarHistory history {false, repository, {}, 0, 0, -1, -1};
+    if (!hasTable(u"gold"_s, u"star_days"_s))
         return history;
-    });
+    QSqlQuery &query = prepared(uR"(SELECT day, stars, repo_name FROM gold.star_days
+                                    WHERE repo_key = ? ORDER BY day)"_s);
+    const auto done = qScopeGuard([&query] { query.finish(); });
+    query.bindValue(0, repository.toLower());
+    exec(query);
+    while (query.next()) {
+        history.known = true;
+        history.repository = query.value(2).toString();
+        history.days.append({query.value(0).toLongLong(), query.value(1).toLongLong()});
+    }
+    query.finish();
+    if (history.known && hasTable(u"silver"_s, u"repository_counts"_s)) {
+        QSqlQuery counts
+            = statement(u"SELECT stars, fetched_at FROM repository_counts WHERE repo_key = ?"_s);
+        counts.addBindValue(repository.toLower());
+        exec(counts);
+        if (counts.next()) {
+            history.count = counts.value(0).toLongLong();
+            history.countAt = counts.value(1).toLongLong();
+        }
+    }
+    return history;
 }
 
 QList<std::pair<qint64, qint64>> MetricsQueries::pullRequestsAt(const QString &repository,
@@ -561,6 +578,8 @@ QList<std::pair<qint64, qint64>> MetricsQueries::pullRequestsAt(const QString &r
             AND merged_at BETWEEN ? AND ? ORDER BY merged_at, number)"_s,
            uR"(SELECT number, created_at FROM gold.pr_history WHERE repo_key = ?
             AND created_at BETWEEN ? AND ? AND closed_at IS NULL ORDER BY created_at, number)"_s};
+    if (m_clickHouse)
+        return m_clickHouse->pullRequestsAt(repository, int(moment), window);
     return m_connection.read([&] {
         QList<std::pair<qint64, qint64>> found;
         if (!hasTable(u"gold"_s, u"pr_history"_s))
@@ -612,7 +631,10 @@ ReleaseStats MetricsQueries::releasesIn(const QString &repository, const TimeWin
 PullRequestStats MetricsQueries::pullRequestsIn(const QString &repository, const TimeWindow &window)
 {
     if (m_clickHouse) {
-        PullRequestStats stats = m_clickHouse->pullRequestsOpened(repository, window);
+        PullRequestStats stats;
+        stats.repository = repository;
+        if (!pullRequestHistory(repository.toLower(), window, &stats))
+            stats = m_clickHouse->pullRequestsOpened(repository, window);
         fillIntervals(stats);
         return stats;
     }
@@ -658,40 +680,57 @@ PullRequestStats MetricsQueries::pullRequestStats(const QString &repository,
 bool MetricsQueries::pullRequestHistory(const QString &key, const TimeWindow &window,
                                         PullRequestStats *stats)
 {
-    QSqlQuery &query = prepared(uR"(SELECT repo_name, created_at, closed_at, merged_at, number
-                                    FROM gold.pr_history WHERE repo_key = ? ORDER BY created_at)"_s);
-    const auto done = qScopeGuard([&query] { query.finish(); });
+    QString name;
+    const QList<StoredPullRequest> history = m_clickHouse
+        ? m_clickHouse->pullRequestHistory(key, &name)
+        : storedPullRequests(key, &name);
+    if (history.isEmpty())
+        return false;
     const qint64 horizonFrom
         = std::max(window.from, window.to - qint64(m_pullRequestHorizonDays) * 86400);
-    query.bindValue(0, key);
-    exec(query);
-    if (!query.next())
-        return false;
     stats->repositoryKnown = true;
     stats->source = u"history"_s;
-    stats->repository = query.value(0).toString();
+    stats->repository = name;
     stats->horizonFrom = horizonFrom;
     stats->horizonDays = m_pullRequestHorizonDays;
     QList<qint64> mergeTimes;
     QList<qint64> closeTimes;
-    do {
-        const qint64 created = query.value(1).toLongLong();
+    for (const StoredPullRequest &pullRequest : history) {
+        const qint64 created = pullRequest.createdAt;
         if (created < horizonFrom || created > window.to)
             continue;
         stats->openedAt.append(created);
-        stats->numbers.append(query.value(4).toLongLong());
-        if (query.value(2).isNull())
+        stats->numbers.append(pullRequest.number);
+        if (pullRequest.closedAt < 0)
             ++stats->open;
         else
-            closeTimes.append(query.value(2).toLongLong() - created);
-        if (!query.value(3).isNull())
-            mergeTimes.append(query.value(3).toLongLong() - created);
-    } while (query.next());
+            closeTimes.append(pullRequest.closedAt - created);
+        if (pullRequest.mergedAt >= 0)
+            mergeTimes.append(pullRequest.mergedAt - created);
+    }
     stats->merged = mergeTimes.size();
     spread(mergeTimes, &stats->mergeMedianSeconds, &stats->mergeP90Seconds);
     stats->closed = closeTimes.size();
     spread(closeTimes, &stats->closeMedianSeconds, &stats->closeP90Seconds);
     return true;
+}
+
+// The repository's stored history, by creation time, and its spelling.
+QList<StoredPullRequest> MetricsQueries::storedPullRequests(const QString &key, QString *name)
+{
+    QSqlQuery &query = prepared(uR"(SELECT repo_name, created_at, closed_at, merged_at, number
+                                    FROM gold.pr_history WHERE repo_key = ? ORDER BY created_at)"_s);
+    const auto done = qScopeGuard([&query] { query.finish(); });
+    query.bindValue(0, key);
+    exec(query);
+    QList<StoredPullRequest> history;
+    while (query.next()) {
+        *name = query.value(0).toString();
+        history.append({query.value(4).toLongLong(), query.value(1).toLongLong(),
+                        query.value(2).isNull() ? -1 : query.value(2).toLongLong(),
+                        query.value(3).isNull() ? -1 : query.value(3).toLongLong()});
+    }
+    return history;
 }
 
 namespace {

@@ -109,6 +109,8 @@ private:
     PullRequestStats pullRequestStats(const QString &repository, const TimeWindow &window);
     ReleaseStats releasesIn(const QString &repository, const TimeWindow &window);
     WatchedFeeds feedsRead(const QStringList &feeds, const TimeWindow &window);
+    StarHistory storedStarHistory(const QString &repository);
+    QList<StoredPullRequest> storedPullRequests(const QString &key, QString *name);
     SourceRows sourceRows(qint64 firstHour, qint64 lastHour);
     QList<qint64> liveLagHistogram();
     QList<KeyCount> typeCountsIn(const TimeWindow &window);

@@ -54,6 +54,15 @@ struct KeyCount
     }
 };
 
+// One pull request of a watched repository's history, as stored; -1 for a time not reached.
+struct StoredPullRequest
+{
+    qint64 number = 0;
+    qint64 createdAt = 0;
+    qint64 closedAt = -1;
+    qint64 mergedAt = -1;
+};
+
 struct PullRequestStats
 {
     bool repositoryKnown = false; // any stored event or pull-request history
