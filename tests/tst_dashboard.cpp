@@ -396,6 +396,7 @@ void TestDashboard::statusBarShowsEachPollerState()
     QFETCH(QString, expected);
     DashboardController controller(m_dir.location(), 90, &m_readers);
     MainWindow window(&controller, nullptr);
+    QCOMPARE(window.apiLabel()->text(), u"No API: a viewer"_s); // no pipeline: a viewer
     PollerSnapshot snapshot;
     snapshot.state = PollerSnapshot::State(state);
     snapshot.lastError = u"connection refused"_s;
@@ -428,6 +429,7 @@ void TestDashboard::importDialogCancels()
     QMetaObject::invokeMethod(pipeline, &Pipeline::open, Qt::BlockingQueuedConnection);
     DashboardController controller(dir.filePath(u"data"_s), 90, &m_readers);
     MainWindow window(&controller, pipeline);
+    QCOMPARE(window.apiLabel()->text(), u"API starting…"_s);
     QSignalSpy finished(pipeline, &Pipeline::finished);
     QSignalSpy progress(pipeline, &Pipeline::progress);
     window.startImport({file});

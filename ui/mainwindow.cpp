@@ -262,7 +262,8 @@ void MainWindow::createStatusBar()
     m_countdownLabel = new QLabel;
     m_rateLabel = new QLabel;
     m_eventsLabel = new QLabel;
-    m_apiLabel = new QLabel(tr("API starting…"));
+    // A window without a pipeline is a viewer's, which starts no API.
+    m_apiLabel = new QLabel(m_pipeline ? tr("API starting…") : tr("No API: a viewer"));
     m_archiveLabel = new QLabel;
     m_archiveLabel->setVisible(false); // until the follower runs
     m_apiLabel->setToolTip(tr("Click to copy the API address"));
