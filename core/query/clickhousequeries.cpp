@@ -10,12 +10,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// A string literal of ClickHouse's SQL.
-QString quoted(const QString &text)
-{
-    return u'\'' + QString(text).replace(u'\\', u"\\\\"_s).replace(u'\'', u"\\'"_s) + u'\'';
-}
-
 QString text(const QByteArray &field)
 {
     return QString::fromUtf8(field);
@@ -66,17 +60,18 @@ QString ClickHouseQueries::condition(const TimeWindow &window, const Scope &scop
         QStringList any;
         QStringList keys;
         for (const QString &repository : scope.repositories)
-            keys << quoted(repository.toLower());
+            keys << ClickHouseClient::quoted(repository.toLower());
         if (!keys.isEmpty())
             any << u"repo_key IN (%1)"_s.arg(keys.join(u", "_s));
         for (const QString &organization : scope.organizations)
-            any << u"startsWith(repo_key, %1)"_s.arg(quoted(organization.toLower() + u'/'));
+            any << u"startsWith(repo_key, %1)"_s.arg(
+                ClickHouseClient::quoted(organization.toLower() + u'/'));
         terms << (any.isEmpty() ? u"0"_s : u'(' + any.join(u" OR "_s) + u')');
     }
     if (scope.bots != Scope::Bots::Include) {
         QStringList known;
         for (const QString &login : BotAccounts::knownLogins())
-            known << quoted(login);
+            known << ClickHouseClient::quoted(login);
         // The suffix, the known logins, and the logins a payload typed "Bot".
         const QString isBot = uR"((endsWith(lower(actor_login), '[bot]')
             OR lower(actor_login) IN (%1)
@@ -163,7 +158,7 @@ QList<EventRow> ClickHouseQueries::latestEvents(int limit, const TimeWindow &win
 StarHistory ClickHouseQueries::starHistory(const QString &repository)
 {
     StarHistory history {false, repository, {}, 0, 0, -1, -1};
-    const QString key = quoted(repository.toLower());
+    const QString key = ClickHouseClient::quoted(repository.toLower());
     for (const ClickHouseClient::Row &row :
          read(uR"(SELECT day, argMax(stars, version), argMax(repo_name, version) FROM star_days
                  WHERE repo_key = %1 GROUP BY day ORDER BY day)"_s.arg(key))) {
@@ -202,7 +197,7 @@ QList<StoredPullRequest> ClickHouseQueries::pullRequestHistory(const QString &ke
     QList<StoredPullRequest> history;
     for (const ClickHouseClient::Row &row :
          read(u"SELECT number, name, created, closed, merged FROM (%1) ORDER BY created"_s.arg(
-             latestPullRequests(quoted(key))))) {
+             latestPullRequests(ClickHouseClient::quoted(key))))) {
         *name = text(row.value(1));
         history.append({integer(row.value(0)), integer(row.value(2)), integer(row.value(3)),
                         integer(row.value(4))});
@@ -222,7 +217,7 @@ ClickHouseQueries::pullRequestsAt(const QString &repository, int moment, const T
     QList<std::pair<qint64, qint64>> found;
     for (const ClickHouseClient::Row &row :
          read(selects[moment]
-                  .arg(latestPullRequests(quoted(repository.toLower())))
+                  .arg(latestPullRequests(ClickHouseClient::quoted(repository.toLower())))
                   .arg(window.from)
                   .arg(window.to)
               + u" ORDER BY 2, 1"_s))
@@ -236,8 +231,8 @@ ReleaseStats ClickHouseQueries::releases(const QString &repository, const TimeWi
     stats.repository = repository;
     const ClickHouseClient::Rows rows
         = read(uR"(SELECT repo_name, created_at FROM events WHERE %1 AND repo_key = %2
-            AND type = 'ReleaseEvent' ORDER BY created_at)"_s.arg(condition(window, {}),
-                                                                  quoted(repository.toLower())));
+            AND type = 'ReleaseEvent' ORDER BY created_at)"_s.arg(
+            condition(window, {}), ClickHouseClient::quoted(repository.toLower())));
     for (const ClickHouseClient::Row &row : rows) {
         stats.repository = text(row.value(0));
         stats.publishedAt.append(integer(row.value(1)));
@@ -250,7 +245,7 @@ PullRequestStats ClickHouseQueries::pullRequestsOpened(const QString &repository
 {
     PullRequestStats stats;
     stats.repository = repository;
-    const QString key = quoted(repository.toLower());
+    const QString key = ClickHouseClient::quoted(repository.toLower());
     const ClickHouseClient::Rows known = read(
         u"SELECT argMax(repo_name, created_at) FROM events WHERE repo_key = %1 HAVING count() > 0"_s
             .arg(key));
@@ -380,7 +375,7 @@ WatchedFeeds ClickHouseQueries::watchedFeeds(const QStringList &feeds, const Tim
 {
     QStringList among;
     for (const QString &feed : feeds)
-        among << quoted(feed);
+        among << ClickHouseClient::quoted(feed);
     const QString pages = committedOnce(u"feed_pages"_s, u"feed IN (%1)"_s.arg(among.join(u", "_s)),
                                         u"feed, at, missed"_s);
     WatchedFeeds watched;
@@ -401,7 +396,8 @@ QStringList ClickHouseQueries::repositoryNames(const QString &prefix, int limit)
     QStringList names;
     const ClickHouseClient::Rows rows
         = read(uR"(SELECT argMax(repo_name, created_at) FROM events WHERE startsWith(repo_key, %1)
-            GROUP BY repo_key ORDER BY repo_key LIMIT %2)"_s.arg(quoted(prefix.toLower()))
+            GROUP BY repo_key ORDER BY repo_key LIMIT %2)"_s
+                   .arg(ClickHouseClient::quoted(prefix.toLower()))
                    .arg(std::max(limit, 0)));
     for (const ClickHouseClient::Row &row : rows)
         names.append(text(row.value(0)));

@@ -239,6 +239,11 @@ bool ClickHouseClient::executeOnEveryShard(const QString &sql)
     return true;
 }
 
+QString ClickHouseClient::quoted(const QString &text)
+{
+    return u'\'' + QString(text).replace(u'\\', u"\\\\"_s).replace(u'\'', u"\\'"_s) + u'\'';
+}
+
 void ClickHouseClient::appendEscaped(QByteArray &out, const QByteArray &field)
 {
     for (const char c : field) {

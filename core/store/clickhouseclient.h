@@ -46,6 +46,8 @@ public:
     // Whether the last failure was the server's absence rather than the statement's.
     bool lastFailureWasNetwork() const { return m_networkFailure; }
 
+    // A string literal of ClickHouse's SQL: quotes and backslashes escaped.
+    static QString quoted(const QString &text);
     // A field for TabSeparated input: tabs, newlines and backslashes escaped.
     static void appendEscaped(QByteArray &out, const QByteArray &field);
 

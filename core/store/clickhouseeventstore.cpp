@@ -198,7 +198,6 @@ void ClickHouseEventStore::close()
 
 bool ClickHouseEventStore::clear()
 {
-    const QString prefix = m_client.cluster().isEmpty() ? QString() : u"_local"_s;
     if (!m_client.executeOnEveryShard(u"DROP TABLE IF EXISTS events"_s)
         || !m_client.executeOnEveryShard(u"DROP TABLE IF EXISTS events_local"_s))
         return fail(u"cannot empty silver"_s);
@@ -215,14 +214,12 @@ bool ClickHouseEventStore::clear()
 std::optional<SourceProgress> ClickHouseEventStore::sourceProgress(const QString &sourceKey)
 {
     const qint64 id = sourceIdOf(sourceKey);
-    QString key = sourceKey;
-    key.replace(u'\\', u"\\\\"_s).replace(u'\'', u"\\'"_s);
     const std::optional<ClickHouseClient::Rows> rows = m_client.select(
         uR"(SELECT argMax(offset, version), argMax(lines, version), argMax(complete, version),
                    argMax(origin, version), argMax(origin_hour, version),
                    argMax(events, version), argMax(in_hour, version),
                    argMax(type_names, version), argMax(type_counts, version)
-            FROM sources WHERE key = '%1' GROUP BY key)"_s.arg(key));
+            FROM sources WHERE key = %1 GROUP BY key)"_s.arg(ClickHouseClient::quoted(sourceKey)));
     if (!rows) {
         fail(u"cannot read the progress of %1"_s.arg(sourceKey));
         return std::nullopt;
