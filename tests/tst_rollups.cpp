@@ -5,6 +5,7 @@
 #include "referencecounts.h"
 #include "store/countblock.h"
 #include "store/database.h"
+#include "store/postgresrepoblocks.h"
 #include "store/storefactory.h"
 #include "syntheticevents.h"
 #include "teststorage.h"
@@ -18,6 +19,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 using namespace Qt::StringLiterals;
 
@@ -44,7 +46,8 @@ private slots:
     void rollUpEqualsSumOfBlocks();
     void windowsMatchTheEvents();
     void storedRollupsEqualTheirMinutes();
-    void postgresBlocksComeBackFromMinutes();
+    void postgresBlocksAreMergedAndEqualTheirMinutes();
+    void postgresBlocksComeBackFromSilver();
     void goldRebuiltFromSilverAnswersTheSame();
     void aWriterNoticesGoldRebuiltUnderIt();
 
@@ -54,8 +57,9 @@ private:
     void importAll();
     void compareWindows(int count, quint32 seed);
 
+    static constexpr qint64 batchLines = 700;
     TestStorage m_dir;
-    QList<Event> m_events;
+    QList<Event> m_events; // in the order they are imported
     QStringList m_files;
     qint64 m_first = 0;
     qint64 m_last = 0;
@@ -104,7 +108,7 @@ void TestRollups::importAll()
     QVERIFY2(store->open(), qPrintable(store->lastError()));
     BronzeStore bronze(m_dir.path());
     Ingestor ingestor(store.get(), &bronze);
-    ingestor.setBatchLines(700); // many commits: rolling up happens between them
+    ingestor.setBatchLines(batchLines); // many commits: rolling up happens between them
     for (const QString &file : std::as_const(m_files)) {
         const IngestSummary summary = ingestor.ingest(bronze.registerImport(file, &error));
         QVERIFY2(summary.ok, qPrintable(summary.error));
@@ -231,9 +235,9 @@ void TestRollups::storedRollupsEqualTheirMinutes()
     Database::close(database);
 }
 
-// PostgreSQL's count blocks of a store written before them (emptied here) are built from
-// its minutes when it is next opened, with the same answers as before.
-void TestRollups::postgresBlocksComeBackFromMinutes()
+// PostgreSQL's count blocks of a store written before they kept seconds (emptied here) are
+// built from silver when it is next opened, exact to the second at every window's edges.
+void TestRollups::postgresBlocksComeBackFromSilver()
 {
     if (!TestStorage::onPostgres())
         QSKIP("PostgreSQL only: SQLite's blocks are checked above");
@@ -242,6 +246,7 @@ void TestRollups::postgresBlocksComeBackFromMinutes()
     QVERIFY2(database.isOpen(), qPrintable(error));
     QSqlQuery query(database);
     QVERIFY(query.exec(u"TRUNCATE gold.repo_blocks"_s));
+    QVERIFY(query.exec(u"DELETE FROM gold.meta WHERE key = 'repo_blocks_seconds'"_s));
     const qint64 wholeStore = (m_last - m_first) / 60 + 2;
     const QDateTime end = QDateTime::fromSecsSinceEpoch(m_last + 1, Qt::UTC);
     const TimeWindow window = TimeWindow::endingAt(end, wholeStore);
@@ -261,6 +266,54 @@ void TestRollups::postgresBlocksComeBackFromMinutes()
     query.finish();
     Database::close(database);
     compareWindows(100, 9);
+}
+
+// PostgreSQL's writers add blocks and merge a period's once it holds too many: a day or an
+// hour that many batches touched is read in a few blocks, each hour and day still the sum
+// of the minutes under it.
+void TestRollups::postgresBlocksAreMergedAndEqualTheirMinutes()
+{
+    if (!TestStorage::onPostgres())
+        QSKIP("PostgreSQL only: SQLite's blocks are checked above");
+    QString error;
+    QSqlDatabase database = Database::open(m_dir.location(), u"check"_s, true, &error);
+    QVERIFY2(database.isOpen(), qPrintable(error));
+    QSqlQuery query(database);
+    QVERIFY(query.exec(u"SELECT span, period, block FROM gold.repo_blocks"_s));
+    std::map<std::pair<int, qint64>, int> blocks; // (span, period) -> blocks
+    std::map<std::tuple<int, qint64, quint32>, qint64> sums; // (span, period, id) -> events
+    while (query.next()) {
+        const int span = query.value(0).toInt();
+        const qint64 period = query.value(1).toLongLong();
+        ++blocks[{span, period}];
+        const QByteArray block = query.value(2).toByteArray();
+        for (qsizetype i = 0; i < CountBlock::size(block); ++i)
+            sums[{span, period, CountBlock::at(block, i).key}] += CountBlock::at(block, i).count();
+    }
+    Database::close(database);
+    int mostBlocks = 0;
+    for (const auto &[period, count] : blocks)
+        mostBlocks = std::max(mostBlocks, count);
+    QVERIFY2(mostBlocks <= PostgresRepoBlocks::maxBlocksPerPeriod,
+             qPrintable(QString::number(mostBlocks)));
+    std::map<std::tuple<int, qint64, quint32>, qint64> fromMinutes;
+    for (const auto &[key, events] : sums) {
+        const auto [span, minute, id] = key;
+        if (span != 60)
+            continue;
+        fromMinutes[{3600, CountBlock::floorDiv(minute, 60), id}] += events;
+        fromMinutes[{86400, CountBlock::floorDiv(minute, 1440), id}] += events;
+        fromMinutes[{60, minute, id}] += events;
+    }
+    QCOMPARE(sums, fromMinutes);
+    // Unmerged, a day would hold a block for each batch that touched it: more than the bound.
+    std::map<qint64, std::set<qsizetype>> batchesByDay;
+    for (qsizetype i = 0; i < m_events.size(); ++i)
+        batchesByDay[CountBlock::floorDiv(m_events[i].createdAt, 86400)].insert(i / batchLines);
+    qsizetype mostBatches = 0;
+    for (const auto &[day, batches] : batchesByDay)
+        mostBatches = std::max(mostBatches, qsizetype(batches.size()));
+    QVERIFY(mostBatches > PostgresRepoBlocks::maxBlocksPerPeriod);
 }
 
 void TestRollups::goldRebuiltFromSilverAnswersTheSame()

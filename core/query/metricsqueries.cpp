@@ -86,6 +86,36 @@ struct BlockTiling
     }
 };
 
+// A partial minute at a window's edge, with the seconds of it inside the window.
+struct EdgeMinute
+{
+    qint64 minute;
+    int firstSecond;
+    int lastSecond;
+};
+
+// The window's partial minutes: none, one, or one at each edge.
+QList<EdgeMinute> edgeMinutes(const TimeWindow &window)
+{
+    if (window.from > window.to)
+        return {};
+    const qint64 first = CountBlock::minuteOf(window.from);
+    const qint64 last = CountBlock::minuteOf(window.to);
+    const int fromSecond = int(window.from - first * 60);
+    const int toSecond = int(window.to - last * 60);
+    QList<EdgeMinute> edges;
+    if (first == last) {
+        if (fromSecond > 0 || toSecond < 59)
+            edges.append({first, fromSecond, toSecond});
+        return edges;
+    }
+    if (fromSecond > 0)
+        edges.append({first, fromSecond, 59});
+    if (toSecond < 59)
+        edges.append({last, 0, toSecond});
+    return edges;
+}
+
 // The silver rows a scope keeps, as an SQL condition and its values in order. The
 // repository terms read the events_repo index: lower(repo_name), then created_at.
 struct ScopeFilter
@@ -345,7 +375,7 @@ QList<KeyCount> MetricsQueries::activeRepositoriesSqlite(int limit, const TimeWi
 }
 
 // PostgreSQL sums the count blocks that tile the window's whole minutes (gold.repo_blocks)
-// and silver's rows at its edges, in the client as SQLite's reader does; only the
+// and the seconds of its edge minutes, in the client as SQLite's reader does; only the
 // repositories that make the cut, ties included, are named.
 QList<KeyCount> MetricsQueries::activeRepositoriesPostgres(int limit, const TimeWindow &window)
 {
@@ -363,16 +393,20 @@ QList<KeyCount> MetricsQueries::activeRepositoriesPostgres(int limit, const Time
     while (blocks.next())
         counts.addBlock(blocks.value(0).toByteArray());
     blocks.finish();
-    QSqlQuery &edges = prepared(uR"(SELECT r.repo_id, COUNT(*) FROM events e
-        JOIN gold.repos r ON r.repo_key = lower(e.repo_name)
-        WHERE e.created_at BETWEEN ? AND ? OR e.created_at BETWEEN ? AND ? GROUP BY 1)"_s);
-    position = 0;
-    for (const qint64 value : {window.from, split.leftEnd, split.rightStart, window.to})
-        edges.bindValue(position++, value);
-    exec(edges);
-    while (edges.next())
-        counts.add(quint32(edges.value(0).toLongLong()), quint32(edges.value(1).toLongLong()));
-    edges.finish();
+    const QList<EdgeMinute> edges = edgeMinutes(window);
+    if (!edges.isEmpty()) {
+        QSqlQuery &edgeBlocks = prepared(
+            u"SELECT period, block FROM gold.repo_blocks WHERE span = 60 AND period IN (?, ?)"_s);
+        edgeBlocks.bindValue(0, edges.first().minute);
+        edgeBlocks.bindValue(1, edges.last().minute);
+        exec(edgeBlocks);
+        while (edgeBlocks.next()) {
+            const qint64 minute = edgeBlocks.value(0).toLongLong();
+            const EdgeMinute &edge = edges.first().minute == minute ? edges.first() : edges.last();
+            counts.addBlock(edgeBlocks.value(1).toByteArray(), edge.firstSecond, edge.lastSecond);
+        }
+        edgeBlocks.finish();
+    }
     return namedRanking(counts.topWithTies(size_t(limit)), limit);
 }
 

@@ -19,7 +19,6 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <thread>
 
 using namespace Qt::StringLiterals;
@@ -42,10 +41,6 @@ const char *const staging[] = {
         minute bigint, type text COLLATE "C", events bigint) ON COMMIT DELETE ROWS)",
     R"(CREATE TEMP TABLE IF NOT EXISTS staged_repos(
         name text COLLATE "C", events bigint, last_at bigint) ON COMMIT DELETE ROWS)",
-    R"(CREATE TEMP TABLE IF NOT EXISTS staged_new_repo_minutes(
-        minute bigint, repo_id bigint, events bigint) ON COMMIT DELETE ROWS)",
-    R"(CREATE TEMP TABLE IF NOT EXISTS staged_repo_minutes(
-        minute bigint, repo_id bigint, events bigint) ON COMMIT DELETE ROWS)",
     R"(CREATE TEMP TABLE IF NOT EXISTS staged_repo_blocks(
         span integer, period bigint, block bytea) ON COMMIT DELETE ROWS)",
     R"(CREATE TEMP TABLE IF NOT EXISTS staged_pr_opened(
@@ -60,9 +55,6 @@ enum Statement {
     InsertEvents,
     UpsertTypeMinutes,
     UpsertRepos,
-    FindRepoMinutes,
-    InsertRepoMinutes,
-    UpsertRepoMinutes,
     InsertRepoBlocks,
     InsertPrOpened,
     InsertQuarantine,
@@ -105,10 +97,6 @@ const char *const statementText[StatementCount] = {
                         THEN excluded.repo_name ELSE g.repo_name END,
        last_event_at = GREATEST(g.last_event_at, excluded.last_event_at)
        RETURNING repo_key, repo_id)",
-    "SELECT minute, repo_id FROM gold.repo_minute WHERE minute BETWEEN ? AND ?",
-    "INSERT INTO gold.repo_minute SELECT * FROM staged_new_repo_minutes ORDER BY 1, 2",
-    R"(INSERT INTO gold.repo_minute AS g SELECT * FROM staged_repo_minutes ORDER BY 1, 2
-       ON CONFLICT (minute, repo_id) DO UPDATE SET events = g.events + excluded.events)",
     "INSERT INTO gold.repo_blocks(span, period, block) SELECT * FROM staged_repo_blocks",
     "INSERT INTO gold.pr_opened SELECT * FROM staged_pr_opened ORDER BY 1, 2, 3 ON CONFLICT DO "
     "NOTHING",
@@ -229,20 +217,13 @@ private:
 
 // A batch's repository counts as count blocks of a minute, an hour and a day
 // (gold.repo_blocks): a window's reader sums a few blocks, as SQLite's do, instead of
-// aggregating a row per repository and minute. Counts keep second 0: the window's edges
-// come from silver.
-CopyText repoBlocks(const std::map<std::pair<qint64, qint64>, qint64> &perMinute)
+// aggregating a row per repository and minute.
+CopyText repoBlocks(const std::vector<PostgresRepoBlocks::Block> &blocks)
 {
     CopyText rows;
-    for (const qint64 span : PostgresRepoBlocks::spans) {
-        std::map<qint64, std::vector<CountBlock::Entry>> periods;
-        for (const auto &[key, events] : perMinute)
-            periods[key.first * 60 / span].push_back(
-                CountBlock::Entry::of(quint32(key.second), quint32(events), 0));
-        for (auto &[period, entries] : periods) {
-            rows << span << period << CountBlock::encode(CountBlock::combined(std::move(entries)));
-            rows.endRow();
-        }
+    for (const PostgresRepoBlocks::Block &block : blocks) {
+        rows << qint64(block.span) << block.period << block.block;
+        rows.endRow();
     }
     return rows;
 }
@@ -359,10 +340,10 @@ private:
             m_changed.wait(lock, [this] { return m_stop || m_state == State::Queued; });
             if (m_stop)
                 break;
-            PendingBatch batch = std::move(*m_job);
-            m_job.reset();
+            std::optional<PendingBatch> batch = std::exchange(m_job, std::nullopt);
             lock.unlock();
-            const bool succeeded = commit(batch);
+            const bool succeeded = commit(*batch);
+            batch.reset(); // before the merge, while the next batch is being filled
             lock.lock();
             m_succeeded = succeeded;
             m_result = m_batch;
@@ -370,6 +351,8 @@ private:
             m_state = State::Done;
             lock.unlock();
             m_changed.notify_all();
+            if (succeeded)
+                compactBlocks();
         }
         m_connection.close();
     }
@@ -464,8 +447,14 @@ private:
     bool insertEvents();
     bool writeGold();
     bool writeHealth();
-    std::set<std::pair<qint64, qint64>>
-    storedRepositoryMinutes(const std::map<std::pair<qint64, qint64>, qint64> &perMinute);
+    // Merges the blocks of the periods the last batch added to, while the next is parsed.
+    void compactBlocks()
+    {
+        QString error;
+        if (!PostgresRepoBlocks::compact(m_connection.current(), m_blockPeriods, &error))
+            qCWarning(lcWriter).noquote() << "cannot merge count blocks:" << error;
+        m_blockPeriods.clear();
+    }
     bool applyPullRequestChanges();
     bool writeQuarantineAndPullRequests();
     bool finishBatch();
@@ -485,8 +474,8 @@ private:
     QList<QSqlQuery> m_statements;
     QSqlError m_lastError;
     const PendingBatch *m_current = nullptr;
-    bool m_firstAttempt = true;
     BatchResult m_batch;
+    std::vector<PostgresRepoBlocks::Period> m_blockPeriods; // of the last batch's blocks
     GoldDelta m_gold;
     HealthDelta m_health;
 };
@@ -504,10 +493,10 @@ bool PostgresBatchWriter::Thread::commit(PendingBatch &batch)
 
     m_current = &batch;
     for (int attempt = 1;; ++attempt) {
-        m_firstAttempt = attempt == 1;
         m_batch = {};
         m_batch.duplicates = repeatedInBatch;
         m_gold.clear();
+        m_blockPeriods.clear();
         m_health.clear();
         m_health.setOrigin(batch.origin);
         if (batch.progress.complete)
@@ -610,26 +599,19 @@ bool PostgresBatchWriter::Thread::writeGold()
     for (const GoldDelta::Repository &repository : gold.repositories())
         ids.append(idByKey.value(repository.name.toLower())); // lower() in C: ASCII only
 
-    // Spellings that differ in case share an id: their minutes are summed.
-    std::map<std::pair<qint64, qint64>, qint64> perMinute;
-    const QHash<GoldDelta::MinuteKey, qint64> minutes = gold.repositoryMinutes();
-    for (auto it = minutes.cbegin(); it != minutes.cend(); ++it)
-        perMinute[{it.key().first, ids[it.key().second]}] += it.value();
-    CopyText newMinutes, repositoryMinutes;
-    const std::set<std::pair<qint64, qint64>> stored = storedRepositoryMinutes(perMinute);
-    for (const auto &[key, events] : perMinute) {
-        CopyText &rows = m_firstAttempt && !stored.contains(key) ? newMinutes : repositoryMinutes;
-        rows << key.first << key.second << events;
-        rows.endRow();
-    }
+    // Spellings that differ in case share an id: their seconds are summed.
+    PostgresRepoBlocks::SecondCounts perSecond;
+    const QHash<GoldDelta::SecondKey, qint64> &seconds = gold.repositorySeconds();
+    for (auto it = seconds.cbegin(); it != seconds.cend(); ++it)
+        perSecond[{it.key().first, quint32(ids[it.key().second])}] += quint32(it.value());
     CopyText opened;
     for (const GoldDelta::PullRequestOpened &pr : gold.pullRequestsOpened()) {
         opened << ids[pr.repository] << pr.createdAt << pr.eventId;
         opened.endRow();
     }
-    return copy("staged_new_repo_minutes", newMinutes) && exec(InsertRepoMinutes, {})
-        && copy("staged_repo_minutes", repositoryMinutes) && exec(UpsertRepoMinutes, {})
-        && copy("staged_repo_blocks", repoBlocks(perMinute)) && exec(InsertRepoBlocks, {})
+    const std::vector<PostgresRepoBlocks::Block> blocks = PostgresRepoBlocks::blocksOf(perSecond);
+    m_blockPeriods = PostgresRepoBlocks::periodsOf(blocks);
+    return copy("staged_repo_blocks", repoBlocks(blocks)) && exec(InsertRepoBlocks, {})
         && copy("staged_pr_opened", opened) && exec(InsertPrOpened, {}) && applyPullRequestChanges()
         && exec(AddEventsTotal, {m_batch.inserted});
 }
@@ -665,28 +647,6 @@ bool PostgresBatchWriter::Thread::applyPullRequestChanges()
             return false;
     }
     return true;
-}
-
-// The (minute, repository) keys gold holds already in the batch's span of minutes: for an
-// import in time order, just the minute it shares with the previous batch. The rest are
-// inserted plainly, skipping ON CONFLICT's speculative insertion (a third of the upsert's
-// time); a concurrent writer's insert of the same key makes it fail, and the batch runs
-// again with every row upserted.
-std::set<std::pair<qint64, qint64>> PostgresBatchWriter::Thread::storedRepositoryMinutes(
-    const std::map<std::pair<qint64, qint64>, qint64> &perMinute)
-{
-    std::set<std::pair<qint64, qint64>> stored;
-    if (!m_firstAttempt || perMinute.empty())
-        return stored;
-    QSqlQuery &query = m_statements[FindRepoMinutes];
-    query.bindValue(0, perMinute.cbegin()->first.first);
-    query.bindValue(1, perMinute.crbegin()->first.first);
-    if (query.exec()) {
-        while (query.next())
-            stored.insert({query.value(0).toLongLong(), query.value(1).toLongLong()});
-    }
-    query.finish();
-    return stored;
 }
 
 // Each is a few rows per batch at most: one statement a row.

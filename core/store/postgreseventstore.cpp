@@ -49,9 +49,8 @@ const char *const schema[] = {
         repo_id bigserial PRIMARY KEY, repo_key text COLLATE "C" NOT NULL UNIQUE,
         repo_name text COLLATE "C" NOT NULL, events bigint NOT NULL,
         last_event_at bigint NOT NULL))",
-    R"(CREATE TABLE IF NOT EXISTS gold.repo_minute(
-        minute bigint NOT NULL, repo_id bigint NOT NULL, events bigint NOT NULL,
-        PRIMARY KEY(minute, repo_id) INCLUDE (events)))",
+    // Replaced by gold.repo_blocks, whose minutes keep their seconds.
+    "DROP TABLE IF EXISTS gold.repo_minute",
     R"(CREATE TABLE IF NOT EXISTS gold.pr_opened(
         repo_id bigint NOT NULL, created_at bigint NOT NULL, event_id bigint NOT NULL,
         PRIMARY KEY(repo_id, created_at, event_id)))",
@@ -179,7 +178,7 @@ bool PostgresEventStore::clear()
     const bool ok = d->database.transaction()
         && d->exec(uR"(TRUNCATE events, sources, quarantine, pull_requests, star_days,
                        repository_counts, bot_logins,
-                       gold.type_minute, gold.repos, gold.repo_minute, gold.repo_blocks,
+                       gold.type_minute, gold.repos, gold.repo_blocks,
                        gold.pr_opened,
                        gold.pr_history, gold.star_days,
                        gold.archive_hours, gold.source_hours, gold.source_types,

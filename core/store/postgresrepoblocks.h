@@ -1,20 +1,54 @@
 #pragma once
 
+#include <QByteArray>
 #include <QSqlDatabase>
 #include <QStringList>
+
+#include <map>
+#include <vector>
 
 // PostgreSQL's repository counts as count blocks (CountBlock), in gold.repo_blocks: each
 // batch adds a block for every minute, hour and UTC day it touched, in its transaction,
 // and a window's reader sums the few blocks that tile it, as SQLite's reader does, instead
-// of aggregating a row per repository and minute. Rows are only ever added, so concurrent
-// writers never wait on each other for them.
+// of aggregating a row per repository and minute. Minute blocks keep each count's second,
+// so a window's edges are read from them too, never from silver. Rows are only ever added,
+// so concurrent writers never wait on each other for them.
 namespace PostgresRepoBlocks {
 
 constexpr int spans[] = {60, 3600, 86400}; // seconds: a minute, an hour, a day
 
+struct Block
+{
+    int span = 0;
+    qint64 period = 0; // since the epoch, in spans
+    QByteArray block;
+};
+
+// Events by (created_at, gold repository id).
+using SecondCounts = std::map<std::pair<qint64, quint32>, quint32>;
+
+// The minute, hour and day blocks of `counts`.
+std::vector<Block> blocksOf(const SecondCounts &counts);
+
+// A span and a period of it: where blocks are merged.
+using Period = std::pair<int, qint64>;
+
+// The periods of `blocks`.
+std::vector<Period> periodsOf(const std::vector<Block> &blocks);
+
+// Each of `periods` holding more than this many blocks has them merged into one.
+constexpr int maxBlocksPerPeriod = 8;
+
+// Merges the blocks of each of `periods` that holds too many, one transaction a period.
+// A compaction of the same period by another writer meanwhile leaves this one's undone:
+// it must delete every block it read, or it rolls back. Readers see a period's blocks
+// before or after, with the same sum.
+bool compact(QSqlDatabase &database, const std::vector<Period> &periods, QString *error);
+
 QStringList schema();
-// A store written before the blocks gains them from gold.repo_minute, an hour at a time;
-// nothing is done when it has blocks already or no minutes.
+// Builds the blocks from silver, a UTC day at a time, where they lack the seconds of their
+// minutes: in a store written before the blocks, or before they kept seconds. Nothing is
+// done when they have them.
 bool backfill(const QSqlDatabase &database, QString *error);
 
 } // namespace PostgresRepoBlocks

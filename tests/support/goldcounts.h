@@ -10,9 +10,8 @@
 #include <map>
 #include <tuple>
 
-// Gold's counts by minute and repository, read the way each backend keeps them: rows on
-// PostgreSQL, count blocks on SQLite. Rows are "minute|repo_key|events", in the order
-// of `ORDER BY minute, repo_key`.
+// Gold's counts by minute and repository, read from the count blocks each backend keeps.
+// Rows are "minute|repo_key|events", in the order of `ORDER BY minute, repo_key`.
 namespace GoldCounts {
 
 inline bool isPostgres(const QSqlDatabase &database)
@@ -26,7 +25,10 @@ inline std::map<std::pair<qint64, qint64>, qint64> minuteBlocks(const QSqlDataba
 {
     std::map<std::pair<qint64, qint64>, qint64> counts;
     QSqlQuery query(database);
-    query.exec(QStringLiteral("SELECT period, counts FROM gold.%1_counts_minute").arg(dimension));
+    query.exec(
+        isPostgres(database) // only repositories
+            ? QStringLiteral("SELECT period, block FROM gold.repo_blocks WHERE span = 60")
+            : QStringLiteral("SELECT period, counts FROM gold.%1_counts_minute").arg(dimension));
     while (query.next()) {
         const QByteArray block = query.value(1).toByteArray();
         for (qsizetype i = 0; i < CountBlock::size(block); ++i) {
@@ -41,15 +43,6 @@ inline QStringList repositoryMinutes(const QSqlDatabase &database)
 {
     QSqlQuery query(database);
     QStringList rows;
-    if (isPostgres(database)) {
-        query.exec(QStringLiteral("SELECT minute, repo_key, m.events FROM gold.repo_minute m "
-                                  "JOIN gold.repos USING (repo_id) ORDER BY 1, 2"));
-        while (query.next())
-            rows << QStringLiteral("%1|%2|%3")
-                        .arg(query.value(0).toString(), query.value(1).toString(),
-                             query.value(2).toString());
-        return rows;
-    }
     QMap<qint64, QByteArray> keys;
     query.exec(QStringLiteral("SELECT repo_id, repo_key FROM gold.repos"));
     while (query.next())
@@ -67,10 +60,6 @@ inline QStringList repositoryMinutes(const QSqlDatabase &database)
 
 inline qint64 repositoryTotal(const QSqlDatabase &database)
 {
-    if (isPostgres(database)) {
-        QSqlQuery query(QStringLiteral("SELECT SUM(events) FROM gold.repo_minute"), database);
-        return query.next() ? query.value(0).toLongLong() : -1;
-    }
     qint64 total = 0;
     for (const auto &entry : minuteBlocks(database, QStringLiteral("repo")))
         total += entry.second;
