@@ -198,6 +198,13 @@ void TestRollups::compareWindows(int count, quint32 seed)
     QString error;
     QVERIFY2(queries.open(&error), qPrintable(error));
     QRandomGenerator random(seed);
+    // A watched scope, which silver answers: an organization and a repository, in any case.
+    const Scope watched = Scope::watched(u"watched"_s, {u"ORG3"_s, u"Org5/Project-5"_s});
+    QList<Event> watchedEvents;
+    for (const Event &event : std::as_const(m_events)) {
+        if (event.repository.startsWith("org3/"_L1) || event.repository == "org5/project-5"_L1)
+            watchedEvents.append(event);
+    }
     const qint64 lengths[] = {1, 7, 59, 60, 61, 600, 1440, 1441, 2000, 4320, 9000};
     for (int i = 0; i < count; ++i) {
         const qint64 minutes
@@ -211,6 +218,10 @@ void TestRollups::compareWindows(int count, quint32 seed)
         QCOMPARE(active, referenceCounts(m_events, window.from, window.to, &Event::repository, 10));
         QCOMPARE(queries.eventCounts(minutes, at),
                  referenceCounts(m_events, window.from, window.to, &Event::type));
+        QCOMPARE(queries.activeRepositories(10, window, watched),
+                 referenceCounts(watchedEvents, window.from, window.to, &Event::repository, 10));
+        QCOMPARE(queries.typeCounts(window, watched),
+                 referenceCounts(watchedEvents, window.from, window.to, &Event::type));
     }
 }
 

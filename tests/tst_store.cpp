@@ -7,6 +7,7 @@
 #include "store/clickhouseclient.h"
 #include "store/database.h"
 #include "store/storefactory.h"
+#include "store/walcheckpointer.h"
 #include "teststorage.h"
 
 #include <QJsonDocument>
@@ -134,6 +135,7 @@ private slots:
     void rebuildReproducesSilverAndGold();
     void goldBehindSilverIsRepairedOnOpen();
     void cancelledImportResumes();
+    void commitsAreCheckpointedWhileTheStoreIsOpen();
     void importStopsAtAFileItCannotCopy();
     void livePagesAreIngestedAndSignalled();
     void collectorParsedPagesStoreWhatTheirFilesHold();
@@ -393,6 +395,32 @@ void TestStore::cancelledImportResumes()
     QCOMPARE(rest.duplicates, 0);
     store->close();
     QCOMPARE(Inspector(dir.location()).scalar(u"SELECT COUNT(*) FROM events"_s), 1024);
+}
+
+// SQLite's commits reach silver's file while the writer stays open and its WAL is far below
+// the writer's own limit: the checkpoints run on a thread of their own, woken by commits.
+void TestStore::commitsAreCheckpointedWhileTheStoreIsOpen()
+{
+    SKIP_WITHOUT_FIXTURES();
+    if (TestStorage::onPostgres() || TestStorage::onClickHouse())
+        QSKIP("SQLite only: the others have no WAL of ours to checkpoint");
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
+    const std::unique_ptr<EventStore> store = StoreFactory::eventStore(dir.location());
+    QVERIFY2(store->open(), qPrintable(store->lastError()));
+    const QString silver = Database::silverPath(dir.path());
+    const qint64 before = QFileInfo(silver).size();
+    BronzeStore bronze(dir.path());
+    QString error;
+    Ingestor ingestor(store.get(), &bronze);
+    ingestor.setBatchLines(100);
+    const IngestSummary summary = ingestor.ingest(bronze.registerImport(
+        FixtureEvents::paths({u"gharchive_2015-01-01-15_first1024.ndjson"_s}).first(), &error));
+    QVERIFY2(summary.ok, qPrintable(summary.error));
+    QVERIFY(QFileInfo(silver + u"-wal"_s).size() < WalCheckpointer::writerLimitPages * 4096 / 8);
+    // 1,024 events are hundreds of kilobytes of rows and index.
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(silver).size() > before + 100 * 1024, 5000);
+    store->close();
 }
 
 // Each file is copied into bronze while the one before it is ingested: a file that cannot

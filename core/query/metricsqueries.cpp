@@ -117,28 +117,40 @@ QList<EdgeMinute> edgeMinutes(const TimeWindow &window)
 }
 
 // The silver rows a scope keeps, as an SQL condition and its values in order. The
-// repository terms read the events_repo index: lower(repo_name), then created_at.
+// repository terms read the repository index. On SQLite it is events_repo_hour: the hour,
+// lower(repo_name), then created_at, so each term names the window's hours too
+// (`hourTerm`, over a CTE `hours` the statement defines); on PostgreSQL, events_repo.
 struct ScopeFilter
 {
+    // SQLite's repository terms are sought hour by hour: a CTE of the window's hours.
+    static constexpr auto hoursCte
+        = "WITH RECURSIVE hours(h) AS (SELECT ? UNION ALL SELECT h + 1 FROM hours WHERE h < ?) "_L1;
+
     QString condition;
     QVariantList values;
+    bool namesRepositories = false; // has terms on the repository's name
 
-    explicit ScopeFilter(const Scope &scope)
+    ScopeFilter(const Scope &scope, bool byHour)
     {
         QStringList terms;
         if (!scope.isAll()) {
+            // Each term alone, hour included, so that SQLite seeks every one in its index.
+            const QString hour
+                = byHour ? u"created_at / 3600 IN (SELECT h FROM hours) AND "_s : QString();
             QStringList any;
             if (!scope.repositories.isEmpty()) {
-                any << u"lower(repo_name) IN (%1)"_s.arg(placeholders(scope.repositories.size()));
+                any << u"(%1lower(repo_name) IN (%2))"_s.arg(
+                    hour, placeholders(scope.repositories.size()));
                 for (const QString &repository : scope.repositories)
                     values << repository.toLower();
             }
             // "owner/" up to "owner0": '0' follows '/', so the range holds owner/<any name>.
             for (const QString &organization : scope.organizations) {
-                any << u"(lower(repo_name) >= ? AND lower(repo_name) < ?)"_s;
+                any << u"(%1lower(repo_name) >= ? AND lower(repo_name) < ?)"_s.arg(hour);
                 values << QString(organization.toLower() + u'/')
                        << QString(organization.toLower() + u'0');
             }
+            namesRepositories = !any.isEmpty();
             terms << (any.isEmpty() ? u"1 = 0"_s : u'(' + any.join(u" OR "_s) + u')');
         }
         if (scope.bots != Scope::Bots::Include) {
@@ -299,15 +311,41 @@ QList<KeyCount> MetricsQueries::typeCounts(const TimeWindow &window, const Scope
     });
 }
 
+// The first and last hour of the window that silver has events in: SQLite seeks each hour
+// of a repository scope, so a window of years over days stored seeks only those days.
+std::pair<qint64, qint64> MetricsQueries::storedHours(const TimeWindow &window)
+{
+    QSqlQuery &span = prepared(
+        u"SELECT (SELECT MIN(created_at) FROM events), (SELECT MAX(created_at) FROM events)"_s);
+    exec(span);
+    qint64 first = window.from;
+    qint64 last = window.to;
+    if (span.next() && !span.value(0).isNull()) {
+        first = std::max(first, span.value(0).toLongLong());
+        last = std::min(last, span.value(1).toLongLong());
+    }
+    span.finish();
+    return {CountBlock::floorDiv(first, 3600), CountBlock::floorDiv(last, 3600)};
+}
+
 // A scope narrower than everything is counted from silver: the watched repositories
-// through the events_repo index, bots by their logins.
+// through the repository index, bots by their logins.
 QSqlQuery MetricsQueries::scoped(const QString &select, const TimeWindow &window,
                                  const Scope &scope, const QString &rest,
                                  const QVariantList &restValues)
 {
-    const ScopeFilter filter(scope);
-    QSqlQuery query = statement(u"%1 FROM events WHERE created_at BETWEEN ? AND ? AND %2 %3"_s.arg(
-        select, filter.condition, rest));
+    const bool byHour = !m_connection.isPostgres();
+    const ScopeFilter filter(scope, byHour);
+    const bool seeksHours = byHour && filter.namesRepositories;
+    QSqlQuery query
+        = statement(u"%1%2 FROM events WHERE created_at BETWEEN ? AND ? AND %3 %4"_s.arg(
+            seeksHours ? QString(ScopeFilter::hoursCte) : QString(), select, filter.condition,
+            rest));
+    if (seeksHours) {
+        const auto [first, last] = storedHours(window);
+        query.addBindValue(first);
+        query.addBindValue(last);
+    }
     query.addBindValue(window.from);
     query.addBindValue(window.to);
     for (const QVariant &value : filter.values + restValues)

@@ -103,6 +103,7 @@ private:
     QSqlQuery &prepared(const QString &sql);
     QSqlQuery statement(const QString &sql);
     void exec(QSqlQuery &query);
+    std::pair<qint64, qint64> storedHours(const TimeWindow &window);
     QSqlQuery scoped(const QString &select, const TimeWindow &window, const Scope &scope,
                      const QString &rest, const QVariantList &restValues = {});
     static QList<KeyCount> rankedCounts(QSqlQuery &query);

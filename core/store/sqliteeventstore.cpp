@@ -3,6 +3,7 @@
 #include "store/connection.h"
 #include "store/countrollups.h"
 #include "store/database.h"
+#include "store/walcheckpointer.h"
 
 #include <QFile>
 
@@ -30,8 +31,13 @@ const char *const schema[] = {
         created_at INTEGER NOT NULL, public INTEGER, pr_number INTEGER,
         source_id INTEGER NOT NULL REFERENCES sources(id), arrived_at INTEGER))",
     "CREATE INDEX IF NOT EXISTS main.events_created_at ON events(created_at)",
-    // A watched scope's events: each repository's are one range, by time.
-    "CREATE INDEX IF NOT EXISTS main.events_repo ON events(lower(repo_name), created_at)",
+    // A watched scope's events: each repository's are one range in each hour. The hour comes
+    // first so that an import's inserts land in the few pages of the hours it writes; keyed by
+    // name first, they landed all over an index as big as silver, and the import slowed as
+    // silver grew (78,000 events/s at the first hour, 33,000 at the 14th, measured).
+    "DROP INDEX IF EXISTS main.events_repo",
+    "CREATE INDEX IF NOT EXISTS main.events_repo_hour "
+    "ON events(created_at / 3600, lower(repo_name), created_at)",
     R"(CREATE TABLE IF NOT EXISTS main.quarantine(
         id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL REFERENCES sources(id),
         line INTEGER NOT NULL, reason TEXT NOT NULL, raw TEXT, UNIQUE(source_id, line)))",
@@ -220,6 +226,7 @@ struct SqliteEventStore::Private
     QHash<size_t, qint64> knownRepoIds;
     CountRollups repoRollups {"repo"};
     CountRollups typeRollups {"type"};
+    std::unique_ptr<WalCheckpointer> checkpointer;
     bool failed = false;
 
     bool exec(const char *sql)
@@ -278,11 +285,14 @@ bool SqliteEventStore::open()
         close();
         return false;
     }
+    sqlite3_wal_autocheckpoint(d->db, WalCheckpointer::writerLimitPages);
+    d->checkpointer = std::make_unique<WalCheckpointer>(m_dataDir);
     return true;
 }
 
 void SqliteEventStore::close()
 {
+    d->checkpointer.reset();
     d->knownRepoIds.clear();
     d->repoRollups.detach();
     d->typeRollups.detach();
@@ -731,6 +741,7 @@ bool SqliteEventStore::commitBatch(const SourceProgress &progress, QList<BatchRe
         return false;
     }
     committed->append(d->batch);
+    d->checkpointer->committed();
     return true;
 }
 
