@@ -22,6 +22,7 @@
 
 #include <cstdio>
 #include <functional>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -71,6 +72,11 @@ ImportRun runImport(const QString &binary, const StoreLocation &store, const QSt
         arguments << u"--database-url"_s << store.databaseUrl.toString();
     process.start(binary, arguments);
     ImportRun run;
+    if (!process.waitForStarted()) {
+        std::fprintf(stderr, "cannot start %s: %s\n", qPrintable(binary),
+                     qPrintable(process.errorString()));
+        return run;
+    }
     // This import's own peak, read while it runs.
     while (!process.waitForFinished(100))
         run.peakRssKb = std::max(run.peakRssKb, peakRssKb(process.processId()));
@@ -538,10 +544,56 @@ bool realShape(const QString &binary, const QString &work)
     return true;
 }
 
+// Windows of up to `hours`, each asked `samples` times up to an hour and fewer beyond, at
+// least 10: ClickHouse scans a week's rows for each answer.
+QList<WindowLatency> measureBackend(const StoreLocation &store, qint64 hours, int samples)
+{
+    QList<qint64> windows {60, 360};
+    if (hours >= 24)
+        windows << 1440;
+    if (hours >= 7 * 24)
+        windows << 7 * 1440;
+    const History history {historyStart(), historyStart() + hours * 3600 - 1};
+    QList<WindowLatency> rows;
+    for (const qint64 minutes : windows)
+        rows << measureWindows(store, history, {minutes}, std::max(10, int(samples * 60 / minutes)))
+                    .first();
+    return rows;
+}
+
+// What one back end measured: its import, and its windows once each stage was stored.
+struct BackendRun
+{
+    double seconds = 0;
+    qint64 peakRssKb = 0;
+    QList<QList<WindowLatency>> stages;
+};
+
+// The hours imported in stages (the first day, then the rest), each stage's windows asked
+// once it is stored: how the answers grow with the history kept.
+std::optional<BackendRun> runBackend(const QString &binary, const StoreLocation &store,
+                                     const QStringList &files, const QList<qint64> &stages,
+                                     int samples)
+{
+    BackendRun result;
+    qint64 imported = 0;
+    for (const qint64 hours : stages) {
+        const ImportRun run = runImport(binary, store, files.mid(imported, hours - imported));
+        if (!run.ok)
+            return std::nullopt;
+        imported = hours;
+        result.seconds += run.seconds;
+        result.peakRssKb = std::max(result.peakRssKb, run.peakRssKb);
+        result.stages << measureBackend(store, hours, samples);
+    }
+    return result;
+}
+
 // The same real-shape hours imported into SQLite, PostgreSQL (GHM_BENCH_POSTGRES_URL, an empty
 // database) and a two-shard ClickHouse (GHM_BENCH_CLICKHOUSE_URL, an empty database), then
 // the same windows asked of each: scripts/bench.sh makes throwaway clusters. A back end
-// without its URL is left out; with neither, the step is skipped.
+// without its URL is left out; with neither, the step is skipped. Beyond a day, the windows
+// are asked once the first day is stored and again at the end.
 bool backendsSideBySide(const QString &binary, const QString &work)
 {
     QList<std::pair<QString, StoreLocation>> backends {
@@ -560,52 +612,50 @@ bool backendsSideBySide(const QString &binary, const QString &work)
     const QStringList files = hourFiles(generator, work + u"/archive"_s + suffix, 0, hours, "");
     if (files.isEmpty())
         return false;
-    QList<qint64> windows {60, 360};
-    if (hours >= 24)
-        windows << 1440;
-    if (hours >= 7 * 24)
-        windows << 7 * 1440;
-    const History history {historyStart(), historyStart() + hours * 3600 - 1};
+    const QList<qint64> stages = hours > 24 ? QList<qint64> {24, hours} : QList<qint64> {hours};
     const qint64 events = hours * generator.eventsPerHour();
     QStringList names;
     for (const auto &[name, store] : backends)
         names << name;
-    std::printf("\n## The back ends, the same %lld real-shape hours (%lld events)\n\n", hours,
-                events);
+    std::printf("\n## The back ends, the same %lld real-shape hours (%lld events%s)\n\n", hours,
+                events, shape.payloadText ? "" : ", no payload text");
     std::printf("| measure | %s |\n|---|%s\n", qPrintable(names.join(u" | "_s)),
                 qPrintable(u"---|"_s.repeated(names.size())));
     QStringList imports;
     QStringList memory;
-    QList<QList<WindowLatency>> latencies;
+    QList<BackendRun> runs;
     for (const auto &[name, store] : backends) {
         QDir(store.dataDir).removeRecursively();
         std::fprintf(stderr, "importing %lld events into %s…\n", events, qPrintable(name));
-        const ImportRun run = runImport(binary, store, files);
-        if (!run.ok)
+        const std::optional<BackendRun> run = runBackend(binary, store, files, stages, samples);
+        if (!run)
             return false;
-        imports << u"%1 events/s"_s.arg(qRound64(double(events) / run.seconds));
-        memory << u"%1 MB"_s.arg(qRound64(double(run.peakRssKb) / 1024.0));
-        latencies << measureWindows(store, history, windows, samples);
+        imports << u"%1 events/s"_s.arg(qRound64(double(events) / run->seconds));
+        memory << u"%1 MB"_s.arg(qRound64(double(run->peakRssKb) / 1024.0));
+        runs << *run;
         QDir(store.dataDir).removeRecursively();
     }
     std::printf("| import, plain NDJSON | %s |\n", qPrintable(imports.join(u" | "_s)));
     std::printf("| import peak RSS (ghmonitor) | %s |\n", qPrintable(memory.join(u" | "_s)));
-    const auto row = [&](const QString &measure, auto latency) {
-        QStringList cells;
-        for (const QList<WindowLatency> &backend : std::as_const(latencies))
-            cells << latency(backend);
-        std::printf("| %s | %s |\n", qPrintable(measure), qPrintable(cells.join(u" | "_s)));
+    const auto cell = [](const Latency &latency) {
+        return u"%1 / %2 ms"_s.arg(latency.p50, 0, 'f', 2).arg(latency.p99, 0, 'f', 2);
     };
-    for (qsizetype i = 0; i < windows.size(); ++i) {
-        const QString window = windowName(windows[i]);
-        row(u"`count`, %1 window, p50 / p99"_s.arg(window), [i](const QList<WindowLatency> &l) {
-            return u"%1 / %2 ms"_s.arg(l[i].count.p50, 0, 'f', 2).arg(l[i].count.p99, 0, 'f', 2);
-        });
-        row(u"`active` (top 10), %1 window, p50 / p99"_s.arg(window),
-            [i](const QList<WindowLatency> &l) {
-                return u"%1 / %2 ms"_s.arg(l[i].active.p50, 0, 'f', 2)
-                    .arg(l[i].active.p99, 0, 'f', 2);
-            });
+    for (qsizetype stage = 0; stage < stages.size(); ++stage) {
+        const QString stored
+            = stages.size() > 1 ? u", %1 stored"_s.arg(windowName(stages[stage] * 60)) : QString();
+        const QList<WindowLatency> &first = runs.first().stages[stage];
+        for (qsizetype i = 0; i < first.size(); ++i) {
+            QStringList counts, actives;
+            for (const BackendRun &run : std::as_const(runs)) {
+                counts << cell(run.stages[stage][i].count);
+                actives << cell(run.stages[stage][i].active);
+            }
+            const QString window = windowName(first[i].minutes);
+            std::printf("| `count`, %s window%s, p50 / p99 | %s |\n", qPrintable(window),
+                        qPrintable(stored), qPrintable(counts.join(u" | "_s)));
+            std::printf("| `active` (top 10), %s window%s, p50 / p99 | %s |\n", qPrintable(window),
+                        qPrintable(stored), qPrintable(actives.join(u" | "_s)));
+        }
     }
     return true;
 }
