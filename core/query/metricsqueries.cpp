@@ -118,8 +118,8 @@ QList<EdgeMinute> edgeMinutes(const TimeWindow &window)
 
 // The silver rows a scope keeps, as an SQL condition and its values in order. The
 // repository terms read the repository index. On SQLite it is events_repo_hour: the hour,
-// lower(repo_name), then created_at, so each term names the window's hours too
-// (`hourTerm`, over a CTE `hours` the statement defines); on PostgreSQL, events_repo.
+// lower(repo_name), then created_at, so each term names the window's hours too, from a CTE
+// `hours` that the statement defines (`hoursCte`); on PostgreSQL, events_repo.
 struct ScopeFilter
 {
     // SQLite's repository terms are sought hour by hour: a CTE of the window's hours.
