@@ -86,36 +86,6 @@ struct BlockTiling
     }
 };
 
-// A partial minute at a window's edge, with the seconds of it inside the window.
-struct EdgeMinute
-{
-    qint64 minute;
-    int firstSecond;
-    int lastSecond;
-};
-
-// The window's partial minutes: none, one, or one at each edge.
-QList<EdgeMinute> edgeMinutes(const TimeWindow &window)
-{
-    if (window.from > window.to)
-        return {};
-    const qint64 first = CountBlock::minuteOf(window.from);
-    const qint64 last = CountBlock::minuteOf(window.to);
-    const int fromSecond = int(window.from - first * 60);
-    const int toSecond = int(window.to - last * 60);
-    QList<EdgeMinute> edges;
-    if (first == last) {
-        if (fromSecond > 0 || toSecond < 59)
-            edges.append({first, fromSecond, toSecond});
-        return edges;
-    }
-    if (fromSecond > 0)
-        edges.append({first, fromSecond, 59});
-    if (toSecond < 59)
-        edges.append({last, 0, toSecond});
-    return edges;
-}
-
 // The silver rows a scope keeps, as an SQL condition and its values in order. The
 // repository terms read the repository index. On SQLite it is events_repo_hour: the hour,
 // lower(repo_name), then created_at, so each term names the window's hours too, from a CTE
@@ -431,19 +401,23 @@ QList<KeyCount> MetricsQueries::activeRepositoriesPostgres(int limit, const Time
     while (blocks.next())
         counts.addBlock(blocks.value(0).toByteArray());
     blocks.finish();
-    const QList<EdgeMinute> edges = edgeMinutes(window);
-    if (!edges.isEmpty()) {
-        QSqlQuery &edgeBlocks = prepared(
+    // The partial minutes at the window's edges, summed to the second as SQLite's are.
+    QList<qint64> partial;
+    for (const qint64 minute :
+         {CountBlock::minuteOf(window.from), CountBlock::minuteOf(window.to)}) {
+        if ((minute < split.firstMinute || minute > split.lastMinute) && !partial.contains(minute))
+            partial << minute;
+    }
+    if (!partial.isEmpty()) {
+        QSqlQuery &edges = prepared(
             u"SELECT period, block FROM gold.repo_blocks WHERE span = 60 AND period IN (?, ?)"_s);
-        edgeBlocks.bindValue(0, edges.first().minute);
-        edgeBlocks.bindValue(1, edges.last().minute);
-        exec(edgeBlocks);
-        while (edgeBlocks.next()) {
-            const qint64 minute = edgeBlocks.value(0).toLongLong();
-            const EdgeMinute &edge = edges.first().minute == minute ? edges.first() : edges.last();
-            counts.addBlock(edgeBlocks.value(1).toByteArray(), edge.firstSecond, edge.lastSecond);
-        }
-        edgeBlocks.finish();
+        edges.bindValue(0, partial.first());
+        edges.bindValue(1, partial.last());
+        exec(edges);
+        while (edges.next())
+            counts.addMinuteBlock(edges.value(1).toByteArray(), edges.value(0).toLongLong(),
+                                  window.from, window.to);
+        edges.finish();
     }
     return namedRanking(counts.topWithTies(size_t(limit)), limit);
 }

@@ -5,6 +5,7 @@
 #include <QList>
 #include <QtEndian>
 
+#include <algorithm>
 #include <vector>
 
 // Event counts by key (a gold repository or type id) over one period, as gold stores
@@ -80,6 +81,13 @@ public:
     }
     // Seconds [firstSecond, lastSecond] of every entry of `block`.
     void addBlock(QByteArrayView block, int firstSecond = 0, int lastSecond = 59);
+    // The seconds of the block of epoch minute `minute` that lie in [from, to]: a window's
+    // partial minute at either edge, or all of a minute inside it.
+    void addMinuteBlock(QByteArrayView block, qint64 minute, qint64 from, qint64 to)
+    {
+        addBlock(block, int(std::max<qint64>(0, from - minute * 60)),
+                 int(std::min<qint64>(59, to - minute * 60)));
+    }
 
     quint32 count(quint32 key) const { return key < m_counts.size() ? m_counts[key] : 0; }
     const std::vector<quint32> &keys() const { return m_touched; }

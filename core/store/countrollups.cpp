@@ -226,9 +226,7 @@ void CountRollups::sumMinutes(const QList<Span> &spans, qint64 from, qint64 to, 
     for (const auto &[first, last] : minutes) {
         range.bind(1, first).bind(2, last);
         while (range.next()) {
-            const qint64 minute = range.integer(0);
-            counts.addBlock(range.blob(1), minute == firstMinute ? int(from - minute * 60) : 0,
-                            minute == lastMinute ? int(to - minute * 60) : 59);
+            counts.addMinuteBlock(range.blob(1), range.integer(0), from, to);
         }
         range.reset();
     }

@@ -19,13 +19,18 @@ bool failed(const QSqlQuery &query, QString *error)
     return false;
 }
 
+bool execute(QSqlQuery &query, QString *error)
+{
+    return query.exec() || failed(query, error);
+}
+
 bool insertBlock(QSqlQuery &insert, int span, qint64 period, const QByteArray &block,
                  QString *error)
 {
     insert.addBindValue(span);
     insert.addBindValue(period);
     insert.addBindValue(block);
-    return insert.exec() || failed(insert, error);
+    return execute(insert, error);
 }
 
 // Adds the minute and hour blocks of an hour of silver, joined to gold's repository ids, and
@@ -36,8 +41,8 @@ bool backfillHour(QSqlQuery &read, QSqlQuery &insert, qint64 hourStart, QByteArr
 {
     read.addBindValue(hourStart);
     read.addBindValue(hourStart + 3599);
-    if (!read.exec())
-        return failed(read, error);
+    if (!execute(read, error))
+        return false;
     PostgresRepoBlocks::SecondCounts counts;
     while (read.next())
         counts[{read.value(0).toLongLong(), read.value(1).toUInt()}] += read.value(2).toUInt();
@@ -49,11 +54,6 @@ bool backfillHour(QSqlQuery &read, QSqlQuery &insert, qint64 hourStart, QByteArr
             return false;
     }
     return true;
-}
-
-bool execute(QSqlQuery &query, QString *error)
-{
-    return query.exec() || failed(query, error);
 }
 
 enum class Merge { Done, Conflict, Failed };
