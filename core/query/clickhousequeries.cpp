@@ -4,6 +4,8 @@
 #include "event/feedhealth.h"
 #include "store/connection.h"
 
+#include <QSet>
+
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -82,22 +84,120 @@ QString ClickHouseQueries::condition(const TimeWindow &window, const Scope &scop
     return terms.join(u" AND "_s);
 }
 
-QList<KeyCount> ClickHouseQueries::typeCounts(const TimeWindow &window, const Scope &scope)
+// The seconds of a window that its whole spans leave at its edges, as a condition on silver.
+QString ClickHouseQueries::edges(const TimeWindow &window, const WindowSplit &split)
 {
-    return keyCounts(read(u"SELECT type, count() FROM events WHERE %1 GROUP BY type"_s.arg(
-        condition(window, scope))));
+    return u"(created_at BETWEEN %1 AND %2 OR created_at BETWEEN %3 AND %4)"_s.arg(window.from)
+        .arg(split.leftEnd)
+        .arg(split.rightStart)
+        .arg(window.to);
 }
 
-// Ranked by a 64-bit hash of the repository's key first, since grouping integers is several
-// times faster than grouping names; only the repositories that make the cut are named. A
-// tie across the cut (the order by name decides it) or a hash shared by two keys (a second
-// hash tells) is ranked by name instead.
+// All of GitHub is summed from gold's whole minutes and silver's edge seconds; a narrower
+// scope is counted from silver.
+QList<KeyCount> ClickHouseQueries::typeCounts(const TimeWindow &window, const Scope &scope)
+{
+    if (!scope.isEverything())
+        return keyCounts(read(u"SELECT type, count() FROM events WHERE %1 GROUP BY type"_s.arg(
+            condition(window, scope))));
+    const WindowSplit split(window);
+    return keyCounts(read(uR"(SELECT type, sum(n) FROM (
+            SELECT type, n FROM type_minutes WHERE minute BETWEEN %1 AND %2
+            UNION ALL
+            SELECT type, count() AS n FROM events WHERE %3 GROUP BY type)
+        GROUP BY type)"_s.arg(split.first)
+                              .arg(split.last)
+                              .arg(edges(window, split))));
+}
+
+// All of GitHub is ranked on each shard at once, from gold's whole hours and silver's edge
+// seconds: the events are sharded by repository, so each shard's counts are whole and its
+// own top holds its part of the overall one. Only the repositories that make the cut, ties
+// included, are named, from gold's latest spelling as on SQLite.
 QList<KeyCount> ClickHouseQueries::activeRepositories(int limit, const TimeWindow &window,
                                                       const Scope &scope)
 {
     if (limit <= 0)
         return {};
-    const QString where = condition(window, scope);
+    if (!scope.isEverything())
+        return rankedFromSilver(limit, condition(window, scope));
+    const WindowSplit split(window, 3600);
+    const QString counts = uR"(SELECT k, sum(n) AS total FROM (
+            SELECT k, n FROM %1 WHERE hour BETWEEN %2 AND %3
+            UNION ALL
+            SELECT cityHash64(repo_key) AS k, toUInt64(1) AS n FROM %4 WHERE %5)
+        GROUP BY k)"_s.arg(m_client.shardTable(u"repo_hours"_s))
+                               .arg(split.first)
+                               .arg(split.last)
+                               .arg(m_client.shardTable(u"events"_s), edges(window, split));
+    ClickHouseClient::Rows top
+        = readShards(u"%1 ORDER BY total DESC LIMIT %2"_s.arg(counts).arg(limit + 1));
+    if (top.size() > limit && integer(top[limit - 1].value(1)) == integer(top[limit].value(1))) {
+        // Tied across the cut: every repository counted as often as the cut is named.
+        constexpr int mostTies = 10'000;
+        top = readShards(u"%1 HAVING total >= %2 LIMIT %3"_s.arg(counts)
+                             .arg(integer(top[limit - 1].value(1)))
+                             .arg(mostTies + 1));
+        if (top.size() > mostTies)
+            return rankedFromSilver(limit, condition(window, scope));
+    } else {
+        top.resize(std::min<qsizetype>(limit, top.size()));
+    }
+    std::optional<QList<KeyCount>> ranked = named(top);
+    if (!ranked) // two repositories share a hash: silver tells them apart
+        return rankedFromSilver(limit, condition(window, scope));
+    std::sort(ranked->begin(), ranked->end(), KeyCount::ranksBefore);
+    ranked->resize(std::min<qsizetype>(limit, ranked->size()));
+    return *ranked;
+}
+
+// The rows of a statement on every shard's own tables, by count descending (column 1).
+ClickHouseClient::Rows ClickHouseQueries::readShards(const QString &sql)
+{
+    std::optional<ClickHouseClient::Rows> rows = m_client.selectOnEveryShard(sql);
+    if (!rows)
+        throw StoreUnavailable {m_client.lastError(), m_client.lastFailureWasNetwork()};
+    std::stable_sort(rows->begin(), rows->end(), [](const auto &a, const auto &b) {
+        return integer(a.value(1)) > integer(b.value(1));
+    });
+    return *std::move(rows);
+}
+
+// Hashed counts (hash, count) with their repositories' names; nothing if a hash names two.
+std::optional<QList<KeyCount>> ClickHouseQueries::named(const ClickHouseClient::Rows &hashed)
+{
+    if (hashed.isEmpty())
+        return QList<KeyCount> {};
+    QHash<QByteArray, qint64> counts;
+    QStringList hashes;
+    for (const ClickHouseClient::Row &row : hashed) {
+        counts.insert(row.value(0), integer(row.value(1)));
+        hashes << QString::fromLatin1(row.value(0));
+    }
+    QList<KeyCount> ranked;
+    QSet<QByteArray> seen;
+    for (const ClickHouseClient::Row &row :
+         read(uR"(SELECT k, argMax(repo_name, at) FROM repo_names WHERE k IN (%1)
+                 GROUP BY k, repo_key)"_s.arg(hashes.join(u", "_s)))) {
+        if (seen.contains(row.value(0)))
+            return std::nullopt;
+        seen.insert(row.value(0));
+        ranked.append({text(row.value(1)), counts.value(row.value(0))});
+    }
+    // Gold counted a repository it cannot name: the store is inconsistent.
+    if (ranked.size() < counts.size())
+        throw StoreUnavailable {
+            u"gold counts %1 repositories, of which repo_names names %2"_s.arg(counts.size())
+                .arg(ranked.size())};
+    return ranked;
+}
+
+// Ranked from silver by a 64-bit hash of the repository's key first, since grouping integers
+// is several times faster than grouping names; only the repositories that make the cut are
+// named. A tie across the cut (the order by name decides it) or a hash shared by two keys (a
+// second hash tells) is ranked by name instead.
+QList<KeyCount> ClickHouseQueries::rankedFromSilver(int limit, const QString &where)
+{
     const ClickHouseClient::Rows top = read(uR"(SELECT cityHash64(repo_key) AS k, count() AS n,
                    min(sipHash64(repo_key)) <> max(sipHash64(repo_key)) AS shared
             FROM events WHERE %1 GROUP BY k ORDER BY n DESC LIMIT %2)"_s.arg(where)
@@ -130,11 +230,21 @@ QList<KeyCount> ClickHouseQueries::activeRepositories(int limit, const TimeWindo
 
 QList<MinuteCount> ClickHouseQueries::eventsPerMinute(const TimeWindow &window, const Scope &scope)
 {
+    QString sql = uR"(SELECT intDiv(created_at, 60) AS minute, type, count() FROM events
+        WHERE %1 GROUP BY minute, type ORDER BY minute, type)"_s.arg(condition(window, scope));
+    if (scope.isEverything()) {
+        const WindowSplit split(window);
+        sql = uR"(SELECT minute, type, sum(n) FROM (
+                SELECT minute, type, n FROM type_minutes WHERE minute BETWEEN %1 AND %2
+                UNION ALL
+                SELECT toUInt32(intDiv(created_at, 60)) AS minute, type, count() AS n
+                FROM events WHERE %3 GROUP BY minute, type)
+            GROUP BY minute, type ORDER BY minute, type)"_s.arg(split.first)
+                  .arg(split.last)
+                  .arg(edges(window, split));
+    }
     QList<MinuteCount> counts;
-    const ClickHouseClient::Rows rows = read(uR"(SELECT intDiv(created_at, 60) AS minute, type,
-        count() FROM events WHERE %1 GROUP BY minute, type ORDER BY minute, type)"_s.arg(
-        condition(window, scope)));
-    for (const ClickHouseClient::Row &row : rows)
+    for (const ClickHouseClient::Row &row : read(sql))
         counts.append({integer(row.value(0)), text(row.value(1)), integer(row.value(2))});
     return counts;
 }

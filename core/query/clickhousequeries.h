@@ -8,13 +8,13 @@
 
 #include <optional>
 
-// MetricsQueries' answers on ClickHouse: gold is aggregation over silver at read time,
-// since a column scan of a window's events is fast enough (README, "Choosing a back end").
-// The reads are exact at once: nothing waits for a merge. The sources' measurements count
-// only the batches whose progress row was written, each once. A watched repository's
-// pull-request history is as its last refresh left it: the feeds' changes since are not
-// applied to it.
-// A read that fails throws StoreUnavailable, as on the other back ends.
+// MetricsQueries' answers on ClickHouse. All of GitHub is counted from gold's rollups (each
+// shard's repositories by hour, types by minute) and silver's seconds at a window's edges; a
+// narrower scope is counted from silver (README, "Choosing a back end"). The reads are exact
+// at once: the rollups are summed as they are read, so nothing waits for a merge. The sources'
+// measurements count only the batches whose progress row was written, each once. A watched
+// repository's pull-request history is as its last refresh left it: the feeds' changes since are
+// not applied to it. A read that fails throws StoreUnavailable, as on the other back ends.
 class ClickHouseQueries
 {
 public:
@@ -54,7 +54,11 @@ public:
 
 private:
     ClickHouseClient::Rows read(const QString &sql);
+    ClickHouseClient::Rows readShards(const QString &sql);
     static QString condition(const TimeWindow &window, const Scope &scope);
+    static QString edges(const TimeWindow &window, const WindowSplit &split);
+    QList<KeyCount> rankedFromSilver(int limit, const QString &where);
+    std::optional<QList<KeyCount>> named(const ClickHouseClient::Rows &hashed);
 
     ClickHouseClient m_client;
 };

@@ -22,30 +22,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// Whole minutes [firstMinute, lastMinute] inside a window, and the seconds left over at
-// its edges: [window.from, leftEnd] and [rightStart, window.to] (empty when inverted).
-struct WindowSplit
-{
-    qint64 firstMinute;
-    qint64 lastMinute;
-    qint64 leftEnd;
-    qint64 rightStart;
-
-    explicit WindowSplit(const TimeWindow &window)
-    {
-        firstMinute = (window.from + 59) / 60;
-        lastMinute = (window.to + 1) / 60 - 1;
-        if (firstMinute > lastMinute) {
-            // Shorter than a minute boundary pair: all of it comes from silver.
-            leftEnd = window.to;
-            rightStart = window.to + 1;
-            return;
-        }
-        leftEnd = firstMinute * 60 - 1;
-        rightStart = (lastMinute + 1) * 60;
-    }
-};
-
 // A window's whole minutes tiled by PostgreSQL's repository blocks: whole UTC days, the
 // whole hours around them, then the minutes around those. Each range is [first, last] in
 // its span since the epoch; an empty one is {1, 0}.
@@ -60,7 +36,7 @@ struct BlockTiling
         const auto inner = [](Range outer, qint64 factor) -> Range {
             return {(outer.first + factor - 1) / factor, (outer.second + 1) / factor - 1};
         };
-        const Range minutes {split.firstMinute, split.lastMinute};
+        const Range minutes {split.first, split.last};
         const Range hours = inner(minutes, 60);
         if (hours.first > hours.second) {
             minutesBefore = minutes;
@@ -228,8 +204,8 @@ QList<KeyCount> MetricsQueries::typeCountsIn(const TimeWindow &window)
             GROUP BY 1) AS parts
         GROUP BY key ORDER BY total DESC, key ASC)"_s);
     const auto done = qScopeGuard([&query] { query.finish(); });
-    query.bindValue(u":m0"_s, split.firstMinute);
-    query.bindValue(u":m1"_s, split.lastMinute);
+    query.bindValue(u":m0"_s, split.first);
+    query.bindValue(u":m1"_s, split.last);
     query.bindValue(u":a0"_s, window.from);
     query.bindValue(u":a1"_s, split.leftEnd);
     query.bindValue(u":b0"_s, split.rightStart);
@@ -405,7 +381,7 @@ QList<KeyCount> MetricsQueries::activeRepositoriesPostgres(int limit, const Time
     QList<qint64> partial;
     for (const qint64 minute :
          {CountBlock::minuteOf(window.from), CountBlock::minuteOf(window.to)}) {
-        if ((minute < split.firstMinute || minute > split.lastMinute) && !partial.contains(minute))
+        if ((minute < split.first || minute > split.last) && !partial.contains(minute))
             partial << minute;
     }
     if (!partial.isEmpty()) {

@@ -12,6 +12,18 @@ TimeWindow TimeWindow::endingAt(const QDateTime &at, qint64 minutes)
     return {-floorSeconds(-start), floorSeconds(end)};
 }
 
+WindowSplit::WindowSplit(const TimeWindow &window, qint64 span)
+    : first((window.from + span - 1) / span)
+    , last((window.to + 1) / span - 1)
+    , leftEnd(first * span - 1)
+    , rightStart((last + 1) * span)
+{
+    if (first > last) {
+        leftEnd = window.to;
+        rightStart = window.to + 1;
+    }
+}
+
 Scope Scope::watched(const QString &name, const QStringList &entries)
 {
     Scope scope;

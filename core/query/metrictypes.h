@@ -19,6 +19,19 @@ struct TimeWindow
     static TimeWindow endingAt(const QDateTime &at, qint64 minutes);
 };
 
+// The whole spans of `span` seconds inside a window, [first, last] counted from the epoch,
+// and the seconds left over at its edges: [window.from, leftEnd] and [rightStart, window.to],
+// each empty when inverted. A window holding no whole span is all left edge.
+struct WindowSplit
+{
+    qint64 first;
+    qint64 last;
+    qint64 leftEnd;
+    qint64 rightStart;
+
+    explicit WindowSplit(const TimeWindow &window, qint64 span = 60);
+};
+
 // Which events a metric counts. All of GitHub is what the stored sample holds; a watched
 // scope is the events of the watched repositories and organizations, whose own feeds
 // keep them complete within what GitHub keeps of each feed.

@@ -108,32 +108,36 @@ public:
         wait();
     }
 
-    struct Answer
+    // Sent on the transport's thread, all at once; the caller blocks until every reply has
+    // finished.
+    QList<Answer> send(const QList<Post> &posts)
     {
-        int status = 0; // HTTP's, 0 when none came
-        QString networkError;
-        QByteArray body;
-    };
-
-    // Sent on the transport's thread; the caller blocks until the reply has finished.
-    Answer send(const QNetworkRequest &request, const QByteArray &body)
-    {
-        Answer answer;
+        QList<Answer> answers(posts.size());
         QMetaObject::invokeMethod(
             m_context.get(),
             [&] {
                 if (!m_network)
                     m_network = std::make_unique<QNetworkAccessManager>();
-                const std::unique_ptr<QNetworkReply> reply(m_network->post(request, body));
+                std::vector<std::unique_ptr<QNetworkReply>> replies;
+                for (const Post &post : posts)
+                    replies.emplace_back(m_network->post(post.request, post.body));
                 QEventLoop loop;
-                QObject::connect(reply.get(), &QNetworkReply::finished, &loop, &QEventLoop::quit);
+                for (const std::unique_ptr<QNetworkReply> &reply : replies)
+                    QObject::connect(reply.get(), &QNetworkReply::finished, &loop, [&] {
+                        if (std::all_of(replies.cbegin(), replies.cend(),
+                                        [](const auto &each) { return each->isFinished(); }))
+                            loop.quit();
+                    });
                 loop.exec();
-                answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-                answer.networkError = reply->errorString();
-                answer.body = reply->readAll();
+                for (size_t i = 0; i < replies.size(); ++i) {
+                    answers[qsizetype(i)].status
+                        = replies[i]->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+                    answers[qsizetype(i)].networkError = replies[i]->errorString();
+                    answers[qsizetype(i)].body = replies[i]->readAll();
+                }
             },
             Qt::BlockingQueuedConnection);
-        return answer;
+        return answers;
     }
 
 protected:
@@ -152,11 +156,9 @@ private:
     std::unique_ptr<QNetworkAccessManager> m_network;
 };
 
-std::optional<QByteArray> ClickHouseClient::post(const QUrl &server, const QString &sql,
-                                                 const QByteArray &data)
+ClickHouseClient::Post ClickHouseClient::prepare(const QUrl &server, const QString &sql,
+                                                 const QByteArray &data) const
 {
-    if (!m_transport)
-        m_transport = std::make_unique<Transport>();
     QUrl url = server;
     QUrlQuery query;
     query.addQueryItem(u"database"_s, m_database);
@@ -167,20 +169,24 @@ std::optional<QByteArray> ClickHouseClient::post(const QUrl &server, const QStri
     // Named after the database, so that a writer can tell its own database's queries.
     query.addQueryItem(u"query_id"_s,
                        m_database + u'-' + QUuid::createUuid().toString(QUuid::WithoutBraces));
-    QByteArray body;
+    Post post;
     if (data.isEmpty()) {
-        body = sql.toUtf8();
+        post.body = sql.toUtf8();
     } else {
         query.addQueryItem(u"query"_s, QString::fromLatin1(QUrl::toPercentEncoding(sql)));
-        body = data;
+        post.body = data;
     }
     url.setQuery(query);
-    QNetworkRequest request(url);
-    request.setRawHeader("X-ClickHouse-User", m_user.toUtf8());
-    request.setRawHeader("X-ClickHouse-Key", m_password.toUtf8());
-    request.setRawHeader("Content-Type", "text/plain; charset=utf-8");
-    request.setTransferTimeout(transferTimeoutMs);
-    const Transport::Answer answer = m_transport->send(request, body);
+    post.request.setUrl(url);
+    post.request.setRawHeader("X-ClickHouse-User", m_user.toUtf8());
+    post.request.setRawHeader("X-ClickHouse-Key", m_password.toUtf8());
+    post.request.setRawHeader("Content-Type", "text/plain; charset=utf-8");
+    post.request.setTransferTimeout(transferTimeoutMs);
+    return post;
+}
+
+std::optional<QByteArray> ClickHouseClient::answered(const QUrl &server, const Answer &answer)
+{
     m_networkFailure = answer.status == 0;
     if (m_networkFailure)
         m_error = u"ClickHouse at %1:%2: %3"_s.arg(server.host())
@@ -191,6 +197,14 @@ std::optional<QByteArray> ClickHouseClient::post(const QUrl &server, const QStri
     if (answer.status != 200)
         return std::nullopt;
     return answer.body;
+}
+
+std::optional<QByteArray> ClickHouseClient::post(const QUrl &server, const QString &sql,
+                                                 const QByteArray &data)
+{
+    if (!m_transport)
+        m_transport = std::make_unique<Transport>();
+    return answered(server, m_transport->send({prepare(server, sql, data)}).first());
 }
 
 std::optional<ClickHouseClient::Rows> ClickHouseClient::select(const QString &sql)
@@ -237,6 +251,31 @@ bool ClickHouseClient::executeOnEveryShard(const QString &sql)
             return false;
     }
     return true;
+}
+
+std::optional<ClickHouseClient::Rows> ClickHouseClient::selectOnEveryShard(const QString &sql)
+{
+    if (!resolveShards())
+        return std::nullopt;
+    if (!m_transport)
+        m_transport = std::make_unique<Transport>();
+    QList<Post> posts;
+    for (const QUrl &shard : std::as_const(m_shards))
+        posts.append(prepare(shard, sql + u" FORMAT TabSeparated"_s, {}));
+    const QList<Answer> answers = m_transport->send(posts);
+    Rows rows;
+    for (qsizetype i = 0; i < answers.size(); ++i) {
+        const std::optional<QByteArray> body = answered(m_shards[i], answers[i]);
+        if (!body)
+            return std::nullopt;
+        rows += parseTabSeparated(*body);
+    }
+    return rows;
+}
+
+QString ClickHouseClient::shardTable(const QString &name) const
+{
+    return m_cluster.isEmpty() ? name : name + u"_local"_s;
 }
 
 QString ClickHouseClient::quoted(const QString &text)

@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QList>
+#include <QNetworkRequest>
 #include <QString>
 #include <QStringList>
 #include <QUrl>
@@ -41,6 +42,11 @@ public:
     bool execute(const QString &sql, const QByteArray &data = {});
     // The same on every shard (the URL's server alone without a cluster).
     bool executeOnEveryShard(const QString &sql);
+    // A SELECT on every shard's own tables at once, its rows in shard order; nothing if any
+    // shard fails.
+    std::optional<Rows> selectOnEveryShard(const QString &sql);
+    // The name of a table's own part on each shard: `name` without a cluster.
+    QString shardTable(const QString &name) const;
     // Why the last call failed: ClickHouse's message, or the network's.
     QString lastError() const { return m_error; }
     // Whether the last failure was the server's absence rather than the statement's.
@@ -52,7 +58,20 @@ public:
     static void appendEscaped(QByteArray &out, const QByteArray &field);
 
 private:
+    struct Post
+    {
+        QNetworkRequest request;
+        QByteArray body;
+    };
+    Post prepare(const QUrl &server, const QString &sql, const QByteArray &data) const;
     std::optional<QByteArray> post(const QUrl &server, const QString &sql, const QByteArray &data);
+    struct Answer
+    {
+        int status = 0; // HTTP's, 0 when none came
+        QString networkError;
+        QByteArray body;
+    };
+    std::optional<QByteArray> answered(const QUrl &server, const Answer &answer);
     bool resolveShards();
 
     QUrl m_server; // the URL's server, without credentials

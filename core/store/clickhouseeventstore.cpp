@@ -78,6 +78,39 @@ qint64 versionOf(const SourceProgress &progress)
     return progress.offset * 2 + (progress.complete ? 1 : 0);
 }
 
+// One of gold's rollups: a table on every shard, and the SELECT over the shard's silver (%1)
+// that fills it, as a materialized view for new events and once for the stored ones.
+struct Rollup
+{
+    QString table;
+    QString definition;
+    QString select;
+};
+
+const QList<Rollup> &rollups()
+{
+    // Summing tables are exact when read with sum() before their parts merge.
+    static const QList<Rollup> all {
+        {u"repo_hours"_s, uR"((hour UInt32, k UInt64, n UInt64) ENGINE = SummingMergeTree(n)
+             PARTITION BY intDiv(hour, 720) ORDER BY (hour, k))"_s,
+         uR"(SELECT toUInt32(intDiv(created_at, 3600)) AS hour, cityHash64(repo_key) AS k,
+                    count() AS n FROM %1 GROUP BY hour, k)"_s},
+        // The spelling of each repository's latest event, as SQLite's gold.repos keeps it.
+        {u"repo_names"_s, uR"((k UInt64, repo_key String, repo_name String, at UInt32)
+             ENGINE = ReplacingMergeTree(at) ORDER BY (k, repo_key))"_s,
+         uR"(SELECT cityHash64(repo_key) AS k, repo_key, argMax(repo_name, created_at) AS repo_name,
+                    max(created_at) AS at FROM %1 GROUP BY k, repo_key)"_s},
+        {u"type_minutes"_s, uR"((minute UInt32, type String, n UInt64) ENGINE = SummingMergeTree(n)
+             PARTITION BY intDiv(minute, 43200) ORDER BY (minute, type))"_s,
+         uR"(SELECT toUInt32(intDiv(created_at, 60)) AS minute, type, count() AS n FROM %1
+             GROUP BY minute, type)"_s},
+    };
+    return all;
+}
+
+// Bumped when a rollup changes: a store without this version's marker rebuilds them.
+constexpr int rollupVersion = 1;
+
 constexpr auto eventColumns = "id, type, created_at, repo_name, repo_key, repo_id, actor_login, "
                               "actor_id, org_login, action, public, pr_number, source_id";
 
@@ -106,9 +139,25 @@ QStringList ClickHouseEventStore::shardSchema(const QString &database, const QSt
                                                                                      database)};
 }
 
+QStringList ClickHouseEventStore::rollupSchema() const
+{
+    QStringList statements;
+    for (const Rollup &rollup : rollups()) {
+        const QString local = m_client.shardTable(rollup.table);
+        statements << u"CREATE TABLE IF NOT EXISTS %1 %2"_s.arg(local, rollup.definition);
+        if (!m_client.cluster().isEmpty())
+            statements << u"CREATE TABLE IF NOT EXISTS %1 AS %2 "
+                          "ENGINE = Distributed(%3, %4, %2)"_s.arg(
+                              rollup.table, local, m_client.cluster(), m_client.database());
+    }
+    return statements;
+}
+
 QStringList ClickHouseEventStore::coordinatorSchema()
 {
     return {
+        uR"(CREATE TABLE IF NOT EXISTS rollups (version UInt64)
+            ENGINE = ReplacingMergeTree() ORDER BY version)"_s,
         uR"(CREATE TABLE IF NOT EXISTS sources (key String, id UInt64, offset Int64, lines Int64,
             complete UInt8, origin String, origin_hour Int64, events Int64, in_hour Int64,
             type_names Array(String), type_counts Array(Int64), version UInt64)
@@ -164,7 +213,47 @@ bool ClickHouseEventStore::createSchema()
         if (!m_client.execute(statement))
             return fail(u"cannot create ClickHouse's tables"_s);
     }
+    const std::optional<ClickHouseClient::Rows> built
+        = m_client.select(u"SELECT count() FROM rollups WHERE version = %1"_s.arg(rollupVersion));
+    if (!built)
+        return fail(u"cannot read gold's version"_s);
+    return built->value(0).value(0) != "0" || buildRollups();
+}
+
+bool ClickHouseEventStore::dropRollups()
+{
+    for (const Rollup &rollup : rollups()) {
+        const QString local = m_client.shardTable(rollup.table);
+        for (const QString &table : {QString(local + u"_view"_s), local, rollup.table}) {
+            if (!m_client.executeOnEveryShard(u"DROP TABLE IF EXISTS "_s + table))
+                return false;
+        }
+    }
     return true;
+}
+
+// Gold from the events already stored, then views for the events to come; the marker last,
+// so that an interrupted build starts again. A collector of an older version writing at the
+// same moment would lose the events between a table's fill and its view.
+bool ClickHouseEventStore::buildRollups()
+{
+    if (!dropRollups())
+        return fail(u"cannot drop gold's old tables"_s);
+    for (const QString &statement : rollupSchema()) {
+        if (!m_client.executeOnEveryShard(statement))
+            return fail(u"cannot create gold's tables"_s);
+    }
+    const QString silver = m_client.database() + u'.' + m_client.shardTable(u"events"_s);
+    for (const Rollup &rollup : rollups()) {
+        const QString local = m_client.shardTable(rollup.table);
+        if (!m_client.executeOnEveryShard(
+                u"INSERT INTO %1 %2"_s.arg(local, rollup.select.arg(silver)))
+            || !m_client.executeOnEveryShard(u"CREATE MATERIALIZED VIEW %1_view TO %1 AS %2"_s.arg(
+                local, rollup.select.arg(silver))))
+            return fail(u"cannot fill gold from silver"_s);
+    }
+    return m_client.execute(u"INSERT INTO rollups VALUES (%1)"_s.arg(rollupVersion))
+        || fail(u"cannot mark gold as built"_s);
 }
 
 // An INSERT of a writer killed mid-request may still be running on the server: its events
@@ -198,7 +287,7 @@ void ClickHouseEventStore::close()
 
 bool ClickHouseEventStore::clear()
 {
-    if (!m_client.executeOnEveryShard(u"DROP TABLE IF EXISTS events"_s)
+    if (!dropRollups() || !m_client.executeOnEveryShard(u"DROP TABLE IF EXISTS events"_s)
         || !m_client.executeOnEveryShard(u"DROP TABLE IF EXISTS events_local"_s))
         return fail(u"cannot empty silver"_s);
     static const QRegularExpression name(u"^CREATE TABLE IF NOT EXISTS (\\w+)"_s);

@@ -10,7 +10,9 @@
 
 // Silver in ClickHouse, for GH Archive's whole history: a MergeTree table per shard under a
 // Distributed table, sharded by repository, and the bookkeeping tables on the URL's server.
-// Gold is plain aggregation over silver (ClickHouseQueries): see the README's measurements.
+// Gold is a set of rollups on each shard, kept by materialized views over that shard's silver:
+// every INSERT into silver adds its own counts as it lands, so gold is exact once the INSERT
+// returns, merged or not. See the README's measurements.
 //
 // Exactly once without transactions. A batch's events are looked up by id first and only
 // the new ones are inserted; the source's progress is written last, as one row, and is the
@@ -66,6 +68,10 @@ private:
 
     bool fail(const QString &context);
     bool createSchema();
+    bool buildRollups();
+    bool dropRollups();
+    // Gold's tables on every shard, and the Distributed tables over them.
+    QStringList rollupSchema() const;
     bool waitForEarlierInserts();
     std::optional<QSet<qint64>> storedIds();
     bool insertRows(const QString &table, const QByteArray &rows);
