@@ -142,6 +142,7 @@ private slots:
     void everyInvalidElementOfAPageIsQuarantined();
     void importsAreBronzesOwnCopiesKnownByContent();
     void overlongLineIsQuarantinedNotFatal();
+    void gzipImportResumesWhereItWasCancelled();
     void cutGzipIsAnErrorThatKeepsWhatWasRead();
     void hugeJsonArrayIsRefusedInBoundedMemory();
 };
@@ -646,6 +647,47 @@ void TestStore::overlongLineIsQuarantinedNotFatal()
                                     "WHERE key LIKE '%long.ndjson'"_s
                                   : u"SELECT lines FROM sources WHERE path LIKE '%long.ndjson'"_s),
              2001);
+}
+
+// A .json.gz file is inflated ahead of the parser, on a thread of its own: cancelled after a
+// few batches, the import resumes after the last batch committed, each event stored once.
+void TestStore::gzipImportResumesWhereItWasCancelled()
+{
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
+    const QString path = dir.filePath(u"hour.ndjson.gz"_s);
+    constexpr qint64 events = 100'000; // 12 MB inflated: more than the reader keeps ahead
+    {
+        const QByteArray lines = eventLines(1, events);
+        gzFile out = gzopen(QFile::encodeName(path).constData(), "wb");
+        QVERIFY(out);
+        gzwrite(out, lines.constData(), unsigned(lines.size()));
+        gzclose(out);
+    }
+    const std::unique_ptr<EventStore> store = StoreFactory::eventStore(dir.location());
+    QVERIFY2(store->open(), qPrintable(store->lastError()));
+    BronzeStore bronze(dir.path());
+    QString error;
+    const QString registered = bronze.registerImport(path, &error);
+    std::atomic_bool cancel = false;
+    int batches = 0;
+    Ingestor ingestor(store.get(), &bronze);
+    ingestor.setBatchLines(10'000);
+    ingestor.setCancelFlag(&cancel);
+    ingestor.setBatchCallback([&](const BatchResult &) { cancel = ++batches == 3; });
+    const IngestSummary partial = ingestor.ingest(registered);
+    QVERIFY(partial.cancelled);
+    QVERIFY2(partial.inserted >= 30'000 && partial.inserted < events,
+             qPrintable(QString::number(partial.inserted)));
+
+    cancel = false;
+    ingestor.setBatchCallback({});
+    const IngestSummary rest = ingestor.ingest(registered);
+    QVERIFY2(rest.ok && !rest.cancelled, qPrintable(rest.error));
+    QCOMPARE(rest.inserted, events - partial.inserted);
+    QCOMPARE(rest.duplicates, 0);
+    store->close();
+    QCOMPARE(Inspector(dir.location()).scalar(u"SELECT COUNT(*) FROM events"_s), events);
 }
 
 void TestStore::cutGzipIsAnErrorThatKeepsWhatWasRead()
