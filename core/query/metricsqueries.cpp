@@ -631,16 +631,15 @@ ReleaseStats MetricsQueries::releases(const QString &repository, const TimeWindo
     return stats;
 }
 
+// Sought through the repository index, as a scope of the one repository: SQLite's is by
+// hour first, so a bare name would read the whole window instead.
 ReleaseStats MetricsQueries::releasesIn(const QString &repository, const TimeWindow &window)
 {
-    QSqlQuery &query = prepared(uR"(SELECT repo_name, created_at FROM events
-        WHERE lower(repo_name) = ? AND created_at BETWEEN ? AND ? AND type = 'ReleaseEvent'
-        ORDER BY created_at)"_s);
-    const auto done = qScopeGuard([&query] { query.finish(); });
-    query.bindValue(0, repository.toLower());
-    query.bindValue(1, window.from);
-    query.bindValue(2, window.to);
-    exec(query);
+    Scope only;
+    only.name = repository;
+    only.repositories = {repository};
+    QSqlQuery query = scoped(u"SELECT repo_name, created_at"_s, window, only,
+                             u"AND type = 'ReleaseEvent' ORDER BY created_at"_s);
     ReleaseStats stats;
     stats.repository = repository;
     while (query.next()) {
