@@ -49,6 +49,7 @@ private slots:
     void storedRollupsEqualTheirMinutes();
     void postgresBlocksAreMergedAndEqualTheirMinutes();
     void postgresBlocksComeBackFromSilver();
+    void postgresReadersSeeBlocksMadeAgain();
     void goldRebuiltFromSilverAnswersTheSame();
     void aWriterNoticesGoldRebuiltUnderIt();
     void clickHouseGoldComesBackFromSilver();
@@ -279,6 +280,33 @@ void TestRollups::postgresBlocksComeBackFromSilver()
     query.finish();
     Database::close(database);
     compareWindows(100, 9);
+}
+
+// A reader process keeps the blocks it fetched, by id and writing transaction: blocks made
+// again under the same ids (the table emptied, its ids renumbered) are fetched again.
+void TestRollups::postgresReadersSeeBlocksMadeAgain()
+{
+    if (!TestStorage::onPostgres())
+        QSKIP("PostgreSQL only: its readers keep the blocks they fetch");
+    compareWindows(50, 31); // fills the process's cache
+    QString error;
+    QSqlDatabase database = Database::open(m_dir.location(), u"again"_s, false, &error);
+    QVERIFY2(database.isOpen(), qPrintable(error));
+    QSqlQuery query(database);
+    QVERIFY(query.exec(u"SELECT MIN(id) FROM gold.repo_blocks"_s) && query.next());
+    const qint64 lowestBefore = query.value(0).toLongLong();
+    QVERIFY(query.exec(u"TRUNCATE gold.repo_blocks RESTART IDENTITY"_s));
+    QVERIFY(query.exec(u"DELETE FROM gold.meta WHERE key = 'repo_blocks_seconds'"_s));
+    {
+        const std::unique_ptr<EventStore> store = StoreFactory::eventStore(m_dir.location());
+        QVERIFY2(store->open(), qPrintable(store->lastError()));
+    }
+    // The ids from before, each on another block: the rebuild numbers them in the order of
+    // the last one, so one more than where they started.
+    QVERIFY(query.exec(u"UPDATE gold.repo_blocks SET id = id + %1"_s.arg(lowestBefore)));
+    query.finish();
+    Database::close(database);
+    compareWindows(100, 32);
 }
 
 // PostgreSQL's writers add blocks and merge a period's once it holds too many: a day or an

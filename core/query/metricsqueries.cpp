@@ -2,6 +2,7 @@
 
 #include "event/botaccounts.h"
 #include "query/clickhousequeries.h"
+#include "query/postgresblockcache.h"
 #include "store/countrollups.h"
 #include "store/database.h"
 #include "store/sqlitestatement.h"
@@ -366,17 +367,8 @@ QList<KeyCount> MetricsQueries::activeRepositoriesPostgres(int limit, const Time
     const WindowSplit split(window);
     KeyCounts &counts = m_rollups->counts;
     const auto cleared = qScopeGuard([&counts] { counts.clear(); });
-    QSqlQuery &blocks = prepared(uR"(SELECT block FROM gold.repo_blocks
-        WHERE span = 60 AND (period BETWEEN ? AND ? OR period BETWEEN ? AND ?)
-           OR span = 3600 AND (period BETWEEN ? AND ? OR period BETWEEN ? AND ?)
-           OR span = 86400 AND period BETWEEN ? AND ?)"_s);
-    int position = 0;
-    for (const qint64 value : BlockTiling(split).values())
-        blocks.bindValue(position++, value);
-    exec(blocks);
-    while (blocks.next())
-        counts.addBlock(blocks.value(0).toByteArray());
-    blocks.finish();
+    for (const QByteArray &block : postgresBlocks(BlockTiling(split).values()))
+        counts.addBlock(block);
     // The partial minutes at the window's edges, summed to the second as SQLite's are.
     QList<qint64> partial;
     for (const qint64 minute :
@@ -396,6 +388,60 @@ QList<KeyCount> MetricsQueries::activeRepositoriesPostgres(int limit, const Time
         edges.finish();
     }
     return namedRanking(counts.topWithTies(size_t(limit)), limit);
+}
+
+// The blocks of a BlockTiling, those this process holds from its cache: the server lists the
+// rows, and only the others' bytes cross the socket. A block merged away between the two
+// statements sends the reader round again.
+QList<QByteArray> MetricsQueries::postgresBlocks(const QList<qint64> &tiling)
+{
+    PostgresBlockCache &cache = PostgresBlockCache::instance();
+    const QString store = m_connection.location().describe();
+    for (int attempt = 1;; ++attempt) {
+        QSqlQuery &rows = prepared(uR"(SELECT id, xmin::text FROM gold.repo_blocks
+            WHERE span = 60 AND (period BETWEEN ? AND ? OR period BETWEEN ? AND ?)
+               OR span = 3600 AND (period BETWEEN ? AND ? OR period BETWEEN ? AND ?)
+               OR span = 86400 AND period BETWEEN ? AND ?)"_s);
+        for (qsizetype i = 0; i < tiling.size(); ++i)
+            rows.bindValue(int(i), tiling[i]);
+        exec(rows);
+        QList<QByteArray> blocks;
+        QHash<qint64, qint64> missing; // id to xmin
+        while (rows.next()) {
+            const qint64 id = rows.value(0).toLongLong();
+            const qint64 xmin = rows.value(1).toLongLong();
+            if (std::optional<QByteArray> held = cache.find(store, id, xmin))
+                blocks.append(*std::move(held));
+            else
+                missing.insert(id, xmin);
+        }
+        rows.finish();
+        if (missing.isEmpty())
+            return blocks;
+        QStringList ids;
+        for (auto it = missing.cbegin(); it != missing.cend(); ++it)
+            ids << QString::number(it.key());
+        QSqlQuery &fetch = prepared(uR"(SELECT id, xmin::text, block FROM gold.repo_blocks
+            WHERE id = ANY(CAST(? AS bigint[])))"_s);
+        fetch.bindValue(0, u"{%1}"_s.arg(ids.join(u',')));
+        exec(fetch);
+        qsizetype fetched = 0;
+        while (fetch.next()) {
+            const qint64 id = fetch.value(0).toLongLong();
+            const qint64 xmin = fetch.value(1).toLongLong();
+            if (missing.value(id) != xmin)
+                continue;
+            const QByteArray block = fetch.value(2).toByteArray();
+            cache.insert(store, id, xmin, block);
+            blocks.append(block);
+            ++fetched;
+        }
+        fetch.finish();
+        if (fetched == missing.size())
+            return blocks;
+        if (attempt == 3)
+            throw StoreUnavailable {u"gold's blocks changed under three reads in a row"_s};
+    }
 }
 
 // The ranking of `ids` (m_rollups->counts' top with ties) by name, cut to `limit`.

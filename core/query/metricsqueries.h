@@ -119,6 +119,7 @@ private:
     // The dialect-specific parts, one version per backend.
     QList<KeyCount> activeRepositoriesSqlite(int limit, const TimeWindow &window);
     QList<KeyCount> activeRepositoriesPostgres(int limit, const TimeWindow &window);
+    QList<QByteArray> postgresBlocks(const QList<qint64> &tiling);
     QList<KeyCount> namedRanking(const std::vector<quint32> &ids, int limit);
     bool hasTable(const QString &schema, const QString &name);
     bool pullRequestHistory(const QString &key, const TimeWindow &window, PullRequestStats *stats);
@@ -130,6 +131,6 @@ private:
     // metric values sees SQLite.
     struct Rollups;
     std::unique_ptr<Rollups> m_rollups;
-    // Every answer on ClickHouse, which keeps no gold tables (clickhousequeries.h).
+    // Every answer on ClickHouse, from its rollups and silver (clickhousequeries.h).
     std::unique_ptr<ClickHouseQueries> m_clickHouse;
 };
