@@ -50,12 +50,14 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStatusBar>
 #include <QSystemTrayIcon>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTest>
 #include <QThread>
 #include <QTimer>
+#include <QToolBar>
 #include <QTreeWidget>
 #include <QValueAxis>
 
@@ -147,6 +149,7 @@ private slots:
     void copyTakesTheRowTheMenuWasOpenedOn();
     void followNowFollowsTheClock();
     void barLabelsAreWholeAt1024x700();
+    void windowFitsASmallScreen();
     void feedKeepsItsSelectionAndIsOneTabStop();
     void typeColoursSurviveRankChanges();
     void everyPresetLabelsItsTimeAxis();
@@ -386,6 +389,48 @@ void TestWindow::followNowFollowsTheClock()
     // The clock moves the window every 5 s; a load late in its second may need two ticks.
     QTRY_VERIFY_WITH_TIMEOUT(windowEnd() >= first + 5, 12000);
     QVERIFY(std::abs(windowEnd() - QDateTime::currentSecsSinceEpoch()) <= 2);
+}
+
+// A first start, without a saved place, opens a window that fits its screen (offscreen's is
+// small), and nothing it shows, empty or a day of events, asks for more room than 1024x700.
+void TestWindow::windowFitsASmallScreen()
+{
+    TestStorage storage;
+    REQUIRE_STORAGE(storage);
+    const qint64 start = 1735740000;
+    QVERIFY(import(storage.location(), {writeEvents(storage, u"e.ndjson"_s, start, 20000, 10)}));
+    TestStorage empty;
+    REQUIRE_STORAGE(empty);
+    QVERIFY(Pipeline(empty.location()).open());
+    DashboardController controller(empty.location(), 90, &m_readers);
+    QSignalSpy loaded(&controller, &DashboardController::dataReady);
+    MainWindow window(&controller, nullptr);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_VERIFY(loaded.size() >= 1);
+    const QRect screen = window.screen()->availableGeometry();
+    QVERIFY2(window.width() <= screen.width() && window.height() <= screen.height(),
+             qPrintable(u"%1x%2 on %3x%4"_s.arg(window.width())
+                            .arg(window.height())
+                            .arg(screen.width())
+                            .arg(screen.height())));
+    MetricsQueries queries(storage.location());
+    DashboardRequest request;
+    request.at = QDateTime::fromSecsSinceEpoch(start + 2000, Qt::UTC);
+    window.dashboard()->setData(DashboardSnapshot::load(queries, request));
+    window.resize(1024, 700);
+    QCoreApplication::processEvents();
+    const auto hint = [](const QWidget *part) {
+        const QSize size = part->minimumSizeHint();
+        return u"%1 %2x%3"_s.arg(QString::fromLatin1(part->metaObject()->className()))
+            .arg(size.width())
+            .arg(size.height());
+    };
+    QVERIFY2(window.width() <= 1024 && window.height() <= 700,
+             qPrintable(u"%1x%2; least: %3, %4, %5"_s.arg(window.width())
+                            .arg(window.height())
+                            .arg(hint(window.centralWidget()), hint(window.statusBar()),
+                                 hint(window.findChild<QToolBar *>()))));
 }
 
 void TestWindow::barLabelsAreWholeAt1024x700()

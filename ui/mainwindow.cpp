@@ -38,6 +38,7 @@
 #include <QProgressDialog>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
 #include <QSystemTrayIcon>
@@ -291,8 +292,9 @@ QString MainWindow::viewGroup() const
 void MainWindow::restoreSettings()
 {
     QSettings settings;
+    // The first start fits a laptop's screen too, with room for its panels.
     if (!restoreGeometry(settings.value(u"window/geometry"_s).toByteArray()))
-        resize(1400, 900);
+        resize(QSize(1400, 900).boundedTo(screen()->availableGeometry().size() * 0.9));
     settings.beginGroup(viewGroup());
     m_repository = settings.value(u"repository"_s).toString();
     const qint64 minutes = settings.value(u"minutes"_s, 60).toLongLong();
