@@ -132,6 +132,23 @@ QBarCategoryAxis *categoryAxis(ChartPanel *panel)
     return qobject_cast<QBarCategoryAxis *>(panel->chart()->axes(Qt::Vertical).value(0));
 }
 
+// The real window on an empty store of its own, as a user first starts it; `loaded` gets
+// each snapshot its controller reads.
+struct EmptyStoreWindow
+{
+    explicit EmptyStoreWindow(QThread *readers)
+        : controller(storage.location(), 90, readers)
+        , window(&controller, nullptr)
+    {
+    }
+
+    TestStorage storage;
+    bool opened = storage.isValid() && Pipeline(storage.location()).open();
+    DashboardController controller;
+    QSignalSpy loaded {&controller, &DashboardController::dataReady};
+    MainWindow window;
+};
+
 } // namespace
 
 // The real window, offscreen, as a new user meets it.
@@ -372,12 +389,11 @@ void TestWindow::copyTakesTheRowTheMenuWasOpenedOn()
 // now: its time axis moves with the clock.
 void TestWindow::followNowFollowsTheClock()
 {
-    TestStorage storage;
-    REQUIRE_STORAGE(storage);
-    QVERIFY(Pipeline(storage.location()).open());
-    DashboardController controller(storage.location(), 90, &m_readers);
-    QSignalSpy loaded(&controller, &DashboardController::dataReady);
-    MainWindow window(&controller, nullptr);
+    EmptyStoreWindow started(&m_readers);
+    REQUIRE_STORAGE(started.storage);
+    QVERIFY(started.opened);
+    MainWindow &window = started.window;
+    const QSignalSpy &loaded = started.loaded;
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     window.selectWindow(5);
@@ -399,15 +415,13 @@ void TestWindow::windowFitsASmallScreen()
     REQUIRE_STORAGE(storage);
     const qint64 start = 1735740000;
     QVERIFY(import(storage.location(), {writeEvents(storage, u"e.ndjson"_s, start, 20000, 10)}));
-    TestStorage empty;
-    REQUIRE_STORAGE(empty);
-    QVERIFY(Pipeline(empty.location()).open());
-    DashboardController controller(empty.location(), 90, &m_readers);
-    QSignalSpy loaded(&controller, &DashboardController::dataReady);
-    MainWindow window(&controller, nullptr);
+    EmptyStoreWindow started(&m_readers);
+    REQUIRE_STORAGE(started.storage);
+    QVERIFY(started.opened);
+    MainWindow &window = started.window;
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QTRY_VERIFY(loaded.size() >= 1);
+    QTRY_VERIFY(started.loaded.size() >= 1);
     const QRect screen = window.screen()->availableGeometry();
     QVERIFY2(window.width() <= screen.width() && window.height() <= screen.height(),
              qPrintable(u"%1x%2 on %3x%4"_s.arg(window.width())
@@ -444,16 +458,14 @@ void TestWindow::barLabelsAreWholeAt1024x700()
     request.at = QDateTime::fromSecsSinceEpoch(start + 2000, Qt::UTC);
 
     // The window reads an empty store of its own, so that only this snapshot is shown.
-    TestStorage empty;
-    REQUIRE_STORAGE(empty);
-    QVERIFY(Pipeline(empty.location()).open());
-    DashboardController controller(empty.location(), 90, &m_readers);
-    QSignalSpy loaded(&controller, &DashboardController::dataReady);
-    MainWindow window(&controller, nullptr);
+    EmptyStoreWindow started(&m_readers);
+    REQUIRE_STORAGE(started.storage);
+    QVERIFY(started.opened);
+    MainWindow &window = started.window;
     window.resize(1024, 700);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QTRY_VERIFY(loaded.size() >= 1);
+    QTRY_VERIFY(started.loaded.size() >= 1);
     window.dashboard()->setData(DashboardSnapshot::load(queries, request));
     QCoreApplication::processEvents();
     for (BarsPanel *panel : barPanels(window.dashboard())) {
