@@ -10,6 +10,7 @@
 #include "settingsdialog.h"
 #include "signalwatcher.h"
 #include "store/changelistener.h"
+#include "store/database.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -254,6 +255,7 @@ int main(int argc, char **argv)
         return 2;
     setUpLogging(process.config.logLevel);
     ::umask(mode_t(process.config.fileMask));
+    Database::configureSqlite();
     std::unique_ptr<QCoreApplication> app(createApplication(argc, argv));
     QCoreApplication::setApplicationName(u"ghmonitor"_s);
     QCoreApplication::setOrganizationName(u"ghmonitor"_s);

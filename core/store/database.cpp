@@ -11,6 +11,7 @@
 #include <QUrlQuery>
 
 #include <libpq-fe.h>
+#include <sqlite3.h>
 
 using namespace Qt::StringLiterals;
 
@@ -193,6 +194,13 @@ sqlite3 *Database::handle(const QSqlDatabase &database)
     return value.isValid() && qstrcmp(value.typeName(), "sqlite3*") == 0
         ? *static_cast<sqlite3 *const *>(value.constData())
         : nullptr;
+}
+
+// SQLite keeps memory statistics under a global mutex taken on every allocation, for
+// figures nothing here reads.
+void Database::configureSqlite()
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
 QString Database::integrityProblem(const StoreLocation &location)

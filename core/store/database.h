@@ -40,6 +40,8 @@ bool isConnected(const QSqlDatabase &database);
 // connection" while still calling the connection OK, until the next query fails.
 bool isConnectionError(const QSqlError &error);
 sqlite3 *handle(const QSqlDatabase &database);
+// Process-wide SQLite settings; call before the first connection opens.
+void configureSqlite();
 // The libpq connection under a QPSQL connection, for what Qt does not offer (COPY).
 pg_conn *postgresHandle(const QSqlDatabase &database);
 
