@@ -6,6 +6,7 @@
 #include "query/metricsqueries.h"
 #include "store/clickhouseclient.h"
 #include "store/database.h"
+#include "store/repoindexwriter.h"
 #include "store/storefactory.h"
 #include "store/walcheckpointer.h"
 #include "teststorage.h"
@@ -134,6 +135,8 @@ private slots:
     void goldTotalsEqualSilver();
     void rebuildReproducesSilverAndGold();
     void goldBehindSilverIsRepairedOnOpen();
+    void repositoryIndexIsBuiltAgainWhenMissingOrBehind();
+    void anIndexEntryWithoutItsEventCountsNothing();
     void cancelledImportResumes();
     void commitsAreCheckpointedWhileTheStoreIsOpen();
     void importStopsAtAFileItCannotCopy();
@@ -363,6 +366,138 @@ void TestStore::goldBehindSilverIsRepairedOnOpen()
     Pipeline reopened(dir.location());
     QVERIFY(reopened.open());
     QCOMPARE(Inspector(dir.location()).everything(), before);
+}
+
+namespace {
+
+// The watched scope of silver's three busiest repositories and one more owner, with its
+// event count straight from silver by name, not through the repository index.
+struct BusiestScope
+{
+    explicit BusiestScope(const StoreLocation &location)
+    {
+        Inspector silver(location);
+        const QStringList busiest = silver.rows(
+            u"SELECT lower(repo_name) FROM events GROUP BY 1 ORDER BY COUNT(*) DESC, 1 LIMIT 4"_s);
+        const QString owner = busiest.value(3).section(u'/', 0, 0);
+        scope = Scope::watched(u"busiest"_s, busiest.first(3) << owner);
+        expected = silver.scalar(uR"(SELECT COUNT(*) FROM events WHERE lower(repo_name)
+                                     IN ('%1', '%2', '%3') OR lower(repo_name) LIKE '%4/%')"_s.arg(
+            busiest[0], busiest[1], busiest[2], owner));
+    }
+
+    // The scope's count through the repository index, as the window and the API read it.
+    static qint64 counted(const StoreLocation &location, const Scope &scope)
+    {
+        MetricsQueries queries(location);
+        QString error;
+        if (!queries.open(&error))
+            return -1;
+        qint64 total = 0;
+        const TimeWindow everything {0, QDateTime::currentSecsSinceEpoch()};
+        for (const KeyCount &type : queries.typeCounts(everything, scope))
+            total += type.count;
+        return total;
+    }
+
+    Scope scope;
+    qint64 expected = 0;
+};
+
+QStringList repoIndexFiles(const QString &dataDir)
+{
+    const QString base = RepoIndexWriter::path(dataDir);
+    return {base, base + u"-wal"_s, base + u"-shm"_s};
+}
+
+} // namespace
+
+// The repository index lives in a file of its own, committed before silver. A store made
+// before it had one, and an index that lost its last commits (a power cut), are built again
+// from silver when the store next opens.
+void TestStore::repositoryIndexIsBuiltAgainWhenMissingOrBehind()
+{
+    SKIP_WITHOUT_FIXTURES();
+    SKIP_ON_POSTGRES("only SQLite keeps the repository index in a file of its own");
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
+    const QStringList files = FixtureEvents::paths();
+    QVERIFY(files.size() >= 2);
+    const QString saved = dir.path() + u"/saved-index"_s;
+    {
+        Pipeline pipeline(dir.location());
+        QVERIFY(pipeline.open());
+        QVERIFY(import(pipeline, files.first(1)).ok);
+    }
+    QVERIFY(QFile::copy(RepoIndexWriter::path(dir.path()), saved));
+    {
+        Pipeline pipeline(dir.location());
+        QVERIFY(pipeline.open());
+        QVERIFY(import(pipeline, files.mid(1)).ok);
+    }
+    const BusiestScope busiest(dir.location());
+    QVERIFY(busiest.expected > 0);
+    QCOMPARE(BusiestScope::counted(dir.location(), busiest.scope), busiest.expected);
+
+    // Behind: the index as it was after the first file.
+    for (const QString &file : repoIndexFiles(dir.path()))
+        QFile::remove(file);
+    QVERIFY(QFile::copy(saved, RepoIndexWriter::path(dir.path())));
+    QVERIFY(BusiestScope::counted(dir.location(), busiest.scope) < busiest.expected);
+    {
+        Pipeline reopened(dir.location());
+        QVERIFY(reopened.open());
+    }
+    QCOMPARE(BusiestScope::counted(dir.location(), busiest.scope), busiest.expected);
+
+    // Missing: a store from before the index had a file.
+    for (const QString &file : repoIndexFiles(dir.path()))
+        QFile::remove(file);
+    {
+        Pipeline reopened(dir.location());
+        QVERIFY(reopened.open());
+    }
+    QCOMPARE(BusiestScope::counted(dir.location(), busiest.scope), busiest.expected);
+}
+
+// An entry whose batch failed after the index committed points at an event that is not in
+// silver, or at one another source stored under the same id: the scope counts neither.
+void TestStore::anIndexEntryWithoutItsEventCountsNothing()
+{
+    SKIP_WITHOUT_FIXTURES();
+    SKIP_ON_POSTGRES("only SQLite keeps the repository index in a file of its own");
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
+    {
+        Pipeline pipeline(dir.location());
+        QVERIFY(pipeline.open());
+        QVERIFY(import(pipeline, FixtureEvents::paths().first(1)).ok);
+    }
+    const BusiestScope busiest(dir.location());
+    QCOMPARE(BusiestScope::counted(dir.location(), busiest.scope), busiest.expected);
+    const QString watched = busiest.scope.repositories.first().toLower();
+    Inspector silver(dir.location());
+    const qint64 other = silver.scalar(
+        u"SELECT MIN(id) FROM events WHERE lower(repo_name) <> '%1'"_s.arg(watched));
+    const qint64 at = silver.scalar(u"SELECT MIN(created_at) FROM events"_s);
+    {
+        QString error;
+        QSqlDatabase index = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"index"_s);
+        index.setDatabaseName(RepoIndexWriter::path(dir.path()));
+        QVERIFY(index.open());
+        QSqlQuery query(index);
+        for (const qint64 id : {other, silver.scalar(u"SELECT MAX(id) + 1 FROM events"_s)}) {
+            QVERIFY(
+                query.exec(u"INSERT INTO events_by_repo VALUES(%1, '%2', %3, %4)"_s.arg(at / 3600)
+                               .arg(watched)
+                               .arg(at)
+                               .arg(id)));
+        }
+        query.finish();
+        index.close();
+    }
+    QSqlDatabase::removeDatabase(u"index"_s);
+    QCOMPARE(BusiestScope::counted(dir.location(), busiest.scope), busiest.expected);
 }
 
 void TestStore::cancelledImportResumes()

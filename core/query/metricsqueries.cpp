@@ -64,9 +64,10 @@ struct BlockTiling
 };
 
 // The silver rows a scope keeps, as an SQL condition and its values in order. The
-// repository terms read the repository index. On SQLite it is events_repo_hour: the hour,
-// lower(repo_name), then created_at, so each term names the window's hours too, from a CTE
-// `hours` that the statement defines (`hoursCte`); on PostgreSQL, events_repo.
+// repository terms read the repository index. On SQLite it is RepoIndexWriter's
+// events_by_repo: each term names the window's hours too, from a CTE `hours` that the
+// statement defines (`hoursCte`), and the events found are checked by name, since an entry
+// may outlive a batch that failed. On PostgreSQL it is events_repo.
 struct ScopeFilter
 {
     // SQLite's repository terms are sought hour by hour: a CTE of the window's hours.
@@ -81,24 +82,21 @@ struct ScopeFilter
     {
         QStringList terms;
         if (!scope.isAll()) {
-            // Each term alone, hour included, so that SQLite seeks every one in its index.
-            const QString hour
-                = byHour ? u"created_at / 3600 IN (SELECT h FROM hours) AND "_s : QString();
-            QStringList any;
-            if (!scope.repositories.isEmpty()) {
-                any << u"(%1lower(repo_name) IN (%2))"_s.arg(
-                    hour, placeholders(scope.repositories.size()));
-                for (const QString &repository : scope.repositories)
-                    values << repository.toLower();
+            const QVariantList names = repositoryValues(scope);
+            const QString byName = repositoryTerms(scope, u"lower(repo_name)"_s, QString());
+            namesRepositories = !byName.isEmpty();
+            if (!namesRepositories) {
+                terms << u"1 = 0"_s;
+            } else if (byHour) {
+                // Each term alone, hour included, so that SQLite seeks every one in the index.
+                terms << u"id IN (SELECT event_id FROM repo_index.events_by_repo WHERE %1)"_s.arg(
+                    repositoryTerms(scope, u"repo_key"_s, u"hour IN (SELECT h FROM hours) AND "_s))
+                      << byName;
+                values << names << names;
+            } else {
+                terms << byName;
+                values << names;
             }
-            // "owner/" up to "owner0": '0' follows '/', so the range holds owner/<any name>.
-            for (const QString &organization : scope.organizations) {
-                any << u"(%1lower(repo_name) >= ? AND lower(repo_name) < ?)"_s.arg(hour);
-                values << QString(organization.toLower() + u'/')
-                       << QString(organization.toLower() + u'0');
-            }
-            namesRepositories = !any.isEmpty();
-            terms << (any.isEmpty() ? u"1 = 0"_s : u'(' + any.join(u" OR "_s) + u')');
         }
         if (scope.bots != Scope::Bots::Include) {
             // The suffix, the known logins, and the logins a payload typed "Bot".
@@ -112,6 +110,33 @@ struct ScopeFilter
             terms << (scope.bots == Scope::Bots::Only ? isBot : u"NOT "_s + isBot);
         }
         condition = terms.isEmpty() ? u"1 = 1"_s : terms.join(u" AND "_s);
+    }
+
+    // The scope's repositories and organizations as terms on `key`, each after `prefix`;
+    // empty when it names none.
+    static QString repositoryTerms(const Scope &scope, const QString &key, const QString &prefix)
+    {
+        QStringList any;
+        if (!scope.repositories.isEmpty()) {
+            any << u"(%1%2 IN (%3))"_s.arg(prefix, key, placeholders(scope.repositories.size()));
+        }
+        // "owner/" up to "owner0": '0' follows '/', so the range holds owner/<any name>.
+        for (qsizetype i = 0; i < scope.organizations.size(); ++i)
+            any << u"(%1%2 >= ? AND %2 < ?)"_s.arg(prefix, key);
+        return any.isEmpty() ? QString() : u'(' + any.join(u" OR "_s) + u')';
+    }
+
+    // The values of repositoryTerms(), in order.
+    static QVariantList repositoryValues(const Scope &scope)
+    {
+        QVariantList values;
+        for (const QString &repository : scope.repositories)
+            values << repository.toLower();
+        for (const QString &organization : scope.organizations) {
+            values << QString(organization.toLower() + u'/')
+                   << QString(organization.toLower() + u'0');
+        }
+        return values;
     }
 
     static QString placeholders(qsizetype count)
@@ -285,9 +310,10 @@ QSqlQuery MetricsQueries::scoped(const QString &select, const TimeWindow &window
     const ScopeFilter filter(scope, byHour);
     const bool seeksHours = byHour && filter.namesRepositories;
     QSqlQuery query
-        = statement(u"%1%2 FROM events WHERE created_at BETWEEN ? AND ? AND %3 %4"_s.arg(
-            seeksHours ? QString(ScopeFilter::hoursCte) : QString(), select, filter.condition,
-            rest));
+        = statement(u"%1%2 FROM events WHERE %3created_at BETWEEN ? AND ? AND %4 %5"_s.arg(
+            seeksHours ? QString(ScopeFilter::hoursCte) : QString(), select,
+            // Unary plus: SQLite reads the events the index names, not the window's all.
+            seeksHours ? u"+"_s : QString(), filter.condition, rest));
     if (seeksHours) {
         const auto [first, last] = storedHours(window);
         query.addBindValue(first);

@@ -1,6 +1,7 @@
 #include "store/database.h"
 
 #include "store/clickhouseclient.h"
+#include "store/repoindexwriter.h"
 
 #include <QAtomicInteger>
 #include <QDir>
@@ -76,7 +77,7 @@ QSqlDatabase openSqlite(const QString &dataDir, const QString &purpose, bool rea
         return {};
     }
     QSqlQuery query(database);
-    const QStringList setup {
+    QStringList setup {
         u"PRAGMA journal_mode=WAL"_s,
         u"PRAGMA synchronous=NORMAL"_s,
         u"PRAGMA temp_store=MEMORY"_s,
@@ -86,6 +87,10 @@ QSqlDatabase openSqlite(const QString &dataDir, const QString &purpose, bool rea
         u"PRAGMA gold.synchronous=NORMAL"_s,
         u"PRAGMA gold.cache_size=-16000"_s,
     };
+    // Readers seek watched scopes in the repository index, which writers make. Writers leave
+    // it alone: their BEGIN IMMEDIATE would lock it against the thread that writes it.
+    if (readOnly)
+        setup << u"ATTACH DATABASE %1 AS repo_index"_s.arg(quoted(RepoIndexWriter::path(dataDir)));
     for (const QString &statement : setup) {
         if (!query.exec(statement)) {
             *error = u"cannot set up %1: %2"_s.arg(silver, query.lastError().text());

@@ -3,6 +3,7 @@
 #include "store/connection.h"
 #include "store/countrollups.h"
 #include "store/database.h"
+#include "store/repoindexwriter.h"
 #include "store/walcheckpointer.h"
 
 #include <QFile>
@@ -31,13 +32,9 @@ const char *const schema[] = {
         created_at INTEGER NOT NULL, public INTEGER, pr_number INTEGER,
         source_id INTEGER NOT NULL REFERENCES sources(id), arrived_at INTEGER))",
     "CREATE INDEX IF NOT EXISTS main.events_created_at ON events(created_at)",
-    // A watched scope's events: each repository's are one range in each hour. The hour comes
-    // first so that an import's inserts land in the few pages of the hours it writes; keyed by
-    // name first, they landed all over an index as big as silver, and the import slowed as
-    // silver grew (78,000 events/s at the first hour, 33,000 at the 14th, measured).
+    // A watched scope's events are found through RepoIndexWriter's file, written beside silver.
     "DROP INDEX IF EXISTS main.events_repo",
-    "CREATE INDEX IF NOT EXISTS main.events_repo_hour "
-    "ON events(created_at / 3600, lower(repo_name), created_at)",
+    "DROP INDEX IF EXISTS main.events_repo_hour",
     R"(CREATE TABLE IF NOT EXISTS main.quarantine(
         id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL REFERENCES sources(id),
         line INTEGER NOT NULL, reason TEXT NOT NULL, raw TEXT, UNIQUE(source_id, line)))",
@@ -131,6 +128,7 @@ enum Statement {
     UpsertStarDayGold,
     UpsertRepositoryCounts,
     InsertBotLogin,
+    RecordIndexed,
     StatementCount
 };
 
@@ -183,6 +181,8 @@ const char *const statementText[StatementCount] = {
        open_issues = excluded.open_issues, subscribers = excluded.subscribers,
        source_id = excluded.source_id WHERE excluded.fetched_at >= fetched_at)",
     "INSERT OR IGNORE INTO bot_logins VALUES(lower(?1))",
+    R"(INSERT INTO main.meta VALUES('indexed', ?1)
+       ON CONFLICT DO UPDATE SET value = MAX(value, excluded.value))",
 };
 
 void bindText(sqlite3_stmt *statement, int index, std::string_view text)
@@ -227,6 +227,8 @@ struct SqliteEventStore::Private
     CountRollups repoRollups {"repo"};
     CountRollups typeRollups {"type"};
     std::unique_ptr<WalCheckpointer> checkpointer;
+    std::unique_ptr<RepoIndexWriter> repoIndex;
+    bool indexing = false; // the batch has entries the index has not committed
     bool failed = false;
 
     bool exec(const char *sql)
@@ -285,14 +287,42 @@ bool SqliteEventStore::open()
         close();
         return false;
     }
+    if (!catchUpRepoIndex()) {
+        close();
+        return false;
+    }
+    d->repoIndex = std::make_unique<RepoIndexWriter>(m_dataDir);
     sqlite3_wal_autocheckpoint(d->db, WalCheckpointer::writerLimitPages);
     d->checkpointer = std::make_unique<WalCheckpointer>(m_dataDir);
     return true;
 }
 
+// The repository index, built from silver when it is missing or behind, while silver stands
+// still under this writer's lock.
+bool SqliteEventStore::catchUpRepoIndex()
+{
+    if (!d->exec("BEGIN IMMEDIATE")) {
+        m_error = QString::fromUtf8(sqlite3_errmsg(d->db));
+        return false;
+    }
+    QSqlQuery query(d->database);
+    query.exec(uR"(SELECT (SELECT value FROM main.meta WHERE key = 'indexed'),
+                          EXISTS(SELECT 1 FROM main.events))"_s);
+    query.next();
+    const QVariant indexed = query.value(0);
+    const bool hasEvents = query.value(1).toBool();
+    query.finish();
+    const std::optional<qint64> sequence
+        = indexed.isNull() ? std::nullopt : std::optional(indexed.toLongLong());
+    const bool ok = RepoIndexWriter::catchUp(m_dataDir, sequence, hasEvents, &m_error);
+    d->exec(ok ? "COMMIT" : "ROLLBACK");
+    return ok;
+}
+
 void SqliteEventStore::close()
 {
     d->checkpointer.reset();
+    d->repoIndex.reset();
     d->knownRepoIds.clear();
     d->repoRollups.detach();
     d->typeRollups.detach();
@@ -307,7 +337,8 @@ void SqliteEventStore::close()
 bool SqliteEventStore::clear()
 {
     close();
-    for (const QString &base : {Database::silverPath(m_dataDir), Database::goldPath(m_dataDir)}) {
+    for (const QString &base : {Database::silverPath(m_dataDir), Database::goldPath(m_dataDir),
+                                RepoIndexWriter::path(m_dataDir)}) {
         for (const char *suffix : {"", "-wal", "-shm"})
             QFile::remove(base + QLatin1StringView(suffix));
     }
@@ -437,6 +468,7 @@ bool SqliteEventStore::beginBatch(qint64 sourceId)
     d->clearBatch();
     m_health.clear();
     d->sourceId = sourceId;
+    d->indexing = true;
     if (!d->exec("BEGIN IMMEDIATE")) {
         m_error = QString::fromUtf8(sqlite3_errmsg(d->db));
         return false;
@@ -478,6 +510,7 @@ void SqliteEventStore::event(const EventView &event)
         ++d->batch.duplicates;
         return;
     }
+    d->repoIndex->add(event.createdAt, event.repoName, event.id);
 
     d->gold.add(event, &d->batch);
 }
@@ -719,7 +752,7 @@ bool SqliteEventStore::commitBatch(const SourceProgress &progress, QList<BatchRe
     sqlite3_bind_int64(source, 8, QDateTime::currentSecsSinceEpoch());
     if (progress.complete)
         m_health.addRequest();
-    const bool ok = !d->failed && flushGold() && writeHealth() && run(source)
+    const bool ok = !d->failed && commitRepoIndex() && flushGold() && writeHealth() && run(source)
         && d->exec(
             "INSERT INTO main.meta VALUES('batch', 1) ON CONFLICT DO UPDATE SET value = value + 1;"
             "INSERT INTO gold.meta VALUES('batch', (SELECT value FROM main.meta WHERE key = "
@@ -758,8 +791,30 @@ bool SqliteEventStore::progressStored(const SourceProgress &progress)
     return stored;
 }
 
+// The batch's index entries commit before its silver does (see RepoIndexWriter), and
+// silver records the index's sequence number with them.
+bool SqliteEventStore::commitRepoIndex()
+{
+    d->indexing = false;
+    QString error;
+    const std::optional<qint64> sequence = d->repoIndex->commit(&error);
+    if (!sequence) {
+        qCWarning(lcStore).noquote() << error;
+        return false;
+    }
+    sqlite3_stmt *record = d->statements[RecordIndexed];
+    sqlite3_bind_int64(record, 1, *sequence);
+    return run(record);
+}
+
 void SqliteEventStore::rollbackBatch()
 {
+    // Entries already handed over commit anyway: without their events they point at nothing.
+    if (d->repoIndex && std::exchange(d->indexing, false)) {
+        QString ignored;
+        d->repoIndex->discard();
+        d->repoIndex->commit(&ignored);
+    }
     if (!sqlite3_get_autocommit(d->db))
         d->exec("ROLLBACK");
     d->clearBatch();

@@ -38,6 +38,8 @@ public:
 
 private:
     bool progressStored(const SourceProgress &progress);
+    bool catchUpRepoIndex();
+    bool commitRepoIndex();
     struct Private;
     bool createSchema();
     bool addArrivalColumn();
