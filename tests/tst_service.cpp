@@ -50,6 +50,7 @@ private slots:
     void unreadableStoreAnswers503NeverZeros();
     void aWaitingAnswerDelaysNoOther();
     void pipelinedRequestsAreAnsweredInOrder();
+    void aStopWhileReadersAnswerIsClean();
     void hostileClientsCostBoundedMemory();
     void aDamagedStoreIsReportedWithTheWayOut();
     void archiveBackfillMakesItsHoursComplete();
@@ -310,6 +311,38 @@ void TestService::aWaitingAnswerDelaysNoOther()
         QVERIFY(!active.json()["repositories"_L1].toArray().isEmpty());
     }
     QSqlDatabase::removeDatabase(u"locker"_s);
+}
+
+// SIGTERM while the reader threads still have answers to compute: the server waits for them,
+// and they find the pool they run on. It was a crash: the pool's pointer was cleared before
+// the pool waited for its threads.
+void TestService::aStopWhileReadersAnswerIsClean()
+{
+    REQUIRE_STORAGE(*m_storage);
+    importSynthetic();
+    m_apiUrl = startService({}, {{u"GHM_API_CACHE_MB"_s, u"0"_s}});
+    QVERIFY(!m_apiUrl.isEmpty());
+    const QUrl api(m_apiUrl);
+    std::array<QTcpSocket, 128> clients;
+    int sent = 0;
+    for (QTcpSocket &socket : clients) {
+        socket.connectToHost(api.host(), quint16(api.port()));
+        QVERIFY(socket.waitForConnected(5000));
+        QByteArray requests;
+        for (int i = 0; i < 2; ++i, ++sent) {
+            const QByteArray at = TimeFormat::iso(firstSecond + sent % 3000).toLatin1();
+            requests += "GET /api/dashboard?window=all&bots=exclude&at=" + at
+                + " HTTP/1.1\r\nHost: " + api.host().toLatin1() + "\r\n\r\n";
+        }
+        socket.write(requests);
+        QVERIFY(socket.waitForBytesWritten(5000));
+    }
+    // Until the first answers come: the rest are queued for the readers.
+    QVERIFY(clients.front().waitForReadyRead(10000));
+    QVERIFY(clients.front().peek(12).startsWith("HTTP/1.1 200"));
+    QVERIFY(ChildProcess::terminate(m_service));
+    QCOMPARE(m_service.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(m_service.exitCode(), 0);
 }
 
 // HTTP/1.1 lets a client send its next request before the last is answered. A slow

@@ -76,7 +76,11 @@ ApiServer::ApiServer(const Options &options, QObject *parent)
 
 ApiServer::~ApiServer()
 {
-    m_readers.reset(); // first: answers under way use the rest
+    // First, while m_readers still points at the pool: answers under way use it and the rest.
+    // (unique_ptr::reset() clears the pointer before the pool's destructor waits.)
+    if (m_readers)
+        m_readers->waitForDone();
+    m_readers.reset();
 }
 
 MetricsQueries &ApiServer::queries()

@@ -22,6 +22,8 @@ public:
     MetricsQueries &queries();
     // Runs `work` on a reader thread.
     void start(std::function<void()> work) { m_pool.start(std::move(work)); }
+    // Returns once every work started has run.
+    void waitForDone() { m_pool.waitForDone(); }
 
 private:
     StoreLocation m_store;
