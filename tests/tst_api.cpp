@@ -117,6 +117,7 @@ private slots:
     void limitsAnswerBeforeTheyCostMemory();
     void everyRequestIsFramedStrictly_data();
     void everyRequestIsFramedStrictly();
+    void pipelinedUpToTheLimitAreAllAnswered();
     void mutatedRequestsNeverReachA5xx();
     void unknownParametersAreNamed();
 
@@ -976,6 +977,32 @@ void TestApi::everyRequestIsFramedStrictly()
                      "Authorization: Bearer secret\r\n\r\n",
                      500)
                 .first.startsWith("HTTP/1.1 200"));
+}
+
+// As many requests sent ahead as the limit allows are all answered, in order, on one
+// connection: readers answer them one by one, and QHttpServer reads one at a time and
+// signals the rest again, which the guard must not frame and count twice (it did: twelve
+// pipelined requests got one answer, then 429).
+void TestApi::pipelinedUpToTheLimitAreAllAnswered()
+{
+    const int limit = ApiLimits().maxPipelined;
+    ApiServer server({m_dir.location(), u"127.0.0.1"_s, 0, {}, {}, {}, {}});
+    const quint16 port = listen(server);
+    QVERIFY(port != 0);
+    QByteArray requests;
+    for (int i = 0; i < limit; ++i) {
+        requests += "GET /api/events/count?offset=" + QByteArray::number(10 + i)
+            + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    }
+    const auto [answer, closed] = exchange(port, requests, 3000);
+    QVERIFY(!closed);
+    QCOMPARE(answer.count("HTTP/1.1 200"), limit);
+    QCOMPARE(answer.count("HTTP/1.1 "), limit);
+    qsizetype at = 0;
+    for (int i = 0; i < limit; ++i) { // in the order asked
+        at = answer.indexOf(QByteArray("\"offset\":" + QByteArray::number(10 + i)), at);
+        QVERIFY(at >= 0);
+    }
 }
 
 // A small fuzzer of the HTTP front: 400 requests made from sound ones by flipping,

@@ -138,12 +138,19 @@ private:
     qint64 m_bodyLeft = 0;
 };
 
-// One connection's watch: its slot reads every arriving byte before QHttpServer's (which
-// reads them all after it), frames each request, and drains a refused connection so that
-// QHttpServer parses nothing of it.
+// One connection's watch: its slot reads every arriving byte before QHttpServer's, frames
+// each request, and drains a refused connection so that QHttpServer parses nothing of it.
+// QHttpServer reads one request at a time and signals readyRead again for the rest, so the
+// guard remembers how many of the bytes left unread it has framed already.
 class ConnectionGuard : public QObject
 {
 public:
+    // Connects the slot that runs after QHttpServer's: call once QHttpServer has the socket.
+    void followServer()
+    {
+        connect(m_socket, &QTcpSocket::readyRead, this, &ConnectionGuard::afterServerRead);
+    }
+
     ConnectionGuard(QTcpSocket *socket, const ApiLimits &limits)
         : QObject(socket)
         , m_socket(socket)
@@ -175,9 +182,12 @@ private:
             return;
         }
         m_idle.stop();
+        const qint64 available = m_socket->bytesAvailable();
+        const QByteArray unseen
+            = m_socket->peek(available).sliced(qsizetype(std::min(m_framedUnread, available)));
+        m_framedUnread = available;
         int completed = 0;
-        const RequestFramer::Refusal refusal
-            = m_framer.feed(m_socket->peek(m_socket->bytesAvailable()), &completed);
+        const RequestFramer::Refusal refusal = m_framer.feed(unseen, &completed);
         m_unanswered += completed;
         if (refusal.status) {
             refuse(refusal);
@@ -190,6 +200,9 @@ private:
             m_request.start();
         }
     }
+
+    // After QHttpServer's slot: what it left unread has been framed.
+    void afterServerRead() { m_framedUnread = m_socket->bytesAvailable(); }
 
     void onBytesWritten()
     {
@@ -223,6 +236,7 @@ private:
     QTimer m_request;
     QTimer m_answer;
     int m_unanswered = 0; // requests complete since the last answer went out whole
+    qint64 m_framedUnread = 0; // bytes framed that QHttpServer has not read yet
     bool m_refused = false;
 };
 
@@ -249,6 +263,18 @@ void GuardedServer::incomingConnection(qintptr descriptor)
     }
     ++m_open;
     connect(socket, &QObject::destroyed, this, [this] { --m_open; });
-    new ConnectionGuard(socket, m_limits);
+    m_unfollowed << new ConnectionGuard(socket, m_limits);
+    // QHttpServer takes the socket on this signal, bound before the first connection came:
+    // a slot connected now runs after its own.
+    if (!std::exchange(m_following, true))
+        connect(this, &QTcpServer::pendingConnectionAvailable, this, &GuardedServer::follow);
     addPendingConnection(socket);
+}
+
+void GuardedServer::follow()
+{
+    for (const QPointer<QObject> &guard : std::exchange(m_unfollowed, {})) {
+        if (guard)
+            static_cast<ConnectionGuard *>(guard.data())->followServer();
+    }
 }

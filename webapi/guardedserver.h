@@ -2,6 +2,7 @@
 
 #include "config/config.h"
 
+#include <QPointer>
 #include <QTcpServer>
 
 // The TCP side of the REST API, under ApiLimits, before QHttpServer reads a byte. Every
@@ -25,6 +26,11 @@ protected:
     void incomingConnection(qintptr descriptor) override;
 
 private:
+    // The new connections' guards, once QHttpServer has taken their sockets.
+    void follow();
+
     ApiLimits m_limits;
     int m_open = 0;
+    QList<QPointer<QObject>> m_unfollowed; // guards of sockets QHttpServer has not taken yet
+    bool m_following = false;
 };
