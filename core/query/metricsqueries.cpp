@@ -5,6 +5,7 @@
 #include "query/postgresblockcache.h"
 #include "store/countrollups.h"
 #include "store/database.h"
+#include "store/postgresrepoblocks.h"
 #include "store/sqlitestatement.h"
 
 #include <QScopeGuard>
@@ -403,15 +404,13 @@ QList<KeyCount> MetricsQueries::activeRepositoriesPostgres(int limit, const Time
             partial << minute;
     }
     if (!partial.isEmpty()) {
-        QSqlQuery &edges = prepared(
-            u"SELECT period, block FROM gold.repo_blocks WHERE span = 60 AND period IN (?, ?)"_s);
-        edges.bindValue(0, partial.first());
-        edges.bindValue(1, partial.last());
-        exec(edges);
-        while (edges.next())
-            counts.addMinuteBlock(edges.value(1).toByteArray(), edges.value(0).toLongLong(),
-                                  window.from, window.to);
-        edges.finish();
+        QSqlError error;
+        const auto edges
+            = PostgresRepoBlocks::fetchMinutes(m_connection.database(), partial, &error);
+        if (!edges)
+            m_connection.fail(error);
+        for (const PostgresRepoBlocks::StoredBlock &edge : *edges)
+            counts.addMinuteBlock(edge.block, edge.period, window.from, window.to);
     }
     return namedRanking(counts.topWithTies(size_t(limit)), limit);
 }
@@ -444,25 +443,18 @@ QList<QByteArray> MetricsQueries::postgresBlocks(const QList<qint64> &tiling)
         rows.finish();
         if (missing.isEmpty())
             return blocks;
-        QStringList ids;
-        for (auto it = missing.cbegin(); it != missing.cend(); ++it)
-            ids << QString::number(it.key());
-        QSqlQuery &fetch = prepared(uR"(SELECT id, xmin::text, block FROM gold.repo_blocks
-            WHERE id = ANY(CAST(? AS bigint[])))"_s);
-        fetch.bindValue(0, u"{%1}"_s.arg(ids.join(u',')));
-        exec(fetch);
+        QSqlError error;
+        auto fetch = PostgresRepoBlocks::fetch(m_connection.database(), missing.keys(), &error);
+        if (!fetch)
+            m_connection.fail(error);
         qsizetype fetched = 0;
-        while (fetch.next()) {
-            const qint64 id = fetch.value(0).toLongLong();
-            const qint64 xmin = fetch.value(1).toLongLong();
-            if (missing.value(id) != xmin)
+        for (PostgresRepoBlocks::StoredBlock &block : *fetch) {
+            if (missing.value(block.id) != block.version)
                 continue;
-            const QByteArray block = fetch.value(2).toByteArray();
-            cache.insert(store, id, xmin, block);
-            blocks.append(block);
+            cache.insert(store, block.id, block.version, block.block);
+            blocks.append(std::move(block.block));
             ++fetched;
         }
-        fetch.finish();
         if (fetched == missing.size())
             return blocks;
         if (attempt == 3)

@@ -2,9 +2,11 @@
 
 #include <QByteArray>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QStringList>
 
 #include <map>
+#include <optional>
 #include <vector>
 
 // PostgreSQL's repository counts as count blocks (CountBlock), in gold.repo_blocks: each
@@ -44,6 +46,22 @@ constexpr int maxBlocksPerPeriod = 8;
 // it must delete every block it read, or it rolls back. Readers see a period's blocks
 // before or after, with the same sum.
 bool compact(QSqlDatabase &database, const std::vector<Period> &periods, QString *error);
+
+// A block as a reader receives it: its row, the row's version (`xmin`) and its period.
+struct StoredBlock
+{
+    qint64 id = 0;
+    qint64 version = 0;
+    qint64 period = 0;
+    QByteArray block;
+};
+
+// The blocks of the rows `ids`; nothing, with `error`, when the statement fails.
+std::optional<std::vector<StoredBlock>> fetch(const QSqlDatabase &database,
+                                              const QList<qint64> &ids, QSqlError *error);
+// The minute blocks of the minutes `minutes`, as fetch() does.
+std::optional<std::vector<StoredBlock>>
+fetchMinutes(const QSqlDatabase &database, const QList<qint64> &minutes, QSqlError *error);
 
 QStringList schema();
 // Builds the blocks from silver, a UTC day at a time, where they lack the seconds of their
