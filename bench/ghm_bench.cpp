@@ -20,9 +20,12 @@
 #include <QThread>
 #include <QUrl>
 
+#include <csignal>
 #include <cstdio>
 #include <functional>
 #include <optional>
+
+#include <sys/prctl.h>
 
 using namespace Qt::StringLiterals;
 
@@ -59,12 +62,19 @@ qint64 peakRssKb(qint64 pid)
     return 0;
 }
 
+// A child that outlives a killed benchmark would load the machine of the next run.
+void stopsWithTheBenchmark(QProcess &child)
+{
+    child.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
+}
+
 // Runs `ghmonitor --import` as a child, so its time and memory are the product's own.
 ImportRun runImport(const QString &binary, const StoreLocation &store, const QStringList &files)
 {
     QElapsedTimer timer;
     timer.start();
     QProcess process;
+    stopsWithTheBenchmark(process);
     process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     QStringList arguments {u"--data-dir"_s, store.dataDir, u"--import"_s};
     arguments << files;
@@ -259,6 +269,7 @@ struct WrkResult
 WrkResult runWrk(const QString &api, const QString &script, int seconds, int connections = 32)
 {
     QProcess wrk;
+    stopsWithTheBenchmark(wrk);
     wrk.start(u"wrk"_s,
               {u"-t2"_s, u"-c%1"_s.arg(connections), u"-d%1s"_s.arg(seconds), u"--latency"_s,
                u"-s"_s, script, api});
@@ -321,6 +332,7 @@ QString startServer(QProcess &server, const QString &binary, const QString &data
     // a nonce cannot make URLs unique).
     env.insert(u"GHM_API_CACHE_MB"_s, u"0"_s);
     server.setProcessEnvironment(env);
+    stopsWithTheBenchmark(server);
     server.setProcessChannelMode(QProcess::MergedChannels);
     server.start(binary, {u"--headless"_s, u"--data-dir"_s, dataDir});
     QByteArray output;
@@ -520,6 +532,7 @@ bool realShape(const QString &binary, const QString &work)
     const QString slow = wrkScript(
         work, u"slow"_s, u"/api/repositories/active?offset=1440&at=%AT%"_s, history, busy);
     QProcess load;
+    stopsWithTheBenchmark(load);
     load.start(u"wrk"_s, {u"-t2"_s, u"-c32"_s, u"-d12s"_s, u"-s"_s, slow, api});
     QThread::sleep(2);
     const QList<double> health = healthLatencies(QUrl(api), 40);
@@ -530,6 +543,7 @@ bool realShape(const QString &binary, const QString &work)
 
     // Serving and ingesting at once: the server's peak memory.
     QProcess import;
+    stopsWithTheBenchmark(import);
     import.start(binary, {u"--data-dir"_s, store.dataDir, u"--import"_s, later.first()});
     const WrkResult during
         = runWrk(api, wrkScript(work, u"during"_s, routes[2].second, history, busy), 5);
