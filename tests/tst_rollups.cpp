@@ -249,8 +249,9 @@ void TestRollups::storedRollupsEqualTheirMinutes()
     Database::close(database);
 }
 
-// PostgreSQL's count blocks of a store written before they kept seconds (emptied here) are
-// built from silver when it is next opened, exact to the second at every window's edges.
+// PostgreSQL's count blocks of a store written before they kept seconds, or before types
+// had blocks (both emptied here), are built from silver when it is next opened, exact to
+// the second at every window's edges.
 void TestRollups::postgresBlocksComeBackFromSilver()
 {
     if (!TestStorage::onPostgres())
@@ -259,25 +260,36 @@ void TestRollups::postgresBlocksComeBackFromSilver()
     QSqlDatabase database = Database::open(m_dir.location(), u"check"_s, false, &error);
     QVERIFY2(database.isOpen(), qPrintable(error));
     QSqlQuery query(database);
-    QVERIFY(query.exec(u"TRUNCATE gold.repo_blocks"_s));
-    QVERIFY(query.exec(u"DELETE FROM gold.meta WHERE key = 'repo_blocks_seconds'"_s));
+    QVERIFY(query.exec(u"TRUNCATE gold.repo_blocks, gold.type_blocks, gold.types"_s));
+    QVERIFY(
+        query.exec(u"DELETE FROM gold.meta WHERE key IN ('repo_blocks_seconds', 'type_blocks')"_s));
     const qint64 wholeStore = (m_last - m_first) / 60 + 2;
     const QDateTime end = QDateTime::fromSecsSinceEpoch(m_last + 1, Qt::UTC);
     const TimeWindow window = TimeWindow::endingAt(end, wholeStore);
     const QList<KeyCount> expected
         = referenceCounts(m_events, window.from, window.to, &Event::repository, 10);
+    const QList<KeyCount> expectedTypes
+        = referenceCounts(m_events, window.from, window.to, &Event::type);
     {
         MetricsQueries queries(m_dir.location());
         QVERIFY(queries.open(&error));
         QVERIFY(queries.activeRepositories(10, wholeStore, end) != expected);
+        QVERIFY(queries.eventCounts(wholeStore, end).isEmpty());
     }
     {
         const std::unique_ptr<EventStore> store = StoreFactory::eventStore(m_dir.location());
         QVERIFY2(store->open(), qPrintable(store->lastError()));
     }
-    QVERIFY(query.exec(u"SELECT COUNT(DISTINCT span) FROM gold.repo_blocks"_s) && query.next());
-    QCOMPARE(query.value(0).toInt(), 3);
+    for (const QString &table : {u"gold.repo_blocks"_s, u"gold.type_blocks"_s}) {
+        QVERIFY(query.exec(u"SELECT COUNT(DISTINCT span) FROM %1"_s.arg(table)) && query.next());
+        QCOMPARE(query.value(0).toInt(), 3);
+    }
     query.finish();
+    {
+        MetricsQueries queries(m_dir.location());
+        QVERIFY(queries.open(&error));
+        QCOMPARE(queries.eventCounts(wholeStore, end), expectedTypes);
+    }
     Database::close(database);
     compareWindows(100, 9);
 }

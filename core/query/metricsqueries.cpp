@@ -216,55 +216,36 @@ void MetricsQueries::exec(QSqlQuery &query)
         m_connection.fail(query.lastError());
 }
 
+// Summed from gold's count blocks, exact to the second: silver is not read.
 QList<KeyCount> MetricsQueries::typeCountsIn(const TimeWindow &window)
 {
-    if (!m_connection.isPostgres())
-        return typeCountsSqlite(window);
-    const WindowSplit split(window);
-    // Gold's whole minutes plus silver's partial minutes, merged before ranking.
-    QSqlQuery &query = prepared(uR"(
-        SELECT key, CAST(SUM(n) AS BIGINT) AS total FROM (
-            SELECT type AS key, events AS n FROM gold.type_minute WHERE minute BETWEEN :m0 AND :m1
-            UNION ALL
-            SELECT type, COUNT(*) FROM events
-            WHERE created_at BETWEEN :a0 AND :a1 OR created_at BETWEEN :b0 AND :b1
-            GROUP BY 1) AS parts
-        GROUP BY key ORDER BY total DESC, key ASC)"_s);
-    const auto done = qScopeGuard([&query] { query.finish(); });
-    query.bindValue(u":m0"_s, split.first);
-    query.bindValue(u":m1"_s, split.last);
-    query.bindValue(u":a0"_s, window.from);
-    query.bindValue(u":a1"_s, split.leftEnd);
-    query.bindValue(u":b0"_s, split.rightStart);
-    query.bindValue(u":b1"_s, window.to);
-    exec(query);
-    QList<KeyCount> counts;
-    while (query.next())
-        counts.append({query.value(0).toString(), query.value(1).toLongLong()});
-    return counts;
-}
-
-// Summed from gold's count blocks, exact to the second: silver is not read.
-QList<KeyCount> MetricsQueries::typeCountsSqlite(const TimeWindow &window)
-{
-    sqlite3 *db = Database::handle(m_connection.database());
-    const auto cleared = qScopeGuard([this] { m_rollups->counts.clear(); });
-    m_rollups->type.sumWindow(db, window.from, window.to, m_rollups->counts);
-    SqliteStatement names(db, "SELECT type_id, name FROM gold.types");
-    QList<KeyCount> counts;
-    QSet<quint32> named;
-    while (names.next()) {
-        named.insert(quint32(names.integer(0)));
-        if (const quint32 count = m_rollups->counts.count(quint32(names.integer(0))))
-            counts.append({names.text(1), count});
+    KeyCounts &counts = m_rollups->counts;
+    const auto cleared = qScopeGuard([&counts] { counts.clear(); });
+    QHash<quint32, QString> names;
+    if (m_connection.isPostgres()) {
+        sumPostgresBlocks(PostgresRepoBlocks::Dimension::Types, window);
+        QSqlQuery &query = prepared(u"SELECT type_id, name FROM gold.types"_s);
+        exec(query);
+        while (query.next())
+            names.insert(quint32(query.value(0).toLongLong()), query.value(1).toString());
+        query.finish();
+    } else {
+        sqlite3 *db = Database::handle(m_connection.database());
+        m_rollups->type.sumWindow(db, window.from, window.to, counts);
+        SqliteStatement query(db, "SELECT type_id, name FROM gold.types");
+        while (query.next())
+            names.insert(quint32(query.integer(0)), query.text(1));
     }
-    // As for repositories: a counted type gold cannot name is a store error, not a loss.
-    for (const quint32 id : m_rollups->counts.keys()) {
-        if (!named.contains(id))
+    QList<KeyCount> ranked;
+    for (const quint32 id : counts.keys()) {
+        // As for repositories: a counted type gold cannot name is a store error, not a loss.
+        if (!names.contains(id))
             throw StoreUnavailable {u"gold counts event type %1, which gold.types lacks"_s.arg(id)};
+        if (const quint32 count = counts.count(id))
+            ranked.append({names.value(id), count});
     }
-    std::sort(counts.begin(), counts.end(), KeyCount::ranksBefore);
-    return counts;
+    std::sort(ranked.begin(), ranked.end(), KeyCount::ranksBefore);
+    return ranked;
 }
 
 QList<KeyCount> MetricsQueries::eventCounts(qint64 minutes, const QDateTime &at)
@@ -391,42 +372,52 @@ QList<KeyCount> MetricsQueries::activeRepositoriesSqlite(int limit, const TimeWi
 // repositories that make the cut, ties included, are named.
 QList<KeyCount> MetricsQueries::activeRepositoriesPostgres(int limit, const TimeWindow &window)
 {
-    const WindowSplit split(window);
     KeyCounts &counts = m_rollups->counts;
     const auto cleared = qScopeGuard([&counts] { counts.clear(); });
-    for (const QByteArray &block : postgresBlocks(BlockTiling(split).values()))
+    sumPostgresBlocks(PostgresRepoBlocks::Dimension::Repositories, window);
+    return namedRanking(counts.topWithTies(size_t(limit)), limit);
+}
+
+// Adds `dimension`'s counts in `window` to m_rollups->counts: the blocks that tile its whole
+// minutes, and the seconds of its partial minutes at either edge.
+void MetricsQueries::sumPostgresBlocks(PostgresRepoBlocks::Dimension dimension,
+                                       const TimeWindow &window)
+{
+    const WindowSplit split(window);
+    KeyCounts &counts = m_rollups->counts;
+    for (const QByteArray &block : postgresBlocks(dimension, BlockTiling(split).values()))
         counts.addBlock(block);
-    // The partial minutes at the window's edges, summed to the second as SQLite's are.
     QList<qint64> partial;
     for (const qint64 minute :
          {CountBlock::minuteOf(window.from), CountBlock::minuteOf(window.to)}) {
         if ((minute < split.first || minute > split.last) && !partial.contains(minute))
             partial << minute;
     }
-    if (!partial.isEmpty()) {
-        QSqlError error;
-        const auto edges
-            = PostgresRepoBlocks::fetchMinutes(m_connection.database(), partial, &error);
-        if (!edges)
-            m_connection.fail(error);
-        for (const PostgresRepoBlocks::StoredBlock &edge : *edges)
-            counts.addMinuteBlock(edge.block, edge.period, window.from, window.to);
-    }
-    return namedRanking(counts.topWithTies(size_t(limit)), limit);
+    if (partial.isEmpty())
+        return;
+    QSqlError error;
+    const auto edges
+        = PostgresRepoBlocks::fetchMinutes(m_connection.database(), dimension, partial, &error);
+    if (!edges)
+        m_connection.fail(error);
+    for (const PostgresRepoBlocks::StoredBlock &edge : *edges)
+        counts.addMinuteBlock(edge.block, edge.period, window.from, window.to);
 }
 
 // The blocks of a BlockTiling, those this process holds from its cache: the server lists the
 // rows, and only the others' bytes cross the socket. A block merged away between the two
 // statements sends the reader round again.
-QList<QByteArray> MetricsQueries::postgresBlocks(const QList<qint64> &tiling)
+QList<QByteArray> MetricsQueries::postgresBlocks(PostgresRepoBlocks::Dimension dimension,
+                                                 const QList<qint64> &tiling)
 {
     PostgresBlockCache &cache = PostgresBlockCache::instance();
-    const QString store = m_connection.location().describe();
+    const QString table = PostgresRepoBlocks::tableOf(dimension);
+    const QString store = m_connection.location().describe() + u' ' + table;
     for (int attempt = 1;; ++attempt) {
-        QSqlQuery &rows = prepared(uR"(SELECT id, xmin::text FROM gold.repo_blocks
+        QSqlQuery &rows = prepared(uR"(SELECT id, xmin::text FROM %1
             WHERE span = 60 AND (period BETWEEN ? AND ? OR period BETWEEN ? AND ?)
                OR span = 3600 AND (period BETWEEN ? AND ? OR period BETWEEN ? AND ?)
-               OR span = 86400 AND period BETWEEN ? AND ?)"_s);
+               OR span = 86400 AND period BETWEEN ? AND ?)"_s.arg(table));
         for (qsizetype i = 0; i < tiling.size(); ++i)
             rows.bindValue(int(i), tiling[i]);
         exec(rows);
@@ -444,7 +435,8 @@ QList<QByteArray> MetricsQueries::postgresBlocks(const QList<qint64> &tiling)
         if (missing.isEmpty())
             return blocks;
         QSqlError error;
-        auto fetch = PostgresRepoBlocks::fetch(m_connection.database(), missing.keys(), &error);
+        auto fetch
+            = PostgresRepoBlocks::fetch(m_connection.database(), dimension, missing.keys(), &error);
         if (!fetch)
             m_connection.fail(error);
         qsizetype fetched = 0;
@@ -1041,25 +1033,22 @@ QList<std::pair<QString, qint64>> MetricsQueries::eventTotalsByType()
     if (m_clickHouse)
         return m_clickHouse->eventTotalsByType();
     return m_connection.read([&] {
+        // The whole stored span as one window: mostly day blocks, whatever its length.
+        QSqlQuery span = statement(m_connection.isPostgres()
+                                       ? u"SELECT MIN(period), MAX(period) FROM gold.type_blocks "
+                                         "WHERE span = 60"_s
+                                       : u"SELECT MIN(period), MAX(period) FROM "
+                                         "gold.type_counts_minute"_s);
+        exec(span);
         QList<std::pair<QString, qint64>> totals;
-        if (!m_connection.isPostgres()) {
-            // The whole stored span as one window: mostly day blocks, whatever its length.
-            sqlite3 *db = Database::handle(m_connection.database());
-            SqliteStatement span(db,
-                                 "SELECT MIN(period), MAX(period) FROM gold.type_counts_minute");
-            if (span.next() && sqlite3_column_type(span, 0) != SQLITE_NULL) {
-                const TimeWindow all {span.integer(0) * 60, span.integer(1) * 60 + 59};
-                for (const KeyCount &count : typeCountsSqlite(all))
-                    totals.append({count.key, count.count});
-            }
-            std::sort(totals.begin(), totals.end());
-            return totals;
+        if (span.next() && !span.value(0).isNull()) {
+            const TimeWindow all {span.value(0).toLongLong() * 60,
+                                  span.value(1).toLongLong() * 60 + 59};
+            span.finish();
+            for (const KeyCount &count : typeCountsIn(all))
+                totals.append({count.key, count.count});
         }
-        QSqlQuery query = statement(uR"(SELECT type, CAST(SUM(events) AS BIGINT)
-                                        FROM gold.type_minute GROUP BY type ORDER BY type)"_s);
-        exec(query);
-        while (query.next())
-            totals.append({query.value(0).toString(), query.value(1).toLongLong()});
+        std::sort(totals.begin(), totals.end());
         return totals;
     });
 }

@@ -4,6 +4,7 @@
 #include "query/feedquality.h"
 #include "query/metrictypes.h"
 #include "store/connection.h"
+#include "store/postgresrepoblocks.h"
 
 #include <QDateTime>
 #include <QList>
@@ -115,11 +116,12 @@ private:
     SourceRows sourceRows(qint64 firstHour, qint64 lastHour);
     QList<qint64> liveLagHistogram();
     QList<KeyCount> typeCountsIn(const TimeWindow &window);
-    QList<KeyCount> typeCountsSqlite(const TimeWindow &window);
     // The dialect-specific parts, one version per backend.
     QList<KeyCount> activeRepositoriesSqlite(int limit, const TimeWindow &window);
     QList<KeyCount> activeRepositoriesPostgres(int limit, const TimeWindow &window);
-    QList<QByteArray> postgresBlocks(const QList<qint64> &tiling);
+    void sumPostgresBlocks(PostgresRepoBlocks::Dimension dimension, const TimeWindow &window);
+    QList<QByteArray> postgresBlocks(PostgresRepoBlocks::Dimension dimension,
+                                     const QList<qint64> &tiling);
     QList<KeyCount> namedRanking(const std::vector<quint32> &ids, int limit);
     bool hasTable(const QString &schema, const QString &name);
     bool pullRequestHistory(const QString &key, const TimeWindow &window, PullRequestStats *stats);

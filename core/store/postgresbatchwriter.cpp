@@ -43,6 +43,10 @@ const char *const staging[] = {
         name text COLLATE "C", events bigint, last_at bigint) ON COMMIT DELETE ROWS)",
     R"(CREATE TEMP TABLE IF NOT EXISTS staged_repo_blocks(
         span integer, period bigint, block bytea) ON COMMIT DELETE ROWS)",
+    R"(CREATE TEMP TABLE IF NOT EXISTS staged_types(name text COLLATE "C")
+        ON COMMIT DELETE ROWS)",
+    R"(CREATE TEMP TABLE IF NOT EXISTS staged_type_blocks(
+        span integer, period bigint, block bytea) ON COMMIT DELETE ROWS)",
     R"(CREATE TEMP TABLE IF NOT EXISTS staged_pr_opened(
         repo_id bigint, created_at bigint, id bigint) ON COMMIT DELETE ROWS)",
 };
@@ -56,6 +60,9 @@ enum Statement {
     UpsertTypeMinutes,
     UpsertRepos,
     InsertRepoBlocks,
+    InsertTypes,
+    SelectTypes,
+    InsertTypeBlocks,
     InsertPrOpened,
     InsertQuarantine,
     UpsertPullRequest,
@@ -98,6 +105,11 @@ const char *const statementText[StatementCount] = {
        last_event_at = GREATEST(g.last_event_at, excluded.last_event_at)
        RETURNING repo_key, repo_id)",
     "INSERT INTO gold.repo_blocks(span, period, block) SELECT * FROM staged_repo_blocks",
+    // A name another writer is inserting makes this wait for its commit; the next
+    // statement's snapshot then sees its id.
+    "INSERT INTO gold.types(name) SELECT name FROM staged_types ORDER BY 1 ON CONFLICT DO NOTHING",
+    "SELECT s.name, t.type_id FROM staged_types s JOIN gold.types t USING (name)",
+    "INSERT INTO gold.type_blocks(span, period, block) SELECT * FROM staged_type_blocks",
     "INSERT INTO gold.pr_opened SELECT * FROM staged_pr_opened ORDER BY 1, 2, 3 ON CONFLICT DO "
     "NOTHING",
     R"(INSERT INTO quarantine(source_id, line, reason, raw) VALUES(?, ?, ?, ?)
@@ -215,10 +227,10 @@ private:
     bool m_rowStart = true;
 };
 
-// A batch's repository counts as count blocks of a minute, an hour and a day
-// (gold.repo_blocks): a window's reader sums a few blocks, as SQLite's do, instead of
-// aggregating a row per repository and minute.
-CopyText repoBlocks(const std::vector<PostgresRepoBlocks::Block> &blocks)
+// A batch's counts by repository or type as count blocks of a minute, an hour and a day
+// (gold.repo_blocks, gold.type_blocks): a window's reader sums a few blocks, as SQLite's do,
+// instead of aggregating a row per key and minute.
+CopyText blockRows(const std::vector<PostgresRepoBlocks::Block> &blocks)
 {
     CopyText rows;
     for (const PostgresRepoBlocks::Block &block : blocks) {
@@ -450,11 +462,14 @@ private:
     // Merges the blocks of the periods the last batch added to, while the next is parsed.
     void compactBlocks()
     {
-        QString error;
-        if (!PostgresRepoBlocks::compact(m_connection.current(), m_blockPeriods, &error))
-            qCWarning(lcWriter).noquote() << "cannot merge count blocks:" << error;
+        for (const auto &[dimension, periods] : m_blockPeriods) {
+            QString error;
+            if (!PostgresRepoBlocks::compact(m_connection.current(), dimension, periods, &error))
+                qCWarning(lcWriter).noquote() << "cannot merge count blocks:" << error;
+        }
         m_blockPeriods.clear();
     }
+    bool writeTypeBlocks();
     bool applyPullRequestChanges();
     bool writeQuarantineAndPullRequests();
     bool finishBatch();
@@ -475,7 +490,8 @@ private:
     QSqlError m_lastError;
     const PendingBatch *m_current = nullptr;
     BatchResult m_batch;
-    std::vector<PostgresRepoBlocks::Period> m_blockPeriods; // of the last batch's blocks
+    // Of the last batch's blocks.
+    std::map<PostgresRepoBlocks::Dimension, std::vector<PostgresRepoBlocks::Period>> m_blockPeriods;
     GoldDelta m_gold;
     HealthDelta m_health;
 };
@@ -610,10 +626,43 @@ bool PostgresBatchWriter::Thread::writeGold()
         opened.endRow();
     }
     const std::vector<PostgresRepoBlocks::Block> blocks = PostgresRepoBlocks::blocksOf(perSecond);
-    m_blockPeriods = PostgresRepoBlocks::periodsOf(blocks);
-    return copy("staged_repo_blocks", repoBlocks(blocks)) && exec(InsertRepoBlocks, {})
-        && copy("staged_pr_opened", opened) && exec(InsertPrOpened, {}) && applyPullRequestChanges()
-        && exec(AddEventsTotal, {m_batch.inserted});
+    m_blockPeriods[PostgresRepoBlocks::Dimension::Repositories]
+        = PostgresRepoBlocks::periodsOf(blocks);
+    return copy("staged_repo_blocks", blockRows(blocks)) && exec(InsertRepoBlocks, {})
+        && writeTypeBlocks() && copy("staged_pr_opened", opened) && exec(InsertPrOpened, {})
+        && applyPullRequestChanges() && exec(AddEventsTotal, {m_batch.inserted});
+}
+
+// The batch's counts by type, keyed by gold.types' ids, which new names get here.
+bool PostgresBatchWriter::Thread::writeTypeBlocks()
+{
+    CopyText names;
+    for (const QByteArray &name : m_gold.types()) {
+        names << view(name);
+        names.endRow();
+    }
+    if (!copy("staged_types", names) || !exec(InsertTypes, {}) || !exec(SelectTypes, {}))
+        return false;
+    QHash<QByteArray, quint32> idByName;
+    QSqlQuery &selected = m_statements[SelectTypes];
+    while (selected.next())
+        idByName.insert(selected.value(0).toString().toUtf8(), selected.value(1).toUInt());
+    selected.finish();
+    PostgresRepoBlocks::SecondCounts perSecond;
+    const QHash<GoldDelta::SecondKey, qint64> &seconds = m_gold.typeSeconds();
+    for (auto it = seconds.cbegin(); it != seconds.cend(); ++it) {
+        const QByteArray &name = m_gold.types()[it.key().second];
+        if (!idByName.contains(name)) {
+            m_lastError
+                = QSqlError(u"gold.types"_s, u"no id for type %1"_s.arg(QString::fromUtf8(name)),
+                            QSqlError::StatementError);
+            return false;
+        }
+        perSecond[{it.key().first, idByName.value(name)}] += quint32(it.value());
+    }
+    const std::vector<PostgresRepoBlocks::Block> blocks = PostgresRepoBlocks::blocksOf(perSecond);
+    m_blockPeriods[PostgresRepoBlocks::Dimension::Types] = PostgresRepoBlocks::periodsOf(blocks);
+    return copy("staged_type_blocks", blockRows(blocks)) && exec(InsertTypeBlocks, {});
 }
 
 bool PostgresBatchWriter::Thread::writeHealth()

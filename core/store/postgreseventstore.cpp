@@ -178,7 +178,7 @@ bool PostgresEventStore::clear()
     const bool ok = d->database.transaction()
         && d->exec(uR"(TRUNCATE events, sources, quarantine, pull_requests, star_days,
                        repository_counts, bot_logins,
-                       gold.type_minute, gold.repos, gold.repo_blocks,
+                       gold.type_minute, gold.repos, gold.repo_blocks, gold.types, gold.type_blocks,
                        gold.pr_opened,
                        gold.pr_history, gold.star_days,
                        gold.archive_hours, gold.source_hours, gold.source_types,

@@ -14,9 +14,27 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
+using PostgresRepoBlocks::Dimension;
+
 constexpr qint64 day = 86400;
-// gold.meta's key for blocks whose minutes keep their seconds.
-constexpr auto secondsKey = "repo_blocks_seconds"_L1;
+
+// gold.meta's key for a dimension's blocks that are complete, their minutes with seconds.
+QLatin1StringView completeKey(Dimension dimension)
+{
+    return dimension == Dimension::Repositories ? "repo_blocks_seconds"_L1 : "type_blocks"_L1;
+}
+
+// Silver's events by second and gold id, for an hour's [?, ?].
+QString silverCountsOf(Dimension dimension)
+{
+    return dimension == Dimension::Repositories
+        ? uR"(SELECT e.created_at, r.repo_id, COUNT(*) FROM events e
+              JOIN gold.repos r ON r.repo_key = lower(e.repo_name)
+              WHERE e.created_at BETWEEN ? AND ? GROUP BY 1, 2)"_s
+        : uR"(SELECT e.created_at, t.type_id, COUNT(*) FROM events e
+              JOIN gold.types t ON t.name = e.type
+              WHERE e.created_at BETWEEN ? AND ? GROUP BY 1, 2)"_s;
+}
 
 bool failed(const QSqlQuery &query, QString *error)
 {
@@ -38,7 +56,7 @@ bool insertBlock(QSqlQuery &insert, int span, qint64 period, const QByteArray &b
     return execute(insert, error);
 }
 
-// Adds the minute and hour blocks of an hour of silver, joined to gold's repository ids, and
+// Adds the minute and hour blocks of an hour of silver, joined to gold's ids, and
 // sums its counts into `dayBlock`, which the caller writes when the day ends: memory
 // stays within an hour's (second, repository) pairs and a day's block.
 bool backfillHour(QSqlQuery &read, QSqlQuery &insert, qint64 hourStart, QByteArray *dayBlock,
@@ -73,7 +91,7 @@ qint64 int8At(const PGresult *result, int row, int column)
 // themselves. Qt's driver asks for text only, so this goes through libpq on the connection
 // Qt opened, after the caller has finished its Qt statements.
 std::optional<std::vector<PostgresRepoBlocks::StoredBlock>>
-selectBlocks(const QSqlDatabase &database, const char *sql, const QByteArray &parameter,
+selectBlocks(const QSqlDatabase &database, const QByteArray &sql, const QByteArray &parameter,
              QSqlError *error)
 {
     PGconn *connection = Database::postgresHandle(database);
@@ -84,7 +102,8 @@ selectBlocks(const QSqlDatabase &database, const char *sql, const QByteArray &pa
     }
     const char *values[] = {parameter.constData()};
     const std::unique_ptr<PGresult, decltype(&PQclear)> result(
-        PQexecParams(connection, sql, 1, nullptr, values, nullptr, nullptr, 1), &PQclear);
+        PQexecParams(connection, sql.constData(), 1, nullptr, values, nullptr, nullptr, 1),
+        &PQclear);
     if (PQresultStatus(result.get()) != PGRES_TUPLES_OK) {
         const char *state = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE);
         // No state: libpq lost the server, not a statement the server refused.
@@ -119,10 +138,11 @@ enum class Merge { Done, Conflict, Failed };
 // The blocks of one period summed into one, in the caller's transaction, read one at a time:
 // memory holds the sum and one block. A conflict is another writer that merged some of
 // them first: the caller rolls back and keeps theirs.
-Merge mergePeriod(QSqlDatabase &database, int span, qint64 period, QString *error)
+Merge mergePeriod(QSqlDatabase &database, const QString &table, int span, qint64 period,
+                  QString *error)
 {
     QSqlQuery query(database);
-    query.prepare(u"SELECT id FROM gold.repo_blocks WHERE span = ? AND period = ?"_s);
+    query.prepare(u"SELECT id FROM %1 WHERE span = ? AND period = ?"_s.arg(table));
     query.addBindValue(span);
     query.addBindValue(period);
     if (!execute(query, error))
@@ -130,7 +150,7 @@ Merge mergePeriod(QSqlDatabase &database, int span, qint64 period, QString *erro
     QStringList ids;
     while (query.next())
         ids << query.value(0).toString();
-    query.prepare(u"SELECT block FROM gold.repo_blocks WHERE id = ?"_s);
+    query.prepare(u"SELECT block FROM %1 WHERE id = ?"_s.arg(table));
     QByteArray sum;
     for (const QString &id : std::as_const(ids)) {
         query.addBindValue(id.toLongLong());
@@ -140,17 +160,58 @@ Merge mergePeriod(QSqlDatabase &database, int span, qint64 period, QString *erro
             sum = CountBlock::merge(sum, query.value(0).toByteArray());
         query.finish();
     }
-    query.prepare(u"DELETE FROM gold.repo_blocks WHERE id = ANY(CAST(? AS bigint[]))"_s);
+    query.prepare(u"DELETE FROM %1 WHERE id = ANY(CAST(? AS bigint[]))"_s.arg(table));
     query.addBindValue(u"{%1}"_s.arg(ids.join(u',')));
     if (!execute(query, error))
         return Merge::Failed;
     if (query.numRowsAffected() != ids.size())
         return Merge::Conflict;
-    query.prepare(u"INSERT INTO gold.repo_blocks(span, period, block) VALUES(?, ?, ?)"_s);
+    query.prepare(u"INSERT INTO %1(span, period, block) VALUES(?, ?, ?)"_s.arg(table));
     query.addBindValue(span);
     query.addBindValue(period);
     query.addBindValue(sum);
     return execute(query, error) ? Merge::Done : Merge::Failed;
+}
+
+// The blocks of `dimension` built from silver, unless gold.meta says they are complete.
+bool backfillDimension(const QSqlDatabase &database, Dimension dimension, QString *error)
+{
+    QSqlQuery query(database);
+    if (!query.exec(u"SELECT 1 FROM gold.meta WHERE key = '%1'"_s.arg(completeKey(dimension))))
+        return failed(query, error);
+    if (query.next())
+        return true;
+    // Every type silver holds gets its id first.
+    if (dimension == Dimension::Types
+        && !query.exec(uR"(INSERT INTO gold.types(name) SELECT DISTINCT type FROM events
+                           ORDER BY 1 ON CONFLICT DO NOTHING)"_s))
+        return failed(query, error);
+    if (!query.exec(u"SELECT MIN(created_at), MAX(created_at) FROM events"_s) || !query.next())
+        return failed(query, error);
+    const bool empty = query.value(0).isNull();
+    const qint64 first = CountBlock::floorDiv(query.value(0).toLongLong(), 3600);
+    const qint64 last = CountBlock::floorDiv(query.value(1).toLongLong(), 3600);
+    query.finish();
+    const QString table = PostgresRepoBlocks::tableOf(dimension);
+    QSqlQuery read(database);
+    read.setForwardOnly(true);
+    read.prepare(silverCountsOf(dimension));
+    QSqlQuery insert(database);
+    insert.prepare(u"INSERT INTO %1(span, period, block) VALUES(?, ?, ?)"_s.arg(table));
+    if (!query.exec(u"DELETE FROM %1"_s.arg(table)))
+        return failed(query, error);
+    QByteArray dayBlock;
+    for (qint64 hour = first; !empty && hour <= last; ++hour) {
+        if (!backfillHour(read, insert, hour * 3600, &dayBlock, error))
+            return false;
+        const bool dayEnds = CountBlock::floorDiv(hour + 1, 24) != CountBlock::floorDiv(hour, 24);
+        if ((dayEnds || hour == last) && !dayBlock.isEmpty()
+            && !insertBlock(insert, int(day), CountBlock::floorDiv(hour, 24),
+                            std::exchange(dayBlock, {}), error))
+            return false;
+    }
+    return query.exec(u"INSERT INTO gold.meta VALUES('%1', 1)"_s.arg(completeKey(dimension)))
+        || failed(query, error);
 }
 
 } // namespace
@@ -182,8 +243,13 @@ PostgresRepoBlocks::periodsOf(const std::vector<Block> &blocks)
     return periods;
 }
 
-bool PostgresRepoBlocks::compact(QSqlDatabase &database, const std::vector<Period> &periods,
-                                 QString *error)
+QString PostgresRepoBlocks::tableOf(Dimension dimension)
+{
+    return dimension == Dimension::Repositories ? u"gold.repo_blocks"_s : u"gold.type_blocks"_s;
+}
+
+bool PostgresRepoBlocks::compact(QSqlDatabase &database, Dimension dimension,
+                                 const std::vector<Period> &periods, QString *error)
 {
     if (periods.empty())
         return true;
@@ -193,9 +259,9 @@ bool PostgresRepoBlocks::compact(QSqlDatabase &database, const std::vector<Perio
         starts << QString::number(period);
     }
     QSqlQuery crowded(database);
-    crowded.prepare(uR"(SELECT b.span, b.period FROM gold.repo_blocks b
+    crowded.prepare(uR"(SELECT b.span, b.period FROM %1 b
         JOIN unnest(CAST(? AS integer[]), CAST(? AS bigint[])) AS t(span, period)
-        USING (span, period) GROUP BY 1, 2 HAVING COUNT(*) > ?)"_s);
+        USING (span, period) GROUP BY 1, 2 HAVING COUNT(*) > ?)"_s.arg(tableOf(dimension)));
     crowded.addBindValue(u"{%1}"_s.arg(spans.join(u',')));
     crowded.addBindValue(u"{%1}"_s.arg(starts.join(u',')));
     crowded.addBindValue(maxBlocksPerPeriod);
@@ -210,7 +276,7 @@ bool PostgresRepoBlocks::compact(QSqlDatabase &database, const std::vector<Perio
             *error = database.lastError().text();
             return false;
         }
-        const Merge merge = mergePeriod(database, span, period, error);
+        const Merge merge = mergePeriod(database, tableOf(dimension), span, period, error);
         if (merge != Merge::Done) {
             database.rollback();
             if (merge == Merge::Failed)
@@ -224,22 +290,22 @@ bool PostgresRepoBlocks::compact(QSqlDatabase &database, const std::vector<Perio
 }
 
 std::optional<std::vector<PostgresRepoBlocks::StoredBlock>>
-PostgresRepoBlocks::fetch(const QSqlDatabase &database, const QList<qint64> &ids, QSqlError *error)
+PostgresRepoBlocks::fetch(const QSqlDatabase &database, Dimension dimension,
+                          const QList<qint64> &ids, QSqlError *error)
 {
-    return selectBlocks(database,
-                        "SELECT id, xmin::text::bigint, period, block FROM gold.repo_blocks "
-                        "WHERE id = ANY(CAST($1 AS bigint[]))",
-                        arrayLiteral(ids), error);
+    const QString sql = u"SELECT id, xmin::text::bigint, period, block FROM %1 "
+                        "WHERE id = ANY(CAST($1 AS bigint[]))"_s.arg(tableOf(dimension));
+    return selectBlocks(database, sql.toLatin1(), arrayLiteral(ids), error);
 }
 
 std::optional<std::vector<PostgresRepoBlocks::StoredBlock>>
-PostgresRepoBlocks::fetchMinutes(const QSqlDatabase &database, const QList<qint64> &minutes,
-                                 QSqlError *error)
+PostgresRepoBlocks::fetchMinutes(const QSqlDatabase &database, Dimension dimension,
+                                 const QList<qint64> &minutes, QSqlError *error)
 {
-    return selectBlocks(database,
-                        "SELECT id, xmin::text::bigint, period, block FROM gold.repo_blocks "
-                        "WHERE span = 60 AND period = ANY(CAST($1 AS bigint[]))",
-                        arrayLiteral(minutes), error);
+    const QString sql
+        = u"SELECT id, xmin::text::bigint, period, block FROM %1 "
+          "WHERE span = 60 AND period = ANY(CAST($1 AS bigint[]))"_s.arg(tableOf(dimension));
+    return selectBlocks(database, sql.toLatin1(), arrayLiteral(minutes), error);
 }
 
 QStringList PostgresRepoBlocks::schema()
@@ -247,41 +313,17 @@ QStringList PostgresRepoBlocks::schema()
     return {uR"(CREATE TABLE IF NOT EXISTS gold.repo_blocks(
                 id bigserial PRIMARY KEY, span integer NOT NULL, period bigint NOT NULL,
                 block bytea NOT NULL))"_s,
-            u"CREATE INDEX IF NOT EXISTS repo_blocks_period ON gold.repo_blocks(span, period)"_s};
+            u"CREATE INDEX IF NOT EXISTS repo_blocks_period ON gold.repo_blocks(span, period)"_s,
+            uR"(CREATE TABLE IF NOT EXISTS gold.types(
+                type_id serial PRIMARY KEY, name text COLLATE "C" NOT NULL UNIQUE))"_s,
+            uR"(CREATE TABLE IF NOT EXISTS gold.type_blocks(
+                id bigserial PRIMARY KEY, span integer NOT NULL, period bigint NOT NULL,
+                block bytea NOT NULL))"_s,
+            u"CREATE INDEX IF NOT EXISTS type_blocks_period ON gold.type_blocks(span, period)"_s};
 }
 
 bool PostgresRepoBlocks::backfill(const QSqlDatabase &database, QString *error)
 {
-    QSqlQuery query(database);
-    if (!query.exec(u"SELECT 1 FROM gold.meta WHERE key = '%1'"_s.arg(secondsKey)))
-        return failed(query, error);
-    if (query.next())
-        return true;
-    if (!query.exec(u"SELECT MIN(created_at), MAX(created_at) FROM events"_s) || !query.next())
-        return failed(query, error);
-    const bool empty = query.value(0).isNull();
-    const qint64 first = CountBlock::floorDiv(query.value(0).toLongLong(), 3600);
-    const qint64 last = CountBlock::floorDiv(query.value(1).toLongLong(), 3600);
-    query.finish();
-    QSqlQuery read(database);
-    read.setForwardOnly(true);
-    read.prepare(uR"(SELECT e.created_at, r.repo_id, COUNT(*) FROM events e
-                     JOIN gold.repos r ON r.repo_key = lower(e.repo_name)
-                     WHERE e.created_at BETWEEN ? AND ? GROUP BY 1, 2)"_s);
-    QSqlQuery insert(database);
-    insert.prepare(u"INSERT INTO gold.repo_blocks(span, period, block) VALUES(?, ?, ?)"_s);
-    if (!query.exec(u"DELETE FROM gold.repo_blocks"_s))
-        return failed(query, error);
-    QByteArray dayBlock;
-    for (qint64 hour = first; !empty && hour <= last; ++hour) {
-        if (!backfillHour(read, insert, hour * 3600, &dayBlock, error))
-            return false;
-        const bool dayEnds = CountBlock::floorDiv(hour + 1, 24) != CountBlock::floorDiv(hour, 24);
-        if ((dayEnds || hour == last) && !dayBlock.isEmpty()
-            && !insertBlock(insert, int(day), CountBlock::floorDiv(hour, 24),
-                            std::exchange(dayBlock, {}), error))
-            return false;
-    }
-    return query.exec(u"INSERT INTO gold.meta VALUES('%1', 1)"_s.arg(secondsKey))
-        || failed(query, error);
+    return backfillDimension(database, Dimension::Repositories, error)
+        && backfillDimension(database, Dimension::Types, error);
 }
