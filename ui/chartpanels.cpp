@@ -710,7 +710,8 @@ PullRequestPanel::PullRequestPanel(QWidget *parent)
     m_timeline->attachAxis(m_time);
     m_timeline->attachAxis(m_values);
     m_values->setLabelFormat(u"%d"_s);
-    m_values->setTitleText(tr("opened"));
+    // Short: the panel is often only a hundred pixels high.
+    m_values->setTitleText(tr("PRs"));
 
     m_watch->setCheckable(true);
     m_watch->setToolTip(tr("Poll this repository's own events and fetch its pull-request history"));
