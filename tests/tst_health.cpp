@@ -70,6 +70,7 @@ private slots:
     void theRealFixturesAreHealthy_data();
     void theRealFixturesAreHealthy();
     void aFixtureReshapedTo2026IsDegraded();
+    void watchedFeedsDoNotHideTheGlobalFeedsMissingTypes();
     void aCrawlHourFileSpreadsItsEventsAndCompletesNone();
     void recentHoursSettleOnceTheMeasuredLagHasPassed();
 
@@ -204,6 +205,43 @@ void TestHealth::aFixtureReshapedTo2026IsDegraded()
     QVERIFY(!hours.first().complete);
     QVERIFY(hours.first().incompleteReason.startsWith(u"degraded: "_s));
     QVERIFY(quality.isLowerBound(u"WatchEvent"_s));
+}
+
+// A watched organization's feed carries every type of its repositories: summed with the
+// global feed's 2026-shaped pages, it would hide their missing types and lower their push
+// share. Only the sources that sample all of GitHub are measured against the reference.
+void TestHealth::watchedFeedsDoNotHideTheGlobalFeedsMissingTypes()
+{
+    SKIP_WITHOUT_FIXTURES();
+    const QList<QJsonObject> events = fixtureLines(excerpt2025);
+    QList<QJsonObject> reshaped;
+    int others = 0;
+    for (const QJsonObject &event : events) {
+        if (event.value("type"_L1).toString() == "PushEvent"_L1 || others++ % 20 == 0)
+            reshaped << event;
+    }
+    const qint64 hour = QDateTime(QDate(2025, 1, 1), QTime(15, 0), Qt::UTC).toSecsSinceEpoch();
+    SourceHour feed;
+    feed.hour = hour;
+    feed.source = u"feed-p2"_s;
+    feed.types = typeCounts(reshaped);
+    SourceHour organization = feed;
+    organization.source = u"organization"_s;
+    organization.types = typeCounts(events);
+    for (qint64 &count : organization.types)
+        count *= 3;
+    HourCoverage coverage;
+    coverage.hour = hour;
+
+    const WindowQuality quality
+        = WindowQuality::of({coverage}, {feed, organization}, std::nullopt, hour + 7200);
+    QVERIFY(!FeedHealth::degradedTypes(feed.types).isEmpty());
+    QCOMPARE(quality.degradedTypes, FeedHealth::degradedTypes(feed.types));
+    QCOMPARE(quality.statusName(), u"degraded"_s);
+    QCOMPARE(quality.pushShare, double(feed.types.value(u"PushEvent"_s)) / double(reshaped.size()));
+    for (const SourceHour &source : SourceHour::bySource({feed, organization})) {
+        QCOMPARE(source.degradedTypes.isEmpty(), source.source == "organization"_L1);
+    }
 }
 
 // Since 2025-05-24 an archive hour holds what was crawled in it: events created up to

@@ -20,6 +20,11 @@ std::optional<double> SourceHour::yield() const
     return double(newEvents) / double(requests);
 }
 
+bool SourceHour::samplesAllOfGitHub() const
+{
+    return source.startsWith("feed-p"_L1) || source == "archive"_L1 || source == "import"_L1;
+}
+
 QList<SourceHour> SourceHour::bySource(const QList<SourceHour> &hours)
 {
     std::map<QString, SourceHour> sums;
@@ -42,7 +47,8 @@ QList<SourceHour> SourceHour::bySource(const QList<SourceHour> &hours)
     }
     QList<SourceHour> list;
     for (auto &[source, sum] : sums) {
-        sum.degradedTypes = FeedHealth::degradedTypes(sum.types);
+        if (sum.samplesAllOfGitHub())
+            sum.degradedTypes = FeedHealth::degradedTypes(sum.types);
         list.append(sum);
     }
     return list;
@@ -151,7 +157,8 @@ QList<SourceHour> SourceRows::assembled() const
     }
     QList<SourceHour> list;
     for (auto &[key, hour] : byHour) {
-        hour.degradedTypes = FeedHealth::degradedTypes(hour.types);
+        if (hour.samplesAllOfGitHub())
+            hour.degradedTypes = FeedHealth::degradedTypes(hour.types);
         list.append(hour);
     }
     return list;
@@ -268,10 +275,11 @@ WindowQuality WindowQuality::of(const QList<HourCoverage> &hours, const QList<So
         }
     }
     quality.completeHours = int(completeHours.size());
-    // The sampled hours' events by type, from every source.
+    // The sampled hours' events by type, from the sources that sample all of GitHub: a
+    // watched organization's complete feed would hide the global feed's missing types.
     QHash<QString, qint64> sampled;
     for (const SourceHour &hour : measured) {
-        if (completeHours.contains(hour.hour))
+        if (completeHours.contains(hour.hour) || !hour.samplesAllOfGitHub())
             continue;
         for (auto it = hour.types.cbegin(); it != hour.types.cend(); ++it)
             sampled[it.key()] += it.value();

@@ -27,6 +27,9 @@ struct SourceHour
 
     // New distinct events per request; nothing for a source without requests.
     std::optional<double> yield() const;
+    // The global feed's pages, GH Archive files and imports sample every public event, and
+    // are measured against the reference mix; a watched feed's mix is its repositories'.
+    bool samplesAllOfGitHub() const;
     // The hours of each source added up, one entry per source, its degraded types measured
     // on the sum.
     static QList<SourceHour> bySource(const QList<SourceHour> &hours);
