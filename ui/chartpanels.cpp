@@ -128,6 +128,20 @@ void ChartPanel::setNote(const QString &note)
     m_chart->setTitle(title());
 }
 
+// A narrow panel elides a long note in the chart's title: hovering the title shows it whole.
+// The view's own tooltip would not do: QGraphicsView answers tooltips from its items.
+bool ChartPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_view->viewport() && event->type() == QEvent::ToolTip) {
+        const auto *help = static_cast<QHelpEvent *>(event);
+        if (m_view->mapToScene(help->pos()).y() < m_chart->plotArea().top()) {
+            QToolTip::showText(help->globalPos(), u"<p>%1</p>"_s.arg(title()), m_view);
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
 QString ChartPanel::title() const
 {
     return m_note.isEmpty() ? m_title : tr("%1 · %2").arg(m_title, m_note);
@@ -147,6 +161,7 @@ ChartPanel::ChartPanel(const QString &title, QWidget *parent)
     m_chart->setBackgroundRoundness(0);
     m_view->setChart(m_chart);
     m_view->setRenderHint(QPainter::Antialiasing);
+    m_view->viewport()->installEventFilter(this);
     // Axes, grids and labels change during relayouts: repainting only what QGraphicsView
     // tracks left stale grid fragments behind. A chart redraws at most twice a second.
     m_view->setViewportUpdateMode(QGraphicsView::FullViewportUpdate);

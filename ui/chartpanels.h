@@ -43,6 +43,7 @@ signals:
     void messageLinkActivated(const QString &link);
 
 protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
     void changeEvent(QEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
     void applyPalette();
