@@ -50,6 +50,7 @@ private slots:
     void postgresBlocksAreMergedAndEqualTheirMinutes();
     void postgresBlocksComeBackFromSilver();
     void postgresReadersSeeBlocksMadeAgain();
+    void postgresBlockReadsFailCleanly();
     void goldRebuiltFromSilverAnswersTheSame();
     void aWriterNoticesGoldRebuiltUnderIt();
     void clickHouseGoldComesBackFromSilver();
@@ -319,6 +320,52 @@ void TestRollups::postgresReadersSeeBlocksMadeAgain()
     query.finish();
     Database::close(database);
     compareWindows(100, 32);
+}
+
+// Blocks are read row by row through libpq on Qt's connection: every row arrives, byte for
+// byte as Qt reads them, and a statement the server refuses is reported as such and leaves
+// the connection to the next statement.
+void TestRollups::postgresBlockReadsFailCleanly()
+{
+    if (!TestStorage::onPostgres())
+        QSKIP("PostgreSQL only: its readers fetch blocks through libpq");
+    QString error;
+    QSqlDatabase database = Database::open(m_dir.location(), u"fetch"_s, false, &error);
+    QVERIFY2(database.isOpen(), qPrintable(error));
+    std::map<qint64, QByteArray> expected;
+    {
+        QSqlQuery query(database);
+        query.setForwardOnly(true);
+        QVERIFY(query.exec(u"SELECT id, block FROM gold.repo_blocks"_s));
+        while (query.next())
+            expected[query.value(0).toLongLong()] = query.value(1).toByteArray();
+    }
+    QVERIFY(expected.size() > 100);
+    QList<qint64> ids;
+    for (const auto &[id, block] : expected)
+        ids << id;
+    const auto fetchAll = [&](QSqlError *failure) {
+        return PostgresRepoBlocks::fetch(database, PostgresRepoBlocks::Dimension::Repositories, ids,
+                                         failure);
+    };
+    QSqlError failure;
+    std::optional<std::vector<PostgresRepoBlocks::StoredBlock>> fetched = fetchAll(&failure);
+    QVERIFY2(fetched, qPrintable(failure.text()));
+    std::map<qint64, QByteArray> got;
+    for (const PostgresRepoBlocks::StoredBlock &block : *fetched)
+        got[block.id] = block.block;
+    QVERIFY(got == expected);
+
+    QSqlQuery rename(database);
+    QVERIFY(rename.exec(u"ALTER TABLE gold.repo_blocks RENAME TO repo_blocks_aside"_s));
+    QVERIFY(!fetchAll(&failure));
+    QCOMPARE(failure.type(), QSqlError::StatementError);
+    QCOMPARE(failure.nativeErrorCode(), u"42P01"_s); // undefined_table
+    QVERIFY(rename.exec(u"ALTER TABLE gold.repo_blocks_aside RENAME TO repo_blocks"_s));
+    fetched = fetchAll(&failure);
+    QVERIFY2(fetched && fetched->size() == expected.size(), qPrintable(failure.text()));
+    rename.finish();
+    Database::close(database);
 }
 
 // PostgreSQL's writers add blocks and merge a period's once it holds too many: a day or an
