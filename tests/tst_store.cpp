@@ -137,6 +137,7 @@ private slots:
     void goldBehindSilverIsRepairedOnOpen();
     void repositoryIndexIsBuiltAgainWhenMissingOrBehind();
     void anIndexEntryWithoutItsEventCountsNothing();
+    void aBatchFailingInGoldLeavesTheIndexInStep();
     void cancelledImportResumes();
     void commitsAreCheckpointedWhileTheStoreIsOpen();
     void importStopsAtAFileItCannotCopy();
@@ -498,6 +499,52 @@ void TestStore::anIndexEntryWithoutItsEventCountsNothing()
     }
     QSqlDatabase::removeDatabase(u"index"_s);
     QCOMPARE(BusiestScope::counted(dir.location(), busiest.scope), busiest.expected);
+}
+
+// The writer hands a batch's index entries over to commit while it writes gold. A batch
+// that fails in gold must still read the index's answer, or the next batch would record
+// that answer as its own, one commit behind the index.
+void TestStore::aBatchFailingInGoldLeavesTheIndexInStep()
+{
+    SKIP_WITHOUT_FIXTURES();
+    SKIP_ON_POSTGRES("only SQLite keeps the repository index in a file of its own");
+    TestStorage dir;
+    REQUIRE_STORAGE(dir);
+    const QStringList files = FixtureEvents::paths();
+    QVERIFY(files.size() >= 2);
+    const auto execute = [&dir](const QString &sql) {
+        QString error;
+        QSqlDatabase database = Database::open(dir.location(), u"inject"_s, false, &error);
+        QSqlQuery query(database);
+        const bool done = query.exec(sql);
+        query.finish();
+        Database::close(database);
+        return done;
+    };
+    Pipeline pipeline(dir.location());
+    QVERIFY(pipeline.open());
+    QVERIFY(import(pipeline, files.first(1)).ok);
+    QVERIFY(execute(uR"(CREATE TRIGGER gold.refuse BEFORE INSERT ON repos
+                        BEGIN SELECT RAISE(ABORT, 'refused'); END)"_s));
+    QVERIFY(!import(pipeline, files.mid(1)).ok);
+    QVERIFY(execute(u"DROP TRIGGER gold.refuse"_s));
+    QVERIFY(import(pipeline, files.mid(1)).ok);
+
+    const qint64 indexed
+        = Inspector(dir.location()).scalar(u"SELECT value FROM meta WHERE key = 'indexed'"_s);
+    qint64 sequence = -1;
+    {
+        QSqlDatabase index = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"index"_s);
+        index.setDatabaseName(RepoIndexWriter::path(dir.path()));
+        QVERIFY(index.open());
+        QSqlQuery query(index);
+        QVERIFY(query.exec(u"SELECT value FROM meta WHERE key = 'sequence'"_s) && query.next());
+        sequence = query.value(0).toLongLong();
+        query.finish();
+        index.close();
+    }
+    QSqlDatabase::removeDatabase(u"index"_s);
+    QCOMPARE(indexed, sequence);
 }
 
 void TestStore::cancelledImportResumes()

@@ -162,9 +162,13 @@ void RepoIndexWriter::send(bool commits)
     m_wake.notify_one();
 }
 
-std::optional<qint64> RepoIndexWriter::commit(QString *error)
+void RepoIndexWriter::sendCommit()
 {
     send(true);
+}
+
+std::optional<qint64> RepoIndexWriter::awaitCommit(QString *error)
+{
     std::unique_lock lock(m_mutex);
     m_wake.wait(lock, [this] { return !m_outcomes.empty(); });
     const Outcome outcome = m_outcomes.front();

@@ -41,9 +41,12 @@ public:
 
     // An event the open batch inserted into silver.
     void add(qint64 createdAt, std::string_view repoName, qint64 eventId);
-    // Commits the batch's entries; their sequence number, for silver's meta, or nothing with
-    // `error` when they could not be written.
-    std::optional<qint64> commit(QString *error);
+    // Hands the batch's last entries over to be committed, without waiting: the writer does
+    // the rest of its batch meanwhile.
+    void sendCommit();
+    // Waits for the commit sendCommit() asked for: the entries' sequence number, for silver's
+    // meta, or nothing with `error` when they could not be written.
+    std::optional<qint64> awaitCommit(QString *error);
     // Forgets the entries not yet handed to the thread.
     void discard();
 

@@ -229,6 +229,7 @@ struct SqliteEventStore::Private
     std::unique_ptr<WalCheckpointer> checkpointer;
     std::unique_ptr<RepoIndexWriter> repoIndex;
     bool indexing = false; // the batch has entries the index has not committed
+    bool indexCommitting = false; // handed over to commit, its answer not read yet
     bool failed = false;
 
     bool exec(const char *sql)
@@ -752,7 +753,9 @@ bool SqliteEventStore::commitBatch(const SourceProgress &progress, QList<BatchRe
     sqlite3_bind_int64(source, 8, QDateTime::currentSecsSinceEpoch());
     if (progress.complete)
         m_health.addRequest();
-    const bool ok = !d->failed && commitRepoIndex() && flushGold() && writeHealth() && run(source)
+    // The index commits its entries while gold is written: they must commit before silver.
+    const bool ok = !d->failed && sendRepoIndex() && flushGold() && writeHealth()
+        && recordRepoIndex() && run(source)
         && d->exec(
             "INSERT INTO main.meta VALUES('batch', 1) ON CONFLICT DO UPDATE SET value = value + 1;"
             "INSERT INTO gold.meta VALUES('batch', (SELECT value FROM main.meta WHERE key = "
@@ -791,13 +794,21 @@ bool SqliteEventStore::progressStored(const SourceProgress &progress)
     return stored;
 }
 
-// The batch's index entries commit before its silver does (see RepoIndexWriter), and
-// silver records the index's sequence number with them.
-bool SqliteEventStore::commitRepoIndex()
+bool SqliteEventStore::sendRepoIndex()
 {
     d->indexing = false;
+    d->indexCommitting = true;
+    d->repoIndex->sendCommit();
+    return true;
+}
+
+// The batch's index entries commit before its silver does (see RepoIndexWriter), and
+// silver records the index's sequence number with them.
+bool SqliteEventStore::recordRepoIndex()
+{
+    d->indexCommitting = false;
     QString error;
-    const std::optional<qint64> sequence = d->repoIndex->commit(&error);
+    const std::optional<qint64> sequence = d->repoIndex->awaitCommit(&error);
     if (!sequence) {
         qCWarning(lcStore).noquote() << error;
         return false;
@@ -810,11 +821,15 @@ bool SqliteEventStore::commitRepoIndex()
 void SqliteEventStore::rollbackBatch()
 {
     // Entries already handed over commit anyway: without their events they point at nothing.
+    // Their answer is read, or the next batch would take it for its own.
+    QString ignored;
     if (d->repoIndex && std::exchange(d->indexing, false)) {
-        QString ignored;
         d->repoIndex->discard();
-        d->repoIndex->commit(&ignored);
+        d->repoIndex->sendCommit();
+        d->indexCommitting = true;
     }
+    if (std::exchange(d->indexCommitting, false))
+        d->repoIndex->awaitCommit(&ignored);
     if (!sqlite3_get_autocommit(d->db))
         d->exec("ROLLBACK");
     d->clearBatch();

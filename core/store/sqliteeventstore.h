@@ -39,7 +39,8 @@ public:
 private:
     bool progressStored(const SourceProgress &progress);
     bool catchUpRepoIndex();
-    bool commitRepoIndex();
+    bool sendRepoIndex();
+    bool recordRepoIndex();
     struct Private;
     bool createSchema();
     bool addArrivalColumn();
